@@ -1,0 +1,23 @@
+//! Domain types that both nhi products share.
+//!
+//! The provider and the linter must agree on what "too long" and "too broad" mean, so those
+//! definitions live here, once: [`Ttl`] (a bounded, non-zero duration with Terraform-style
+//! spelling), [`Policy`] (lifetime limits and enforcement), [`Scope`] (and when it is broad),
+//! [`Owner`] validation and the injected [`Clock`]. Nothing here knows about gRPC, SQL or HCL.
+
+mod clock;
+mod duration;
+mod expiry;
+mod owner;
+mod policy;
+mod scope;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use duration::{Ttl, TtlError};
+pub use expiry::{ExpiryFinding, ExpiryLevel, TimestampError, check_expiry, parse_timestamp};
+pub use owner::{Owner, OwnerError, non_blank};
+pub use policy::{Enforcement, Policy, PolicyError};
+pub use scope::{Scope, ScopeError, is_broad_str};
+
+/// Re-exported so that callers use the same timestamp type as this crate.
+pub use jiff::Timestamp;
