@@ -159,7 +159,7 @@ mod tests {
         assert!(matches!(Ttl::parse("0"), Err(TtlError::Zero { .. })));
         assert!(matches!(Ttl::parse("1y"), Err(TtlError::Invalid { .. })));
         assert!(matches!(Ttl::parse("h"), Err(TtlError::Invalid { .. })));
-        assert!(matches!(Ttl::parse("10"), Ok(_)));
+        assert_eq!(Ttl::parse("10").unwrap().as_secs(), 10);
         assert!(matches!(Ttl::parse("10m1h"), Err(TtlError::Invalid { .. })));
         assert!(matches!(Ttl::parse("1h1h"), Err(TtlError::Invalid { .. })));
         assert!(matches!(Ttl::parse("-5m"), Err(TtlError::Invalid { .. })));
