@@ -1,1 +1,198 @@
-//! Placeholder.
+//! The nhi registry: the store of record for service accounts and the audit trail of every
+//! change made to them.
+//!
+//! Everything goes through the [`Store`] trait. [`open`] picks a backend from a registry URL:
+//! today an embedded SQLite file (`sqlite://PATH`); PostgreSQL comes next and must pass the same
+//! backend-independent suite in `contract` (enabled by the `contract-tests` feature).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use nhi_core::Timestamp;
+
+#[cfg(any(test, feature = "contract-tests"))]
+#[doc(hidden)]
+pub mod contract;
+mod sqlite;
+mod url;
+
+pub use sqlite::{LATEST_SCHEMA_VERSION, SqliteStore};
+pub use url::{RegistryUrl, parse_url};
+
+/// Who made a change; stored in every audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Actor {
+    /// e.g. "terraform-provider-nhi/0.1.0" or "nhi-cli/0.1.0"
+    pub client: String,
+    /// Terraform version from the provider's ConfigureProvider request, when known.
+    pub terraform_version: Option<String>,
+    /// The operation, e.g. "apply" / "import" / "read".
+    pub operation: String,
+}
+
+/// When and by whom; passed to every write.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub actor: Actor,
+    pub at: Timestamp,
+}
+
+/// Mutable fields of a service account (everything the user declares).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAccountSpec {
+    pub name: String,
+    pub owner: String,
+    pub purpose: String,
+    pub expires_at: Timestamp,
+    /// Order as given by the user (Terraform list); stored and returned unchanged.
+    pub scopes: Vec<String>,
+    pub environment: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub disabled: bool,
+}
+
+impl ServiceAccountSpec {
+    /// Names of the fields that differ between `self` and `other`, in declaration order.
+    /// These are the names recorded in an update event's `{"changed":[...]}`.
+    pub fn changed_fields(&self, other: &ServiceAccountSpec) -> Vec<&'static str> {
+        let mut changed = Vec::new();
+        if self.name != other.name {
+            changed.push("name");
+        }
+        if self.owner != other.owner {
+            changed.push("owner");
+        }
+        if self.purpose != other.purpose {
+            changed.push("purpose");
+        }
+        if self.expires_at != other.expires_at {
+            changed.push("expires_at");
+        }
+        if self.scopes != other.scopes {
+            changed.push("scopes");
+        }
+        if self.environment != other.environment {
+            changed.push("environment");
+        }
+        if self.labels != other.labels {
+            changed.push("labels");
+        }
+        if self.disabled != other.disabled {
+            changed.push("disabled");
+        }
+        changed
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceAccount {
+    /// "sa-" + uuid v4 (lowercase, hyphenated); immutable.
+    pub id: String,
+    pub spec: ServiceAccountSpec,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// The action names written to [`AuditEvent::action`].
+pub mod actions {
+    pub const SERVICE_ACCOUNT_CREATE: &str = "service_account.create";
+    pub const SERVICE_ACCOUNT_UPDATE: &str = "service_account.update";
+    pub const SERVICE_ACCOUNT_DELETE: &str = "service_account.delete";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    /// Monotonically increasing.
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: Actor,
+    /// "service_account.create" | ".update" | ".delete" (see [`actions`]).
+    pub action: String,
+    pub subject_id: String,
+    pub subject_name: String,
+    /// JSON object text describing the change, e.g. {"changed":["owner","labels"]}; never secrets.
+    pub details: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct ServiceAccountFilter {
+    /// expires_at <= this
+    pub expiring_before: Option<Timestamp>,
+    pub owner: Option<String>,
+    /// false: skip disabled accounts
+    pub include_disabled: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("a service account named {name:?} already exists (id {id})")]
+    NameTaken { name: String, id: String },
+    #[error("service account {id} does not exist")]
+    NotFound { id: String },
+    #[error("registry URL {url:?} is not supported: {reason}")]
+    Url { url: String, reason: String },
+    #[error("cannot open registry {location}: {reason}")]
+    Open { location: String, reason: String },
+    #[error(
+        "registry {location} has schema version {found}, newer than this build understands ({supported}); upgrade nhi"
+    )]
+    SchemaTooNew { location: String, found: i64, supported: i64 },
+    /// Never includes values of secrets.
+    #[error("registry storage error: {0}")]
+    Storage(String),
+}
+
+/// The store of record. Sync on purpose: the provider calls it from `spawn_blocking`; a
+/// PostgreSQL backend can use the blocking `postgres` crate or its own runtime.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Creates an account, assigning id/created_at/updated_at = change.at; writes an audit event
+    /// in the same transaction. Err(NameTaken) when the name exists.
+    fn create_service_account(
+        &self,
+        spec: &ServiceAccountSpec,
+        change: &Change,
+    ) -> Result<ServiceAccount, RegistryError>;
+    fn get_service_account(&self, id: &str) -> Result<Option<ServiceAccount>, RegistryError>;
+    fn find_service_account_by_name(&self, name: &str) -> Result<Option<ServiceAccount>, RegistryError>;
+    /// Replaces all spec fields (name may change too: NameTaken if taken by another id);
+    /// updated_at = change.at; audit event lists changed field names. Err(NotFound).
+    ///
+    /// An update that changes nothing still bumps `updated_at` and records an event with
+    /// `{"changed":[]}`, so the audit trail shows every apply.
+    fn update_service_account(
+        &self,
+        id: &str,
+        spec: &ServiceAccountSpec,
+        change: &Change,
+    ) -> Result<ServiceAccount, RegistryError>;
+    /// Returns false when it did not exist (no event then).
+    fn delete_service_account(&self, id: &str, change: &Change) -> Result<bool, RegistryError>;
+    /// Sorted by name.
+    fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError>;
+    /// Events with seq > after_seq, oldest first, at most `limit`.
+    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError>;
+}
+
+/// Opens a registry from a URL: "sqlite://PATH" (relative to the current dir), "sqlite:///abs/path",
+/// "sqlite::memory:" for tests; "postgres://..." / "postgresql://..." -> Err(Url{reason: "PostgreSQL support is not built yet"}) for now.
+/// Creates the SQLite file and any missing parent directories as needed; runs migrations.
+pub fn open(url: &str) -> Result<Arc<dyn Store>, RegistryError> {
+    match parse_url(url)? {
+        RegistryUrl::SqliteFile(path) => Ok(Arc::new(SqliteStore::open_file(&path)?)),
+        RegistryUrl::SqliteMemory => Ok(Arc::new(SqliteStore::open_in_memory()?)),
+        RegistryUrl::Postgres => {
+            Err(RegistryError::Url { url: url::redact(url), reason: "PostgreSQL support is not built yet".to_owned() })
+        }
+    }
+}
+
+/// A new service account id: "sa-" + a random (v4) UUID, lowercase and hyphenated.
+pub fn new_service_account_id() -> String {
+    format!("sa-{}", uuid::Uuid::new_v4().hyphenated())
+}
+
+/// Formats a timestamp the way the registry stores it: RFC 3339 in UTC with exactly nine
+/// fractional digits, so that stored values compare correctly as text (and in SQL).
+pub fn format_timestamp(ts: Timestamp) -> String {
+    format!("{ts:.9}")
+}

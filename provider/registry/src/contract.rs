@@ -1,0 +1,467 @@
+//! The backend-independent contract every [`Store`] must meet, written once and run against each
+//! backend (SQLite file, SQLite in memory, and PostgreSQL next).
+//!
+//! Each case receives a fresh, empty store and panics on a breach. A backend's tests either call
+//! [`run_all`] with a factory, or generate one `#[test]` per entry of [`CASES`]. Other crates get
+//! this module with the `contract-tests` feature.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::{Actor, AuditEvent, Change, RegistryError, ServiceAccountFilter, ServiceAccountSpec, Store, Timestamp};
+
+/// A contract case: its name and a check run against a fresh, empty store.
+pub type Case = (&'static str, fn(&dyn Store));
+
+/// Every case, in a stable order.
+pub const CASES: &[Case] = &[
+    ("create_then_get_and_find", create_then_get_and_find),
+    ("create_assigns_id_and_timestamps", create_assigns_id_and_timestamps),
+    ("create_refuses_a_taken_name", create_refuses_a_taken_name),
+    ("update_replaces_the_spec_and_lists_changed_fields", update_replaces_the_spec_and_lists_changed_fields),
+    ("update_without_changes_records_an_empty_change_list", update_without_changes_records_an_empty_change_list),
+    ("rename_to_a_free_name", rename_to_a_free_name),
+    ("rename_to_a_taken_name_is_refused", rename_to_a_taken_name_is_refused),
+    ("update_of_a_missing_account_is_not_found", update_of_a_missing_account_is_not_found),
+    ("delete_removes_and_records", delete_removes_and_records),
+    ("list_is_sorted_by_name", list_is_sorted_by_name),
+    ("list_filters", list_filters),
+    ("events_are_ordered_and_paged", events_are_ordered_and_paged),
+    ("timestamps_round_trip_exactly", timestamps_round_trip_exactly),
+    ("labels_scopes_and_text_round_trip", labels_scopes_and_text_round_trip),
+    ("concurrent_writers_lose_nothing", concurrent_writers_lose_nothing),
+];
+
+/// Runs every case, each against a new store from `new_store`.
+pub fn run_all(new_store: &dyn Fn() -> Arc<dyn Store>) {
+    for (name, case) in CASES {
+        let store = new_store();
+        eprintln!("contract case {name} on {store:?}");
+        case(store.as_ref());
+    }
+}
+
+fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap_or_else(|e| panic!("bad test timestamp {text:?}: {e}"))
+}
+
+fn change(at: &str) -> Change {
+    Change {
+        actor: Actor {
+            client: "contract-tests/1".to_owned(),
+            terraform_version: Some("1.11.0".to_owned()),
+            operation: "apply".to_owned(),
+        },
+        at: ts(at),
+    }
+}
+
+fn spec(name: &str) -> ServiceAccountSpec {
+    ServiceAccountSpec {
+        name: name.to_owned(),
+        owner: "payments-team@example.com".to_owned(),
+        purpose: "Exports invoices nightly to the warehouse".to_owned(),
+        expires_at: ts("2027-03-01T00:00:00Z"),
+        scopes: vec!["invoices:read".to_owned(), "warehouse:write".to_owned()],
+        environment: Some("prod".to_owned()),
+        labels: BTreeMap::from([("cost_center".to_owned(), "fin-42".to_owned())]),
+        disabled: false,
+    }
+}
+
+fn all_events(store: &dyn Store) -> Vec<AuditEvent> {
+    store.events(0, usize::MAX).expect("events")
+}
+
+fn names(accounts: &[crate::ServiceAccount]) -> Vec<&str> {
+    accounts.iter().map(|a| a.spec.name.as_str()).collect()
+}
+
+pub fn create_then_get_and_find(store: &dyn Store) {
+    let created = store.create_service_account(&spec("billing-exporter"), &change("2026-01-01T10:00:00Z")).unwrap();
+    assert_eq!(created.spec, spec("billing-exporter"));
+
+    let got = store.get_service_account(&created.id).unwrap().expect("created account is found by id");
+    assert_eq!(got, created);
+    let found = store.find_service_account_by_name("billing-exporter").unwrap().expect("found by name");
+    assert_eq!(found, created);
+
+    assert_eq!(store.get_service_account("sa-00000000-0000-4000-8000-000000000000").unwrap(), None);
+    assert_eq!(store.find_service_account_by_name("Billing-Exporter").unwrap(), None, "names are case-sensitive");
+    assert_eq!(store.find_service_account_by_name("billing").unwrap(), None);
+
+    let events = all_events(store);
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.action, "service_account.create");
+    assert_eq!(event.subject_id, created.id);
+    assert_eq!(event.subject_name, "billing-exporter");
+    assert_eq!(event.at, ts("2026-01-01T10:00:00Z"));
+    assert_eq!(event.actor, change("2026-01-01T10:00:00Z").actor);
+    assert!(event.details.starts_with('{'), "details is a JSON object: {}", event.details);
+}
+
+pub fn create_assigns_id_and_timestamps(store: &dyn Store) {
+    let at = "2026-01-01T10:00:00.123456789Z";
+    let a = store.create_service_account(&spec("a"), &change(at)).unwrap();
+    let b = store.create_service_account(&spec("b"), &change(at)).unwrap();
+    for account in [&a, &b] {
+        let uuid = account.id.strip_prefix("sa-").unwrap_or_else(|| panic!("id {} lacks sa-", account.id));
+        let groups: Vec<usize> = uuid.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12], "id {} is a hyphenated uuid", account.id);
+        assert!(uuid.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)), "{}", account.id);
+        assert_eq!(&uuid[14..15], "4", "id {} is a version 4 uuid", account.id);
+        assert_eq!(account.created_at, ts(at));
+        assert_eq!(account.updated_at, ts(at));
+    }
+    assert_ne!(a.id, b.id);
+}
+
+pub fn create_refuses_a_taken_name(store: &dyn Store) {
+    let first = store.create_service_account(&spec("dup"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let mut other = spec("dup");
+    other.owner = "someone-else@example.com".to_owned();
+    match store.create_service_account(&other, &change("2026-01-02T00:00:00Z")) {
+        Err(RegistryError::NameTaken { name, id }) => {
+            assert_eq!(name, "dup");
+            assert_eq!(id, first.id);
+        }
+        other => panic!("expected NameTaken, got {other:?}"),
+    }
+    assert_eq!(store.list_service_accounts(&ServiceAccountFilter::default()).unwrap(), vec![first]);
+    assert_eq!(all_events(store).len(), 1, "a refused create writes no event");
+}
+
+pub fn update_replaces_the_spec_and_lists_changed_fields(store: &dyn Store) {
+    let created = store.create_service_account(&spec("svc"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let mut new = spec("svc");
+    new.owner = "platform@example.com".to_owned();
+    new.expires_at = ts("2026-12-31T23:59:59.5Z");
+    new.labels.insert("tier".to_owned(), "1".to_owned());
+    new.environment = None;
+    let updated = store.update_service_account(&created.id, &new, &change("2026-02-01T00:00:00Z")).unwrap();
+    assert_eq!(updated.id, created.id);
+    assert_eq!(updated.spec, new);
+    assert_eq!(updated.created_at, created.created_at);
+    assert_eq!(updated.updated_at, ts("2026-02-01T00:00:00Z"));
+    assert_eq!(store.get_service_account(&created.id).unwrap(), Some(updated.clone()));
+
+    let mut newer = new.clone();
+    newer.purpose = "Something else".to_owned();
+    newer.scopes.reverse();
+    newer.disabled = true;
+    store.update_service_account(&created.id, &newer, &change("2026-03-01T00:00:00Z")).unwrap();
+
+    let events = all_events(store);
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[1].action, "service_account.update");
+    assert_eq!(events[1].subject_id, created.id);
+    assert_eq!(events[1].at, ts("2026-02-01T00:00:00Z"));
+    assert_eq!(changed(&events[1]), ["owner", "expires_at", "environment", "labels"]);
+    assert_eq!(changed(&events[2]), ["purpose", "scopes", "disabled"]);
+}
+
+/// The `changed` list of an update event's details.
+fn changed(event: &AuditEvent) -> Vec<String> {
+    let details: serde_json::Value = serde_json::from_str(&event.details).expect("details is JSON");
+    let list = details.get("changed").and_then(|c| c.as_array()).unwrap_or_else(|| panic!("{}", event.details));
+    list.iter().map(|v| v.as_str().expect("field names are strings").to_owned()).collect()
+}
+
+pub fn update_without_changes_records_an_empty_change_list(store: &dyn Store) {
+    let created = store.create_service_account(&spec("same"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let updated = store.update_service_account(&created.id, &spec("same"), &change("2026-01-05T00:00:00Z")).unwrap();
+    assert_eq!(updated.updated_at, ts("2026-01-05T00:00:00Z"));
+    let events = all_events(store);
+    assert_eq!(events.len(), 2);
+    assert!(changed(&events[1]).is_empty(), "{}", events[1].details);
+}
+
+pub fn rename_to_a_free_name(store: &dyn Store) {
+    let created = store.create_service_account(&spec("old-name"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let renamed =
+        store.update_service_account(&created.id, &spec("new-name"), &change("2026-01-02T00:00:00Z")).unwrap();
+    assert_eq!(renamed.spec.name, "new-name");
+    assert_eq!(store.find_service_account_by_name("old-name").unwrap(), None);
+    assert_eq!(store.find_service_account_by_name("new-name").unwrap().map(|a| a.id), Some(created.id.clone()));
+    let events = all_events(store);
+    assert_eq!(events[1].subject_name, "new-name");
+    assert_eq!(changed(&events[1]), ["name"]);
+    // The old name is free again.
+    store.create_service_account(&spec("old-name"), &change("2026-01-03T00:00:00Z")).unwrap();
+}
+
+pub fn rename_to_a_taken_name_is_refused(store: &dyn Store) {
+    let a = store.create_service_account(&spec("a"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let b = store.create_service_account(&spec("b"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let mut to_b = spec("b");
+    to_b.owner = "changed@example.com".to_owned();
+    match store.update_service_account(&a.id, &to_b, &change("2026-01-02T00:00:00Z")) {
+        Err(RegistryError::NameTaken { name, id }) => {
+            assert_eq!(name, "b");
+            assert_eq!(id, b.id);
+        }
+        other => panic!("expected NameTaken, got {other:?}"),
+    }
+    assert_eq!(store.get_service_account(&a.id).unwrap(), Some(a), "a refused update changes nothing");
+    assert_eq!(all_events(store).len(), 2, "a refused update writes no event");
+}
+
+pub fn update_of_a_missing_account_is_not_found(store: &dyn Store) {
+    let missing = "sa-00000000-0000-4000-8000-000000000000";
+    match store.update_service_account(missing, &spec("x"), &change("2026-01-01T00:00:00Z")) {
+        Err(RegistryError::NotFound { id }) => assert_eq!(id, missing),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert_eq!(store.find_service_account_by_name("x").unwrap(), None);
+    assert!(all_events(store).is_empty());
+}
+
+pub fn delete_removes_and_records(store: &dyn Store) {
+    let keep = store.create_service_account(&spec("keep"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let gone = store.create_service_account(&spec("gone"), &change("2026-01-01T00:00:00Z")).unwrap();
+    assert!(store.delete_service_account(&gone.id, &change("2026-01-02T00:00:00Z")).unwrap());
+    assert_eq!(store.get_service_account(&gone.id).unwrap(), None);
+    assert_eq!(store.find_service_account_by_name("gone").unwrap(), None);
+    assert_eq!(store.get_service_account(&keep.id).unwrap(), Some(keep));
+
+    assert!(!store.delete_service_account(&gone.id, &change("2026-01-03T00:00:00Z")).unwrap());
+    let events = all_events(store);
+    assert_eq!(events.len(), 3, "deleting a missing account writes no event");
+    assert_eq!(events[2].action, "service_account.delete");
+    assert_eq!(events[2].subject_id, gone.id);
+    assert_eq!(events[2].subject_name, "gone");
+    assert_eq!(events[2].at, ts("2026-01-02T00:00:00Z"));
+
+    match store.update_service_account(&gone.id, &spec("gone"), &change("2026-01-04T00:00:00Z")) {
+        Err(RegistryError::NotFound { .. }) => {}
+        other => panic!("expected NotFound after delete, got {other:?}"),
+    }
+    let again = store.create_service_account(&spec("gone"), &change("2026-01-05T00:00:00Z")).unwrap();
+    assert_ne!(again.id, gone.id, "ids are never reused");
+}
+
+pub fn list_is_sorted_by_name(store: &dyn Store) {
+    for name in ["zeta", "alpha", "Beta", "mid-2", "mid-10", "_x"] {
+        store.create_service_account(&spec(name), &change("2026-01-01T00:00:00Z")).unwrap();
+    }
+    let all = store.list_service_accounts(&ServiceAccountFilter::default()).unwrap();
+    // Byte order, the same as Rust's `str` ordering.
+    assert_eq!(names(&all), ["Beta", "_x", "alpha", "mid-10", "mid-2", "zeta"]);
+}
+
+pub fn list_filters(store: &dyn Store) {
+    let at = change("2026-01-01T00:00:00Z");
+    let make = |name: &str, owner: &str, expires: &str, disabled: bool| {
+        let mut s = spec(name);
+        s.owner = owner.to_owned();
+        s.expires_at = ts(expires);
+        s.disabled = disabled;
+        store.create_service_account(&s, &at).unwrap()
+    };
+    make("a-soon", "team-a@example.com", "2026-02-01T00:00:00Z", false);
+    make("a-late", "team-a@example.com", "2027-02-01T00:00:00Z", false);
+    make("b-soon-off", "team-b@example.com", "2026-02-01T00:00:00Z", true);
+    make("b-edge", "team-b@example.com", "2026-03-01T12:00:00.5Z", false);
+    make("b-before-edge", "team-b@example.com", "2026-03-01T11:59:59.999999999Z", false);
+
+    let list = |filter: ServiceAccountFilter| names(&store.list_service_accounts(&filter).unwrap()).join(",");
+    assert_eq!(list(ServiceAccountFilter::default()), "a-late,a-soon,b-before-edge,b-edge");
+    assert_eq!(
+        list(ServiceAccountFilter { include_disabled: true, ..Default::default() }),
+        "a-late,a-soon,b-before-edge,b-edge,b-soon-off"
+    );
+    let owner = |o: &str| Some(o.to_owned());
+    assert_eq!(
+        list(ServiceAccountFilter { owner: owner("team-a@example.com"), ..Default::default() }),
+        "a-late,a-soon"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { owner: owner("team-b@example.com"), include_disabled: true, ..Default::default() }),
+        "b-before-edge,b-edge,b-soon-off"
+    );
+    assert_eq!(list(ServiceAccountFilter { owner: owner("team-a"), ..Default::default() }), "");
+
+    let before = |t: &str| Some(ts(t));
+    // Inclusive bound, exact to the nanosecond, whatever the number of fractional digits.
+    assert_eq!(
+        list(ServiceAccountFilter { expiring_before: before("2026-03-01T12:00:00.5Z"), ..Default::default() }),
+        "a-soon,b-before-edge,b-edge"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { expiring_before: before("2026-03-01T12:00:00Z"), ..Default::default() }),
+        "a-soon,b-before-edge"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { expiring_before: before("2026-03-01T11:59:59.999999998Z"), ..Default::default() }),
+        "a-soon"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter {
+            expiring_before: before("2026-02-01T00:00:00Z"),
+            owner: owner("team-b@example.com"),
+            include_disabled: true,
+        }),
+        "b-soon-off"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { expiring_before: before("2025-01-01T00:00:00Z"), ..Default::default() }),
+        ""
+    );
+}
+
+pub fn events_are_ordered_and_paged(store: &dyn Store) {
+    assert!(all_events(store).is_empty());
+    let mut tf_less = change("2026-01-01T00:00:01Z");
+    tf_less.actor =
+        Actor { client: "nhi-cli/0.1.0".to_owned(), terraform_version: None, operation: "import".to_owned() };
+    let a = store.create_service_account(&spec("a"), &tf_less).unwrap();
+    let b = store.create_service_account(&spec("b"), &change("2026-01-01T00:00:02Z")).unwrap();
+    store.update_service_account(&a.id, &spec("a2"), &change("2026-01-01T00:00:03Z")).unwrap();
+    store.delete_service_account(&b.id, &change("2026-01-01T00:00:04Z")).unwrap();
+    store.create_service_account(&spec("c"), &change("2026-01-01T00:00:05Z")).unwrap();
+
+    let events = all_events(store);
+    let summary: Vec<(&str, &str)> = events.iter().map(|e| (e.action.as_str(), e.subject_name.as_str())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("service_account.create", "a"),
+            ("service_account.create", "b"),
+            ("service_account.update", "a2"),
+            ("service_account.delete", "b"),
+            ("service_account.create", "c"),
+        ]
+    );
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq), "seq increases: {events:?}");
+    assert!(events[0].seq > 0);
+    assert_eq!(events[0].actor, tf_less.actor);
+    assert_eq!(events[1].actor.terraform_version.as_deref(), Some("1.11.0"));
+
+    let seqs =
+        |after: i64, limit: usize| -> Vec<i64> { store.events(after, limit).unwrap().iter().map(|e| e.seq).collect() };
+    let all: Vec<i64> = events.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs(0, 2), all[..2]);
+    assert_eq!(seqs(all[1], 2), all[2..4]);
+    assert_eq!(seqs(all[3], 10), all[4..]);
+    assert_eq!(seqs(all[4], 10), Vec::<i64>::new());
+    assert_eq!(seqs(0, 0), Vec::<i64>::new());
+    assert_eq!(seqs(-1, 100), all);
+    assert_eq!(store.events(all[1], 1).unwrap(), events[2..3]);
+}
+
+pub fn timestamps_round_trip_exactly(store: &dyn Store) {
+    let cases = [
+        ("2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"),
+        ("2026-01-01T00:00:00.000000001Z", "2026-06-01T00:00:00.999999999Z"),
+        ("2026-07-04T12:34:56.5Z", "2099-12-31T23:59:59.123Z"),
+        ("1970-01-01T00:00:00Z", "9999-12-30T21:59:59.999999999Z"),
+    ];
+    for (i, (at, expires)) in cases.iter().enumerate() {
+        let mut s = spec(&format!("t{i}"));
+        s.expires_at = ts(expires);
+        let created = store.create_service_account(&s, &change(at)).unwrap();
+        let stored = store.get_service_account(&created.id).unwrap().unwrap();
+        assert_eq!(stored.spec.expires_at, ts(expires));
+        assert_eq!(stored.created_at, ts(at));
+        assert_eq!(stored.updated_at, ts(at));
+        let later = ts(at).checked_add(jiff_nanos(7)).unwrap();
+        let change_later = Change { at: later, ..change(at) };
+        let updated = store.update_service_account(&created.id, &s, &change_later).unwrap();
+        assert_eq!(store.get_service_account(&created.id).unwrap(), Some(updated));
+        assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().updated_at, later);
+        let last = store.events(0, usize::MAX).unwrap().pop().unwrap();
+        assert_eq!(last.at, later);
+    }
+    // A timestamp given with an offset is the same instant.
+    let created = store.create_service_account(&spec("offset"), &change("2026-01-01T02:00:00+02:00")).unwrap();
+    assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().created_at, ts("2026-01-01T00:00:00Z"));
+}
+
+fn jiff_nanos(n: u64) -> std::time::Duration {
+    std::time::Duration::from_nanos(n)
+}
+
+pub fn labels_scopes_and_text_round_trip(store: &dyn Store) {
+    let mut rich = spec("rich");
+    rich.scopes = vec!["z:write".to_owned(), "a:read".to_owned(), "a:read".to_owned(), "ünïcødé:*".to_owned()];
+    rich.labels = BTreeMap::from([
+        ("".to_owned(), "empty key".to_owned()),
+        ("quote\"key".to_owned(), "back\\slash".to_owned()),
+        ("multi".to_owned(), "line\nvalue\t".to_owned()),
+        ("emoji".to_owned(), "🔑".to_owned()),
+        ("empty".to_owned(), String::new()),
+    ]);
+    rich.purpose = "It's a 'quoted' purpose; DROP TABLE service_accounts; --".to_owned();
+    rich.environment = Some(String::new());
+    let created = store.create_service_account(&rich, &change("2026-01-01T00:00:00Z")).unwrap();
+    assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().spec, rich);
+
+    let mut bare = spec("bare");
+    bare.scopes = Vec::new();
+    bare.labels = BTreeMap::new();
+    bare.environment = None;
+    let created = store.create_service_account(&bare, &change("2026-01-01T00:00:00Z")).unwrap();
+    assert_eq!(store.find_service_account_by_name("bare").unwrap().unwrap().spec, bare);
+    assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().spec.environment, None);
+}
+
+/// 10 threads write at once: each creates its own account and updates it `ROUNDS` times
+/// (the last write must win), and each also updates one shared account. Every call must succeed,
+/// and the number of events must equal the number of successful writes.
+pub fn concurrent_writers_lose_nothing(store: &dyn Store) {
+    const THREADS: usize = 10;
+    const ROUNDS: usize = 20;
+    let shared = store.create_service_account(&spec("shared"), &change("2026-01-01T00:00:00Z")).unwrap();
+    std::thread::scope(|scope| {
+        for t in 0..THREADS {
+            let shared = &shared;
+            scope.spawn(move || {
+                let name = format!("worker-{t:02}");
+                let mut own_spec = spec(&name);
+                let own = store.create_service_account(&own_spec, &change("2026-01-01T00:00:01Z")).unwrap();
+                for round in 0..ROUNDS {
+                    own_spec.labels.insert("round".to_owned(), round.to_string());
+                    let updated = store.update_service_account(&own.id, &own_spec, &change("2026-01-01T00:00:02Z"));
+                    assert_eq!(updated.unwrap().spec, own_spec);
+
+                    // The instant encodes the writer, so the row can be matched with its event.
+                    let mut shared_spec = spec("shared");
+                    let write_no = (t * ROUNDS + round) as u64;
+                    shared_spec.labels.insert("last_writer".to_owned(), write_no.to_string());
+                    let at = ts("2026-01-01T00:00:03Z").checked_add(jiff_nanos(write_no)).unwrap();
+                    store
+                        .update_service_account(
+                            &shared.id,
+                            &shared_spec,
+                            &Change { at, ..change("2026-01-01T00:00:03Z") },
+                        )
+                        .unwrap();
+                    assert!(store.get_service_account(&own.id).unwrap().is_some());
+                }
+            });
+        }
+    });
+
+    let all = store.list_service_accounts(&ServiceAccountFilter::default()).unwrap();
+    assert_eq!(all.len(), THREADS + 1);
+    for account in all.iter().filter(|a| a.spec.name.starts_with("worker-")) {
+        assert_eq!(
+            account.spec.labels.get("round").map(String::as_str),
+            Some((ROUNDS - 1).to_string().as_str()),
+            "the last update of {} was lost",
+            account.spec.name
+        );
+    }
+    let events = all_events(store);
+    assert_eq!(events.len(), 1 + THREADS * (1 + 2 * ROUNDS), "one event per successful write");
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    let shared_updates = events.iter().filter(|e| e.subject_id == shared.id && e.action.ends_with(".update")).count();
+    assert_eq!(shared_updates, THREADS * ROUNDS);
+    let last_shared = events.iter().rev().find(|e| e.subject_id == shared.id).unwrap();
+    let final_shared = store.get_service_account(&shared.id).unwrap().unwrap();
+    // The row holds exactly what the last committed update wrote.
+    assert_eq!(final_shared.updated_at, last_shared.at);
+    let write_no = last_shared.at.as_nanosecond() - ts("2026-01-01T00:00:03Z").as_nanosecond();
+    assert_eq!(final_shared.spec.labels.get("last_writer"), Some(&write_no.to_string()));
+}

@@ -1,0 +1,419 @@
+//! The embedded SQLite backend.
+//!
+//! Concurrency: the file is in WAL mode, so readers never wait for writers. Every write is one
+//! `BEGIN IMMEDIATE` transaction, which takes the database's single write lock up front; with a
+//! 30 s busy timeout, concurrent writers, in this process or another, queue for that lock instead
+//! of failing with "database is locked", and a transaction that reads a row and then writes it
+//! cannot interleave with another writer (no lost updates). Connections are kept in a small pool;
+//! a call takes one, or opens a new one when all are busy, and gives it back afterwards.
+
+mod migrations;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use nhi_core::{Clock, SystemClock, Timestamp};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior};
+
+pub use migrations::LATEST_SCHEMA_VERSION;
+
+use crate::{
+    AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
+    format_timestamp, new_service_account_id,
+};
+
+/// How long a call waits for another writer before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Idle connections kept for reuse; more are opened on demand and closed after use.
+const MAX_IDLE: usize = 8;
+
+const ACCOUNT_COLUMNS: &str =
+    "id, name, owner, purpose, expires_at, scopes, environment, labels, disabled, created_at, updated_at";
+const EVENT_COLUMNS: &str = "seq, at, client, terraform_version, operation, action, subject_id, subject_name, details";
+
+/// A registry in one SQLite file (or in memory, for tests).
+pub struct SqliteStore {
+    location: String,
+    conns: Conns,
+}
+
+enum Conns {
+    /// One private in-memory database lives and dies with its only connection.
+    Memory(Mutex<Connection>),
+    File {
+        path: PathBuf,
+        idle: Mutex<Vec<Connection>>,
+    },
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves no half-done transaction behind (dropping a
+    // rusqlite transaction rolls it back), so the connection is still good to use.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn storage(e: rusqlite::Error) -> RegistryError {
+    RegistryError::Storage(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the registry file at `path`, relative to the current directory
+    /// unless absolute, creates missing parent directories and applies pending migrations.
+    pub fn open_file(path: &Path) -> Result<Self, RegistryError> {
+        let shown = path.display().to_string();
+        let open_error = |reason: String| RegistryError::Open { location: shown.clone(), reason };
+        // Later connections of the pool must find the same file even if the working directory changes.
+        let path = std::path::absolute(path).map_err(|e| open_error(e.to_string()))?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| open_error(format!("cannot create directory {}: {e}", parent.display())))?;
+        }
+        let location = path.display().to_string();
+        let mut conn = open_connection(&path).map_err(|e| open_error(e.to_string()))?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+            .map_err(|e| open_error(format!("cannot switch to WAL mode: {e}")))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(open_error(format!("cannot switch to WAL mode (journal mode is {mode})")));
+        }
+        migrations::migrate(&mut conn, &location, SystemClock.now())?;
+        Ok(Self { location, conns: Conns::File { path, idle: Mutex::new(vec![conn]) } })
+    }
+
+    /// Opens a new, private, in-memory registry (for tests).
+    pub fn open_in_memory() -> Result<Self, RegistryError> {
+        let location = "sqlite::memory:".to_owned();
+        let open_error = |e: rusqlite::Error| RegistryError::Open { location: location.clone(), reason: e.to_string() };
+        let mut conn = Connection::open_in_memory().map_err(open_error)?;
+        configure(&conn).map_err(open_error)?;
+        migrations::migrate(&mut conn, &location, SystemClock.now())?;
+        Ok(Self { location, conns: Conns::Memory(Mutex::new(conn)) })
+    }
+
+    /// The absolute file path, or `sqlite::memory:`.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// The schema version recorded in `schema_migrations`.
+    pub fn schema_version(&self) -> Result<i64, RegistryError> {
+        self.with_conn(|conn| {
+            conn.query_row("SELECT coalesce(max(version), 0) FROM schema_migrations", [], |row| row.get(0))
+                .map_err(storage)
+        })
+    }
+
+    fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
+        match &self.conns {
+            Conns::Memory(conn) => f(&mut lock(conn)),
+            Conns::File { path, idle } => {
+                let pooled = lock(idle).pop();
+                let mut conn = match pooled {
+                    Some(conn) => conn,
+                    None => open_connection(path).map_err(storage)?,
+                };
+                let out = f(&mut conn);
+                let mut idle = lock(idle);
+                if idle.len() < MAX_IDLE {
+                    idle.push(conn);
+                }
+                out
+            }
+        }
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction and commits it when `f` succeeds.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(storage)?;
+            let out = f(&tx)?;
+            tx.commit().map_err(storage)?;
+            Ok(out)
+        })
+    }
+}
+
+fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// A row as stored, before its text columns are parsed.
+struct RawAccount {
+    id: String,
+    name: String,
+    owner: String,
+    purpose: String,
+    expires_at: String,
+    scopes: String,
+    environment: Option<String>,
+    labels: String,
+    disabled: bool,
+    created_at: String,
+    updated_at: String,
+}
+
+impl RawAccount {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            owner: row.get(2)?,
+            purpose: row.get(3)?,
+            expires_at: row.get(4)?,
+            scopes: row.get(5)?,
+            environment: row.get(6)?,
+            labels: row.get(7)?,
+            disabled: row.get(8)?,
+            created_at: row.get(9)?,
+            updated_at: row.get(10)?,
+        })
+    }
+
+    fn parse(self) -> Result<ServiceAccount, RegistryError> {
+        let id = &self.id;
+        let bad = |column: &str, why: String| {
+            RegistryError::Storage(format!("service account {id} has an unreadable {column} column: {why}"))
+        };
+        let ts = |column: &str, text: &str| text.parse::<Timestamp>().map_err(|e| bad(column, e.to_string()));
+        let spec = ServiceAccountSpec {
+            expires_at: ts("expires_at", &self.expires_at)?,
+            scopes: serde_json::from_str(&self.scopes).map_err(|e| bad("scopes", e.to_string()))?,
+            labels: serde_json::from_str(&self.labels).map_err(|e| bad("labels", e.to_string()))?,
+            name: self.name,
+            owner: self.owner,
+            purpose: self.purpose,
+            environment: self.environment,
+            disabled: self.disabled,
+        };
+        Ok(ServiceAccount {
+            created_at: ts("created_at", &self.created_at)?,
+            updated_at: ts("updated_at", &self.updated_at)?,
+            id: self.id,
+            spec,
+        })
+    }
+}
+
+fn account_where(conn: &Connection, column: &str, value: &str) -> Result<Option<ServiceAccount>, RegistryError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE {column} = ?1");
+    let raw = conn.prepare_cached(&sql).map_err(storage)?.query_row([value], RawAccount::from_row).optional();
+    raw.map_err(storage)?.map(RawAccount::parse).transpose()
+}
+
+fn id_of_name(conn: &Connection, name: &str) -> Result<Option<String>, RegistryError> {
+    conn.prepare_cached("SELECT id FROM service_accounts WHERE name = ?1")
+        .map_err(storage)?
+        .query_row([name], |row| row.get(0))
+        .optional()
+        .map_err(storage)
+}
+
+fn json_error(e: serde_json::Error) -> RegistryError {
+    RegistryError::Storage(format!("cannot encode JSON: {e}"))
+}
+
+fn insert_event(
+    tx: &Transaction<'_>,
+    change: &Change,
+    action: &str,
+    subject_id: &str,
+    subject_name: &str,
+    details: &serde_json::Value,
+) -> Result<(), RegistryError> {
+    tx.prepare_cached(
+        "INSERT INTO audit_events (at, client, terraform_version, operation, action, subject_id, subject_name, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .map_err(storage)?
+    .execute((
+        format_timestamp(change.at),
+        &change.actor.client,
+        &change.actor.terraform_version,
+        &change.actor.operation,
+        action,
+        subject_id,
+        subject_name,
+        details.to_string(),
+    ))
+    .map_err(storage)?;
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn create_service_account(
+        &self,
+        spec: &ServiceAccountSpec,
+        change: &Change,
+    ) -> Result<ServiceAccount, RegistryError> {
+        let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
+        let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
+        self.write(|tx| {
+            if let Some(id) = id_of_name(tx, &spec.name)? {
+                return Err(RegistryError::NameTaken { name: spec.name.clone(), id });
+            }
+            let id = new_service_account_id();
+            let at = format_timestamp(change.at);
+            tx.prepare_cached(&format!(
+                "INSERT INTO service_accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+            ))
+            .map_err(storage)?
+            .execute(rusqlite::params![
+                id,
+                spec.name,
+                spec.owner,
+                spec.purpose,
+                format_timestamp(spec.expires_at),
+                scopes,
+                spec.environment,
+                labels,
+                spec.disabled,
+                at,
+            ])
+            .map_err(storage)?;
+            insert_event(tx, change, actions::SERVICE_ACCOUNT_CREATE, &id, &spec.name, &serde_json::json!({}))?;
+            Ok(ServiceAccount { id, spec: spec.clone(), created_at: change.at, updated_at: change.at })
+        })
+    }
+
+    fn get_service_account(&self, id: &str) -> Result<Option<ServiceAccount>, RegistryError> {
+        self.with_conn(|conn| account_where(conn, "id", id))
+    }
+
+    fn find_service_account_by_name(&self, name: &str) -> Result<Option<ServiceAccount>, RegistryError> {
+        self.with_conn(|conn| account_where(conn, "name", name))
+    }
+
+    fn update_service_account(
+        &self,
+        id: &str,
+        spec: &ServiceAccountSpec,
+        change: &Change,
+    ) -> Result<ServiceAccount, RegistryError> {
+        let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
+        let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
+        self.write(|tx| {
+            let current = account_where(tx, "id", id)?.ok_or_else(|| RegistryError::NotFound { id: id.to_owned() })?;
+            if spec.name != current.spec.name
+                && let Some(other) = id_of_name(tx, &spec.name)?
+            {
+                return Err(RegistryError::NameTaken { name: spec.name.clone(), id: other });
+            }
+            tx.prepare_cached(
+                "UPDATE service_accounts SET name = ?2, owner = ?3, purpose = ?4, expires_at = ?5, scopes = ?6,
+                     environment = ?7, labels = ?8, disabled = ?9, updated_at = ?10
+                 WHERE id = ?1",
+            )
+            .map_err(storage)?
+            .execute(rusqlite::params![
+                id,
+                spec.name,
+                spec.owner,
+                spec.purpose,
+                format_timestamp(spec.expires_at),
+                scopes,
+                spec.environment,
+                labels,
+                spec.disabled,
+                format_timestamp(change.at),
+            ])
+            .map_err(storage)?;
+            let changed = current.spec.changed_fields(spec);
+            let details = serde_json::json!({ "changed": changed });
+            insert_event(tx, change, actions::SERVICE_ACCOUNT_UPDATE, id, &spec.name, &details)?;
+            Ok(ServiceAccount {
+                id: current.id,
+                spec: spec.clone(),
+                created_at: current.created_at,
+                updated_at: change.at,
+            })
+        })
+    }
+
+    fn delete_service_account(&self, id: &str, change: &Change) -> Result<bool, RegistryError> {
+        self.write(|tx| {
+            let name: Option<String> = tx
+                .prepare_cached("DELETE FROM service_accounts WHERE id = ?1 RETURNING name")
+                .map_err(storage)?
+                .query_row([id], |row| row.get(0))
+                .optional()
+                .map_err(storage)?;
+            let Some(name) = name else { return Ok(false) };
+            insert_event(tx, change, actions::SERVICE_ACCOUNT_DELETE, id, &name, &serde_json::json!({}))?;
+            Ok(true)
+        })
+    }
+
+    fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError> {
+        let mut sql = format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE 1 = 1");
+        let mut params: Vec<String> = Vec::new();
+        if let Some(before) = filter.expiring_before {
+            params.push(format_timestamp(before));
+            sql.push_str(&format!(" AND expires_at <= ?{}", params.len()));
+        }
+        if let Some(owner) = &filter.owner {
+            params.push(owner.clone());
+            sql.push_str(&format!(" AND owner = ?{}", params.len()));
+        }
+        if !filter.include_disabled {
+            sql.push_str(" AND disabled = 0");
+        }
+        sql.push_str(" ORDER BY name");
+        self.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(&sql).map_err(storage)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&params), RawAccount::from_row).map_err(storage)?;
+            rows.map(|raw| raw.map_err(storage)?.parse()).collect()
+        })
+    }
+
+    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.with_conn(|conn| {
+            let mut stmt = conn
+                .prepare_cached(&format!(
+                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                ))
+                .map_err(storage)?;
+            let rows = stmt
+                .query_map((after_seq, limit), |row| {
+                    Ok((
+                        row.get::<_, i64>(0)?,
+                        row.get::<_, String>(1)?,
+                        crate::Actor { client: row.get(2)?, terraform_version: row.get(3)?, operation: row.get(4)? },
+                        row.get::<_, String>(5)?,
+                        row.get::<_, String>(6)?,
+                        row.get::<_, String>(7)?,
+                        row.get::<_, String>(8)?,
+                    ))
+                })
+                .map_err(storage)?;
+            rows.map(|row| {
+                let (seq, at, actor, action, subject_id, subject_name, details) = row.map_err(storage)?;
+                let at = at.parse::<Timestamp>().map_err(|e| {
+                    RegistryError::Storage(format!("audit event {seq} has an unreadable at column: {e}"))
+                })?;
+                Ok(AuditEvent { seq, at, actor, action, subject_id, subject_name, details })
+            })
+            .collect()
+        })
+    }
+}

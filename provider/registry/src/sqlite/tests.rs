@@ -1,0 +1,297 @@
+//! SQLite-specific tests: the contract on file and in-memory stores, migrations, and two
+//! processes writing one file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::*;
+use crate::contract;
+use crate::{Actor, RegistryError, ServiceAccountFilter};
+
+fn temp_store() -> (tempfile::TempDir, SqliteStore) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = SqliteStore::open_file(&dir.path().join("registry.db")).expect("open file store");
+    (dir, store)
+}
+
+/// One `#[test]` per contract case for each kind of SQLite store, plus a check that the list
+/// here is the whole suite.
+macro_rules! contract_tests {
+    ($($case:ident),* $(,)?) => {
+        mod contract_file {
+            $(
+                #[test]
+                fn $case() {
+                    let (_dir, store) = super::temp_store();
+                    crate::contract::$case(&store);
+                }
+            )*
+        }
+        mod contract_memory {
+            $(
+                #[test]
+                fn $case() {
+                    let store = super::SqliteStore::open_in_memory().expect("open memory store");
+                    crate::contract::$case(&store);
+                }
+            )*
+        }
+        #[test]
+        fn every_contract_case_runs_here() {
+            let here = [$(stringify!($case)),*];
+            let suite: Vec<&str> = contract::CASES.iter().map(|(name, _)| *name).collect();
+            assert_eq!(here.as_slice(), suite.as_slice());
+        }
+    };
+}
+
+contract_tests!(
+    create_then_get_and_find,
+    create_assigns_id_and_timestamps,
+    create_refuses_a_taken_name,
+    update_replaces_the_spec_and_lists_changed_fields,
+    update_without_changes_records_an_empty_change_list,
+    rename_to_a_free_name,
+    rename_to_a_taken_name_is_refused,
+    update_of_a_missing_account_is_not_found,
+    delete_removes_and_records,
+    list_is_sorted_by_name,
+    list_filters,
+    events_are_ordered_and_paged,
+    timestamps_round_trip_exactly,
+    labels_scopes_and_text_round_trip,
+    concurrent_writers_lose_nothing,
+);
+
+#[test]
+fn run_all_drives_the_suite_through_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let counter = std::sync::atomic::AtomicUsize::new(0);
+    contract::run_all(&|| {
+        let n = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        crate::open(&format!("sqlite://{}", dir.path().join(format!("r{n}.db")).display())).unwrap()
+    });
+    assert_eq!(counter.into_inner(), contract::CASES.len());
+}
+
+fn migration_rows(path: &Path) -> Vec<(i64, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").unwrap();
+    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().collect::<Result<_, _>>().unwrap()
+}
+
+#[test]
+fn a_new_file_gets_the_latest_schema() {
+    let (dir, store) = temp_store();
+    assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
+    let rows = migration_rows(&dir.path().join("registry.db"));
+    let versions: Vec<i64> = rows.iter().map(|(v, _)| *v).collect();
+    assert_eq!(versions, (1..=LATEST_SCHEMA_VERSION).collect::<Vec<_>>());
+    for (_, applied_at) in rows {
+        applied_at.parse::<Timestamp>().unwrap_or_else(|e| panic!("applied_at {applied_at:?}: {e}"));
+    }
+    let memory = SqliteStore::open_in_memory().unwrap();
+    assert_eq!(memory.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
+}
+
+#[test]
+fn reopening_is_idempotent_and_keeps_data() {
+    let (dir, store) = temp_store();
+    let path = dir.path().join("registry.db");
+    let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let spec = ServiceAccountSpec {
+        name: "kept".to_owned(),
+        owner: "o@example.com".to_owned(),
+        purpose: "p".to_owned(),
+        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+        scopes: vec![],
+        environment: None,
+        labels: Default::default(),
+        disabled: false,
+    };
+    let created = store.create_service_account(&spec, &change).unwrap();
+    let before = migration_rows(&path);
+    drop(store);
+    for _ in 0..2 {
+        let store = SqliteStore::open_file(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
+        assert_eq!(store.get_service_account(&created.id).unwrap(), Some(created.clone()));
+    }
+    assert_eq!(migration_rows(&path), before, "reopening applies nothing again");
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let (dir, store) = temp_store();
+    drop(store);
+    let path = dir.path().join("registry.db");
+    let future = LATEST_SCHEMA_VERSION + 7;
+    Connection::open(&path)
+        .unwrap()
+        .execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?1, '2030-01-01T00:00:00Z')", [future])
+        .unwrap();
+    match SqliteStore::open_file(&path) {
+        Err(RegistryError::SchemaTooNew { location, found, supported }) => {
+            assert_eq!(found, future);
+            assert_eq!(supported, LATEST_SCHEMA_VERSION);
+            assert!(location.ends_with("registry.db"), "{location}");
+        }
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+    let err = crate::open(&format!("sqlite://{}", path.display())).unwrap_err().to_string();
+    assert!(err.contains(&format!("schema version {future}, newer than this build")), "{err}");
+    assert!(err.contains("upgrade nhi"), "{err}");
+}
+
+#[test]
+fn connections_are_configured_for_concurrency() {
+    let (_dir, store) = temp_store();
+    let settings = store
+        .with_conn(|conn| {
+            let get = |pragma: &str| -> rusqlite::Result<String> {
+                conn.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get::<_, rusqlite::types::Value>(0)).map(
+                    |v| match v {
+                        rusqlite::types::Value::Integer(i) => i.to_string(),
+                        rusqlite::types::Value::Text(t) => t,
+                        other => format!("{other:?}"),
+                    },
+                )
+            };
+            Ok(["journal_mode", "busy_timeout", "synchronous", "foreign_keys"].map(|p| get(p).unwrap()))
+        })
+        .unwrap();
+    // synchronous: 1 = NORMAL.
+    assert_eq!(settings, ["wal", "30000", "1", "1"].map(String::from));
+}
+
+#[test]
+fn open_creates_missing_directories_from_an_absolute_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("r.db");
+    let url = format!("sqlite://{}", path.display());
+    assert!(url.starts_with("sqlite:///"));
+    let store = crate::open(&url).unwrap();
+    assert!(path.exists());
+    assert!(format!("{store:?}").contains("r.db"));
+    assert!(store.list_service_accounts(&ServiceAccountFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn open_reports_an_unusable_path() {
+    let dir = tempfile::tempdir().unwrap();
+    match SqliteStore::open_file(dir.path()) {
+        Err(RegistryError::Open { location, reason }) => {
+            assert_eq!(location, dir.path().display().to_string());
+            assert!(!reason.is_empty());
+        }
+        other => panic!("expected Open error for a directory, got {other:?}"),
+    }
+}
+
+#[test]
+fn in_memory_stores_are_private() {
+    let a = crate::open("sqlite::memory:").unwrap();
+    let b = crate::open("sqlite::memory:").unwrap();
+    let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let spec = ServiceAccountSpec {
+        name: "only-in-a".to_owned(),
+        owner: "o".to_owned(),
+        purpose: "p".to_owned(),
+        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+        scopes: vec![],
+        environment: None,
+        labels: Default::default(),
+        disabled: false,
+    };
+    a.create_service_account(&spec, &change).unwrap();
+    assert!(a.find_service_account_by_name("only-in-a").unwrap().is_some());
+    assert!(b.find_service_account_by_name("only-in-a").unwrap().is_none());
+}
+
+// ---- two processes, one file ----------------------------------------------------------------
+
+/// Set in the child process: the directory holding the shared registry and the handshake files.
+const CHILD_ENV: &str = "NHI_REGISTRY_TEST_CHILD_DIR";
+const WRITES_PER_PROCESS: usize = 60;
+
+fn wait_for(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !path.exists() {
+        assert!(Instant::now() < deadline, "timed out waiting for {}", path.display());
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// Opens the shared file (both processes at once, so first-open migration races too) and
+/// creates, then updates, `WRITES_PER_PROCESS` accounts named `{who}-NNN`.
+fn write_batch(dir: &Path, who: &str) {
+    let store = crate::open(&format!("sqlite://{}", dir.join("shared.db").display())).expect("open shared file");
+    let change = Change {
+        actor: Actor { client: format!("test-{who}"), terraform_version: None, operation: "apply".to_owned() },
+        at: "2026-01-01T00:00:00Z".parse().unwrap(),
+    };
+    for i in 0..WRITES_PER_PROCESS {
+        let mut spec = ServiceAccountSpec {
+            name: format!("{who}-{i:03}"),
+            owner: format!("{who}@example.com"),
+            purpose: "concurrency test".to_owned(),
+            expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+            scopes: vec!["a:read".to_owned()],
+            environment: None,
+            labels: Default::default(),
+            disabled: false,
+        };
+        let created = store.create_service_account(&spec, &change).expect("create in shared file");
+        spec.labels.insert("updated".to_owned(), "yes".to_owned());
+        store.update_service_account(&created.id, &spec, &change).expect("update in shared file");
+    }
+}
+
+#[test]
+fn two_processes_write_one_file() {
+    if let Some(dir) = std::env::var_os(CHILD_ENV) {
+        let dir = PathBuf::from(dir);
+        std::fs::write(dir.join("child-ready"), b"").unwrap();
+        wait_for(&dir.join("go"));
+        write_batch(&dir, "child");
+        return;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+    let test_name = format!("{module}::two_processes_write_one_file");
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([test_name.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env(CHILD_ENV, dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the test binary as the child");
+    wait_for(&dir.path().join("child-ready"));
+    std::fs::write(dir.path().join("go"), b"").unwrap();
+    write_batch(dir.path(), "parent");
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("1 passed"), "the child ran the test:\n{stdout}");
+
+    let store = SqliteStore::open_file(&dir.path().join("shared.db")).unwrap();
+    let all = store.list_service_accounts(&ServiceAccountFilter::default()).unwrap();
+    assert_eq!(all.len(), 2 * WRITES_PER_PROCESS);
+    for who in ["child", "parent"] {
+        for i in 0..WRITES_PER_PROCESS {
+            let account = store.find_service_account_by_name(&format!("{who}-{i:03}")).unwrap().expect("account");
+            assert_eq!(account.spec.labels.get("updated").map(String::as_str), Some("yes"));
+        }
+    }
+    let events = store.events(0, usize::MAX).unwrap();
+    assert_eq!(events.len(), 4 * WRITES_PER_PROCESS);
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    for who in ["child", "parent"] {
+        let client = format!("test-{who}");
+        assert_eq!(events.iter().filter(|e| e.actor.client == client).count(), 2 * WRITES_PER_PROCESS);
+    }
+    assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
+}
