@@ -62,8 +62,26 @@ pub fn parse_url(url: &str) -> Result<RegistryUrl, RegistryError> {
     }
 }
 
-/// The URL with the password of any `user:password@` part replaced by `***`, for messages.
+/// The URL with any password (`user:password@` or a `password=` query parameter) replaced by
+/// `***`, for messages.
 pub(crate) fn redact(url: &str) -> String {
+    let url = redact_userinfo(url);
+    let Some((base, query)) = url.split_once('?') else {
+        return url;
+    };
+    let (query, fragment) = query.split_once('#').map_or((query, None), |(q, f)| (q, Some(f)));
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => param.to_owned(),
+        })
+        .collect();
+    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    format!("{base}?{}{fragment}", params.join("&"))
+}
+
+fn redact_userinfo(url: &str) -> String {
     let Some(scheme_end) = url.find("://") else {
         return url.to_owned();
     };
@@ -159,5 +177,10 @@ mod tests {
         assert_eq!(redact("postgres://h/db?x=a:b@c"), "postgres://h/db?x=a:b@c");
         assert_eq!(redact("postgres://u:p:q@h"), "postgres://u:***@h");
         assert_eq!(redact("sqlite://r.db"), "sqlite://r.db");
+        assert_eq!(
+            redact("postgres://h/db?sslmode=require&PASSWORD=p&user=u#x"),
+            "postgres://h/db?sslmode=require&PASSWORD=***&user=u#x"
+        );
+        assert_eq!(redact("postgres://u:p@h/db?password=q"), "postgres://u:***@h/db?password=***");
     }
 }

@@ -14,10 +14,10 @@ mod tests;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use nhi_core::{Clock, SystemClock, Timestamp};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transaction, TransactionBehavior};
 
 pub use migrations::LATEST_SCHEMA_VERSION;
 
@@ -80,9 +80,7 @@ impl SqliteStore {
         }
         let location = path.display().to_string();
         let mut conn = open_connection(&path).map_err(|e| open_error(e.to_string()))?;
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| open_error(format!("cannot switch to WAL mode: {e}")))?;
+        let mode = enable_wal(&conn).map_err(|e| open_error(format!("cannot switch to WAL mode: {e}")))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(open_error(format!("cannot switch to WAL mode (journal mode is {mode})")));
         }
@@ -148,6 +146,24 @@ fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, flags)?;
     configure(&conn)?;
     Ok(conn)
+}
+
+/// Switches the file to WAL mode (a no-op once it is). SQLite answers "database is locked" to
+/// this pragma without consulting the busy handler while another process holds a lock, for
+/// example while it migrates a new file, so wait and retry here, within the same time limit.
+fn enable_wal(conn: &Connection) -> rusqlite::Result<String> {
+    let deadline = Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                    && Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -213,7 +213,7 @@ fn in_memory_stores_are_private() {
 
 /// Set in the child process: the directory holding the shared registry and the handshake files.
 const CHILD_ENV: &str = "NHI_REGISTRY_TEST_CHILD_DIR";
-const WRITES_PER_PROCESS: usize = 60;
+const WRITES_PER_PROCESS: usize = 150;
 
 fn wait_for(path: &Path) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -224,8 +224,9 @@ fn wait_for(path: &Path) {
 }
 
 /// Opens the shared file (both processes at once, so first-open migration races too) and
-/// creates, then updates, `WRITES_PER_PROCESS` accounts named `{who}-NNN`.
-fn write_batch(dir: &Path, who: &str) {
+/// creates, then updates, `WRITES_PER_PROCESS` accounts named `{who}-NNN`. After its first
+/// create it waits for the other process's first create, so both are certainly writing at once.
+fn write_batch(dir: &Path, who: &str, other: &str) {
     let store = crate::open(&format!("sqlite://{}", dir.join("shared.db").display())).expect("open shared file");
     let change = Change {
         actor: Actor { client: format!("test-{who}"), terraform_version: None, operation: "apply".to_owned() },
@@ -243,6 +244,13 @@ fn write_batch(dir: &Path, who: &str) {
             disabled: false,
         };
         let created = store.create_service_account(&spec, &change).expect("create in shared file");
+        if i == 0 {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while store.find_service_account_by_name(&format!("{other}-000")).unwrap().is_none() {
+                assert!(Instant::now() < deadline, "{who} timed out waiting for {other} to write");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
         spec.labels.insert("updated".to_owned(), "yes".to_owned());
         store.update_service_account(&created.id, &spec, &change).expect("update in shared file");
     }
@@ -254,7 +262,7 @@ fn two_processes_write_one_file() {
         let dir = PathBuf::from(dir);
         std::fs::write(dir.join("child-ready"), b"").unwrap();
         wait_for(&dir.join("go"));
-        write_batch(&dir, "child");
+        write_batch(&dir, "child", "parent");
         return;
     }
 
@@ -270,7 +278,7 @@ fn two_processes_write_one_file() {
         .expect("spawn the test binary as the child");
     wait_for(&dir.path().join("child-ready"));
     std::fs::write(dir.path().join("go"), b"").unwrap();
-    write_batch(dir.path(), "parent");
+    write_batch(dir.path(), "parent", "child");
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -289,6 +297,9 @@ fn two_processes_write_one_file() {
     let events = store.events(0, usize::MAX).unwrap();
     assert_eq!(events.len(), 4 * WRITES_PER_PROCESS);
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    // The handshake guarantees at least two hand-overs of the write lock between the processes.
+    let switches = events.windows(2).filter(|w| w[0].actor.client != w[1].actor.client).count();
+    assert!(switches >= 2, "the two processes' writes interleave ({switches} switches)");
     for who in ["child", "parent"] {
         let client = format!("test-{who}");
         assert_eq!(events.iter().filter(|e| e.actor.client == client).count(), 2 * WRITES_PER_PROCESS);
