@@ -55,32 +55,19 @@ impl ServiceAccountSpec {
     /// Names of the fields that differ between `self` and `other`, in declaration order.
     /// These are the names recorded in an update event's `{"changed":[...]}`.
     pub fn changed_fields(&self, other: &ServiceAccountSpec) -> Vec<&'static str> {
-        let mut changed = Vec::new();
-        if self.name != other.name {
-            changed.push("name");
-        }
-        if self.owner != other.owner {
-            changed.push("owner");
-        }
-        if self.purpose != other.purpose {
-            changed.push("purpose");
-        }
-        if self.expires_at != other.expires_at {
-            changed.push("expires_at");
-        }
-        if self.scopes != other.scopes {
-            changed.push("scopes");
-        }
-        if self.environment != other.environment {
-            changed.push("environment");
-        }
-        if self.labels != other.labels {
-            changed.push("labels");
-        }
-        if self.disabled != other.disabled {
-            changed.push("disabled");
-        }
-        changed
+        [
+            ("name", self.name != other.name),
+            ("owner", self.owner != other.owner),
+            ("purpose", self.purpose != other.purpose),
+            ("expires_at", self.expires_at != other.expires_at),
+            ("scopes", self.scopes != other.scopes),
+            ("environment", self.environment != other.environment),
+            ("labels", self.labels != other.labels),
+            ("disabled", self.disabled != other.disabled),
+        ]
+        .into_iter()
+        .filter_map(|(field, differs)| differs.then_some(field))
+        .collect()
     }
 }
 

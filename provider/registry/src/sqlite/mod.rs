@@ -248,6 +248,35 @@ fn json_error(e: serde_json::Error) -> RegistryError {
     RegistryError::Storage(format!("cannot encode JSON: {e}"))
 }
 
+/// Runs an INSERT or UPDATE of a service account whose parameters are ?1 id, ?2..?9 the spec
+/// fields in column order and ?10 the time of the change.
+fn write_account(
+    tx: &Transaction<'_>,
+    sql: &str,
+    id: &str,
+    spec: &ServiceAccountSpec,
+    at: Timestamp,
+) -> Result<(), RegistryError> {
+    let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
+    let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
+    tx.prepare_cached(sql)
+        .map_err(storage)?
+        .execute(rusqlite::params![
+            id,
+            spec.name,
+            spec.owner,
+            spec.purpose,
+            format_timestamp(spec.expires_at),
+            scopes,
+            spec.environment,
+            labels,
+            spec.disabled,
+            format_timestamp(at),
+        ])
+        .map_err(storage)?;
+    Ok(())
+}
+
 fn insert_event(
     tx: &Transaction<'_>,
     change: &Change,
@@ -281,31 +310,21 @@ impl Store for SqliteStore {
         spec: &ServiceAccountSpec,
         change: &Change,
     ) -> Result<ServiceAccount, RegistryError> {
-        let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
-        let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
         self.write(|tx| {
             if let Some(id) = id_of_name(tx, &spec.name)? {
                 return Err(RegistryError::NameTaken { name: spec.name.clone(), id });
             }
             let id = new_service_account_id();
-            let at = format_timestamp(change.at);
-            tx.prepare_cached(&format!(
-                "INSERT INTO service_accounts ({ACCOUNT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
-            ))
-            .map_err(storage)?
-            .execute(rusqlite::params![
-                id,
-                spec.name,
-                spec.owner,
-                spec.purpose,
-                format_timestamp(spec.expires_at),
-                scopes,
-                spec.environment,
-                labels,
-                spec.disabled,
-                at,
-            ])
-            .map_err(storage)?;
+            write_account(
+                tx,
+                &format!(
+                    "INSERT INTO service_accounts ({ACCOUNT_COLUMNS})
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+                ),
+                &id,
+                spec,
+                change.at,
+            )?;
             insert_event(tx, change, actions::SERVICE_ACCOUNT_CREATE, &id, &spec.name, &serde_json::json!({}))?;
             Ok(ServiceAccount { id, spec: spec.clone(), created_at: change.at, updated_at: change.at })
         })
@@ -325,8 +344,6 @@ impl Store for SqliteStore {
         spec: &ServiceAccountSpec,
         change: &Change,
     ) -> Result<ServiceAccount, RegistryError> {
-        let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
-        let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
         self.write(|tx| {
             let current = account_where(tx, "id", id)?.ok_or_else(|| RegistryError::NotFound { id: id.to_owned() })?;
             if spec.name != current.spec.name
@@ -334,25 +351,15 @@ impl Store for SqliteStore {
             {
                 return Err(RegistryError::NameTaken { name: spec.name.clone(), id: other });
             }
-            tx.prepare_cached(
+            write_account(
+                tx,
                 "UPDATE service_accounts SET name = ?2, owner = ?3, purpose = ?4, expires_at = ?5, scopes = ?6,
                      environment = ?7, labels = ?8, disabled = ?9, updated_at = ?10
                  WHERE id = ?1",
-            )
-            .map_err(storage)?
-            .execute(rusqlite::params![
                 id,
-                spec.name,
-                spec.owner,
-                spec.purpose,
-                format_timestamp(spec.expires_at),
-                scopes,
-                spec.environment,
-                labels,
-                spec.disabled,
-                format_timestamp(change.at),
-            ])
-            .map_err(storage)?;
+                spec,
+                change.at,
+            )?;
             let changed = current.spec.changed_fields(spec);
             let details = serde_json::json!({ "changed": changed });
             insert_event(tx, change, actions::SERVICE_ACCOUNT_UPDATE, id, &spec.name, &details)?;

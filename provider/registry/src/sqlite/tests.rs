@@ -75,6 +75,19 @@ fn run_all_drives_the_suite_through_open() {
     assert_eq!(counter.into_inner(), contract::CASES.len());
 }
 
+fn sample_spec(name: &str) -> ServiceAccountSpec {
+    ServiceAccountSpec {
+        name: name.to_owned(),
+        owner: "o@example.com".to_owned(),
+        purpose: "p".to_owned(),
+        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
+        scopes: vec![],
+        environment: None,
+        labels: Default::default(),
+        disabled: false,
+    }
+}
+
 fn migration_rows(path: &Path) -> Vec<(i64, String)> {
     let conn = Connection::open(path).unwrap();
     let mut stmt = conn.prepare("SELECT version, applied_at FROM schema_migrations ORDER BY version").unwrap();
@@ -100,16 +113,7 @@ fn reopening_is_idempotent_and_keeps_data() {
     let (dir, store) = temp_store();
     let path = dir.path().join("registry.db");
     let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
-    let spec = ServiceAccountSpec {
-        name: "kept".to_owned(),
-        owner: "o@example.com".to_owned(),
-        purpose: "p".to_owned(),
-        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
-        scopes: vec![],
-        environment: None,
-        labels: Default::default(),
-        disabled: false,
-    };
+    let spec = sample_spec("kept");
     let created = store.create_service_account(&spec, &change).unwrap();
     let before = migration_rows(&path);
     drop(store);
@@ -194,16 +198,7 @@ fn in_memory_stores_are_private() {
     let a = crate::open("sqlite::memory:").unwrap();
     let b = crate::open("sqlite::memory:").unwrap();
     let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
-    let spec = ServiceAccountSpec {
-        name: "only-in-a".to_owned(),
-        owner: "o".to_owned(),
-        purpose: "p".to_owned(),
-        expires_at: "2027-01-01T00:00:00Z".parse().unwrap(),
-        scopes: vec![],
-        environment: None,
-        labels: Default::default(),
-        disabled: false,
-    };
+    let spec = sample_spec("only-in-a");
     a.create_service_account(&spec, &change).unwrap();
     assert!(a.find_service_account_by_name("only-in-a").unwrap().is_some());
     assert!(b.find_service_account_by_name("only-in-a").unwrap().is_none());
