@@ -1,0 +1,93 @@
+//! `data "nhi_service_account"`: look up one account by name.
+
+use std::sync::Arc;
+
+use tfplugin::{
+    Attribute, AttributePath, Block, DataSource, Diagnostic, Diagnostics, ReadDataRequest, ReadDataResponse, Schema,
+    Type, Value,
+};
+
+use crate::fields::{self, Field};
+use crate::resources::service_account::schema as resource_schema;
+use crate::{Shared, registry_error};
+
+pub struct ServiceAccountData {
+    shared: Arc<Shared>,
+}
+
+impl ServiceAccountData {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+}
+
+impl DataSource for ServiceAccountData {
+    fn type_name(&self) -> &'static str {
+        "nhi_service_account"
+    }
+
+    /// The resource's attributes, all computed, except `name`, which selects the account.
+    fn schema(&self) -> Schema {
+        let attributes = resource_schema()
+            .block
+            .attributes
+            .into_iter()
+            .map(|a| {
+                if a.name == "name" {
+                    Attribute::required("name", Type::String).describe("Name of the account to look up.")
+                } else {
+                    Attribute::computed(a.name, a.ty).describe(a.description)
+                }
+            })
+            .collect();
+        Schema::new(Block::new(attributes).describe("Looks up a service account in the registry by name."))
+    }
+
+    fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
+        let mut resp = ReadDataResponse::default();
+        let cfg = match self.shared.get() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics = d;
+                return resp;
+            }
+        };
+        let mut d = Diagnostics::new();
+        let Field::Known(name) = fields::string(&req.config, "name", &mut d) else {
+            d.error(
+                "`name` must be known",
+                "Give the account name as a literal or a known value.",
+                AttributePath::attr("name"),
+            );
+            resp.diagnostics = d;
+            return resp;
+        };
+        match cfg.store.find_service_account_by_name(&name) {
+            Ok(Some(sa)) => {
+                let spec = &sa.spec;
+                resp.state = Value::object([
+                    ("id", Value::from(sa.id.as_str())),
+                    ("name", Value::from(spec.name.as_str())),
+                    ("owner", Value::from(spec.owner.as_str())),
+                    ("purpose", Value::from(spec.purpose.as_str())),
+                    ("expires_at", fields::timestamp_value(spec.expires_at)),
+                    ("scopes", fields::list_value(&spec.scopes)),
+                    ("environment", Value::from(spec.environment.clone())),
+                    ("labels", fields::map_value(&spec.labels)),
+                    ("disabled", Value::Bool(spec.disabled)),
+                    ("created_at", fields::timestamp_value(sa.created_at)),
+                ]);
+            }
+            Ok(None) => d.push(
+                Diagnostic::error(
+                    "Service account not found",
+                    format!("The registry {} has no service account named {name:?}.", cfg.registry_url),
+                )
+                .at(AttributePath::attr("name")),
+            ),
+            Err(e) => d.extend(registry_error("Cannot read the service account", &e)),
+        }
+        resp.diagnostics = d;
+        resp
+    }
+}

@@ -1,0 +1,134 @@
+//! The nhi Terraform provider: the one place where Terraform values meet nhi's domain types.
+
+use std::sync::{Arc, OnceLock};
+
+use nhi_core::{Clock, Policy, SystemClock};
+use nhi_registry::{Actor, Change, Store};
+use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, Resource, Schema};
+
+pub mod config;
+mod data_sources;
+mod fields;
+mod governance;
+mod resources;
+
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/nhi/nhi";
+
+/// What every resource needs once the provider is configured.
+#[derive(Debug)]
+pub struct Configured {
+    pub store: Arc<dyn Store>,
+    pub policy: Policy,
+    pub registry_url: String,
+    pub terraform_version: String,
+}
+
+/// State shared by the provider and its resources.
+#[derive(Debug)]
+pub struct Shared {
+    configured: OnceLock<Configured>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Shared {
+    /// The configuration, or a diagnostic explaining that the provider was not configured.
+    pub fn get(&self) -> Result<&Configured, Diagnostics> {
+        self.configured.get().ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "Terraform called the nhi provider before configuring it. Check the provider block for errors reported above.",
+            )
+            .into()
+        })
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Who and when, for the audit trail.
+    pub fn change(&self, operation: &str) -> Result<Change, Diagnostics> {
+        let c = self.get()?;
+        Ok(Change {
+            actor: Actor {
+                client: format!("terraform-provider-nhi/{}", env!("CARGO_PKG_VERSION")),
+                terraform_version: (!c.terraform_version.is_empty()).then(|| c.terraform_version.clone()),
+                operation: operation.to_owned(),
+            },
+            at: self.clock.now(),
+        })
+    }
+}
+
+/// Diagnostic for a registry failure, quoting the cause (registry errors never carry secrets).
+pub(crate) fn registry_error(summary: &str, e: &nhi_registry::RegistryError) -> Diagnostics {
+    Diagnostic::error(summary, format!("The registry answered: {e}")).into()
+}
+
+pub struct NhiProvider {
+    shared: Arc<Shared>,
+}
+
+impl NhiProvider {
+    pub fn new() -> Self {
+        Self::with_clock(Arc::new(SystemClock))
+    }
+
+    /// A provider whose notion of "now" comes from `clock` (tests move a fake one).
+    pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self { shared: Arc::new(Shared { configured: OnceLock::new(), clock }) }
+    }
+}
+
+impl Default for NhiProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl tfplugin::Provider for NhiProvider {
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    fn validate_config(&self, config: &tfplugin::Value) -> Diagnostics {
+        // Values may still be unknown during validation; only report definite mistakes.
+        if !config.is_wholly_known() {
+            return Diagnostics::new();
+        }
+        config::parse(config, None).err().unwrap_or_default()
+    }
+
+    fn configure(&self, req: ConfigureRequest) -> Diagnostics {
+        let cfg = match config::parse(&req.config, std::env::var(config::REGISTRY_ENV).ok()) {
+            Ok(c) => c,
+            Err(d) => return d,
+        };
+        let store = match nhi_registry::open(&cfg.registry) {
+            Ok(s) => s,
+            Err(e) => {
+                return Diagnostic::error(
+                    "Cannot open the nhi registry",
+                    format!("{e}. Check `registry` in the provider block (or NHI_REGISTRY)."),
+                )
+                .at(tfplugin::AttributePath::attr("registry"))
+                .into();
+            }
+        };
+        let _ = self.shared.configured.set(Configured {
+            store,
+            policy: cfg.policy,
+            registry_url: cfg.registry,
+            terraform_version: req.terraform_version,
+        });
+        Diagnostics::new()
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(resources::service_account::ServiceAccountResource::new(Arc::clone(&self.shared)))]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(data_sources::service_account::ServiceAccountData::new(Arc::clone(&self.shared)))]
+    }
+}

@@ -1,0 +1,457 @@
+//! `nhi_service_account`: a service account with a mandatory owner, purpose and expiry.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use nhi_core::{Scope, Timestamp, non_blank};
+use nhi_registry::{RegistryError, ServiceAccount, ServiceAccountSpec};
+use tfplugin::{
+    ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, Diagnostics, IdentityAttribute,
+    IdentitySchema, ImportRequest, ImportResponse, PlanRequest, PlanResponse, ReadRequest, ReadResponse, Resource,
+    Schema, Type, ValidateResourceRequest, Value,
+};
+
+use crate::fields::{self, Field};
+use crate::governance;
+use crate::{Shared, registry_error};
+
+pub const TYPE_NAME: &str = "nhi_service_account";
+
+/// Private plan data telling apply that `expires_at` was unknown at plan time and must be
+/// judged before anything is written (fail closed).
+const CHECK_EXPIRY_AT_APPLY: &[u8] = b"check-expiry-at-apply";
+
+pub struct ServiceAccountResource {
+    shared: Arc<Shared>,
+}
+
+impl ServiceAccountResource {
+    pub fn new(shared: Arc<Shared>) -> Self {
+        Self { shared }
+    }
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new(vec![
+            Attribute::computed("id", Type::String).describe("Registry identifier (`sa-…`), assigned at creation."),
+            Attribute::required("name", Type::String)
+                .describe("Unique name of the service account. Changing it replaces the account."),
+            Attribute::required("owner", Type::String)
+                .describe("Team or person accountable for the account, e.g. `payments-team@example.com`."),
+            Attribute::required("purpose", Type::String).describe("What the account is for, in a sentence."),
+            Attribute::required("expires_at", Type::String).describe(
+                "When the account expires, RFC 3339 (`2027-03-01T00:00:00Z`); at most `policy.max_lifetime` ahead.",
+            ),
+            Attribute::optional("scopes", Type::list(Type::String))
+                .describe("Permissions granted, e.g. `[\"invoices:read\"]`. Tokens may only narrow them."),
+            Attribute::optional("environment", Type::String).describe("Deployment environment, e.g. `prod`."),
+            Attribute::optional("labels", Type::map(Type::String)).describe("Free-form labels, e.g. a cost center."),
+            Attribute::optional_computed("disabled", Type::Bool)
+                .describe("A disabled account keeps its record but gets no tokens. Default `false`."),
+            Attribute::computed("created_at", Type::String)
+                .describe("When the registry created the account (RFC 3339)."),
+        ])
+        .describe("A governed service account: every account has an owner, a purpose and an expiry."),
+    )
+}
+
+pub fn identity_schema() -> IdentitySchema {
+    IdentitySchema {
+        version: 0,
+        attributes: vec![
+            IdentityAttribute {
+                name: "id".into(),
+                ty: Type::String,
+                required_for_import: false,
+                description: "Registry identifier (`sa-…`). Give this or `name` to import.".into(),
+            },
+            IdentityAttribute {
+                name: "name".into(),
+                ty: Type::String,
+                required_for_import: false,
+                description: "Unique name of the account. Give this or `id` to import.".into(),
+            },
+        ],
+    }
+}
+
+/// The user-declared fields, as far as they are known.
+struct Declared {
+    name: Field<String>,
+    owner: Field<String>,
+    purpose: Field<String>,
+    expires_at: Field<Timestamp>,
+    scopes: Field<Vec<String>>,
+    environment: Field<String>,
+    labels: Field<BTreeMap<String, String>>,
+    disabled: Field<bool>,
+}
+
+impl Declared {
+    fn read(v: &Value, d: &mut Diagnostics) -> Self {
+        Self {
+            name: fields::string(v, "name", d),
+            owner: fields::string(v, "owner", d),
+            purpose: fields::string(v, "purpose", d),
+            expires_at: fields::timestamp(v, "expires_at", d),
+            scopes: fields::string_list(v, "scopes", d),
+            environment: fields::string(v, "environment", d),
+            labels: fields::string_map(v, "labels", d),
+            disabled: fields::boolean(v, "disabled", d),
+        }
+    }
+
+    /// Checks that need no policy: blank texts and scope syntax.
+    fn validate(&self, d: &mut Diagnostics) {
+        for (name, field, hint) in [
+            ("name", &self.name, "a unique name such as `billing-exporter`"),
+            ("owner", &self.owner, "the team or person accountable, e.g. `payments-team@example.com`"),
+            ("purpose", &self.purpose, "a sentence saying what the account is for"),
+        ] {
+            if let Field::Known(s) = field
+                && !non_blank(s)
+            {
+                d.error(format!("`{name}` is blank"), format!("Set `{name}` to {hint}."), AttributePath::attr(name));
+            }
+        }
+        if let Field::Known(scopes) = &self.scopes {
+            for (i, s) in scopes.iter().enumerate() {
+                if let Err(e) = Scope::parse(s) {
+                    d.error(
+                        "Invalid scope",
+                        format!("{e}. Write scopes as `resource:action`, e.g. `invoices:read`."),
+                        AttributePath::attr("scopes").join_index(i),
+                    );
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for (i, s) in scopes.iter().enumerate() {
+                if !seen.insert(s) {
+                    d.error(
+                        "Duplicate scope",
+                        format!("{s:?} is listed more than once; remove the repetition."),
+                        AttributePath::attr("scopes").join_index(i),
+                    );
+                }
+            }
+        }
+        if let Field::Known(env) = &self.environment
+            && !non_blank(env)
+        {
+            d.error(
+                "`environment` is blank",
+                "Set `environment` to a name such as `prod`, or leave it out.",
+                AttributePath::attr("environment"),
+            );
+        }
+    }
+
+    /// The spec when every field is known.
+    fn spec(&self) -> Option<ServiceAccountSpec> {
+        let known = |f: &Field<String>| match f {
+            Field::Known(s) => Some(s.clone()),
+            _ => None,
+        };
+        Some(ServiceAccountSpec {
+            name: known(&self.name)?,
+            owner: known(&self.owner)?,
+            purpose: known(&self.purpose)?,
+            expires_at: match self.expires_at {
+                Field::Known(t) => t,
+                _ => return None,
+            },
+            scopes: match &self.scopes {
+                Field::Known(s) => s.clone(),
+                Field::Null => Vec::new(),
+                Field::Unknown => return None,
+            },
+            environment: match &self.environment {
+                Field::Known(s) => Some(s.clone()),
+                Field::Null => None,
+                Field::Unknown => return None,
+            },
+            labels: match &self.labels {
+                Field::Known(m) => m.clone(),
+                Field::Null => BTreeMap::new(),
+                Field::Unknown => return None,
+            },
+            disabled: match self.disabled {
+                Field::Known(b) => b,
+                Field::Null => false,
+                Field::Unknown => return None,
+            },
+        })
+    }
+}
+
+/// The state for a registry record. `like` is the state Terraform holds, used to keep the
+/// user's spelling where the meaning is unchanged (an `expires_at` with an offset, a null
+/// list rather than an empty one), so that refresh never invents a diff.
+fn state_of(sa: &ServiceAccount, like: &Value) -> Value {
+    let spec = &sa.spec;
+    let expires_at = match like.attr("expires_at").as_str().map(nhi_core::parse_timestamp) {
+        Some(Ok(t)) if t == spec.expires_at => like.attr("expires_at").clone(),
+        _ => fields::timestamp_value(spec.expires_at),
+    };
+    let scopes = if spec.scopes.is_empty() && like.attr("scopes").is_null() {
+        Value::Null
+    } else {
+        fields::list_value(&spec.scopes)
+    };
+    let labels = if spec.labels.is_empty() && like.attr("labels").is_null() {
+        Value::Null
+    } else {
+        fields::map_value(&spec.labels)
+    };
+    let created_at = match like.attr("created_at").as_str().map(nhi_core::parse_timestamp) {
+        Some(Ok(t)) if t.as_second() == sa.created_at.as_second() => like.attr("created_at").clone(),
+        _ => fields::timestamp_value(sa.created_at),
+    };
+    Value::object([
+        ("id", Value::from(sa.id.as_str())),
+        ("name", Value::from(spec.name.as_str())),
+        ("owner", Value::from(spec.owner.as_str())),
+        ("purpose", Value::from(spec.purpose.as_str())),
+        ("expires_at", expires_at),
+        ("scopes", scopes),
+        ("environment", Value::from(spec.environment.clone())),
+        ("labels", labels),
+        ("disabled", Value::Bool(spec.disabled)),
+        ("created_at", created_at),
+    ])
+}
+
+fn identity_of(sa: &ServiceAccount) -> Value {
+    Value::object([("id", Value::from(sa.id.as_str())), ("name", Value::from(sa.spec.name.as_str()))])
+}
+
+fn looks_like_id(s: &str) -> bool {
+    s.starts_with("sa-") && s.len() == 39
+}
+
+impl Resource for ServiceAccountResource {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity_schema())
+    }
+
+    fn validate(&self, req: ValidateResourceRequest) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        Declared::read(&req.config, &mut d).validate(&mut d);
+        d
+    }
+
+    fn plan(&self, req: PlanRequest) -> PlanResponse {
+        let mut resp = PlanResponse::default();
+        if req.proposed_new_state.is_null() {
+            return resp; // destroy
+        }
+        let cfg = match self.shared.get() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics = d;
+                return resp;
+            }
+        };
+        let d = &mut resp.diagnostics;
+        let declared = Declared::read(&req.config, d);
+        declared.validate(d);
+
+        let mut planned = req.proposed_new_state.clone();
+        if planned.attr("disabled").is_null() {
+            planned.set_attr("disabled", Value::Bool(false));
+        }
+        let creating = req.prior_state.is_null();
+        let replacing = !creating && req.prior_state.attr("name") != planned.attr("name");
+        if creating || replacing {
+            planned.set_attr("id", Value::Unknown);
+            planned.set_attr("created_at", Value::Unknown);
+        } else {
+            planned.set_attr("id", req.prior_state.attr("id").clone());
+            planned.set_attr("created_at", req.prior_state.attr("created_at").clone());
+            resp.planned_identity = req.prior_identity.clone();
+        }
+        if replacing {
+            resp.requires_replace.push(AttributePath::attr("name"));
+        }
+
+        // Governance. Values being set now are judged in full; a value carried over unchanged
+        // is only warned about, so a tightened policy does not block unrelated plans.
+        if let Field::Known(owner) = &declared.owner {
+            let changed = creating || req.prior_state.attr("owner").as_str() != Some(owner);
+            let mut od = Diagnostics::new();
+            governance::check_owner(owner, &cfg.policy, &mut od);
+            push_judged(d, od, changed);
+        }
+        match declared.expires_at {
+            Field::Known(t) => {
+                let prior = req.prior_state.attr("expires_at").as_str().and_then(|s| nhi_core::parse_timestamp(s).ok());
+                let changed = creating || replacing || prior != Some(t);
+                let mut ed = Diagnostics::new();
+                governance::check_account_expiry(t, self.shared.clock().now(), &cfg.policy, &mut ed);
+                push_judged(d, ed, changed);
+            }
+            Field::Unknown => resp.planned_private = CHECK_EXPIRY_AT_APPLY.to_vec(),
+            Field::Null => {}
+        }
+        resp.planned_state = planned;
+        resp
+    }
+
+    fn apply(&self, req: ApplyRequest) -> ApplyResponse {
+        let mut resp = ApplyResponse { new_state: req.prior_state.clone(), ..ApplyResponse::default() };
+        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("apply")?))) {
+            Ok(x) => x,
+            Err(d) => {
+                resp.diagnostics = d;
+                return resp;
+            }
+        };
+        let store = &cfg.store;
+        let prior_id = req.prior_state.attr("id").as_str().map(str::to_owned);
+
+        if req.planned_state.is_null() {
+            if let Some(id) = prior_id {
+                match store.delete_service_account(&id, &change) {
+                    Ok(_) => resp.new_state = Value::Null,
+                    Err(e) => resp.diagnostics = registry_error("Cannot delete the service account", &e),
+                }
+            } else {
+                resp.new_state = Value::Null;
+            }
+            return resp;
+        }
+
+        let d = &mut resp.diagnostics;
+        let declared = Declared::read(&req.config, d);
+        declared.validate(d);
+        let Some(spec) = declared.spec() else {
+            d.error(
+                "Configuration still unknown at apply",
+                "Every attribute of the service account must be known when it is applied.",
+                AttributePath::root(),
+            );
+            return resp;
+        };
+        governance::check_owner(&spec.owner, &cfg.policy, d);
+        if req.planned_private == CHECK_EXPIRY_AT_APPLY {
+            governance::check_account_expiry(spec.expires_at, self.shared.clock().now(), &cfg.policy, d);
+        }
+        if d.has_errors() {
+            return resp;
+        }
+
+        let result = match prior_id {
+            Some(id) if req.prior_state.attr("name") == req.planned_state.attr("name") => {
+                store.update_service_account(&id, &spec, &change)
+            }
+            _ => store.create_service_account(&spec, &change),
+        };
+        match result {
+            Ok(sa) => {
+                resp.new_state = state_of(&sa, &req.planned_state);
+                resp.new_identity = Some(identity_of(&sa));
+            }
+            Err(RegistryError::NameTaken { name, id }) => d.push(
+                Diagnostic::error(
+                    "Service account name already in use",
+                    format!(
+                        "The registry already holds a service account named {name:?} (id {id}). Choose another name, or bring the existing one under Terraform with `terraform import {TYPE_NAME}.<name> {name}`."
+                    ),
+                )
+                .at(AttributePath::attr("name")),
+            ),
+            Err(RegistryError::NotFound { id }) => d.push(Diagnostic::error(
+                "Service account was deleted outside Terraform",
+                format!("Service account {id} no longer exists in the registry. Run `terraform apply` again to create it anew."),
+            )),
+            Err(e) => d.extend(registry_error("Cannot save the service account", &e)),
+        }
+        resp
+    }
+
+    fn read(&self, req: ReadRequest) -> ReadResponse {
+        let mut resp =
+            ReadResponse { new_state: req.current_state.clone(), private: req.private, ..ReadResponse::default() };
+        let cfg = match self.shared.get() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics = d;
+                return resp;
+            }
+        };
+        let Some(id) = req.current_state.attr("id").as_str() else { return resp };
+        match cfg.store.get_service_account(id) {
+            Ok(Some(sa)) => {
+                resp.new_state = state_of(&sa, &req.current_state);
+                resp.new_identity = Some(identity_of(&sa));
+            }
+            // Deleted out of band: drop it from state so the next plan creates it again.
+            Ok(None) => resp.new_state = Value::Null,
+            Err(e) => resp.diagnostics = registry_error("Cannot read the service account", &e),
+        }
+        resp
+    }
+
+    fn import(&self, req: ImportRequest) -> ImportResponse {
+        let mut resp = ImportResponse::default();
+        let cfg = match self.shared.get() {
+            Ok(c) => c,
+            Err(d) => {
+                resp.diagnostics = d;
+                return resp;
+            }
+        };
+        let (key, by_id) = match &req.identity {
+            Some(identity) => match (identity.attr("id").as_str(), identity.attr("name").as_str()) {
+                (Some(id), _) => (id.to_owned(), true),
+                (None, Some(name)) => (name.to_owned(), false),
+                (None, None) => {
+                    resp.diagnostics.push(Diagnostic::error(
+                        "Import identity is empty",
+                        "Give the service account's `id` (sa-…) or its `name` in the import block's identity.",
+                    ));
+                    return resp;
+                }
+            },
+            None => (req.id.clone(), looks_like_id(&req.id)),
+        };
+        let found =
+            if by_id { cfg.store.get_service_account(&key) } else { cfg.store.find_service_account_by_name(&key) };
+        match found {
+            Ok(Some(sa)) => {
+                resp.state = state_of(&sa, &Value::Null);
+                resp.identity = Some(identity_of(&sa));
+            }
+            Ok(None) => resp.diagnostics.push(Diagnostic::error(
+                "Service account not found",
+                format!(
+                    "The registry {} has no service account with {} {key:?}. Import by the account's id (sa-…) or its name; `nhi inventory` lists them.",
+                    cfg.registry_url,
+                    if by_id { "id" } else { "name" }
+                ),
+            )),
+            Err(e) => resp.diagnostics = registry_error("Cannot read the service account", &e),
+        }
+        resp
+    }
+}
+
+/// Adds governance findings: in full for values being set, as warnings for carried-over ones.
+fn push_judged(d: &mut Diagnostics, found: Diagnostics, changed: bool) {
+    for f in found {
+        if changed || f.severity == tfplugin::Severity::Warning {
+            d.push(f);
+        } else {
+            d.push(Diagnostic { severity: tfplugin::Severity::Warning, ..f });
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! End-to-end: real Terraform (1.15.5 and 1.0.3) drives the provider binary against an
+//! embedded SQLite registry.
+
+mod common;
+
+use common::{Env, days_from_now};
+use nhi_registry::ServiceAccountFilter;
+use nhi_testkit::Terraform;
+
+fn account(name: &str, owner: &str, purpose: &str, expires_at: &str, extra: &str) -> String {
+    format!(
+        r#"
+resource "nhi_service_account" "exporter" {{
+  name       = "{name}"
+  owner      = "{owner}"
+  purpose    = "{purpose}"
+  expires_at = "{expires_at}"
+  {extra}
+}}
+"#
+    )
+}
+
+fn lifecycle(tf: &Terraform) {
+    let env = Env::new(tf);
+    let wd = &env.wd;
+    let exp = days_from_now(200);
+    wd.write(
+        "main.tf",
+        account(
+            "billing-exporter",
+            "payments@example.com",
+            "Exports invoices",
+            &exp,
+            r#"scopes = ["invoices:read"]
+  labels = { cost_center = "fin-42" }"#,
+        ),
+    );
+    wd.apply();
+    let state = wd.state_json();
+    let res = &state["values"]["root_module"]["resources"][0]["values"];
+    let id = res["id"].as_str().expect("id in state").to_owned();
+    assert!(id.starts_with("sa-"), "{id}");
+    assert_eq!(res["owner"], "payments@example.com");
+    assert_eq!(res["expires_at"], exp.as_str());
+    assert_eq!(res["disabled"], false);
+    let created_at = res["created_at"].as_str().expect("created_at").to_owned();
+
+    // Re-plan: nothing to do, and computed values are stable.
+    wd.assert_plan_empty();
+
+    // The registry holds the record and an audit event naming the Terraform version.
+    let store = env.store();
+    let sa = store.get_service_account(&id).unwrap().expect("record exists");
+    assert_eq!(sa.spec.labels.get("cost_center").map(String::as_str), Some("fin-42"));
+    let events = store.events(0, 100).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].action, "service_account.create");
+    assert_eq!(events[0].actor.terraform_version.as_deref(), Some(tf.version()));
+
+    // In-place update of owner, purpose and labels keeps the id.
+    wd.write(
+        "main.tf",
+        account(
+            "billing-exporter",
+            "data-team@example.com",
+            "Exports invoices nightly",
+            &exp,
+            r#"scopes = ["invoices:read"]
+  labels = { cost_center = "fin-43" }"#,
+        ),
+    );
+    let plan = wd.plan_detailed_exitcode();
+    assert_eq!(plan.code, 2, "{plan}");
+    plan.assert_contains("update in-place");
+    wd.apply();
+    let state = wd.state_json();
+    let res = &state["values"]["root_module"]["resources"][0]["values"];
+    assert_eq!(res["id"], id.as_str());
+    assert_eq!(res["created_at"], created_at.as_str());
+    assert_eq!(res["owner"], "data-team@example.com");
+    assert_eq!(res["labels"]["cost_center"], "fin-43");
+    wd.assert_plan_empty();
+    let changed = store.events(0, 100).unwrap().pop().unwrap();
+    assert_eq!(changed.action, "service_account.update");
+    assert!(changed.details.contains("owner") && changed.details.contains("labels"), "{}", changed.details);
+
+    // A new name forces replacement.
+    wd.write("main.tf", account("billing-exporter-v2", "data-team@example.com", "Exports invoices nightly", &exp, ""));
+    let plan = wd.plan_detailed_exitcode();
+    assert_eq!(plan.code, 2);
+    plan.assert_contains("must be replaced");
+    wd.apply();
+    let state = wd.state_json();
+    let new_id = state["values"]["root_module"]["resources"][0]["values"]["id"].as_str().unwrap().to_owned();
+    assert_ne!(new_id, id);
+    assert!(store.get_service_account(&id).unwrap().is_none(), "old account deleted");
+    wd.assert_plan_empty();
+
+    wd.destroy();
+    assert!(
+        store
+            .list_service_accounts(&ServiceAccountFilter { include_disabled: true, ..Default::default() })
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn lifecycle_terraform_1_15() {
+    lifecycle(&Terraform::v1_15());
+}
+
+#[test]
+fn lifecycle_terraform_1_0() {
+    lifecycle(&Terraform::v1_0());
+}
+
+/// Each governance violation is refused at plan time, with its message and attribute.
+#[test]
+fn validation_errors_name_the_attribute() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let wd = &env.wd;
+    let ok = days_from_now(100);
+    let cases: Vec<(String, &str, &str)> = vec![
+        (account("a", "  ", "p", &ok, ""), "`owner` is blank", "owner      = \"  \""),
+        (account("a", "o@example.com", "", &ok, ""), "`purpose` is blank", "purpose    = \"\""),
+        (account("a", "o@example.com", "p", "2027-03-01", ""), "Invalid `expires_at`", "expires_at = \"2027-03-01\""),
+        (account("a", "o@example.com", "p", "2020-01-01T00:00:00Z", ""), "expiry is in the past", "expires_at"),
+        (
+            account("a", "o@example.com", "p", &days_from_now(900), ""),
+            "lifetime exceeds policy.max_lifetime",
+            "expires_at",
+        ),
+        (account("a", "o@example.com", "p", &ok, r#"id = "sa-x""#), "`id` cannot be set", "id "),
+        (account("a", "o@example.com", "p", &ok, r#"scopes = ["bad scope"]"#), "Invalid scope", "scopes"),
+    ];
+    for (config, summary, attr_line) in cases {
+        wd.write("main.tf", &config);
+        let out = wd.run(&["plan", "-input=false"]);
+        out.assert_failure();
+        out.assert_contains(summary);
+        // Terraform quotes the offending attribute's source line under the diagnostic.
+        out.assert_contains(attr_line);
+    }
+
+    // A missing required attribute is refused by Terraform from our schema.
+    wd.write(
+        "main.tf",
+        r#"resource "nhi_service_account" "a" {
+  name = "a"
+  purpose = "p"
+  expires_at = "2030-01-01T00:00:00Z"
+}"#,
+    );
+    let out = wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("\"owner\" is required");
+
+    // owner_pattern from the provider's policy.
+    wd.write(
+        "main.tf",
+        format!(
+            "provider \"nhi\" {{\n  policy {{\n    owner_pattern = \"[a-z-]+@example\\\\.com\"\n  }}\n}}\n{}",
+            account("a", "Bob", "p", &ok, "")
+        ),
+    );
+    let out = wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("Owner does not match the policy");
+    out.assert_contains("owner      = \"Bob\"");
+    assert!(env.store().list_service_accounts(&ServiceAccountFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn advise_mode_turns_lifetime_errors_into_warnings() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    env.wd.write(
+        "main.tf",
+        format!(
+            "provider \"nhi\" {{\n  policy {{\n    enforcement = \"advise\"\n    max_lifetime = \"30d\"\n    warn_before = \"7d\"\n  }}\n}}\n{}",
+            account("a", "o@example.com", "p", &days_from_now(60), "")
+        ),
+    );
+    let out = env.wd.apply();
+    out.assert_contains("Warning: The service account lifetime exceeds policy.max_lifetime");
+    // Terraform wraps diagnostic details; compare with white space folded.
+    let folded = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(folded.contains("but policy.max_lifetime is 30d: the latest allowed expiry is"), "{out}");
+}
+
+#[test]
+fn warns_inside_the_expiry_window_with_date_and_days_left() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let exp = days_from_now(10);
+    env.wd.write("main.tf", account("a", "o@example.com", "p", &exp, ""));
+    let out = env.wd.apply();
+    out.assert_contains("Warning: The service account expires in 9 days");
+    out.assert_contains(&exp[..10]);
+    out.assert_contains("expires_at = \"");
+}
+
+/// An expiry unknown at plan time is judged at apply, before anything is written.
+#[test]
+fn unknown_expiry_is_checked_at_apply() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    env.wd.write(
+        "main.tf",
+        r#"
+resource "terraform_data" "date" {
+  input = "2020-01-01T00:00:00Z"
+}
+resource "nhi_service_account" "a" {
+  name       = "late"
+  owner      = "o@example.com"
+  purpose    = "p"
+  expires_at = terraform_data.date.output
+}
+"#,
+    );
+    let out = env.wd.run(&["apply", "-auto-approve", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("The service account expiry is in the past");
+    assert!(env.store().find_service_account_by_name("late").unwrap().is_none());
+}
+
+fn import_flows(tf: &Terraform) {
+    let env = Env::new(tf);
+    let wd = &env.wd;
+    let exp = days_from_now(120);
+    wd.write("main.tf", account("imported", "o@example.com", "Imported account", &exp, r#"scopes = ["a:read"]"#));
+    wd.apply();
+    let id = wd.state_json()["values"]["root_module"]["resources"][0]["values"]["id"].as_str().unwrap().to_owned();
+
+    // By id.
+    wd.run(&["state", "rm", "nhi_service_account.exporter"]).assert_success();
+    wd.import("nhi_service_account.exporter", &id);
+    wd.assert_plan_empty();
+
+    // By name.
+    wd.run(&["state", "rm", "nhi_service_account.exporter"]).assert_success();
+    wd.import("nhi_service_account.exporter", "imported");
+    wd.assert_plan_empty();
+
+    // Not found: a clear error.
+    wd.run(&["state", "rm", "nhi_service_account.exporter"]).assert_success();
+    let out = wd.run(&["import", "-input=false", "nhi_service_account.exporter", "nope"]);
+    out.assert_failure();
+    out.assert_contains("Service account not found");
+}
+
+#[test]
+fn import_by_id_and_name_terraform_1_15() {
+    import_flows(&Terraform::v1_15());
+}
+
+#[test]
+fn import_by_id_and_name_terraform_1_0() {
+    import_flows(&Terraform::v1_0());
+}
+
+/// Terraform 1.12+ imports by resource identity from an import block.
+#[test]
+fn import_by_identity() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let wd = &env.wd;
+    let exp = days_from_now(120);
+    wd.write("main.tf", account("by-identity", "o@example.com", "p", &exp, ""));
+    wd.apply();
+    let id = wd.state_json()["values"]["root_module"]["resources"][0]["values"]["id"].as_str().unwrap().to_owned();
+    wd.run(&["state", "rm", "nhi_service_account.exporter"]).assert_success();
+
+    for identity in [format!("id = \"{id}\""), "name = \"by-identity\"".to_owned()] {
+        wd.write(
+            "import.tf",
+            format!("import {{\n  to = nhi_service_account.exporter\n  identity = {{\n    {identity}\n  }}\n}}\n"),
+        );
+        let out = wd.apply();
+        out.assert_contains("1 imported");
+        assert_eq!(wd.state_json()["values"]["root_module"]["resources"][0]["values"]["id"], id.as_str());
+        wd.remove("import.tf");
+        wd.assert_plan_empty();
+        wd.run(&["state", "rm", "nhi_service_account.exporter"]).assert_success();
+    }
+}
+
+fn out_of_band_changes(tf: &Terraform) {
+    let env = Env::new(tf);
+    let wd = &env.wd;
+    let exp = days_from_now(120);
+    wd.write("main.tf", account("drifty", "o@example.com", "p", &exp, ""));
+    wd.apply();
+    let store = env.store();
+    let sa = store.find_service_account_by_name("drifty").unwrap().unwrap();
+
+    // Drift: someone changes the owner in the registry; the plan puts it back.
+    let mut spec = sa.spec.clone();
+    spec.owner = "intruder@example.com".into();
+    let change = nhi_registry::Change { actor: nhi_registry::Actor::default(), at: nhi_core::Timestamp::now() };
+    store.update_service_account(&sa.id, &spec, &change).unwrap();
+    let plan = wd.plan_detailed_exitcode();
+    assert_eq!(plan.code, 2, "{plan}");
+    plan.assert_contains("intruder@example.com");
+    wd.apply();
+    assert_eq!(store.get_service_account(&sa.id).unwrap().unwrap().spec.owner, "o@example.com");
+
+    // Deleted out of band: the next plan recreates it.
+    store.delete_service_account(&sa.id, &change).unwrap();
+    let plan = wd.plan_detailed_exitcode();
+    assert_eq!(plan.code, 2);
+    plan.assert_contains("will be created");
+    wd.apply();
+    assert!(store.find_service_account_by_name("drifty").unwrap().is_some());
+    wd.assert_plan_empty();
+}
+
+#[test]
+fn out_of_band_changes_terraform_1_15() {
+    out_of_band_changes(&Terraform::v1_15());
+}
+
+#[test]
+fn out_of_band_changes_terraform_1_0() {
+    out_of_band_changes(&Terraform::v1_0());
+}
+
+#[test]
+fn data_source_reads_by_name() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let exp = days_from_now(50);
+    env.wd.write(
+        "main.tf",
+        format!(
+            "{}\ndata \"nhi_service_account\" \"x\" {{\n  name = nhi_service_account.exporter.name\n}}\noutput \"owner\" {{\n  value = data.nhi_service_account.x.owner\n}}\n",
+            account("looked-up", "o@example.com", "p", &exp, "")
+        ),
+    );
+    env.wd.apply();
+    let out = env.wd.run(&["output", "-raw", "owner"]);
+    out.assert_success();
+    assert_eq!(out.stdout.trim(), "o@example.com");
+
+    env.wd.write("main.tf", "data \"nhi_service_account\" \"x\" {\n  name = \"missing\"\n}\n");
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("Service account not found");
+}
