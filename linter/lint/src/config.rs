@@ -1,0 +1,118 @@
+//! `.nhi-lint.toml`: rule selection, severity overrides, policy thresholds and non-ignorable
+//! rules. Unknown keys are errors, so a typo never silently disables a check.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use nhi_core::{Policy, Ttl};
+use serde::Deserialize;
+
+use crate::rule::Severity;
+
+pub const FILE_NAME: &str = ".nhi-lint.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Codes, code prefixes (`NHI2`) or rule names to run; empty means all.
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Rules whose findings inline suppressions cannot hide.
+    #[serde(default)]
+    pub non_ignorable: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    pub policy: PolicyConfig,
+}
+
+/// Thresholds; each defaults to the provider's value from `nhi-core`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyConfig {
+    pub max_token_ttl: Option<String>,
+    pub static_key_max_lifetime: Option<String>,
+    pub max_lifetime: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Self::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        c.policy()?;
+        for code in c.severity.keys() {
+            if crate::registry::find(code).is_none() {
+                return Err(format!("[severity] names unknown rule {code:?}"));
+            }
+        }
+        for sel in c.select.iter().chain(&c.ignore).chain(&c.non_ignorable) {
+            if !crate::registry::selector_is_known(sel) {
+                return Err(format!("unknown rule selector {sel:?}"));
+            }
+        }
+        Ok(c)
+    }
+
+    /// Looks for `.nhi-lint.toml` in `start` and its ancestors.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = if start.is_file() { start.parent()? } else { start };
+        let abs = std::path::absolute(start).ok()?;
+        abs.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+    }
+
+    /// The policy with configured thresholds over the `nhi-core` defaults.
+    pub fn policy(&self) -> Result<Policy, String> {
+        let mut p = Policy::default();
+        let parse = |s: &Option<String>, key: &str| -> Result<Option<Ttl>, String> {
+            s.as_deref().map(|v| Ttl::parse(v).map_err(|e| format!("policy.{key}: {e}"))).transpose()
+        };
+        if let Some(t) = parse(&self.policy.max_token_ttl, "max_token_ttl")? {
+            p.max_token_ttl = t;
+        }
+        if let Some(t) = parse(&self.policy.static_key_max_lifetime, "static_key_max_lifetime")? {
+            p.static_key_max_lifetime = t;
+        }
+        if let Some(t) = parse(&self.policy.max_lifetime, "max_lifetime")? {
+            p.max_lifetime = t;
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        assert!(Config::parse("selct = []").unwrap_err().contains("selct"));
+        assert!(Config::parse("[policy]\nmax_ttl = \"1h\"").is_err());
+    }
+
+    #[test]
+    fn thresholds_default_to_core() {
+        let c = Config::parse("").unwrap();
+        let p = c.policy().unwrap();
+        assert_eq!(p.max_token_ttl, Policy::DEFAULT_MAX_TOKEN_TTL);
+        assert_eq!(p.static_key_max_lifetime, Policy::DEFAULT_STATIC_KEY_MAX_LIFETIME);
+        let c = Config::parse("[policy]\nmax_token_ttl = \"15m\"\n[severity]\nNHI101 = \"low\"").unwrap();
+        assert_eq!(c.policy().unwrap().max_token_ttl.to_string(), "15m");
+        assert!(Config::parse("[policy]\nmax_token_ttl = \"soon\"").is_err());
+        assert!(Config::parse("ignore = [\"NHI999\"]").is_err());
+    }
+}

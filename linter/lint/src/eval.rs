@@ -1,0 +1,398 @@
+//! Static evaluation of expressions: literals, `var.*` (defaults, `-var`, `.tfvars`, module
+//! inputs), `local.*`, a set of pure functions, string templates and
+//! `data.aws_iam_policy_document.*.json`. Whatever depends on something not known statically
+//! becomes [`Value::Unknown`]; rules skip unknown values instead of guessing.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::{BinOp, Block, Expr, ExprKind, ObjKey, TemplatePart, TraverseOp, UnaryOp};
+
+/// Marks the place of an unknown interpolation inside a string evaluated leniently (heredoc
+/// policies): the JSON around it can still be read, and strings containing it count as unknown.
+pub const HOLE: &str = "\u{e000}unknown\u{e000}";
+
+const MAX_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    List(Vec<Value>),
+    Object(BTreeMap<String, Value>),
+    /// `jsonencode(...)` of a value that is only partly known: its structure is kept so that
+    /// policy rules can still read the known parts.
+    Encoded(Box<Value>),
+    Unknown,
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) if !s.contains(HOLE) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Str(s) if s == "true" => Some(true),
+            Value::Str(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            Value::Unknown => true,
+            Value::Str(s) => s.contains(HOLE),
+            _ => false,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// Whether no part of the value is unknown.
+    pub fn is_fully_known(&self) -> bool {
+        match self {
+            Value::Unknown | Value::Encoded(_) => false,
+            Value::Str(s) => !s.contains(HOLE),
+            Value::List(l) => l.iter().all(Value::is_fully_known),
+            Value::Object(o) => o.values().all(Value::is_fully_known),
+            _ => true,
+        }
+    }
+
+    /// A scalar or list flattened into its elements (a single string becomes a one-item list).
+    pub fn items(&self) -> Vec<Value> {
+        match self {
+            Value::List(l) => l.clone(),
+            Value::Null => Vec::new(),
+            other => vec![other.clone()],
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(o) => o.get(key),
+            _ => None,
+        }
+    }
+
+    /// Converts to JSON when fully known.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        Some(match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::Number::from_f64(*n)
+                .map(|x| {
+                    if n.fract() == 0.0 && n.abs() < 9e15 {
+                        serde_json::Value::Number((*n as i64).into())
+                    } else {
+                        serde_json::Value::Number(x)
+                    }
+                })
+                .unwrap_or(serde_json::Value::Null),
+            Value::Str(s) if !s.contains(HOLE) => serde_json::Value::String(s.clone()),
+            Value::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect::<Option<_>>()?),
+            Value::Object(o) => serde_json::Value::Object(
+                o.iter().map(|(k, v)| Some((k.clone(), v.to_json()?))).collect::<Option<_>>()?,
+            ),
+            _ => return None,
+        })
+    }
+
+    pub fn from_json(j: &serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) if s.contains(HOLE) => Value::Unknown,
+            serde_json::Value::String(s) => Value::Str(s.clone()),
+            serde_json::Value::Array(a) => Value::List(a.iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+            }
+        }
+    }
+
+    /// Reads a JSON document (a policy): from a string, or the structure kept by `jsonencode`.
+    pub fn as_document(&self) -> Option<Value> {
+        match self {
+            Value::Encoded(inner) => Some((**inner).clone()),
+            Value::Object(_) => Some(self.clone()),
+            Value::Str(s) => {
+                let j: serde_json::Value = serde_json::from_str(s.trim()).ok()?;
+                Some(Value::from_json(&j))
+            }
+            _ => None,
+        }
+    }
+
+    fn to_template_string(&self) -> Option<String> {
+        match self {
+            Value::Str(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 9e15 { format!("{}", n as i64) } else { n.to_string() }
+}
+
+/// Everything an expression in one module may refer to.
+pub struct Env<'m> {
+    vars: HashMap<String, Value>,
+    locals: HashMap<String, &'m Expr>,
+    policy_docs: HashMap<String, &'m Block>,
+    cache: RefCell<HashMap<String, Value>>,
+    active: RefCell<HashSet<String>>,
+    depth: Cell<usize>,
+    lenient: Cell<bool>,
+}
+
+impl<'m> Env<'m> {
+    pub fn new(
+        vars: HashMap<String, Value>,
+        locals: HashMap<String, &'m Expr>,
+        policy_docs: HashMap<String, &'m Block>,
+    ) -> Self {
+        Self {
+            vars,
+            locals,
+            policy_docs,
+            cache: RefCell::default(),
+            active: RefCell::default(),
+            depth: Cell::new(0),
+            lenient: Cell::new(false),
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Value {
+        self.vars.get(name).cloned().unwrap_or(Value::Unknown)
+    }
+
+    pub fn eval(&self, e: &Expr) -> Value {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return Value::Unknown;
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(e);
+        self.depth.set(d);
+        v
+    }
+
+    /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
+    /// are kept as holes so that the JSON around them can still be read.
+    pub fn eval_document(&self, e: &Expr) -> Option<Value> {
+        let prev = self.lenient.replace(true);
+        let v = self.eval(e);
+        self.lenient.set(prev);
+        v.as_document().or_else(|| match &v {
+            Value::Str(s) if s.contains(HOLE) => {
+                // Holes placed outside of JSON strings: quote them and try once more.
+                let quoted = s.replace(HOLE, &format!("\"{HOLE}\""));
+                let j: serde_json::Value = serde_json::from_str(quoted.trim()).ok()?;
+                Some(Value::from_json(&j))
+            }
+            _ => None,
+        })
+    }
+
+    fn eval_inner(&self, e: &Expr) -> Value {
+        match &e.kind {
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Number(n) => Value::Number(*n),
+            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::Template(parts) => self.template(parts),
+            ExprKind::Array(items) => Value::List(items.iter().map(|x| self.eval(x)).collect()),
+            ExprKind::Object(items) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in items {
+                    let key = match k {
+                        ObjKey::Ident(i) => i.clone(),
+                        ObjKey::Expr(x) => match &x.kind {
+                            // `(var.x)` keys are expressions; bare words parse as variables.
+                            ExprKind::Var(name) => name.clone(),
+                            _ => match self.eval(x).to_template_string() {
+                                Some(s) if !s.contains(HOLE) => s,
+                                _ => return Value::Unknown,
+                            },
+                        },
+                    };
+                    out.insert(key, self.eval(v));
+                }
+                Value::Object(out)
+            }
+            ExprKind::Var(_) => Value::Unknown,
+            ExprKind::Traversal(root, ops) => self.traversal(root, ops),
+            ExprKind::Call { name, args, expand_final } => self.call(name, args, *expand_final),
+            ExprKind::Cond(c, t, f) => match self.eval(c).as_bool() {
+                Some(true) => self.eval(t),
+                Some(false) => self.eval(f),
+                None => Value::Unknown,
+            },
+            ExprKind::Unary(op, x) => match (op, self.eval(x)) {
+                (UnaryOp::Not, v) => v.as_bool().map_or(Value::Unknown, |b| Value::Bool(!b)),
+                (UnaryOp::Neg, v) => v.as_f64().map_or(Value::Unknown, |n| Value::Number(-n)),
+            },
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
+            ExprKind::For => Value::Unknown,
+        }
+    }
+
+    fn template(&self, parts: &[TemplatePart]) -> Value {
+        let mut s = String::new();
+        for p in parts {
+            match p {
+                TemplatePart::Lit(l) => s.push_str(l),
+                TemplatePart::Interp(x) => match self.eval(x).to_template_string() {
+                    Some(t) => s.push_str(&t),
+                    None if self.lenient.get() => s.push_str(HOLE),
+                    None => return Value::Unknown,
+                },
+                TemplatePart::Directive if self.lenient.get() => s.push_str(HOLE),
+                TemplatePart::Directive => return Value::Unknown,
+            }
+        }
+        Value::Str(s)
+    }
+
+    fn binary(&self, op: BinOp, a: &Expr, b: &Expr) -> Value {
+        let (x, y) = (self.eval(a), self.eval(b));
+        if x.is_unknown() || y.is_unknown() {
+            // `true || unknown` and `false && unknown` are still known.
+            return match (op, x.as_bool(), y.as_bool()) {
+                (BinOp::Or, Some(true), _) | (BinOp::Or, _, Some(true)) => Value::Bool(true),
+                (BinOp::And, Some(false), _) | (BinOp::And, _, Some(false)) => Value::Bool(false),
+                _ => Value::Unknown,
+            };
+        }
+        match op {
+            BinOp::Eq => Value::Bool(x == y),
+            BinOp::NotEq => Value::Bool(x != y),
+            BinOp::And | BinOp::Or => match (x.as_bool(), y.as_bool()) {
+                (Some(p), Some(q)) => Value::Bool(if op == BinOp::And { p && q } else { p || q }),
+                _ => Value::Unknown,
+            },
+            _ => {
+                let (Some(p), Some(q)) = (x.as_f64(), y.as_f64()) else { return Value::Unknown };
+                match op {
+                    BinOp::Lt => Value::Bool(p < q),
+                    BinOp::Le => Value::Bool(p <= q),
+                    BinOp::Gt => Value::Bool(p > q),
+                    BinOp::Ge => Value::Bool(p >= q),
+                    BinOp::Add => Value::Number(p + q),
+                    BinOp::Sub => Value::Number(p - q),
+                    BinOp::Mul => Value::Number(p * q),
+                    BinOp::Div if q != 0.0 => Value::Number(p / q),
+                    BinOp::Mod if q != 0.0 => Value::Number(p % q),
+                    _ => Value::Unknown,
+                }
+            }
+        }
+    }
+
+    fn traversal(&self, root: &Expr, ops: &[TraverseOp]) -> Value {
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraverseOp::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let (base, rest) = match &root.kind {
+            ExprKind::Var(v) if v == "var" => match attr(0) {
+                Some(name) => (self.var(name), &ops[1..]),
+                None => return Value::Unknown,
+            },
+            ExprKind::Var(v) if v == "local" => match attr(0) {
+                Some(name) => (self.local(name), &ops[1..]),
+                None => return Value::Unknown,
+            },
+            ExprKind::Var(v) if v == "data" => match (attr(0), attr(1), attr(2)) {
+                (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
+                    (self.policy_doc(name), &ops[3..])
+                }
+                _ => return Value::Unknown,
+            },
+            ExprKind::Var(_) => return Value::Unknown,
+            _ => (self.eval(root), ops),
+        };
+        let mut cur = base;
+        for op in rest {
+            cur = match (op, cur) {
+                (_, Value::Unknown) => return Value::Unknown,
+                (TraverseOp::Attr(a), Value::Object(o)) => o.get(a).cloned().unwrap_or(Value::Unknown),
+                (TraverseOp::Index(ix), v) => match (self.eval(ix), v) {
+                    (Value::Number(n), Value::List(l)) if n >= 0.0 => {
+                        l.get(n as usize).cloned().unwrap_or(Value::Unknown)
+                    }
+                    (Value::Str(k), Value::Object(o)) => o.get(&k).cloned().unwrap_or(Value::Unknown),
+                    _ => Value::Unknown,
+                },
+                _ => return Value::Unknown,
+            };
+        }
+        cur
+    }
+
+    fn local(&self, name: &str) -> Value {
+        if let Some(v) = self.cache.borrow().get(name) {
+            return v.clone();
+        }
+        let Some(expr) = self.locals.get(name).copied() else { return Value::Unknown };
+        if !self.active.borrow_mut().insert(name.to_owned()) {
+            return Value::Unknown; // a cycle
+        }
+        let lenient = self.lenient.replace(false);
+        let v = self.eval(expr);
+        self.lenient.set(lenient);
+        self.active.borrow_mut().remove(name);
+        self.cache.borrow_mut().insert(name.to_owned(), v.clone());
+        v
+    }
+
+    /// `data.aws_iam_policy_document.NAME.json`, as the structure it encodes.
+    fn policy_doc(&self, name: &str) -> Value {
+        let key = format!("data.aws_iam_policy_document.{name}");
+        if let Some(v) = self.cache.borrow().get(&key) {
+            return v.clone();
+        }
+        let Some(block) = self.policy_docs.get(name).copied() else { return Value::Unknown };
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return Value::Unknown;
+        }
+        let v = crate::policy::policy_doc_value(block, self);
+        self.active.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn call(&self, name: &str, args: &[Expr], expand_final: bool) -> Value {
+        let name = name.strip_prefix("provider::terraform::").unwrap_or(name);
+        let mut vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        if expand_final {
+            match vals.pop() {
+                Some(Value::List(l)) => vals.extend(l),
+                _ => return Value::Unknown,
+            }
+        }
+        crate::functions::call(name, vals)
+    }
+}

@@ -1,0 +1,272 @@
+//! What a rule is and the small typed API rules use to query a module. Rules report a message,
+//! the narrowest span and a help sentence; code, severity, URL and suppressions are added by the
+//! engine.
+
+use std::ops::Range;
+
+use nhi_core::{Policy, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::eval::{Env, Value};
+use crate::model::{Attr, Block, Body, Span};
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    StaticCredential,
+    ExcessiveScope,
+    MissingTtl,
+    Governance,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::StaticCredential => "static-credential",
+            Category::ExcessiveScope => "excessive-scope",
+            Category::MissingTtl => "missing-ttl",
+            Category::Governance => "governance",
+        }
+    }
+}
+
+/// Everything about a rule except its code, which lives in the code table.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Kebab-case name of the pattern found (`aws-access-key`), never of the cure.
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// One line for `nhi-lint rules`.
+    pub summary: &'static str,
+    /// The rule's own source file; its `///` comment is the rule's documentation.
+    pub source: &'static str,
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> RuleMeta;
+    fn check(&self, cx: &mut Ctx<'_>);
+}
+
+/// A finding as a rule reports it, before the engine stamps code, severity and position.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub code: &'static str,
+    pub file: usize,
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
+    pub address: String,
+    /// The address without module prefix: findings from several calls of one module collapse
+    /// on it, so each source block is reported once per code.
+    pub key: String,
+}
+
+impl RawFinding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = help.into();
+        self
+    }
+}
+
+/// One module evaluated in one context (standalone, or called with known inputs).
+pub struct ModuleView<'a> {
+    pub files: &'a [std::sync::Arc<SourceFile>],
+    /// Index into the engine's file list for each of `files`.
+    pub file_ids: &'a [usize],
+    pub env: &'a Env<'a>,
+    /// `""` or `module.x.` (nested calls chain).
+    pub prefix: &'a str,
+}
+
+pub struct Ctx<'a> {
+    pub(crate) view: &'a ModuleView<'a>,
+    pub policy: &'a Policy,
+    pub now: Timestamp,
+    pub(crate) code: &'static str,
+    pub(crate) out: &'a mut Vec<RawFinding>,
+}
+
+/// A block together with what is needed to read its values.
+#[derive(Clone)]
+pub struct Item<'a> {
+    pub file: usize,
+    pub block: &'a Block,
+    pub body: &'a Body,
+    pub env: &'a Env<'a>,
+    address: String,
+    prefix: &'a str,
+}
+
+impl<'a> Item<'a> {
+    pub fn address(&self) -> String {
+        format!("{}{}", self.prefix, self.address)
+    }
+
+    pub fn header(&self) -> Span {
+        self.block.header.clone()
+    }
+
+    pub fn attr(&self, key: &str) -> Option<&'a Attr> {
+        self.body.attr(key)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.body.attr(key).is_some()
+    }
+
+    /// The evaluated value of an attribute; `None` when the attribute is absent.
+    pub fn value(&self, key: &str) -> Option<Value> {
+        self.body.attr(key).map(|a| self.env.eval(&a.expr))
+    }
+
+    /// The attribute's value when it is a known string.
+    pub fn str(&self, key: &str) -> Option<String> {
+        self.value(key).and_then(|v| v.as_str().map(str::to_owned))
+    }
+
+    /// Span of an attribute's value, or of the block header when the attribute is absent.
+    pub fn span(&self, key: &str) -> Span {
+        self.body.attr(key).map_or_else(|| self.header(), |a| a.expr.span.clone())
+    }
+
+    /// Nested blocks named `name`, including the `content` of `dynamic "name"` blocks.
+    pub fn nested(&self, name: &str) -> Vec<Item<'a>> {
+        let mut out: Vec<Item<'a>> = self.body.blocks(name).map(|b| self.with_block(b, &b.body)).collect();
+        for d in self.body.blocks("dynamic") {
+            if d.labels.first().map(String::as_str) == Some(name) {
+                for c in d.body.blocks("content") {
+                    out.push(self.with_block(d, &c.body));
+                }
+            }
+        }
+        out
+    }
+
+    fn with_block(&self, block: &'a Block, body: &'a Body) -> Item<'a> {
+        Item { block, body, ..self.clone() }
+    }
+
+    /// The label at `i` (`resource "TYPE" "NAME"`).
+    pub fn label(&self, i: usize) -> &'a str {
+        self.block.labels.get(i).map_or("", String::as_str)
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// Top-level blocks of one kind (`resource`, `data`, `provider`, `variable`, …) and, when
+    /// `ty` is given, of that first label.
+    pub fn blocks(&self, kind: &str, ty: Option<&str>) -> Vec<Item<'a>> {
+        let mut out = Vec::new();
+        for (fi, file) in self.view.files.iter().enumerate() {
+            for b in file.body.blocks(kind) {
+                if let Some(t) = ty
+                    && b.labels.first().map(String::as_str) != Some(t)
+                {
+                    continue;
+                }
+                out.push(Item {
+                    file: self.view.file_ids[fi],
+                    block: b,
+                    body: &b.body,
+                    env: self.view.env,
+                    address: file.address_of(b),
+                    prefix: self.view.prefix,
+                });
+            }
+        }
+        out
+    }
+
+    pub fn resources(&self, ty: &str) -> Vec<Item<'a>> {
+        self.blocks("resource", Some(ty))
+    }
+
+    pub fn data(&self, ty: &str) -> Vec<Item<'a>> {
+        self.blocks("data", Some(ty))
+    }
+
+    /// Resources of any of `types`.
+    pub fn resources_of(&self, types: &[&str]) -> Vec<Item<'a>> {
+        types.iter().flat_map(|t| self.resources(t)).collect()
+    }
+
+    /// Every top-level block: for rules that look at all values (hard-coded secrets).
+    pub fn all_blocks(&self) -> Vec<Item<'a>> {
+        let mut out = Vec::new();
+        for (fi, file) in self.view.files.iter().enumerate() {
+            for b in &file.body.blocks {
+                out.push(Item {
+                    file: self.view.file_ids[fi],
+                    block: b,
+                    body: &b.body,
+                    env: self.view.env,
+                    address: file.address_of(b),
+                    prefix: self.view.prefix,
+                });
+            }
+        }
+        out
+    }
+
+    /// The module's files with their engine ids.
+    pub fn files(&self) -> Vec<(usize, &'a SourceFile)> {
+        self.view.files.iter().enumerate().map(|(i, f)| (self.view.file_ids[i], &**f)).collect()
+    }
+
+    /// Whether this module evaluation is the module itself rather than a call into it.
+    pub fn is_standalone(&self) -> bool {
+        self.view.prefix.is_empty()
+    }
+
+    pub fn report(&mut self, item: &Item<'_>, span: Span, message: impl Into<String>) -> &mut RawFinding {
+        let key = item.address.clone();
+        self.report_at(item.file, &key, span, message)
+    }
+
+    /// Reports under an explicit unprefixed address (e.g. `local.token` inside a `locals` block).
+    pub fn report_at(&mut self, file: usize, key: &str, span: Span, message: impl Into<String>) -> &mut RawFinding {
+        self.out.push(RawFinding {
+            code: self.code,
+            file,
+            span,
+            message: message.into(),
+            help: String::new(),
+            address: format!("{}{}", self.view.prefix, key),
+            key: key.to_owned(),
+        });
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+}

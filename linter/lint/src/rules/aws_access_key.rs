@@ -1,0 +1,49 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+/// ## What it does
+/// Finds `aws_iam_access_key` resources: long-lived access keys for any IAM user, not only
+/// the root user.
+///
+/// ## Why is this bad?
+/// An access key never expires on its own. It gets copied into CI variables, laptops and
+/// logs, and whoever holds it acts as the user until someone remembers to rotate it. Terraform
+/// also stores the secret in state.
+///
+/// ## Example
+/// ```hcl
+/// resource "aws_iam_access_key" "ci" {
+///   user = aws_iam_user.ci.name
+/// }
+/// ```
+///
+/// ## Use instead
+/// Let the workload assume a role with short-lived credentials, e.g. GitHub Actions OIDC:
+/// ```hcl
+/// resource "aws_iam_role" "ci" {
+///   name               = "ci"
+///   assume_role_policy = data.aws_iam_policy_document.github_oidc.json
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AwsAccessKey;
+
+impl Rule for AwsAccessKey {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "aws-access-key",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "an IAM user access key: a long-lived static credential",
+            source: include_str!("aws_access_key.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for k in cx.resources("aws_iam_access_key") {
+            let user = k.str("user").map_or_else(String::new, |u| format!(" for user {u:?}"));
+            cx.report(&k, k.header(), format!("static AWS access key{user}")).help(
+                "assume an IAM role with short-lived credentials (OIDC web identity, instance or task role) instead of a long-lived access key",
+            );
+        }
+    }
+}

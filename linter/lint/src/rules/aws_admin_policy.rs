@@ -1,0 +1,76 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
+
+fn admin_policy(arn: &str) -> Option<&'static str> {
+    let name = arn.rsplit('/').next()?;
+    arn.contains(":policy/").then_some(())?;
+    ADMIN_POLICIES.iter().find(|p| **p == name).copied()
+}
+
+/// ## What it does
+/// Finds the AWS managed policies `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess`
+/// attached to roles, users or groups (`aws_iam_*_policy_attachment`,
+/// `aws_iam_policy_attachment`, `managed_policy_arns` of `aws_iam_role`,
+/// `aws_iam_role_policy_attachments_exclusive`).
+///
+/// ## Why is this bad?
+/// These policies grant (nearly) everything in the account, or the power to grant it. A
+/// workload identity with them turns any bug or leaked credential into an account takeover.
+///
+/// ## Example
+/// ```hcl
+/// resource "aws_iam_role_policy_attachment" "ci" {
+///   role       = aws_iam_role.ci.name
+///   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+/// }
+/// ```
+///
+/// ## Use instead
+/// A customer-managed policy listing the actions and resources the workload needs:
+/// ```hcl
+/// resource "aws_iam_role_policy_attachment" "ci" {
+///   role       = aws_iam_role.ci.name
+///   policy_arn = aws_iam_policy.ci_deploy.arn
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AwsAdminPolicy;
+
+impl Rule for AwsAdminPolicy {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "aws-admin-policy",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "an administrator-level AWS managed policy attached to an identity",
+            source: include_str!("aws_admin_policy.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str =
+            "attach a customer-managed policy that lists only the actions and resources this identity needs";
+        let attachments = cx.resources_of(&[
+            "aws_iam_role_policy_attachment",
+            "aws_iam_user_policy_attachment",
+            "aws_iam_group_policy_attachment",
+            "aws_iam_policy_attachment",
+        ]);
+        for a in attachments {
+            if let Some(p) = a.str("policy_arn").as_deref().and_then(admin_policy) {
+                cx.report(&a, a.span("policy_arn"), format!("{p} attached")).help(HELP);
+            }
+        }
+        for (ty, key) in
+            [("aws_iam_role", "managed_policy_arns"), ("aws_iam_role_policy_attachments_exclusive", "policy_arns")]
+        {
+            for r in cx.resources(ty) {
+                let Some(v) = r.value(key) else { continue };
+                if let Some(p) = v.items().iter().find_map(|x| x.as_str().and_then(admin_policy)) {
+                    cx.report(&r, r.span(key), format!("{p} attached")).help(HELP);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+/// ## What it does
+/// Finds `google_service_account_key` resources: downloadable JSON keys for a service account.
+///
+/// ## Why is this bad?
+/// A service-account key is valid for years by default, works from anywhere, and its private
+/// key lands in Terraform state. Leaked keys are the most common way GCP projects are breached.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_service_account_key" "app" {
+///   service_account_id = google_service_account.app.name
+/// }
+/// ```
+///
+/// ## Use instead
+/// Attach the service account to the workload (GKE Workload Identity, Cloud Run, VM) or use
+/// Workload Identity Federation from outside Google Cloud:
+/// ```hcl
+/// resource "google_service_account_iam_member" "wif" {
+///   service_account_id = google_service_account.app.name
+///   role               = "roles/iam.workloadIdentityUser"
+///   member             = "principal://iam.googleapis.com/${google_iam_workload_identity_pool.ci.name}/subject/repo:org/app:ref:refs/heads/main"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct GcpServiceAccountKey;
+
+impl Rule for GcpServiceAccountKey {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "gcp-service-account-key",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "a GCP service-account key: a long-lived static credential",
+            source: include_str!("gcp_service_account_key.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for k in cx.resources("google_service_account_key") {
+            cx.report(&k, k.header(), "static GCP service-account key").help(
+                "attach the service account to the workload or use Workload Identity Federation instead of a key",
+            );
+        }
+    }
+}

@@ -1,0 +1,73 @@
+use crate::model::ExprKind;
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::common::is_placeholder;
+
+const TYPES: [&str; 7] = [
+    "github_actions_secret",
+    "github_actions_organization_secret",
+    "github_actions_environment_secret",
+    "github_dependabot_secret",
+    "github_dependabot_organization_secret",
+    "github_codespaces_secret",
+    "github_codespaces_organization_secret",
+];
+
+/// ## What it does
+/// Finds GitHub Actions, Dependabot and Codespaces secrets whose `plaintext_value` is written
+/// as a literal in the configuration (directly, or through a local or a variable default).
+///
+/// ## Why is this bad?
+/// The secret is then in version control for everyone with read access, in every clone and
+/// fork, and in Terraform state — the opposite of what a secret store is for.
+///
+/// ## Example
+/// ```hcl
+/// resource "github_actions_secret" "deploy" {
+///   repository      = "app"
+///   secret_name     = "DEPLOY_TOKEN"
+///   plaintext_value = "s3cr3t-v4lue-9f8a7"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Pass the value in from a secret manager or an ephemeral value at apply time:
+/// ```hcl
+/// resource "github_actions_secret" "deploy" {
+///   repository      = "app"
+///   secret_name     = "DEPLOY_TOKEN"
+///   plaintext_value = var.deploy_token # sensitive, set from the environment
+/// }
+/// ```
+#[derive(Debug)]
+pub struct GithubPlaintextSecret;
+
+impl Rule for GithubPlaintextSecret {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "github-plaintext-secret",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "a GitHub Actions secret whose value is a literal in the code",
+            source: include_str!("github_plaintext_secret.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for s in cx.resources_of(&TYPES) {
+            for key in ["plaintext_value", "value"] {
+                let Some(attr) = s.attr(key) else { continue };
+                // Function results (file(), base64encode(var.x)) and references are not literals.
+                if matches!(attr.expr.kind, ExprKind::Call { .. }) {
+                    continue;
+                }
+                if let Some(v) = s.str(key)
+                    && !is_placeholder(&v)
+                {
+                    cx.report(&s, attr.expr.span.clone(), format!("`{key}` is a literal secret in the code"))
+                        .help("pass the value from a secret manager or a sensitive variable set at apply time");
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use crate::eval::Value;
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+/// ## What it does
+/// Finds `github_repository_deploy_key` resources with `read_only = false`.
+///
+/// ## Why is this bad?
+/// A deploy key is a static SSH key. With write access, whoever holds it can push to the
+/// repository — including workflow files that run with the repository's secrets — and the key
+/// never expires.
+///
+/// ## Example
+/// ```hcl
+/// resource "github_repository_deploy_key" "deploy" {
+///   repository = "app"
+///   title      = "deploy"
+///   key        = tls_private_key.deploy.public_key_openssh
+///   read_only  = false
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "github_repository_deploy_key" "deploy" {
+///   repository = "app"
+///   title      = "deploy"
+///   key        = tls_private_key.deploy.public_key_openssh
+///   read_only  = true
+/// }
+/// ```
+/// or a GitHub App installation token scoped to the repository when writes are required.
+#[derive(Debug)]
+pub struct GithubWriteDeployKey;
+
+impl Rule for GithubWriteDeployKey {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "github-write-deploy-key",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "a GitHub deploy key with write access",
+            source: include_str!("github_write_deploy_key.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for k in cx.resources("github_repository_deploy_key") {
+            if k.value("read_only").as_ref().and_then(Value::as_bool) == Some(false) {
+                cx.report(&k, k.span("read_only"), "deploy key can push to the repository")
+                    .help("set read_only = true, or use a GitHub App token scoped to the repository for writes");
+            }
+        }
+    }
+}

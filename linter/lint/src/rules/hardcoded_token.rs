@@ -1,0 +1,56 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::secrets::{known_token, sources};
+
+/// ## What it does
+/// Finds string literals that contain a credential of a known format anywhere in the
+/// configuration — provider blocks, resource attributes, variable defaults, locals, module
+/// inputs: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
+/// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
+/// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys.
+///
+/// ## Why is this bad?
+/// A credential in the code is readable by everyone with access to the repository, its forks,
+/// its CI logs and every clone, forever — git history keeps it after it is deleted.
+///
+/// ## Example
+/// ```hcl
+/// provider "github" {
+///   token = "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Read credentials from the environment or a secret manager at run time, and revoke the
+/// leaked one:
+/// ```hcl
+/// provider "github" {} # token from GITHUB_TOKEN, or a GitHub App
+/// ```
+#[derive(Debug)]
+pub struct HardcodedToken;
+
+impl Rule for HardcodedToken {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "hardcoded-token",
+            category: Category::StaticCredential,
+            severity: Severity::Critical,
+            summary: "a credential of a known format written in the code",
+            source: include_str!("hardcoded_token.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        if !cx.is_standalone() {
+            return; // literals do not change with module inputs
+        }
+        for (fi, file) in cx.files() {
+            for src in sources(&file.body.blocks, |b| file.address_of(b)) {
+                if let Some((lit, kind)) = src.literals.iter().find_map(|l| known_token(l.text).map(|k| (l, k))) {
+                    cx.report_at(fi, &src.key, lit.span.clone(), format!("{kind} written in the code")).help(
+                        "revoke this credential and read it at run time from the environment or a secret manager",
+                    );
+                }
+            }
+        }
+    }
+}

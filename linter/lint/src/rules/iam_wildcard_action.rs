@@ -1,0 +1,77 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::aws_policies::identity_statements;
+
+/// ## What it does
+/// Finds IAM policy statements that allow every action (`"*"`) or every action of a service
+/// (`"s3:*"`, `"iam:*"`), or that allow with `NotAction` — in `aws_iam_policy_document` data
+/// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
+/// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
+/// and SSO permission sets. Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
+/// findings, and neither are resource policies (statements with a `Principal`).
+///
+/// ## Why is this bad?
+/// A wildcard grants every action the service has today and every action it adds tomorrow,
+/// including the ones that change permissions. One leaked credential then owns the service.
+///
+/// ## Example
+/// ```hcl
+/// data "aws_iam_policy_document" "app" {
+///   statement {
+///     actions   = ["s3:*"]
+///     resources = [aws_s3_bucket.data.arn]
+///   }
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// data "aws_iam_policy_document" "app" {
+///   statement {
+///     actions   = ["s3:GetObject", "s3:PutObject"]
+///     resources = ["${aws_s3_bucket.data.arn}/*"]
+///   }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct IamWildcardAction;
+
+/// Whether an action pattern grants a whole service (or everything).
+pub fn is_full_wildcard(action: &str) -> bool {
+    action == "*" || action.split_once(':').is_some_and(|(svc, rest)| !svc.is_empty() && rest.chars().all(|c| c == '*'))
+}
+
+impl Rule for IamWildcardAction {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "iam-wildcard-action",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "an IAM policy allowing all actions, or all actions of a service",
+            source: include_str!("iam_wildcard_action.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for (item, stmts) in identity_statements(cx) {
+            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none()) {
+                let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
+                if let Some(a) = wild.first() {
+                    let what = if a == "*" {
+                        "every action".to_owned()
+                    } else {
+                        format!("every {} action", a.trim_end_matches(":*").trim_end_matches('*').trim_end_matches(':'))
+                    };
+                    cx.report(&item, s.actions_span.clone(), format!("policy allows {what} (`{a}`)")).help(
+                        "list the specific actions the workload calls, e.g. \"s3:GetObject\" instead of \"s3:*\"",
+                    );
+                    break;
+                }
+                if s.not_actions.is_some() {
+                    cx.report(&item, s.actions_span.clone(), "policy allows every action except those in NotAction")
+                        .help("replace NotAction with an explicit Action list");
+                    break;
+                }
+            }
+        }
+    }
+}

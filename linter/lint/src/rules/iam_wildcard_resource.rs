@@ -1,0 +1,177 @@
+use crate::policy::action_matches;
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::aws_policies::identity_statements;
+use crate::rules::iam_wildcard_action::is_full_wildcard;
+
+/// Actions that AWS only accepts with `"Resource": "*"` (they have no resource-level
+/// permissions), so `"*"` is the only correct value for them.
+const STAR_ONLY: [&str; 48] = [
+    "sts:getcalleridentity",
+    "sts:getsessiontoken",
+    "ecr:getauthorizationtoken",
+    "cloudwatch:putmetricdata",
+    "cloudwatch:getmetricdata",
+    "cloudwatch:listmetrics",
+    "cloudwatch:getmetricstatistics",
+    "cloudwatch:describealarms",
+    "xray:puttracesegments",
+    "xray:puttelemetryrecords",
+    "xray:getsamplingrules",
+    "xray:getsamplingtargets",
+    "logs:describeloggroups",
+    "s3:listallmybuckets",
+    "s3:getbucketlocation",
+    "ec2:createnetworkinterface",
+    "ec2:describenetworkinterfaces",
+    "ec2:deletenetworkinterface",
+    "ec2:assignprivateipaddresses",
+    "ec2:unassignprivateipaddresses",
+    "ec2:describeinstances",
+    "ec2:describe*",
+    "ec2:createtags",
+    "kms:createkey",
+    "kms:listaliases",
+    "kms:listkeys",
+    "iam:listroles",
+    "iam:listpolicies",
+    "iam:getaccountsummary",
+    "route53:listhostedzones",
+    "route53:gethostedzone",
+    "ssm:describeparameters",
+    "secretsmanager:getrandompassword",
+    "secretsmanager:listsecrets",
+    "cloudformation:validatetemplate",
+    "tag:getresources",
+    "ecs:registertaskdefinition",
+    "ecs:deregistertaskdefinition",
+    "ecs:describetaskdefinition",
+    "ecs:listclusters",
+    "lambda:listfunctions",
+    "acm:requestcertificate",
+    "acm:listcertificates",
+    "sns:listtopics",
+    "sqs:listqueues",
+    "autoscaling:describe*",
+    "elasticloadbalancing:describe*",
+    "application-autoscaling:describe*",
+];
+
+/// Verbs of actions that only read.
+const READ_VERBS: [&str; 12] =
+    ["get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check"];
+
+/// Reads that disclose secrets or data and so are sensitive even though they only read.
+const SENSITIVE_READS: [&str; 6] = [
+    "secretsmanager:getsecretvalue",
+    "ssm:getparameter",
+    "ssm:getparameters",
+    "ssm:getparametersbypath",
+    "kms:decrypt",
+    "s3:getobject",
+];
+
+/// Whether an action (or pattern) includes something sensitive: a write, a permission change
+/// or a secret read, and is not one of the actions that only accept `"*"`.
+pub fn is_sensitive_action(action: &str) -> bool {
+    let l = action.to_ascii_lowercase();
+    if STAR_ONLY.contains(&l.as_str()) {
+        return false;
+    }
+    if SENSITIVE_READS.iter().any(|s| action_matches(&l, s)) && !l.ends_with('*') {
+        return true;
+    }
+    let Some((_, name)) = l.split_once(':') else { return false };
+    if name.is_empty() {
+        return false;
+    }
+    // A pattern ("s3:Get*", "ec2:Describe*") or a name is read-only when it starts with a read verb.
+    !READ_VERBS.iter().any(|v| name.starts_with(v))
+}
+
+/// ## What it does
+/// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
+/// reads such as `secretsmanager:GetSecretValue` — on `"Resource": "*"` without a condition.
+/// Read-only actions and the actions AWS only accepts with `"*"` (for example
+/// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
+/// findings; statements already flagged by `iam-wildcard-action` are left to it.
+///
+/// ## Why is this bad?
+/// `"*"` means every bucket, key, secret and role in the account, now and in the future.
+/// `iam:PassRole` or `secretsmanager:GetSecretValue` on `"*"` is a privilege-escalation path.
+///
+/// ## Example
+/// ```hcl
+/// data "aws_iam_policy_document" "app" {
+///   statement {
+///     actions   = ["secretsmanager:GetSecretValue"]
+///     resources = ["*"]
+///   }
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// data "aws_iam_policy_document" "app" {
+///   statement {
+///     actions   = ["secretsmanager:GetSecretValue"]
+///     resources = [aws_secretsmanager_secret.app.arn]
+///   }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct IamWildcardResource;
+
+impl Rule for IamWildcardResource {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "iam-wildcard-resource",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "sensitive IAM actions allowed on every resource (\"*\")",
+            source: include_str!("iam_wildcard_resource.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for (item, stmts) in identity_statements(cx) {
+            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.has_condition()) {
+                if !s.resource_strs().iter().any(|r| r == "*") {
+                    continue;
+                }
+                let actions = s.action_strs();
+                if actions.iter().any(|a| is_full_wildcard(a)) || s.not_actions.is_some() {
+                    continue;
+                }
+                let sensitive: Vec<&String> = actions.iter().filter(|a| is_sensitive_action(a)).collect();
+                if let Some(first) = sensitive.first() {
+                    let more =
+                        if sensitive.len() > 1 { format!(" and {} more", sensitive.len() - 1) } else { String::new() };
+                    cx.report(
+                        &item,
+                        s.resources_span.clone(),
+                        format!("`{first}`{more} allowed on every resource (\"*\")"),
+                    )
+                    .help("name the resources (ARNs) the actions need, or add a condition that narrows them");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitivity() {
+        assert!(is_sensitive_action("iam:PassRole"));
+        assert!(is_sensitive_action("s3:PutObject"));
+        assert!(is_sensitive_action("secretsmanager:GetSecretValue"));
+        assert!(is_sensitive_action("s3:Put*"));
+        assert!(!is_sensitive_action("s3:Get*"));
+        assert!(!is_sensitive_action("ec2:DescribeInstances"));
+        assert!(!is_sensitive_action("ecr:GetAuthorizationToken"));
+        assert!(!is_sensitive_action("cloudwatch:PutMetricData"));
+    }
+}

@@ -1,0 +1,59 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+const TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
+
+/// ## What it does
+/// Finds Kubernetes secrets of type `kubernetes.io/service-account-token`
+/// (`kubernetes_secret`, `kubernetes_secret_v1`, or a `kubernetes_manifest` Secret).
+///
+/// ## Why is this bad?
+/// Such a secret holds a service-account token that never expires and is not bound to a pod.
+/// Anyone who can read the secret — or the Terraform state — can act as the service account.
+///
+/// ## Example
+/// ```hcl
+/// resource "kubernetes_secret_v1" "ci" {
+///   metadata {
+///     name        = "ci-token"
+///     annotations = { "kubernetes.io/service-account.name" = "ci" }
+///   }
+///   type = "kubernetes.io/service-account-token"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Projected, audience-bound tokens that the kubelet rotates (the default for pods), or
+/// `kubernetes_token_request_v1` with a short `expiration_seconds` when a token is needed.
+#[derive(Debug)]
+pub struct KubernetesTokenSecret;
+
+impl Rule for KubernetesTokenSecret {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "kubernetes-token-secret",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "a non-expiring Kubernetes service-account token secret",
+            source: include_str!("kubernetes_token_secret.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str =
+            "use projected service-account tokens or kubernetes_token_request_v1 with a short expiration_seconds";
+        for s in cx.resources_of(&["kubernetes_secret", "kubernetes_secret_v1"]) {
+            if s.str("type").as_deref() == Some(TOKEN_TYPE) {
+                cx.report(&s, s.span("type"), "secret holds a non-expiring service-account token").help(HELP);
+            }
+        }
+        for m in cx.resources("kubernetes_manifest") {
+            let Some(manifest) = m.value("manifest") else { continue };
+            let kind = manifest.get("kind").and_then(|v| v.as_str().map(str::to_owned));
+            let ty = manifest.get("type").and_then(|v| v.as_str().map(str::to_owned));
+            if kind.as_deref() == Some("Secret") && ty.as_deref() == Some(TOKEN_TYPE) {
+                cx.report(&m, m.span("manifest"), "manifest creates a non-expiring service-account token secret")
+                    .help(HELP);
+            }
+        }
+    }
+}

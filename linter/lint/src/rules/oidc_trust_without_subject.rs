@@ -1,0 +1,88 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::aws_policies::{is_assume_role, trust_statements};
+
+/// Issuers whose tokens are minted for any repository or project on the platform.
+const SHARED_ISSUERS: [&str; 4] =
+    ["token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io", "oidc.circleci.com"];
+
+/// ## What it does
+/// Finds web-identity trust policies for shared CI issuers (GitHub Actions, GitLab.com,
+/// Terraform Cloud, CircleCI) that do not restrict the token subject (`…:sub`).
+///
+/// ## Why is this bad?
+/// Those issuers sign tokens for every repository on the platform. Without a `sub` condition,
+/// any repository of any user — not just yours — can assume the role.
+///
+/// ## Example
+/// ```hcl
+/// data "aws_iam_policy_document" "github" {
+///   statement {
+///     actions = ["sts:AssumeRoleWithWebIdentity"]
+///     principals {
+///       type        = "Federated"
+///       identifiers = [aws_iam_openid_connect_provider.github.arn]
+///     }
+///     condition {
+///       test     = "StringEquals"
+///       variable = "token.actions.githubusercontent.com:aud"
+///       values   = ["sts.amazonaws.com"]
+///     }
+///   }
+/// }
+/// ```
+///
+/// ## Use instead
+/// Add a condition on the subject naming your repository and branch or environment:
+/// ```hcl
+///     condition {
+///       test     = "StringLike"
+///       variable = "token.actions.githubusercontent.com:sub"
+///       values   = ["repo:my-org/my-repo:ref:refs/heads/main"]
+///     }
+/// ```
+#[derive(Debug)]
+pub struct OidcTrustWithoutSubject;
+
+impl Rule for OidcTrustWithoutSubject {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "oidc-trust-without-subject",
+            category: Category::ExcessiveScope,
+            severity: Severity::Critical,
+            summary: "a CI OIDC trust policy that does not restrict the token subject",
+            source: include_str!("oidc_trust_without_subject.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for (item, stmts) in trust_statements(cx) {
+            for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
+                let Some(principals) = &s.principals else { continue };
+                let issuer =
+                    principals.iter().filter(|(ty, _)| ty.eq_ignore_ascii_case("Federated")).find_map(|(_, ids)| {
+                        ids.iter().find_map(|i| {
+                            let text = i.as_str()?;
+                            SHARED_ISSUERS.iter().find(|iss| text.contains(*iss)).copied()
+                        })
+                    });
+                // The issuer can also be named only in the condition keys.
+                let issuer = issuer.or_else(|| {
+                    s.conditions
+                        .iter()
+                        .find_map(|(_, key, _)| SHARED_ISSUERS.iter().find(|iss| key.starts_with(*iss)).copied())
+                });
+                let Some(issuer) = issuer else { continue };
+                let restricted = s.conditions.iter().any(|(_, key, values)| {
+                    let k = key.to_ascii_lowercase();
+                    (k.ends_with(":sub") || k.ends_with(":job_workflow_ref") || k.ends_with(":repository"))
+                        && !values.iter().any(|v| v.as_str() == Some("*"))
+                });
+                if !restricted {
+                    cx.report(&item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
+                        .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
+                    break;
+                }
+            }
+        }
+    }
+}

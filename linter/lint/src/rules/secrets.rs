@@ -1,0 +1,331 @@
+//! Finding literal secrets in any value: the scan that `hardcoded-token` and
+//! `hardcoded-credential` share. Only literals are looked at — references, function results
+//! and interpolations are never secrets in the code.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{Block, Body, Expr, ExprKind, ObjKey, Span, TemplatePart};
+use crate::rules::common::{entropy, is_placeholder};
+
+/// Known token formats: (what it is, pattern).
+const FORMATS: [(&str, &str); 18] = [
+    ("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+    ("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b"),
+    ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}"),
+    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|ft|cbt|imt|oas)-[A-Za-z0-9_\-]{20,}"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
+    (
+        "private key",
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}",
+    ),
+    ("Stripe secret key", r"\b[sr]k_live_[0-9A-Za-z]{20,}"),
+    ("SendGrid API key", r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),
+    ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    ("Vault token", r"\bhv[sb]\.[A-Za-z0-9_\-]{24,}"),
+    ("JSON web token", r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
+    ("DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}\b"),
+    ("Azure storage account key", r"AccountKey=[A-Za-z0-9+/=]{60,}"),
+    ("nhi API key", r"\bnhi_(?:key|sk)_[A-Za-z0-9_]{20,}"),
+    ("Terraform Cloud token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}"),
+    ("Twilio API key", r"\bSK[0-9a-f]{32}\b"),
+];
+
+static ANY: LazyLock<Regex> = LazyLock::new(|| {
+    let joined: Vec<String> = FORMATS.iter().map(|(_, p)| format!("(?:{p})")).collect();
+    Regex::new(&joined.join("|")).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
+});
+
+static EACH: LazyLock<Vec<(&'static str, Regex)>> =
+    LazyLock::new(|| FORMATS.iter().filter_map(|(n, p)| Regex::new(p).ok().map(|r| (*n, r))).collect());
+
+/// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
+pub fn known_token(s: &str) -> Option<&'static str> {
+    if s.len() < 16 || !ANY.is_match(s) {
+        return None;
+    }
+    for (name, re) in EACH.iter() {
+        for m in re.find_iter(s) {
+            let t = m.as_str();
+            let l = t.to_ascii_lowercase();
+            if l.contains("example") || l.contains("xxxx") || t.contains("0000000000") || l.contains("1234567890") {
+                continue;
+            }
+            return Some(name);
+        }
+    }
+    None
+}
+
+const CRED_WORDS: [&str; 10] =
+    ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat"];
+const CRED_JOINED: [&str; 12] = [
+    "api_key",
+    "access_key",
+    "secret_key",
+    "private_key",
+    "auth_key",
+    "signing_key",
+    "connection_string",
+    "client_secret",
+    "encryption_key",
+    "master_key",
+    "admin_key",
+    "account_key",
+];
+const NOT_VALUE: [&str; 62] = [
+    "name",
+    "names",
+    "id",
+    "ids",
+    "arn",
+    "arns",
+    "path",
+    "paths",
+    "file",
+    "filename",
+    "ttl",
+    "length",
+    "policy",
+    "policies",
+    "type",
+    "types",
+    "version",
+    "enabled",
+    "enable",
+    "count",
+    "url",
+    "uri",
+    "endpoint",
+    "prefix",
+    "suffix",
+    "mode",
+    "format",
+    "field",
+    "rotation",
+    "period",
+    "days",
+    "expiration",
+    "expires",
+    "reset",
+    "required",
+    "min",
+    "max",
+    "bits",
+    "algorithm",
+    "location",
+    "region",
+    "header",
+    "method",
+    "role",
+    "roles",
+    "audience",
+    "audiences",
+    "issuer",
+    "label",
+    "labels",
+    "tags",
+    "description",
+    "ref",
+    "backend",
+    "engine",
+    "mount",
+    "store",
+    "source",
+    "manager",
+    "provider",
+    "scope",
+    "keepers",
+];
+
+/// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
+/// not about one (`password_length`, `secret_name`, `token_ttl`).
+pub fn is_credential_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase().replace(['-', '.', ' '], "_");
+    let tokens: Vec<&str> = k.split('_').filter(|t| !t.is_empty()).collect();
+    let Some(last) = tokens.last() else { return false };
+    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") {
+        return false;
+    }
+    tokens.iter().any(|t| CRED_WORDS.contains(t)) || CRED_JOINED.iter().any(|j| k.contains(j))
+}
+
+/// Whether a literal looks like a real secret value rather than a name, path or placeholder.
+pub fn looks_like_secret(s: &str) -> bool {
+    let t = s.trim();
+    if t.len() < 8 || t.len() > 4096 || t.contains(char::is_whitespace) || is_placeholder(t) {
+        return false;
+    }
+    let l = t.to_ascii_lowercase();
+    const PREFIXES: [&str; 16] = [
+        "arn:",
+        "/",
+        "./",
+        "../",
+        "~",
+        "http://",
+        "https://",
+        "projects/",
+        "secret/",
+        "kv/",
+        "ssm:",
+        "data.",
+        "var.",
+        "module.",
+        "local.",
+        "gs://",
+    ];
+    if PREFIXES.iter().any(|p| l.starts_with(p)) && !l.contains('@') {
+        return false;
+    }
+    const EXTS: [&str; 10] = [".pem", ".json", ".key", ".txt", ".crt", ".p12", ".pfx", ".yaml", ".yml", ".tpl"];
+    if EXTS.iter().any(|e| l.ends_with(e)) {
+        return false;
+    }
+    let b = t.as_bytes();
+    // lower-case words joined by separators ("prod-db-password", "app/db/creds"): a name.
+    let identifier_like = b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_./:".contains(c))
+        && b.iter().any(|c| b"-_./:".contains(c))
+        && t.split(['-', '_', '.', '/', ':'])
+            .all(|seg| seg.bytes().all(|c| c.is_ascii_alphabetic()) || seg.bytes().all(|c| c.is_ascii_digit()));
+    let env_name = b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_') && t.contains('_');
+    if identifier_like || env_name {
+        return false;
+    }
+    let has_digit_or_symbol = b.iter().any(|c| !c.is_ascii_alphabetic());
+    let mixed_case = b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase);
+    (has_digit_or_symbol || mixed_case || t.len() >= 16) && entropy(t) >= 2.5
+}
+
+/// A literal found in a value: where, what key it sat under, and its text.
+#[derive(Debug, Clone)]
+pub struct Literal<'a> {
+    pub key: String,
+    pub text: &'a str,
+    pub span: Span,
+    /// Only part of a string with interpolations.
+    pub partial: bool,
+}
+
+/// Every string literal in `e`, with the innermost key it belongs to.
+pub fn literals<'a>(e: &'a Expr, key: &str, out: &mut Vec<Literal<'a>>) {
+    match &e.kind {
+        ExprKind::Str(s) => out.push(Literal { key: key.to_owned(), text: s, span: e.span.clone(), partial: false }),
+        ExprKind::Template(parts) => {
+            for p in parts {
+                if let TemplatePart::Lit(l) = p {
+                    out.push(Literal { key: key.to_owned(), text: l, span: e.span.clone(), partial: true });
+                }
+            }
+        }
+        ExprKind::Array(items) => items.iter().for_each(|x| literals(x, key, out)),
+        ExprKind::Object(items) => {
+            for (k, v) in items {
+                let name = match k {
+                    ObjKey::Ident(i) => i.clone(),
+                    ObjKey::Expr(x) => match &x.kind {
+                        ExprKind::Str(s) => s.clone(),
+                        ExprKind::Var(v) => v.clone(),
+                        _ => key.to_owned(),
+                    },
+                };
+                literals(v, &name, out);
+            }
+        }
+        ExprKind::Call { name, args, .. }
+            if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
+        {
+            args.iter().for_each(|x| literals(x, key, out));
+        }
+        ExprKind::Cond(_, a, b) => {
+            literals(a, key, out);
+            literals(b, key, out);
+        }
+        _ => {}
+    }
+}
+
+/// Where literals come from: one entry per source block, or per local value.
+pub struct Source<'a> {
+    /// Unprefixed address (`aws_db_instance.main`, `var.token`, `local.key`).
+    pub key: String,
+    pub literals: Vec<Literal<'a>>,
+    /// A variable marked `sensitive = true`: any secret-looking default counts.
+    pub sensitive: bool,
+}
+
+fn body_literals<'a>(body: &'a Body, out: &mut Vec<Literal<'a>>) {
+    for a in &body.attrs {
+        if a.key == "description" {
+            continue;
+        }
+        literals(&a.expr, &a.key, out);
+    }
+    for b in &body.blocks {
+        body_literals(&b.body, out);
+    }
+}
+
+/// Splits a file's blocks into literal sources.
+pub fn sources<'a>(blocks: &'a [Block], address_of: impl Fn(&Block) -> String) -> Vec<Source<'a>> {
+    let mut out = Vec::new();
+    for b in blocks {
+        match b.ident.as_str() {
+            "locals" => {
+                for a in &b.body.attrs {
+                    let mut lits = Vec::new();
+                    literals(&a.expr, &a.key, &mut lits);
+                    out.push(Source { key: format!("local.{}", a.key), literals: lits, sensitive: false });
+                }
+            }
+            "variable" => {
+                let name = b.labels.first().cloned().unwrap_or_default();
+                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
+                let mut lits = Vec::new();
+                if let Some(d) = b.body.attr("default") {
+                    literals(&d.expr, &name, &mut lits);
+                }
+                out.push(Source { key: format!("var.{name}"), literals: lits, sensitive });
+            }
+            "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
+            _ => {
+                let mut lits = Vec::new();
+                body_literals(&b.body, &mut lits);
+                out.push(Source { key: address_of(b), literals: lits, sensitive: false });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_formats() {
+        assert_eq!(known_token("key AKIAZ7QW3RT5YU8IOP2L here"), Some("AWS access key ID"));
+        assert_eq!(known_token("AKIAIOSFODNN7EXAMPLE"), None);
+        assert_eq!(known_token("ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"), Some("GitHub token"));
+        assert_eq!(known_token("glpat-Xy7Zq1Wv3Ut5Sr7Qp9On"), Some("GitLab token"));
+        assert_eq!(known_token("just a normal sentence that is long"), None);
+    }
+
+    #[test]
+    fn credential_keys_and_values() {
+        for k in ["password", "db_password", "client_secret", "api_key", "token", "secret_string", "GITHUB_TOKEN"] {
+            assert!(is_credential_key(k), "{k}");
+        }
+        for k in ["password_length", "secret_name", "token_ttl", "kms_key_id", "secret_id", "token_policies"] {
+            assert!(!is_credential_key(k), "{k}");
+        }
+        assert!(looks_like_secret("Sup3rS3cret!"));
+        assert!(looks_like_secret("password123"));
+        for v in ["changeme", "prod-db-password", "arn:aws:secretsmanager:x", "DB_PASSWORD", "${var.x}", "key.pem"] {
+            assert!(!looks_like_secret(v), "{v}");
+        }
+    }
+}

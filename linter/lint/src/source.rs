@@ -1,0 +1,121 @@
+//! Files as the engine holds them: text, parsed tree, and a line index for positions.
+
+use std::path::PathBuf;
+
+use crate::model::{Block, Body, SyntaxError, parse_hcl, parse_tf_json};
+
+/// Refuse nesting deeper than this before parsing: the parser recurses.
+const MAX_NESTING: usize = 200;
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to users (relative when given relative).
+    pub path: PathBuf,
+    pub text: String,
+    pub body: Body,
+    line_starts: Vec<usize>,
+}
+
+/// One-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// Parses `text` as HCL, or as JSON when the path ends in `.json`. A file that does not
+    /// parse comes back empty, with the error.
+    pub fn parse(path: PathBuf, text: String) -> (Self, Option<SyntaxError>) {
+        let is_json = path.extension().is_some_and(|e| e == "json");
+        let result = if let Some(off) = too_deep(&text) {
+            Err(SyntaxError { message: format!("nesting deeper than {MAX_NESTING} levels"), offset: off })
+        } else if is_json {
+            parse_tf_json(&text)
+        } else {
+            parse_hcl(&text)
+        };
+        let line_starts = line_starts(&text);
+        match result {
+            Ok(body) => (Self { path, text, body, line_starts }, None),
+            Err(e) => (Self { path, text, body: Body::default(), line_starts }, Some(e)),
+        }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
+        Position { line, column }
+    }
+
+    /// The one-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.position(offset).line
+    }
+
+    /// The Terraform address of a top-level block, without module prefix.
+    pub fn address_of(&self, b: &Block) -> String {
+        let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
+        match b.ident.as_str() {
+            "resource" => format!("{}.{}", l(0), l(1)),
+            "data" => format!("data.{}.{}", l(0), l(1)),
+            "ephemeral" => format!("ephemeral.{}.{}", l(0), l(1)),
+            "variable" => format!("var.{}", l(0)),
+            "module" => format!("module.{}", l(0)),
+            "output" => format!("output.{}", l(0)),
+            "provider" => match b.body.attr("alias").and_then(|a| a.expr.as_str()) {
+                Some(alias) => format!("provider.{}.{alias}", l(0)),
+                None => format!("provider.{}", l(0)),
+            },
+            "locals" => "locals".to_owned(),
+            other => other.to_owned(),
+        }
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut v = vec![0];
+    v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    v
+}
+
+/// The offset where bracket nesting first exceeds the limit, if it does.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let (f, err) = SourceFile::parse("a.tf".into(), "a = \"é\"\nb = 2\n".into());
+        assert!(err.is_none());
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(f.text.find('b').unwrap()), Position { line: 2, column: 1 });
+        let after = f.text.find('é').unwrap() + 'é'.len_utf8();
+        assert_eq!(f.position(after), Position { line: 1, column: 7 });
+    }
+
+    #[test]
+    fn deep_nesting_is_a_syntax_error() {
+        let text = format!("a = {}", "[".repeat(5000));
+        assert!(SourceFile::parse("a.tf".into(), text).1.is_some());
+    }
+}

@@ -1,0 +1,95 @@
+//! No input makes the linter panic: truncated fixtures, corrupted bytes and hostile shapes.
+
+use std::path::Path;
+
+use nhi_lint::source::SourceFile;
+use nhi_lint::{Settings, lint_paths};
+
+fn settings() -> Settings {
+    Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
+}
+
+fn fixture_texts() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut v: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+    v.sort();
+    v.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+}
+
+/// A small deterministic generator, so failures reproduce.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+#[test]
+fn truncated_and_corrupted_files_never_panic() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(7);
+    let mut broken = 0;
+    let mut n = 0;
+    for text in fixture_texts() {
+        let bytes = text.as_bytes();
+        for step in 1..12 {
+            let cut = bytes.len() * step / 12;
+            let mut b = bytes[..cut].to_vec();
+            // Corrupt a few bytes too.
+            for _ in 0..(step % 4) {
+                if !b.is_empty() {
+                    let i = (rng.next() as usize) % b.len();
+                    b[i] = b"{}[]()\"$%<>=\\#*\n\x00\xff"[(rng.next() as usize) % 18];
+                }
+            }
+            std::fs::write(d.path().join(format!("f{n}.tf")), &b).unwrap();
+            std::fs::write(d.path().join(format!("f{n}.tf.json")), &b).unwrap();
+            n += 1;
+        }
+    }
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    broken += report.errors.len();
+    assert_eq!(report.files.len(), n * 2);
+    assert!(broken > n / 2, "most truncated files should be reported as syntax errors, got {broken} of {}", n * 2);
+    for e in &report.errors {
+        assert!(e.start.is_some(), "{e:?}");
+    }
+}
+
+#[test]
+fn hostile_shapes_are_errors_not_crashes() {
+    let cases: Vec<String> = vec![
+        String::new(),
+        "\u{0}\u{1}\u{2}".into(),
+        "{".repeat(100_000),
+        format!("a = {}", "[".repeat(50_000)),
+        format!(
+            "locals {{\n  a = local.b\n  b = local.a\n}}\nresource \"aws_iam_policy\" \"p\" {{\n  policy = local.a\n}}\n"
+        ),
+        "resource \"a\" \"b\" { x = \"${\" }".into(),
+        "resource \"a\" \"b\" { x = <<EOF\nunterminated".into(),
+        "\u{feff}resource \"aws_iam_access_key\" \"k\" {}".into(),
+        "variable \"x\" { default = 1/0 }\nresource \"a\" \"b\" { y = var.x % 0 }".into(),
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        let (_f, _err) = SourceFile::parse(format!("c{i}.tf").into(), c.clone());
+        let (_f, _err) = SourceFile::parse(format!("c{i}.tf.json").into(), c.clone());
+    }
+    let d = tempfile::tempdir().unwrap();
+    for (i, c) in cases.iter().enumerate() {
+        std::fs::write(d.path().join(format!("c{i}.tf")), c).unwrap();
+    }
+    // Modules that call each other in a cycle terminate.
+    std::fs::create_dir_all(d.path().join("a")).unwrap();
+    std::fs::create_dir_all(d.path().join("b")).unwrap();
+    std::fs::write(d.path().join("a/main.tf"), "module \"b\" {\n  source = \"../b\"\n}\n").unwrap();
+    std::fs::write(
+        d.path().join("b/main.tf"),
+        "module \"a\" {\n  source = \"../a\"\n}\nresource \"aws_iam_access_key\" \"k\" {}\n",
+    )
+    .unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert!(report.errors.len() >= 3, "{:?}", report.errors);
+    assert_eq!(report.findings.iter().filter(|f| f.code == "NHI101" && f.path.ends_with("b/main.tf")).count(), 1);
+}
