@@ -155,7 +155,7 @@ fn gitignored_and_hidden_files_are_skipped_and_tofu_and_json_are_read() {
         "b.tf.json",
         "{\"resource\": {\"google_service_account_key\": {\"k\": {\"service_account_id\": \"x\"}}}}",
     );
-    let o = run(d.path(), &["check", "--format", "json"]);
+    let o = run(d.path(), &["check", "--format", "json", "--select", "NHI101,NHI102"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let paths: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, vec!["a.tofu", "b.tf.json"]);

@@ -165,6 +165,8 @@ pub struct Env<'m> {
     active: RefCell<HashSet<String>>,
     depth: Cell<usize>,
     lenient: Cell<bool>,
+    /// `each.key` / `each.value` while one `for_each` instance is evaluated.
+    each: RefCell<Option<(Value, Value)>>,
 }
 
 impl<'m> Env<'m> {
@@ -181,7 +183,16 @@ impl<'m> Env<'m> {
             active: RefCell::default(),
             depth: Cell::new(0),
             lenient: Cell::new(false),
+            each: RefCell::new(None),
         }
+    }
+
+    /// Evaluates `f` with `each.key` and `each.value` bound.
+    pub fn with_each<T>(&self, key: Value, value: Value, f: impl FnOnce() -> T) -> T {
+        let prev = self.each.replace(Some((key, value)));
+        let out = f();
+        *self.each.borrow_mut() = prev;
+        out
     }
 
     pub fn var(&self, name: &str) -> Value {
@@ -331,6 +342,14 @@ impl<'m> Env<'m> {
                 }
                 _ => return Value::Unknown,
             },
+            ExprKind::Var(v) if v == "each" => {
+                let bound = self.each.borrow().clone();
+                match (bound, attr(0)) {
+                    (Some((k, _)), Some("key")) => (k, &ops[1..]),
+                    (Some((_, v)), Some("value")) => (v, &ops[1..]),
+                    _ => return Value::Unknown,
+                }
+            }
             ExprKind::Var(_) => return Value::Unknown,
             _ => (self.eval(root), ops),
         };

@@ -151,6 +151,29 @@ impl<'a> Item<'a> {
         self.body.attr(key).map(|a| self.env.eval(&a.expr))
     }
 
+    /// Every value an attribute takes across the block's `for_each` instances (when the
+    /// collection is known), or its single value. Empty when the attribute is absent.
+    pub fn values(&self, key: &str) -> Vec<Value> {
+        let Some(attr) = self.body.attr(key) else { return Vec::new() };
+        let top = self.block;
+        let instances = top.body.attr("for_each").map(|fe| self.env.eval(&fe.expr));
+        match instances {
+            Some(Value::List(items)) if !items.is_empty() => {
+                items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(&attr.expr))).collect()
+            }
+            Some(Value::Object(map)) if !map.is_empty() => map
+                .into_iter()
+                .map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(&attr.expr)))
+                .collect(),
+            _ => vec![self.env.eval(&attr.expr)],
+        }
+    }
+
+    /// Known strings among [`Item::values`], flattening lists.
+    pub fn strs(&self, key: &str) -> Vec<String> {
+        self.values(key).iter().flat_map(Value::items).filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+
     /// The attribute's value when it is a known string.
     pub fn str(&self, key: &str) -> Option<String> {
         self.value(key).and_then(|v| v.as_str().map(str::to_owned))

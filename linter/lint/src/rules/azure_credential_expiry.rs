@@ -1,0 +1,95 @@
+use nhi_core::parse_timestamp;
+
+use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration};
+
+const TYPES: [&str; 4] = [
+    "azuread_application_password",
+    "azuread_service_principal_password",
+    "azuread_application_certificate",
+    "azuread_service_principal_certificate",
+];
+
+/// ## What it does
+/// Finds Azure AD application and service-principal passwords and certificates without an
+/// `end_date` / `end_date_relative`, or whose end date lies further ahead than the policy's
+/// `static_key_max_lifetime` (default 90d, the provider's value).
+///
+/// ## Why is this bad?
+/// Without an end date Azure applies its default (two years for secrets): a static
+/// credential that outlives the people who created it.
+///
+/// ## Example
+/// ```hcl
+/// resource "azuread_application_password" "ci" {
+///   application_id = azuread_application.ci.id
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "time_rotating" "ci" {
+///   rotation_days = 60
+/// }
+/// resource "azuread_application_password" "ci" {
+///   application_id = azuread_application.ci.id
+///   end_date       = timeadd(time_rotating.ci.id, "2160h")
+///   rotate_when_changed = { rotation = time_rotating.ci.id }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AzureCredentialExpiry;
+
+impl Rule for AzureCredentialExpiry {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-credential-expiry",
+            category: Category::MissingTtl,
+            severity: Severity::Medium,
+            summary: "an Azure AD secret or certificate without an end date, or beyond policy",
+            source: include_str!("azure_credential_expiry.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let mut items: Vec<(Item<'_>, Item<'_>)> =
+            cx.resources_of(&TYPES).into_iter().map(|i| (i.clone(), i)).collect();
+        for app in cx.resources("azuread_application") {
+            for pw in app.nested("password") {
+                items.push((app.clone(), pw));
+            }
+        }
+        let max = cx.policy.static_key_max_lifetime;
+        let help =
+            format!("set end_date at most {max} ahead (policy.static_key_max_lifetime) and rotate with time_rotating");
+        for (owner, c) in items {
+            if !c.has("end_date") && !c.has("end_date_relative") {
+                cx.report(&owner, c.header(), "credential has no end_date: Azure applies a multi-year default")
+                    .help(help.clone());
+                continue;
+            }
+            if let Some(Dur::Secs(s)) = c.value("end_date_relative").as_ref().and_then(duration)
+                && s > max.as_secs()
+            {
+                cx.report(
+                    &owner,
+                    c.span("end_date_relative"),
+                    format!("credential lives longer than the policy maximum {max}"),
+                )
+                .help(help.clone());
+                continue;
+            }
+            if let Some(end) = c.str("end_date").and_then(|s| parse_timestamp(&s).ok()) {
+                let latest = cx.now.saturating_add(max.as_signed_duration()).unwrap_or(cx.now);
+                if end > latest {
+                    cx.report(
+                        &owner,
+                        c.span("end_date"),
+                        format!("end_date {end} is beyond the policy maximum {max} from now"),
+                    )
+                    .help(help.clone());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+use crate::model::{ExprKind, TemplatePart};
+use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+
+/// Built-in role names and their definition GUIDs.
+const ROLES: [(&str, &str); 3] = [
+    ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+    ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
+    ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
+];
+
+/// How wide an assignment scope is, as far as can be told statically.
+fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
+    let attr = item.attr("scope")?;
+    if let Some(s) = item.str("scope") {
+        return classify(&s);
+    }
+    match &attr.expr.kind {
+        ExprKind::Template(parts) => {
+            // "/subscriptions/${…}" with nothing after the id.
+            let lits: Vec<&str> = parts
+                .iter()
+                .filter_map(|p| if let TemplatePart::Lit(l) = p { Some(l.as_str()) } else { None })
+                .collect();
+            let ends_with_interp = matches!(parts.last(), Some(TemplatePart::Interp(_)));
+            match lits.as_slice() {
+                ["/subscriptions/"] if ends_with_interp => Some("subscription"),
+                ["/providers/Microsoft.Management/managementGroups/"] if ends_with_interp => Some("management group"),
+                _ => None,
+            }
+        }
+        _ => {
+            let p = attr.expr.traversal_path()?;
+            let rest = p.strip_prefix("data.").unwrap_or(&p);
+            if rest.starts_with("azurerm_subscription.") && (p.ends_with(".id") || p.ends_with(".subscription_id")) {
+                Some("subscription")
+            } else if rest.starts_with("azurerm_management_group.") && p.ends_with(".id") {
+                Some("management group")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+fn classify(scope: &str) -> Option<&'static str> {
+    let s = scope.trim_end_matches('/').to_ascii_lowercase();
+    if s.is_empty() {
+        return Some("tenant root");
+    }
+    let parts: Vec<&str> = s.trim_start_matches('/').split('/').collect();
+    match parts.as_slice() {
+        ["subscriptions", _] => Some("subscription"),
+        ["providers", "microsoft.management", "managementgroups", _] => Some("management group"),
+        _ => None,
+    }
+}
+
+/// ## What it does
+/// Finds `azurerm_role_assignment` resources that assign Owner, Contributor or User Access
+/// Administrator (by name or definition ID) at subscription or management-group scope.
+///
+/// ## Why is this bad?
+/// At those scopes, the identity can change — or with Owner and User Access Administrator,
+/// grant access to — every resource in every resource group underneath. A compromised
+/// pipeline or application identity then owns the subscription.
+///
+/// ## Example
+/// ```hcl
+/// resource "azurerm_role_assignment" "ci" {
+///   scope                = data.azurerm_subscription.current.id
+///   role_definition_name = "Contributor"
+///   principal_id         = azurerm_user_assigned_identity.ci.principal_id
+/// }
+/// ```
+///
+/// ## Use instead
+/// A narrower role on the resource group or resource the identity manages:
+/// ```hcl
+/// resource "azurerm_role_assignment" "ci" {
+///   scope                = azurerm_resource_group.app.id
+///   role_definition_name = "Website Contributor"
+///   principal_id         = azurerm_user_assigned_identity.ci.principal_id
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AzurePrivilegedRole;
+
+impl Rule for AzurePrivilegedRole {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-privileged-role",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "Owner, Contributor or User Access Administrator at subscription or management-group scope",
+            source: include_str!("azure_privileged_role.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for a in cx.resources("azurerm_role_assignment") {
+            let by_name = a.strs("role_definition_name").into_iter().find_map(|n| {
+                ROLES.iter().find(|(r, _)| r.eq_ignore_ascii_case(&n)).map(|(r, _)| (*r, "role_definition_name"))
+            });
+            let by_id = || {
+                a.strs("role_definition_id").into_iter().find_map(|id| {
+                    let l = id.to_ascii_lowercase();
+                    ROLES.iter().find(|(_, g)| l.ends_with(g)).map(|(r, _)| (*r, "role_definition_id"))
+                })
+            };
+            let Some((role, key)) = by_name.or_else(by_id) else { continue };
+            if let Some(scope) = broad_scope(&a) {
+                cx.report(&a, a.span(key), format!("{role} assigned at {scope} scope"))
+                    .help("assign a narrower role at the resource group or resource the identity manages");
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+use crate::eval::Value;
+use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+
+fn is_default(email: &Value) -> bool {
+    match email.as_str() {
+        Some(e) => {
+            e == "default"
+                || e.ends_with("-compute@developer.gserviceaccount.com")
+                || e.ends_with("@appspot.gserviceaccount.com")
+        }
+        None => email.is_null(),
+    }
+}
+
+/// ## What it does
+/// Finds VMs, instance templates and GKE nodes that run as the default compute service
+/// account: a `service_account` block without `email` (or with `"default"` or
+/// `…-compute@developer.gserviceaccount.com`), GKE `node_config` without `service_account`, and
+/// clusters that keep the default node pool without choosing a service account.
+///
+/// ## Why is this bad?
+/// The default compute service account is shared by every workload in the project and is
+/// granted Editor on the project by default.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_container_node_pool" "pool" {
+///   cluster = google_container_cluster.main.id
+///   node_config {
+///     machine_type = "e2-standard-4"
+///   }
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+///   node_config {
+///     machine_type    = "e2-standard-4"
+///     service_account = google_service_account.nodes.email
+///   }
+/// ```
+#[derive(Debug)]
+pub struct GcpDefaultServiceAccount;
+
+impl Rule for GcpDefaultServiceAccount {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "gcp-default-service-account",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "a VM or GKE node running as the default compute service account",
+            source: include_str!("gcp_default_service_account.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str =
+            "create a dedicated service account with only the roles this workload needs and set its email";
+        let vms = cx.resources_of(&[
+            "google_compute_instance",
+            "google_compute_instance_template",
+            "google_compute_region_instance_template",
+        ]);
+        for vm in vms {
+            for sa in vm.nested("service_account") {
+                let email = sa.value("email").unwrap_or(Value::Null);
+                if is_default(&email) {
+                    let span = if sa.has("email") { sa.span("email") } else { sa.header() };
+                    cx.report(&vm, span, "runs as the default compute service account").help(HELP);
+                    break;
+                }
+            }
+        }
+        for np in cx.resources("google_container_node_pool") {
+            let configs = np.nested("node_config");
+            match configs.first() {
+                None => {
+                    cx.report(
+                        &np,
+                        np.header(),
+                        "node pool without node_config runs as the default compute service account",
+                    )
+                    .help(HELP);
+                }
+                Some(nc) => report_node_config(cx, &np, nc, HELP),
+            }
+        }
+        for c in cx.resources("google_container_cluster") {
+            if c.value("enable_autopilot").and_then(|v| v.as_bool()) == Some(true) {
+                continue;
+            }
+            if let Some(nc) = c.nested("node_config").first() {
+                report_node_config(cx, &c, nc, HELP);
+                continue;
+            }
+            let removes_default = c.value("remove_default_node_pool").and_then(|v| v.as_bool());
+            if removes_default == Some(false)
+                || (removes_default.is_none() && c.nested("node_pool").is_empty() && !c.has("remove_default_node_pool"))
+            {
+                cx.report(&c, c.header(), "the default node pool runs as the default compute service account")
+                    .help("set remove_default_node_pool = true and manage node pools with a dedicated service account");
+            }
+        }
+    }
+}
+
+fn report_node_config(cx: &mut Ctx<'_>, owner: &Item<'_>, nc: &Item<'_>, help: &str) {
+    let email = nc.value("service_account").unwrap_or(Value::Null);
+    if is_default(&email) {
+        let span = if nc.has("service_account") { nc.span("service_account") } else { nc.header() };
+        cx.report(owner, span, "nodes run as the default compute service account").help(help);
+    }
+}

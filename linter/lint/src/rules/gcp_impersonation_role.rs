@@ -1,0 +1,62 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::gcp_iam::service_account_grants;
+
+const ROLES: [&str; 6] = [
+    "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountAdmin",
+    "roles/iam.serviceAccountKeyAdmin",
+    "roles/iam.serviceAccountUser",
+    "roles/iam.workloadIdentityUser",
+    "roles/resourcemanager.projectIamAdmin",
+];
+
+/// ## What it does
+/// Finds roles that let a service account act as, or mint credentials for, other service
+/// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
+/// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
+/// `resourcemanager.projectIamAdmin` — granted at project, folder or organization level.
+///
+/// ## Why is this bad?
+/// At project level these roles apply to every service account in the project, so the holder
+/// can impersonate the most privileged one, create keys for it, or grant itself more.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_project_iam_member" "ci" {
+///   project = "my-project"
+///   role    = "roles/iam.serviceAccountTokenCreator"
+///   member  = "serviceAccount:ci@my-project.iam.gserviceaccount.com"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Grant the role on the one service account that must be impersonated:
+/// ```hcl
+/// resource "google_service_account_iam_member" "ci" {
+///   service_account_id = google_service_account.deployer.name
+///   role               = "roles/iam.serviceAccountTokenCreator"
+///   member             = "serviceAccount:ci@my-project.iam.gserviceaccount.com"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct GcpImpersonationRole;
+
+impl Rule for GcpImpersonationRole {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "gcp-impersonation-role",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "a service-account impersonation or admin role granted project-, folder- or org-wide",
+            source: include_str!("gcp_impersonation_role.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for g in service_account_grants(cx, |r| ROLES.contains(&r)) {
+            cx.report(&g.item, g.span, format!("{} granted to a service account {}", g.role, g.level)).help(
+                "grant the role on the single service account to impersonate (google_service_account_iam_member)",
+            );
+        }
+    }
+}

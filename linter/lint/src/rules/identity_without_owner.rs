@@ -1,0 +1,106 @@
+use nhi_core::non_blank;
+
+use crate::eval::Value;
+use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+
+const OWNER_TAGS: [&str; 8] =
+    ["owner", "team", "contact", "owner_email", "owned_by", "ownedby", "maintainer", "created_by"];
+
+fn has_owner_tag(v: &Value) -> Option<bool> {
+    match v {
+        Value::Object(m) => {
+            Some(m.keys().any(|k| OWNER_TAGS.contains(&k.to_ascii_lowercase().replace('-', "_").as_str())))
+        }
+        Value::Null => Some(false),
+        _ => None,
+    }
+}
+
+/// ## What it does
+/// Finds identities created without owner or purpose metadata, by each provider's
+/// convention: `nhi_service_account` without `owner` or `purpose`, `google_service_account`
+/// without `description`, `azuread_application` / `azuread_service_principal` without
+/// `owners`, and `aws_iam_user` without an owner tag (in `tags` or the provider's
+/// `default_tags`).
+///
+/// ## Why is this bad?
+/// An identity nobody owns is never reviewed, never rotated and never deleted. When it leaks,
+/// nobody knows what breaks if it is revoked.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_service_account" "exporter" {
+///   account_id = "billing-exporter"
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "google_service_account" "exporter" {
+///   account_id  = "billing-exporter"
+///   description = "Exports invoices nightly to the warehouse; owner payments-team@example.com"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct IdentityWithoutOwner;
+
+impl Rule for IdentityWithoutOwner {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "identity-without-owner",
+            category: Category::Governance,
+            severity: Severity::Low,
+            summary: "a non-human identity without owner or purpose metadata",
+            source: include_str!("identity_without_owner.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for sa in cx.resources("nhi_service_account") {
+            for key in ["owner", "purpose"] {
+                if blank(&sa, key) == Some(true) {
+                    cx.report(&sa, sa.span(key), format!("service account has no {key}"))
+                        .help(format!("set {key}: who answers for this identity and what it is for"));
+                    break;
+                }
+            }
+        }
+        for sa in cx.resources("google_service_account") {
+            if blank(&sa, "description") == Some(true) {
+                cx.report(&sa, sa.header(), "service account has no description of its purpose and owner")
+                    .help("add description = \"<what it does>; owner <team@example.com>\"");
+            }
+        }
+        for app in cx.resources_of(&["azuread_application", "azuread_service_principal"]) {
+            if !app.has("owners") {
+                cx.report(&app, app.header(), "application identity has no owners")
+                    .help("set owners = [<object IDs of the responsible team>]");
+            }
+        }
+        let default_owner = cx
+            .blocks("provider", Some("aws"))
+            .iter()
+            .flat_map(|p| p.nested("default_tags"))
+            .any(|d| d.value("tags").as_ref().and_then(has_owner_tag) != Some(false));
+        if !default_owner {
+            for u in cx.resources("aws_iam_user") {
+                let tagged = match u.value("tags") {
+                    None => Some(false),
+                    Some(v) => has_owner_tag(&v),
+                };
+                if tagged == Some(false) {
+                    cx.report(&u, u.header(), "IAM user has no owner tag")
+                        .help("add tags = { owner = \"team@example.com\", purpose = \"...\" }");
+                }
+            }
+        }
+    }
+}
+
+/// `Some(true)` when absent or blank, `None` when unknown.
+fn blank(item: &Item<'_>, key: &str) -> Option<bool> {
+    match item.value(key) {
+        None | Some(Value::Null) => Some(true),
+        Some(v) => v.as_str().map(|s| !non_blank(s)),
+    }
+}

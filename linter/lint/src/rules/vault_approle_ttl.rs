@@ -1,0 +1,74 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration};
+
+/// ## What it does
+/// Finds `vault_approle_auth_backend_role` resources whose secret IDs never expire
+/// (`secret_id_ttl` missing or `0`) or whose tokens have no lifetime limit (neither
+/// `token_ttl`, `token_max_ttl` nor `token_explicit_max_ttl` set to a non-zero value), and
+/// periodic roles (`token_period`) without `token_explicit_max_ttl`.
+///
+/// ## Why is this bad?
+/// A secret ID without TTL is a permanent password for the role. Tokens without limits live
+/// as long as the mount allows (32 days by default) and can be renewed.
+///
+/// ## Example
+/// ```hcl
+/// resource "vault_approle_auth_backend_role" "ci" {
+///   role_name      = "ci"
+///   token_policies = ["ci"]
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "vault_approle_auth_backend_role" "ci" {
+///   role_name          = "ci"
+///   token_policies     = ["ci"]
+///   secret_id_ttl      = 600
+///   secret_id_num_uses = 1
+///   token_ttl          = 900
+///   token_max_ttl      = 3600
+/// }
+/// ```
+#[derive(Debug)]
+pub struct VaultApproleTtl;
+
+impl Rule for VaultApproleTtl {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "vault-approle-ttl",
+            category: Category::MissingTtl,
+            severity: Severity::High,
+            summary: "an AppRole whose secret IDs or tokens never expire",
+            source: include_str!("vault_approle_ttl.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for r in cx.resources("vault_approle_auth_backend_role") {
+            // Absent or 0 means "no limit"; unknown values are skipped.
+            let unlimited = |key: &str| match r.value(key) {
+                None => Some(true),
+                Some(v) => duration(&v).map(|d| d == Dur::Zero),
+            };
+            let mut problems = Vec::new();
+            let mut span = r.header();
+            if unlimited("secret_id_ttl") == Some(true) {
+                problems.push("secret IDs never expire (secret_id_ttl)");
+                if r.has("secret_id_ttl") {
+                    span = r.span("secret_id_ttl");
+                }
+            }
+            let token_limits = ["token_ttl", "token_max_ttl", "token_explicit_max_ttl"].map(unlimited);
+            if token_limits.iter().all(|u| *u == Some(true)) {
+                problems.push("tokens have no TTL (token_ttl / token_max_ttl)");
+            } else if r.has("token_period") && unlimited("token_explicit_max_ttl") == Some(true) {
+                problems.push("periodic tokens can be renewed forever (no token_explicit_max_ttl)");
+            }
+            if !problems.is_empty() {
+                cx.report(&r, span, format!("AppRole {}", problems.join("; ")))
+                    .help("set secret_id_ttl (e.g. 600), token_ttl and token_max_ttl (e.g. 900 and 3600)");
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration};
+
+/// ## What it does
+/// Finds `vault_token` resources without a `ttl`, periodic tokens (`period`) without an
+/// `explicit_max_ttl`, and tokens whose `ttl` or `explicit_max_ttl` exceeds the policy's
+/// `max_token_ttl` (default 1h, the provider's value).
+///
+/// ## Why is this bad?
+/// Without a TTL the token lives as long as the mount allows (32 days by default) and can be
+/// renewed; a periodic token without an explicit maximum can be renewed forever.
+///
+/// ## Example
+/// ```hcl
+/// resource "vault_token" "app" {
+///   policies = ["app"]
+///   period   = "24h"
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "vault_token" "app" {
+///   policies         = ["app"]
+///   ttl              = "30m"
+///   explicit_max_ttl = "1h"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct VaultTokenTtl;
+
+impl Rule for VaultTokenTtl {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "vault-token-ttl",
+            category: Category::MissingTtl,
+            severity: Severity::High,
+            summary: "a Vault token without a TTL, periodic without a maximum, or longer than policy",
+            source: include_str!("vault_token_ttl.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let max = cx.policy.max_token_ttl;
+        for t in cx.resources("vault_token") {
+            let ttl = t.value("ttl");
+            let explicit = t.value("explicit_max_ttl");
+            let help = format!("set ttl and explicit_max_ttl to at most {max} (policy.max_token_ttl)");
+            if t.has("period") && explicit.is_none() {
+                cx.report(&t, t.span("period"), "periodic token can be renewed forever: no explicit_max_ttl")
+                    .help(help);
+                continue;
+            }
+            if ttl.is_none() && explicit.is_none() {
+                cx.report(&t, t.header(), "token has no ttl").help(help);
+                continue;
+            }
+            for key in ["explicit_max_ttl", "ttl"] {
+                match t.value(key).as_ref().and_then(duration) {
+                    Some(Dur::Secs(s)) if s > max.as_secs() => {
+                        let shown = nhi_core::Ttl::from_secs(s).map_or_else(|| format!("{s}s"), |d| d.to_string());
+                        cx.report(&t, t.span(key), format!("{key} {shown} exceeds the policy maximum {max}"))
+                            .help(help);
+                        break;
+                    }
+                    Some(Dur::Zero) => {
+                        cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
