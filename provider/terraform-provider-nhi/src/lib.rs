@@ -4,11 +4,12 @@ use std::sync::{Arc, OnceLock};
 
 use nhi_core::{Clock, Policy, SystemClock};
 use nhi_registry::{Actor, Change, Store};
-use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, Resource, Schema};
+use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, Function, Resource, Schema};
 
 pub mod config;
 mod data_sources;
 mod fields;
+mod functions;
 mod governance;
 mod resources;
 
@@ -130,5 +131,9 @@ impl tfplugin::Provider for NhiProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![Arc::new(data_sources::service_account::ServiceAccountData::new(Arc::clone(&self.shared)))]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(functions::DurationSeconds), Arc::new(functions::IsBroadScope)]
     }
 }

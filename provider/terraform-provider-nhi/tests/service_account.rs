@@ -351,3 +351,30 @@ fn data_source_reads_by_name() {
     out.assert_failure();
     out.assert_contains("Service account not found");
 }
+
+/// Provider functions (Terraform 1.8+) evaluate through CallFunction; errors name the argument.
+#[test]
+fn provider_functions() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    env.wd.write(
+        "main.tf",
+        r#"
+output "seconds" {
+  value = provider::nhi::duration_seconds("1h30m")
+}
+output "broad" {
+  value = [provider::nhi::is_broad_scope("invoices:*"), provider::nhi::is_broad_scope("invoices:read")]
+}
+"#,
+    );
+    env.wd.apply();
+    let out = env.wd.output_json();
+    assert_eq!(out["seconds"]["value"], 5400);
+    assert_eq!(out["broad"]["value"], serde_json::json!([true, false]));
+
+    env.wd.write("main.tf", "output \"bad\" {\n  value = provider::nhi::duration_seconds(\"soon\")\n}\n");
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("duration \"soon\" is not valid");
+}
