@@ -187,6 +187,27 @@ fn to_timestamp(t: SystemTime) -> prost_types::Timestamp {
     }
 }
 
+/// Validates a data source or ephemeral resource configuration: decoding, the framework's
+/// checks, then the object's own `validate`.
+async fn validate_entry<T: ?Sized + Send + Sync + 'static>(
+    entries: &BTreeMap<&'static str, Entry<T>>,
+    kind: &str,
+    type_name: &str,
+    config: Option<&pb::DynamicValue>,
+    rpc: &'static str,
+    validate: fn(&T, &Value) -> Diagnostics,
+) -> Diagnostics {
+    let Some(e) = entries.get(type_name) else { return unknown_type(kind, type_name) };
+    let config = match decode(config, &e.ty, &format!("{kind} configuration")) {
+        Ok(c) => c,
+        Err(d) => return d,
+    };
+    let mut d = check_config(&e.schema, &config, ClientCapabilities::default());
+    let obj = Arc::clone(&e.obj);
+    d.extend(blocking(rpc, move || validate(&obj, &config), |d| d).await);
+    d
+}
+
 /// Framework checks on a resource configuration.
 fn check_config(schema: &Schema, config: &Value, client: ClientCapabilities) -> Diagnostics {
     let mut d = Diagnostics::new();
@@ -307,18 +328,15 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<pb::validate_data_resource_config::Request>,
     ) -> Rpc<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
-        let diags = match self.inner.data_sources.get(req.type_name.as_str()) {
-            None => unknown_type("data source", &req.type_name),
-            Some(e) => match decode(req.config.as_ref(), &e.ty, "data source configuration") {
-                Err(d) => d,
-                Ok(config) => {
-                    let mut d = check_config(&e.schema, &config, ClientCapabilities::default());
-                    let obj = Arc::clone(&e.obj);
-                    d.extend(blocking("ValidateDataResourceConfig", move || obj.validate(&config), |d| d).await);
-                    d
-                }
-            },
-        };
+        let diags = validate_entry(
+            &self.inner.data_sources,
+            "data source",
+            &req.type_name,
+            req.config.as_ref(),
+            "ValidateDataResourceConfig",
+            |d, c| d.validate(c),
+        )
+        .await;
         Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags.to_proto() }))
     }
 
@@ -612,18 +630,15 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Rpc<pb::validate_ephemeral_resource_config::Response> {
         let req = req.into_inner();
-        let diags = match self.inner.ephemerals.get(req.type_name.as_str()) {
-            None => unknown_type("ephemeral resource", &req.type_name),
-            Some(e) => match decode(req.config.as_ref(), &e.ty, "ephemeral resource configuration") {
-                Err(d) => d,
-                Ok(config) => {
-                    let mut d = check_config(&e.schema, &config, ClientCapabilities::default());
-                    let obj = Arc::clone(&e.obj);
-                    d.extend(blocking("ValidateEphemeralResourceConfig", move || obj.validate(&config), |d| d).await);
-                    d
-                }
-            },
-        };
+        let diags = validate_entry(
+            &self.inner.ephemerals,
+            "ephemeral resource",
+            &req.type_name,
+            req.config.as_ref(),
+            "ValidateEphemeralResourceConfig",
+            |e, c| e.validate(c),
+        )
+        .await;
         Ok(Response::new(pb::validate_ephemeral_resource_config::Response { diagnostics: diags.to_proto() }))
     }
 
