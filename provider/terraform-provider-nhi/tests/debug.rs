@@ -21,7 +21,9 @@ fn terraform_attaches_to_a_provider_started_with_debug() {
         .spawn()
         .unwrap();
     let mut reattach = None;
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+    // Keep reading stdout open for the life of the process.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(rest) = line.trim().strip_prefix("export TF_REATTACH_PROVIDERS='") {
             reattach = Some(rest.trim_end_matches('\'').to_owned());
@@ -49,6 +51,7 @@ fn terraform_attaches_to_a_provider_started_with_debug() {
     env.wd.apply();
     let _ = child.kill();
     let _ = child.wait();
+    drop(lines);
     // The apply went through the attached process: the record is in its registry.
     assert!(env.store().find_service_account_by_name("attached").unwrap().is_some());
     assert!(!env.wd.path().join("nhi-registry.db").exists());

@@ -169,6 +169,8 @@ async fn run<P: Provider>(provider: P, opts: ServeOptions, security: Security) -
         }
     });
 
+    // Writes go through writeln! rather than println!: a closed stdout must not panic us.
+    let mut out = std::io::stdout().lock();
     if opts.debug {
         let reattach = serde_json::json!({
             opts.provider_address.clone(): {
@@ -179,16 +181,22 @@ async fn run<P: Provider>(provider: P, opts: ServeOptions, security: Security) -
                 "Addr": { "Network": "unix", "String": socket.display().to_string() },
             }
         });
-        println!("Provider started in debug mode. In another terminal, run Terraform with:\n");
-        println!("  export TF_REATTACH_PROVIDERS='{reattach}'\n");
-        println!("Stop with Ctrl-C.");
+        let _ = writeln!(
+            out,
+            "Provider started in debug mode. In another terminal, run Terraform with:\n\n  export TF_REATTACH_PROVIDERS='{reattach}'\n\nStop with Ctrl-C."
+        );
+        let _ = out.flush();
     } else {
-        println!("{}", handshake_line(&socket, tls.as_ref().map(|t| t.cert_der.as_slice())));
+        let line = handshake_line(&socket, tls.as_ref().map(|t| t.cert_der.as_slice()));
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            eprintln!("cannot write the handshake line to stdout; is Terraform still running?");
+            return ExitCode::FAILURE;
+        }
         // Terraform sends StopProvider instead of relying on SIGINT; a Ctrl-C in the
         // terminal reaches every process in the group, so ignore it here.
         tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
     }
-    let _ = std::io::stdout().flush();
+    drop(out);
 
     let service = ProviderServer::new(ProviderService::new(provider))
         .max_decoding_message_size(MAX_MESSAGE)
