@@ -8,6 +8,7 @@ use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, Function, 
 
 pub mod config;
 mod data_sources;
+pub mod docs;
 mod fields;
 mod functions;
 mod governance;

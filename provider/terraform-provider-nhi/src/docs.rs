@@ -1,0 +1,128 @@
+//! Reference documentation generated from the schemas, so the docs cannot drift from the code.
+//! `cargo test -p terraform-provider-nhi --test docs` checks `docs/` is current; run it with
+//! `UPDATE_DOCS=1` to rewrite the pages.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use tfplugin::{Attribute, AttributeMode, Block, Function, Provider, Schema, Type};
+
+use crate::NhiProvider;
+
+fn type_name(t: &Type) -> String {
+    match t {
+        Type::Bool => "Boolean".into(),
+        Type::Number => "Number".into(),
+        Type::String => "String".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(e) => format!("List of {}", type_name(e)),
+        Type::Set(e) => format!("Set of {}", type_name(e)),
+        Type::Map(e) => format!("Map of {}", type_name(e)),
+        Type::Object(_) => "Object".into(),
+        Type::Tuple(_) => "Tuple".into(),
+    }
+}
+
+fn attribute_line(a: &Attribute) -> String {
+    let mut flags = vec![type_name(&a.ty)];
+    if a.sensitive {
+        flags.push("Sensitive".into());
+    }
+    if a.write_only {
+        flags.push("Write-only".into());
+    }
+    format!("- `{}` ({}) {}\n", a.name, flags.join(", "), a.description)
+}
+
+fn block_section(out: &mut String, block: &Block, heading: &str) {
+    type Pick = fn(AttributeMode) -> bool;
+    let groups: [(&str, Pick); 3] = [
+        ("Required", |m| m == AttributeMode::Required),
+        ("Optional", |m| matches!(m, AttributeMode::Optional | AttributeMode::OptionalComputed)),
+        ("Read-only", |m| m == AttributeMode::Computed),
+    ];
+    for (title, pick) in groups {
+        let attrs: Vec<&Attribute> = block.attributes.iter().filter(|a| pick(a.mode)).collect();
+        if attrs.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{heading} {title}\n");
+        for a in attrs {
+            out.push_str(&attribute_line(a));
+        }
+        out.push('\n');
+    }
+    for nested in &block.blocks {
+        let _ = writeln!(out, "{heading} Nested block `{}`\n", nested.name);
+        if !nested.block.description.is_empty() {
+            let _ = writeln!(out, "{}\n", nested.block.description);
+        }
+        block_section(out, &nested.block, &format!("{heading}#"));
+    }
+}
+
+fn page(title: &str, schema: &Schema, example: Option<&str>, import: Option<&str>) -> String {
+    let mut out = format!("# {title}\n\n{}\n\n", schema.block.description);
+    if let Some(ex) = example {
+        let _ = write!(out, "## Example Usage\n\n```hcl\n{}```\n\n", ex);
+    }
+    out.push_str("## Schema\n\n");
+    block_section(&mut out, &schema.block, "###");
+    if let Some(imp) = import {
+        let _ = write!(out, "## Import\n\n```shell\n{}```\n", imp);
+    }
+    format!("{}\n", out.trim_end())
+}
+
+fn function_page(f: &dyn Function) -> String {
+    let sig = f.signature();
+    let params: Vec<String> =
+        sig.parameters.iter().map(|p| format!("{} {}", p.name, type_name(&p.ty).to_lowercase())).collect();
+    let mut out = format!(
+        "# provider::nhi::{name}\n\n{}\n\n## Signature\n\n```text\n{name}({}) {}\n```\n\n{}\n\n## Arguments\n\n",
+        sig.summary,
+        params.join(", "),
+        type_name(&sig.returns).to_lowercase(),
+        sig.description,
+        name = f.name()
+    );
+    for p in &sig.parameters {
+        let _ = writeln!(out, "1. `{}` ({}) {}", p.name, type_name(&p.ty), p.description);
+    }
+    out
+}
+
+/// Every page, keyed by its path under `docs/`. `examples` maps example paths (relative to the
+/// repository's `examples/`) to their contents.
+pub fn pages(examples: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let p = NhiProvider::new();
+    let ex = |path: &str| examples.get(path).map(String::as_str);
+    let mut out = BTreeMap::new();
+    out.insert("index.md".to_owned(), page("nhi Provider", &p.schema(), ex("provider/provider.tf"), None));
+    for r in p.resources() {
+        let name = r.type_name();
+        let short = name.trim_start_matches("nhi_");
+        let body = page(
+            &format!("{name} (Resource)"),
+            &r.schema(),
+            ex(&format!("resources/{name}/resource.tf")),
+            ex(&format!("resources/{name}/import.sh")),
+        );
+        out.insert(format!("resources/{short}.md"), body);
+    }
+    for d in p.data_sources() {
+        let name = d.type_name();
+        let short = name.trim_start_matches("nhi_");
+        let body = page(
+            &format!("{name} (Data Source)"),
+            &d.schema(),
+            ex(&format!("data-sources/{name}/data-source.tf")),
+            None,
+        );
+        out.insert(format!("data-sources/{short}.md"), body);
+    }
+    for f in p.functions() {
+        out.insert(format!("functions/{}.md", f.name()), function_page(f.as_ref()));
+    }
+    out
+}
