@@ -1,6 +1,5 @@
 # Documented AWS example key: a placeholder to some, a hard-coded key shape to others.
 # expect: static-credential
-# expect: static-credential
 provider "aws" {
   region     = "us-east-1"
   access_key = "AKIAIOSFODNN7EXAMPLE"
@@ -91,6 +90,20 @@ resource "aws_iam_policy" "ec2_tag_scoped" {
       Action    = "ec2:*"
       Resource  = "*"
       Condition = { StringEquals = { "aws:ResourceTag/team" = "web" } }
+    }]
+  })
+}
+
+# s3:GetObject on "*": the spec calls s3:Get* on "*" a read-only look-alike, yet it reads every
+# object in every bucket the account can reach.
+resource "aws_iam_policy" "get_object_everywhere" {
+  name = "get-object-everywhere"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = "*"
     }]
   })
 }

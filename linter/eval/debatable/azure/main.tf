@@ -30,3 +30,13 @@ resource "azuread_application" "owners_only" {
   display_name = "owners-only"
   owners       = ["00000000-0000-0000-0000-000000000002"]
 }
+
+# One-year client secret: "beyond the policy maximum" (90 d static-key policy) per the spec,
+# but a very common and Microsoft-recommended-maximum lifetime.
+# expect: static-credential
+# expect: missing-ttl
+resource "azuread_application_password" "one_year" {
+  application_id    = "/applications/00000000-0000-0000-0000-000000000003"
+  display_name      = "one-year"
+  end_date_relative = "8760h"
+}

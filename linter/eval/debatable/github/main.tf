@@ -12,3 +12,11 @@ resource "github_user_ssh_key" "bot" {
   title = "release-bot"
   key   = file("keys/release-bot.pub")
 }
+
+# A non-secret value (a role ARN) stored as an Actions secret: literal, but not a credential.
+resource "github_actions_organization_secret" "templated" {
+  secret_name     = "AWS_ROLE"
+  visibility      = "private"
+  plaintext_value = "arn:aws:iam::123456789012:role/gha-deploy"
+}
+

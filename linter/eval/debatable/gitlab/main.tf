@@ -15,3 +15,13 @@ resource "gitlab_project_access_token" "owner_level" {
   scopes       = ["read_repository"]
   expires_at   = "2027-01-31"
 }
+
+# Expires in ~97 days: beyond a 90 d key policy, within GitLab's own 365 d cap; the spec only
+# asks for expires_at to be present.
+# expect: static-credential
+resource "gitlab_personal_access_token" "ninety_seven_days" {
+  user_id    = 42
+  name       = "report-bot"
+  scopes     = ["read_api"]
+  expires_at = "2027-02-28"
+}

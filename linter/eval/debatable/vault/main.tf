@@ -25,3 +25,19 @@ resource "vault_token_auth_backend_role" "periodic" {
   allowed_policies = ["metrics"]
   token_period     = 86400
 }
+
+# A day-long token: it has a TTL (the spec's criterion) but exceeds the 1 h nhi token policy.
+# expect: static-credential
+resource "vault_token" "one_day" {
+  policies = ["reports"]
+  ttl      = "24h"
+}
+
+# Periodic token capped at 8 h.
+# expect: static-credential
+resource "vault_token" "periodic_8h" {
+  role_name        = "monitoring"
+  policies         = ["metrics-read"]
+  period           = "1h"
+  explicit_max_ttl = "8h"
+}

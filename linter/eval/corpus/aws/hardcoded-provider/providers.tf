@@ -8,7 +8,6 @@ terraform {
 }
 
 # expect: static-credential
-# expect: static-credential
 provider "aws" {
   region     = "eu-west-1"
   access_key = "AKIA4XQ7Z2LMN3PRT5WB"

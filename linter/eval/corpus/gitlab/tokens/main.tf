@@ -49,7 +49,7 @@ resource "gitlab_personal_access_token" "admin_bot" {
   user_id    = 42
   name       = "admin-bot"
   scopes     = ["sudo", "read_user"]
-  expires_at = "2027-02-28"
+  expires_at = "2027-01-31"
 }
 
 # expect: static-credential

@@ -26,7 +26,7 @@ resource "vault_token" "periodic_capped" {
   role_name        = "monitoring"
   policies         = ["metrics-read"]
   period           = "1h"
-  explicit_max_ttl = "8h"
+  explicit_max_ttl = "1h"
 }
 
 # expect: static-credential

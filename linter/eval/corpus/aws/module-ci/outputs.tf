@@ -1,0 +1,3 @@
+output "deployer_roles" {
+  value = { for k, m in module.deployer : k => m }
+}

@@ -1,0 +1,3 @@
+output "client_id" {
+  value = azuread_application.ado.client_id
+}

@@ -1,0 +1,3 @@
+output "ci_email" {
+  value = google_service_account.ci.email
+}
