@@ -3,14 +3,15 @@
 mod render;
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use nhi_core::Clock;
-use nhi_lint::{Config, Settings, Severity, engine, registry};
+use nhi_lint::baseline::Baseline;
+use nhi_lint::{Config, Report, Settings, Severity, engine, registry};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -21,9 +22,10 @@ use nhi_lint::{Config, Settings, Severity, engine, registry};
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format, optionally written to a file: human, json, sarif, github, junit, gitlab;
+    /// `FORMAT=PATH` writes to PATH. Repeat for several: `--format sarif=out.sarif --format human`.
+    #[arg(long = "format", global = true, value_name = "FORMAT[=PATH]")]
+    formats: Vec<String>,
     /// Exit with 1 when a finding has at least this severity (`none`: never).
     #[arg(long, global = true, default_value = "low", value_parser = ["low", "medium", "high", "critical", "none"])]
     fail_on: String,
@@ -42,22 +44,101 @@ struct Cli {
     /// Read root variables from a .tfvars file.
     #[arg(long = "var-file", global = true)]
     var_files: Vec<PathBuf>,
+    /// Accept the findings recorded in this baseline: fail only on new ones.
+    #[arg(long, global = true)]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint Terraform files and directories (default: the current directory).
     Check { paths: Vec<PathBuf> },
+    /// Lint a plan: the output of `terraform show -json PLANFILE` (`-` reads standard input).
+    Plan {
+        file: String,
+        /// Where the plan's configuration lives, to point findings at HCL lines.
+        #[arg(long, default_value = ".")]
+        config_dir: PathBuf,
+    },
+    /// Manage baselines of accepted findings.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
     /// List all rules.
     Rules,
     /// Print the documentation of a rule.
     Explain { code: String },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Subcommand, Debug)]
+enum BaselineAction {
+    /// Record the current findings of PATHs (or of `--plan FILE`) as accepted.
+    Create {
+        paths: Vec<PathBuf>,
+        /// Take the findings from a plan instead of HCL.
+        #[arg(long, conflicts_with = "paths")]
+        plan: Option<String>,
+        #[arg(long, default_value = ".")]
+        config_dir: PathBuf,
+        /// Why these findings are accepted (a ticket).
+        #[arg(long, default_value = "accepted when the baseline was created")]
+        reason: String,
+        /// The last day the entries hide their findings: YYYY-MM-DD.
+        #[arg(long)]
+        expires: Option<jiff::civil::Date>,
+        /// Where to write the baseline.
+        #[arg(long, short, default_value = ".nhi-lint-baseline.json")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Gitlab,
+}
+
+impl Format {
+    fn parse(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "human" => Format::Human,
+            "json" => Format::Json,
+            "sarif" => Format::Sarif,
+            "github" => Format::Github,
+            "junit" => Format::Junit,
+            "gitlab" => Format::Gitlab,
+            other => {
+                return Err(format!("unknown format {other:?}; use human, json, sarif, github, junit or gitlab"));
+            }
+        })
+    }
+}
+
+/// One `--format`: where it goes, `None` for standard output.
+struct Output {
+    format: Format,
+    path: Option<PathBuf>,
+}
+
+fn outputs(cli: &Cli) -> Result<Vec<Output>, String> {
+    if cli.formats.is_empty() {
+        return Ok(vec![Output { format: Format::Human, path: None }]);
+    }
+    cli.formats
+        .iter()
+        .map(|f| match f.split_once('=') {
+            Some((name, path)) if !path.is_empty() => {
+                Ok(Output { format: Format::parse(name)?, path: Some(PathBuf::from(path)) })
+            }
+            Some((name, _)) => Err(format!("--format {name}=: the path is empty")),
+            None => Ok(Output { format: Format::parse(f)?, path: None }),
+        })
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -74,7 +155,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match &cli.command {
         Command::Rules => {
-            print_rules(cli.format);
+            let json = outputs(&cli)?.first().is_some_and(|o| o.format == Format::Json);
+            print_rules(json);
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
@@ -82,38 +164,54 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             print!("{}", registry::docs_page(e));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { paths } => check(&cli, paths),
+        Command::Check { paths } => {
+            let started = Instant::now();
+            let outs = outputs(&cli)?;
+            let report = lint_hcl(&cli, paths)?;
+            finish(&cli, report, &outs, started)
+        }
+        Command::Plan { file, config_dir } => {
+            let started = Instant::now();
+            let outs = outputs(&cli)?;
+            let report = lint_plan(&cli, file, config_dir)?;
+            finish(&cli, report, &outs, started)
+        }
+        Command::Baseline { action: BaselineAction::Create { paths, plan, config_dir, reason, expires, output } } => {
+            let report = match plan {
+                Some(file) => lint_plan(&cli, file, config_dir)?,
+                None => lint_hcl(&cli, paths)?,
+            };
+            if !report.errors.is_empty() {
+                let mut text = String::new();
+                render::plain(&Report { findings: Vec::new(), ..report }, &mut text);
+                return Err(format!("not creating a baseline from input with errors:\n{text}"));
+            }
+            let b = Baseline::create(&report.findings, reason, *expires);
+            std::fs::write(output, b.to_json()).map_err(|e| format!("{}: {e}", output.display()))?;
+            eprintln!("nhi-lint: wrote {} baseline entries to {}", b.entries.len(), output.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
-fn print_rules(format: Format) {
-    match format {
-        Format::Json => {
-            let rules: Vec<serde_json::Value> = registry::RULES
-                .iter()
-                .map(|e| {
-                    let m = e.rule.meta();
-                    serde_json::json!({
-                        "code": e.code, "name": m.name, "category": m.category.as_str(),
-                        "severity": m.severity.as_str(), "summary": m.summary,
-                        "url": registry::docs_url(e.code, m.name),
-                    })
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default());
-        }
-        Format::Human => {
-            for e in registry::RULES {
+fn print_rules(json: bool) {
+    if json {
+        let rules: Vec<serde_json::Value> = registry::RULES
+            .iter()
+            .map(|e| {
                 let m = e.rule.meta();
-                println!(
-                    "{}  {:<32} {:<17} {:<8} {}",
-                    e.code,
-                    m.name,
-                    m.category.as_str(),
-                    m.severity.as_str(),
-                    m.summary
-                );
-            }
+                serde_json::json!({
+                    "code": e.code, "name": m.name, "category": m.category.as_str(),
+                    "severity": m.severity.as_str(), "summary": m.summary,
+                    "url": registry::docs_url(e.code, m.name),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default());
+    } else {
+        for e in registry::RULES {
+            let m = e.rule.meta();
+            println!("{}  {:<32} {:<17} {:<8} {}", e.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary);
         }
     }
 }
@@ -126,11 +224,9 @@ fn now() -> Result<nhi_core::Timestamp, String> {
     }
 }
 
-fn check(cli: &Cli, paths: &[PathBuf]) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+fn settings(cli: &Cli, config_search: &Path) -> Result<Settings, String> {
     let mut settings = Settings::new(now()?);
-    let config_path = cli.config.clone().or_else(|| Config::discover(&paths[0]));
+    let config_path = cli.config.clone().or_else(|| Config::discover(config_search));
     if let Some(p) = &config_path {
         let c = Config::load(p).map_err(|e| e.to_string())?;
         settings.apply_config(&c).map_err(|e| format!("{}: {e}", p.display()))?;
@@ -153,20 +249,61 @@ fn check(cli: &Cli, paths: &[PathBuf]) -> Result<ExitCode, String> {
         vars.insert(k.to_owned(), engine::parse_var_value(val));
     }
     settings.vars = vars;
+    Ok(settings)
+}
 
-    let report = nhi_lint::lint_paths(&paths, &settings);
+fn lint_hcl(cli: &Cli, paths: &[PathBuf]) -> Result<Report, String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    let settings = settings(cli, &paths[0])?;
+    Ok(nhi_lint::lint_paths(&paths, &settings))
+}
+
+fn lint_plan(cli: &Cli, file: &str, config_dir: &Path) -> Result<Report, String> {
+    let settings = settings(cli, config_dir)?;
+    let (text, shown) = if file == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("standard input: {e}"))?;
+        (s, "<stdin>".to_owned())
+    } else {
+        let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text, so not a JSON plan"))?;
+        (text, file.to_owned())
+    };
+    if !config_dir.is_dir() {
+        return Err(format!("--config-dir {}: no such directory", config_dir.display()));
+    }
+    nhi_lint::lint_plan(&text, &shown, Some(config_dir), &settings).map_err(|e| e.to_string())
+}
+
+fn finish(cli: &Cli, mut report: Report, outs: &[Output], started: Instant) -> Result<ExitCode, String> {
+    if let Some(path) = &cli.baseline {
+        let b = Baseline::load(path).map_err(|e| e.to_string())?;
+        let today = jiff::tz::Offset::UTC.to_datetime(now()?).date();
+        report.baseline = Some(b.apply(&mut report.findings, today));
+    }
     let elapsed = started.elapsed();
+    let mut stdout_text = String::new();
+    for o in outs {
+        let text = match o.format {
+            Format::Json => render::json::render(&report),
+            Format::Sarif => render::sarif::render(&report),
+            Format::Github => render::github::render(&report),
+            Format::Junit => render::junit::render(&report),
+            Format::Gitlab => render::gitlab::render(&report),
+            Format::Human => {
+                let fancy = o.path.is_none() && stdout_is_fancy();
+                render::human(&report, fancy) + &render::summary(&report, elapsed)
+            }
+        };
+        match &o.path {
+            Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display()))?,
+            None => stdout_text.push_str(&text),
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let text = match cli.format {
-        Format::Json => render::json(&report),
-        Format::Human => {
-            let fancy = stdout_is_fancy();
-            render::human(&report, fancy) + &render::summary(&report, elapsed)
-        }
-    };
     // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(stdout_text.as_bytes());
     let _ = out.flush();
 
     let threshold = Severity::parse(&cli.fail_on);

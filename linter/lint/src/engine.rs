@@ -81,14 +81,25 @@ pub struct Finding {
     pub category: Category,
     pub severity: Severity,
     pub message: String,
+    /// The source file, or for a plan finding without HCL source the plan file.
     pub path: String,
-    pub start: Position,
-    pub end: Position,
+    /// `None` when the finding could not be mapped to a source line (a plan linted without
+    /// its configuration): then `address` is the only location.
+    pub start: Option<Position>,
+    pub end: Option<Position>,
     pub address: String,
     pub help: String,
     pub url: String,
+    /// Plan findings: the planned instances (`x.y[0]`, `module.m["a"].x.y`) sharing this
+    /// configuration block.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<String>,
+    /// Plan findings: `create`, `update` or `replace`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
+    /// Index into [`Report::files`]; `None` with `start`.
     #[serde(skip)]
-    pub file: usize,
+    pub file: Option<usize>,
     #[serde(skip)]
     pub span: std::ops::Range<usize>,
 }
@@ -108,6 +119,10 @@ pub struct FileError {
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// Set when the input was a plan rather than HCL files.
+    pub plan: Option<crate::plan::PlanSummary>,
+    /// Set when a baseline was applied to `findings`.
+    pub baseline: Option<crate::baseline::Outcome>,
     pub errors: Vec<FileError>,
     /// Every file read, in the order `Finding::file` indexes.
     pub files: Vec<Arc<SourceFile>>,
@@ -261,7 +276,7 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
             out
         })
         .collect();
-    report.findings = finish(raw, &files, settings);
+    report.findings = finish(raw, &files, settings, true);
     report.files = files;
     report
         .findings
@@ -270,11 +285,11 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
     report
 }
 
-fn parent(p: &Path) -> PathBuf {
+pub(crate) fn parent(p: &Path) -> PathBuf {
     normalize(p.parent().unwrap_or(Path::new(".")))
 }
 
-fn dir_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn dir_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -334,7 +349,7 @@ pub fn parse_var_value(text: &str) -> Value {
     }
 }
 
-fn local_source(b: &Block) -> Option<&str> {
+pub(crate) fn local_source(b: &Block) -> Option<&str> {
     let s = b.body.attr("source")?.expr.as_str()?;
     (s.starts_with("./") || s.starts_with("../")).then_some(s)
 }
@@ -438,8 +453,14 @@ fn run_module(
     }
 }
 
-/// Deduplicates, applies suppressions, adds suppression-hygiene findings and stamps metadata.
-fn finish(raw: Vec<RawFinding>, files: &[Arc<SourceFile>], settings: &Settings) -> Vec<Finding> {
+/// Deduplicates, applies suppressions, adds suppression-hygiene findings (when `hygiene`) and
+/// stamps metadata.
+pub(crate) fn finish(
+    raw: Vec<RawFinding>,
+    files: &[Arc<SourceFile>],
+    settings: &Settings,
+    hygiene_findings: bool,
+) -> Vec<Finding> {
     // One finding per source block and code: calls of one module collapse onto the block.
     let mut best: BTreeMap<(usize, String, &'static str), RawFinding> = BTreeMap::new();
     for f in raw {
@@ -489,7 +510,7 @@ fn finish(raw: Vec<RawFinding>, files: &[Arc<SourceFile>], settings: &Settings) 
                 out.push(stamp(f, entry, file, settings));
             }
         }
-        for (i, s) in sups.iter().enumerate() {
+        for (i, s) in sups.iter().enumerate().filter(|_| hygiene_findings) {
             for (code, message, help) in hygiene(s, used[i], today, settings) {
                 let Some(entry) = registry::find(code) else { continue };
                 if !settings.enabled(entry) {
@@ -572,6 +593,14 @@ fn hygiene(
 }
 
 fn stamp(f: RawFinding, entry: &Entry, file: &SourceFile, settings: &Settings) -> Finding {
+    let (start, end, id) = (file.position(f.span.start), file.position(f.span.end), f.file);
+    let mut out = stamp_unlocated(f, entry, file.path.display().to_string(), settings);
+    (out.start, out.end, out.file) = (Some(start), Some(end), Some(id));
+    out
+}
+
+/// A finding whose only location is its address (and the file it was read from).
+pub(crate) fn stamp_unlocated(f: RawFinding, entry: &Entry, path: String, settings: &Settings) -> Finding {
     let meta = entry.rule.meta();
     Finding {
         code: entry.code,
@@ -579,13 +608,15 @@ fn stamp(f: RawFinding, entry: &Entry, file: &SourceFile, settings: &Settings) -
         category: meta.category,
         severity: settings.severity_of(entry),
         message: f.message,
-        path: file.path.display().to_string(),
-        start: file.position(f.span.start),
-        end: file.position(f.span.end),
+        path,
+        start: None,
+        end: None,
         address: f.address,
         help: f.help,
         url: registry::docs_url(entry.code, meta.name),
-        file: f.file,
+        instances: Vec::new(),
+        action: None,
+        file: None,
         span: f.span,
     }
 }

@@ -42,6 +42,13 @@ impl SourceFile {
         }
     }
 
+    /// A file built from something other than text (a planned resource): `text` is what
+    /// may be shown, `body` what rules see.
+    pub fn synthetic(path: PathBuf, text: String, body: Body) -> Self {
+        let line_starts = line_starts(&text);
+        Self { path, text, body, line_starts }
+    }
+
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);

@@ -1,0 +1,150 @@
+//! Printers. `human`: miette's graphical report on a terminal, a plain narrow format when
+//! piped. Machine formats live in their own modules; every one of them says explicitly when
+//! a finding has no source line (a plan linted without its HCL): the address is then the only
+//! location.
+
+pub mod github;
+pub mod gitlab;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+
+use std::time::Duration;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use nhi_lint::{Finding, Report, Severity};
+
+/// Said wherever a line would be, for findings that have none.
+pub const NO_LINE: &str = "no source line: the resource's HCL was not found under --config-dir";
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Low => miette::Severity::Advice,
+        Severity::Medium => miette::Severity::Warning,
+        Severity::High | Severity::Critical => miette::Severity::Error,
+    }
+}
+
+/// The headline of a finding: its message, address and, for plans, the planned instances.
+fn headline(f: &Finding) -> String {
+    let mut s = format!("{} [{}]", f.message, f.address);
+    if let Some(list) = instance_list(f) {
+        s.push_str(&format!(" (planned: {list})"));
+    }
+    s
+}
+
+/// `a[0], a[1]` when the planned instances differ from the address itself.
+pub fn instance_list(f: &Finding) -> Option<String> {
+    match f.instances.as_slice() {
+        [] => None,
+        [one] if *one == f.address => None,
+        many => Some(many.join(", ")),
+    }
+}
+
+pub fn human(report: &Report, fancy: bool) -> String {
+    let mut out = String::new();
+    if fancy {
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_links(true);
+        for f in &report.findings {
+            let mut diag = MietteDiagnostic::new(headline(f))
+                .with_code(format!("{} {}", f.code, f.name))
+                .with_severity(miette_severity(f.severity))
+                .with_help(f.help.clone())
+                .with_url(f.url.clone());
+            match f.file {
+                Some(id) => {
+                    let file = &report.files[id];
+                    diag = diag.with_label(LabeledSpan::at(f.span.clone(), f.severity.as_str()));
+                    let report = miette::Report::new(diag)
+                        .with_source_code(NamedSource::new(file.path.display().to_string(), file.text.clone()));
+                    let _ = handler.render_report(&mut out, report.as_ref());
+                }
+                None => {
+                    diag.message = format!("{}: {} ({NO_LINE})", f.path, diag.message);
+                    let _ = handler.render_report(&mut out, &diag);
+                }
+            }
+            out.push('\n');
+        }
+        for e in &report.errors {
+            let mut diag = MietteDiagnostic::new(e.message.clone()).with_code("parse-error");
+            if let Some(id) = e.file {
+                diag = diag.with_label(LabeledSpan::at(e.offset..e.offset, "here"));
+                let file = &report.files[id];
+                let report = miette::Report::new(diag)
+                    .with_source_code(NamedSource::new(file.path.display().to_string(), file.text.clone()));
+                let _ = handler.render_report(&mut out, report.as_ref());
+            } else {
+                let _ = handler.render_report(&mut out, &diag);
+            }
+            out.push('\n');
+        }
+    } else {
+        plain(report, &mut out);
+    }
+    baseline_notes(report, &mut out);
+    out
+}
+
+/// `path:line:col: severity CODE name: message [address]` and indented help and docs lines;
+/// `path: severity …` (and a note) when there is no line.
+pub fn plain(report: &Report, out: &mut String) {
+    for f in &report.findings {
+        let place = match f.start {
+            Some(p) => format!("{}:{}:{}", f.path, p.line, p.column),
+            None => f.path.clone(),
+        };
+        out.push_str(&format!("{place}: {} {} {}: {}\n", f.severity.as_str(), f.code, f.name, headline(f)));
+        if f.start.is_none() {
+            out.push_str(&format!("  note: {NO_LINE}\n"));
+        }
+        out.push_str(&format!("  help: {}\n  docs: {}\n", f.help, f.url));
+    }
+    for e in &report.errors {
+        match e.start {
+            Some(p) => out.push_str(&format!("{}:{}:{}: error: {}\n", e.path, p.line, p.column, e.message)),
+            None => out.push_str(&format!("{}: error: {}\n", e.path, e.message)),
+        }
+    }
+}
+
+fn baseline_notes(report: &Report, out: &mut String) {
+    let Some(b) = &report.baseline else { return };
+    for e in &b.expired {
+        let until = e.expires.map(|d| d.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "baseline: entry {} ({} {}) expired on {until}: its finding is reported again\n",
+            e.fingerprint, e.code, e.address
+        ));
+    }
+    for e in &b.stale {
+        out.push_str(&format!(
+            "baseline: entry {} ({} {}) matches no finding any more: remove it\n",
+            e.fingerprint, e.code, e.address
+        ));
+    }
+}
+
+pub fn summary(report: &Report, elapsed: Duration) -> String {
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let what = match &report.plan {
+        Some(p) => format!("{} of {} resource changes linted", p.linted, p.resource_changes),
+        None => format!("{} files checked", report.files.len()),
+    };
+    let baselined = match &report.baseline {
+        Some(b) => format!(", {} baselined", b.baselined),
+        None => String::new(),
+    };
+    format!(
+        "{what}, {} findings ({} critical, {} high, {} medium, {} low){baselined}, {} errors in {:.2}s\n",
+        report.findings.len(),
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        report.errors.len(),
+        elapsed.as_secs_f64()
+    )
+}

@@ -1,0 +1,738 @@
+//! `terraform show -json` plans, linted by the same rules as HCL.
+//!
+//! Each planned instance that is created, updated or replaced becomes a synthetic `resource`
+//! [`Block`] whose attributes are the literal values of `change.after`: values in
+//! `after_unknown` become unknown (a reference, to the evaluator), nulls are left out (absent,
+//! as in HCL), and objects and lists of objects are also exposed as nested blocks, as for
+//! `.tf.json`. Every node gets its own virtual span, so a rule's finding tells which instance
+//! and which attribute path it is about. Findings are then grouped per configuration block
+//! (all `count`/`for_each` instances and module calls of one block are one finding listing the
+//! instance addresses) and mapped back onto the HCL under the configuration directory: the
+//! block, the attribute, the list element, with that file's inline suppressions applied.
+//! Without HCL a finding keeps its address and has no line.
+//!
+//! Values marked in `after_sensitive` are evaluated but never shown: they are masked in
+//! messages and in the HCL text kept for snippets.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use crate::engine::{self, Report, Settings};
+use crate::eval::Env;
+use crate::model::{Attr, Block, Body, Expr, ExprKind, ObjKey, Span};
+use crate::registry;
+use crate::rule::{Ctx, ModuleView, RawFinding};
+use crate::source::SourceFile;
+
+/// Why a plan could not be read. Nothing is linted then.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{path}:{line}:{column}: not valid JSON: {message}")]
+    Syntax { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: the JSON ends early at line {line}: the plan is truncated")]
+    Truncated { path: String, line: usize },
+    #[error(
+        "{path}: this is {what}, not a plan; lint a saved plan: `terraform plan -out tfplan && terraform show -json tfplan > plan.json`"
+    )]
+    StateFile { path: String, what: &'static str },
+    #[error(
+        "{path}: plan format_version {version:?} is not supported; nhi-lint reads format 1.x (and 0.2, from Terraform 1.0)"
+    )]
+    UnsupportedVersion { path: String, version: String },
+    #[error("{path}: not a Terraform plan: {reason}")]
+    NotAPlan { path: String, reason: String },
+}
+
+/// What was read from the plan, for summaries.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanSummary {
+    pub path: String,
+    pub format_version: String,
+    pub terraform_version: String,
+    /// Every entry of `resource_changes`.
+    pub resource_changes: usize,
+    /// Instances created, updated or replaced: the ones linted.
+    pub linted: usize,
+    /// Whether HCL was found under the configuration directory to map findings onto.
+    pub mapped_to_source: bool,
+}
+
+/// A planned instance, linted.
+struct Instance {
+    address: String,
+    /// `module.a.module.b.TYPE.NAME`, without instance keys.
+    config_address: String,
+    /// Module call names from the root, without instance keys.
+    modules: Vec<String>,
+    ty: String,
+    name: String,
+    action: &'static str,
+    after: Json,
+    /// `after_unknown`: `true` where a value is known only after apply.
+    unknown: Json,
+    /// `after_sensitive`: `true` where a value must not be shown.
+    sensitive: Json,
+}
+
+/// Rules that judge how a value is written, which a plan only tells through its
+/// `configuration` section: a literal secret is one written as a constant; a key rotates when
+/// its keepers refer to something.
+enum NeedsConfig {
+    /// Keep the finding only when the attribute is a constant in the configuration.
+    Constant,
+    /// Drop the finding when the attribute refers to anything.
+    NoReference,
+}
+
+fn needs_config(code: &str) -> Option<NeedsConfig> {
+    match code {
+        "NHI107" | "NHI111" | "NHI112" => Some(NeedsConfig::Constant),
+        "NHI305" => Some(NeedsConfig::NoReference),
+        _ => None,
+    }
+}
+
+/// Lints a plan read from `text`. `path` is how the plan is named in output; HCL is looked
+/// up under `config_dir` (findings keep only their address when there is none).
+pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &Settings) -> Result<Report, PlanError> {
+    let doc = parse(text, path)?;
+    let format_version = doc.get("format_version").and_then(Json::as_str).unwrap_or_default().to_owned();
+    let terraform_version = doc.get("terraform_version").and_then(Json::as_str).unwrap_or_default().to_owned();
+    let changes = doc.get("resource_changes").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let instances: Vec<Instance> = changes.iter().filter_map(instance).collect();
+
+    let mut model = Builder::default();
+    let blocks: Vec<Block> = instances.iter().enumerate().map(|(i, inst)| model.resource(i, inst)).collect();
+    let synthetic =
+        Arc::new(SourceFile::synthetic(PathBuf::from(path), String::new(), Body { attrs: Vec::new(), blocks }));
+    let raw = run_rules(&synthetic, settings);
+    let exprs = config_expressions(&doc);
+
+    // One group per configuration block and code, listing the instances.
+    let mut groups: BTreeMap<(String, &'static str), Group> = BTreeMap::new();
+    for r in raw {
+        let Some((inst, attr_path)) = model.locate(r.span.start) else { continue };
+        let instance = &instances[inst];
+        if let Some(need) = needs_config(r.code) {
+            let refs = attr_path
+                .first()
+                .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
+                .map(has_references);
+            let keep = match need {
+                NeedsConfig::Constant => refs == Some(false),
+                NeedsConfig::NoReference => refs != Some(true),
+            };
+            if !keep {
+                continue;
+            }
+        }
+        let g = groups.entry((instance.config_address.clone(), r.code)).or_insert_with(|| Group {
+            raw: r,
+            first: inst,
+            path: attr_path,
+            instances: BTreeSet::new(),
+            actions: BTreeSet::new(),
+        });
+        g.instances.insert(instance.address.clone());
+        g.actions.insert(instance.action);
+    }
+
+    let mut tree = Tree::new(config_dir, &model.secrets);
+    let mut located: Vec<RawFinding> = Vec::new();
+    let mut unlocated: Vec<RawFinding> = Vec::new();
+    let mut extra: HashMap<(String, &'static str), (Vec<String>, &'static str)> = HashMap::new();
+    // Module calls of one module land on one block: merge their groups.
+    let mut by_block: BTreeMap<(usize, usize, &'static str), usize> = BTreeMap::new();
+    for ((config_address, code), g) in groups {
+        let inst = &instances[g.first];
+        let action = if g.actions.len() == 1 { g.actions.iter().next().copied().unwrap_or("update") } else { "update" };
+        let mut raw = g.raw;
+        raw.address = config_address.clone();
+        raw.key = config_address.clone();
+        match tree.find(&inst.modules, &inst.ty, &inst.name) {
+            Some((file, block)) => {
+                raw.span = locate_in_block(block, &g.path, &inst.after);
+                raw.file = file;
+                let k = (file, block.header.start, code);
+                match by_block.get(&k) {
+                    Some(&first) => {
+                        let addr = located[first].address.clone();
+                        if let Some(e) = extra.get_mut(&(addr, code)) {
+                            e.0.extend(g.instances);
+                        }
+                        continue;
+                    }
+                    None => {
+                        by_block.insert(k, located.len());
+                        located.push(raw);
+                    }
+                }
+            }
+            None => unlocated.push(raw),
+        }
+        extra.insert((config_address, code), (g.instances.into_iter().collect(), action));
+    }
+
+    let mut findings = engine::finish(located, &tree.files, settings, false);
+    for r in unlocated {
+        let Some(entry) = registry::find(r.code) else { continue };
+        findings.push(engine::stamp_unlocated(r, entry, path.to_owned(), settings));
+    }
+    for f in &mut findings {
+        if let Some((mut inst, action)) = extra.remove(&(f.address.clone(), f.code)) {
+            inst.sort();
+            inst.dedup();
+            f.instances = inst;
+            f.action = Some(action);
+        }
+        f.message = mask(&f.message, &model.secrets);
+        f.help = mask(&f.help, &model.secrets);
+    }
+    findings.sort_by(|a, b| (&a.path, a.start, a.code, &a.address).cmp(&(&b.path, b.start, b.code, &b.address)));
+    Ok(Report {
+        findings,
+        errors: Vec::new(),
+        bytes: text.len() as u64,
+        plan: Some(PlanSummary {
+            path: path.to_owned(),
+            format_version,
+            terraform_version,
+            resource_changes: changes.len(),
+            linted: instances.len(),
+            mapped_to_source: !tree.files.is_empty(),
+        }),
+        files: tree.files,
+        baseline: None,
+    })
+}
+
+struct Group {
+    raw: RawFinding,
+    first: usize,
+    path: Vec<String>,
+    instances: BTreeSet<String>,
+    actions: BTreeSet<&'static str>,
+}
+
+fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Json>, PlanError> {
+    let doc: Json = serde_json::from_str(text).map_err(|e| {
+        if e.is_eof() {
+            PlanError::Truncated { path: path.to_owned(), line: e.line() }
+        } else {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            PlanError::Syntax { path: path.to_owned(), line: e.line(), column: e.column(), message }
+        }
+    })?;
+    let Json::Object(doc) = doc else {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "the JSON is not an object".into() });
+    };
+    if doc.contains_key("lineage") || doc.contains_key("serial") {
+        return Err(PlanError::StateFile { path: path.to_owned(), what: "a state file (terraform.tfstate)" });
+    }
+    let Some(version) = doc.get("format_version").and_then(Json::as_str) else {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "it has no format_version".into() });
+    };
+    let major = version.split('.').next().unwrap_or("");
+    if !(major == "1" || version == "0.2") {
+        return Err(PlanError::UnsupportedVersion { path: path.to_owned(), version: version.to_owned() });
+    }
+    if !doc.contains_key("planned_values") && !doc.contains_key("resource_changes") {
+        if doc.contains_key("values") {
+            return Err(PlanError::StateFile { path: path.to_owned(), what: "`terraform show -json` of a state" });
+        }
+        return Err(PlanError::NotAPlan {
+            path: path.to_owned(),
+            reason: "it has neither planned_values nor resource_changes".into(),
+        });
+    }
+    if let Some(rc) = doc.get("resource_changes")
+        && !rc.is_array()
+    {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "resource_changes is not a list".into() });
+    }
+    Ok(doc)
+}
+
+/// A resource change worth linting: a managed resource created, updated or replaced.
+fn instance(rc: &Json) -> Option<Instance> {
+    if rc.get("mode").and_then(Json::as_str) != Some("managed") || rc.get("deposed").is_some() {
+        return None;
+    }
+    let change = rc.get("change")?;
+    let actions: Vec<&str> = change.get("actions")?.as_array()?.iter().filter_map(Json::as_str).collect();
+    let action = match actions.as_slice() {
+        ["create"] => "create",
+        ["update"] => "update",
+        ["delete", "create"] | ["create", "delete"] => "replace",
+        _ => return None, // delete, no-op, read, forget
+    };
+    let address = rc.get("address")?.as_str()?.to_owned();
+    let ty = rc.get("type")?.as_str()?.to_owned();
+    let name = rc.get("name")?.as_str()?.to_owned();
+    let modules = module_names(rc.get("module_address").and_then(Json::as_str).unwrap_or(""));
+    let mut config_address = String::new();
+    for m in &modules {
+        config_address.push_str("module.");
+        config_address.push_str(m);
+        config_address.push('.');
+    }
+    config_address.push_str(&format!("{ty}.{name}"));
+    let part = |k: &str| change.get(k).cloned().unwrap_or(Json::Null);
+    Some(Instance {
+        address,
+        config_address,
+        modules,
+        ty,
+        name,
+        action,
+        after: part("after"),
+        unknown: part("after_unknown"),
+        sensitive: part("after_sensitive"),
+    })
+}
+
+/// `module.a["x"].module.b[0]` → `["a", "b"]`. Instance keys may hold any text in quotes.
+fn module_names(addr: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for c in addr.chars() {
+        if quoted {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if depth > 0 => quoted = true,
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => parts.push(std::mem::take(&mut cur)),
+            _ if depth == 0 => cur.push(c),
+            _ => {}
+        }
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
+}
+
+fn run_rules(file: &Arc<SourceFile>, settings: &Settings) -> Vec<RawFinding> {
+    let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+    let files = [file.clone()];
+    let view = ModuleView { files: &files, file_ids: &[0], env: &env, prefix: "" };
+    let mut out = Vec::new();
+    for e in registry::RULES.iter().filter(|e| settings.enabled(e)) {
+        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out: &mut out };
+        e.rule.check(&mut cx);
+    }
+    out
+}
+
+/// The synthetic model: blocks with virtual spans, and what each span stands for.
+#[derive(Default)]
+struct Builder {
+    next: usize,
+    /// Span start → (instance, attribute path).
+    spans: HashMap<usize, (usize, Vec<String>)>,
+    /// Strings from sensitive values, to mask wherever text is shown.
+    secrets: BTreeSet<String>,
+}
+
+/// Shorter sensitive values are not masked in text: they would mask unrelated words.
+const MIN_SECRET_LEN: usize = 4;
+
+fn is_true(v: Option<&Json>) -> bool {
+    matches!(v, Some(Json::Bool(true)))
+}
+
+impl Builder {
+    fn mark(&mut self, inst: usize, path: &[String]) -> usize {
+        let at = self.next;
+        self.next += 1;
+        self.spans.insert(at, (inst, path.to_vec()));
+        at
+    }
+
+    fn locate(&self, offset: usize) -> Option<(usize, Vec<String>)> {
+        self.spans.get(&offset).cloned()
+    }
+
+    fn resource(&mut self, i: usize, inst: &Instance) -> Block {
+        let header = self.mark(i, &[]);
+        if is_true(Some(&inst.sensitive)) {
+            collect_strings(&inst.after, &mut self.secrets);
+        }
+        let body = self.body(i, &inst.after, Some(&inst.unknown), Some(&inst.sensitive), &mut Vec::new());
+        Block {
+            ident: "resource".to_owned(),
+            labels: vec![inst.ty.clone(), inst.name.clone()],
+            body,
+            span: header..self.next,
+            header: header..header + 1,
+        }
+    }
+
+    fn body(
+        &mut self,
+        inst: usize,
+        after: &Json,
+        unknown: Option<&Json>,
+        sensitive: Option<&Json>,
+        path: &mut Vec<String>,
+    ) -> Body {
+        let mut body = Body::default();
+        let mut keys: BTreeSet<&String> = BTreeSet::new();
+        if let Json::Object(o) = after {
+            keys.extend(o.keys());
+        }
+        if let Some(Json::Object(u)) = unknown {
+            keys.extend(u.keys());
+        }
+        for k in keys {
+            let a = after.get(k).unwrap_or(&Json::Null);
+            let u = unknown.and_then(|u| u.get(k));
+            let s = sensitive.and_then(|s| s.get(k));
+            if a.is_null() && !is_true(u) {
+                continue;
+            }
+            path.push(k.clone());
+            let expr = self.expr(inst, a, u, s, path);
+            body.attrs.push(Attr { key: k.clone(), span: expr.span.clone(), expr });
+            match a {
+                Json::Object(_) if !is_true(u) => {
+                    let b = self.nested(inst, k, a, u, s, path);
+                    body.blocks.push(b);
+                }
+                Json::Array(items) if !items.is_empty() && items.iter().all(Json::is_object) && !is_true(u) => {
+                    for (n, item) in items.iter().enumerate() {
+                        path.push(n.to_string());
+                        let b = self.nested(
+                            inst,
+                            k,
+                            item,
+                            u.and_then(|u| u.get(n)),
+                            s.and_then(|s| if is_true(Some(s)) { Some(s) } else { s.get(n) }),
+                            path,
+                        );
+                        body.blocks.push(b);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+        body
+    }
+
+    fn nested(
+        &mut self,
+        inst: usize,
+        ident: &str,
+        after: &Json,
+        unknown: Option<&Json>,
+        sensitive: Option<&Json>,
+        path: &mut Vec<String>,
+    ) -> Block {
+        let header = self.mark(inst, path);
+        let sensitive = if is_true(sensitive) { None } else { sensitive };
+        let body = self.body(inst, after, unknown, sensitive, path);
+        Block { ident: ident.to_owned(), labels: Vec::new(), body, span: header..self.next, header: header..header + 1 }
+    }
+
+    fn expr(
+        &mut self,
+        inst: usize,
+        v: &Json,
+        unknown: Option<&Json>,
+        sensitive: Option<&Json>,
+        path: &mut Vec<String>,
+    ) -> Expr {
+        let start = self.mark(inst, path);
+        if is_true(sensitive) {
+            collect_strings(v, &mut self.secrets);
+        }
+        let kind = if is_true(unknown) {
+            // Evaluates to unknown, as a reference in HCL does.
+            ExprKind::Var("(known after apply)".to_owned())
+        } else {
+            match v {
+                Json::Null => ExprKind::Null,
+                Json::Bool(b) => ExprKind::Bool(*b),
+                Json::Number(n) => ExprKind::Number(n.as_f64().unwrap_or(0.0)),
+                Json::String(s) => ExprKind::Str(s.clone()),
+                Json::Array(items) => ExprKind::Array(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(n, item)| {
+                            path.push(n.to_string());
+                            let e = self.expr(
+                                inst,
+                                item,
+                                unknown.and_then(|u| u.get(n)),
+                                sensitive.and_then(|s| s.get(n)),
+                                path,
+                            );
+                            path.pop();
+                            e
+                        })
+                        .collect(),
+                ),
+                Json::Object(fields) => {
+                    let mut keys: BTreeSet<&String> = fields.keys().collect();
+                    if let Some(Json::Object(u)) = unknown {
+                        keys.extend(u.keys());
+                    }
+                    ExprKind::Object(
+                        keys.into_iter()
+                            .map(|k| {
+                                path.push(k.clone());
+                                let e = self.expr(
+                                    inst,
+                                    fields.get(k).unwrap_or(&Json::Null),
+                                    unknown.and_then(|u| u.get(k)),
+                                    sensitive.and_then(|s| s.get(k)),
+                                    path,
+                                );
+                                path.pop();
+                                (ObjKey::Ident(k.clone()), e)
+                            })
+                            .collect(),
+                    )
+                }
+            }
+        };
+        Expr { kind, span: start..self.next.max(start + 1) }
+    }
+}
+
+fn collect_strings(v: &Json, out: &mut BTreeSet<String>) {
+    match v {
+        Json::String(s) if s.len() >= MIN_SECRET_LEN => {
+            out.insert(s.clone());
+        }
+        Json::Number(n) if n.to_string().len() >= MIN_SECRET_LEN => {
+            out.insert(n.to_string());
+        }
+        Json::Array(items) => items.iter().for_each(|i| collect_strings(i, out)),
+        Json::Object(o) => o.values().for_each(|i| collect_strings(i, out)),
+        _ => {}
+    }
+}
+
+/// Replaces every sensitive value in `text` by `(sensitive)`.
+fn mask(text: &str, secrets: &BTreeSet<String>) -> String {
+    let mut out = text.to_owned();
+    // Longest first, so a secret containing another is masked whole.
+    let mut list: Vec<&String> = secrets.iter().collect();
+    list.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in list {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "(sensitive)");
+        }
+    }
+    out
+}
+
+/// Replaces sensitive values by asterisks of the same byte length, so spans stay valid.
+fn mask_in_place(text: &str, secrets: &BTreeSet<String>) -> String {
+    let mut out = text.to_owned();
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), &"*".repeat(s.len()));
+        }
+    }
+    out
+}
+
+/// `configuration.root_module` flattened: config address → `expressions`.
+fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap<String, Json> {
+    fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Json>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            if let (Some(addr), Some(e)) = (r.get("address").and_then(Json::as_str), r.get("expressions")) {
+                out.insert(format!("{prefix}{addr}"), e.clone());
+            }
+        }
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            if let Some(m) = call.get("module") {
+                walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
+        walk(root, "", &mut out, 0);
+    }
+    out
+}
+
+/// Whether a configuration expression (or any expression nested in a block) refers to
+/// something.
+fn has_references(e: &Json) -> bool {
+    match e {
+        Json::Object(o) => {
+            o.get("references").and_then(Json::as_array).is_some_and(|r| !r.is_empty())
+                || o.iter().any(|(k, v)| k != "constant_value" && has_references(v))
+        }
+        Json::Array(a) => a.iter().any(has_references),
+        _ => false,
+    }
+}
+
+/// The HCL under the configuration directory, parsed on demand per module directory.
+struct Tree<'s> {
+    root: Option<PathBuf>,
+    files: Vec<Arc<SourceFile>>,
+    dirs: HashMap<PathBuf, Vec<usize>>,
+    secrets: &'s BTreeSet<String>,
+}
+
+impl<'s> Tree<'s> {
+    fn new(root: Option<&Path>, secrets: &'s BTreeSet<String>) -> Self {
+        Self { root: root.map(engine::normalize), files: Vec::new(), dirs: HashMap::new(), secrets }
+    }
+
+    fn dir(&mut self, dir: &Path) -> Vec<usize> {
+        if let Some(ids) = self.dirs.get(dir) {
+            return ids.clone();
+        }
+        let mut ids = Vec::new();
+        for p in engine::dir_files(dir) {
+            let Ok(bytes) = std::fs::read(&p) else { continue };
+            let text = mask_in_place(&String::from_utf8_lossy(&bytes), self.secrets);
+            let (f, _syntax_error) = SourceFile::parse(p, text);
+            ids.push(self.files.len());
+            self.files.push(Arc::new(f));
+        }
+        self.dirs.insert(dir.to_owned(), ids.clone());
+        ids
+    }
+
+    /// The resource block `TYPE.NAME` in the module reached through `modules` (local sources).
+    fn find(&mut self, modules: &[String], ty: &str, name: &str) -> Option<(usize, &Block)> {
+        let mut dir = self.root.clone()?;
+        for m in modules {
+            let ids = self.dir(&dir);
+            let next = ids.iter().find_map(|&i| {
+                let f = &self.files[i];
+                f.body
+                    .blocks("module")
+                    .find(|b| b.labels.first().map(String::as_str) == Some(m.as_str()))
+                    .and_then(engine::local_source)
+                    .map(|src| engine::normalize(&engine::parent(&f.path).join(src)))
+            })?;
+            dir = next;
+        }
+        let ids = self.dir(&dir);
+        let files = &self.files;
+        ids.into_iter().find_map(|i| {
+            files[i]
+                .body
+                .blocks("resource")
+                .find(|b| {
+                    b.labels.first().map(String::as_str) == Some(ty)
+                        && b.labels.get(1).map(String::as_str) == Some(name)
+                })
+                .map(|b| (i, b))
+        })
+    }
+}
+
+/// The narrowest HCL span for an attribute path of a planned value: the attribute, the nested
+/// block, the list element; the block header when the attribute is not written there.
+fn locate_in_block(block: &Block, path: &[String], after: &Json) -> Span {
+    let mut body = &block.body;
+    let mut best = block.header.clone();
+    let mut i = 0;
+    let mut value = after;
+    while i < path.len() {
+        let key = &path[i];
+        value = value.get(key.as_str()).unwrap_or(&Json::Null);
+        if let Some(a) = body.attr(key) {
+            return narrow(&a.expr, &path[i + 1..], value);
+        }
+        let blocks: Vec<&Block> = body.blocks(key).collect();
+        if blocks.is_empty() {
+            if let Some(d) = body.blocks("dynamic").find(|d| d.labels.first() == Some(key)) {
+                best = d.header.clone();
+            }
+            break;
+        }
+        let index = path.get(i + 1).and_then(|n| n.parse::<usize>().ok());
+        let b = match index {
+            Some(n) => blocks.get(n).copied().unwrap_or(blocks[0]),
+            None => blocks[0],
+        };
+        if let Some(n) = index {
+            value = value.get(n).unwrap_or(&Json::Null);
+        }
+        best = b.header.clone();
+        body = &b.body;
+        i += if index.is_some() { 2 } else { 1 };
+    }
+    best
+}
+
+fn narrow(e: &Expr, rest: &[String], value: &Json) -> Span {
+    let Some(step) = rest.first() else { return e.span.clone() };
+    match &e.kind {
+        ExprKind::Array(items) => {
+            let Ok(n) = step.parse::<usize>() else { return e.span.clone() };
+            let leaf = value.get(n).unwrap_or(&Json::Null);
+            // Sets are ordered differently in plans: match a literal by value when it differs.
+            let same = |x: &Expr| match (&x.kind, leaf) {
+                (ExprKind::Str(a), Json::String(b)) => a == b,
+                _ => false,
+            };
+            match items.get(n) {
+                Some(x) if same(x) || !matches!(x.kind, ExprKind::Str(_)) => narrow(x, &rest[1..], leaf),
+                _ => match items.iter().find(|x| same(x)) {
+                    Some(x) => x.span.clone(),
+                    None => e.span.clone(),
+                },
+            }
+        }
+        ExprKind::Object(fields) => {
+            let found = fields.iter().find(|(k, _)| match k {
+                ObjKey::Ident(i) => i == step,
+                ObjKey::Expr(x) => x.as_str() == Some(step.as_str()),
+            });
+            match found {
+                Some((_, x)) => narrow(x, &rest[1..], value.get(step.as_str()).unwrap_or(&Json::Null)),
+                None => e.span.clone(),
+            }
+        }
+        _ => e.span.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_skip_instance_keys_even_with_dots_and_brackets() {
+        assert_eq!(module_names(r#"module.a["x.y]"].module.b[0]"#), vec!["a", "b"]);
+        assert_eq!(module_names(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn masking_replaces_longest_secrets_first() {
+        let secrets: BTreeSet<String> = ["hunter2-long".to_owned(), "hunter2-long-er".to_owned()].into();
+        assert_eq!(mask("a hunter2-long-er b", &secrets), "a (sensitive) b");
+        assert_eq!(mask_in_place("x=\"hunter2-long\"", &secrets), "x=\"************\"");
+    }
+}
