@@ -213,6 +213,17 @@ impl<'m> Env<'m> {
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
+        // `jsonencode({...})`: read the structure instead of encoding and decoding it again.
+        if let ExprKind::Call { name, args, expand_final: false } = &e.kind
+            && name == "jsonencode"
+            && args.len() == 1
+        {
+            match self.eval(&args[0]) {
+                v @ Value::Object(_) => return Some(v),
+                Value::Encoded(inner) => return Some(*inner),
+                _ => {}
+            }
+        }
         let prev = self.lenient.replace(true);
         let v = self.eval(e);
         self.lenient.set(prev);

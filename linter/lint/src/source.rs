@@ -14,6 +14,10 @@ pub struct SourceFile {
     pub text: String,
     pub body: Body,
     line_starts: Vec<usize>,
+    /// Literal secrets, found once and shared by the rules that report them.
+    pub(crate) secrets: std::sync::OnceLock<Vec<crate::rules::secrets::SecretHit>>,
+    /// Offset of the first block: file-level suppressions must come before it.
+    pub first_block: usize,
 }
 
 /// One-based line and column (columns count characters).
@@ -36,10 +40,18 @@ impl SourceFile {
             parse_hcl(&text)
         };
         let line_starts = line_starts(&text);
-        match result {
-            Ok(body) => (Self { path, text, body, line_starts }, None),
-            Err(e) => (Self { path, text, body: Body::default(), line_starts }, Some(e)),
-        }
+        let (body, err) = match result {
+            Ok(body) => (body, None),
+            Err(e) => (Body::default(), Some(e)),
+        };
+        let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
+        (Self { path, text, body, line_starts, secrets: Default::default(), first_block }, err)
+    }
+
+    /// Drops the syntax tree once the rules are done; text and positions stay for printing.
+    pub fn release_tree(&mut self) {
+        self.body = Body::default();
+        self.secrets = Default::default();
     }
 
     pub fn position(&self, offset: usize) -> Position {
@@ -57,21 +69,26 @@ impl SourceFile {
 
     /// The Terraform address of a top-level block, without module prefix.
     pub fn address_of(&self, b: &Block) -> String {
-        let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
-        match b.ident.as_str() {
-            "resource" => format!("{}.{}", l(0), l(1)),
-            "data" => format!("data.{}.{}", l(0), l(1)),
-            "ephemeral" => format!("ephemeral.{}.{}", l(0), l(1)),
-            "variable" => format!("var.{}", l(0)),
-            "module" => format!("module.{}", l(0)),
-            "output" => format!("output.{}", l(0)),
-            "provider" => match b.body.attr("alias").and_then(|a| a.expr.as_str()) {
-                Some(alias) => format!("provider.{}.{alias}", l(0)),
-                None => format!("provider.{}", l(0)),
-            },
-            "locals" => "locals".to_owned(),
-            other => other.to_owned(),
-        }
+        address_of(b)
+    }
+}
+
+/// The Terraform address of a top-level block, without module prefix.
+pub fn address_of(b: &Block) -> String {
+    let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
+    match b.ident.as_str() {
+        "resource" => format!("{}.{}", l(0), l(1)),
+        "data" => format!("data.{}.{}", l(0), l(1)),
+        "ephemeral" => format!("ephemeral.{}.{}", l(0), l(1)),
+        "variable" => format!("var.{}", l(0)),
+        "module" => format!("module.{}", l(0)),
+        "output" => format!("output.{}", l(0)),
+        "provider" => match b.body.attr("alias").and_then(|a| a.expr.as_str()) {
+            Some(alias) => format!("provider.{}.{alias}", l(0)),
+            None => format!("provider.{}", l(0)),
+        },
+        "locals" => "locals".to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -83,6 +100,11 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 /// The offset where bracket nesting first exceeds the limit, if it does.
 fn too_deep(text: &str) -> Option<usize> {
+    // Nesting cannot exceed the number of openers; counting them is cheap and usually enough.
+    let openers = text.bytes().filter(|b| matches!(b, b'{' | b'[' | b'(')).count();
+    if openers <= MAX_NESTING {
+        return None;
+    }
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
         match b {

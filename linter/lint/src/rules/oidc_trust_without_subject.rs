@@ -55,7 +55,8 @@ impl Rule for OidcTrustWithoutSubject {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (item, stmts) in trust_statements(cx) {
+        for src in trust_statements(cx) {
+            let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
                 let Some(principals) = &s.principals else { continue };
                 let issuer =
@@ -78,7 +79,7 @@ impl Rule for OidcTrustWithoutSubject {
                         && !values.iter().any(|v| v.as_str() == Some("*"))
                 });
                 if !restricted {
-                    cx.report(&item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
+                    cx.report(item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
                         .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
                     break;
                 }
