@@ -78,7 +78,11 @@ fn block(rng: &mut Lcg, i: usize, j: usize) -> String {
         ),
         10 => format!(
             "resource \"azurerm_role_assignment\" \"{n}\" {{\n  scope                = {}\n  role_definition_name = \"{}\"\n  principal_id         = azurerm_user_assigned_identity.id{j}.principal_id\n}}\n",
-            if rng.next().is_multiple_of(2) { "data.azurerm_subscription.current.id" } else { "azurerm_resource_group.rg.id" },
+            if rng.next().is_multiple_of(2) {
+                "data.azurerm_subscription.current.id"
+            } else {
+                "azurerm_resource_group.rg.id"
+            },
             if rng.next().is_multiple_of(2) { "Contributor" } else { "Reader" }
         ),
         _ => format!(

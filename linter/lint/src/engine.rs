@@ -439,9 +439,9 @@ fn run_module(
                         locals.insert(a.key.clone(), &a.expr);
                     }
                 }
-                ("data", Some(t)) if t == "aws_iam_policy_document" => {
+                ("data", Some(t)) if t == "aws_iam_policy_document" || t == "aws_iam_policy" => {
                     if let Some(n) = b.labels.get(1) {
-                        docs.insert(n.clone(), b);
+                        docs.insert(format!("{t}.{n}"), b);
                     }
                 }
                 _ => {}

@@ -351,6 +351,7 @@ impl<'m> Env<'m> {
                 (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
                     (self.policy_doc(name), &ops[3..])
                 }
+                (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), &ops[3..]),
                 _ => return Value::Unknown,
             },
             ExprKind::Var(v) if v == "each" => {
@@ -404,7 +405,9 @@ impl<'m> Env<'m> {
         if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
-        let Some(block) = self.policy_docs.get(name).copied() else { return Value::Unknown };
+        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy_document.{name}")).copied() else {
+            return Value::Unknown;
+        };
         if !self.active.borrow_mut().insert(key.clone()) {
             return Value::Unknown;
         }
@@ -412,6 +415,20 @@ impl<'m> Env<'m> {
         self.active.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
+    }
+
+    /// `data.aws_iam_policy.NAME.arn`: its `arn`, or the AWS managed policy named by `name`.
+    fn managed_policy_arn(&self, name: &str) -> Value {
+        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy.{name}")).copied() else {
+            return Value::Unknown;
+        };
+        if let Some(a) = block.body.attr("arn") {
+            return self.eval(&a.expr);
+        }
+        match block.body.attr("name").map(|a| self.eval(&a.expr)) {
+            Some(Value::Str(n)) if !n.contains(HOLE) => Value::Str(format!("arn:aws:iam::aws:policy/{n}")),
+            _ => Value::Unknown,
+        }
     }
 
     fn call(&self, name: &str, args: &[Expr], expand_final: bool) -> Value {

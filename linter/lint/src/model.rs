@@ -241,7 +241,7 @@ fn span_of(s: Option<Span>, fallback: &Span) -> Span {
 /// Converts by moving out of the `hcl-edit` tree: strings are moved, not copied.
 fn convert_body(body: hcl_edit::structure::Body, src: &str) -> Body {
     let whole = 0..src.len();
-    let mut out = Body::default();
+    let mut out = Body { attrs: Vec::with_capacity(body.len()), blocks: Vec::new() };
     for st in body {
         match st {
             Structure::Attribute(a) => {

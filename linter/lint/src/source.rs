@@ -13,7 +13,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub body: Body,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, computed when a position is first needed.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Literal secrets, found once and shared by the rules that report them.
     pub(crate) secrets: std::sync::OnceLock<Vec<crate::rules::secrets::SecretHit>>,
     /// Offset of the first block: file-level suppressions must come before it.
@@ -39,13 +40,12 @@ impl SourceFile {
         } else {
             parse_hcl(&text)
         };
-        let line_starts = line_starts(&text);
         let (body, err) = match result {
             Ok(body) => (body, None),
             Err(e) => (Body::default(), Some(e)),
         };
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        (Self { path, text, body, line_starts, secrets: Default::default(), first_block }, err)
+        (Self { path, text, body, line_starts: Default::default(), secrets: Default::default(), first_block }, err)
     }
 
     /// Drops the syntax tree once the rules are done; text and positions stay for printing.
@@ -56,8 +56,9 @@ impl SourceFile {
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
+        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
         let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         Position { line, column }
     }

@@ -208,24 +208,39 @@ pub fn looks_like_secret(s: &str) -> bool {
 
 /// Calls `f(key, text, span, partial)` for every string literal in `e`, with the innermost key
 /// it belongs to, until `f` returns `true`. Returns whether it stopped early.
-fn visit_literals<'a>(e: &'a Expr, key: &'a str, f: &mut dyn FnMut(&'a str, &'a str, &'a Span, bool) -> bool) -> bool {
+fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
     match &e.kind {
-        ExprKind::Str(s) => f(key, s, &e.span, false),
+        ExprKind::Str(s) => f(key, s, &e.span, false) || visit_json_text(s, &e.span, f),
         ExprKind::Template(parts) => {
             parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if f(key, l, &e.span, true)))
         }
         ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, f)),
-        ExprKind::Object(items) => items.iter().any(|(k, v)| {
-            let name = match k {
-                ObjKey::Ident(i) => i.as_str(),
-                ObjKey::Expr(x) => match &x.kind {
-                    ExprKind::Str(s) => s.as_str(),
-                    ExprKind::Var(v) => v.as_str(),
-                    _ => key,
-                },
+        ExprKind::Object(items) => {
+            // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
+            let field = |names: &[&str]| {
+                items.iter().find_map(|(k, v)| match (k, &v.kind) {
+                    (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
+                    _ => None,
+                })
             };
-            visit_literals(v, name, f)
-        }),
+            if let (Some((name, _)), Some((value, span))) =
+                (field(&["name", "Name", "key", "Key"]), field(&["value", "Value"]))
+                && f(name, value, span, false)
+            {
+                return true;
+            }
+            items.iter().any(|(k, v)| {
+                let name = match k {
+                    ObjKey::Ident(i) => i.as_str(),
+                    ObjKey::Expr(x) => match &x.kind {
+                        ExprKind::Str(s) => s.as_str(),
+                        ExprKind::Var(v) => v.as_str(),
+                        _ => key,
+                    },
+                };
+                visit_literals(v, name, f)
+            })
+        }
         ExprKind::Call { name, args, .. }
             if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
         {
@@ -236,7 +251,36 @@ fn visit_literals<'a>(e: &'a Expr, key: &'a str, f: &mut dyn FnMut(&'a str, &'a 
     }
 }
 
-fn visit_body<'a>(body: &'a Body, f: &mut dyn FnMut(&'a str, &'a str, &'a Span, bool) -> bool) -> bool {
+/// A literal that is itself a JSON object (`secret_string = "{\"password\": \"…\"}"`): its
+/// string leaves, under their keys. All share the literal's span.
+fn visit_json_text(s: &str, span: &Span, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+    let t = s.trim_start();
+    if !t.starts_with('{') || t.len() > 65_536 {
+        return false;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(t) else { return false };
+    fn leaves(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((key.to_owned(), s.clone())),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, key, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| leaves(x, k, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    leaves(&json, "", &mut found);
+    found.iter().any(|(k, v)| f(k, v, span, false))
+}
+
+fn visit_body(body: &Body, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+    // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
+    let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
+    let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
+    if let (Some((name, _)), Some((value, span))) = (name, lit("value"))
+        && f(name, value, span, false)
+    {
+        return true;
+    }
     body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
 }
@@ -259,8 +303,8 @@ pub enum SecretKind {
 }
 
 /// The first known token of one source, else its first credential-looking literal.
-fn judge_source<'a>(
-    visit: impl FnOnce(&mut dyn FnMut(&'a str, &'a str, &'a Span, bool) -> bool),
+fn judge_source(
+    visit: impl FnOnce(&mut dyn FnMut(&str, &str, &Span, bool) -> bool),
     sensitive: bool,
 ) -> Option<(Span, SecretKind)> {
     let mut token: Option<(Span, SecretKind)> = None;
@@ -276,6 +320,21 @@ fn judge_source<'a>(
         false
     });
     token.or(cred)
+}
+
+/// The attribute of a secret-store resource that holds the secret value itself.
+fn secret_value_attr(b: &crate::model::Block) -> Option<&crate::model::Attr> {
+    if b.ident != "resource" {
+        return None;
+    }
+    let key = match b.labels.first()?.as_str() {
+        "azurerm_key_vault_secret" => "value",
+        "google_secret_manager_secret_version" => "secret_data",
+        "aws_secretsmanager_secret_version" => "secret_string",
+        "aws_ssm_parameter" if b.body.attr("type").and_then(|t| t.expr.as_str()) == Some("SecureString") => "value",
+        _ => return None,
+    };
+    b.body.attr(key)
 }
 
 /// At most one hit per source (block, local value or variable), computed once per file.
@@ -320,12 +379,23 @@ pub fn hits(file: &crate::source::SourceFile) -> &[SecretHit] {
                 }
                 "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
                 _ => {
-                    let found = judge_source(
-                        |f| {
-                            visit_body(&b.body, f);
-                        },
-                        false,
-                    );
+                    // Attributes that hold a secret whatever they are called come first.
+                    let forced = secret_value_attr(b).and_then(|a| {
+                        judge_source(
+                            |f| {
+                                visit_literals(&a.expr, &a.key, f);
+                            },
+                            true,
+                        )
+                    });
+                    let found = forced.or_else(|| {
+                        judge_source(
+                            |f| {
+                                visit_body(&b.body, f);
+                            },
+                            false,
+                        )
+                    });
                     if found.is_some() {
                         push(crate::source::address_of(b), found);
                     }
