@@ -524,9 +524,21 @@ fn finish(raw: Vec<RawFinding>, files: &[Arc<SourceFile>], settings: &Settings) 
         by_file.entry(f.file).or_default().push(f);
     }
     let today = jiff::tz::Offset::UTC.to_datetime(settings.now).date();
+    let work: Vec<(usize, Vec<RawFinding>)> =
+        (0..files.len()).map(|id| (id, by_file.remove(&id).unwrap_or_default())).collect();
+    work.into_par_iter().flat_map_iter(|(id, found)| finish_file(id, &files[id], found, today, settings)).collect()
+}
+
+/// Suppressions and stamping for one file.
+fn finish_file(
+    id: usize,
+    file: &SourceFile,
+    found: Vec<RawFinding>,
+    today: jiff::civil::Date,
+    settings: &Settings,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (id, file) in files.iter().enumerate() {
-        let found = by_file.remove(&id).unwrap_or_default();
+    {
         let sups = suppress::parse(&file.text);
         let first_block = file.first_block;
         let mut used = vec![false; sups.len()];

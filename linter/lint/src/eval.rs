@@ -347,13 +347,22 @@ impl<'m> Env<'m> {
                 Some(name) => (self.local(name), &ops[1..]),
                 None => return Value::Unknown,
             },
-            ExprKind::Var(v) if v == "data" => match (attr(0), attr(1), attr(2)) {
-                (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
-                    (self.policy_doc(name), &ops[3..])
+            ExprKind::Var(v) if v == "data" => {
+                // `data.T.N.attr`, or `data.T.N[0].attr` for a counted data source.
+                let (leaf, next) = match ops.get(2) {
+                    Some(TraverseOp::Attr(a)) => (Some(a.as_str()), 3),
+                    Some(TraverseOp::Index(_) | TraverseOp::Splat) => (attr(3), 4),
+                    None => (None, 2),
+                };
+                let rest = ops.get(next..).unwrap_or(&[]);
+                match (attr(0), attr(1), leaf) {
+                    (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
+                        (self.policy_doc(name), rest)
+                    }
+                    (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
+                    _ => return Value::Unknown,
                 }
-                (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), &ops[3..]),
-                _ => return Value::Unknown,
-            },
+            }
             ExprKind::Var(v) if v == "each" => {
                 let bound = self.each.borrow().clone();
                 match (bound, attr(0)) {

@@ -74,6 +74,10 @@ impl Rule for OidcTrustWithoutSubject {
                 });
                 let Some(issuer) = issuer else { continue };
                 let restricted = s.conditions.iter().any(|(_, key, values)| {
+                    // A condition key that is not known may well be the subject: skip.
+                    if key == crate::policy::UNKNOWN_KEY {
+                        return true;
+                    }
                     let k = key.to_ascii_lowercase();
                     (k.ends_with(":sub") || k.ends_with(":job_workflow_ref") || k.ends_with(":repository"))
                         && !values.iter().any(|v| v.as_str() == Some("*"))

@@ -258,6 +258,12 @@ fn visit_json_text(s: &str, span: &Span, f: &mut dyn FnMut(&str, &str, &Span, bo
     if !t.starts_with('{') || t.len() > 65_536 {
         return false;
     }
+    // Only documents that mention a credential-like key are worth decoding.
+    const HINTS: [&[u8]; 5] = [b"pass", b"secret", b"token", b"key", b"cred"];
+    let b = t.as_bytes();
+    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+        return false;
+    }
     let Ok(json) = serde_json::from_str::<serde_json::Value>(t) else { return false };
     fn leaves(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
         match v {
