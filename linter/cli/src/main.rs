@@ -141,6 +141,10 @@ fn outputs(cli: &Cli) -> Result<Vec<Output>, String> {
         .collect()
 }
 
+/// Parsing allocates many small nodes; mimalloc handles that faster than the system allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

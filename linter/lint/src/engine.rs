@@ -201,7 +201,7 @@ fn read_and_parse(path: &Path) -> Result<(SourceFile, Option<FileError>), FileEr
         file: None,
         offset: 0,
     })?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(match SourceFile::parse(path.to_owned(), text) {
         (f, None) => (f, None),
         (f, Some(e)) => {
@@ -227,55 +227,48 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Report {
 }
 
 /// Lints an explicit list of files (plus the local modules they call).
+///
+/// Each directory is one task: its files, plus the local modules it calls (read again for
+/// each caller). Its syntax trees are dropped as soon as its rules have run, so memory stays
+/// flat however large the tree is.
 pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for p in list {
+        by_dir.entry(parent(p)).or_default().push(p.clone());
+    }
+    let entries: Vec<&Entry> = registry::RULES.iter().filter(|e| settings.enabled(e)).collect();
+    let results: Vec<DirResult> =
+        by_dir.par_iter().map(|(dir, paths)| lint_dir(dir, paths, settings, &entries)).collect();
+
     let mut report = Report::default();
+    let mut ids: HashMap<PathBuf, usize> = HashMap::new();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut pending: Vec<PathBuf> = list.to_vec();
-    let mut dirs_seen: HashSet<PathBuf> = HashSet::new();
-    // Parse the files, then any local module directories they call that were not listed.
-    while !pending.is_empty() {
-        pending.retain(|p| seen.insert(p.clone()));
-        let parsed: Vec<_> = pending.par_iter().map(|p| read_and_parse(p)).collect();
-        pending.clear();
-        for r in parsed {
-            match r {
-                Ok((f, err)) => {
-                    report.bytes += f.text.len() as u64;
-                    let id = files.len();
-                    if let Some(mut e) = err {
-                        e.file = Some(id);
-                        report.errors.push(e);
-                    }
-                    for dir in local_module_dirs(&f) {
-                        if dirs_seen.insert(dir.clone()) && !files.iter().any(|g| parent(&g.path) == dir) {
-                            pending.extend(dir_files(&dir).into_iter().filter(|p| !seen.contains(p)));
-                        }
-                    }
-                    files.push(Arc::new(f));
-                }
-                Err(e) => report.errors.push(e),
+    let mut raw = Vec::new();
+    for r in results {
+        let mut map = Vec::with_capacity(r.files.len());
+        for (f, own) in r.files.into_iter().zip(r.own) {
+            if own {
+                report.bytes += f.text.len() as u64;
             }
+            let id = match ids.get(&f.path) {
+                Some(id) => *id,
+                None => {
+                    ids.insert(f.path.clone(), files.len());
+                    files.push(Arc::new(f));
+                    files.len() - 1
+                }
+            };
+            map.push(id);
+        }
+        for mut e in r.errors {
+            e.file = e.file.map(|local| map[local]);
+            report.errors.push(e);
+        }
+        for mut f in r.raw {
+            f.file = map[f.file];
+            raw.push(f);
         }
     }
-    let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    for (i, f) in files.iter().enumerate() {
-        by_dir.entry(parent(&f.path)).or_default().push(i);
-    }
-    let tfvars: BTreeMap<PathBuf, HashMap<String, Value>> =
-        by_dir.keys().map(|d| (d.clone(), auto_tfvars(d))).collect();
-    let entries: Vec<&Entry> = registry::RULES.iter().filter(|e| settings.enabled(e)).collect();
-    let raw: Vec<RawFinding> = by_dir
-        .par_iter()
-        .flat_map_iter(|(dir, ids)| {
-            let mut out = Vec::new();
-            let mut inputs: HashMap<String, Value> = tfvars.get(dir).cloned().unwrap_or_default();
-            inputs.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
-            let mut stack = vec![dir.clone()];
-            run_module(&files, &by_dir, ids, Inputs::Root(inputs), "", settings, &entries, &mut stack, &mut out);
-            out
-        })
-        .collect();
     report.findings = finish(raw, &files, settings, true);
     report.files = files;
     report
@@ -283,6 +276,71 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
         .sort_by(|a, b| (&a.path, a.span.start, a.code, &a.address).cmp(&(&b.path, b.span.start, b.code, &b.address)));
     report.errors.sort_by(|a, b| (&a.path, a.offset).cmp(&(&b.path, b.offset)));
     report
+}
+
+/// What one directory task produces; file ids are indices into `files`.
+struct DirResult {
+    files: Vec<SourceFile>,
+    /// Whether each file belongs to the task's own directory (not a called module).
+    own: Vec<bool>,
+    raw: Vec<RawFinding>,
+    errors: Vec<FileError>,
+}
+
+fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, entries: &[&Entry]) -> DirResult {
+    let mut r = DirResult { files: Vec::new(), own: Vec::new(), raw: Vec::new(), errors: Vec::new() };
+    let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    let mut load = |r: &mut DirResult, d: &Path, paths: &[PathBuf], own: bool| {
+        let parsed: Vec<_> = paths.par_iter().map(|p| read_and_parse(p)).collect();
+        let ids = by_dir.entry(d.to_owned()).or_default();
+        for p in parsed {
+            match p {
+                Ok((f, err)) => {
+                    if let Some(mut e) = err
+                        && own
+                    {
+                        e.file = Some(r.files.len());
+                        r.errors.push(e);
+                    }
+                    ids.push(r.files.len());
+                    r.files.push(f);
+                    r.own.push(own);
+                }
+                Err(e) if own => r.errors.push(e),
+                Err(_) => {}
+            }
+        }
+    };
+    load(&mut r, dir, paths, true);
+    // The local modules called from here, transitively, up to the depth calls are followed.
+    let mut frontier: Vec<usize> = (0..r.files.len()).collect();
+    let mut loaded: HashSet<PathBuf> = HashSet::from([dir.to_owned()]);
+    for _ in 0..MAX_MODULE_DEPTH {
+        let dirs: BTreeSet<PathBuf> =
+            frontier.iter().flat_map(|&i| local_module_dirs(&r.files[i])).filter(|d| !loaded.contains(d)).collect();
+        if dirs.is_empty() {
+            break;
+        }
+        let before = r.files.len();
+        for d in dirs {
+            loaded.insert(d.clone());
+            load(&mut r, &d, &dir_files(&d), false);
+        }
+        frontier = (before..r.files.len()).collect();
+    }
+    let by_dir = by_dir;
+    let mut inputs: HashMap<String, Value> = auto_tfvars(dir);
+    inputs.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let own_ids: Vec<usize> = by_dir.get(dir).cloned().unwrap_or_default();
+    let refs: Vec<&SourceFile> = r.files.iter().collect();
+    let mut stack = vec![dir.to_owned()];
+    let mut raw = Vec::new();
+    run_module(&refs, &by_dir, &own_ids, Inputs::Root(inputs), "", settings, entries, &mut stack, &mut raw);
+    r.raw = raw;
+    for f in &mut r.files {
+        f.release_tree();
+    }
+    r
 }
 
 pub(crate) fn parent(p: &Path) -> PathBuf {
@@ -369,7 +427,7 @@ const META_ARGS: [&str; 6] = ["source", "version", "count", "for_each", "provide
 
 #[allow(clippy::too_many_arguments)]
 fn run_module(
-    files: &[Arc<SourceFile>],
+    files: &[&SourceFile],
     by_dir: &BTreeMap<PathBuf, Vec<usize>>,
     ids: &[usize],
     inputs: Inputs,
@@ -379,7 +437,7 @@ fn run_module(
     stack: &mut Vec<PathBuf>,
     out: &mut Vec<RawFinding>,
 ) {
-    let mods: Vec<Arc<SourceFile>> = ids.iter().map(|&i| files[i].clone()).collect();
+    let mods: Vec<&SourceFile> = ids.iter().map(|&i| files[i]).collect();
     let mut vars = HashMap::new();
     let mut locals: HashMap<String, &Expr> = HashMap::new();
     let mut docs: HashMap<String, &Block> = HashMap::new();
@@ -396,9 +454,9 @@ fn run_module(
                         locals.insert(a.key.clone(), &a.expr);
                     }
                 }
-                ("data", Some(t)) if t == "aws_iam_policy_document" => {
+                ("data", Some(t)) if t == "aws_iam_policy_document" || t == "aws_iam_policy" => {
                     if let Some(n) = b.labels.get(1) {
-                        docs.insert(n.clone(), b);
+                        docs.insert(format!("{t}.{n}"), b);
                     }
                 }
                 _ => {}
@@ -422,10 +480,18 @@ fn run_module(
         }
     }
     let env = Env::new(vars, locals, docs);
-    let view = ModuleView { files: &mods, file_ids: ids, env: &env, prefix };
+    let view = ModuleView {
+        files: &mods,
+        file_ids: ids,
+        env: &env,
+        prefix,
+        policies: Default::default(),
+        index: Default::default(),
+    };
     for e in entries {
-        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out };
+        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out: Vec::new() };
         e.rule.check(&mut cx);
+        out.append(&mut cx.out);
     }
     if stack.len() > MAX_MODULE_DEPTH {
         return;
@@ -479,11 +545,26 @@ pub(crate) fn finish(
         by_file.entry(f.file).or_default().push(f);
     }
     let today = jiff::tz::Offset::UTC.to_datetime(settings.now).date();
+    let work: Vec<(usize, Vec<RawFinding>)> =
+        (0..files.len()).map(|id| (id, by_file.remove(&id).unwrap_or_default())).collect();
+    work.into_par_iter()
+        .flat_map_iter(|(id, found)| finish_file(id, &files[id], found, today, settings, hygiene_findings))
+        .collect()
+}
+
+/// Suppressions and stamping for one file.
+fn finish_file(
+    id: usize,
+    file: &SourceFile,
+    found: Vec<RawFinding>,
+    today: jiff::civil::Date,
+    settings: &Settings,
+    hygiene_findings: bool,
+) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (id, file) in files.iter().enumerate() {
-        let found = by_file.remove(&id).unwrap_or_default();
+    {
         let sups = suppress::parse(&file.text);
-        let first_block = file.body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
+        let first_block = file.first_block;
         let mut used = vec![false; sups.len()];
         let valid: Vec<bool> = sups
             .iter()

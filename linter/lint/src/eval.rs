@@ -213,6 +213,17 @@ impl<'m> Env<'m> {
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
+        // `jsonencode({...})`: read the structure instead of encoding and decoding it again.
+        if let ExprKind::Call { name, args, expand_final: false } = &e.kind
+            && name == "jsonencode"
+            && args.len() == 1
+        {
+            match self.eval(&args[0]) {
+                v @ Value::Object(_) => return Some(v),
+                Value::Encoded(inner) => return Some(*inner),
+                _ => {}
+            }
+        }
         let prev = self.lenient.replace(true);
         let v = self.eval(e);
         self.lenient.set(prev);
@@ -336,12 +347,22 @@ impl<'m> Env<'m> {
                 Some(name) => (self.local(name), &ops[1..]),
                 None => return Value::Unknown,
             },
-            ExprKind::Var(v) if v == "data" => match (attr(0), attr(1), attr(2)) {
-                (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
-                    (self.policy_doc(name), &ops[3..])
+            ExprKind::Var(v) if v == "data" => {
+                // `data.T.N.attr`, or `data.T.N[0].attr` for a counted data source.
+                let (leaf, next) = match ops.get(2) {
+                    Some(TraverseOp::Attr(a)) => (Some(a.as_str()), 3),
+                    Some(TraverseOp::Index(_) | TraverseOp::Splat) => (attr(3), 4),
+                    None => (None, 2),
+                };
+                let rest = ops.get(next..).unwrap_or(&[]);
+                match (attr(0), attr(1), leaf) {
+                    (Some("aws_iam_policy_document"), Some(name), Some("json" | "minified_json")) => {
+                        (self.policy_doc(name), rest)
+                    }
+                    (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
+                    _ => return Value::Unknown,
                 }
-                _ => return Value::Unknown,
-            },
+            }
             ExprKind::Var(v) if v == "each" => {
                 let bound = self.each.borrow().clone();
                 match (bound, attr(0)) {
@@ -393,7 +414,9 @@ impl<'m> Env<'m> {
         if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
-        let Some(block) = self.policy_docs.get(name).copied() else { return Value::Unknown };
+        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy_document.{name}")).copied() else {
+            return Value::Unknown;
+        };
         if !self.active.borrow_mut().insert(key.clone()) {
             return Value::Unknown;
         }
@@ -401,6 +424,20 @@ impl<'m> Env<'m> {
         self.active.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
+    }
+
+    /// `data.aws_iam_policy.NAME.arn`: its `arn`, or the AWS managed policy named by `name`.
+    fn managed_policy_arn(&self, name: &str) -> Value {
+        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy.{name}")).copied() else {
+            return Value::Unknown;
+        };
+        if let Some(a) = block.body.attr("arn") {
+            return self.eval(&a.expr);
+        }
+        match block.body.attr("name").map(|a| self.eval(&a.expr)) {
+            Some(Value::Str(n)) if !n.contains(HOLE) => Value::Str(format!("arn:aws:iam::aws:policy/{n}")),
+            _ => Value::Unknown,
+        }
     }
 
     fn call(&self, name: &str, args: &[Expr], expand_final: bool) -> Value {

@@ -327,12 +327,20 @@ fn module_names(addr: &str) -> Vec<String> {
 
 fn run_rules(file: &Arc<SourceFile>, settings: &Settings) -> Vec<RawFinding> {
     let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
-    let files = [file.clone()];
-    let view = ModuleView { files: &files, file_ids: &[0], env: &env, prefix: "" };
+    let files = [&**file];
+    let view = ModuleView {
+        files: &files,
+        file_ids: &[0],
+        env: &env,
+        prefix: "",
+        policies: Default::default(),
+        index: Default::default(),
+    };
     let mut out = Vec::new();
     for e in registry::RULES.iter().filter(|e| settings.enabled(e)) {
-        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out: &mut out };
+        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out: Vec::new() };
         e.rule.check(&mut cx);
+        out.append(&mut cx.out);
     }
     out
 }

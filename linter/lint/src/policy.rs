@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use crate::eval::{Env, Value};
 use crate::model::{Block, Body, Span};
 
+/// Stands for a condition operator or key that is not known statically.
+pub const UNKNOWN_KEY: &str = "\u{e000}unknown";
+
 #[derive(Debug, Clone)]
 pub struct Statement {
     /// `Some(true)` for Allow (the default), `None` when the effect is not known.
@@ -150,7 +153,11 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
     let conditions = nested_bodies(b, "condition")
         .iter()
         .map(|c| {
-            let s = |k: &str| c.attr(k).and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned)).unwrap_or_default();
+            // An attribute that is present but not known becomes UNKNOWN_KEY, never "".
+            let s = |k: &str| match c.attr(k) {
+                None => String::new(),
+                Some(a) => env.eval(&a.expr).as_str().map_or_else(|| UNKNOWN_KEY.to_owned(), str::to_owned),
+            };
             let values = c.attr("values").map(|a| env.eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
             (s("test"), s("variable"), values)
         })

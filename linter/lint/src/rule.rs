@@ -102,20 +102,27 @@ impl RawFinding {
 
 /// One module evaluated in one context (standalone, or called with known inputs).
 pub struct ModuleView<'a> {
-    pub files: &'a [std::sync::Arc<SourceFile>],
+    pub files: &'a [&'a SourceFile],
     /// Index into the engine's file list for each of `files`.
     pub file_ids: &'a [usize],
     pub env: &'a Env<'a>,
     /// `""` or `module.x.` (nested calls chain).
     pub prefix: &'a str,
+    /// AWS policy statements, read once per module view and shared by the policy rules.
+    pub(crate) policies: std::cell::OnceCell<Vec<crate::rules::aws_policies::PolicySource<'a>>>,
+    /// Top-level blocks by (block type, first label), built on first use.
+    pub(crate) index: std::cell::OnceCell<BlockIndex<'a>>,
 }
+
+/// `(kind, first label)` → `(index into ModuleView::files, block)`, in file order.
+pub(crate) type BlockIndex<'a> = std::collections::HashMap<(&'a str, &'a str), Vec<(usize, &'a Block)>>;
 
 pub struct Ctx<'a> {
     pub(crate) view: &'a ModuleView<'a>,
     pub policy: &'a Policy,
     pub now: Timestamp,
     pub(crate) code: &'static str,
-    pub(crate) out: &'a mut Vec<RawFinding>,
+    pub(crate) out: Vec<RawFinding>,
 }
 
 /// A block together with what is needed to read its values.
@@ -125,13 +132,14 @@ pub struct Item<'a> {
     pub block: &'a Block,
     pub body: &'a Body,
     pub env: &'a Env<'a>,
-    address: String,
+    /// The top-level block this item belongs to (itself, or the block it is nested in).
+    top: &'a Block,
     prefix: &'a str,
 }
 
 impl<'a> Item<'a> {
     pub fn address(&self) -> String {
-        format!("{}{}", self.prefix, self.address)
+        format!("{}{}", self.prefix, crate::source::address_of(self.top))
     }
 
     pub fn header(&self) -> Span {
@@ -211,25 +219,37 @@ impl<'a> Ctx<'a> {
     /// Top-level blocks of one kind (`resource`, `data`, `provider`, `variable`, …) and, when
     /// `ty` is given, of that first label.
     pub fn blocks(&self, kind: &str, ty: Option<&str>) -> Vec<Item<'a>> {
-        let mut out = Vec::new();
-        for (fi, file) in self.view.files.iter().enumerate() {
-            for b in file.body.blocks(kind) {
-                if let Some(t) = ty
-                    && b.labels.first().map(String::as_str) != Some(t)
-                {
-                    continue;
-                }
-                out.push(Item {
-                    file: self.view.file_ids[fi],
-                    block: b,
-                    body: &b.body,
-                    env: self.view.env,
-                    address: file.address_of(b),
-                    prefix: self.view.prefix,
+        let view = self.view;
+        let make = |fi: usize, b: &'a Block| Item {
+            file: view.file_ids[fi],
+            block: b,
+            body: &b.body,
+            env: view.env,
+            top: b,
+            prefix: view.prefix,
+        };
+        match ty {
+            Some(t) => {
+                let index = view.index.get_or_init(|| {
+                    let mut m: BlockIndex<'a> = std::collections::HashMap::new();
+                    for (fi, file) in view.files.iter().enumerate() {
+                        for b in &file.body.blocks {
+                            let label = b.labels.first().map_or("", String::as_str);
+                            m.entry((b.ident.as_str(), label)).or_default().push((fi, b));
+                        }
+                    }
+                    m
                 });
+                index.get(&(kind, t)).map_or_else(Vec::new, |v| v.iter().map(|(fi, b)| make(*fi, b)).collect())
+            }
+            None => {
+                let mut out = Vec::new();
+                for (fi, file) in view.files.iter().enumerate() {
+                    out.extend(file.body.blocks.iter().filter(|b| b.ident == kind).map(|b| make(fi, b)));
+                }
+                out
             }
         }
-        out
     }
 
     pub fn resources(&self, ty: &str) -> Vec<Item<'a>> {
@@ -255,7 +275,7 @@ impl<'a> Ctx<'a> {
                     block: b,
                     body: &b.body,
                     env: self.view.env,
-                    address: file.address_of(b),
+                    top: b,
                     prefix: self.view.prefix,
                 });
             }
@@ -263,9 +283,14 @@ impl<'a> Ctx<'a> {
         out
     }
 
+    /// The module view, for caches that live as long as it.
+    pub(crate) fn view(&self) -> &'a ModuleView<'a> {
+        self.view
+    }
+
     /// The module's files with their engine ids.
     pub fn files(&self) -> Vec<(usize, &'a SourceFile)> {
-        self.view.files.iter().enumerate().map(|(i, f)| (self.view.file_ids[i], &**f)).collect()
+        self.view.files.iter().enumerate().map(|(i, f)| (self.view.file_ids[i], *f)).collect()
     }
 
     /// Whether this module evaluation is the module itself rather than a call into it.
@@ -274,7 +299,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn report(&mut self, item: &Item<'_>, span: Span, message: impl Into<String>) -> &mut RawFinding {
-        let key = item.address.clone();
+        let key = crate::source::address_of(item.top);
         self.report_at(item.file, &key, span, message)
     }
 

@@ -13,7 +13,12 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub body: Body,
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts, computed when a position is first needed.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Literal secrets, found once and shared by the rules that report them.
+    pub(crate) secrets: std::sync::OnceLock<Vec<crate::rules::secrets::SecretHit>>,
+    /// Offset of the first block: file-level suppressions must come before it.
+    pub first_block: usize,
 }
 
 /// One-based line and column (columns count characters).
@@ -35,24 +40,32 @@ impl SourceFile {
         } else {
             parse_hcl(&text)
         };
-        let line_starts = line_starts(&text);
-        match result {
-            Ok(body) => (Self { path, text, body, line_starts }, None),
-            Err(e) => (Self { path, text, body: Body::default(), line_starts }, Some(e)),
-        }
+        let (body, err) = match result {
+            Ok(body) => (body, None),
+            Err(e) => (Body::default(), Some(e)),
+        };
+        let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
+        (Self { path, text, body, line_starts: Default::default(), secrets: Default::default(), first_block }, err)
+    }
+
+    /// Drops the syntax tree once the rules are done; text and positions stay for printing.
+    pub fn release_tree(&mut self) {
+        self.body = Body::default();
+        self.secrets = Default::default();
     }
 
     /// A file built from something other than text (a planned resource): `text` is what
     /// may be shown, `body` what rules see.
     pub fn synthetic(path: PathBuf, text: String, body: Body) -> Self {
-        let line_starts = line_starts(&text);
-        Self { path, text, body, line_starts }
+        let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
+        Self { path, text, body, line_starts: Default::default(), secrets: Default::default(), first_block }
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
+        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let start = starts[line - 1];
         let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         Position { line, column }
     }
@@ -64,21 +77,26 @@ impl SourceFile {
 
     /// The Terraform address of a top-level block, without module prefix.
     pub fn address_of(&self, b: &Block) -> String {
-        let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
-        match b.ident.as_str() {
-            "resource" => format!("{}.{}", l(0), l(1)),
-            "data" => format!("data.{}.{}", l(0), l(1)),
-            "ephemeral" => format!("ephemeral.{}.{}", l(0), l(1)),
-            "variable" => format!("var.{}", l(0)),
-            "module" => format!("module.{}", l(0)),
-            "output" => format!("output.{}", l(0)),
-            "provider" => match b.body.attr("alias").and_then(|a| a.expr.as_str()) {
-                Some(alias) => format!("provider.{}.{alias}", l(0)),
-                None => format!("provider.{}", l(0)),
-            },
-            "locals" => "locals".to_owned(),
-            other => other.to_owned(),
-        }
+        address_of(b)
+    }
+}
+
+/// The Terraform address of a top-level block, without module prefix.
+pub fn address_of(b: &Block) -> String {
+    let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
+    match b.ident.as_str() {
+        "resource" => format!("{}.{}", l(0), l(1)),
+        "data" => format!("data.{}.{}", l(0), l(1)),
+        "ephemeral" => format!("ephemeral.{}.{}", l(0), l(1)),
+        "variable" => format!("var.{}", l(0)),
+        "module" => format!("module.{}", l(0)),
+        "output" => format!("output.{}", l(0)),
+        "provider" => match b.body.attr("alias").and_then(|a| a.expr.as_str()) {
+            Some(alias) => format!("provider.{}.{alias}", l(0)),
+            None => format!("provider.{}", l(0)),
+        },
+        "locals" => "locals".to_owned(),
+        other => other.to_owned(),
     }
 }
 
@@ -90,6 +108,11 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 /// The offset where bracket nesting first exceeds the limit, if it does.
 fn too_deep(text: &str) -> Option<usize> {
+    // Nesting cannot exceed the number of openers; counting them is cheap and usually enough.
+    let openers = text.bytes().filter(|b| matches!(b, b'{' | b'[' | b'(')).count();
+    if openers <= MAX_NESTING {
+        return None;
+    }
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
         match b {

@@ -29,42 +29,58 @@ fn statements_of<'a>(item: &Item<'a>, key: &str) -> Option<Vec<Statement>> {
     Some(statements_from_document(&doc, &attr.expr.span))
 }
 
-/// Statements of identity policies and of every `aws_iam_policy_document`.
-pub fn identity_statements<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Vec<Statement>)> {
-    let mut out = Vec::new();
-    for d in cx.data("aws_iam_policy_document") {
-        let s = statements_from_block(d.block, d.env);
-        out.push((d, s));
-    }
-    for (ty, key) in IDENTITY {
-        for r in cx.resources(ty) {
-            if ty == "aws_iam_role" {
-                for ip in r.nested(key) {
-                    if let Some(s) = statements_of(&ip, "policy") {
-                        out.push((r.clone(), s));
-                    }
-                }
-            } else if let Some(s) = statements_of(&r, key) {
-                out.push((r, s));
-            }
-        }
-    }
-    out
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An `aws_iam_policy_document`: identity, trust or resource policy.
+    Document,
+    Identity,
+    Trust,
 }
 
-/// Trust policies: `assume_role_policy` of roles, and policy documents that grant `sts:Assume*`.
-pub fn trust_statements<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Vec<Statement>)> {
-    let mut out = Vec::new();
-    for d in cx.data("aws_iam_policy_document") {
-        let s = statements_from_block(d.block, d.env);
-        out.push((d, s));
-    }
-    for r in cx.resources("aws_iam_role") {
-        if let Some(s) = statements_of(&r, "assume_role_policy") {
-            out.push((r, s));
+/// One place that holds statements.
+pub struct PolicySource<'a> {
+    pub item: Item<'a>,
+    pub statements: Vec<Statement>,
+    pub kind: Kind,
+}
+
+fn all<'a>(cx: &Ctx<'a>) -> &'a [PolicySource<'a>] {
+    cx.view().policies.get_or_init(|| {
+        let mut out = Vec::new();
+        for d in cx.data("aws_iam_policy_document") {
+            let statements = statements_from_block(d.block, d.env);
+            out.push(PolicySource { item: d, statements, kind: Kind::Document });
         }
-    }
-    out
+        for (ty, key) in IDENTITY {
+            for r in cx.resources(ty) {
+                if ty == "aws_iam_role" {
+                    for ip in r.nested(key) {
+                        if let Some(statements) = statements_of(&ip, "policy") {
+                            out.push(PolicySource { item: r.clone(), statements, kind: Kind::Identity });
+                        }
+                    }
+                } else if let Some(statements) = statements_of(&r, key) {
+                    out.push(PolicySource { item: r, statements, kind: Kind::Identity });
+                }
+            }
+        }
+        for r in cx.resources("aws_iam_role") {
+            if let Some(statements) = statements_of(&r, "assume_role_policy") {
+                out.push(PolicySource { item: r, statements, kind: Kind::Trust });
+            }
+        }
+        out
+    })
+}
+
+/// Statements of identity policies and of every `aws_iam_policy_document`.
+pub fn identity_statements<'a>(cx: &Ctx<'a>) -> Vec<&'a PolicySource<'a>> {
+    all(cx).iter().filter(|p| p.kind != Kind::Trust).collect()
+}
+
+/// Trust policies: `assume_role_policy` of roles, and every `aws_iam_policy_document`.
+pub fn trust_statements<'a>(cx: &Ctx<'a>) -> Vec<&'a PolicySource<'a>> {
+    all(cx).iter().filter(|p| p.kind != Kind::Identity).collect()
 }
 
 /// Whether a statement grants role assumption.

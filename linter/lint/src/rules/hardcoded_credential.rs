@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::secrets::{is_credential_key, known_token, looks_like_secret, sources};
+use crate::rules::secrets::{SecretKind, hits};
 
 /// ## What it does
 /// Finds secret-looking literals under credential-named keys (`password`, `client_secret`,
@@ -42,21 +42,10 @@ impl Rule for HardcodedCredential {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.is_standalone() {
-            return;
-        }
         for (fi, file) in cx.files() {
-            for src in sources(&file.body.blocks, |b| file.address_of(b)) {
-                // Known formats are hardcoded-token's; one finding per value is enough.
-                if src.literals.iter().any(|l| known_token(l.text).is_some()) {
-                    continue;
-                }
-                let hit = src
-                    .literals
-                    .iter()
-                    .find(|l| !l.partial && (is_credential_key(&l.key) || src.sensitive) && looks_like_secret(l.text));
-                if let Some(lit) = hit {
-                    cx.report_at(fi, &src.key, lit.span.clone(), format!("`{}` is a hard-coded secret", lit.key))
+            for hit in hits(file) {
+                if let SecretKind::Credential(key) = &hit.kind {
+                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("`{key}` is a hard-coded secret"))
                         .help("pass the secret at run time (sensitive variable, secret manager, or ephemeral value) and rotate it");
                 }
             }

@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::secrets::{known_token, sources};
+use crate::rules::secrets::{SecretKind, hits};
 
 /// ## What it does
 /// Finds string literals that contain a credential of a known format anywhere in the
@@ -40,13 +40,10 @@ impl Rule for HardcodedToken {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        if !cx.is_standalone() {
-            return; // literals do not change with module inputs
-        }
         for (fi, file) in cx.files() {
-            for src in sources(&file.body.blocks, |b| file.address_of(b)) {
-                if let Some((lit, kind)) = src.literals.iter().find_map(|l| known_token(l.text).map(|k| (l, k))) {
-                    cx.report_at(fi, &src.key, lit.span.clone(), format!("{kind} written in the code")).help(
+            for hit in hits(file) {
+                if let SecretKind::Token(kind) = hit.kind {
+                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written in the code")).help(
                         "revoke this credential and read it at run time from the environment or a secret manager",
                     );
                 }

@@ -52,7 +52,8 @@ impl Rule for IamWildcardAction {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (item, stmts) in identity_statements(cx) {
+        for src in identity_statements(cx) {
+            let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none()) {
                 let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
                 if let Some(a) = wild.first() {
@@ -61,13 +62,13 @@ impl Rule for IamWildcardAction {
                     } else {
                         format!("every {} action", a.trim_end_matches(":*").trim_end_matches('*').trim_end_matches(':'))
                     };
-                    cx.report(&item, s.actions_span.clone(), format!("policy allows {what} (`{a}`)")).help(
+                    cx.report(item, s.actions_span.clone(), format!("policy allows {what} (`{a}`)")).help(
                         "list the specific actions the workload calls, e.g. \"s3:GetObject\" instead of \"s3:*\"",
                     );
                     break;
                 }
                 if s.not_actions.is_some() {
-                    cx.report(&item, s.actions_span.clone(), "policy allows every action except those in NotAction")
+                    cx.report(item, s.actions_span.clone(), "policy allows every action except those in NotAction")
                         .help("replace NotAction with an explicit Action list");
                     break;
                 }

@@ -133,7 +133,8 @@ impl Rule for IamWildcardResource {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (item, stmts) in identity_statements(cx) {
+        for src in identity_statements(cx) {
+            let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.has_condition()) {
                 if !s.resource_strs().iter().any(|r| r == "*") {
                     continue;
@@ -147,7 +148,7 @@ impl Rule for IamWildcardResource {
                     let more =
                         if sensitive.len() > 1 { format!(" and {} more", sensitive.len() - 1) } else { String::new() };
                     cx.report(
-                        &item,
+                        item,
                         s.resources_span.clone(),
                         format!("`{first}`{more} allowed on every resource (\"*\")"),
                     )

@@ -4,6 +4,7 @@ use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
 fn service_account_subject(kind: Option<&str>, name: Option<&str>) -> bool {
     kind == Some("ServiceAccount")
         || (kind == Some("Group") && name.is_some_and(|n| n.starts_with("system:serviceaccounts")))
+        || (kind == Some("User") && name.is_some_and(|n| n.starts_with("system:serviceaccount:")))
 }
 
 /// ## What it does

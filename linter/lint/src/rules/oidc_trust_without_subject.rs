@@ -55,7 +55,8 @@ impl Rule for OidcTrustWithoutSubject {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (item, stmts) in trust_statements(cx) {
+        for src in trust_statements(cx) {
+            let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
                 let Some(principals) = &s.principals else { continue };
                 let issuer =
@@ -73,12 +74,16 @@ impl Rule for OidcTrustWithoutSubject {
                 });
                 let Some(issuer) = issuer else { continue };
                 let restricted = s.conditions.iter().any(|(_, key, values)| {
+                    // A condition key that is not known may well be the subject: skip.
+                    if key == crate::policy::UNKNOWN_KEY {
+                        return true;
+                    }
                     let k = key.to_ascii_lowercase();
                     (k.ends_with(":sub") || k.ends_with(":job_workflow_ref") || k.ends_with(":repository"))
                         && !values.iter().any(|v| v.as_str() == Some("*"))
                 });
                 if !restricted {
-                    cx.report(&item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
+                    cx.report(item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
                         .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
                     break;
                 }

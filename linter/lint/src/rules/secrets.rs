@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Block, Body, Expr, ExprKind, ObjKey, Span, TemplatePart};
+use crate::model::{Body, Expr, ExprKind, ObjKey, Span, TemplatePart};
 use crate::rules::common::{entropy, is_placeholder};
 
 /// Known token formats: (what it is, pattern).
@@ -144,6 +144,12 @@ const NOT_VALUE: [&str; 62] = [
 /// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
 /// not about one (`password_length`, `secret_name`, `token_ttl`).
 pub fn is_credential_key(key: &str) -> bool {
+    // Fast rejection without allocating: every credential word contains one of these.
+    const HINTS: [&[u8]; 7] = [b"pass", b"pwd", b"secret", b"token", b"key", b"cred", b"pat"];
+    let b = key.as_bytes();
+    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+        return false;
+    }
     let k = key.to_ascii_lowercase().replace(['-', '.', ' '], "_");
     let tokens: Vec<&str> = k.split('_').filter(|t| !t.is_empty()).collect();
     let Some(last) = tokens.last() else { return false };
@@ -200,105 +206,210 @@ pub fn looks_like_secret(s: &str) -> bool {
     (has_digit_or_symbol || mixed_case || t.len() >= 16) && entropy(t) >= 2.5
 }
 
-/// A literal found in a value: where, what key it sat under, and its text.
-#[derive(Debug, Clone)]
-pub struct Literal<'a> {
-    pub key: String,
-    pub text: &'a str,
-    pub span: Span,
-    /// Only part of a string with interpolations.
-    pub partial: bool,
-}
-
-/// Every string literal in `e`, with the innermost key it belongs to.
-pub fn literals<'a>(e: &'a Expr, key: &str, out: &mut Vec<Literal<'a>>) {
+/// Calls `f(key, text, span, partial)` for every string literal in `e`, with the innermost key
+/// it belongs to, until `f` returns `true`. Returns whether it stopped early.
+fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
     match &e.kind {
-        ExprKind::Str(s) => out.push(Literal { key: key.to_owned(), text: s, span: e.span.clone(), partial: false }),
+        ExprKind::Str(s) => f(key, s, &e.span, false) || visit_json_text(s, &e.span, f),
         ExprKind::Template(parts) => {
-            for p in parts {
-                if let TemplatePart::Lit(l) = p {
-                    out.push(Literal { key: key.to_owned(), text: l, span: e.span.clone(), partial: true });
-                }
-            }
+            parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if f(key, l, &e.span, true)))
         }
-        ExprKind::Array(items) => items.iter().for_each(|x| literals(x, key, out)),
+        ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, f)),
         ExprKind::Object(items) => {
-            for (k, v) in items {
+            // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
+            let field = |names: &[&str]| {
+                items.iter().find_map(|(k, v)| match (k, &v.kind) {
+                    (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
+                    _ => None,
+                })
+            };
+            if let (Some((name, _)), Some((value, span))) =
+                (field(&["name", "Name", "key", "Key"]), field(&["value", "Value"]))
+                && f(name, value, span, false)
+            {
+                return true;
+            }
+            items.iter().any(|(k, v)| {
                 let name = match k {
-                    ObjKey::Ident(i) => i.clone(),
+                    ObjKey::Ident(i) => i.as_str(),
                     ObjKey::Expr(x) => match &x.kind {
-                        ExprKind::Str(s) => s.clone(),
-                        ExprKind::Var(v) => v.clone(),
-                        _ => key.to_owned(),
+                        ExprKind::Str(s) => s.as_str(),
+                        ExprKind::Var(v) => v.as_str(),
+                        _ => key,
                     },
                 };
-                literals(v, &name, out);
-            }
+                visit_literals(v, name, f)
+            })
         }
         ExprKind::Call { name, args, .. }
             if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
         {
-            args.iter().for_each(|x| literals(x, key, out));
+            args.iter().any(|x| visit_literals(x, key, f))
         }
-        ExprKind::Cond(_, a, b) => {
-            literals(a, key, out);
-            literals(b, key, out);
-        }
-        _ => {}
+        ExprKind::Cond(_, a, b) => visit_literals(a, key, f) || visit_literals(b, key, f),
+        _ => false,
     }
 }
 
-/// Where literals come from: one entry per source block, or per local value.
-pub struct Source<'a> {
-    /// Unprefixed address (`aws_db_instance.main`, `var.token`, `local.key`).
+/// A literal that is itself a JSON object (`secret_string = "{\"password\": \"…\"}"`): its
+/// string leaves, under their keys. All share the literal's span.
+fn visit_json_text(s: &str, span: &Span, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+    let t = s.trim_start();
+    if !t.starts_with('{') || t.len() > 65_536 {
+        return false;
+    }
+    // Only documents that mention a credential-like key are worth decoding.
+    const HINTS: [&[u8]; 5] = [b"pass", b"secret", b"token", b"key", b"cred"];
+    let b = t.as_bytes();
+    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+        return false;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(t) else { return false };
+    fn leaves(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((key.to_owned(), s.clone())),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, key, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| leaves(x, k, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    leaves(&json, "", &mut found);
+    found.iter().any(|(k, v)| f(k, v, span, false))
+}
+
+fn visit_body(body: &Body, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+    // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
+    let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
+    let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
+    if let (Some((name, _)), Some((value, span))) = (name, lit("value"))
+        && f(name, value, span, false)
+    {
+        return true;
+    }
+    body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, f))
+        || body.blocks.iter().any(|b| visit_body(&b.body, f))
+}
+
+/// A literal secret found in a file.
+#[derive(Debug, Clone)]
+pub struct SecretHit {
+    /// Unprefixed address of the block (or local, or variable) holding it.
     pub key: String,
-    pub literals: Vec<Literal<'a>>,
-    /// A variable marked `sensitive = true`: any secret-looking default counts.
-    pub sensitive: bool,
+    pub span: Span,
+    pub kind: SecretKind,
 }
 
-fn body_literals<'a>(body: &'a Body, out: &mut Vec<Literal<'a>>) {
-    for a in &body.attrs {
-        if a.key == "description" {
-            continue;
-        }
-        literals(&a.expr, &a.key, out);
-    }
-    for b in &body.blocks {
-        body_literals(&b.body, out);
-    }
+#[derive(Debug, Clone)]
+pub enum SecretKind {
+    /// A credential of a known format, named.
+    Token(&'static str),
+    /// A secret-looking literal under this credential-named key.
+    Credential(String),
 }
 
-/// Splits a file's blocks into literal sources.
-pub fn sources<'a>(blocks: &'a [Block], address_of: impl Fn(&Block) -> String) -> Vec<Source<'a>> {
-    let mut out = Vec::new();
-    for b in blocks {
-        match b.ident.as_str() {
-            "locals" => {
-                for a in &b.body.attrs {
-                    let mut lits = Vec::new();
-                    literals(&a.expr, &a.key, &mut lits);
-                    out.push(Source { key: format!("local.{}", a.key), literals: lits, sensitive: false });
-                }
+/// The first known token of one source, else its first credential-looking literal.
+fn judge_source(
+    visit: impl FnOnce(&mut dyn FnMut(&str, &str, &Span, bool) -> bool),
+    sensitive: bool,
+) -> Option<(Span, SecretKind)> {
+    let mut token: Option<(Span, SecretKind)> = None;
+    let mut cred: Option<(Span, SecretKind)> = None;
+    visit(&mut |key, text, span, partial| {
+        if let Some(kind) = known_token(text) {
+            token = Some((span.clone(), SecretKind::Token(kind)));
+            return true;
+        }
+        if cred.is_none() && !partial && (sensitive || is_credential_key(key)) && looks_like_secret(text) {
+            cred = Some((span.clone(), SecretKind::Credential(key.to_owned())));
+        }
+        false
+    });
+    token.or(cred)
+}
+
+/// The attribute of a secret-store resource that holds the secret value itself.
+fn secret_value_attr(b: &crate::model::Block) -> Option<&crate::model::Attr> {
+    if b.ident != "resource" {
+        return None;
+    }
+    let key = match b.labels.first()?.as_str() {
+        "azurerm_key_vault_secret" => "value",
+        "google_secret_manager_secret_version" => "secret_data",
+        "aws_secretsmanager_secret_version" => "secret_string",
+        "aws_ssm_parameter" if b.body.attr("type").and_then(|t| t.expr.as_str()) == Some("SecureString") => "value",
+        _ => return None,
+    };
+    b.body.attr(key)
+}
+
+/// At most one hit per source (block, local value or variable), computed once per file.
+pub fn hits(file: &crate::source::SourceFile) -> &[SecretHit] {
+    file.secrets.get_or_init(|| {
+        let mut out = Vec::new();
+        let mut push = |key: String, found: Option<(Span, SecretKind)>| {
+            if let Some((span, kind)) = found {
+                out.push(SecretHit { key, span, kind });
             }
-            "variable" => {
-                let name = b.labels.first().cloned().unwrap_or_default();
-                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
-                let mut lits = Vec::new();
-                if let Some(d) = b.body.attr("default") {
-                    literals(&d.expr, &name, &mut lits);
+        };
+        for b in &file.body.blocks {
+            match b.ident.as_str() {
+                "locals" => {
+                    for a in &b.body.attrs {
+                        let found = judge_source(
+                            |f| {
+                                visit_literals(&a.expr, &a.key, f);
+                            },
+                            false,
+                        );
+                        if found.is_some() {
+                            push(format!("local.{}", a.key), found);
+                        }
+                    }
                 }
-                out.push(Source { key: format!("var.{name}"), literals: lits, sensitive });
-            }
-            "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
-            _ => {
-                let mut lits = Vec::new();
-                body_literals(&b.body, &mut lits);
-                out.push(Source { key: address_of(b), literals: lits, sensitive: false });
+                "variable" => {
+                    let name = b.labels.first().map_or("", String::as_str);
+                    let sensitive =
+                        b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
+                    if let Some(d) = b.body.attr("default") {
+                        let found = judge_source(
+                            |f| {
+                                visit_literals(&d.expr, name, f);
+                            },
+                            sensitive,
+                        );
+                        if found.is_some() {
+                            push(format!("var.{name}"), found);
+                        }
+                    }
+                }
+                "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
+                _ => {
+                    // Attributes that hold a secret whatever they are called come first.
+                    let forced = secret_value_attr(b).and_then(|a| {
+                        judge_source(
+                            |f| {
+                                visit_literals(&a.expr, &a.key, f);
+                            },
+                            true,
+                        )
+                    });
+                    let found = forced.or_else(|| {
+                        judge_source(
+                            |f| {
+                                visit_body(&b.body, f);
+                            },
+                            false,
+                        )
+                    });
+                    if found.is_some() {
+                        push(crate::source::address_of(b), found);
+                    }
+                }
             }
         }
-    }
-    out
+        out
+    })
 }
 
 #[cfg(test)]

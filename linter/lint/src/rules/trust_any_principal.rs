@@ -49,14 +49,15 @@ impl Rule for TrustAnyPrincipal {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (item, stmts) in trust_statements(cx) {
+        for src in trust_statements(cx) {
+            let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && is_assume_role(s)) {
                 let Some(principals) = &s.principals else { continue };
                 let open = principals.iter().any(|(ty, ids)| {
                     (ty == "*" || ty.eq_ignore_ascii_case("AWS")) && ids.iter().any(|i| i.as_str() == Some("*"))
                 });
                 if open {
-                    cx.report(&item, s.principals_span.clone(), "any AWS principal can assume this role")
+                    cx.report(item, s.principals_span.clone(), "any AWS principal can assume this role")
                         .help("name the trusted account, role or service in the principal, or add a condition such as aws:PrincipalOrgID");
                     break;
                 }

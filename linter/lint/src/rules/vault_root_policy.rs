@@ -1,5 +1,25 @@
 use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
 
+/// Resources that issue Vault tokens with a list of policies.
+const AUTH_ROLES: [&str; 16] = [
+    "vault_token",
+    "vault_token_auth_backend_role",
+    "vault_approle_auth_backend_role",
+    "vault_kubernetes_auth_backend_role",
+    "vault_jwt_auth_backend_role",
+    "vault_aws_auth_backend_role",
+    "vault_gcp_auth_backend_role",
+    "vault_azure_auth_backend_role",
+    "vault_cert_auth_backend_role",
+    "vault_ldap_auth_backend_group",
+    "vault_github_team",
+    "vault_okta_auth_backend_group",
+    "vault_alicloud_auth_backend_role",
+    "vault_oci_auth_backend_role",
+    "vault_saml_auth_backend_role",
+    "vault_userpass_auth_backend_user",
+];
+
 /// ## What it does
 /// Finds Vault tokens and auth roles that hand out the `root` policy: `policies` of
 /// `vault_token`, `token_policies` of any `vault_*_auth_backend_role`, and
@@ -36,13 +56,9 @@ impl Rule for VaultRootPolicy {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for b in cx.blocks("resource", None) {
-            let ty = b.label(0);
-            let key = match ty {
-                "vault_token" => "policies",
-                "vault_token_auth_backend_role" => "allowed_policies",
-                t if t.starts_with("vault_") && t.ends_with("_auth_backend_role") => "token_policies",
-                _ => continue,
+        for b in cx.resources_of(&AUTH_ROLES) {
+            let Some(key) = ["token_policies", "policies", "allowed_policies"].into_iter().find(|k| b.has(k)) else {
+                continue;
             };
             if b.strs(key).iter().any(|p| p == "root") {
                 cx.report(&b, b.span(key), "grants the root policy")

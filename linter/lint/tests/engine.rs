@@ -1,0 +1,236 @@
+//! The engine end to end on small trees: evaluation, module calls, dedup, ordering, inputs.
+
+use std::path::{Path, PathBuf};
+
+use nhi_lint::{Finding, Settings, lint_paths};
+
+fn settings() -> Settings {
+    Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = d.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    d
+}
+
+fn lint(dir: &Path) -> Vec<Finding> {
+    let r = lint_paths(&[dir.to_owned()], &settings());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    r.findings
+}
+
+fn codes(findings: &[Finding]) -> Vec<(String, &'static str)> {
+    findings.iter().map(|f| (f.address.clone(), f.code)).collect()
+}
+
+#[test]
+fn module_inputs_are_followed_and_reported_once_per_block() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+locals {
+  actions = concat(["s3:GetObject"], ["*"])
+}
+module "a" {
+  source  = "./mod"
+  actions = local.actions
+}
+module "b" {
+  source  = "./mod"
+  actions = ["iam:*"]
+}
+module "c" {
+  source  = "./mod"
+  actions = ["s3:GetObject"]
+}
+"#,
+        ),
+        (
+            "mod/main.tf",
+            r#"
+variable "actions" {
+  type = list(string)
+}
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = var.actions
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The child alone knows nothing about `actions`; two calls make it broad; one finding.
+    assert_eq!(codes(&f), vec![("module.a.data.aws_iam_policy_document.this".to_owned(), "NHI201")]);
+    assert_eq!(f[0].path, d.path().join("mod/main.tf").display().to_string());
+}
+
+#[test]
+fn count_and_for_each_instances_are_one_finding() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+resource "aws_iam_access_key" "many" {
+  for_each = toset(["a", "b", "c"])
+  user     = each.value
+}
+resource "aws_iam_role_policy_attachment" "admin" {
+  count      = 5
+  role       = "r${count.index}"
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(
+        codes(&f),
+        vec![
+            ("aws_iam_access_key.many".to_owned(), "NHI101"),
+            ("aws_iam_role_policy_attachment.admin".to_owned(), "NHI205")
+        ]
+    );
+}
+
+#[test]
+fn locals_merge_templates_and_tfvars_are_evaluated() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+variable "partition" {
+  default = "aws"
+}
+variable "policy" {}
+locals {
+  base   = { Version = "2012-10-17" }
+  doc    = merge(local.base, { Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+  admin  = "arn:${var.partition}:iam::aws:policy/${var.policy}"
+}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode(local.doc)
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = "r"
+  policy_arn = local.admin
+}
+"#,
+        ),
+        ("terraform.tfvars", "policy = \"PowerUserAccess\"\n"),
+    ]);
+    let f = lint(d.path());
+    assert_eq!(
+        codes(&f),
+        vec![("aws_iam_policy.p".to_owned(), "NHI201"), ("aws_iam_role_policy_attachment.a".to_owned(), "NHI205")]
+    );
+    assert!(f[1].message.contains("PowerUserAccess"));
+}
+
+#[test]
+fn unknown_values_are_skipped_not_guessed() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+variable "actions" {}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }] })
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = "r"
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "google_project_iam_member" "m" {
+  project = "p"
+  role    = var.role
+  member  = "serviceAccount:${var.sa}"
+}
+resource "kubernetes_secret_v1" "s" {
+  metadata {
+    name = "x"
+  }
+  type = var.type
+}
+"#,
+    )]);
+    assert!(lint(d.path()).is_empty());
+}
+
+#[test]
+fn tf_json_files_are_read_with_spans() {
+    let d = tree(&[(
+        "main.tf.json",
+        r#"{
+  "resource": {
+    "aws_iam_role_policy_attachment": {
+      "admin": {
+        "role": "r",
+        "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"
+      }
+    },
+    "vault_token": {
+      "t": [{ "policies": ["app"], "ttl": "${var.ttl}" }]
+    }
+  }
+}"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(
+        codes(&f),
+        vec![("aws_iam_role_policy_attachment.admin".to_owned(), "NHI205"), ("vault_token.t".to_owned(), "NHI109")]
+    );
+    let start = f[0].start.expect("a located finding");
+    assert_eq!((start.line, start.column), (6, 23));
+}
+
+#[test]
+fn output_is_sorted_by_path_offset_and_code_and_stable() {
+    let d = tree(&[
+        ("b.tf", "resource \"aws_iam_access_key\" \"k\" {}\n"),
+        ("a.tf", "resource \"google_service_account_key\" \"k\" {}\nresource \"aws_iam_access_key\" \"k2\" {}\n"),
+        ("sub/c.tf", "resource \"vault_token\" \"t\" {}\n"),
+    ]);
+    let first = lint(d.path());
+    for _ in 0..3 {
+        let again = lint(d.path());
+        assert_eq!(codes(&first), codes(&again));
+    }
+    let keys: Vec<(String, usize, &str)> = first.iter().map(|f| (f.path.clone(), f.span.start, f.code)).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    let order: Vec<(String, &str)> = first
+        .iter()
+        .map(|f| (Path::new(&f.path).strip_prefix(d.path()).unwrap().display().to_string(), f.code))
+        .collect();
+    let expected = [
+        ("a.tf", "NHI102"),
+        ("a.tf", "NHI305"),
+        ("a.tf", "NHI101"),
+        ("b.tf", "NHI101"),
+        ("sub/c.tf", "NHI109"),
+        ("sub/c.tf", "NHI301"),
+    ];
+    assert_eq!(order, expected.iter().map(|(p, c)| (p.to_string(), *c)).collect::<Vec<_>>());
+}
+
+#[test]
+fn explicit_files_see_their_siblings_only_when_listed() {
+    let d = tree(&[
+        ("vars.tf", "variable \"arn\" {\n  default = \"arn:aws:iam::aws:policy/AdministratorAccess\"\n}\n"),
+        (
+            "main.tf",
+            "resource \"aws_iam_role_policy_attachment\" \"a\" {\n  role       = \"r\"\n  policy_arn = var.arn\n}\n",
+        ),
+    ]);
+    let both: Vec<PathBuf> = vec![d.path().join("main.tf"), d.path().join("vars.tf")];
+    let r = lint_paths(&both, &settings());
+    assert_eq!(r.findings.len(), 1);
+    let alone = lint_paths(&[d.path().join("main.tf")], &settings());
+    assert!(alone.findings.is_empty(), "without vars.tf the variable is unknown");
+}
