@@ -33,8 +33,12 @@ fn expiry() -> String {
 }
 
 fn account(name: &str, scopes: &str, exp: &str) -> String {
+    account_for(name, scopes, exp, "e2e")
+}
+
+fn account_for(name: &str, scopes: &str, exp: &str, purpose: &str) -> String {
     format!(
-        "resource \"nhi_service_account\" \"{name}\" {{\n  name       = \"{name}\"\n  owner      = \"team@example.com\"\n  purpose    = \"e2e\"\n  expires_at = \"{exp}\"\n  scopes     = {scopes}\n}}\n"
+        "resource \"nhi_service_account\" \"{name}\" {{\n  name       = \"{name}\"\n  owner      = \"team@example.com\"\n  purpose    = \"{purpose}\"\n  expires_at = \"{exp}\"\n  scopes     = {scopes}\n}}\n"
     )
 }
 
@@ -69,14 +73,16 @@ fn terraform_1_15_plan_through_every_format() {
     wd.set_env("TF_VAR_secret_scope", SECRET_SCOPE);
     let exp = expiry();
 
-    // First state: one account to delete later, one left unchanged, one to update.
+    // First state: one account to delete later, one left unchanged, one whose update makes
+    // its scope broad, one whose update leaves its broad scope as it was.
     wd.write(
         "main.tf",
         format!(
-            "{PROVIDERS}{}{}{}",
+            "{PROVIDERS}{}{}{}{}",
             account("old", "[\"old:*\"]", &exp),
             account("kept", "[\"kept:*\"]", &exp),
-            account("changed", "[\"ledger:read\"]", &exp)
+            account("changed", "[\"ledger:read\"]", &exp),
+            account_for("audit", "[\"audit:*\"]", &exp, "v1"),
         ),
     );
     wd.apply();
@@ -97,9 +103,10 @@ fn terraform_1_15_plan_through_every_format() {
              resource \"terraform_data\" \"seed\" {{\n  input = \"ledger\"\n}}\n\n\
              resource \"nhi_service_account\" \"later\" {{\n  name       = \"later\"\n  owner      = \"t@example.com\"\n  purpose    = \"scope known after apply\"\n  expires_at = \"{exp}\"\n  scopes     = [\"${{terraform_data.seed.output}}:*\"]\n}}\n\n\
              resource \"nhi_service_account\" \"leaky\" {{\n  name       = \"leaky\"\n  owner      = \"t@example.com\"\n  purpose    = \"scope from a sensitive variable\"\n  expires_at = \"{exp}\"\n  scopes     = [var.secret_scope]\n}}\n\n\
-             module \"team\" {{\n  source = \"./modules/team\"\n  count  = 2\n  index  = count.index\n}}\n",
+             module \"team\" {{\n  source = \"./modules/team\"\n  count  = 2\n  index  = count.index\n}}\n{}",
             account("kept", "[\"kept:*\"]", &exp),
             account("changed", "[\"ledger:*\"]", &exp),
+            account_for("audit", "[\"audit:*\"]", &exp, "v2"),
         ),
     );
     // Installs the local module; `init` would look the overridden provider up online.
@@ -167,6 +174,9 @@ fn terraform_1_15_plan_through_every_format() {
     assert_eq!(team["path"], "modules/team/main.tf");
     assert_eq!(team["instances"].as_array().unwrap().len(), 2);
     assert_eq!(by_addr("nhi_service_account.changed")["action"], "update");
+    assert_eq!(by_addr("nhi_service_account.changed")["preexisting"], false);
+    assert_eq!(by_addr("nhi_service_account.audit")["preexisting"], true, "the prior state had it already");
+    assert_eq!(by_addr("nhi_service_account.exporter")["preexisting"], false);
     assert_eq!(by_addr("nhi_service_account.leaky")["message"], "broad scope \"(sensitive)\"");
 
     insta::assert_snapshot!("e2e_human", human);

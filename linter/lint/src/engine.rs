@@ -97,6 +97,10 @@ pub struct Finding {
     /// Plan findings: `create`, `update` or `replace`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<&'static str>,
+    /// Plan findings: whether every instance already had this finding in the prior state
+    /// (an update that does not introduce it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preexisting: Option<bool>,
     /// Index into [`Report::files`]; `None` with `start`.
     #[serde(skip)]
     pub file: Option<usize>,
@@ -697,6 +701,7 @@ pub(crate) fn stamp_unlocated(f: RawFinding, entry: &Entry, path: String, settin
         url: registry::docs_url(entry.code, meta.name),
         instances: Vec::new(),
         action: None,
+        preexisting: None,
         file: None,
         span: f.span,
     }

@@ -75,6 +75,8 @@ struct Instance {
     unknown: Json,
     /// `after_sensitive`: `true` where a value must not be shown.
     sensitive: Json,
+    /// Updates and replacements: the applied values and their sensitivity.
+    before: Option<(Json, Json)>,
 }
 
 /// Rules that judge how a value is written, which a plan only tells through its
@@ -102,14 +104,34 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     let format_version = doc.get("format_version").and_then(Json::as_str).unwrap_or_default().to_owned();
     let terraform_version = doc.get("terraform_version").and_then(Json::as_str).unwrap_or_default().to_owned();
     let changes = doc.get("resource_changes").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    let instances: Vec<Instance> = changes.iter().filter_map(instance).collect();
+    let prior = prior_state(&doc);
+    let instances: Vec<Instance> = changes.iter().filter_map(|rc| instance(rc, &prior)).collect();
 
     let mut model = Builder::default();
-    let blocks: Vec<Block> = instances.iter().enumerate().map(|(i, inst)| model.resource(i, inst)).collect();
-    let synthetic =
-        Arc::new(SourceFile::synthetic(PathBuf::from(path), String::new(), Body { attrs: Vec::new(), blocks }));
-    let raw = run_rules(&synthetic, settings);
+    let blocks: Vec<Block> = instances
+        .iter()
+        .enumerate()
+        .map(|(i, inst)| model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive))
+        .collect();
+    let raw = run_rules(path, blocks, settings);
     let exprs = config_expressions(&doc);
+
+    // The same rules on the prior state of updated and replaced instances: which findings
+    // this change introduces, and which were already applied.
+    let mut before_model = Builder::default();
+    let before_blocks: Vec<Block> = instances
+        .iter()
+        .enumerate()
+        .filter_map(|(i, inst)| {
+            let (values, sensitive) = inst.before.as_ref()?;
+            Some(before_model.resource(i, inst, values, &Json::Null, sensitive))
+        })
+        .collect();
+    let had_before: BTreeSet<(usize, &'static str)> = run_rules(path, before_blocks, settings)
+        .into_iter()
+        .filter_map(|r| before_model.locate(r.span.start).map(|(i, _)| (i, r.code)))
+        .collect();
+    model.secrets.append(&mut before_model.secrets);
 
     // One group per configuration block and code, listing the instances.
     let mut groups: BTreeMap<(String, &'static str), Group> = BTreeMap::new();
@@ -129,21 +151,24 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                 continue;
             }
         }
-        let g = groups.entry((instance.config_address.clone(), r.code)).or_insert_with(|| Group {
+        let code = r.code;
+        let g = groups.entry((instance.config_address.clone(), code)).or_insert_with(|| Group {
             raw: r,
             first: inst,
             path: attr_path,
             instances: BTreeSet::new(),
             actions: BTreeSet::new(),
+            introduced: false,
         });
         g.instances.insert(instance.address.clone());
         g.actions.insert(instance.action);
+        g.introduced |= !had_before.contains(&(inst, code));
     }
 
     let mut tree = Tree::new(config_dir, &model.secrets);
     let mut located: Vec<RawFinding> = Vec::new();
     let mut unlocated: Vec<RawFinding> = Vec::new();
-    let mut extra: HashMap<(String, &'static str), (Vec<String>, &'static str)> = HashMap::new();
+    let mut extra: HashMap<(String, &'static str), Extra> = HashMap::new();
     // Module calls of one module land on one block: merge their groups.
     let mut by_block: BTreeMap<(usize, usize, &'static str), usize> = BTreeMap::new();
     for ((config_address, code), g) in groups {
@@ -161,7 +186,8 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                     Some(&first) => {
                         let addr = located[first].address.clone();
                         if let Some(e) = extra.get_mut(&(addr, code)) {
-                            e.0.extend(g.instances);
+                            e.instances.extend(g.instances);
+                            e.preexisting &= !g.introduced;
                         }
                         continue;
                     }
@@ -173,7 +199,8 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             }
             None => unlocated.push(raw),
         }
-        extra.insert((config_address, code), (g.instances.into_iter().collect(), action));
+        let e = Extra { instances: g.instances.into_iter().collect(), action, preexisting: !g.introduced };
+        extra.insert((config_address, code), e);
     }
 
     let mut findings = engine::finish(located, &tree.files, settings, false);
@@ -182,11 +209,12 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         findings.push(engine::stamp_unlocated(r, entry, path.to_owned(), settings));
     }
     for f in &mut findings {
-        if let Some((mut inst, action)) = extra.remove(&(f.address.clone(), f.code)) {
-            inst.sort();
-            inst.dedup();
-            f.instances = inst;
-            f.action = Some(action);
+        if let Some(mut e) = extra.remove(&(f.address.clone(), f.code)) {
+            e.instances.sort();
+            e.instances.dedup();
+            f.instances = e.instances;
+            f.action = Some(e.action);
+            f.preexisting = Some(e.preexisting);
         }
         f.message = mask(&f.message, &model.secrets);
         f.help = mask(&f.help, &model.secrets);
@@ -215,6 +243,15 @@ struct Group {
     path: Vec<String>,
     instances: BTreeSet<String>,
     actions: BTreeSet<&'static str>,
+    /// Whether some instance did not have this finding before the change.
+    introduced: bool,
+}
+
+/// What a plan finding carries besides what the engine stamps.
+struct Extra {
+    instances: Vec<String>,
+    action: &'static str,
+    preexisting: bool,
 }
 
 fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Json>, PlanError> {
@@ -258,7 +295,30 @@ fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Json>, PlanEr
 }
 
 /// A resource change worth linting: a managed resource created, updated or replaced.
-fn instance(rc: &Json) -> Option<Instance> {
+/// `prior_state` resources by address: `(values, sensitive_values)`.
+fn prior_state(doc: &serde_json::Map<String, Json>) -> HashMap<String, (Json, Json)> {
+    fn walk(module: &Json, out: &mut HashMap<String, (Json, Json)>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            if let (Some(addr), Some(v)) = (r.get("address").and_then(Json::as_str), r.get("values")) {
+                let sensitive = r.get("sensitive_values").cloned().unwrap_or(Json::Null);
+                out.insert(addr.to_owned(), (v.clone(), sensitive));
+            }
+        }
+        for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+            walk(child, out, depth + 1);
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = doc.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
+        walk(root, &mut out, 0);
+    }
+    out
+}
+
+fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Option<Instance> {
     if rc.get("mode").and_then(Json::as_str) != Some("managed") || rc.get("deposed").is_some() {
         return None;
     }
@@ -282,6 +342,14 @@ fn instance(rc: &Json) -> Option<Instance> {
     }
     config_address.push_str(&format!("{ty}.{name}"));
     let part = |k: &str| change.get(k).cloned().unwrap_or(Json::Null);
+    // The applied values of what is updated or replaced: from prior_state, else `before`.
+    let before = match action {
+        "create" => None,
+        _ => prior
+            .get(&address)
+            .cloned()
+            .or_else(|| change.get("before").filter(|b| b.is_object()).map(|b| (b.clone(), part("before_sensitive")))),
+    };
     Some(Instance {
         address,
         config_address,
@@ -292,6 +360,7 @@ fn instance(rc: &Json) -> Option<Instance> {
         after: part("after"),
         unknown: part("after_unknown"),
         sensitive: part("after_sensitive"),
+        before,
     })
 }
 
@@ -325,9 +394,13 @@ fn module_names(addr: &str) -> Vec<String> {
     parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
 }
 
-fn run_rules(file: &Arc<SourceFile>, settings: &Settings) -> Vec<RawFinding> {
+fn run_rules(path: &str, blocks: Vec<Block>, settings: &Settings) -> Vec<RawFinding> {
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let file = SourceFile::synthetic(PathBuf::from(path), String::new(), Body { attrs: Vec::new(), blocks });
     let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
-    let files = [&**file];
+    let files = [&file];
     let view = ModuleView {
         files: &files,
         file_ids: &[0],
@@ -374,12 +447,12 @@ impl Builder {
         self.spans.get(&offset).cloned()
     }
 
-    fn resource(&mut self, i: usize, inst: &Instance) -> Block {
+    fn resource(&mut self, i: usize, inst: &Instance, values: &Json, unknown: &Json, sensitive: &Json) -> Block {
         let header = self.mark(i, &[]);
-        if is_true(Some(&inst.sensitive)) {
-            collect_strings(&inst.after, &mut self.secrets);
+        if is_true(Some(sensitive)) {
+            collect_strings(values, &mut self.secrets);
         }
-        let body = self.body(i, &inst.after, Some(&inst.unknown), Some(&inst.sensitive), &mut Vec::new());
+        let body = self.body(i, values, Some(unknown), Some(sensitive), &mut Vec::new());
         Block {
             ident: "resource".to_owned(),
             labels: vec![inst.ty.clone(), inst.name.clone()],

@@ -26,10 +26,7 @@ pub fn render(report: &Report) -> String {
     for f in &report.findings {
         let title = escape_property(&format!("{} {}", f.code, f.name));
         let mut props = Vec::new();
-        let mut message = format!("{} [{}]", f.message, f.address);
-        if let Some(list) = super::instance_list(f) {
-            message.push_str(&format!(" (planned: {list})"));
-        }
+        let mut message = format!("{} [{}]{}", f.message, f.address, super::plan_context(f));
         match (f.start, f.end) {
             (Some(s), Some(e)) => {
                 props.push(format!("file={}", escape_property(&f.path)));

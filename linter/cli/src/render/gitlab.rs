@@ -18,10 +18,8 @@ pub fn render(report: &Report) -> String {
         .findings
         .iter()
         .map(|f| {
-            let mut description = format!("{} {}: {} [{}]", f.code, f.name, f.message, f.address);
-            if let Some(list) = super::instance_list(f) {
-                description.push_str(&format!(" (planned: {list})"));
-            }
+            let mut description =
+                format!("{} {}: {} [{}]{}", f.code, f.name, f.message, f.address, super::plan_context(f));
             // GitLab requires a line; without one the issue sits on line 1 of the plan file
             // and says so.
             let line = match f.start {

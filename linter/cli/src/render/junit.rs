@@ -31,10 +31,7 @@ pub fn render(report: &Report) -> String {
             Some(p) => format!("{}:{}:{}", f.path, p.line, p.column),
             None => format!("{} ({})", f.path, super::NO_LINE),
         };
-        let mut body = format!("{place}\n{}\naddress: {}\n", f.message, f.address);
-        if let Some(list) = super::instance_list(f) {
-            body.push_str(&format!("planned: {list}\n"));
-        }
+        let mut body = format!("{place}\n{}\naddress: {}{}\n", f.message, f.address, super::plan_context(f));
         body.push_str(&format!("help: {}\ndocs: {}\n", f.help, f.url));
         out.push_str(&format!(
             "    <testcase classname=\"{}\" name=\"{} {} {}\" file=\"{}\">\n      <failure type=\"{}\" message=\"{}\">{}</failure>\n    </testcase>\n",

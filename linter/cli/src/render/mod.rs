@@ -27,20 +27,23 @@ fn miette_severity(s: Severity) -> miette::Severity {
 
 /// The headline of a finding: its message, address and, for plans, the planned instances.
 fn headline(f: &Finding) -> String {
-    let mut s = format!("{} [{}]", f.message, f.address);
-    if let Some(list) = instance_list(f) {
-        s.push_str(&format!(" (planned: {list})"));
-    }
-    s
+    format!("{} [{}]{}", f.message, f.address, plan_context(f))
 }
 
-/// `a[0], a[1]` when the planned instances differ from the address itself.
-pub fn instance_list(f: &Finding) -> Option<String> {
+/// For plan findings: ` (planned: a[0], a[1]; already in the prior state)`, the instances
+/// when they differ from the address, and whether the change leaves an applied finding as it
+/// was rather than introducing it. Empty for HCL findings.
+pub fn plan_context(f: &Finding) -> String {
+    let mut parts = Vec::new();
     match f.instances.as_slice() {
-        [] => None,
-        [one] if *one == f.address => None,
-        many => Some(many.join(", ")),
+        [] => {}
+        [one] if *one == f.address => {}
+        many => parts.push(format!("planned: {}", many.join(", "))),
     }
+    if f.preexisting == Some(true) {
+        parts.push("already in the prior state".to_owned());
+    }
+    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join("; ")) }
 }
 
 pub fn human(report: &Report, fancy: bool) -> String {

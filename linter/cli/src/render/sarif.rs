@@ -132,6 +132,8 @@ struct ResultProperties<'a> {
     instances: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     action: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preexisting: Option<bool>,
     located: bool,
 }
 
@@ -172,10 +174,7 @@ fn result<'a>(f: &'a Finding, index: &BTreeMap<&str, usize>) -> SarifResult<'a> 
         end_line: e.line,
         end_column: e.column.max(if e.line == s.line { s.column + 1 } else { 1 }),
     });
-    let mut text = format!("{} [{}]", f.message, f.address);
-    if let Some(list) = super::instance_list(f) {
-        text.push_str(&format!(" (planned: {list})"));
-    }
+    let mut text = format!("{} [{}]{}", f.message, f.address, super::plan_context(f));
     if f.start.is_none() {
         text.push_str(&format!(" ({})", super::NO_LINE));
     }
@@ -199,6 +198,7 @@ fn result<'a>(f: &'a Finding, index: &BTreeMap<&str, usize>) -> SarifResult<'a> 
             address: &f.address,
             instances: &f.instances,
             action: f.action,
+            preexisting: f.preexisting,
             located: f.start.is_some(),
         },
     }
