@@ -811,6 +811,23 @@ mod tests {
     }
 
     #[test]
+    fn set_elements_are_found_by_value_and_nested_blocks_by_index() {
+        let src = "resource \"x\" \"y\" {\n  scopes = [\"b:read\", \"a:*\"]\n  rule {\n    n = 1\n  }\n  rule {\n    n = 2\n  }\n}\n";
+        let body = crate::model::parse_hcl(src).unwrap();
+        let block = &body.blocks[0];
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Terraform orders sets its own way: element 0 of the plan is the HCL's second.
+        let after = serde_json::json!({"scopes": ["a:*", "b:read"], "rule": [{"n": 1}, {"n": 2}]});
+        let span = locate_in_block(block, &path(&["scopes", "0"]), &after);
+        assert_eq!(&src[span], "\"a:*\"");
+        let span = locate_in_block(block, &path(&["rule", "1", "n"]), &after);
+        assert_eq!(&src[span], "2");
+        // An attribute not written in the block: its header.
+        let span = locate_in_block(block, &path(&["ttl"]), &after);
+        assert_eq!(&src[span], "resource \"x\" \"y\"");
+    }
+
+    #[test]
     fn masking_replaces_longest_secrets_first() {
         let secrets: BTreeSet<String> = ["hunter2-long".to_owned(), "hunter2-long-er".to_owned()].into();
         assert_eq!(mask("a hunter2-long-er b", &secrets), "a (sensitive) b");
