@@ -37,6 +37,7 @@ table! {
     "NHI111" => hardcoded_token::HardcodedToken,
     "NHI112" => hardcoded_credential::HardcodedCredential,
     "NHI113" => gcp_api_key::GcpApiKey,
+    "NHI114" => aws_service_credential::AwsServiceCredential,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,
@@ -56,6 +57,8 @@ table! {
     "NHI216" => gitlab_token_scope::GitlabTokenScope,
     "NHI217" => github_actions_write_token::GithubActionsWriteToken,
     "NHI218" => nhi_broad_scope::NhiBroadScope,
+    "NHI219" => azure_graph_permission::AzureGraphPermission,
+    "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
