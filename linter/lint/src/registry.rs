@@ -38,6 +38,7 @@ table! {
     "NHI112" => hardcoded_credential::HardcodedCredential,
     "NHI113" => gcp_api_key::GcpApiKey,
     "NHI114" => aws_service_credential::AwsServiceCredential,
+    "NHI115" => azure_registry_admin::AzureRegistryAdmin,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,

@@ -9,6 +9,7 @@ pub mod azure_credential_expiry;
 pub mod azure_custom_role_wildcard;
 pub mod azure_graph_permission;
 pub mod azure_privileged_role;
+pub mod azure_registry_admin;
 pub mod common;
 pub mod gcp_api_key;
 pub mod gcp_cloud_platform_scope;
