@@ -191,3 +191,22 @@ fn explain_prints_the_generated_docs_page_and_rules_lists_all() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["rules"].as_array().unwrap().len(), nhi_lint::registry::RULES.len());
 }
+
+/// The demo in examples/lint stays in sync with the rules: its findings are snapshotted.
+#[test]
+fn the_examples_lint_demo() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = run(&root, &["check", "--format", "json", "examples/lint"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let lines: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!("{} {}:{} {} {}", f["code"], f["path"], f["start"]["line"], f["address"], f["severity"])
+                .replace('"', "")
+        })
+        .collect();
+    insta::assert_snapshot!(lines.join("\n"));
+}

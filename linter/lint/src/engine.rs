@@ -483,7 +483,11 @@ fn run_module(
             }
         }
     }
-    let env = Env::new(vars, locals, docs);
+    let dir = mods.first().map(|f| parent(&f.path));
+    let mut env = Env::new(vars, locals, docs);
+    if let Some(d) = dir {
+        env = env.with_module_dir(d);
+    }
     let view = ModuleView {
         files: &mods,
         file_ids: ids,

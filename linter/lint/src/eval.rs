@@ -167,6 +167,10 @@ pub struct Env<'m> {
     lenient: Cell<bool>,
     /// `each.key` / `each.value` while one `for_each` instance is evaluated.
     each: RefCell<Option<(Value, Value)>>,
+    /// The module's directory: `path.module`, and where `file()` looks.
+    module_dir: Option<std::path::PathBuf>,
+    /// Variables of a `templatefile()` being rendered.
+    template_vars: RefCell<Option<BTreeMap<String, Value>>>,
 }
 
 impl<'m> Env<'m> {
@@ -184,7 +188,32 @@ impl<'m> Env<'m> {
             depth: Cell::new(0),
             lenient: Cell::new(false),
             each: RefCell::new(None),
+            module_dir: None,
+            template_vars: RefCell::new(None),
         }
+    }
+
+    /// Sets the module directory, enabling `path.module`, `file()` and `templatefile()`.
+    pub fn with_module_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.module_dir = Some(dir);
+        self
+    }
+
+    fn template_var(&self, name: &str) -> Option<Value> {
+        self.template_vars.borrow().as_ref().and_then(|m| m.get(name).cloned())
+    }
+
+    /// Reads a file the configuration names, relative to the module directory.
+    fn read_file(&self, path: &str) -> Option<String> {
+        const MAX: u64 = 1 << 20;
+        let dir = self.module_dir.as_ref()?;
+        let p = std::path::Path::new(path);
+        let full = if p.is_absolute() || p.starts_with(dir) { p.to_path_buf() } else { dir.join(p) };
+        let meta = std::fs::metadata(&full).ok()?;
+        if !meta.is_file() || meta.len() > MAX {
+            return None;
+        }
+        std::fs::read_to_string(full).ok()
     }
 
     /// Evaluates `f` with `each.key` and `each.value` bound.
@@ -264,7 +293,7 @@ impl<'m> Env<'m> {
                 }
                 Value::Object(out)
             }
-            ExprKind::Var(_) => Value::Unknown,
+            ExprKind::Var(name) => self.template_var(name).unwrap_or(Value::Unknown),
             ExprKind::Traversal(root, ops) => self.traversal(root, ops),
             ExprKind::Call { name, args, expand_final } => self.call(name, args, *expand_final),
             ExprKind::Cond(c, t, f) => match self.eval(c).as_bool() {
@@ -371,7 +400,14 @@ impl<'m> Env<'m> {
                     _ => return Value::Unknown,
                 }
             }
-            ExprKind::Var(_) => return Value::Unknown,
+            ExprKind::Var(v) if v == "path" => match (attr(0), &self.module_dir) {
+                (Some("module"), Some(d)) => (Value::Str(d.display().to_string()), &ops[1..]),
+                _ => return Value::Unknown,
+            },
+            ExprKind::Var(v) => match self.template_var(v) {
+                Some(val) => (val, ops),
+                None => return Value::Unknown,
+            },
             _ => (self.eval(root), ops),
         };
         let mut cur = base;
@@ -449,6 +485,26 @@ impl<'m> Env<'m> {
                 _ => return Value::Unknown,
             }
         }
-        crate::functions::call(name, vals)
+        match name {
+            "file" => match vals.first().and_then(Value::as_str).and_then(|p| self.read_file(p)) {
+                Some(text) => Value::Str(text),
+                None => Value::Unknown,
+            },
+            "templatefile" => self.templatefile(&vals),
+            _ => crate::functions::call(name, vals),
+        }
+    }
+
+    /// `templatefile(path, vars)`: the file as a template, rendered with `vars` in scope.
+    fn templatefile(&self, args: &[Value]) -> Value {
+        let (Some(path), Some(Value::Object(vars))) = (args.first().and_then(Value::as_str), args.get(1)) else {
+            return Value::Unknown;
+        };
+        let Some(text) = self.read_file(path) else { return Value::Unknown };
+        let Some(template) = crate::model::parse_template_text(&text) else { return Value::Unknown };
+        let prev = self.template_vars.replace(Some(vars.clone()));
+        let v = self.eval(&template);
+        *self.template_vars.borrow_mut() = prev;
+        v
     }
 }

@@ -375,6 +375,12 @@ fn convert_expr(e: Expression, parent: &Span) -> Expr {
     Expr::new(kind, span)
 }
 
+/// Parses template text (a `templatefile()` file) into an expression; spans are empty.
+pub fn parse_template_text(text: &str) -> Option<Expr> {
+    let t = hcl_edit::parser::parse_template(text).ok()?;
+    Some(template_expr(t.into_iter(), 0..0))
+}
+
 fn template_expr(elements: impl Iterator<Item = Element>, span: Span) -> Expr {
     let mut parts = Vec::new();
     for el in elements {

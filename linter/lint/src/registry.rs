@@ -37,6 +37,8 @@ table! {
     "NHI111" => hardcoded_token::HardcodedToken,
     "NHI112" => hardcoded_credential::HardcodedCredential,
     "NHI113" => gcp_api_key::GcpApiKey,
+    "NHI114" => aws_service_credential::AwsServiceCredential,
+    "NHI115" => azure_registry_admin::AzureRegistryAdmin,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,
@@ -56,6 +58,8 @@ table! {
     "NHI216" => gitlab_token_scope::GitlabTokenScope,
     "NHI217" => github_actions_write_token::GithubActionsWriteToken,
     "NHI218" => nhi_broad_scope::NhiBroadScope,
+    "NHI219" => azure_graph_permission::AzureGraphPermission,
+    "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
@@ -144,10 +148,73 @@ pub fn docs_index() -> String {
             sum = m.summary
         ));
     }
+    s.push_str(CONFIG_AND_SUPPRESSIONS);
     s
 }
+
+const CONFIG_AND_SUPPRESSIONS: &str = r#"
+## Suppressions
+
+An exception is written next to the finding, with a reason and a due date:
+
+```hcl
+resource "aws_iam_access_key" "vendor" { # nhi-lint:ignore NHI101 reason="vendor X supports only static keys (SEC-123)" until=2027-01-31
+  user = aws_iam_user.vendor.name
+}
+```
+
+A comment on its own line covers the next line; `# nhi-lint:ignore-file CODES …` before the
+first block covers the file. Codes or rule names may be listed, separated by commas. A
+suppression without `reason=` or `until=`, or past its date, does not apply and is reported
+(NHI402–NHI404), as are unknown codes (NHI405) and suppressions that match nothing (NHI406).
+
+## Configuration
+
+`.nhi-lint.toml` in the first checked path or a parent (or `--config FILE`); unknown keys are
+errors:
+
+```toml
+select        = ["NHI1", "NHI2"]        # codes, code prefixes or rule names; default all
+ignore        = ["identity-without-owner"]
+non_ignorable = ["NHI111"]              # inline suppressions cannot hide these
+
+[severity]
+NHI303 = "high"                         # low | medium | high | critical
+
+[policy]                                # defaults are the provider's (nhi-core)
+max_token_ttl           = "1h"
+static_key_max_lifetime = "90d"
+max_lifetime            = "365d"
+```
+
+Exit codes: 0 no finding at or above `--fail-on` (default `low`), 1 findings, 2 usage, I/O or
+parse errors. `--format json` prints `{"findings": [...], "errors": [...], "summary": {...}}`.
+"#;
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_configuration_parses() {
+        let start = CONFIG_AND_SUPPRESSIONS.find("```toml\n").expect("a toml example") + 8;
+        let end = start + CONFIG_AND_SUPPRESSIONS[start..].find("```").expect("closed");
+        let c = crate::Config::parse(&CONFIG_AND_SUPPRESSIONS[start..end]).expect("the example is valid");
+        assert_eq!(c.non_ignorable, vec!["NHI111"]);
+        assert_eq!(c.policy().unwrap().max_token_ttl, nhi_core::Policy::DEFAULT_MAX_TOKEN_TTL);
+    }
+
+    #[test]
+    fn selectors() {
+        let e = find("NHI101").unwrap();
+        assert!(selector_matches("NHI1", e) && selector_matches("aws-access-key", e) && selector_matches("all", e));
+        assert!(!selector_matches("NHI2", e));
+        assert!(find("nhi101").is_some() && find("NHI999").is_none());
+        assert!(!selector_is_known("") && !selector_is_known("NHI9"));
+    }
 }

@@ -215,6 +215,22 @@ impl<'a> Item<'a> {
     }
 }
 
+/// Whether `count` or `for_each` is known to create no instance (`count = var.enabled ? 1 : 0`
+/// with `enabled` false): such a block describes nothing that will exist.
+fn never_created(b: &Block, env: &Env<'_>) -> bool {
+    if let Some(c) = b.body.attr("count") {
+        return env.eval(&c.expr).as_f64() == Some(0.0);
+    }
+    if let Some(fe) = b.body.attr("for_each") {
+        return match env.eval(&fe.expr) {
+            Value::List(l) => l.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+    }
+    false
+}
+
 impl<'a> Ctx<'a> {
     /// Top-level blocks of one kind (`resource`, `data`, `provider`, `variable`, …) and, when
     /// `ty` is given, of that first label.
@@ -240,12 +256,20 @@ impl<'a> Ctx<'a> {
                     }
                     m
                 });
-                index.get(&(kind, t)).map_or_else(Vec::new, |v| v.iter().map(|(fi, b)| make(*fi, b)).collect())
+                index.get(&(kind, t)).map_or_else(Vec::new, |v| {
+                    v.iter().filter(|(_, b)| !never_created(b, view.env)).map(|(fi, b)| make(*fi, b)).collect()
+                })
             }
             None => {
                 let mut out = Vec::new();
                 for (fi, file) in view.files.iter().enumerate() {
-                    out.extend(file.body.blocks.iter().filter(|b| b.ident == kind).map(|b| make(fi, b)));
+                    out.extend(
+                        file.body
+                            .blocks
+                            .iter()
+                            .filter(|b| b.ident == kind && !never_created(b, view.env))
+                            .map(|b| make(fi, b)),
+                    );
                 }
                 out
             }

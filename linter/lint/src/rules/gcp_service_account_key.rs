@@ -1,7 +1,8 @@
 use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
 
 /// ## What it does
-/// Finds `google_service_account_key` resources: downloadable JSON keys for a service account.
+/// Finds `google_service_account_key` resources — downloadable keys for a service account —
+/// and `google_storage_hmac_key` resources, HMAC keys that act as a service account.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private
@@ -43,6 +44,10 @@ impl Rule for GcpServiceAccountKey {
             cx.report(&k, k.header(), "static GCP service-account key").help(
                 "attach the service account to the workload or use Workload Identity Federation instead of a key",
             );
+        }
+        for k in cx.resources("google_storage_hmac_key") {
+            cx.report(&k, k.header(), "static HMAC key for a GCP service account")
+                .help("use the service account's own identity with the JSON API instead of HMAC interoperability keys");
         }
     }
 }

@@ -6,7 +6,7 @@ pub const TOKEN_TYPES: [&str; 3] =
 /// ## What it does
 /// Finds GitLab project, group and personal access tokens and deploy tokens created by
 /// Terraform (`gitlab_project_access_token`, `gitlab_group_access_token`,
-/// `gitlab_personal_access_token`, `gitlab_deploy_token`).
+/// `gitlab_personal_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`).
 ///
 /// ## Why is this bad?
 /// Each is a bearer token stored in Terraform state and handed to a consumer as a static
@@ -50,6 +50,11 @@ impl Rule for GitlabAccessToken {
         for t in cx.resources_of(&TOKEN_TYPES) {
             cx.report(&t, t.header(), "static GitLab access token").help(
                 "use CI_JOB_TOKEN or OIDC id_tokens in GitLab CI; otherwise keep the token narrow and short-lived",
+            );
+        }
+        for t in cx.resources("gitlab_pipeline_trigger") {
+            cx.report(&t, t.header(), "static GitLab pipeline trigger token").help(
+                "trigger downstream pipelines with CI_JOB_TOKEN (trigger: keyword) instead of a stored trigger token",
             );
         }
         for t in cx.resources("gitlab_deploy_token") {

@@ -13,6 +13,9 @@ fn judge(verbs: &[String], resources: &[String]) -> Option<String> {
         let on = if resources.iter().any(|r| r == "*") { "every resource".to_owned() } else { resources.join(", ") };
         return Some(format!("every verb (\"*\") on {on}"));
     }
+    if let Some(v) = verbs.iter().find(|v| matches!(v.as_str(), "escalate" | "bind" | "impersonate")) {
+        return Some(format!("the privilege-escalation verb `{v}`"));
+    }
     if resources.iter().any(|r| r == "*")
         && let Some(v) = verbs.iter().find(|v| WRITE_VERBS.contains(&v.as_str()))
     {
@@ -24,7 +27,8 @@ fn judge(verbs: &[String], resources: &[String]) -> Option<String> {
 /// ## What it does
 /// Finds Kubernetes roles and cluster roles (`kubernetes_role`, `kubernetes_cluster_role`,
 /// their `_v1` forms, or `kubernetes_manifest`) with a rule that allows every verb (`"*"`) on
-/// write-capable resources, or a write verb on every resource. Read-only wildcards such as
+/// write-capable resources, a write verb on every resource, or the privilege-escalation verbs
+/// `escalate`, `bind` and `impersonate`. Read-only wildcards such as
 /// `verbs = ["get", "list", "watch"]` on `resources = ["*"]` are not findings.
 ///
 /// ## Why is this bad?

@@ -156,7 +156,8 @@ pub fn is_credential_key(key: &str) -> bool {
     if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") {
         return false;
     }
-    tokens.iter().any(|t| CRED_WORDS.contains(t)) || CRED_JOINED.iter().any(|j| k.contains(j))
+    tokens.iter().any(|t| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret"))
+        || CRED_JOINED.iter().any(|j| k.contains(j))
 }
 
 /// Whether a literal looks like a real secret value rather than a name, path or placeholder.
@@ -430,6 +431,7 @@ mod tests {
         for k in ["password", "db_password", "client_secret", "api_key", "token", "secret_string", "GITHUB_TOKEN"] {
             assert!(is_credential_key(k), "{k}");
         }
+        assert!(is_credential_key("auth.rootPassword"));
         for k in ["password_length", "secret_name", "token_ttl", "kms_key_id", "secret_id", "token_policies"] {
             assert!(!is_credential_key(k), "{k}");
         }

@@ -1,0 +1,88 @@
+use crate::model::{Expr, ExprKind, TraverseOp};
+use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+
+/// Microsoft Graph application permissions that amount to tenant takeover, with their IDs.
+const PRIVILEGED: [(&str, &str); 4] = [
+    ("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7"),
+    ("RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"),
+    ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),
+    ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
+];
+
+/// The privileged permission an expression names: a known ID, or
+/// `….app_role_ids["Directory.ReadWrite.All"]`.
+fn privileged(e: &Expr, item: &Item<'_>) -> Option<&'static str> {
+    if let Some(id) = item.env.eval(e).as_str() {
+        let l = id.to_ascii_lowercase();
+        return PRIVILEGED.iter().find(|(_, g)| l == *g).map(|(n, _)| *n);
+    }
+    let ExprKind::Traversal(_, ops) = &e.kind else { return None };
+    ops.iter().find_map(|op| match op {
+        TraverseOp::Index(ix) => {
+            let key = ix.as_str()?;
+            PRIVILEGED.iter().find(|(n, _)| *n == key).map(|(n, _)| *n)
+        }
+        _ => None,
+    })
+}
+
+/// ## What it does
+/// Finds Azure AD applications and app-role assignments that grant Microsoft Graph
+/// application permissions equivalent to tenant administration: `Directory.ReadWrite.All`,
+/// `RoleManagement.ReadWrite.Directory`, `AppRoleAssignment.ReadWrite.All` and
+/// `Application.ReadWrite.All` (by ID, or by `app_role_ids["…"]`).
+///
+/// ## Why is this bad?
+/// With any of these, the application can grant itself or others Global Administrator or add
+/// credentials to any other application. A leaked client secret becomes a tenant compromise.
+///
+/// ## Example
+/// ```hcl
+/// resource "azuread_app_role_assignment" "sync" {
+///   app_role_id         = azuread_service_principal.msgraph.app_role_ids["Directory.ReadWrite.All"]
+///   principal_object_id = azuread_service_principal.sync.object_id
+///   resource_object_id  = azuread_service_principal.msgraph.object_id
+/// }
+/// ```
+///
+/// ## Use instead
+/// Grant the narrowest permission the application calls, e.g. `User.Read.All` or
+/// `Group.ReadWrite.All` limited with administrative units.
+#[derive(Debug)]
+pub struct AzureGraphPermission;
+
+impl Rule for AzureGraphPermission {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-graph-permission",
+            category: Category::ExcessiveScope,
+            severity: Severity::Critical,
+            summary: "an Azure AD application with tenant-admin Microsoft Graph permissions",
+            source: include_str!("azure_graph_permission.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str = "grant the narrowest Graph permission the application calls (e.g. User.Read.All)";
+        for a in cx.resources("azuread_app_role_assignment") {
+            if let Some(attr) = a.attr("app_role_id")
+                && let Some(p) = privileged(&attr.expr, &a)
+            {
+                cx.report(&a, attr.expr.span.clone(), format!("assigns the Graph permission {p}")).help(HELP);
+            }
+        }
+        for app in cx.resources("azuread_application") {
+            let hit =
+                app.nested("required_resource_access").into_iter().flat_map(|r| r.nested("resource_access")).find_map(
+                    |ra| {
+                        let is_role = ra.str("type").is_none_or(|t| t == "Role");
+                        let attr = ra.attr("id")?;
+                        privileged(&attr.expr, &ra).filter(|_| is_role).map(|p| (p, attr.expr.span.clone()))
+                    },
+                );
+            if let Some((p, span)) = hit {
+                cx.report(&app, span, format!("requests the Graph application permission {p}")).help(HELP);
+            }
+        }
+    }
+}

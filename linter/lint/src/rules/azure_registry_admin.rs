@@ -1,0 +1,48 @@
+use crate::eval::Value;
+use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+
+/// ## What it does
+/// Finds Azure container registries with the admin user enabled
+/// (`azurerm_container_registry` with `admin_enabled = true`).
+///
+/// ## Why is this bad?
+/// The admin user is a shared, registry-wide username and password with push and pull rights.
+/// It cannot be scoped or attributed to a workload, and it is typically pasted into CI
+/// variables and cluster pull secrets.
+///
+/// ## Example
+/// ```hcl
+/// resource "azurerm_container_registry" "acr" {
+///   name                = "acr"
+///   resource_group_name = "rg"
+///   location            = "westeurope"
+///   sku                 = "Standard"
+///   admin_enabled       = true
+/// }
+/// ```
+///
+/// ## Use instead
+/// Keep `admin_enabled = false` and grant `AcrPull` / `AcrPush` to managed identities.
+#[derive(Debug)]
+pub struct AzureRegistryAdmin;
+
+impl Rule for AzureRegistryAdmin {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-registry-admin",
+            category: Category::StaticCredential,
+            severity: Severity::Medium,
+            summary: "an Azure container registry with its shared admin user enabled",
+            source: include_str!("azure_registry_admin.rs"),
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for r in cx.resources("azurerm_container_registry") {
+            if r.value("admin_enabled").as_ref().and_then(Value::as_bool) == Some(true) {
+                cx.report(&r, r.span("admin_enabled"), "registry admin user is a shared static credential")
+                    .help("set admin_enabled = false and grant AcrPull/AcrPush to managed identities");
+            }
+        }
+    }
+}
