@@ -214,7 +214,7 @@ pub fn render(report: &Report) -> String {
                 id: e.code,
                 name: m.name,
                 short_description: Text { text: m.summary.to_owned() },
-                help: Text { text: format!("{} See {url}", m.summary) },
+                help: Text { text: format!("{}. See {url}", m.summary) },
                 help_uri: url,
                 default_configuration: Configuration { level: level(m.severity) },
                 properties: RuleProperties {
