@@ -106,6 +106,9 @@ fn every_format_of_a_multi_cloud_plan() {
     assert_eq!(json["input"], "plan");
     assert!(f["start"].is_null() && f["end"].is_null() && f["located"] == false, "{f}");
     assert_eq!(f["path"], "plan.json");
+    let ttl = json["findings"].as_array().unwrap().iter().find(|f| f["code"] == "NHI301").unwrap();
+    assert_eq!(ttl["action"], "create+update", "one instance is new, one updated");
+    assert_eq!(ttl["preexisting"], false, "the new instance introduces it");
 }
 
 #[test]

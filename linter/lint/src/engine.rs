@@ -94,9 +94,10 @@ pub struct Finding {
     /// configuration block.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instances: Vec<String>,
-    /// Plan findings: `create`, `update` or `replace`.
+    /// Plan findings: `create`, `update` or `replace`; several joined by `+` when the
+    /// block's instances differ (`create+update`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<&'static str>,
+    pub action: Option<String>,
     /// Plan findings: whether every instance already had this finding in the prior state
     /// (an update that does not introduce it).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -173,7 +173,6 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     let mut by_block: BTreeMap<(usize, usize, &'static str), usize> = BTreeMap::new();
     for ((config_address, code), g) in groups {
         let inst = &instances[g.first];
-        let action = if g.actions.len() == 1 { g.actions.iter().next().copied().unwrap_or("update") } else { "update" };
         let mut raw = g.raw;
         raw.address = config_address.clone();
         raw.key = config_address.clone();
@@ -187,6 +186,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                         let addr = located[first].address.clone();
                         if let Some(e) = extra.get_mut(&(addr, code)) {
                             e.instances.extend(g.instances);
+                            e.actions.extend(g.actions);
                             e.preexisting &= !g.introduced;
                         }
                         continue;
@@ -199,7 +199,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             }
             None => unlocated.push(raw),
         }
-        let e = Extra { instances: g.instances.into_iter().collect(), action, preexisting: !g.introduced };
+        let e = Extra { instances: g.instances.into_iter().collect(), actions: g.actions, preexisting: !g.introduced };
         extra.insert((config_address, code), e);
     }
 
@@ -213,7 +213,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             e.instances.sort();
             e.instances.dedup();
             f.instances = e.instances;
-            f.action = Some(e.action);
+            f.action = Some(e.actions.into_iter().collect::<Vec<_>>().join("+"));
             f.preexisting = Some(e.preexisting);
         }
         f.message = mask(&f.message, &model.secrets);
@@ -250,7 +250,7 @@ struct Group {
 /// What a plan finding carries besides what the engine stamps.
 struct Extra {
     instances: Vec<String>,
-    action: &'static str,
+    actions: BTreeSet<&'static str>,
     preexisting: bool,
 }
 

@@ -131,7 +131,7 @@ struct ResultProperties<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     instances: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
-    action: Option<&'static str>,
+    action: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     preexisting: Option<bool>,
     located: bool,
@@ -197,7 +197,7 @@ fn result<'a>(f: &'a Finding, index: &BTreeMap<&str, usize>) -> SarifResult<'a> 
             category: f.category.as_str(),
             address: &f.address,
             instances: &f.instances,
-            action: f.action,
+            action: f.action.as_deref(),
             preexisting: f.preexisting,
             located: f.start.is_some(),
         },
