@@ -136,7 +136,7 @@ pub struct Report {
 
 fn is_terraform_file(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    [".tf", ".tofu", ".tf.json", ".tofu.json"].iter().any(|ext| name.ends_with(ext))
+    [".tf", ".tofu", ".tf.json", ".tofu.json", ".tfvars"].iter().any(|ext| name.ends_with(ext))
 }
 
 /// Removes `.` and resolves `..` lexically, keeping relative paths relative.

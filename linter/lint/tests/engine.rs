@@ -234,3 +234,15 @@ fn explicit_files_see_their_siblings_only_when_listed() {
     let alone = lint_paths(&[d.path().join("main.tf")], &settings());
     assert!(alone.findings.is_empty(), "without vars.tf the variable is unknown");
 }
+
+#[test]
+fn tfvars_values_are_scanned_for_secrets_and_still_feed_variables() {
+    let d = tree(&[
+        ("main.tf", "variable \"db_password\" {}\nvariable \"region\" {}\n"),
+        ("terraform.tfvars", "region      = \"eu-west-1\"\ndb_password = \"Pr0d-Db-Passw0rd!\"\n"),
+        ("prod.auto.tfvars", "github_token = \"ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\"\n"),
+    ]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("var.github_token".to_owned(), "NHI111"), ("var.db_password".to_owned(), "NHI112")]);
+    assert!(f[1].path.ends_with("terraform.tfvars"));
+}

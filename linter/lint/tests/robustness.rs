@@ -71,6 +71,12 @@ fn hostile_shapes_are_errors_not_crashes() {
         "resource \"a\" \"b\" { x = <<EOF\nunterminated".into(),
         "\u{feff}resource \"aws_iam_access_key\" \"k\" {}".into(),
         "variable \"x\" { default = 1/0 }\nresource \"a\" \"b\" { y = var.x % 0 }".into(),
+        format!("a = {}true", "!".repeat(100_000)),
+        format!("a = {}1", "1 + ".repeat(100_000)),
+        format!("a = x{}", ".b".repeat(100_000)),
+        format!("a = {}2", "true ? 1 : ".repeat(20_000)),
+        format!("a = <<EOF\n{}\nEOF\n", "${x}".repeat(100_000)),
+        format!("a = {}1{}", "{a = ".repeat(60), "}".repeat(60)),
     ];
     for (i, c) in cases.iter().enumerate() {
         let (_f, _err) = SourceFile::parse(format!("c{i}.tf").into(), c.clone());

@@ -14,7 +14,8 @@ const ROLES: [&str; 6] = [
 /// Finds roles that let a service account act as, or mint credentials for, other service
 /// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
-/// `resourcemanager.projectIamAdmin` — granted at project, folder or organization level.
+/// `resourcemanager.projectIamAdmin` — granted at project, folder or organization level, and
+/// any role on a service account granted to `allUsers` or `allAuthenticatedUsers`.
 ///
 /// ## Why is this bad?
 /// At project level these roles apply to every service account in the project, so the holder
@@ -57,6 +58,19 @@ impl Rule for GcpImpersonationRole {
             cx.report(&g.item, g.span, format!("{} granted to a service account {}", g.role, g.level)).help(
                 "grant the role on the single service account to impersonate (google_service_account_iam_member)",
             );
+        }
+        // Any role on a service account for allUsers / allAuthenticatedUsers: anyone can use it.
+        for b in cx.resources_of(&["google_service_account_iam_member", "google_service_account_iam_binding"]) {
+            let public = crate::rules::common::member_exprs(&b)
+                .iter()
+                .filter_map(|m| b.env.eval(m).as_str().map(str::to_owned))
+                .find(|m| m == "allUsers" || m == "allAuthenticatedUsers");
+            if let Some(m) = public {
+                let span = if b.has("member") { b.span("member") } else { b.span("members") };
+                cx.report(&b, span, format!("{m} can act as this service account")).help(
+                    "grant the role to the specific principals that need it, never to allUsers or allAuthenticatedUsers",
+                );
+            }
         }
     }
 }

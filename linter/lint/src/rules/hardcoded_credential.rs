@@ -4,7 +4,8 @@ use crate::rules::secrets::{SecretKind, hits};
 /// ## What it does
 /// Finds secret-looking literals under credential-named keys (`password`, `client_secret`,
 /// `api_key`, `token`, `secret_string`, …) in resources, provider blocks, module inputs,
-/// locals and variable defaults, and secret-looking defaults of variables marked `sensitive`.
+/// locals, variable defaults and `.tfvars` values, and secret-looking defaults of variables
+/// marked `sensitive`.
 /// References, interpolations, paths, names and placeholders (`"changeme"`, `"REPLACE_ME"`,
 /// `"<token>"`, `"${var.x}"`) are not findings.
 ///

@@ -4,7 +4,7 @@ use crate::rules::secrets::{SecretKind, hits};
 /// ## What it does
 /// Finds string literals that contain a credential of a known format anywhere in the
 /// configuration — provider blocks, resource attributes, variable defaults, locals, module
-/// inputs: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
+/// inputs, `.tfvars` values: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
 /// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys.
 ///

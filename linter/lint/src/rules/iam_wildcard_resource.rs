@@ -56,6 +56,19 @@ const STAR_ONLY: [&str; 48] = [
     "application-autoscaling:describe*",
 ];
 
+/// Writes that agents and runtimes need everywhere and that change nothing but telemetry or
+/// their own session: writing logs and metrics, Session Manager channels.
+const TELEMETRY: [&str; 8] = [
+    "logs:createloggroup",
+    "logs:createlogstream",
+    "logs:putlogevents",
+    "logs:putretentionpolicy",
+    "ssmmessages:*",
+    "ec2messages:*",
+    "ssm:updateinstanceinformation",
+    "xray:put*",
+];
+
 /// Verbs of actions that only read.
 const READ_VERBS: [&str; 12] =
     ["get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check"];
@@ -74,7 +87,7 @@ const SENSITIVE_READS: [&str; 6] = [
 /// or a secret read, and is not one of the actions that only accept `"*"`.
 pub fn is_sensitive_action(action: &str) -> bool {
     let l = action.to_ascii_lowercase();
-    if STAR_ONLY.contains(&l.as_str()) {
+    if STAR_ONLY.contains(&l.as_str()) || TELEMETRY.iter().any(|t| action_matches(t, &l)) {
         return false;
     }
     if SENSITIVE_READS.iter().any(|s| action_matches(&l, s)) && !l.ends_with('*') {
@@ -91,7 +104,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// ## What it does
 /// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
 /// reads such as `secretsmanager:GetSecretValue` — on `"Resource": "*"` without a condition.
-/// Read-only actions and the actions AWS only accepts with `"*"` (for example
+/// Read-only actions, telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
+/// actions AWS only accepts with `"*"` (for example
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it.
 ///
@@ -174,5 +188,8 @@ mod tests {
         assert!(!is_sensitive_action("ec2:DescribeInstances"));
         assert!(!is_sensitive_action("ecr:GetAuthorizationToken"));
         assert!(!is_sensitive_action("cloudwatch:PutMetricData"));
+        assert!(!is_sensitive_action("logs:PutLogEvents"));
+        assert!(!is_sensitive_action("ssmmessages:OpenDataChannel"));
+        assert!(is_sensitive_action("logs:DeleteLogGroup"));
     }
 }

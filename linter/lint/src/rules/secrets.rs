@@ -353,6 +353,18 @@ pub fn hits(file: &crate::source::SourceFile) -> &[SecretHit] {
                 out.push(SecretHit { key, span, kind });
             }
         };
+        // Top-level attributes: the values of a .tfvars file.
+        for a in &file.body.attrs {
+            let found = judge_source(
+                |f| {
+                    visit_literals(&a.expr, &a.key, f);
+                },
+                false,
+            );
+            if found.is_some() {
+                push(format!("var.{}", a.key), found);
+            }
+        }
         for b in &file.body.blocks {
             match b.ident.as_str() {
                 "locals" => {
