@@ -60,7 +60,6 @@ table! {
     "NHI218" => nhi_broad_scope::NhiBroadScope,
     "NHI219" => azure_graph_permission::AzureGraphPermission,
     "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
-    "NHI221" => github_org_secret_visibility::GithubOrgSecretVisibility,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
