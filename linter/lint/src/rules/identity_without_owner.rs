@@ -18,7 +18,8 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 
 /// ## What it does
 /// Finds identities created without owner or purpose metadata, by each provider's
-/// convention: `nhi_service_account` without `owner` or `purpose`, `google_service_account`
+/// convention: `nhi_service_account` without `owner` or `purpose`, `nhi_api_key` without
+/// `justification`, `google_service_account`
 /// without `description`, `azuread_application` / `azuread_service_principal` without
 /// `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
 /// and `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description.
@@ -63,6 +64,12 @@ impl Rule for IdentityWithoutOwner {
                         .help(format!("set {key}: who answers for this identity and what it is for"));
                     break;
                 }
+            }
+        }
+        for k in cx.resources("nhi_api_key") {
+            if blank(&k, "justification") == Some(true) {
+                cx.report(&k, k.span("justification"), "static API key has no justification")
+                    .help("set justification: why this integration needs a static key, with a ticket");
             }
         }
         for sa in cx.resources("google_service_account") {

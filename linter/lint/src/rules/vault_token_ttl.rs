@@ -3,7 +3,8 @@ use crate::rules::common::{Dur, duration};
 
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
-/// (`period`) without an `explicit_max_ttl`. The help quotes the policy's `max_token_ttl`
+/// (`period`) without an `explicit_max_ttl`, and token roles (`vault_token_auth_backend_role`)
+/// that issue periodic tokens without `token_explicit_max_ttl`. The help quotes the policy's `max_token_ttl`
 /// (default 1h, the provider's value) as the value to aim for.
 ///
 /// ## Why is this bad?
@@ -42,6 +43,12 @@ impl Rule for VaultTokenTtl {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.max_token_ttl;
+        for r in cx.resources("vault_token_auth_backend_role") {
+            if r.has("token_period") && !r.has("token_explicit_max_ttl") {
+                cx.report(&r, r.span("token_period"), "role issues periodic tokens that can be renewed forever")
+                    .help(format!("set token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"));
+            }
+        }
         for t in cx.resources("vault_token") {
             let ttl = t.value("ttl");
             let explicit = t.value("explicit_max_ttl");
