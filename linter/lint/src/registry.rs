@@ -79,6 +79,9 @@ table! {
 
 /// A rule by code (`NHI101`, any case) or name (`aws-access-key`).
 pub fn find(code_or_name: &str) -> Option<&'static Entry> {
+    if let Some(e) = RULES.iter().find(|e| e.code == code_or_name) {
+        return Some(e);
+    }
     RULES.iter().find(|e| e.code.eq_ignore_ascii_case(code_or_name) || e.rule.meta().name == code_or_name)
 }
 
