@@ -79,7 +79,7 @@ fn json_findings_carry_the_documented_fields() {
 #[test]
 fn clean_tree_exits_0_and_fail_on_raises_the_bar() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), "main.tf", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n");
+    write(d.path(), "main.tf", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  tags = var.tags\n}\n");
     let o = run(d.path(), &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).starts_with("1 files checked, 0 findings"));

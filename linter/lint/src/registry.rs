@@ -60,7 +60,6 @@ table! {
     "NHI218" => nhi_broad_scope::NhiBroadScope,
     "NHI219" => azure_graph_permission::AzureGraphPermission,
     "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
-    "NHI221" => github_org_secret_visibility::GithubOrgSecretVisibility,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
@@ -80,6 +79,9 @@ table! {
 
 /// A rule by code (`NHI101`, any case) or name (`aws-access-key`).
 pub fn find(code_or_name: &str) -> Option<&'static Entry> {
+    if let Some(e) = RULES.iter().find(|e| e.code == code_or_name) {
+        return Some(e);
+    }
     RULES.iter().find(|e| e.code.eq_ignore_ascii_case(code_or_name) || e.rule.meta().name == code_or_name)
 }
 

@@ -32,6 +32,7 @@ resource "aws_iam_role" "this" {
   name                 = var.name
   assume_role_policy   = data.aws_iam_policy_document.trust.json
   max_session_duration = 3600
+  tags                 = { owner = "platform@example.com", purpose = "CI deploys for ${var.name}" }
 }
 
 resource "aws_iam_role_policy" "this" {

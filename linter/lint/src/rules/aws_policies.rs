@@ -5,7 +5,8 @@ use crate::policy::{Statement, statements_from_block, statements_from_document};
 use crate::rule::{Ctx, Item};
 
 /// Identity-policy attributes: (resource type, attribute).
-const IDENTITY: [(&str, &str); 6] = [
+const IDENTITY: [(&str, &str); 7] = [
+    ("vault_aws_secret_backend_role", "policy_document"),
     ("aws_iam_policy", "policy"),
     ("aws_iam_role_policy", "policy"),
     ("aws_iam_user_policy", "policy"),

@@ -102,7 +102,15 @@ impl Rule for AzurePrivilegedRole {
                 ROLES.iter().find(|(r, _)| r.eq_ignore_ascii_case(&n)).map(|(r, _)| (*r, "role_definition_name"))
             });
             let by_id = || {
-                a.strs("role_definition_id").into_iter().find_map(|id| {
+                // The id may be built from the scope: "${data.azurerm_subscription.x.id}/providers/…/GUID".
+                let mut ids = a.strs("role_definition_id");
+                if let Some(attr) = a.attr("role_definition_id")
+                    && let ExprKind::Template(parts) = &attr.expr.kind
+                    && let Some(TemplatePart::Lit(tail)) = parts.last()
+                {
+                    ids.push(tail.clone());
+                }
+                ids.into_iter().find_map(|id| {
                     let l = id.to_ascii_lowercase();
                     ROLES.iter().find(|(_, g)| l.ends_with(g)).map(|(r, _)| (*r, "role_definition_id"))
                 })

@@ -2,7 +2,8 @@ use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `google_service_account_key` resources that are never rotated: no `keepers` fed by a
-/// rotating time source (`time_rotating`).
+/// rotating time source (`time_rotating`). Uploaded keys (`public_key_data`) are left out: their
+/// private half is rotated outside Terraform.
 ///
 /// ## Why is this bad?
 /// Service-account keys do not expire by default. Without a rotation trigger, Terraform keeps
@@ -41,6 +42,10 @@ impl Rule for GcpKeyRotation {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources("google_service_account_key") {
+            // An uploaded public key: the private half, and its rotation, live outside Terraform.
+            if k.has("public_key_data") {
+                continue;
+            }
             let rotated = k.attr("keepers").is_some_and(|a| {
                 a.expr.mentions("time_rotating.") || a.expr.mentions("local.") || a.expr.mentions("var.")
             });

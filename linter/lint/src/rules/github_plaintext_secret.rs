@@ -12,6 +12,12 @@ const TYPES: [&str; 7] = [
     "github_codespaces_organization_secret",
 ];
 
+/// ARNs and plain URLs are configuration stored as secrets, not credentials.
+fn is_identifier_value(v: &str) -> bool {
+    let l = v.trim().to_ascii_lowercase();
+    l.starts_with("arn:") || ((l.starts_with("https://") || l.starts_with("http://")) && !l.contains('@'))
+}
+
 /// ## What it does
 /// Finds GitHub Actions, Dependabot and Codespaces secrets whose `plaintext_value` is written
 /// as a literal in the configuration (directly, or through a local or a variable default).
@@ -62,6 +68,7 @@ impl Rule for GithubPlaintextSecret {
                 }
                 if let Some(v) = s.str(key)
                     && !is_placeholder(&v)
+                    && !is_identifier_value(&v)
                 {
                     cx.report(&s, attr.expr.span.clone(), format!("`{key}` is a literal secret in the code"))
                         .help("pass the value from a secret manager or a sensitive variable set at apply time");

@@ -5,7 +5,7 @@ const BROAD: [&str; 4] = ["api", "sudo", "admin_mode", "write_api"];
 
 /// ## What it does
 /// Finds GitLab project, group and personal access tokens with the `api`, `sudo` or
-/// `admin_mode` scope.
+/// `admin_mode` scope, or with `access_level = "owner"`.
 ///
 /// ## Why is this bad?
 /// `api` is full read-write access to everything the token's user can reach — repositories,
@@ -43,6 +43,9 @@ impl Rule for GitlabTokenScope {
             if let Some(s) = t.strs("scopes").into_iter().find(|s| BROAD.contains(&s.as_str())) {
                 cx.report(&t, t.span("scopes"), format!("token has the `{s}` scope"))
                     .help("use the narrowest scopes that work, e.g. read_repository, read_registry or read_api");
+            } else if t.str("access_level").as_deref() == Some("owner") {
+                cx.report(&t, t.span("access_level"), "token acts with the owner access level")
+                    .help("give the token the lowest access level that works, e.g. reporter or developer");
             }
         }
     }

@@ -74,13 +74,12 @@ const READ_VERBS: [&str; 12] =
     ["get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check"];
 
 /// Reads that disclose secrets or data and so are sensitive even though they only read.
-const SENSITIVE_READS: [&str; 6] = [
+const SENSITIVE_READS: [&str; 5] = [
     "secretsmanager:getsecretvalue",
     "ssm:getparameter",
     "ssm:getparameters",
     "ssm:getparametersbypath",
     "kms:decrypt",
-    "s3:getobject",
 ];
 
 /// Whether an action (or pattern) includes something sensitive: a write, a permission change

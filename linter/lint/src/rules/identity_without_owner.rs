@@ -18,10 +18,11 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 
 /// ## What it does
 /// Finds identities created without owner or purpose metadata, by each provider's
-/// convention: `nhi_service_account` without `owner` or `purpose`, `google_service_account`
+/// convention: `nhi_service_account` without `owner` or `purpose`, `nhi_api_key` without
+/// `justification`, `google_service_account`
 /// without `description`, `azuread_application` / `azuread_service_principal` without
-/// `owners`, and `aws_iam_user` without an owner tag (in `tags` or the provider's
-/// `default_tags`).
+/// `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
+/// and `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description.
 ///
 /// ## Why is this bad?
 /// An identity nobody owns is never reviewed, never rotated and never deleted. When it leaks,
@@ -65,6 +66,12 @@ impl Rule for IdentityWithoutOwner {
                 }
             }
         }
+        for k in cx.resources("nhi_api_key") {
+            if blank(&k, "justification") == Some(true) {
+                cx.report(&k, k.span("justification"), "static API key has no justification")
+                    .help("set justification: why this integration needs a static key, with a ticket");
+            }
+        }
         for sa in cx.resources("google_service_account") {
             if blank(&sa, "description") == Some(true) {
                 cx.report(&sa, sa.header(), "service account has no description of its purpose and owner")
@@ -82,6 +89,21 @@ impl Rule for IdentityWithoutOwner {
             .iter()
             .flat_map(|p| p.nested("default_tags"))
             .any(|d| d.value("tags").as_ref().and_then(has_owner_tag) != Some(false));
+        // Roles and managed identities: flagged only when they carry no metadata at all.
+        let default_tags = cx.blocks("provider", Some("aws")).iter().any(|p| !p.nested("default_tags").is_empty());
+        for r in cx.resources("aws_iam_role") {
+            if !default_tags && !r.has("tags") && !r.has("description") {
+                cx.report(&r, r.header(), "IAM role has no tags or description naming its owner and purpose").help(
+                    "add tags = { owner = \"team@example.com\", purpose = \"...\" } or a provider default_tags block",
+                );
+            }
+        }
+        for r in cx.resources("azurerm_user_assigned_identity") {
+            if !r.has("tags") {
+                cx.report(&r, r.header(), "managed identity has no tags naming its owner and purpose")
+                    .help("add tags = { owner = \"team@example.com\", purpose = \"...\" }");
+            }
+        }
         if !default_owner {
             for u in cx.resources("aws_iam_user") {
                 let tagged = match u.value("tags") {

@@ -7,7 +7,8 @@ const SHARED_ISSUERS: [&str; 4] =
 
 /// ## What it does
 /// Finds web-identity trust policies for shared CI issuers (GitHub Actions, GitLab.com,
-/// Terraform Cloud, CircleCI) that do not restrict the token subject (`…:sub`).
+/// Terraform Cloud, CircleCI) that do not restrict the token subject (`…:sub`), and GCP
+/// workload identity pool providers for those issuers without an `attribute_condition`.
 ///
 /// ## Why is this bad?
 /// Those issuers sign tokens for every repository on the platform. Without a `sub` condition,
@@ -55,6 +56,21 @@ impl Rule for OidcTrustWithoutSubject {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        // GCP workload identity federation: a provider for a shared issuer with no condition.
+        for p in cx.resources("google_iam_workload_identity_pool_provider") {
+            let issuer = p.nested("oidc").iter().find_map(|o| o.str("issuer_uri"));
+            let Some(issuer) = issuer.and_then(|i| SHARED_ISSUERS.iter().find(|s| i.contains(*s)).copied()) else {
+                continue;
+            };
+            if !p.has("attribute_condition") {
+                cx.report(
+                    &p,
+                    p.header(),
+                    format!("any {issuer} workload can use this provider: no attribute_condition"),
+                )
+                .help("set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"");
+            }
+        }
         for src in trust_statements(cx) {
             let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {

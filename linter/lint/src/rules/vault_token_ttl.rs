@@ -2,9 +2,10 @@ use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration};
 
 /// ## What it does
-/// Finds `vault_token` resources without a `ttl`, periodic tokens (`period`) without an
-/// `explicit_max_ttl`, and tokens whose `ttl` or `explicit_max_ttl` exceeds the policy's
-/// `max_token_ttl` (default 1h, the provider's value).
+/// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
+/// (`period`) without an `explicit_max_ttl`, and token roles (`vault_token_auth_backend_role`)
+/// that issue periodic tokens without `token_explicit_max_ttl`. The help quotes the policy's `max_token_ttl`
+/// (default 1h, the provider's value) as the value to aim for.
 ///
 /// ## Why is this bad?
 /// Without a TTL the token lives as long as the mount allows (32 days by default) and can be
@@ -35,13 +36,19 @@ impl Rule for VaultTokenTtl {
             name: "vault-token-ttl",
             category: Category::MissingTtl,
             severity: Severity::High,
-            summary: "a Vault token without a TTL, periodic without a maximum, or longer than policy",
+            summary: "a Vault token without a TTL, or periodic without a maximum",
             source: include_str!("vault_token_ttl.rs"),
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.max_token_ttl;
+        for r in cx.resources("vault_token_auth_backend_role") {
+            if r.has("token_period") && !r.has("token_explicit_max_ttl") {
+                cx.report(&r, r.span("token_period"), "role issues periodic tokens that can be renewed forever")
+                    .help(format!("set token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"));
+            }
+        }
         for t in cx.resources("vault_token") {
             let ttl = t.value("ttl");
             let explicit = t.value("explicit_max_ttl");
@@ -55,19 +62,11 @@ impl Rule for VaultTokenTtl {
                 cx.report(&t, t.header(), "token has no ttl").help(help);
                 continue;
             }
+            // A TTL longer than our policy is still a TTL: only "0" (no limit) is reported here.
             for key in ["explicit_max_ttl", "ttl"] {
-                match t.value(key).as_ref().and_then(duration) {
-                    Some(Dur::Secs(s)) if s > max.as_secs() => {
-                        let shown = nhi_core::Ttl::from_secs(s).map_or_else(|| format!("{s}s"), |d| d.to_string());
-                        cx.report(&t, t.span(key), format!("{key} {shown} exceeds the policy maximum {max}"))
-                            .help(help);
-                        break;
-                    }
-                    Some(Dur::Zero) => {
-                        cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
-                        break;
-                    }
-                    _ => {}
+                if let Some(Dur::Zero) = t.value(key).as_ref().and_then(duration) {
+                    cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
+                    break;
                 }
             }
         }
