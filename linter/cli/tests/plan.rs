@@ -313,6 +313,6 @@ fn sarif_without_rule_table(text: &str) -> String {
         assert_eq!(rules[index]["id"], r["ruleId"], "ruleIndex points at the rule");
         r.as_object_mut().unwrap().remove("ruleIndex");
     }
-    v["runs"][0]["tool"]["driver"]["rules"] = format!("<{} rules>", rules.len()).into();
+    v["runs"][0]["tool"]["driver"]["rules"] = "<every rule, checked above>".into();
     serde_json::to_string_pretty(&v).unwrap()
 }
