@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostic, Diagnostics, ReadDataRequest, ReadDataResponse, Schema,
-    Type, Value,
+    Type,
 };
 
 use crate::fields::{self, Field};
-use crate::resources::service_account::schema as resource_schema;
+use crate::resources::service_account::{record_value, schema as resource_schema};
 use crate::{Shared, registry_error};
 
 pub struct ServiceAccountData {
@@ -63,21 +63,7 @@ impl DataSource for ServiceAccountData {
             return resp;
         };
         match cfg.store.find_service_account_by_name(&name) {
-            Ok(Some(sa)) => {
-                let spec = &sa.spec;
-                resp.state = Value::object([
-                    ("id", Value::from(sa.id.as_str())),
-                    ("name", Value::from(spec.name.as_str())),
-                    ("owner", Value::from(spec.owner.as_str())),
-                    ("purpose", Value::from(spec.purpose.as_str())),
-                    ("expires_at", fields::timestamp_value(spec.expires_at)),
-                    ("scopes", fields::list_value(&spec.scopes)),
-                    ("environment", Value::from(spec.environment.clone())),
-                    ("labels", fields::map_value(&spec.labels)),
-                    ("disabled", Value::Bool(spec.disabled)),
-                    ("created_at", fields::timestamp_value(sa.created_at)),
-                ]);
-            }
+            Ok(Some(sa)) => resp.state = record_value(&sa),
             Ok(None) => d.push(
                 Diagnostic::error(
                     "Service account not found",

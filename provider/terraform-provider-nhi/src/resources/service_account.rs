@@ -185,41 +185,44 @@ impl Declared {
     }
 }
 
-/// The state for a registry record. `like` is the state Terraform holds, used to keep the
-/// user's spelling where the meaning is unchanged (an `expires_at` with an offset, a null
-/// list rather than an empty one), so that refresh never invents a diff.
-fn state_of(sa: &ServiceAccount, like: &Value) -> Value {
+/// A registry record as a value of this schema, in canonical spelling: UTC whole-second
+/// timestamps, lists and maps always present (empty when there is nothing).
+pub fn record_value(sa: &ServiceAccount) -> Value {
     let spec = &sa.spec;
-    let expires_at = match like.attr("expires_at").as_str().map(nhi_core::parse_timestamp) {
-        Some(Ok(t)) if t == spec.expires_at => like.attr("expires_at").clone(),
-        _ => fields::timestamp_value(spec.expires_at),
-    };
-    let scopes = if spec.scopes.is_empty() && like.attr("scopes").is_null() {
-        Value::Null
-    } else {
-        fields::list_value(&spec.scopes)
-    };
-    let labels = if spec.labels.is_empty() && like.attr("labels").is_null() {
-        Value::Null
-    } else {
-        fields::map_value(&spec.labels)
-    };
-    let created_at = match like.attr("created_at").as_str().map(nhi_core::parse_timestamp) {
-        Some(Ok(t)) if t.as_second() == sa.created_at.as_second() => like.attr("created_at").clone(),
-        _ => fields::timestamp_value(sa.created_at),
-    };
     Value::object([
         ("id", Value::from(sa.id.as_str())),
         ("name", Value::from(spec.name.as_str())),
         ("owner", Value::from(spec.owner.as_str())),
         ("purpose", Value::from(spec.purpose.as_str())),
-        ("expires_at", expires_at),
-        ("scopes", scopes),
+        ("expires_at", fields::timestamp_value(spec.expires_at)),
+        ("scopes", fields::list_value(&spec.scopes)),
         ("environment", Value::from(spec.environment.clone())),
-        ("labels", labels),
+        ("labels", fields::map_value(&spec.labels)),
         ("disabled", Value::Bool(spec.disabled)),
-        ("created_at", created_at),
+        ("created_at", fields::timestamp_value(sa.created_at)),
     ])
+}
+
+/// The state for a registry record. `like` is the state Terraform holds, used to keep the
+/// user's spelling where the meaning is unchanged (an `expires_at` with an offset, a null
+/// list rather than an empty one), so that refresh never invents a diff.
+fn state_of(sa: &ServiceAccount, like: &Value) -> Value {
+    let mut state = record_value(sa);
+    let held = |name: &str| like.attr(name).as_str().and_then(|s| nhi_core::parse_timestamp(s).ok());
+    // expires_at exactly as declared; created_at to the second (state keeps whole seconds).
+    if held("expires_at") == Some(sa.spec.expires_at) {
+        state.set_attr("expires_at", like.attr("expires_at").clone());
+    }
+    if held("created_at").map(|t| t.as_second()) == Some(sa.created_at.as_second()) {
+        state.set_attr("created_at", like.attr("created_at").clone());
+    }
+    if sa.spec.scopes.is_empty() && like.attr("scopes").is_null() {
+        state.set_attr("scopes", Value::Null);
+    }
+    if sa.spec.labels.is_empty() && like.attr("labels").is_null() {
+        state.set_attr("labels", Value::Null);
+    }
+    state
 }
 
 fn identity_of(sa: &ServiceAccount) -> Value {
