@@ -11,7 +11,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 use nhi_core::Clock;
 use nhi_lint::baseline::Baseline;
-use nhi_lint::{Config, Report, Settings, Severity, engine, registry};
+use nhi_lint::{Config, Report, Settings, Severity, codes, pipeline};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -164,8 +164,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
-            let e = registry::find(code).ok_or_else(|| format!("unknown rule {code:?}; see `nhi-lint rules`"))?;
-            print!("{}", registry::docs_page(e));
+            let e = codes::find(code).ok_or_else(|| format!("unknown rule {code:?}; see `nhi-lint rules`"))?;
+            print!("{}", codes::docs_page(e));
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { paths } => {
@@ -200,20 +200,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 
 fn print_rules(json: bool) {
     if json {
-        let rules: Vec<serde_json::Value> = registry::RULES
+        let rules: Vec<serde_json::Value> = codes::RULES
             .iter()
             .map(|e| {
                 let m = e.rule.meta();
                 serde_json::json!({
                     "code": e.code, "name": m.name, "category": m.category.as_str(),
                     "severity": m.severity.as_str(), "summary": m.summary,
-                    "url": registry::docs_url(e.code, m.name),
+                    "url": codes::docs_url(e.code, m.name),
                 })
             })
             .collect();
         println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default());
     } else {
-        for e in registry::RULES {
+        for e in codes::RULES {
             let m = e.rule.meta();
             println!("{}  {:<32} {:<17} {:<8} {}", e.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary);
         }
@@ -233,10 +233,10 @@ fn settings(cli: &Cli, config_search: &Path) -> Result<Settings, String> {
     let config_path = cli.config.clone().or_else(|| Config::discover(config_search));
     if let Some(p) = &config_path {
         let c = Config::load(p).map_err(|e| e.to_string())?;
-        settings.apply_config(&c).map_err(|e| format!("{}: {e}", p.display()))?;
+        c.apply_to(&mut settings).map_err(|e| format!("{}: {e}", p.display()))?;
     }
     for sel in cli.select.iter().chain(&cli.ignore) {
-        if !registry::selector_is_known(sel) {
+        if !codes::selector_is_known(sel) {
             return Err(format!("unknown rule selector {sel:?}; see `nhi-lint rules`"));
         }
     }
@@ -246,11 +246,11 @@ fn settings(cli: &Cli, config_search: &Path) -> Result<Settings, String> {
     settings.ignore.extend(cli.ignore.iter().cloned());
     let mut vars = BTreeMap::new();
     for f in &cli.var_files {
-        vars.extend(engine::read_tfvars(f)?);
+        vars.extend(pipeline::read_tfvars(f).map_err(|e| e.to_string())?);
     }
     for v in &cli.vars {
         let (k, val) = v.split_once('=').ok_or_else(|| format!("--var {v:?}: expected NAME=VALUE"))?;
-        vars.insert(k.to_owned(), engine::parse_var_value(val));
+        vars.insert(k.to_owned(), pipeline::parse_var_value(val));
     }
     settings.vars = vars;
     Ok(settings)

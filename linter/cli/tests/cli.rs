@@ -189,7 +189,7 @@ fn explain_prints_the_generated_docs_page_and_rules_lists_all() {
     assert_eq!(run(d.path(), &["explain", "NHI999"]).status.code(), Some(2));
     let o = run(d.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["rules"].as_array().unwrap().len(), nhi_lint::registry::RULES.len());
+    assert_eq!(v["rules"].as_array().unwrap().len(), nhi_lint::codes::RULES.len());
 }
 
 /// The demo in examples/lint stays in sync with the rules: its findings are snapshotted.

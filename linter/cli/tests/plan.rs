@@ -202,7 +202,7 @@ fn sarif_validates_against_the_2_1_0_schema_for_plans_and_hcl() {
     assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "main.tf");
     assert!(r["partialFingerprints"]["nhiLint/v1"].as_str().is_some_and(|s| s.len() == 16));
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), nhi_lint::registry::RULES.len());
+    assert_eq!(rules.len(), nhi_lint::codes::RULES.len());
     assert!(rules.iter().all(|r| r["helpUri"].as_str().is_some_and(|u| u.starts_with("https://"))));
     // A finding moved down the file keeps its fingerprint.
     std::fs::write(
@@ -307,7 +307,7 @@ fn plan_findings_map_onto_hcl_with_suppressions() {
 fn sarif_without_rule_table(text: &str) -> String {
     let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().clone();
-    assert_eq!(rules.len(), nhi_lint::registry::RULES.len(), "every rule is listed");
+    assert_eq!(rules.len(), nhi_lint::codes::RULES.len(), "every rule is listed");
     for r in v["runs"][0]["results"].as_array_mut().unwrap() {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"], "ruleIndex points at the rule");

@@ -219,7 +219,7 @@ fn terraform_1_0_plan_format_0_2_is_read() {
 fn sarif_without_rule_table(text: &str) -> String {
     let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().clone();
-    assert_eq!(rules.len(), nhi_lint::registry::RULES.len(), "every rule is listed");
+    assert_eq!(rules.len(), nhi_lint::codes::RULES.len(), "every rule is listed");
     for r in v["runs"][0]["results"].as_array_mut().unwrap() {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"], "ruleIndex points at the rule");

@@ -149,7 +149,7 @@ fn main() {
     println!("corpus: {files} files, {mb:.1} MB in {}", dir.display());
 
     // Warm the page cache once so that both measurements read from memory.
-    let (list, _) = nhi_lint::engine::discover(std::slice::from_ref(&dir));
+    let (list, _) = nhi_lint::pipeline::discover(std::slice::from_ref(&dir));
 
     let runs = 5;
     let mut parse_best = f64::MAX;
@@ -191,7 +191,7 @@ fn main() {
     let _ = nhi_lint::lint_paths(std::slice::from_ref(&dir), &bare);
     let bare_time = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let _ = nhi_lint::engine::discover(std::slice::from_ref(&dir));
+    let _ = nhi_lint::pipeline::discover(std::slice::from_ref(&dir));
     let walk_time = t.elapsed().as_secs_f64();
     // The linter's own parse stage: hcl-edit plus the owned tree the rules read, per file.
     let mut tree_time = f64::MAX;
@@ -199,7 +199,7 @@ fn main() {
         let t = Instant::now();
         let parsed = list
             .par_iter()
-            .map(|p| nhi_lint::source::SourceFile::parse(p.clone(), std::fs::read_to_string(p).unwrap_or_default()))
+            .map(|p| nhi_lint::syntax::SourceFile::parse(p.clone(), std::fs::read_to_string(p).unwrap_or_default()))
             .filter(|(_, err)| err.is_none())
             .count();
         tree_time = tree_time.min(t.elapsed().as_secs_f64());

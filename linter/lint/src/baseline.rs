@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Finding;
+use crate::report::Finding;
+pub use crate::report::{BaselineEntry as Entry, BaselineOutcome as Outcome};
 
 pub const BASELINE_VERSION: u32 = 1;
 
@@ -27,20 +28,6 @@ pub fn fingerprint(f: &Finding) -> String {
     format!("{h:016x}")
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub fingerprint: String,
-    pub code: String,
-    pub address: String,
-    pub path: String,
-    pub message: String,
-    pub reason: String,
-    /// The last day this entry hides its finding; `None`: never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<Date>,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
@@ -56,17 +43,6 @@ pub enum BaselineError {
     Invalid { path: String, message: String },
     #[error("{path}: baseline version {version} is not supported (expected {BASELINE_VERSION})")]
     Version { path: String, version: u32 },
-}
-
-/// What applying a baseline did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct Outcome {
-    /// Findings hidden by a valid entry.
-    pub baselined: usize,
-    /// Entries past their expiry: their findings are reported again.
-    pub expired: Vec<Entry>,
-    /// Entries that match no current finding: fixed, or moved; remove them.
-    pub stale: Vec<Entry>,
 }
 
 impl Baseline {

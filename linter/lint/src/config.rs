@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use nhi_core::{Policy, Ttl};
 use serde::Deserialize;
 
-use crate::rule::Severity;
+use crate::codes;
+use crate::rule::{CodeStatus, Severity};
+use crate::settings::Settings;
 
 pub const FILE_NAME: &str = ".nhi-lint.toml";
 
@@ -41,31 +43,60 @@ pub struct PolicyConfig {
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{path}: {message}")]
-    Invalid { path: PathBuf, message: String },
+    #[error("{path}: {source}")]
+    Invalid { path: PathBuf, source: ConfigProblem },
+}
+
+/// What is wrong inside a configuration text.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigProblem {
+    #[error("{0}")]
+    Toml(String),
+    #[error("policy.{key}: {message}")]
+    Policy { key: &'static str, message: String },
+    #[error("[severity] names unknown rule {0:?}")]
+    UnknownSeverityRule(String),
+    #[error("unknown rule selector {0:?}")]
+    UnknownSelector(String),
+    #[error("{code:?} names a rule that was removed: {note}")]
+    RemovedRule { code: String, note: &'static str },
 }
 
 impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text =
             std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-        Self::parse(&text).map_err(|message| ConfigError::Invalid { path: path.to_owned(), message })
+        Self::parse(&text).map_err(|source| ConfigError::Invalid { path: path.to_owned(), source })
     }
 
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let c: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+    pub fn parse(text: &str) -> Result<Self, ConfigProblem> {
+        let c: Config = toml::from_str(text).map_err(|e| ConfigProblem::Toml(e.to_string()))?;
         c.policy()?;
+        let removed = |code: &str| match codes::status(code) {
+            CodeStatus::Removed(note) => Some(ConfigProblem::RemovedRule { code: code.to_owned(), note }),
+            _ => None,
+        };
         for code in c.severity.keys() {
-            if crate::registry::find(code).is_none() {
-                return Err(format!("[severity] names unknown rule {code:?}"));
+            if codes::find(code).is_none() {
+                return Err(removed(code).unwrap_or_else(|| ConfigProblem::UnknownSeverityRule(code.clone())));
             }
         }
         for sel in c.select.iter().chain(&c.ignore).chain(&c.non_ignorable) {
-            if !crate::registry::selector_is_known(sel) {
-                return Err(format!("unknown rule selector {sel:?}"));
+            if !codes::selector_is_known(sel) {
+                return Err(removed(sel).unwrap_or_else(|| ConfigProblem::UnknownSelector(sel.clone())));
             }
         }
         Ok(c)
+    }
+
+    /// Applies this configuration to `settings`; command-line selections are added later.
+    pub fn apply_to(&self, settings: &mut Settings) -> Result<(), ConfigProblem> {
+        settings.policy = self.policy()?;
+        settings.select.extend(self.select.iter().cloned());
+        settings.ignore.extend(self.ignore.iter().cloned());
+        settings.non_ignorable.extend(self.non_ignorable.iter().cloned());
+        settings.severity.extend(self.severity.iter().map(|(k, v)| (k.clone(), *v)));
+        Ok(())
     }
 
     /// Looks for `.nhi-lint.toml` in `start` and its ancestors.
@@ -76,10 +107,12 @@ impl Config {
     }
 
     /// The policy with configured thresholds over the `nhi-core` defaults.
-    pub fn policy(&self) -> Result<Policy, String> {
+    pub fn policy(&self) -> Result<Policy, ConfigProblem> {
         let mut p = Policy::default();
-        let parse = |s: &Option<String>, key: &str| -> Result<Option<Ttl>, String> {
-            s.as_deref().map(|v| Ttl::parse(v).map_err(|e| format!("policy.{key}: {e}"))).transpose()
+        let parse = |s: &Option<String>, key: &'static str| -> Result<Option<Ttl>, ConfigProblem> {
+            s.as_deref()
+                .map(|v| Ttl::parse(v).map_err(|e| ConfigProblem::Policy { key, message: e.to_string() }))
+                .transpose()
         };
         if let Some(t) = parse(&self.policy.max_token_ttl, "max_token_ttl")? {
             p.max_token_ttl = t;
@@ -100,7 +133,7 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors() {
-        assert!(Config::parse("selct = []").unwrap_err().contains("selct"));
+        assert!(Config::parse("selct = []").unwrap_err().to_string().contains("selct"));
         assert!(Config::parse("[policy]\nmax_ttl = \"1h\"").is_err());
     }
 

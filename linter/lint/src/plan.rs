@@ -20,12 +20,16 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use crate::engine::{self, Report, Settings};
+use crate::codes;
 use crate::eval::Env;
-use crate::model::{Attr, Block, Body, Expr, ExprKind, ObjKey, Span};
-use crate::registry;
-use crate::rule::{Ctx, ModuleView, RawFinding};
-use crate::source::SourceFile;
+use crate::facts::{Facts, FileFacts};
+use crate::pipeline::{self, Hygiene, RuleSet, finish, run_rules};
+use crate::query::ModuleView;
+use crate::report::{PlanSummary, Report};
+use crate::rule::{OnPlan, RawFinding};
+use crate::settings::Settings;
+use crate::span::Span;
+use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile};
 
 /// Why a plan could not be read. Nothing is linted then.
 #[derive(Debug, thiserror::Error)]
@@ -44,20 +48,6 @@ pub enum PlanError {
     UnsupportedVersion { path: String, version: String },
     #[error("{path}: not a Terraform plan: {reason}")]
     NotAPlan { path: String, reason: String },
-}
-
-/// What was read from the plan, for summaries.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct PlanSummary {
-    pub path: String,
-    pub format_version: String,
-    pub terraform_version: String,
-    /// Every entry of `resource_changes`.
-    pub resource_changes: usize,
-    /// Instances created, updated or replaced: the ones linted.
-    pub linted: usize,
-    /// Whether HCL was found under the configuration directory to map findings onto.
-    pub mapped_to_source: bool,
 }
 
 /// A planned instance, linted.
@@ -79,24 +69,6 @@ struct Instance {
     before: Option<(Json, Json)>,
 }
 
-/// Rules that judge how a value is written, which a plan only tells through its
-/// `configuration` section: a literal secret is one written as a constant; a key rotates when
-/// its keepers refer to something.
-enum NeedsConfig {
-    /// Keep the finding only when the attribute is a constant in the configuration.
-    Constant,
-    /// Drop the finding when the attribute refers to anything.
-    NoReference,
-}
-
-fn needs_config(code: &str) -> Option<NeedsConfig> {
-    match code {
-        "NHI107" | "NHI111" | "NHI112" => Some(NeedsConfig::Constant),
-        "NHI305" => Some(NeedsConfig::NoReference),
-        _ => None,
-    }
-}
-
 /// Lints a plan read from `text`. `path` is how the plan is named in output; HCL is looked
 /// up under `config_dir` (findings keep only their address when there is none).
 pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &Settings) -> Result<Report, PlanError> {
@@ -113,7 +85,8 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .enumerate()
         .map(|(i, inst)| model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive))
         .collect();
-    let raw = run_rules(path, blocks, settings);
+    let rules = RuleSet::for_plan(settings);
+    let raw = run_plan_rules(path, blocks, settings, &rules);
     let exprs = config_expressions(&doc);
 
     // The same rules on the prior state of updated and replaced instances: which findings
@@ -127,7 +100,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             Some(before_model.resource(i, inst, values, &Json::Null, sensitive))
         })
         .collect();
-    let had_before: BTreeSet<(usize, &'static str)> = run_rules(path, before_blocks, settings)
+    let had_before: BTreeSet<(usize, &'static str)> = run_plan_rules(path, before_blocks, settings, &rules)
         .into_iter()
         .filter_map(|r| before_model.locate(r.span.start).map(|(i, _)| (i, r.code)))
         .collect();
@@ -138,14 +111,16 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     for r in raw {
         let Some((inst, attr_path)) = model.locate(r.span.start) else { continue };
         let instance = &instances[inst];
-        if let Some(need) = needs_config(r.code) {
+        let on_plan = codes::find(r.code).map_or(OnPlan::Values, |e| e.rule.meta().on_plan);
+        if on_plan != OnPlan::Values {
             let refs = attr_path
                 .first()
                 .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
                 .map(has_references);
-            let keep = match need {
-                NeedsConfig::Constant => refs == Some(false),
-                NeedsConfig::NoReference => refs != Some(true),
+            let keep = match on_plan {
+                OnPlan::NeedsConstant => refs == Some(false),
+                OnPlan::DroppedByReference => refs != Some(true),
+                OnPlan::Values | OnPlan::Never => true,
             };
             if !keep {
                 continue;
@@ -203,11 +178,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         extra.insert((config_address, code), e);
     }
 
-    let mut findings = engine::finish(located, &tree.files, settings, false);
-    for r in unlocated {
-        let Some(entry) = registry::find(r.code) else { continue };
-        findings.push(engine::stamp_unlocated(r, entry, path.to_owned(), settings));
-    }
+    let mut findings = finish(located, unlocated, path, &tree.files, settings, &rules, Hygiene::Skip);
     for f in &mut findings {
         if let Some(mut e) = extra.remove(&(f.address.clone(), f.code)) {
             e.instances.sort();
@@ -219,7 +190,6 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         f.message = mask(&f.message, &model.secrets);
         f.help = mask(&f.help, &model.secrets);
     }
-    findings.sort_by(|a, b| (&a.path, a.start, a.code, &a.address).cmp(&(&b.path, b.start, b.code, &b.address)));
     Ok(Report {
         findings,
         errors: Vec::new(),
@@ -394,28 +364,18 @@ fn module_names(addr: &str) -> Vec<String> {
     parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
 }
 
-fn run_rules(path: &str, blocks: Vec<Block>, settings: &Settings) -> Vec<RawFinding> {
+/// The planned instances as one synthetic module, through the pipeline's rule loop.
+fn run_plan_rules(path: &str, blocks: Vec<Block>, settings: &Settings, rules: &RuleSet<'_>) -> Vec<RawFinding> {
     if blocks.is_empty() {
         return Vec::new();
     }
     let file = SourceFile::synthetic(PathBuf::from(path), String::new(), Body { attrs: Vec::new(), blocks });
     let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
     let files = [&file];
-    let view = ModuleView {
-        files: &files,
-        file_ids: &[0],
-        env: &env,
-        prefix: "",
-        policies: Default::default(),
-        index: Default::default(),
-    };
-    let mut out = Vec::new();
-    for e in registry::RULES.iter().filter(|e| settings.enabled(e)) {
-        let mut cx = Ctx { view: &view, policy: &settings.policy, now: settings.now, code: e.code, out: Vec::new() };
-        e.rule.check(&mut cx);
-        out.append(&mut cx.out);
-    }
-    out
+    let view = ModuleView::new(&files, &[0], &env, "");
+    let file_facts = FileFacts::new(1);
+    let facts = Facts::new(&view, &file_facts);
+    run_rules(&view, &facts, settings, rules)
 }
 
 /// The synthetic model: blocks with virtual spans, and what each span stands for.
@@ -683,7 +643,7 @@ struct Tree<'s> {
 
 impl<'s> Tree<'s> {
     fn new(root: Option<&Path>, secrets: &'s BTreeSet<String>) -> Self {
-        Self { root: root.map(engine::normalize), files: Vec::new(), dirs: HashMap::new(), secrets }
+        Self { root: root.map(pipeline::normalize), files: Vec::new(), dirs: HashMap::new(), secrets }
     }
 
     fn dir(&mut self, dir: &Path) -> Vec<usize> {
@@ -691,7 +651,7 @@ impl<'s> Tree<'s> {
             return ids.clone();
         }
         let mut ids = Vec::new();
-        for p in engine::dir_files(dir) {
+        for p in pipeline::dir_files(dir) {
             let Ok(bytes) = std::fs::read(&p) else { continue };
             let text = mask_in_place(&String::from_utf8_lossy(&bytes), self.secrets);
             let (f, _syntax_error) = SourceFile::parse(p, text);
@@ -712,8 +672,8 @@ impl<'s> Tree<'s> {
                 f.body
                     .blocks("module")
                     .find(|b| b.labels.first().map(String::as_str) == Some(m.as_str()))
-                    .and_then(engine::local_source)
-                    .map(|src| engine::normalize(&engine::parent(&f.path).join(src)))
+                    .and_then(pipeline::local_source)
+                    .map(|src| pipeline::normalize(&pipeline::parent(&f.path).join(src)))
             })?;
             dir = next;
         }
@@ -747,7 +707,7 @@ fn locate_in_block(block: &Block, path: &[String], after: &Json) -> Span {
         }
         let blocks: Vec<&Block> = body.blocks(key).collect();
         if blocks.is_empty() {
-            if let Some(d) = body.blocks("dynamic").find(|d| d.labels.first() == Some(key)) {
+            if let Some(d) = body.dynamic(key) {
                 best = d.header.clone();
             }
             break;
@@ -813,7 +773,7 @@ mod tests {
     #[test]
     fn set_elements_are_found_by_value_and_nested_blocks_by_index() {
         let src = "resource \"x\" \"y\" {\n  scopes = [\"b:read\", \"a:*\"]\n  rule {\n    n = 1\n  }\n  rule {\n    n = 2\n  }\n}\n";
-        let body = crate::model::parse_hcl(src).unwrap();
+        let body = crate::syntax::parse_hcl(src).unwrap();
         let block = &body.blocks[0];
         let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         // Terraform orders sets its own way: element 0 of the plan is the HCL's second.

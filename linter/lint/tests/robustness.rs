@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use nhi_lint::source::SourceFile;
+use nhi_lint::syntax::SourceFile;
 use nhi_lint::{Settings, lint_paths};
 
 fn settings() -> Settings {

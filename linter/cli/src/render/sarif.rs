@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use nhi_lint::baseline::fingerprint;
-use nhi_lint::{Finding, Report, Severity, registry};
+use nhi_lint::{Finding, Report, Severity, codes};
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -205,11 +205,11 @@ fn result<'a>(f: &'a Finding, index: &BTreeMap<&str, usize>) -> SarifResult<'a> 
 }
 
 pub fn render(report: &Report) -> String {
-    let rules: Vec<Rule<'_>> = registry::RULES
+    let rules: Vec<Rule<'_>> = codes::RULES
         .iter()
         .map(|e| {
             let m = e.rule.meta();
-            let url = registry::docs_url(e.code, m.name);
+            let url = codes::docs_url(e.code, m.name);
             Rule {
                 id: e.code,
                 name: m.name,
@@ -225,7 +225,7 @@ pub fn render(report: &Report) -> String {
             }
         })
         .collect();
-    let index: BTreeMap<&str, usize> = registry::RULES.iter().enumerate().map(|(i, e)| (e.code, i)).collect();
+    let index: BTreeMap<&str, usize> = codes::RULES.iter().enumerate().map(|(i, e)| (e.code, i)).collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `aws_iam_access_key` resources (and `awsutils_expiring_iam_access_key`): long-lived
@@ -36,6 +36,7 @@ impl Rule for AwsAccessKey {
             severity: Severity::High,
             summary: "an IAM user access key: a long-lived static credential",
             source: include_str!("aws_access_key.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

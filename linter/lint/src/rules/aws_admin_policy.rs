@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 
@@ -45,6 +45,7 @@ impl Rule for AwsAdminPolicy {
             severity: Severity::High,
             summary: "an administrator-level AWS managed policy attached to an identity",
             source: include_str!("aws_admin_policy.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 const TYPES: [(&str, &str); 3] = [
     ("aws_iam_service_specific_credential", "service-specific password (CodeCommit, Keyspaces)"),
@@ -37,6 +37,7 @@ impl Rule for AwsServiceCredential {
             severity: Severity::Medium,
             summary: "an IAM user's service-specific password, signing certificate or SSH key",
             source: include_str!("aws_service_credential.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `aws_iam_role` resources whose `max_session_duration` exceeds the policy's
@@ -32,6 +32,7 @@ impl Rule for AwsSessionDuration {
             severity: Severity::Low,
             summary: "an IAM role whose sessions may last longer than policy",
             source: include_str!("aws_session_duration.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

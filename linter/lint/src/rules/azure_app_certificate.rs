@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds certificate credentials uploaded for Azure AD applications and service principals
@@ -31,6 +31,7 @@ impl Rule for AzureAppCertificate {
             severity: Severity::Medium,
             summary: "a certificate credential for an Azure AD application or service principal",
             source: include_str!("azure_app_certificate.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

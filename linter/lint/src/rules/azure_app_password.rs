@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds client secrets of Azure AD (Entra ID) applications and service principals:
@@ -38,6 +38,7 @@ impl Rule for AzureAppPassword {
             severity: Severity::High,
             summary: "a client secret for an Azure AD application or service principal",
             source: include_str!("azure_app_password.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

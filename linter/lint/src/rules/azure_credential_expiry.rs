@@ -1,6 +1,7 @@
 use nhi_core::parse_timestamp;
 
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration};
 
 const TYPES: [&str; 4] = [
@@ -48,6 +49,7 @@ impl Rule for AzureCredentialExpiry {
             severity: Severity::Medium,
             summary: "an Azure AD secret or certificate without an end date, or beyond policy",
             source: include_str!("azure_credential_expiry.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

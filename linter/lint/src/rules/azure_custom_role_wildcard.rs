@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `azurerm_role_definition` custom roles whose `permissions` allow `actions = ["*"]`.
@@ -35,6 +35,7 @@ impl Rule for AzureCustomRoleWildcard {
             severity: Severity::High,
             summary: "an Azure custom role allowing every action",
             source: include_str!("azure_custom_role_wildcard.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

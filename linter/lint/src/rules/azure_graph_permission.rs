@@ -1,5 +1,6 @@
-use crate::model::{Expr, ExprKind, TraverseOp};
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Microsoft Graph application permissions that amount to tenant takeover, with their IDs.
 const PRIVILEGED: [(&str, &str); 4] = [
@@ -59,6 +60,7 @@ impl Rule for AzureGraphPermission {
             severity: Severity::Critical,
             summary: "an Azure AD application with tenant-admin Microsoft Graph permissions",
             source: include_str!("azure_graph_permission.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,5 +1,6 @@
-use crate::model::{ExprKind, TemplatePart};
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{ExprKind, TemplatePart};
 
 /// Built-in role names and their definition GUIDs.
 const ROLES: [(&str, &str); 3] = [
@@ -93,6 +94,7 @@ impl Rule for AzurePrivilegedRole {
             severity: Severity::High,
             summary: "Owner, Contributor or User Access Administrator at subscription or management-group scope",
             source: include_str!("azure_privileged_role.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,5 +1,5 @@
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds Azure container registries with the admin user enabled
@@ -34,6 +34,7 @@ impl Rule for AzureRegistryAdmin {
             severity: Severity::Medium,
             summary: "an Azure container registry with its shared admin user enabled",
             source: include_str!("azure_registry_admin.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,69 +1,8 @@
-//! Small judgements several rules share: placeholders, entropy, durations, member strings.
+//! Small judgements several rules share: durations, member strings. (Placeholders and
+//! entropy belong to the secrets facts.)
 
 use crate::eval::{Env, Value};
-use crate::model::{Expr, ExprKind, TemplatePart};
-
-/// Values that stand in for a secret rather than being one.
-pub fn is_placeholder(s: &str) -> bool {
-    let t = s.trim();
-    let l = t.to_ascii_lowercase();
-    if t.len() < 6 || t.starts_with('<') || t.starts_with('{') || t.starts_with("${") || t.contains("${") {
-        return true;
-    }
-    const WORDS: [&str; 24] = [
-        "changeme",
-        "change_me",
-        "change-me",
-        "replace",
-        "placeholder",
-        "example",
-        "dummy",
-        "sample",
-        "your_",
-        "your-",
-        "yourpassword",
-        "redacted",
-        "notasecret",
-        "not-a-secret",
-        "todo",
-        "fixme",
-        "xxxx",
-        "****",
-        "....",
-        "fake",
-        "insert",
-        "secret_here",
-        "password_here",
-        "must_be_set",
-    ];
-    if WORDS.iter().any(|w| l.contains(w)) {
-        return true;
-    }
-    // One repeated character ("aaaaaaaa", "00000000").
-    let first = t.chars().next().unwrap_or(' ');
-    t.chars().all(|c| c == first)
-}
-
-/// Shannon entropy in bits per character.
-pub fn entropy(s: &str) -> f64 {
-    let mut counts = [0usize; 256];
-    let mut n = 0usize;
-    for b in s.bytes() {
-        counts[b as usize] += 1;
-        n += 1;
-    }
-    if n == 0 {
-        return 0.0;
-    }
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f64 / n as f64;
-            -p * p.log2()
-        })
-        .sum()
-}
+use crate::syntax::{Expr, ExprKind, TemplatePart};
 
 /// A duration as Vault and cloud providers write it: seconds, or `1h30m`/`768h`/`90d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +65,7 @@ pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
 }
 
 /// Member expressions of a `member` attribute or the elements of a `members` list.
-pub fn member_exprs(item: &crate::rule::Item<'_>) -> Vec<Expr> {
+pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
     let mut out = Vec::new();
     if let Some(a) = item.attr("member") {
         out.push(a.expr.clone());
@@ -155,16 +94,6 @@ pub fn in_list(s: &str, list: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_and_entropy() {
-        for p in ["changeme", "REPLACE_ME", "${var.x}", "<secret>", "xxxxxxxxxx", "your-token-here", "abc"] {
-            assert!(is_placeholder(p), "{p}");
-        }
-        assert!(!is_placeholder("N0t-a-Plac3holder!"));
-        assert!(entropy("aaaa") < 0.1);
-        assert!(entropy("aB3$kL9#qW") > 3.0);
-    }
 
     #[test]
     fn durations() {

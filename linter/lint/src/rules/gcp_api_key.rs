@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `google_apikeys_key` resources: Google Cloud API keys.
@@ -29,6 +29,7 @@ impl Rule for GcpApiKey {
             severity: Severity::Medium,
             summary: "a Google Cloud API key",
             source: include_str!("gcp_api_key.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,5 @@
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 fn is_cloud_platform(s: &str) -> bool {
     s == "cloud-platform" || s == "https://www.googleapis.com/auth/cloud-platform"
@@ -64,6 +65,7 @@ impl Rule for GcpCloudPlatformScope {
             severity: Severity::Medium,
             summary: "the cloud-platform OAuth scope on a VM or GKE node",
             source: include_str!("gcp_cloud_platform_scope.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,5 +1,6 @@
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 fn is_default(email: &Value) -> bool {
     match email.as_str() {
@@ -50,6 +51,7 @@ impl Rule for GcpDefaultServiceAccount {
             severity: Severity::Medium,
             summary: "a VM or GKE node running as the default compute service account",
             source: include_str!("gcp_default_service_account.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,8 +1,9 @@
 //! GCP IAM grants at project, folder and organization level, for the role rules.
 
-use crate::model::Span;
-use crate::rule::{Ctx, Item};
+use crate::query::Item;
+use crate::rule::Ctx;
 use crate::rules::common::{is_service_account_member, member_exprs};
+use crate::span::Span;
 
 pub const GRANT_TYPES: [&str; 6] = [
     "google_project_iam_member",

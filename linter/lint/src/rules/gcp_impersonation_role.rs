@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_iam::service_account_grants;
 
 const ROLES: [&str; 6] = [
@@ -50,6 +50,7 @@ impl Rule for GcpImpersonationRole {
             severity: Severity::High,
             summary: "a service-account impersonation or admin role granted project-, folder- or org-wide",
             source: include_str!("gcp_impersonation_role.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `google_service_account_key` resources that are never rotated: no `keepers` fed by a
@@ -37,6 +37,7 @@ impl Rule for GcpKeyRotation {
             severity: Severity::Medium,
             summary: "a GCP service-account key without rotation",
             source: include_str!("gcp_key_rotation.rs"),
+            on_plan: OnPlan::DroppedByReference,
         }
     }
 

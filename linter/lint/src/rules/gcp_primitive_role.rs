@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_iam::service_account_grants;
 
 /// ## What it does
@@ -39,6 +39,7 @@ impl Rule for GcpPrimitiveRole {
             severity: Severity::High,
             summary: "roles/owner or roles/editor granted to a service account",
             source: include_str!("gcp_primitive_role.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `google_service_account_key` resources — downloadable keys for a service account —
@@ -36,6 +36,7 @@ impl Rule for GcpServiceAccountKey {
             severity: Severity::High,
             summary: "a GCP service-account key: a long-lived static credential",
             source: include_str!("gcp_service_account_key.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds repository and organization workflow settings that give every GitHub Actions job a
@@ -38,6 +38,7 @@ impl Rule for GithubActionsWriteToken {
             severity: Severity::Medium,
             summary: "GitHub Actions tokens with write access or approval rights by default",
             source: include_str!("github_actions_write_token.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

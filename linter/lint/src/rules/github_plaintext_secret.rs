@@ -1,6 +1,6 @@
-use crate::model::ExprKind;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::common::is_placeholder;
+use crate::facts::secrets::is_placeholder;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::ExprKind;
 
 const TYPES: [&str; 7] = [
     "github_actions_secret",
@@ -55,6 +55,7 @@ impl Rule for GithubPlaintextSecret {
             severity: Severity::High,
             summary: "a GitHub Actions secret whose value is a literal in the code",
             source: include_str!("github_plaintext_secret.rs"),
+            on_plan: OnPlan::NeedsConstant,
         }
     }
 

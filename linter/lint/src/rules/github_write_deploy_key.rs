@@ -1,5 +1,5 @@
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `github_repository_deploy_key` resources with `read_only = false`.
@@ -40,6 +40,7 @@ impl Rule for GithubWriteDeployKey {
             severity: Severity::High,
             summary: "a GitHub deploy key with write access",
             source: include_str!("github_write_deploy_key.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 pub const TOKEN_TYPES: [&str; 3] =
     ["gitlab_project_access_token", "gitlab_group_access_token", "gitlab_personal_access_token"];
@@ -43,6 +43,7 @@ impl Rule for GitlabAccessToken {
             severity: Severity::Medium,
             summary: "a GitLab access or deploy token created by Terraform",
             source: include_str!("gitlab_access_token.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gitlab_access_token::TOKEN_TYPES;
 
 /// ## What it does
@@ -42,6 +42,7 @@ impl Rule for GitlabTokenExpiry {
             severity: Severity::Medium,
             summary: "a GitLab token without expiry",
             source: include_str!("gitlab_token_expiry.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gitlab_access_token::TOKEN_TYPES;
 
 const BROAD: [&str; 4] = ["api", "sudo", "admin_mode", "write_api"];
@@ -35,6 +35,7 @@ impl Rule for GitlabTokenScope {
             severity: Severity::High,
             summary: "a GitLab access token with the api, sudo or admin_mode scope",
             source: include_str!("gitlab_token_scope.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

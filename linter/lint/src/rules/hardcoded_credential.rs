@@ -1,5 +1,5 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::secrets::{SecretKind, hits};
+use crate::facts::secrets::SecretKind;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds secret-looking literals under credential-named keys (`password`, `client_secret`,
@@ -39,12 +39,13 @@ impl Rule for HardcodedCredential {
             severity: Severity::High,
             summary: "a secret-looking literal in a credential-named attribute or variable",
             source: include_str!("hardcoded_credential.rs"),
+            on_plan: OnPlan::NeedsConstant,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (fi, file) in cx.files() {
-            for hit in hits(file) {
+        for (fi, hits) in cx.facts().secrets() {
+            for hit in hits {
                 if let SecretKind::Credential(key) = &hit.kind {
                     cx.report_at(fi, &hit.key, hit.span.clone(), format!("`{key}` is a hard-coded secret"))
                         .help("pass the secret at run time (sensitive variable, secret manager, or ephemeral value) and rotate it");

@@ -1,5 +1,5 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::secrets::{SecretKind, hits};
+use crate::facts::secrets::SecretKind;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds string literals that contain a credential of a known format anywhere in the
@@ -36,12 +36,13 @@ impl Rule for HardcodedToken {
             severity: Severity::Critical,
             summary: "a credential of a known format written in the code",
             source: include_str!("hardcoded_token.rs"),
+            on_plan: OnPlan::NeedsConstant,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for (fi, file) in cx.files() {
-            for hit in hits(file) {
+        for (fi, hits) in cx.facts().secrets() {
+            for hit in hits {
                 if let SecretKind::Token(kind) = hit.kind {
                     cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written in the code")).help(
                         "revoke this credential and read it at run time from the environment or a secret manager",

@@ -1,5 +1,5 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::aws_policies::identity_statements;
+use crate::facts::aws_policies::identity_statements;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds IAM policy statements that allow every action (`"*"`) or every action of a service
@@ -48,11 +48,12 @@ impl Rule for IamWildcardAction {
             severity: Severity::High,
             summary: "an IAM policy allowing all actions, or all actions of a service",
             source: include_str!("iam_wildcard_action.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for src in identity_statements(cx) {
+        for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none()) {
                 let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();

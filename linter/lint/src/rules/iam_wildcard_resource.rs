@@ -1,6 +1,6 @@
-use crate::policy::action_matches;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::aws_policies::identity_statements;
+use crate::eval::iam_policy::action_matches;
+use crate::facts::aws_policies::identity_statements;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::iam_wildcard_action::is_full_wildcard;
 
 /// Actions that AWS only accepts with `"Resource": "*"` (they have no resource-level
@@ -142,11 +142,12 @@ impl Rule for IamWildcardResource {
             severity: Severity::Medium,
             summary: "sensitive IAM actions allowed on every resource (\"*\")",
             source: include_str!("iam_wildcard_resource.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for src in identity_statements(cx) {
+        for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.has_condition()) {
                 if !s.resource_strs().iter().any(|r| r == "*") {

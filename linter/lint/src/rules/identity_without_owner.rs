@@ -1,7 +1,8 @@
 use nhi_core::non_blank;
 
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 const OWNER_TAGS: [&str; 8] =
     ["owner", "team", "contact", "owner_email", "owned_by", "ownedby", "maintainer", "created_by"];
@@ -53,6 +54,7 @@ impl Rule for IdentityWithoutOwner {
             severity: Severity::Low,
             summary: "a non-human identity without owner or purpose metadata",
             source: include_str!("identity_without_owner.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,5 +1,5 @@
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 fn service_account_subject(kind: Option<&str>, name: Option<&str>) -> bool {
     kind == Some("ServiceAccount")
@@ -64,6 +64,7 @@ impl Rule for KubernetesClusterAdmin {
             severity: Severity::Critical,
             summary: "cluster-admin bound to a Kubernetes service account",
             source: include_str!("kubernetes_cluster_admin.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 const TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
 
@@ -35,6 +35,7 @@ impl Rule for KubernetesTokenSecret {
             severity: Severity::High,
             summary: "a non-expiring Kubernetes service-account token secret",
             source: include_str!("kubernetes_token_secret.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,5 +1,5 @@
 use crate::eval::Value;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 const WRITE_VERBS: [&str; 9] =
     ["*", "create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate"];
@@ -66,6 +66,7 @@ impl Rule for KubernetesWildcardRole {
             severity: Severity::High,
             summary: "a Kubernetes role with wildcard verbs or write access to every resource",
             source: include_str!("kubernetes_wildcard_role.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,6 +1,5 @@
 pub mod aws_access_key;
 pub mod aws_admin_policy;
-pub mod aws_policies;
 pub mod aws_service_credential;
 pub mod aws_session_duration;
 pub mod azure_app_certificate;
@@ -36,7 +35,6 @@ pub mod kubernetes_wildcard_role;
 pub mod nhi_broad_scope;
 pub mod nhi_expiry;
 pub mod oidc_trust_without_subject;
-pub mod secrets;
 pub mod suppression_expired;
 pub mod suppression_missing_expiry;
 pub mod suppression_missing_reason;

@@ -1,6 +1,6 @@
 use nhi_core::is_broad_str;
 
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `nhi_service_account` resources and `nhi_token` ephemeral resources whose `scopes`
@@ -34,6 +34,7 @@ impl Rule for NhiBroadScope {
             severity: Severity::Medium,
             summary: "an nhi service account or token with a wildcard or admin scope",
             source: include_str!("nhi_broad_scope.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

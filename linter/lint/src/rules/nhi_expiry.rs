@@ -1,6 +1,7 @@
 use nhi_core::{Enforcement, Ttl, check_expiry, parse_timestamp};
 
-use crate::rule::{Category, Ctx, Item, Rule, RuleMeta, Severity};
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Checks lifetimes of the `nhi` provider's own resources the way the provider does at plan
@@ -41,6 +42,7 @@ impl Rule for NhiExpiry {
             severity: Severity::High,
             summary: "an nhi identity, key or token without an expiry within policy",
             source: include_str!("nhi_expiry.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

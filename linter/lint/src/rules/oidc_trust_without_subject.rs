@@ -1,5 +1,5 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::aws_policies::{is_assume_role, trust_statements};
+use crate::facts::aws_policies::{is_assume_role, trust_statements};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Issuers whose tokens are minted for any repository or project on the platform.
 const SHARED_ISSUERS: [&str; 4] =
@@ -52,6 +52,7 @@ impl Rule for OidcTrustWithoutSubject {
             severity: Severity::Critical,
             summary: "a CI OIDC trust policy that does not restrict the token subject",
             source: include_str!("oidc_trust_without_subject.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 
@@ -71,7 +72,7 @@ impl Rule for OidcTrustWithoutSubject {
                 .help("set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"");
             }
         }
-        for src in trust_statements(cx) {
+        for src in trust_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
                 let Some(principals) = &s.principals else { continue };
@@ -91,7 +92,7 @@ impl Rule for OidcTrustWithoutSubject {
                 let Some(issuer) = issuer else { continue };
                 let restricted = s.conditions.iter().any(|(_, key, values)| {
                     // A condition key that is not known may well be the subject: skip.
-                    if key == crate::policy::UNKNOWN_KEY {
+                    if key == crate::eval::iam_policy::UNKNOWN_KEY {
                         return true;
                     }
                     let k = key.to_ascii_lowercase();

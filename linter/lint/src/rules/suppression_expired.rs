@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, OnPlan, Rule, RuleMeta, Severity, SuppressionFacts, SuppressionFinding};
 
 /// ## What it does
 /// Finds `nhi-lint:ignore` comments whose `until=` date is in the past. The suppression no longer applies, so the original finding is reported again too.
@@ -24,9 +24,15 @@ impl Rule for SuppressionExpired {
             severity: Severity::Medium,
             summary: "an inline suppression whose expiry date has passed",
             source: include_str!("suppression_expired.rs"),
+            on_plan: OnPlan::Never,
         }
     }
 
-    /// Reported by the engine, which sees every suppression and every finding of a file.
-    fn check(&self, _cx: &mut Ctx<'_>) {}
+    fn check_suppression(&self, s: &SuppressionFacts<'_>) -> Option<SuppressionFinding> {
+        let Some(Ok(d)) = &s.suppression.until else { return None };
+        (*d < s.today).then(|| SuppressionFinding {
+            message: format!("suppression of {} expired on {d}", s.suppression.codes.join(", ")),
+            help: "fix the finding, or renew the exception with a new until= date and reason".to_owned(),
+        })
+    }
 }

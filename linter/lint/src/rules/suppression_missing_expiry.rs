@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, OnPlan, Rule, RuleMeta, Severity, SuppressionFacts, SuppressionFinding};
 
 /// ## What it does
 /// Finds `nhi-lint:ignore` comments without `until=YYYY-MM-DD`, or with a date that cannot be read. Such a suppression does not take effect.
@@ -26,9 +26,22 @@ impl Rule for SuppressionMissingExpiry {
             severity: Severity::Low,
             summary: "an inline suppression without a valid expiry date",
             source: include_str!("suppression_missing_expiry.rs"),
+            on_plan: OnPlan::Never,
         }
     }
 
-    /// Reported by the engine, which sees every suppression and every finding of a file.
-    fn check(&self, _cx: &mut Ctx<'_>) {}
+    fn check_suppression(&self, s: &SuppressionFacts<'_>) -> Option<SuppressionFinding> {
+        let codes = s.suppression.codes.join(", ");
+        match &s.suppression.until {
+            None => Some(SuppressionFinding {
+                message: format!("suppression of {codes} has no expiry date"),
+                help: "add until=YYYY-MM-DD, the date by which the exception must be resolved".to_owned(),
+            }),
+            Some(Err(bad)) => Some(SuppressionFinding {
+                message: format!("suppression of {codes} has an unreadable expiry date {bad:?}"),
+                help: "write the date as until=YYYY-MM-DD".to_owned(),
+            }),
+            Some(Ok(_)) => None,
+        }
+    }
 }

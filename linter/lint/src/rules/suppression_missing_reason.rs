@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, OnPlan, Rule, RuleMeta, Severity, SuppressionFacts, SuppressionFinding};
 
 /// ## What it does
 /// Finds `nhi-lint:ignore` comments without `reason="…"`. Such a suppression does not take effect.
@@ -26,9 +26,14 @@ impl Rule for SuppressionMissingReason {
             severity: Severity::Low,
             summary: "an inline suppression without a reason",
             source: include_str!("suppression_missing_reason.rs"),
+            on_plan: OnPlan::Never,
         }
     }
 
-    /// Reported by the engine, which sees every suppression and every finding of a file.
-    fn check(&self, _cx: &mut Ctx<'_>) {}
+    fn check_suppression(&self, s: &SuppressionFacts<'_>) -> Option<SuppressionFinding> {
+        s.suppression.reason.is_none().then(|| SuppressionFinding {
+            message: format!("suppression of {} gives no reason", s.suppression.codes.join(", ")),
+            help: "add reason=\"why this is acceptable, with a ticket\" to the comment".to_owned(),
+        })
+    }
 }

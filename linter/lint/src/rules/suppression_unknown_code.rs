@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, CodeStatus, OnPlan, Rule, RuleMeta, Severity, SuppressionFacts, SuppressionFinding};
 
 /// ## What it does
 /// Finds `nhi-lint:ignore` comments that name no rule, or a code or name that is not a rule.
@@ -24,9 +24,30 @@ impl Rule for SuppressionUnknownCode {
             severity: Severity::Low,
             summary: "an inline suppression naming a rule that does not exist",
             source: include_str!("suppression_unknown_code.rs"),
+            on_plan: OnPlan::Never,
         }
     }
 
-    /// Reported by the engine, which sees every suppression and every finding of a file.
-    fn check(&self, _cx: &mut Ctx<'_>) {}
+    fn check_suppression(&self, s: &SuppressionFacts<'_>) -> Option<SuppressionFinding> {
+        if s.codes.is_empty() {
+            return Some(SuppressionFinding {
+                message: "suppression names no rule".to_owned(),
+                help: "name the codes to ignore, e.g. `nhi-lint:ignore NHI101`".to_owned(),
+            });
+        }
+        let unknown: Vec<&str> = s.codes.iter().filter(|(_, st)| *st == CodeStatus::Unknown).map(|(c, _)| *c).collect();
+        if !unknown.is_empty() {
+            return Some(SuppressionFinding {
+                message: format!("suppression names unknown rule {}", unknown.join(", ")),
+                help: "use a code listed by `nhi-lint rules`".to_owned(),
+            });
+        }
+        s.codes.iter().find_map(|(code, st)| match st {
+            CodeStatus::Removed(note) => Some(SuppressionFinding {
+                message: format!("suppression names removed rule {code} ({note})"),
+                help: "remove the code from the comment: that rule no longer runs".to_owned(),
+            }),
+            _ => None,
+        })
+    }
 }

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, OnPlan, Rule, RuleMeta, Severity, SuppressionFacts, SuppressionFinding};
 
 /// ## What it does
 /// Finds `nhi-lint:ignore` comments that did not match any finding on their line or the next one (or anywhere, for `ignore-file`).
@@ -25,9 +25,15 @@ impl Rule for SuppressionUnused {
             severity: Severity::Low,
             summary: "an inline suppression that matches no finding",
             source: include_str!("suppression_unused.rs"),
+            on_plan: OnPlan::Never,
         }
     }
 
-    /// Reported by the engine, which sees every suppression and every finding of a file.
-    fn check(&self, _cx: &mut Ctx<'_>) {}
+    fn check_suppression(&self, s: &SuppressionFacts<'_>) -> Option<SuppressionFinding> {
+        (!s.used && s.all_enabled).then(|| SuppressionFinding {
+            message: format!("suppression of {} matches no finding", s.suppression.codes.join(", ")),
+            help: "remove the comment: the finding it was for is gone (or it is not on the same or the next line)"
+                .to_owned(),
+        })
+    }
 }

@@ -1,5 +1,5 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
-use crate::rules::aws_policies::{is_assume_role, trust_statements};
+use crate::facts::aws_policies::{is_assume_role, trust_statements};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds role trust policies that let any principal assume the role: `Principal "*"` or
@@ -45,11 +45,12 @@ impl Rule for TrustAnyPrincipal {
             severity: Severity::Critical,
             summary: "a role trust policy that any principal can assume",
             source: include_str!("trust_any_principal.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for src in trust_statements(cx) {
+        for src in trust_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
             for s in stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && is_assume_role(s)) {
                 let Some(principals) = &s.principals else { continue };

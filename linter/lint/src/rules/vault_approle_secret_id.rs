@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `vault_approle_auth_backend_role_secret_id` resources: AppRole secret IDs generated
@@ -29,6 +29,7 @@ impl Rule for VaultApproleSecretId {
             severity: Severity::Medium,
             summary: "an AppRole secret ID created by Terraform and stored in state",
             source: include_str!("vault_approle_secret_id.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

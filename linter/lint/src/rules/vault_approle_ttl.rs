@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration};
 
 /// ## What it does
@@ -41,6 +41,7 @@ impl Rule for VaultApproleTtl {
             severity: Severity::High,
             summary: "an AppRole whose secret IDs or tokens never expire",
             source: include_str!("vault_approle_ttl.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

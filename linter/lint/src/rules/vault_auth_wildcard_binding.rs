@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds Vault Kubernetes auth roles bound to every service account (`"*"`) in every
@@ -35,6 +35,7 @@ impl Rule for VaultAuthWildcardBinding {
             severity: Severity::High,
             summary: "a Vault auth role any workload can log in with",
             source: include_str!("vault_auth_wildcard_binding.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,6 +1,6 @@
 use crate::eval::Value;
-use crate::model::parse_hcl;
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::eval::vault_policy::path_rules;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// What is broad in one policy rule (`path` + `capabilities`).
 fn judge(path: &str, caps: &[String]) -> Option<String> {
@@ -14,19 +14,6 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
         return Some(format!("rule on every path ({path:?})"));
     }
     None
-}
-
-/// Rules of an HCL Vault policy text.
-fn text_rules(text: &str) -> Vec<(String, Vec<String>)> {
-    let Ok(body) = parse_hcl(text) else { return Vec::new() };
-    let env = crate::eval::Env::new(Default::default(), Default::default(), Default::default());
-    body.blocks("path")
-        .filter_map(|b| {
-            let path = b.labels.first()?.clone();
-            let caps = b.body.attr("capabilities").map(|a| env.eval(&a.expr).items()).unwrap_or_default();
-            Some((path, caps.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect()))
-        })
-        .collect()
 }
 
 /// ## What it does
@@ -68,6 +55,7 @@ impl Rule for VaultBroadPolicy {
             severity: Severity::High,
             summary: "a Vault policy on path \"*\" or with sudo",
             source: include_str!("vault_broad_policy.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 
@@ -75,7 +63,7 @@ impl Rule for VaultBroadPolicy {
         const HELP: &str = "grant only the capabilities needed on the specific paths, e.g. path \"secret/data/app/*\" { capabilities = [\"read\"] }";
         for p in cx.resources("vault_policy") {
             let Some(Value::Str(text)) = p.value("policy") else { continue };
-            if let Some(why) = text_rules(&text).iter().find_map(|(path, caps)| judge(path, caps)) {
+            if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps)) {
                 cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(HELP);
             }
         }

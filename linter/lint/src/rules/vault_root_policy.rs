@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Resources that issue Vault tokens with a list of policies.
 const AUTH_ROLES: [&str; 16] = [
@@ -52,6 +52,7 @@ impl Rule for VaultRootPolicy {
             severity: Severity::Critical,
             summary: "a Vault token or auth role that grants the root policy",
             source: include_str!("vault_root_policy.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds `vault_token` resources: Vault tokens minted by Terraform.
@@ -28,6 +28,7 @@ impl Rule for VaultToken {
             severity: Severity::Medium,
             summary: "a Vault token created by Terraform and stored in state",
             source: include_str!("vault_token.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Category, Ctx, Rule, RuleMeta, Severity};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration};
 
 /// ## What it does
@@ -38,6 +38,7 @@ impl Rule for VaultTokenTtl {
             severity: Severity::High,
             summary: "a Vault token without a TTL, or periodic without a maximum",
             source: include_str!("vault_token_ttl.rs"),
+            on_plan: OnPlan::Values,
         }
     }
 

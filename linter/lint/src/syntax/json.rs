@@ -1,7 +1,8 @@
 //! A small JSON reader that keeps byte spans, for `.tf.json` files. `serde_json` drops
 //! positions, and findings must point at the exact key.
 
-use crate::model::{Span, SyntaxError};
+use super::SyntaxError;
+use crate::span::Span;
 
 /// Deeper nesting than this is refused rather than risking the stack.
 pub const MAX_DEPTH: usize = 256;

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::model::{Block, Body, SyntaxError, parse_hcl, parse_tf_json};
+use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json};
+use crate::span::{LineIndex, Position};
 
 /// Refuse nesting deeper than this before parsing: the parser recurses.
 const MAX_NESTING: usize = 200;
@@ -13,19 +14,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub body: Body,
-    /// Byte offsets of line starts, computed when a position is first needed.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
-    /// Literal secrets, found once and shared by the rules that report them.
-    pub(crate) secrets: std::sync::OnceLock<Vec<crate::rules::secrets::SecretHit>>,
+    /// Line starts, computed when a position is first needed.
+    lines: std::sync::OnceLock<LineIndex>,
     /// Offset of the first block: file-level suppressions must come before it.
     pub first_block: usize,
-}
-
-/// One-based line and column (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
 }
 
 impl SourceFile {
@@ -45,29 +37,23 @@ impl SourceFile {
             Err(e) => (Body::default(), Some(e)),
         };
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        (Self { path, text, body, line_starts: Default::default(), secrets: Default::default(), first_block }, err)
+        (Self { path, text, body, lines: Default::default(), first_block }, err)
     }
 
     /// Drops the syntax tree once the rules are done; text and positions stay for printing.
     pub fn release_tree(&mut self) {
         self.body = Body::default();
-        self.secrets = Default::default();
     }
 
     /// A file built from something other than text (a planned resource): `text` is what
     /// may be shown, `body` what rules see.
     pub fn synthetic(path: PathBuf, text: String, body: Body) -> Self {
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        Self { path, text, body, line_starts: Default::default(), secrets: Default::default(), first_block }
+        Self { path, text, body, lines: Default::default(), first_block }
     }
 
     pub fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let starts = self.line_starts.get_or_init(|| line_starts(&self.text));
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let start = starts[line - 1];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
-        Position { line, column }
+        self.lines.get_or_init(|| LineIndex::new(&self.text)).position(&self.text, offset)
     }
 
     /// The one-based line of a byte offset.
@@ -98,12 +84,6 @@ pub fn address_of(b: &Block) -> String {
         "locals" => "locals".to_owned(),
         other => other.to_owned(),
     }
-}
-
-fn line_starts(text: &str) -> Vec<usize> {
-    let mut v = vec![0];
-    v.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-    v
 }
 
 /// The offset where bracket nesting first exceeds the limit, if it does.

@@ -6,7 +6,11 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::{BinOp, Block, Expr, ExprKind, ObjKey, TemplatePart, TraverseOp, UnaryOp};
+use crate::syntax::{BinOp, Block, Expr, ExprKind, ObjKey, TemplatePart, TraverseOp, UnaryOp};
+
+pub mod functions;
+pub mod iam_policy;
+pub mod vault_policy;
 
 /// Marks the place of an unknown interpolation inside a string evaluated leniently (heredoc
 /// policies): the JSON around it can still be read, and strings containing it count as unknown.
@@ -456,7 +460,7 @@ impl<'m> Env<'m> {
         if !self.active.borrow_mut().insert(key.clone()) {
             return Value::Unknown;
         }
-        let v = crate::policy::policy_doc_value(block, self);
+        let v = iam_policy::policy_doc_value(block, self);
         self.active.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
@@ -491,7 +495,7 @@ impl<'m> Env<'m> {
                 None => Value::Unknown,
             },
             "templatefile" => self.templatefile(&vals),
-            _ => crate::functions::call(name, vals),
+            _ => functions::call(name, vals),
         }
     }
 
@@ -501,7 +505,7 @@ impl<'m> Env<'m> {
             return Value::Unknown;
         };
         let Some(text) = self.read_file(path) else { return Value::Unknown };
-        let Some(template) = crate::model::parse_template_text(&text) else { return Value::Unknown };
+        let Some(template) = crate::syntax::parse_template_text(&text) else { return Value::Unknown };
         let prev = self.template_vars.replace(Some(vars.clone()));
         let v = self.eval(&template);
         *self.template_vars.borrow_mut() = prev;

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::eval::Value;
+use super::Value;
 
 pub fn call(name: &str, args: Vec<Value>) -> Value {
     match name {

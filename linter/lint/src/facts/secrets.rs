@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::model::{Body, Expr, ExprKind, ObjKey, Span, TemplatePart};
-use crate::rules::common::{entropy, is_placeholder};
+use crate::span::Span;
+use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
 
 /// Known token formats: (what it is, pattern).
 const FORMATS: [(&str, &str); 18] = [
@@ -207,6 +207,68 @@ pub fn looks_like_secret(s: &str) -> bool {
     (has_digit_or_symbol || mixed_case || t.len() >= 16) && entropy(t) >= 2.5
 }
 
+/// Values that stand in for a secret rather than being one.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    let l = t.to_ascii_lowercase();
+    if t.len() < 6 || t.starts_with('<') || t.starts_with('{') || t.starts_with("${") || t.contains("${") {
+        return true;
+    }
+    const WORDS: [&str; 24] = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace",
+        "placeholder",
+        "example",
+        "dummy",
+        "sample",
+        "your_",
+        "your-",
+        "yourpassword",
+        "redacted",
+        "notasecret",
+        "not-a-secret",
+        "todo",
+        "fixme",
+        "xxxx",
+        "****",
+        "....",
+        "fake",
+        "insert",
+        "secret_here",
+        "password_here",
+        "must_be_set",
+    ];
+    if WORDS.iter().any(|w| l.contains(w)) {
+        return true;
+    }
+    // One repeated character ("aaaaaaaa", "00000000").
+    let first = t.chars().next().unwrap_or(' ');
+    t.chars().all(|c| c == first)
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    let mut n = 0usize;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
 /// Calls `f(key, text, span, partial)` for every string literal in `e`, with the innermost key
 /// it belongs to, until `f` returns `true`. Returns whether it stopped early.
 fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
@@ -330,7 +392,7 @@ fn judge_source(
 }
 
 /// The attribute of a secret-store resource that holds the secret value itself.
-fn secret_value_attr(b: &crate::model::Block) -> Option<&crate::model::Attr> {
+fn secret_value_attr(b: &Block) -> Option<&Attr> {
     if b.ident != "resource" {
         return None;
     }
@@ -344,9 +406,9 @@ fn secret_value_attr(b: &crate::model::Block) -> Option<&crate::model::Attr> {
     b.body.attr(key)
 }
 
-/// At most one hit per source (block, local value or variable), computed once per file.
-pub fn hits(file: &crate::source::SourceFile) -> &[SecretHit] {
-    file.secrets.get_or_init(|| {
+/// At most one hit per source (block, local value or variable) of a file.
+pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
+    {
         let mut out = Vec::new();
         let mut push = |key: String, found: Option<(Span, SecretKind)>| {
             if let Some((span, kind)) = found {
@@ -416,18 +478,28 @@ pub fn hits(file: &crate::source::SourceFile) -> &[SecretHit] {
                         )
                     });
                     if found.is_some() {
-                        push(crate::source::address_of(b), found);
+                        push(address_of(b), found);
                     }
                 }
             }
         }
         out
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_and_entropy() {
+        for p in ["changeme", "REPLACE_ME", "${var.x}", "<secret>", "xxxxxxxxxx", "your-token-here", "abc"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("N0t-a-Plac3holder!"));
+        assert!(entropy("aaaa") < 0.1);
+        assert!(entropy("aB3$kL9#qW") > 3.0);
+    }
 
     #[test]
     fn token_formats() {

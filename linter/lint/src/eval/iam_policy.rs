@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::eval::{Env, Value};
-use crate::model::{Block, Body, Span};
+use super::{Env, Value};
+use crate::span::Span;
+use crate::syntax::{Block, Body};
 
 /// Stands for a condition operator or key that is not known statically.
 pub const UNKNOWN_KEY: &str = "\u{e000}unknown";
@@ -16,8 +17,10 @@ pub struct Statement {
     pub actions: Option<Vec<Value>>,
     pub not_actions: Option<Vec<Value>>,
     pub resources: Option<Vec<Value>>,
-    /// `(type, identifiers)`; `Principal: "*"` is `("*", ["*"])`.
+    pub not_resources: Option<Vec<Value>>,
+    /// `(type, identifiers)`; `Principal: "*"` is `("*", ["*"])`; an unknown type is `"?"`.
     pub principals: Option<Vec<(String, Vec<Value>)>>,
+    pub not_principals: Option<Vec<(String, Vec<Value>)>>,
     /// `(operator, key, values)`.
     pub conditions: Vec<(String, String, Vec<Value>)>,
     pub span: Span,
@@ -66,11 +69,11 @@ fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
         None => Some(true),
         Some(v) => v.as_str().map(|e| e.eq_ignore_ascii_case("allow")),
     };
-    let principals = get("Principal").map(|p| match p {
+    let principals_of = |p: &Value| match p {
         Value::Str(s) => vec![(s.clone(), vec![Value::Str(s.clone())])],
         Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.items())).collect(),
         _ => vec![("?".to_owned(), vec![Value::Unknown])],
-    });
+    };
     let mut conditions = Vec::new();
     if let Some(c) = get("Condition") {
         match c {
@@ -94,7 +97,9 @@ fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
         actions: get("Action").map(Value::items),
         not_actions: get("NotAction").map(Value::items),
         resources: get("Resource").map(Value::items),
-        principals,
+        not_resources: get("NotResource").map(Value::items),
+        principals: get("Principal").map(principals_of),
+        not_principals: get("NotPrincipal").map(principals_of),
         conditions,
         span: span.clone(),
         actions_span: span.clone(),
@@ -104,31 +109,51 @@ fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
 }
 
 /// `statement` blocks (and `dynamic "statement"` contents) of an `aws_iam_policy_document`.
-pub fn statement_bodies(body: &Body) -> Vec<(&Body, Span)> {
-    let mut out: Vec<(&Body, Span)> = body.blocks("statement").map(|b| (&b.body, b.header.clone())).collect();
-    for d in body.blocks("dynamic") {
-        if d.labels.first().map(String::as_str) == Some("statement") {
-            for c in d.body.blocks("content") {
-                out.push((&c.body, d.header.clone()));
-            }
-        }
-    }
-    out
+fn statement_bodies(body: &Body) -> Vec<(&Body, Span)> {
+    body.expanded("statement").into_iter().map(|(b, inner)| (inner, b.header.clone())).collect()
 }
 
 fn nested_bodies<'a>(body: &'a Body, name: &str) -> Vec<&'a Body> {
-    let mut out: Vec<&Body> = body.blocks(name).map(|b| &b.body).collect();
-    for d in body.blocks("dynamic") {
-        if d.labels.first().map(String::as_str) == Some(name) {
-            out.extend(d.body.blocks("content").map(|c| &c.body));
+    body.expanded(name).into_iter().map(|(_, inner)| inner).collect()
+}
+
+/// The statements an `aws_iam_policy_document` block produces: those of its
+/// `source_policy_documents`/`source_json`, its own `statement` blocks, then those of its
+/// `override_policy_documents`/`override_json` (each spanned on the attribute that holds it).
+/// The one reader of policy documents: the rules and `data.….json` both use it.
+pub fn statements_from_block(block: &Block, env: &Env<'_>) -> Vec<Statement> {
+    let included = |keys: [&str; 2]| -> Vec<Statement> {
+        let mut out = Vec::new();
+        for key in keys {
+            if let Some(a) = block.body.attr(key) {
+                for doc in env.eval(&a.expr).items() {
+                    if let Some(d) = doc.as_document() {
+                        out.extend(statements_from_document(&d, &a.expr.span));
+                    }
+                }
+            }
         }
-    }
+        out
+    };
+    let mut out = included(["source_policy_documents", "source_json"]);
+    out.extend(statement_bodies(&block.body).into_iter().map(|(b, header)| statement_from_body(b, header, env)));
+    out.extend(included(["override_policy_documents", "override_json"]));
     out
 }
 
-/// Statements of an `aws_iam_policy_document` block, with spans on each attribute.
-pub fn statements_from_block(block: &Block, env: &Env<'_>) -> Vec<Statement> {
-    statement_bodies(&block.body).into_iter().map(|(b, header)| statement_from_body(b, header, env)).collect()
+fn principal_list(b: &Body, block_name: &str, env: &Env<'_>) -> Option<Vec<(String, Vec<Value>)>> {
+    let blocks = nested_bodies(b, block_name);
+    (!blocks.is_empty()).then(|| {
+        blocks
+            .iter()
+            .map(|p| {
+                // An unknown principal type is kept as "?": its identifiers can still be judged.
+                let ty = p.attr("type").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
+                let ids = p.attr("identifiers").map(|a| env.eval(&a.expr).items()).unwrap_or_default();
+                (ty.unwrap_or_else(|| "?".to_owned()), ids)
+            })
+            .collect()
+    })
 }
 
 fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
@@ -138,17 +163,6 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         None => Some(true),
         Some(a) => env.eval(&a.expr).as_str().map(|e| e.eq_ignore_ascii_case("allow")),
     };
-    let principal_blocks = nested_bodies(b, "principals");
-    let principals = (!principal_blocks.is_empty()).then(|| {
-        principal_blocks
-            .iter()
-            .map(|p| {
-                let ty = p.attr("type").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
-                let ids = p.attr("identifiers").map(|a| env.eval(&a.expr).items()).unwrap_or_default();
-                (ty.unwrap_or_else(|| "?".to_owned()), ids)
-            })
-            .collect()
-    });
     let principals_span = b.blocks("principals").next().map_or(header.clone(), |p| p.span.clone());
     let conditions = nested_bodies(b, "condition")
         .iter()
@@ -167,7 +181,9 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         actions: list("actions"),
         not_actions: list("not_actions"),
         resources: list("resources"),
-        principals,
+        not_resources: list("not_resources"),
+        principals: principal_list(b, "principals", env),
+        not_principals: principal_list(b, "not_principals", env),
         conditions,
         span: header.clone(),
         actions_span: span_of("actions"),
@@ -176,65 +192,56 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
     }
 }
 
-/// The document an `aws_iam_policy_document` produces, for `data.….json` references.
-pub fn policy_doc_value(block: &Block, env: &Env<'_>) -> Value {
-    let mut statements = Vec::new();
-    for key in ["source_policy_documents", "source_json"] {
-        if let Some(a) = block.body.attr(key) {
-            for doc in env.eval(&a.expr).items() {
-                if let Some(Value::List(l)) = doc.as_document().and_then(|d| d.get("Statement").cloned()) {
-                    statements.extend(l);
-                }
-            }
-        }
-    }
-    for (b, _) in statement_bodies(&block.body) {
+impl Statement {
+    /// The statement as a policy document's JSON structure.
+    fn to_value(&self) -> Value {
         let mut o = BTreeMap::new();
-        let mut put = |k: &str, attr: &str| {
-            if let Some(a) = b.attr(attr) {
-                o.insert(k.to_owned(), env.eval(&a.expr));
-            }
+        let effect = match self.allow {
+            Some(true) => Value::Str("Allow".to_owned()),
+            Some(false) => Value::Str("Deny".to_owned()),
+            None => Value::Unknown,
         };
-        put("Sid", "sid");
-        put("Effect", "effect");
-        put("Action", "actions");
-        put("NotAction", "not_actions");
-        put("Resource", "resources");
-        put("NotResource", "not_resources");
-        for (key, block_name) in [("Principal", "principals"), ("NotPrincipal", "not_principals")] {
-            let ps = nested_bodies(b, block_name);
-            if ps.is_empty() {
-                continue;
+        o.insert("Effect".to_owned(), effect);
+        for (key, list) in [
+            ("Action", &self.actions),
+            ("NotAction", &self.not_actions),
+            ("Resource", &self.resources),
+            ("NotResource", &self.not_resources),
+        ] {
+            if let Some(l) = list {
+                o.insert(key.to_owned(), Value::List(l.clone()));
             }
-            let mut m = BTreeMap::new();
-            for p in ps {
-                let ty = p.attr("type").map_or(Value::Unknown, |a| env.eval(&a.expr));
-                let ids = p.attr("identifiers").map_or(Value::Unknown, |a| env.eval(&a.expr));
-                match ty.as_str() {
-                    Some(t) => {
-                        m.insert(t.to_owned(), ids);
-                    }
-                    None => return Value::Unknown,
-                }
-            }
-            o.insert(key.to_owned(), Value::Object(m));
         }
-        let conds = nested_bodies(b, "condition");
-        if !conds.is_empty() {
+        for (key, ps) in [("Principal", &self.principals), ("NotPrincipal", &self.not_principals)] {
+            if let Some(ps) = ps {
+                let mut m: BTreeMap<String, Value> = BTreeMap::new();
+                for (ty, ids) in ps {
+                    if let Some(Value::List(l)) = m.get_mut(ty) {
+                        l.extend(ids.iter().cloned());
+                    } else {
+                        m.insert(ty.clone(), Value::List(ids.clone()));
+                    }
+                }
+                o.insert(key.to_owned(), Value::Object(m));
+            }
+        }
+        if !self.conditions.is_empty() {
             let mut m: BTreeMap<String, Value> = BTreeMap::new();
-            for c in conds {
-                let test = c.attr("test").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
-                let var = c.attr("variable").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
-                let values = c.attr("values").map_or(Value::Unknown, |a| env.eval(&a.expr));
-                let (Some(test), Some(var)) = (test, var) else { return Value::Unknown };
-                if let Value::Object(inner) = m.entry(test).or_insert_with(|| Value::Object(BTreeMap::new())) {
-                    inner.insert(var, values);
+            for (test, var, values) in &self.conditions {
+                if let Value::Object(inner) = m.entry(test.clone()).or_insert_with(|| Value::Object(BTreeMap::new())) {
+                    inner.insert(var.clone(), Value::List(values.clone()));
                 }
             }
             o.insert("Condition".to_owned(), Value::Object(m));
         }
-        statements.push(Value::Object(o));
+        Value::Object(o)
     }
+}
+
+/// The document an `aws_iam_policy_document` produces, for `data.….json` references: built
+/// from the same statements the rules read.
+pub fn policy_doc_value(block: &Block, env: &Env<'_>) -> Value {
+    let statements = statements_from_block(block, env).iter().map(Statement::to_value).collect();
     let mut doc = BTreeMap::new();
     doc.insert("Version".to_owned(), Value::Str("2012-10-17".to_owned()));
     doc.insert("Statement".to_owned(), Value::List(statements));

@@ -1,8 +1,8 @@
 //! Where AWS policy statements live, for the rules that judge them.
 
-use crate::model::ExprKind;
-use crate::policy::{Statement, statements_from_block, statements_from_document};
-use crate::rule::{Ctx, Item};
+use crate::eval::iam_policy::{Statement, statements_from_block, statements_from_document};
+use crate::query::{Item, ModuleView};
+use crate::syntax::{Expr, ExprKind};
 
 /// Identity-policy attributes: (resource type, attribute).
 const IDENTITY: [(&str, &str); 7] = [
@@ -16,7 +16,7 @@ const IDENTITY: [(&str, &str); 7] = [
 ];
 
 /// Whether an attribute just points at a policy document data source, which is checked itself.
-fn is_doc_reference(e: &crate::model::Expr) -> bool {
+fn is_doc_reference(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Traversal(..))
         && e.traversal_path().is_some_and(|p| p.starts_with("data.aws_iam_policy_document."))
 }
@@ -45,15 +45,16 @@ pub struct PolicySource<'a> {
     pub kind: Kind,
 }
 
-fn all<'a>(cx: &Ctx<'a>) -> &'a [PolicySource<'a>] {
-    cx.view().policies.get_or_init(|| {
+/// Every statement holder of a module, in a fixed order.
+pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
+    {
         let mut out = Vec::new();
-        for d in cx.data("aws_iam_policy_document") {
+        for d in view.blocks("data", Some("aws_iam_policy_document")) {
             let statements = statements_from_block(d.block, d.env);
             out.push(PolicySource { item: d, statements, kind: Kind::Document });
         }
         for (ty, key) in IDENTITY {
-            for r in cx.resources(ty) {
+            for r in view.blocks("resource", Some(ty)) {
                 if ty == "aws_iam_role" {
                     for ip in r.nested(key) {
                         if let Some(statements) = statements_of(&ip, "policy") {
@@ -65,23 +66,23 @@ fn all<'a>(cx: &Ctx<'a>) -> &'a [PolicySource<'a>] {
                 }
             }
         }
-        for r in cx.resources("aws_iam_role") {
+        for r in view.blocks("resource", Some("aws_iam_role")) {
             if let Some(statements) = statements_of(&r, "assume_role_policy") {
                 out.push(PolicySource { item: r, statements, kind: Kind::Trust });
             }
         }
         out
-    })
+    }
 }
 
 /// Statements of identity policies and of every `aws_iam_policy_document`.
-pub fn identity_statements<'a>(cx: &Ctx<'a>) -> Vec<&'a PolicySource<'a>> {
-    all(cx).iter().filter(|p| p.kind != Kind::Trust).collect()
+pub fn identity_statements<'f, 'a>(all: &'f [PolicySource<'a>]) -> Vec<&'f PolicySource<'a>> {
+    all.iter().filter(|p| p.kind != Kind::Trust).collect()
 }
 
 /// Trust policies: `assume_role_policy` of roles, and every `aws_iam_policy_document`.
-pub fn trust_statements<'a>(cx: &Ctx<'a>) -> Vec<&'a PolicySource<'a>> {
-    all(cx).iter().filter(|p| p.kind != Kind::Identity).collect()
+pub fn trust_statements<'f, 'a>(all: &'f [PolicySource<'a>]) -> Vec<&'f PolicySource<'a>> {
+    all.iter().filter(|p| p.kind != Kind::Identity).collect()
 }
 
 /// Whether a statement grants role assumption.

@@ -1,7 +1,7 @@
 //! The code table: every rule's code, in one place. Codes are never reused; a retired rule
 //! stays here, marked removed.
 
-use crate::rule::Rule;
+use crate::rule::{CodeStatus, Rule};
 use crate::rules::*;
 
 #[derive(Clone, Copy)]
@@ -75,6 +75,34 @@ table! {
     "NHI404" => suppression_expired::SuppressionExpired,
     "NHI405" => suppression_unknown_code::SuppressionUnknownCode,
     "NHI406" => suppression_unused::SuppressionUnused,
+}
+
+/// A retired rule: its code and name are never reused, and naming it says why it is gone.
+#[derive(Debug, Clone, Copy)]
+pub struct Removed {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// Why it was retired, or what replaced it.
+    pub note: &'static str,
+}
+
+/// Retired codes. None yet; a rule that is retired moves here from `RULES`.
+pub static REMOVED: &[Removed] = &[];
+
+/// What a code or rule name is: an active rule, a retired one, or nothing known.
+pub fn status(code_or_name: &str) -> CodeStatus {
+    status_in(RULES, REMOVED, code_or_name)
+}
+
+fn status_in(rules: &[Entry], removed: &[Removed], code_or_name: &str) -> CodeStatus {
+    let named = |code: &str, name: &str| code.eq_ignore_ascii_case(code_or_name) || name == code_or_name;
+    if rules.iter().any(|e| named(e.code, e.rule.meta().name)) {
+        CodeStatus::Active
+    } else if let Some(r) = removed.iter().find(|r| named(r.code, r.name)) {
+        CodeStatus::Removed(r.note)
+    } else {
+        CodeStatus::Unknown
+    }
 }
 
 /// A rule by code (`NHI101`, any case) or name (`aws-access-key`).
@@ -210,6 +238,18 @@ mod tests {
         let c = crate::Config::parse(&CONFIG_AND_SUPPRESSIONS[start..end]).expect("the example is valid");
         assert_eq!(c.non_ignorable, vec!["NHI111"]);
         assert_eq!(c.policy().unwrap().max_token_ttl, nhi_core::Policy::DEFAULT_MAX_TOKEN_TTL);
+    }
+
+    #[test]
+    fn retired_codes_are_neither_active_nor_unknown() {
+        let removed = [Removed { code: "NHI199", name: "old-rule", note: "merged into NHI112" }];
+        assert_eq!(status_in(RULES, &removed, "NHI101"), CodeStatus::Active);
+        assert_eq!(status_in(RULES, &removed, "nhi199"), CodeStatus::Removed("merged into NHI112"));
+        assert_eq!(status_in(RULES, &removed, "old-rule"), CodeStatus::Removed("merged into NHI112"));
+        assert_eq!(status_in(RULES, &removed, "NHI198"), CodeStatus::Unknown);
+        for r in REMOVED {
+            assert!(find(r.code).is_none(), "{} is both active and removed", r.code);
+        }
     }
 
     #[test]

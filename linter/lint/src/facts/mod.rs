@@ -1,0 +1,59 @@
+//! Semantic facts: what several rules need to know about a module, computed once and shared.
+//! Where AWS policy statements live ([`aws_policies`]) and which literals are secrets
+//! ([`secrets`]). Rules read facts through `Ctx::facts`; the framework below knows nothing of
+//! them.
+
+pub mod aws_policies;
+pub mod secrets;
+
+use std::cell::OnceCell;
+use std::sync::OnceLock;
+
+use crate::query::ModuleView;
+
+/// Facts that depend on a file's text alone, shared by every module view that includes the
+/// file (a module called twice is scanned once). Indexed by run-wide file id.
+#[derive(Debug, Default)]
+pub struct FileFacts {
+    secrets: Vec<OnceLock<Vec<secrets::SecretHit>>>,
+}
+
+impl FileFacts {
+    pub fn new(files: usize) -> Self {
+        Self { secrets: (0..files).map(|_| OnceLock::new()).collect() }
+    }
+}
+
+/// Facts about one module view, computed on first use.
+pub struct Facts<'a> {
+    view: &'a ModuleView<'a>,
+    files: &'a FileFacts,
+    policies: OnceCell<Vec<aws_policies::PolicySource<'a>>>,
+}
+
+impl<'a> Facts<'a> {
+    pub fn new(view: &'a ModuleView<'a>, files: &'a FileFacts) -> Self {
+        Self { view, files, policies: OnceCell::new() }
+    }
+
+    /// Every place in the module that holds AWS policy statements, read once.
+    pub fn policies(&self) -> &[aws_policies::PolicySource<'a>] {
+        self.policies.get_or_init(|| aws_policies::collect(self.view))
+    }
+
+    /// Literal secrets per file of the module: `(file id, hits)`.
+    pub fn secrets(&self) -> Vec<(usize, &'a [secrets::SecretHit])> {
+        let files: &'a FileFacts = self.files;
+        self.view
+            .files()
+            .into_iter()
+            .map(|(id, file)| {
+                let hits = match files.secrets.get(id) {
+                    Some(cell) => cell.get_or_init(|| secrets::scan(file)).as_slice(),
+                    None => &[],
+                };
+                (id, hits)
+            })
+            .collect()
+    }
+}

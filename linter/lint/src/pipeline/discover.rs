@@ -1,0 +1,122 @@
+//! Which files a run reads: discovery under the given paths (respecting `.gitignore`), the
+//! files of a module directory, local module sources, and reading + parsing one file.
+
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+use crate::report::FileError;
+use crate::syntax::{Block, SourceFile};
+
+fn is_terraform_file(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".tf", ".tofu", ".tf.json", ".tofu.json", ".tfvars"].iter().any(|ext| name.ends_with(ext))
+}
+
+/// Removes `.` and resolves `..` lexically, keeping relative paths relative.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    let pb: PathBuf = out.iter().collect();
+    if pb.as_os_str().is_empty() { PathBuf::from(".") } else { pb }
+}
+
+/// Lists the Terraform files under `paths`, respecting `.gitignore`, sorted.
+pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
+    let mut files = BTreeSet::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            files.insert(normalize(p));
+            continue;
+        }
+        if !p.is_dir() {
+            errors.push(FileError {
+                path: p.display().to_string(),
+                message: "no such file or directory".into(),
+                start: None,
+                file: None,
+                offset: 0,
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(p).require_git(false).build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_terraform_file(e.path()) => {
+                    files.insert(normalize(e.path()));
+                }
+                Ok(_) => {}
+                Err(err) => errors.push(FileError {
+                    path: p.display().to_string(),
+                    message: err.to_string(),
+                    start: None,
+                    file: None,
+                    offset: 0,
+                }),
+            }
+        }
+    }
+    (files.into_iter().collect(), errors)
+}
+
+pub(super) fn read_and_parse(path: &Path) -> Result<(SourceFile, Option<FileError>), FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError {
+        path: path.display().to_string(),
+        message: e.to_string(),
+        start: None,
+        file: None,
+        offset: 0,
+    })?;
+    let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok(match SourceFile::parse(path.to_owned(), text) {
+        (f, None) => (f, None),
+        (f, Some(e)) => {
+            let err = FileError {
+                path: path.display().to_string(),
+                message: e.message,
+                start: Some(f.position(e.offset)),
+                file: None,
+                offset: e.offset,
+            };
+            (f, Some(err))
+        }
+    })
+}
+
+pub fn parent(p: &Path) -> PathBuf {
+    normalize(p.parent().unwrap_or(Path::new(".")))
+}
+
+pub fn dir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && is_terraform_file(p))
+        .map(|p| normalize(&p))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn local_source(b: &Block) -> Option<&str> {
+    let s = b.body.attr("source")?.expr.as_str()?;
+    (s.starts_with("./") || s.starts_with("../")).then_some(s)
+}
+
+pub(super) fn local_module_dirs(f: &SourceFile) -> Vec<PathBuf> {
+    f.body.blocks("module").filter_map(local_source).map(|s| normalize(&parent(&f.path).join(s))).collect()
+}

@@ -1,0 +1,181 @@
+//! The small typed API over one evaluated module: which blocks exist, and their values.
+//! Rules reach it through `Ctx`; the facts layer uses it directly.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use crate::eval::{Env, Value};
+use crate::span::Span;
+use crate::syntax::{Attr, Block, Body, SourceFile, address_of};
+
+/// One module evaluated in one context (standalone, or called with known inputs).
+pub struct ModuleView<'a> {
+    pub files: &'a [&'a SourceFile],
+    /// Index into the run's file list for each of `files`.
+    pub file_ids: &'a [usize],
+    pub env: &'a Env<'a>,
+    /// `""` or `module.x.` (nested calls chain).
+    pub prefix: &'a str,
+    /// Top-level blocks by (block type, first label), built on first use.
+    index: OnceCell<BlockIndex<'a>>,
+}
+
+/// `(kind, first label)` → `(index into ModuleView::files, block)`, in file order.
+type BlockIndex<'a> = HashMap<(&'a str, &'a str), Vec<(usize, &'a Block)>>;
+
+impl<'a> ModuleView<'a> {
+    pub fn new(files: &'a [&'a SourceFile], file_ids: &'a [usize], env: &'a Env<'a>, prefix: &'a str) -> Self {
+        Self { files, file_ids, env, prefix, index: OnceCell::new() }
+    }
+
+    fn item(&self, fi: usize, b: &'a Block) -> Item<'a> {
+        Item { file: self.file_ids[fi], block: b, body: &b.body, env: self.env, top: b, prefix: self.prefix }
+    }
+
+    /// Top-level blocks of one kind (`resource`, `data`, `provider`, `variable`, …) and, when
+    /// `ty` is given, of that first label. Blocks known to create nothing are left out.
+    pub fn blocks(&self, kind: &str, ty: Option<&str>) -> Vec<Item<'a>> {
+        match ty {
+            Some(t) => {
+                let index = self.index.get_or_init(|| {
+                    let mut m: BlockIndex<'a> = HashMap::new();
+                    for (fi, file) in self.files.iter().enumerate() {
+                        for b in &file.body.blocks {
+                            let label = b.labels.first().map_or("", String::as_str);
+                            m.entry((b.ident.as_str(), label)).or_default().push((fi, b));
+                        }
+                    }
+                    m
+                });
+                index.get(&(kind, t)).map_or_else(Vec::new, |v| {
+                    v.iter().filter(|(_, b)| !never_created(b, self.env)).map(|(fi, b)| self.item(*fi, b)).collect()
+                })
+            }
+            None => {
+                let mut out = Vec::new();
+                for (fi, file) in self.files.iter().enumerate() {
+                    out.extend(
+                        file.body
+                            .blocks
+                            .iter()
+                            .filter(|b| b.ident == kind && !never_created(b, self.env))
+                            .map(|b| self.item(fi, b)),
+                    );
+                }
+                out
+            }
+        }
+    }
+
+    /// Every top-level block, created or not.
+    pub fn all_blocks(&self) -> Vec<Item<'a>> {
+        let mut out = Vec::new();
+        for (fi, file) in self.files.iter().enumerate() {
+            out.extend(file.body.blocks.iter().map(|b| self.item(fi, b)));
+        }
+        out
+    }
+
+    /// The module's files with their run-wide ids.
+    pub fn files(&self) -> Vec<(usize, &'a SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (self.file_ids[i], *f)).collect()
+    }
+}
+
+/// Whether `count` or `for_each` is known to create no instance (`count = var.enabled ? 1 : 0`
+/// with `enabled` false): such a block describes nothing that will exist.
+fn never_created(b: &Block, env: &Env<'_>) -> bool {
+    if let Some(c) = b.body.attr("count") {
+        return env.eval(&c.expr).as_f64() == Some(0.0);
+    }
+    if let Some(fe) = b.body.attr("for_each") {
+        return match env.eval(&fe.expr) {
+            Value::List(l) => l.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            _ => false,
+        };
+    }
+    false
+}
+
+/// A block together with what is needed to read its values.
+#[derive(Clone)]
+pub struct Item<'a> {
+    pub file: usize,
+    pub block: &'a Block,
+    pub body: &'a Body,
+    pub env: &'a Env<'a>,
+    /// The top-level block this item belongs to (itself, or the block it is nested in).
+    pub(crate) top: &'a Block,
+    prefix: &'a str,
+}
+
+impl<'a> Item<'a> {
+    pub fn address(&self) -> String {
+        format!("{}{}", self.prefix, address_of(self.top))
+    }
+
+    pub fn header(&self) -> Span {
+        self.block.header.clone()
+    }
+
+    pub fn attr(&self, key: &str) -> Option<&'a Attr> {
+        self.body.attr(key)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.body.attr(key).is_some()
+    }
+
+    /// The evaluated value of an attribute; `None` when the attribute is absent.
+    pub fn value(&self, key: &str) -> Option<Value> {
+        self.body.attr(key).map(|a| self.env.eval(&a.expr))
+    }
+
+    /// Every value an attribute takes across the block's `for_each` instances (when the
+    /// collection is known), or its single value. Empty when the attribute is absent.
+    pub fn values(&self, key: &str) -> Vec<Value> {
+        let Some(attr) = self.body.attr(key) else { return Vec::new() };
+        let top = self.block;
+        let instances = top.body.attr("for_each").map(|fe| self.env.eval(&fe.expr));
+        match instances {
+            Some(Value::List(items)) if !items.is_empty() => {
+                items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(&attr.expr))).collect()
+            }
+            Some(Value::Object(map)) if !map.is_empty() => map
+                .into_iter()
+                .map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(&attr.expr)))
+                .collect(),
+            _ => vec![self.env.eval(&attr.expr)],
+        }
+    }
+
+    /// Known strings among [`Item::values`], flattening lists.
+    pub fn strs(&self, key: &str) -> Vec<String> {
+        self.values(key).iter().flat_map(Value::items).filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+
+    /// The attribute's value when it is a known string.
+    pub fn str(&self, key: &str) -> Option<String> {
+        self.value(key).and_then(|v| v.as_str().map(str::to_owned))
+    }
+
+    /// Span of an attribute's value, or of the block header when the attribute is absent.
+    pub fn span(&self, key: &str) -> Span {
+        self.body.attr(key).map_or_else(|| self.header(), |a| a.expr.span.clone())
+    }
+
+    /// Nested blocks named `name`, including the `content` of `dynamic "name"` blocks.
+    pub fn nested(&self, name: &str) -> Vec<Item<'a>> {
+        self.body.expanded(name).into_iter().map(|(b, body)| self.with_block(b, body)).collect()
+    }
+
+    fn with_block(&self, block: &'a Block, body: &'a Body) -> Item<'a> {
+        Item { block, body, ..self.clone() }
+    }
+
+    /// The label at `i` (`resource "TYPE" "NAME"`).
+    pub fn label(&self, i: usize) -> &'a str {
+        self.block.labels.get(i).map_or("", String::as_str)
+    }
+}

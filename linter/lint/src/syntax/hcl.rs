@@ -1,0 +1,201 @@
+//! The HCL native syntax front-end: `hcl-edit`'s tree converted into ours.
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::structure::{BlockLabel, Structure};
+use hcl_edit::template::Element;
+
+use super::tree::*;
+use crate::span::Span;
+
+pub fn parse_hcl(src: &str) -> Result<Body, SyntaxError> {
+    match hcl_edit::parser::parse_body(src) {
+        Ok(body) => Ok(convert_body(body, src)),
+        Err(e) => {
+            let loc = e.location();
+            Err(SyntaxError { message: e.message().to_owned(), offset: loc.offset().min(src.len()) })
+        }
+    }
+}
+
+fn span_of(s: Option<Span>, fallback: &Span) -> Span {
+    match s {
+        Some(s) => s,
+        None => fallback.clone(),
+    }
+}
+
+/// Converts by moving out of the `hcl-edit` tree: strings are moved, not copied.
+fn convert_body(body: hcl_edit::structure::Body, src: &str) -> Body {
+    let whole = 0..src.len();
+    let mut out = Body { attrs: Vec::with_capacity(body.len()), blocks: Vec::new() };
+    for st in body {
+        match st {
+            Structure::Attribute(a) => {
+                let span = span_of(a.span(), &whole);
+                let expr = convert_expr(a.value, &span);
+                out.attrs.push(Attr { key: a.key.value_into::<hcl_edit::Ident>().into_string(), expr, span });
+            }
+            Structure::Block(b) => {
+                let span = span_of(b.span(), &whole);
+                let labels = b
+                    .labels
+                    .into_iter()
+                    .map(|l| match l {
+                        BlockLabel::Ident(i) => i.value_into::<hcl_edit::Ident>().into_string(),
+                        BlockLabel::String(s) => s.value_into(),
+                    })
+                    .collect();
+                let header = header_span(src, &span);
+                out.blocks.push(Block {
+                    ident: b.ident.value_into::<hcl_edit::Ident>().into_string(),
+                    labels,
+                    body: convert_body(b.body, src),
+                    span,
+                    header,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// From the start of a block to just before its `{`, without trailing blanks.
+fn header_span(src: &str, block: &Span) -> Span {
+    let text = src.get(block.clone()).unwrap_or("");
+    let end = text.find('{').unwrap_or(text.len());
+    let trimmed = text[..end].trim_end().len();
+    block.start..block.start + trimmed.max(1).min(text.len())
+}
+
+fn convert_expr(e: Expression, parent: &Span) -> Expr {
+    let span = span_of(e.span(), parent);
+    let kind = match e {
+        Expression::Null(_) => ExprKind::Null,
+        Expression::Bool(b) => ExprKind::Bool(*b.value()),
+        Expression::Number(n) => ExprKind::Number(n.value().as_f64().unwrap_or(0.0)),
+        Expression::String(s) => ExprKind::Str(s.value_into()),
+        Expression::Array(a) => ExprKind::Array(a.into_iter().map(|x| convert_expr(x, &span)).collect()),
+        Expression::Object(o) => ExprKind::Object(
+            o.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        ObjectKey::Ident(i) => ObjKey::Ident(i.value_into::<hcl_edit::Ident>().into_string()),
+                        ObjectKey::Expression(x) => ObjKey::Expr(convert_expr(x, &span)),
+                    };
+                    (key, convert_expr(v.into_expr(), &span))
+                })
+                .collect(),
+        ),
+        Expression::StringTemplate(t) => return template_expr(t.into_iter(), span),
+        Expression::HeredocTemplate(h) => return template_expr(h.template.into_iter(), span),
+        Expression::Parenthesis(p) => return convert_expr(p.into_inner(), &span),
+        Expression::Variable(v) => ExprKind::Var(v.value_into::<hcl_edit::Ident>().into_string()),
+        Expression::Conditional(c) => {
+            let c = *c;
+            ExprKind::Cond(
+                Box::new(convert_expr(c.cond_expr, &span)),
+                Box::new(convert_expr(c.true_expr, &span)),
+                Box::new(convert_expr(c.false_expr, &span)),
+            )
+        }
+        Expression::FuncCall(f) => {
+            let f = *f;
+            let expand_final = f.args.expand_final();
+            let mut name = String::new();
+            for ns in &f.name.namespace {
+                name.push_str(ns.as_str());
+                name.push_str("::");
+            }
+            name.push_str(f.name.name.as_str());
+            ExprKind::Call { name, args: f.args.into_iter().map(|x| convert_expr(x, &span)).collect(), expand_final }
+        }
+        Expression::Traversal(t) => {
+            let t = *t;
+            ExprKind::Traversal(
+                Box::new(convert_expr(t.expr, &span)),
+                t.operators
+                    .into_iter()
+                    .map(|op| match op.value_into::<TraversalOperator>() {
+                        TraversalOperator::GetAttr(i) => {
+                            TraverseOp::Attr(i.value_into::<hcl_edit::Ident>().into_string())
+                        }
+                        TraversalOperator::Index(x) => TraverseOp::Index(convert_expr(x, &span)),
+                        TraversalOperator::LegacyIndex(n) => {
+                            TraverseOp::Index(Expr::new(ExprKind::Number(*n.value() as f64), span.clone()))
+                        }
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => TraverseOp::Splat,
+                    })
+                    .collect(),
+            )
+        }
+        Expression::UnaryOp(u) => {
+            let u = *u;
+            let op = match u.operator.value() {
+                hcl_edit::expr::UnaryOperator::Neg => UnaryOp::Neg,
+                hcl_edit::expr::UnaryOperator::Not => UnaryOp::Not,
+            };
+            ExprKind::Unary(op, Box::new(convert_expr(u.expr, &span)))
+        }
+        Expression::BinaryOp(b) => {
+            use hcl_edit::expr::BinaryOperator as B;
+            let b = *b;
+            let op = match b.operator.value() {
+                B::Eq => BinOp::Eq,
+                B::NotEq => BinOp::NotEq,
+                B::And => BinOp::And,
+                B::Or => BinOp::Or,
+                B::Less => BinOp::Lt,
+                B::LessEq => BinOp::Le,
+                B::Greater => BinOp::Gt,
+                B::GreaterEq => BinOp::Ge,
+                B::Plus => BinOp::Add,
+                B::Minus => BinOp::Sub,
+                B::Mul => BinOp::Mul,
+                B::Div => BinOp::Div,
+                B::Mod => BinOp::Mod,
+            };
+            ExprKind::Binary(op, Box::new(convert_expr(b.lhs_expr, &span)), Box::new(convert_expr(b.rhs_expr, &span)))
+        }
+        Expression::ForExpr(_) => ExprKind::For,
+    };
+    Expr::new(kind, span)
+}
+
+/// Parses template text (a `templatefile()` file) into an expression; spans are empty.
+pub fn parse_template_text(text: &str) -> Option<Expr> {
+    let t = hcl_edit::parser::parse_template(text).ok()?;
+    Some(template_expr(t.into_iter(), 0..0))
+}
+
+pub(super) fn template_expr(elements: impl Iterator<Item = Element>, span: Span) -> Expr {
+    let mut parts = Vec::new();
+    for el in elements {
+        match el {
+            Element::Literal(l) => parts.push(TemplatePart::Lit(l.value_into())),
+            Element::Interpolation(i) => parts.push(TemplatePart::Interp(convert_expr(i.expr, &span))),
+            Element::Directive(_) => parts.push(TemplatePart::Directive),
+        }
+    }
+    simplify_template(parts, span)
+}
+
+fn simplify_template(parts: Vec<TemplatePart>, span: Span) -> Expr {
+    if parts.iter().all(|p| matches!(p, TemplatePart::Lit(_))) {
+        let mut s = String::new();
+        for p in parts {
+            if let TemplatePart::Lit(l) = p {
+                if s.is_empty() {
+                    s = l;
+                } else {
+                    s.push_str(&l);
+                }
+            }
+        }
+        return Expr::new(ExprKind::Str(s), span);
+    }
+    Expr::new(ExprKind::Template(parts), span)
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON syntax (`.tf.json`)

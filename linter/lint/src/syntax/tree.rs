@@ -1,0 +1,232 @@
+//! The linter's own syntax tree, shared by `.tf` (HCL native syntax) and `.tf.json` files.
+//! Every node keeps the byte range it came from, so findings point at the narrowest span.
+//! Rules never see `hcl-edit` types.
+
+use crate::span::Span;
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(String),
+    /// A string with interpolations or directives.
+    Template(Vec<TemplatePart>),
+    Array(Vec<Expr>),
+    Object(Vec<(ObjKey, Expr)>),
+    /// A root variable such as `var`, `local`, `each`, or a resource type.
+    Var(String),
+    Traversal(Box<Expr>, Vec<TraverseOp>),
+    Call {
+        name: String,
+        args: Vec<Expr>,
+        expand_final: bool,
+    },
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// A `for` expression; never evaluated.
+    For,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Eq,
+    NotEq,
+    And,
+    Or,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+#[derive(Debug, Clone)]
+pub enum TemplatePart {
+    Lit(String),
+    Interp(Expr),
+    /// `%{ if }` / `%{ for }`: the result is unknown.
+    Directive,
+}
+
+#[derive(Debug, Clone)]
+pub enum ObjKey {
+    Ident(String),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub enum TraverseOp {
+    Attr(String),
+    Index(Expr),
+    Splat,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub attrs: Vec<Attr>,
+    pub blocks: Vec<Block>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub key: String,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub ident: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+    pub span: Span,
+    /// From the block type to the last label: where "missing X" findings point.
+    pub header: Span,
+}
+
+impl Body {
+    pub fn attr(&self, key: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.key == key)
+    }
+
+    pub fn blocks<'s: 'n, 'n>(&'s self, ident: &'n str) -> impl Iterator<Item = &'s Block> + 'n {
+        self.blocks.iter().filter(move |b| b.ident == ident)
+    }
+
+    /// Nested blocks named `name` with `dynamic "name"` blocks expanded: each plain block with
+    /// its own body, then each `content` of a `dynamic "name"` paired with the `dynamic` block
+    /// (whose header is where it is written). The one place `dynamic` is understood.
+    pub fn expanded<'s>(&'s self, name: &str) -> Vec<(&'s Block, &'s Body)> {
+        let mut out: Vec<(&Block, &Body)> = self.blocks(name).map(|b| (b, &b.body)).collect();
+        for d in self.blocks("dynamic") {
+            if d.labels.first().map(String::as_str) == Some(name) {
+                out.extend(d.body.blocks("content").map(|c| (d, &c.body)));
+            }
+        }
+        out
+    }
+
+    /// The `dynamic "name"` block, if there is one.
+    pub fn dynamic(&self, name: &str) -> Option<&Block> {
+        self.blocks("dynamic").find(|d| d.labels.first().map(String::as_str) == Some(name))
+    }
+}
+
+impl Expr {
+    pub(crate) fn new(kind: ExprKind, span: Span) -> Self {
+        Self { kind, span }
+    }
+
+    /// The literal string, if this expression is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// `a.b.c` as a dotted path when this is a plain traversal of attribute names.
+    pub fn traversal_path(&self) -> Option<String> {
+        match &self.kind {
+            ExprKind::Var(v) => Some(v.clone()),
+            ExprKind::Traversal(root, ops) => {
+                let mut out = root.traversal_path()?;
+                for op in ops {
+                    match op {
+                        TraverseOp::Attr(a) => {
+                            out.push('.');
+                            out.push_str(a);
+                        }
+                        TraverseOp::Index(_) | TraverseOp::Splat => out.push_str("[]"),
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether any traversal inside this expression starts with `prefix` (e.g. `time_rotating.`).
+    pub fn mentions(&self, prefix: &str) -> bool {
+        let mut found = false;
+        self.walk(&mut |e| {
+            if let Some(p) = e.traversal_path()
+                && p.starts_with(prefix)
+            {
+                found = true;
+            }
+        });
+        found
+    }
+
+    /// Visits this expression and every sub-expression.
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Template(parts) => {
+                for p in parts {
+                    if let TemplatePart::Interp(e) = p {
+                        e.walk(f);
+                    }
+                }
+            }
+            ExprKind::Array(items) => items.iter().for_each(|e| e.walk(f)),
+            ExprKind::Object(items) => {
+                for (k, v) in items {
+                    if let ObjKey::Expr(k) = k {
+                        k.walk(f);
+                    }
+                    v.walk(f);
+                }
+            }
+            ExprKind::Traversal(root, ops) => {
+                root.walk(f);
+                for op in ops {
+                    if let TraverseOp::Index(e) = op {
+                        e.walk(f);
+                    }
+                }
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.walk(f)),
+            ExprKind::Cond(a, b, c) => {
+                a.walk(f);
+                b.walk(f);
+                c.walk(f);
+            }
+            ExprKind::Unary(_, e) => e.walk(f),
+            ExprKind::Binary(_, a, b) => {
+                a.walk(f);
+                b.walk(f);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A parse failure with the byte offset where it was detected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub offset: usize,
+}
+
+// ---------------------------------------------------------------------------------------------
+// HCL native syntax
