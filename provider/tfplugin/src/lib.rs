@@ -7,9 +7,12 @@
 //! paths, never as transport errors.
 
 pub mod codec;
+mod convert;
 pub mod diag;
+mod framework;
 pub mod path;
 pub mod provider;
+mod rpc;
 pub mod schema;
 pub mod serve;
 pub mod server;
