@@ -99,3 +99,41 @@ fn hostile_shapes_are_errors_not_crashes() {
     assert!(report.errors.len() >= 3, "{:?}", report.errors);
     assert_eq!(report.findings.iter().filter(|f| f.code == "NHI101" && f.path.ends_with("b/main.tf")).count(), 1);
 }
+
+#[test]
+fn one_malformed_block_does_not_hide_the_others() {
+    let d = tempfile::tempdir().unwrap();
+    let text = r#"resource "aws_iam_access_key" "before" {
+  user = "a"
+}
+
+resource "x" "broken" {
+  list = [1,
+}
+
+resource "aws_iam_access_key" "after" {
+  user = <<-EOT
+    resource "not" "a block" {
+  EOT
+}
+"#;
+    std::fs::write(d.path().join("main.tf"), text).unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    let keys: Vec<&str> = report.findings.iter().map(|f| f.address.as_str()).collect();
+    assert_eq!(keys, vec!["aws_iam_access_key.before", "aws_iam_access_key.after"]);
+    // The findings keep their real lines, and the error says what was skipped.
+    assert_eq!(report.findings[1].start.unwrap().line, 9);
+    assert_eq!(report.errors.len(), 1);
+    let e = &report.errors[0];
+    assert_eq!(e.start.unwrap().line, 7, "{}", e.message);
+    assert!(e.message.ends_with("1 block was skipped, the other 2 checked"), "{}", e.message);
+
+    // When nothing can be recovered, the error says the rest of the file was not checked.
+    std::fs::write(d.path().join("main.tf"), "resource \"a\" \"b\" {\n  x = [\n").unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert!(
+        report.errors[0].message.ends_with("the rest of this file was not checked"),
+        "{}",
+        report.errors[0].message
+    );
+}

@@ -199,3 +199,94 @@ fn simplify_template(parts: Vec<TemplatePart>, span: Span) -> Expr {
 
 // ---------------------------------------------------------------------------------------------
 // JSON syntax (`.tf.json`)
+
+/// Top-level keywords that start a block at the beginning of a line.
+const BLOCK_KEYWORDS: [&str; 11] = [
+    "resource",
+    "data",
+    "module",
+    "provider",
+    "variable",
+    "output",
+    "locals",
+    "terraform",
+    "ephemeral",
+    "check",
+    "import",
+];
+
+/// After `parse_hcl` failed on the whole text: parses each top-level block on its own (a block
+/// starts at a line beginning with a block keyword, outside heredocs), keeps those that parse,
+/// and says in the error which part was skipped.
+pub fn recover_blocks(src: &str, whole: SyntaxError) -> (Body, Option<SyntaxError>) {
+    let starts = block_starts(src);
+    if starts.len() < 2 {
+        let message = format!("{}; the rest of this file was not checked", whole.message);
+        return (Body::default(), Some(SyntaxError { message, offset: whole.offset }));
+    }
+    let mut body = Body::default();
+    let mut first_error: Option<SyntaxError> = None;
+    let mut skipped = 0usize;
+    let bounds: Vec<(usize, usize)> =
+        starts.iter().enumerate().map(|(i, &s)| (s, starts.get(i + 1).copied().unwrap_or(src.len()))).collect();
+    let lead = (0, starts[0]);
+    for (from, to) in std::iter::once(lead).chain(bounds) {
+        let chunk = &src[from..to];
+        if chunk.trim().is_empty() {
+            continue;
+        }
+        match parse_hcl(chunk) {
+            Ok(mut part) => {
+                part.shift(from);
+                body.attrs.append(&mut part.attrs);
+                body.blocks.append(&mut part.blocks);
+            }
+            Err(e) => {
+                skipped += 1;
+                first_error.get_or_insert(SyntaxError { message: e.message, offset: from + e.offset.min(chunk.len()) });
+            }
+        }
+    }
+    let Some(e) = first_error else {
+        // Every block parses alone: the error lies between them; report the original.
+        let message = format!("{}; the rest of this file was not checked", whole.message);
+        return (Body::default(), Some(SyntaxError { message, offset: whole.offset }));
+    };
+    let checked = body.blocks.len();
+    let message = format!(
+        "{}; {skipped} block{} skipped, the other {checked} checked",
+        e.message,
+        if skipped == 1 { " was" } else { "s were" }
+    );
+    (body, Some(SyntaxError { message, offset: e.offset }))
+}
+
+/// Byte offsets of lines that start a top-level block, outside heredocs.
+fn block_starts(src: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut heredoc: Option<String> = None;
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let t = line.trim_end();
+        if let Some(end) = &heredoc {
+            if t.trim_start() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        if let Some(i) = t.find("<<") {
+            let tag = t[i + 2..].trim_start_matches('-');
+            let tag: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !tag.is_empty() {
+                heredoc = Some(tag);
+            }
+        }
+        let word: String = line.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        if BLOCK_KEYWORDS.contains(&word.as_str()) && line[word.len()..].starts_with([' ', '\t', '{']) {
+            out.push(at);
+        }
+    }
+    out
+}

@@ -8,7 +8,7 @@ pub mod suppress;
 mod tf_json;
 mod tree;
 
-pub use hcl::{parse_hcl, parse_template_text};
+pub use hcl::{parse_hcl, parse_template_text, recover_blocks};
 pub use source::{SourceFile, address_of};
 pub use tf_json::parse_tf_json;
 pub use tree::*;

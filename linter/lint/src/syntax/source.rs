@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json};
+use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json, recover_blocks};
 use crate::span::{LineIndex, Position};
 
 /// Refuse nesting deeper than this before parsing: the parser recurses.
@@ -34,6 +34,8 @@ impl SourceFile {
         };
         let (body, err) = match result {
             Ok(body) => (body, None),
+            // One malformed block should not hide the others: parse block by block.
+            Err(e) if !is_json && too_deep(&text).is_none() => recover_blocks(&text, e),
             Err(e) => (Body::default(), Some(e)),
         };
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);

@@ -124,6 +124,20 @@ impl Body {
         out
     }
 
+    /// Moves every span by `offset` (a body parsed from a slice of the file).
+    pub fn shift(&mut self, offset: usize) {
+        let mv = |s: &mut Span| *s = s.start + offset..s.end + offset;
+        for a in &mut self.attrs {
+            mv(&mut a.span);
+            a.expr.shift(offset);
+        }
+        for b in &mut self.blocks {
+            mv(&mut b.span);
+            mv(&mut b.header);
+            b.body.shift(offset);
+        }
+    }
+
     /// The `dynamic "name"` block, if there is one.
     pub fn dynamic(&self, name: &str) -> Option<&Block> {
         self.blocks("dynamic").find(|d| d.labels.first().map(String::as_str) == Some(name))
@@ -175,6 +189,49 @@ impl Expr {
             }
         });
         found
+    }
+
+    /// Moves this expression's spans, and its sub-expressions', by `offset`.
+    pub fn shift(&mut self, offset: usize) {
+        self.span = self.span.start + offset..self.span.end + offset;
+        match &mut self.kind {
+            ExprKind::Template(parts) => {
+                for p in parts {
+                    if let TemplatePart::Interp(e) = p {
+                        e.shift(offset);
+                    }
+                }
+            }
+            ExprKind::Array(items) => items.iter_mut().for_each(|e| e.shift(offset)),
+            ExprKind::Object(items) => {
+                for (k, v) in items {
+                    if let ObjKey::Expr(k) = k {
+                        k.shift(offset);
+                    }
+                    v.shift(offset);
+                }
+            }
+            ExprKind::Traversal(root, ops) => {
+                root.shift(offset);
+                for op in ops {
+                    if let TraverseOp::Index(e) = op {
+                        e.shift(offset);
+                    }
+                }
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.shift(offset)),
+            ExprKind::Cond(a, b, c) => {
+                a.shift(offset);
+                b.shift(offset);
+                c.shift(offset);
+            }
+            ExprKind::Unary(_, e) => e.shift(offset),
+            ExprKind::Binary(_, a, b) => {
+                a.shift(offset);
+                b.shift(offset);
+            }
+            _ => {}
+        }
     }
 
     /// Visits this expression and every sub-expression.
