@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::eval::{Env, Value};
 use crate::span::Span;
-use crate::syntax::{Attr, Block, Body, SourceFile, address_of};
+use crate::syntax::{Attr, Block, Body, ExprKind, SourceFile, address_of};
 
 /// One module evaluated in one context (standalone, or called with known inputs).
 pub struct ModuleView<'a> {
@@ -82,20 +82,42 @@ impl<'a> ModuleView<'a> {
     }
 }
 
-/// Whether `count` or `for_each` is known to create no instance (`count = var.enabled ? 1 : 0`
-/// with `enabled` false): such a block describes nothing that will exist.
-fn never_created(b: &Block, env: &Env<'_>) -> bool {
-    if let Some(c) = b.body.attr("count") {
-        return env.eval(&c.expr).as_f64() == Some(0.0);
-    }
-    if let Some(fe) = b.body.attr("for_each") {
-        return match env.eval(&fe.expr) {
+/// How many instances a block's `count` / `for_each` creates, as far as is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// No `count`/`for_each`, or one that creates something (or that is not known).
+    Present,
+    /// Written to create nothing (`count = 0`, `for_each = {}`): describes nothing.
+    Never,
+    /// Creates nothing with the values here, but depends on inputs (`count = var.create ? 1 :
+    /// 0` with `create` off by default): a feature flag, so what it declares is still a risk.
+    Conditional,
+}
+
+/// Whether a block's instances exist: see [`Presence`].
+pub fn presence(b: &Block, env: &Env<'_>) -> Presence {
+    let (expr, empty) = if let Some(c) = b.body.attr("count") {
+        (&c.expr, env.eval(&c.expr).as_f64() == Some(0.0))
+    } else if let Some(fe) = b.body.attr("for_each") {
+        let empty = match env.eval(&fe.expr) {
             Value::List(l) => l.is_empty(),
             Value::Object(o) => o.is_empty(),
             _ => false,
         };
+        (&fe.expr, empty)
+    } else {
+        return Presence::Present;
+    };
+    if !empty {
+        return Presence::Present;
     }
-    false
+    let mut refers = false;
+    expr.walk(&mut |e| refers |= matches!(e.kind, ExprKind::Var(_) | ExprKind::Traversal(..)));
+    if refers { Presence::Conditional } else { Presence::Never }
+}
+
+fn never_created(b: &Block, env: &Env<'_>) -> bool {
+    presence(b, env) == Presence::Never
 }
 
 /// A block together with what is needed to read its values.
@@ -111,6 +133,11 @@ pub struct Item<'a> {
 }
 
 impl<'a> Item<'a> {
+    /// Whether the block this item belongs to is created (see [`Presence`]).
+    pub fn presence(&self) -> Presence {
+        presence(self.top, self.env)
+    }
+
     pub fn address(&self) -> String {
         format!("{}{}", self.prefix, address_of(self.top))
     }

@@ -8,7 +8,7 @@ use nhi_core::{Policy, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Facts;
-use crate::query::{Item, ModuleView};
+use crate::query::{Item, ModuleView, Presence};
 use crate::span::Span;
 use crate::syntax::SourceFile;
 use crate::syntax::suppress::Suppression;
@@ -222,8 +222,14 @@ impl<'a> Ctx<'a> {
         self.view.prefix.is_empty()
     }
 
+    /// Reports a finding on `item`. A finding in a block that only a feature flag creates
+    /// says so.
     pub fn report(&mut self, item: &Item<'_>, span: Span, message: impl Into<String>) -> &mut RawFinding {
         let key = crate::syntax::address_of(item.top);
+        let mut message = message.into();
+        if item.presence() == Presence::Conditional {
+            message.push_str(" (conditional: the block's `count`/`for_each` creates it only when enabled, and it is off with the values here)");
+        }
         self.report_at(item.file, &key, span, message)
     }
 

@@ -29,7 +29,7 @@ fn codes(findings: &[Finding]) -> Vec<(String, &'static str)> {
 }
 
 #[test]
-fn module_inputs_are_followed_and_reported_once_per_block() {
+fn module_inputs_are_followed_and_reported_on_the_call_that_passes_them() {
     let d = tree(&[
         (
             "main.tf",
@@ -67,9 +67,14 @@ data "aws_iam_policy_document" "this" {
         ),
     ]);
     let f = lint(d.path());
-    // The child alone knows nothing about `actions`; two calls make it broad; one finding.
-    assert_eq!(codes(&f), vec![("module.a.data.aws_iam_policy_document.this".to_owned(), "NHI201")]);
-    assert_eq!(f[0].path, d.path().join("mod/main.tf").display().to_string());
+    // The child alone knows nothing about `actions`; two calls make it broad. Each of them is
+    // reported on the call, at the input that carries the broad value; the narrow call is not.
+    assert_eq!(codes(&f), vec![("module.a".to_owned(), "NHI201"), ("module.b".to_owned(), "NHI201")]);
+    let main = d.path().join("main.tf").display().to_string();
+    assert!(f.iter().all(|x| x.path == main), "{f:?}");
+    let lines: Vec<usize> = f.iter().map(|x| x.start.unwrap().line).collect();
+    assert_eq!(lines, vec![7, 11], "at the `actions` inputs");
+    assert!(f[0].message.contains("module `a`'s `data.aws_iam_policy_document.this`"), "{}", f[0].message);
 }
 
 #[test]
@@ -245,4 +250,48 @@ fn tfvars_values_are_scanned_for_secrets_and_still_feed_variables() {
     let f = lint(d.path());
     assert_eq!(codes(&f), vec![("var.github_token".to_owned(), "NHI111"), ("var.db_password".to_owned(), "NHI112")]);
     assert!(f[1].path.ends_with("terraform.tfvars"));
+}
+
+#[test]
+fn module_calls_with_for_each_are_run_per_instance_and_intrinsic_findings_stay_in_the_module() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+locals {
+  roles = {
+    reader = { actions = ["s3:GetObject"] }
+    admin  = { actions = ["*"] }
+  }
+}
+module "role" {
+  source   = "./mod"
+  for_each = local.roles
+  actions  = each.value.actions
+}
+"#,
+        ),
+        (
+            "mod/main.tf",
+            r#"
+variable "actions" {
+  type = list(string)
+}
+resource "aws_iam_access_key" "k" {
+  user = "ci"
+}
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = var.actions
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The broad instance comes from the map of inputs: reported on the call. The access key is
+    // the module's own: reported in the module, once.
+    assert_eq!(codes(&f), vec![("module.role".to_owned(), "NHI201"), ("aws_iam_access_key.k".to_owned(), "NHI101")]);
+    assert!(f[1].path.ends_with("main.tf") && f[1].path.contains("mod"), "{}", f[1].path);
 }

@@ -186,7 +186,8 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     let own_ids: Vec<usize> = by_dir.get(dir).cloned().unwrap_or_default();
     let refs: Vec<&SourceFile> = r.files.iter().collect();
     let facts = FileFacts::new(refs.len());
-    let runner = ModuleRunner { files: &refs, by_dir: &by_dir, facts: &facts, settings, rules };
+    let runner =
+        ModuleRunner { files: &refs, by_dir: &by_dir, facts: &facts, settings, rules, standalone: Default::default() };
     let mut stack = vec![dir.to_owned()];
     let mut raw = Vec::new();
     runner.run(&own_ids, Inputs::Root(inputs), "", &mut stack, &mut raw);

@@ -1,15 +1,17 @@
 //! Evaluating a module (standalone, or called with its caller's known inputs) and running the
-//! rules on it, following local module calls.
+//! rules on it, following local module calls (once per `for_each` instance of a call).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use crate::eval::{Env, Value};
 use crate::facts::{Facts, FileFacts};
 use crate::query::ModuleView;
 use crate::rule::RawFinding;
 use crate::settings::Settings;
-use crate::syntax::{Block, Expr, SourceFile};
+use crate::syntax::{Block, Body, Expr, SourceFile, address_of};
 
 use super::discover::{local_source, normalize, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
@@ -24,6 +26,9 @@ pub(super) enum Inputs {
 
 const META_ARGS: [&str; 6] = ["source", "version", "count", "for_each", "providers", "depends_on"];
 
+/// A finding's identity for deduplication: file, unprefixed address, code.
+type FindingKey = (usize, String, &'static str);
+
 /// What stays the same while one directory's modules are run.
 pub(super) struct ModuleRunner<'r> {
     pub files: &'r [&'r SourceFile],
@@ -32,11 +37,16 @@ pub(super) struct ModuleRunner<'r> {
     pub facts: &'r FileFacts,
     pub settings: &'r Settings,
     pub rules: &'r RuleSet<'r>,
+    /// Per module directory: the findings it has on its own, with its variables' defaults.
+    pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
 }
 
 impl ModuleRunner<'_> {
     /// Runs the rules on the module made of files `ids`, then on each local module it calls.
     /// `stack` holds the directories being run, so a cycle of calls is not followed.
+    ///
+    /// A finding in a called module that the module does not have on its own comes from what
+    /// the caller passes: it is reported on the call, at the input that carries the value.
     pub fn run(
         &self,
         ids: &[usize],
@@ -53,7 +63,7 @@ impl ModuleRunner<'_> {
         if stack.len() > MAX_MODULE_DEPTH {
             return;
         }
-        for f in &mods {
+        for (fi, f) in mods.iter().enumerate() {
             for b in f.body.blocks("module") {
                 let (Some(src), Some(name)) = (local_source(b), b.labels.first()) else { continue };
                 let dir = normalize(&parent(&f.path).join(src));
@@ -61,20 +71,102 @@ impl ModuleRunner<'_> {
                     continue;
                 }
                 let Some(child_ids) = self.by_dir.get(&dir) else { continue };
-                let given: HashMap<String, Value> = b
-                    .body
-                    .attrs
-                    .iter()
-                    .filter(|a| !META_ARGS.contains(&a.key.as_str()))
-                    .map(|a| (a.key.clone(), env.eval(&a.expr)))
-                    .collect();
+                let intrinsic = self.standalone(&dir, child_ids, stack);
                 let child_prefix = format!("{prefix}module.{name}.");
-                stack.push(dir);
-                self.run(child_ids, Inputs::Call(given), &child_prefix, stack, out);
-                stack.pop();
+                for given in call_inputs(b, &env) {
+                    let mut found = Vec::new();
+                    stack.push(dir.clone());
+                    self.run(child_ids, Inputs::Call(given), &child_prefix, stack, &mut found);
+                    stack.pop();
+                    for r in found {
+                        if intrinsic.contains(&(r.file, r.key.clone(), r.code)) {
+                            out.push(r);
+                        } else {
+                            out.push(self.on_call(r, ids[fi], b, name, prefix));
+                        }
+                    }
+                }
             }
         }
     }
+
+    /// The findings of the module in `dir` on its own (variables at their defaults), computed
+    /// once per directory.
+    fn standalone(&self, dir: &PathBuf, ids: &[usize], stack: &mut Vec<PathBuf>) -> Rc<HashSet<FindingKey>> {
+        if let Some(keys) = self.standalone.borrow().get(dir) {
+            return keys.clone();
+        }
+        let mut found = Vec::new();
+        stack.push(dir.clone());
+        self.run(ids, Inputs::Call(HashMap::new()), "", stack, &mut found);
+        stack.pop();
+        let keys: Rc<HashSet<FindingKey>> = Rc::new(found.into_iter().map(|r| (r.file, r.key, r.code)).collect());
+        self.standalone.borrow_mut().insert(dir.clone(), keys.clone());
+        keys
+    }
+
+    /// Moves a finding that a module call's inputs cause onto the call: at the first input
+    /// the finding's block reads (`var.NAME`), else at the call's header.
+    fn on_call(&self, mut r: RawFinding, caller_file: usize, call: &Block, name: &str, prefix: &str) -> RawFinding {
+        let inner = self.files.get(r.file).and_then(|f| f.body.blocks.iter().find(|b| address_of(b) == r.key));
+        // Variables read where the finding points first, then anywhere in its block.
+        let (mut at_span, mut anywhere): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        if let Some(block) = inner {
+            visit_exprs(&block.body, &mut |e| {
+                if let Some(p) = e.traversal_path()
+                    && let Some(v) = p.strip_prefix("var.")
+                {
+                    let v = v.split(['.', '[']).next().unwrap_or(v).to_owned();
+                    if e.span.start < r.span.end && r.span.start < e.span.end {
+                        at_span.push(v.clone());
+                    }
+                    anywhere.push(v);
+                }
+            });
+        }
+        let input_for = |vars: &[String]| {
+            call.body.attrs.iter().find(|a| !META_ARGS.contains(&a.key.as_str()) && vars.contains(&a.key))
+        };
+        let input = input_for(&at_span).or_else(|| input_for(&anywhere));
+        r.message = format!("{} (in module `{name}`'s `{}`, from the value passed here)", r.message, r.key);
+        r.span = input.map_or_else(|| call.header.clone(), |a| a.expr.span.clone());
+        r.file = caller_file;
+        r.key = address_of(call);
+        r.address = format!("{prefix}{}", r.key);
+        r
+    }
+}
+
+/// Every expression of a body, nested blocks included.
+fn visit_exprs(body: &Body, f: &mut dyn FnMut(&Expr)) {
+    for a in &body.attrs {
+        a.expr.walk(f);
+    }
+    for b in &body.blocks {
+        visit_exprs(&b.body, f);
+    }
+}
+
+/// The inputs of a module call: once, or once per instance of a `for_each` whose collection
+/// is known (each instance sees its own `each.key` / `each.value`).
+fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
+    let eval_all = || -> HashMap<String, Value> {
+        call.body
+            .attrs
+            .iter()
+            .filter(|a| !META_ARGS.contains(&a.key.as_str()))
+            .map(|a| (a.key.clone(), env.eval(&a.expr)))
+            .collect()
+    };
+    let instances: Vec<(Value, Value)> = match call.body.attr("for_each").map(|fe| env.eval(&fe.expr)) {
+        Some(Value::List(items)) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+        Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
+        _ => Vec::new(),
+    };
+    if instances.is_empty() {
+        return vec![eval_all()];
+    }
+    instances.into_iter().map(|(k, v)| env.with_each(k, v, eval_all)).collect()
 }
 
 /// The environment of one module: its variables (defaults, then `inputs`), locals and policy

@@ -1,3 +1,5 @@
+# A risk that comes from a module input is reported on the call, at that input (since issue 8).
+# expect: excessive-scope
 module "deployer" {
   source   = "./modules/iam-deployer"
   for_each = toset(["web", "api", "worker"])

@@ -21,6 +21,8 @@ module "service_accounts" {
   project_role = each.value.roles
 }
 
+# A risk that comes from a module input is reported on the call, at that input (since issue 8).
+# expect: excessive-scope
 module "admin_sa" {
   source = "./modules/service-account"
 

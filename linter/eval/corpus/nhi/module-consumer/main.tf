@@ -7,6 +7,8 @@ module "exporter" {
   scopes     = ["ledger:read"]
 }
 
+# A risk that comes from a module input is reported on the call, at that input (since issue 8).
+# expect: excessive-scope
 module "exporter_wide" {
   source     = "./modules/exporter"
   name       = "ledger-wide"

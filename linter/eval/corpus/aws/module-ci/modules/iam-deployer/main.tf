@@ -15,7 +15,6 @@ resource "aws_iam_role" "this" {
   }
 }
 
-# expect: excessive-scope
 resource "aws_iam_role_policy" "this" {
   name = "${var.name}-policy"
   role = aws_iam_role.this.id

@@ -5,7 +5,6 @@ resource "google_service_account" "this" {
   description  = var.description
 }
 
-# expect: excessive-scope
 resource "google_project_iam_member" "this" {
   for_each = toset(var.project_role)
   project  = var.project_id

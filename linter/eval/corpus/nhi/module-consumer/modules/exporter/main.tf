@@ -1,4 +1,3 @@
-# expect: excessive-scope
 resource "nhi_service_account" "this" {
   name       = var.name
   owner      = var.owner
