@@ -1,6 +1,15 @@
 //! Finding literal secrets in any value: the scan that `hardcoded-token` and
-//! `hardcoded-credential` share. Only literals are looked at — references, function results
-//! and interpolations are never secrets in the code.
+//! `hardcoded-credential` share.
+//!
+//! A literal is judged by the **role** of the attribute that holds it first, and by its look
+//! second. In an attribute whose job is to carry a secret (a credential-named argument of a
+//! provider, backend, resource or module; a secret store's value; an environment entry named
+//! like a credential; a `sensitive` variable) any literal is a finding, however short or
+//! low-entropy: `"root"`, `"123"` and the AWS documentation keys leak as well as real ones.
+//! Only empty strings, references, paths and pointers to a secret store are not. A value that
+//! looks like a placeholder stays a finding and says so. Elsewhere only known token formats
+//! count. Embedded documents — scripts, cloud-init, YAML and JSON held in strings — are read
+//! line by line for `KEY=value` / `key: value` pairs.
 
 use std::sync::LazyLock;
 
@@ -60,9 +69,16 @@ pub fn known_token(s: &str) -> Option<&'static str> {
     None
 }
 
-const CRED_WORDS: [&str; 10] =
-    ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat"];
-const CRED_JOINED: [&str; 12] = [
+const CRED_WORDS: [&str; 11] =
+    ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat", "jwt"];
+const CRED_JOINED: [&str; 19] = [
+    "app_key",
+    "application_key",
+    "shared_key",
+    "primary_key",
+    "secondary_key",
+    "access_secret",
+    "consumer_secret",
     "api_key",
     "access_key",
     "secret_key",
@@ -76,7 +92,7 @@ const CRED_JOINED: [&str; 12] = [
     "admin_key",
     "account_key",
 ];
-const NOT_VALUE: [&str; 62] = [
+const NOT_VALUE: [&str; 73] = [
     "name",
     "names",
     "id",
@@ -139,6 +155,17 @@ const NOT_VALUE: [&str; 62] = [
     "provider",
     "scope",
     "keepers",
+    "files",
+    "strategy",
+    "update",
+    "config",
+    "configuration",
+    "setting",
+    "settings",
+    "reference",
+    "location",
+    "reader",
+    "usage",
 ];
 
 /// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
@@ -150,61 +177,134 @@ pub fn is_credential_key(key: &str) -> bool {
     if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
         return false;
     }
-    let k = key.to_ascii_lowercase().replace(['-', '.', ' '], "_");
+    let k = snake_case(key);
     let tokens: Vec<&str> = k.split('_').filter(|t| !t.is_empty()).collect();
     let Some(last) = tokens.last() else { return false };
     if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") {
         return false;
     }
-    tokens.iter().any(|t| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret"))
-        || CRED_JOINED.iter().any(|j| k.contains(j))
+    if CRED_JOINED.iter().any(|j| k.contains(j)) {
+        return true;
+    }
+    // The credential word must be the head noun: only words naming a form of the value may
+    // follow it (`client_secret`, `secret_string`, `password_wo`), not `secret_id_num_uses`.
+    const VALUE_FORMS: [&str; 9] = ["value", "string", "data", "text", "plaintext", "b64", "base64", "pem", "wo"];
+    let is_cred = |t: &&str| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret");
+    match tokens.iter().rposition(is_cred) {
+        Some(i) => tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t)),
+        None => false,
+    }
 }
 
-/// Whether a literal looks like a real secret value rather than a name, path or placeholder.
-pub fn looks_like_secret(s: &str) -> bool {
+/// Whether a credential-named key is a bare noun that also names *which* secret to use
+/// (`secret = "api-key"` in a secret reference), so an identifier-like value is a name.
+fn names_a_secret(key: &str) -> bool {
+    matches!(snake_case(key).as_str(), "secret" | "secrets" | "credential" | "credentials" | "token" | "secret_name")
+}
+
+/// Lower-case words joined by separators (`prod-api-key`, `app/db/creds`): a name.
+fn identifier_like(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_./:".contains(c))
+        && b.iter().any(|c| b"-_./:".contains(c))
+        && t.split(['-', '_', '.', '/', ':'])
+            .all(|seg| seg.bytes().all(|c| c.is_ascii_alphabetic()) || seg.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// `dbPassword` → `db_password`; `-`, `.` and spaces become `_` too.
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(match c {
+            '-' | '.' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    out
+}
+
+/// What a literal in a secret-carrying attribute is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// A value written in the code: a secret.
+    Secret,
+    /// A secret that looks like a placeholder (`changeme`, `<token>`, `EXAMPLE` keys): still in
+    /// the code, and often the real value in the end.
+    Placeholder,
+}
+
+/// How a literal in an attribute whose role is to carry a secret reads: `None` when it is not
+/// a secret at all (empty, a path, a URL without credentials, a pointer to a secret store, an
+/// environment variable's name, a template marker).
+pub fn literal_secret(s: &str) -> Option<Literal> {
     let t = s.trim();
-    if t.len() < 8 || t.len() > 4096 || t.contains(char::is_whitespace) || is_placeholder(t) {
-        return false;
+    if t.is_empty() || t.len() > 16_384 {
+        return None;
     }
     let l = t.to_ascii_lowercase();
-    const PREFIXES: [&str; 16] = [
+    if matches!(l.as_str(), "true" | "false" | "null" | "none" | "disabled" | "enabled") {
+        return None;
+    }
+    const POINTERS: [&str; 17] = [
         "arn:",
         "/",
         "./",
         "../",
-        "~",
-        "http://",
-        "https://",
+        "~/",
+        "file://",
         "projects/",
         "secret/",
         "kv/",
         "ssm:",
+        "vault:",
+        "@microsoft.keyvault",
+        "{{resolve:",
         "data.",
         "var.",
         "module.",
         "local.",
-        "gs://",
     ];
-    if PREFIXES.iter().any(|p| l.starts_with(p)) && !l.contains('@') {
-        return false;
+    if POINTERS.iter().any(|p| l.starts_with(p)) {
+        return None;
     }
-    const EXTS: [&str; 10] = [".pem", ".json", ".key", ".txt", ".crt", ".p12", ".pfx", ".yaml", ".yml", ".tpl"];
-    if EXTS.iter().any(|e| l.ends_with(e)) {
-        return false;
+    // Template markers of other tools, and shell/YAML references: `$VAR`, `{{ .Values.x }}`, `!Ref`.
+    if t.starts_with('$') || t.starts_with("{{") || t.starts_with('!') || t.starts_with("%{") || t.contains("${") {
+        return None;
     }
+    if (l.starts_with("http://") || l.starts_with("https://")) && !url_has_password(t) {
+        return None;
+    }
+    const EXTS: [&str; 11] = [".pem", ".json", ".key", ".txt", ".crt", ".p12", ".pfx", ".yaml", ".yml", ".tpl", ".jks"];
+    if EXTS.iter().any(|e| l.ends_with(e)) && !t.contains(char::is_whitespace) && t.len() < 256 {
+        return None;
+    }
+    // `is_placeholder` calls every short value a placeholder; here short values are real.
+    let looks_fake = l.contains("example") || if t.len() < 6 { t.starts_with('<') } else { is_placeholder(t) };
+    if looks_fake {
+        return Some(Literal::Placeholder);
+    }
+    // An environment variable's name (`DB_PASSWORD`): where a secret comes from, not the secret.
     let b = t.as_bytes();
-    // lower-case words joined by separators ("prod-db-password", "app/db/creds"): a name.
-    let identifier_like = b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_./:".contains(c))
-        && b.iter().any(|c| b"-_./:".contains(c))
-        && t.split(['-', '_', '.', '/', ':'])
-            .all(|seg| seg.bytes().all(|c| c.is_ascii_alphabetic()) || seg.bytes().all(|c| c.is_ascii_digit()));
-    let env_name = b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_') && t.contains('_');
-    if identifier_like || env_name {
-        return false;
+    if b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && t.contains('_')
+        && b[0].is_ascii_uppercase()
+    {
+        return None;
     }
-    let has_digit_or_symbol = b.iter().any(|c| !c.is_ascii_alphabetic());
-    let mixed_case = b.iter().any(u8::is_ascii_lowercase) && b.iter().any(u8::is_ascii_uppercase);
-    (has_digit_or_symbol || mixed_case || t.len() >= 16) && entropy(t) >= 2.5
+    Some(Literal::Secret)
+}
+
+fn url_has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .split_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()))
 }
 
 /// Values that stand in for a secret rather than being one.
@@ -269,15 +369,39 @@ pub fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Calls `f(key, text, span, partial)` for every string literal in `e`, with the innermost key
-/// it belongs to, until `f` returns `true`. Returns whether it stopped early.
-fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+/// One literal met while walking a value.
+struct Lit<'v> {
+    /// The innermost attribute or object key it sits under.
+    key: &'v str,
+    text: &'v str,
+    span: &'v Span,
+    /// Part of a string with interpolations: only known token formats count.
+    partial: bool,
+    /// The attribute's own value (not a field of an object or document inside it).
+    direct: bool,
+}
+
+type Visit<'f> = dyn FnMut(Lit<'_>) -> bool + 'f;
+
+/// Calls `f` for every literal in `e` until it returns `true`. Returns whether it stopped.
+fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool {
     match &e.kind {
-        ExprKind::Str(s) => f(key, s, &e.span, false) || visit_json_text(s, &e.span, f),
-        ExprKind::Template(parts) => {
-            parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if f(key, l, &e.span, true)))
+        ExprKind::Str(s) => {
+            f(Lit { key, text: s, span: &e.span, partial: false, direct })
+                || visit_json_text(s, &e.span, f)
+                || visit_embedded_text(s, &e.span, f)
         }
-        ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, f)),
+        ExprKind::Number(n) => {
+            let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
+            f(Lit { key, text: &text, span: &e.span, partial: false, direct })
+        }
+        ExprKind::Template(parts) => parts.iter().any(|p| match p {
+            TemplatePart::Lit(l) => {
+                f(Lit { key, text: l, span: &e.span, partial: true, direct }) || visit_embedded_text(l, &e.span, f)
+            }
+            _ => false,
+        }),
+        ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, direct, f)),
         ExprKind::Object(items) => {
             // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
             let field = |names: &[&str]| {
@@ -288,7 +412,7 @@ fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool
             };
             if let (Some((name, _)), Some((value, span))) =
                 (field(&["name", "Name", "key", "Key"]), field(&["value", "Value"]))
-                && f(name, value, span, false)
+                && f(Lit { key: name, text: value, span, partial: false, direct: false })
             {
                 return true;
             }
@@ -301,28 +425,31 @@ fn visit_literals(e: &Expr, key: &str, f: &mut dyn FnMut(&str, &str, &Span, bool
                         _ => key,
                     },
                 };
-                visit_literals(v, name, f)
+                visit_literals(v, name, false, f)
             })
         }
         ExprKind::Call { name, args, .. }
             if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
         {
-            args.iter().any(|x| visit_literals(x, key, f))
+            // `jsonencode(…)`, `base64encode("…")`, `sensitive("…")`: the literals inside.
+            let keeps_role = matches!(name.as_str(), "sensitive" | "nonsensitive" | "base64encode" | "trimspace");
+            args.iter().any(|x| visit_literals(x, key, direct && keeps_role, f))
         }
-        ExprKind::Cond(_, a, b) => visit_literals(a, key, f) || visit_literals(b, key, f),
+        ExprKind::Cond(_, a, b) => visit_literals(a, key, direct, f) || visit_literals(b, key, direct, f),
         _ => false,
     }
 }
 
-/// A literal that is itself a JSON object (`secret_string = "{\"password\": \"…\"}"`): its
-/// string leaves, under their keys. All share the literal's span.
-fn visit_json_text(s: &str, span: &Span, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+/// A literal that is itself a JSON document (`secret_string = "{\"password\": \"…\"}"`, a
+/// container definition list): its string leaves, under their keys, and `{"name": …,
+/// "value": …}` pairs. All share the literal's span.
+fn visit_json_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     let t = s.trim_start();
-    if !t.starts_with('{') || t.len() > 65_536 {
+    if !(t.starts_with('{') || t.starts_with('[')) || t.len() > 262_144 {
         return false;
     }
     // Only documents that mention a credential-like key are worth decoding.
-    const HINTS: [&[u8]; 5] = [b"pass", b"secret", b"token", b"key", b"cred"];
+    const HINTS: [&[u8]; 6] = [b"pass", b"secret", b"token", b"key", b"cred", b"pwd"];
     let b = t.as_bytes();
     if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
         return false;
@@ -331,26 +458,71 @@ fn visit_json_text(s: &str, span: &Span, f: &mut dyn FnMut(&str, &str, &Span, bo
     fn leaves(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
         match v {
             serde_json::Value::String(s) => out.push((key.to_owned(), s.clone())),
+            serde_json::Value::Number(n) => out.push((key.to_owned(), n.to_string())),
             serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, key, out)),
-            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| leaves(x, k, out)),
+            serde_json::Value::Object(o) => {
+                let field = |names: &[&str]| names.iter().find_map(|n| o.get(*n).and_then(|v| v.as_str()));
+                if let (Some(name), Some(value)) = (field(&["name", "Name"]), field(&["value", "Value"])) {
+                    out.push((name.to_owned(), value.to_owned()));
+                }
+                o.iter().for_each(|(k, x)| leaves(x, k, out));
+            }
             _ => {}
         }
     }
     let mut found = Vec::new();
     leaves(&json, "", &mut found);
-    found.iter().any(|(k, v)| f(k, v, span, false))
+    found.iter().any(|(k, v)| f(Lit { key: k, text: v, span, partial: false, direct: false }))
 }
 
-fn visit_body(body: &Body, f: &mut dyn FnMut(&str, &str, &Span, bool) -> bool) -> bool {
+/// A multi-line text (a `user_data` script, cloud-init, a YAML manifest or template held in a
+/// heredoc): `KEY=value`, `export KEY="value"`, `key: value` lines. All share the text's span.
+fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    if !s.contains('\n') || s.len() > 262_144 {
+        return false;
+    }
+    for line in s.lines() {
+        let Some((key, value)) = assignment(line) else { continue };
+        if f(Lit { key, text: value, span, partial: false, direct: false }) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `KEY=value`, `export KEY="value"`, `key: value`, `"key": "value",` → `(key, value)`.
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("export ").or_else(|| t.strip_prefix("- ")).unwrap_or(t).trim_start();
+    let t = t.strip_prefix('"').unwrap_or(t);
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))?;
+    let (key, rest) = t.split_at(end);
+    if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let rest = rest.strip_prefix('"').unwrap_or(rest);
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(": ")).or_else(|| rest.strip_prefix(":\t"))?;
+    let v = rest.trim();
+    let v = v.strip_suffix(',').unwrap_or(v).trim();
+    let v = match v.as_bytes().first() {
+        Some(b'"') => v[1..].split('"').next()?,
+        Some(b'\'') => v[1..].split('\'').next()?,
+        _ => v.split([' ', '\t', ';', '#']).next()?,
+    };
+    (!v.is_empty()).then_some((key, v))
+}
+
+fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
     // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
     let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
     let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
     if let (Some((name, _)), Some((value, span))) = (name, lit("value"))
-        && f(name, value, span, false)
+        && f(Lit { key: name, text: value, span, partial: false, direct: false })
     {
         return true;
     }
-    body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, f))
+    body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, true, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
 }
 
@@ -367,124 +539,110 @@ pub struct SecretHit {
 pub enum SecretKind {
     /// A credential of a known format, named.
     Token(&'static str),
-    /// A secret-looking literal under this credential-named key.
-    Credential(String),
+    /// A literal in an attribute whose role is to carry a secret.
+    Credential { key: String, placeholder: bool },
 }
 
-/// The first known token of one source, else its first credential-looking literal.
-fn judge_source(
-    visit: impl FnOnce(&mut dyn FnMut(&str, &str, &Span, bool) -> bool),
-    sensitive: bool,
-) -> Option<(Span, SecretKind)> {
+/// The first known token of one source, else its first literal in a secret-carrying role.
+/// `forced`: the source's own value is a secret whatever its key says (a secret store's value,
+/// a `sensitive` variable's default).
+fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Span, SecretKind)> {
     let mut token: Option<(Span, SecretKind)> = None;
     let mut cred: Option<(Span, SecretKind)> = None;
-    visit(&mut |key, text, span, partial| {
-        if let Some(kind) = known_token(text) {
-            token = Some((span.clone(), SecretKind::Token(kind)));
+    visit(&mut |lit: Lit<'_>| {
+        if let Some(kind) = known_token(lit.text) {
+            token = Some((lit.span.clone(), SecretKind::Token(kind)));
             return true;
         }
-        if cred.is_none() && !partial && (sensitive || is_credential_key(key)) && looks_like_secret(text) {
-            cred = Some((span.clone(), SecretKind::Credential(key.to_owned())));
+        let by_role = forced && lit.direct;
+        let by_key = !by_role && is_credential_key(lit.key) && !(names_a_secret(lit.key) && identifier_like(lit.text));
+        if cred.is_none()
+            && !lit.partial
+            && (by_role || by_key)
+            && let Some(how) = literal_secret(lit.text)
+        {
+            let kind = SecretKind::Credential { key: lit.key.to_owned(), placeholder: how == Literal::Placeholder };
+            cred = Some((lit.span.clone(), kind));
         }
         false
     });
     token.or(cred)
 }
 
-/// The attribute of a secret-store resource that holds the secret value itself.
-fn secret_value_attr(b: &Block) -> Option<&Attr> {
+/// The attribute of a secret-store or CI-secret resource that holds the secret value itself.
+pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
     if b.ident != "resource" {
         return None;
     }
+    let lit = |k: &str| b.body.attr(k).and_then(|t| t.expr.as_str());
     let key = match b.labels.first()?.as_str() {
         "azurerm_key_vault_secret" => "value",
         "google_secret_manager_secret_version" => "secret_data",
         "aws_secretsmanager_secret_version" => "secret_string",
-        "aws_ssm_parameter" if b.body.attr("type").and_then(|t| t.expr.as_str()) == Some("SecureString") => "value",
+        "aws_ssm_parameter" if lit("type") == Some("SecureString") => "value",
+        "vault_kv_secret" | "vault_kv_secret_v2" | "vault_generic_secret" => "data_json",
+        "gitlab_project_variable" | "gitlab_group_variable" | "gitlab_instance_variable"
+            if b.body.attr("masked").is_some_and(|m| matches!(m.expr.kind, ExprKind::Bool(true)))
+                || lit("key").is_some_and(is_credential_key) =>
+        {
+            "value"
+        }
         _ => return None,
     };
     b.body.attr(key)
 }
 
+/// Visits one attribute's value as a source of its own.
+fn attr_source<'a>(a: &'a Attr, key: &str) -> impl FnOnce(&mut Visit<'_>) + 'a {
+    let key = key.to_owned();
+    move |f: &mut Visit<'_>| {
+        visit_literals(&a.expr, &key, true, f);
+    }
+}
+
 /// At most one hit per source (block, local value or variable) of a file.
 pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
-    {
-        let mut out = Vec::new();
-        let mut push = |key: String, found: Option<(Span, SecretKind)>| {
-            if let Some((span, kind)) = found {
-                out.push(SecretHit { key, span, kind });
-            }
-        };
-        // Top-level attributes: the values of a .tfvars file.
-        for a in &file.body.attrs {
-            let found = judge_source(
-                |f| {
-                    visit_literals(&a.expr, &a.key, f);
-                },
-                false,
-            );
-            if found.is_some() {
-                push(format!("var.{}", a.key), found);
-            }
+    let mut out = Vec::new();
+    let mut push = |key: String, found: Option<(Span, SecretKind)>| {
+        if let Some((span, kind)) = found {
+            out.push(SecretHit { key, span, kind });
         }
-        for b in &file.body.blocks {
-            match b.ident.as_str() {
-                "locals" => {
-                    for a in &b.body.attrs {
-                        let found = judge_source(
-                            |f| {
-                                visit_literals(&a.expr, &a.key, f);
-                            },
-                            false,
-                        );
-                        if found.is_some() {
-                            push(format!("local.{}", a.key), found);
-                        }
-                    }
-                }
-                "variable" => {
-                    let name = b.labels.first().map_or("", String::as_str);
-                    let sensitive =
-                        b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
-                    if let Some(d) = b.body.attr("default") {
-                        let found = judge_source(
-                            |f| {
-                                visit_literals(&d.expr, name, f);
-                            },
-                            sensitive,
-                        );
-                        if found.is_some() {
-                            push(format!("var.{name}"), found);
-                        }
-                    }
-                }
-                "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
-                _ => {
-                    // Attributes that hold a secret whatever they are called come first.
-                    let forced = secret_value_attr(b).and_then(|a| {
-                        judge_source(
-                            |f| {
-                                visit_literals(&a.expr, &a.key, f);
-                            },
-                            true,
-                        )
-                    });
-                    let found = forced.or_else(|| {
-                        judge_source(
-                            |f| {
-                                visit_body(&b.body, f);
-                            },
-                            false,
-                        )
-                    });
-                    if found.is_some() {
-                        push(address_of(b), found);
-                    }
-                }
-            }
-        }
-        out
+    };
+    // Top-level attributes: the values of a .tfvars file.
+    for a in &file.body.attrs {
+        push(format!("var.{}", a.key), judge_source(attr_source(a, &a.key), false));
     }
+    for b in &file.body.blocks {
+        match b.ident.as_str() {
+            "locals" => {
+                for a in &b.body.attrs {
+                    push(format!("local.{}", a.key), judge_source(attr_source(a, &a.key), false));
+                }
+            }
+            "variable" => {
+                let name = b.labels.first().map_or("", String::as_str);
+                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
+                if let Some(d) = b.body.attr("default") {
+                    push(format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
+                }
+            }
+            "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
+            _ => {
+                // Attributes that hold a secret whatever they are called come first.
+                let forced = secret_value_attr(b).and_then(|a| judge_source(attr_source(a, &a.key), true));
+                let found = forced.or_else(|| {
+                    judge_source(
+                        |f| {
+                            visit_body(&b.body, f);
+                        },
+                        false,
+                    )
+                });
+                push(address_of(b), found);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -519,10 +677,35 @@ mod tests {
         for k in ["password_length", "secret_name", "token_ttl", "kms_key_id", "secret_id", "token_policies"] {
             assert!(!is_credential_key(k), "{k}");
         }
-        assert!(looks_like_secret("Sup3rS3cret!"));
-        assert!(looks_like_secret("password123"));
-        for v in ["changeme", "prod-db-password", "arn:aws:secretsmanager:x", "DB_PASSWORD", "${var.x}", "key.pem"] {
-            assert!(!looks_like_secret(v), "{v}");
+        assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
+        assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
+        assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
+        assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
+    }
+
+    #[test]
+    fn any_literal_in_a_secret_role_is_a_secret() {
+        for v in ["Sup3rS3cret!", "password123", "root", "123", "foo", "prod-db-password"] {
+            assert_eq!(literal_secret(v), Some(Literal::Secret), "{v}");
         }
+        for v in ["changeme", "AKIAIOSFODNN7EXAMPLE", "<token>", "yourpassword", "example-value"] {
+            assert_eq!(literal_secret(v), Some(Literal::Placeholder), "{v}");
+        }
+        for v in [
+            "",
+            "  ",
+            "arn:aws:secretsmanager:x",
+            "DB_PASSWORD",
+            "${var.x}",
+            "key.pem",
+            "~/.aws/credentials",
+            "$TOKEN",
+            "{{ .Values.pw }}",
+            "https://vault.example.com",
+            "true",
+        ] {
+            assert_eq!(literal_secret(v), None, "{v}");
+        }
+        assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
     }
 }

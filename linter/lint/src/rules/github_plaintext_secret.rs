@@ -1,4 +1,4 @@
-use crate::facts::secrets::is_placeholder;
+use crate::facts::secrets::{Literal, literal_secret};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::ExprKind;
 
@@ -13,14 +13,12 @@ const TYPES: [&str; 7] = [
 ];
 
 /// ARNs and plain URLs are configuration stored as secrets, not credentials.
-fn is_identifier_value(v: &str) -> bool {
-    let l = v.trim().to_ascii_lowercase();
-    l.starts_with("arn:") || ((l.starts_with("https://") || l.starts_with("http://")) && !l.contains('@'))
-}
-
 /// ## What it does
 /// Finds GitHub Actions, Dependabot and Codespaces secrets whose `plaintext_value` is written
-/// as a literal in the configuration (directly, or through a local or a variable default).
+/// as a literal in the configuration (directly, or through a local or a variable default),
+/// whatever the value looks like: a short or placeholder-looking value is still a secret in the
+/// code (the message says when it looks like a placeholder). ARNs, URLs without credentials and
+/// empty strings are not findings.
 ///
 /// ## Why is this bad?
 /// The secret is then in version control for everyone with read access, in every clone and
@@ -67,14 +65,22 @@ impl Rule for GithubPlaintextSecret {
                 if matches!(attr.expr.kind, ExprKind::Call { .. }) {
                     continue;
                 }
-                if let Some(v) = s.str(key)
-                    && !is_placeholder(&v)
-                    && !is_identifier_value(&v)
-                {
-                    cx.report(&s, attr.expr.span.clone(), format!("`{key}` is a literal secret in the code"))
-                        .help("pass the value from a secret manager or a sensitive variable set at apply time");
-                    break;
-                }
+                let Some(v) = s.value(key).and_then(|v| match v {
+                    crate::eval::Value::Number(n) => Some(n.to_string()),
+                    other => other.as_str().map(str::to_owned),
+                }) else {
+                    continue;
+                };
+                let Some(how) = literal_secret(&v) else { continue };
+                let message = match how {
+                    Literal::Secret => format!("`{key}` is a literal secret in the code"),
+                    Literal::Placeholder => format!(
+                        "`{key}` is a literal secret in the code (it looks like a placeholder; the real value would end up here too)"
+                    ),
+                };
+                cx.report(&s, attr.expr.span.clone(), message)
+                    .help("pass the value from a secret manager or a sensitive variable set at apply time");
+                break;
             }
         }
     }

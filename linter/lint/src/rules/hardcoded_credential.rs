@@ -2,12 +2,19 @@ use crate::facts::secrets::SecretKind;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
-/// Finds secret-looking literals under credential-named keys (`password`, `client_secret`,
-/// `api_key`, `token`, `secret_string`, …) in resources, provider blocks, module inputs,
-/// locals, variable defaults and `.tfvars` values, and secret-looking defaults of variables
-/// marked `sensitive`.
-/// References, interpolations, paths, names and placeholders (`"changeme"`, `"REPLACE_ME"`,
-/// `"<token>"`, `"${var.x}"`) are not findings.
+/// Finds literals in attributes whose job is to carry a secret: credential-named arguments of
+/// provider, backend and resource blocks and module calls (`password`, `client_secret`,
+/// `api_key`, `token`, `access_key`, …), values written into secret stores
+/// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables), environment
+/// entries named like a credential (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`) in maps, container
+/// definitions, scripts, cloud-init and manifests held in strings, locals, variable defaults
+/// (any default of a `sensitive` variable) and `.tfvars` values.
+///
+/// The role decides, not the look: `"root"`, `"123"` and the AWS documentation example key
+/// are findings in such an attribute. A value that looks like a placeholder (`"changeme"`,
+/// `"<token>"`) is still reported, and the message says so. Empty strings, references,
+/// interpolations, file paths, URLs without credentials, environment variable names and
+/// pointers to a secret store (`arn:…`, Key Vault references) are not findings.
 ///
 /// ## Why is this bad?
 /// The value is in version control and in every clone, and it cannot be rotated without a
@@ -46,8 +53,15 @@ impl Rule for HardcodedCredential {
     fn check(&self, cx: &mut Ctx<'_>) {
         for (fi, hits) in cx.facts().secrets() {
             for hit in hits {
-                if let SecretKind::Credential(key) = &hit.kind {
-                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("`{key}` is a hard-coded secret"))
+                if let SecretKind::Credential { key, placeholder } = &hit.kind {
+                    let message = if *placeholder {
+                        format!(
+                            "`{key}` is a hard-coded secret (its value looks like a placeholder; if it is one, the real value will end up here too)"
+                        )
+                    } else {
+                        format!("`{key}` is a hard-coded secret")
+                    };
+                    cx.report_at(fi, &hit.key, hit.span.clone(), message)
                         .help("pass the secret at run time (sensitive variable, secret manager, or ephemeral value) and rotate it");
                 }
             }

@@ -33,6 +33,8 @@ resource "aws_db_instance" "billing" {
   manage_master_user_password = true
 }
 
+# Never rotated: no aws_secretsmanager_secret_rotation refers to it (NHI310, added with issue 8).
+# expect: missing-ttl
 resource "aws_secretsmanager_secret" "stripe" {
   name = "prod/stripe"
 }
@@ -63,6 +65,8 @@ resource "aws_ssm_parameter" "db_host" {
   value = aws_db_instance.orders.address
 }
 
+# A placeholder-looking literal is still reported (issue 8: placeholders must not silence a finding).
+# expect: static-credential
 resource "aws_ssm_parameter" "placeholder" {
   name  = "/app/api/key"
   type  = "SecureString"

@@ -10,11 +10,15 @@ variable "datadog_api_key" {
   default   = "9f2c4e8a1b7d3f6e0a5c9b2d8e4f1a7c"
 }
 
+# A placeholder-looking literal is still reported (issue 8: placeholders must not silence a finding).
+# expect: static-credential
 variable "slack_token" {
   type    = string
   default = "changeme"
 }
 
+# A placeholder-looking literal is still reported (issue 8: placeholders must not silence a finding).
+# expect: static-credential
 variable "registry_password" {
   type    = string
   default = "REPLACE_ME"

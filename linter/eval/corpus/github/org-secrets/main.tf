@@ -17,6 +17,8 @@ resource "github_actions_environment_secret" "prod_db" {
   plaintext_value = "Hx9#kT2vQ7!mLp4Wz8Rb"
 }
 
+# A placeholder-looking literal is still reported (issue 8: placeholders must not silence a finding).
+# expect: static-credential
 resource "github_actions_environment_secret" "prod_placeholder" {
   repository      = "web"
   environment     = "production"

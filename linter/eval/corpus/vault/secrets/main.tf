@@ -59,6 +59,8 @@ variable "aws_secret_key" {
   sensitive = true
 }
 
+# A placeholder-looking literal is still reported (issue 8: placeholders must not silence a finding).
+# expect: static-credential
 resource "vault_kv_secret_v2" "placeholder" {
   mount = vault_mount.kv.path
   name  = "ci/placeholder"
