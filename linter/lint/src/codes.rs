@@ -60,6 +60,8 @@ table! {
     "NHI218" => nhi_broad_scope::NhiBroadScope,
     "NHI219" => azure_graph_permission::AzureGraphPermission,
     "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
+    "NHI221" => kubernetes_secret_read::KubernetesSecretRead,
+    "NHI222" => resource_policy_any_principal::ResourcePolicyAnyPrincipal,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
@@ -68,6 +70,12 @@ table! {
     "NHI305" => gcp_key_rotation::GcpKeyRotation,
     "NHI306" => aws_session_duration::AwsSessionDuration,
     "NHI307" => nhi_expiry::NhiExpiry,
+    "NHI308" => azure_key_vault_expiry::AzureKeyVaultExpiry,
+    "NHI309" => gcp_secret_expiry::GcpSecretExpiry,
+    "NHI310" => aws_secret_rotation::AwsSecretRotation,
+    "NHI311" => secret_rotation_interval::SecretRotationInterval,
+    "NHI312" => vault_key_rotation::VaultKeyRotation,
+    "NHI316" => vault_auth_role_periodic::VaultAuthRolePeriodic,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,
@@ -220,6 +228,27 @@ max_lifetime            = "365d"
 
 Exit codes: 0 no finding at or above `--fail-on` (default `low`), 1 findings, 2 usage, I/O or
 parse errors. `--format json` prints `{"findings": [...], "errors": [...], "summary": {...}}`.
+
+## Severity follows the lifecycle
+
+A credential that Terraform mints is a static-credential finding (NHI101–NHI104, NHI108–NHI110,
+NHI113, NHI114) only while it is long-lived. One judgement, shared by those rules, places it:
+
+* **rotated** — `keepers`, `rotate_when_changed` or `lifecycle { replace_triggered_by }` fed by a
+  `time_rotating` / `time_offset` resource, or a provider `rotation_configuration` (GitLab):
+  not reported;
+* **short-lived** — its expiry is known and at most `policy.static_key_max_lifetime` ahead of
+  now (`expires_at`, `end_date`, `end_date_relative`, `timeadd(timestamp(), "720h")`,
+  `timeadd(time_rotating.x.id, "2160h")`); for Vault tokens and AppRole secret IDs, a hard limit
+  within `policy.max_token_ttl` (`explicit_max_ttl`, the `ttl` of a non-renewable token, a
+  secret ID's `ttl` or its role's `secret_id_ttl`): not reported;
+* **long-lived** — no expiry, one beyond policy, no rotation: reported at the rule's severity;
+* **unknown** — expiry or rotation written with values not known statically: reported as
+  long-lived (never guess).
+
+The missing-ttl rules (NHI3xx) judge the expiry and rotation themselves, with the same policy
+settings. [credential-lifecycle.md](credential-lifecycle.md) lists every credential-issuing
+resource type we know, what makes it short-lived, and the rule that covers it.
 "#;
 
 fn capitalize(s: &str) -> String {

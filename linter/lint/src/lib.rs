@@ -7,7 +7,7 @@
 //! | --- | --- |
 //! | entry points | [`plan`] → [`pipeline`], [`baseline`], [`config`] |
 //! | run data | [`report`] (findings, summaries), [`settings`] |
-//! | the code table | [`codes`] |
+//! | the code table | [`codes`], [`coverage`] (credential types and the rules that cover them) |
 //! | rules | [`rules`] (one file per rule) |
 //! | rule API | [`rule`] (`Rule`, `RuleMeta`, `Ctx`) |
 //! | semantic facts | [`facts`] (policy statements, literal secrets), computed once per module |
@@ -19,6 +19,7 @@
 pub mod baseline;
 pub mod codes;
 pub mod config;
+pub mod coverage;
 pub mod eval;
 pub mod facts;
 pub mod pipeline;

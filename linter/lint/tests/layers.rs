@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["facts"],
     &["rule"],
     &["rules"],
-    &["codes"],
+    &["codes", "coverage"],
     &["report", "settings"],
     &["pipeline", "baseline", "config"],
     &["plan"],

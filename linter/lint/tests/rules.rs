@@ -184,6 +184,7 @@ fn rule_docs_are_up_to_date() {
     let mut expected: Vec<(PathBuf, String)> =
         RULES.iter().map(|e| (dir.join(format!("{}.md", e.code)), codes::docs_page(e))).collect();
     expected.push((dir.join("README.md"), codes::docs_index()));
+    expected.push((dir.join("credential-lifecycle.md"), nhi_lint::coverage::page()));
     let mut stale = Vec::new();
     for (path, text) in &expected {
         if update {

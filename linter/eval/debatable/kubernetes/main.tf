@@ -40,6 +40,9 @@ resource "kubernetes_service_account_v1" "bare" {
 }
 
 # cluster-admin bound to a human group.
+# Labelled with the NHI214 extension: cluster-admin bound cluster-wide to any group is reported
+# (every member, present and future, gets full control of the cluster).
+# expect: excessive-scope
 resource "kubernetes_cluster_role_binding_v1" "sre" {
   metadata {
     name = "sre-admin"

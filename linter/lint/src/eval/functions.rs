@@ -112,7 +112,9 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             }
             Value::Unknown
         }
-        "try" => args.into_iter().next().unwrap_or(Value::Unknown),
+        // The first argument that evaluates: an attribute missing from a known object reads as
+        // unknown here, so `try(each.value.scope, "owner")` falls back to `"owner"`.
+        "try" => args.into_iter().find(|a| !a.is_unknown()).unwrap_or(Value::Unknown),
         "lookup" => match (args.first(), args.get(1).and_then(Value::as_str)) {
             (Some(Value::Object(o)), Some(k)) => {
                 o.get(k).cloned().or_else(|| args.get(2).cloned()).unwrap_or(Value::Unknown)
@@ -211,5 +213,7 @@ mod tests {
         assert!(matches!(call("jsonencode", vec![Value::List(vec![Value::Unknown])]), Value::Encoded(_)));
         assert_eq!(call("merge", vec![Value::Object(BTreeMap::new()), Value::Unknown]), Value::Unknown);
         assert_eq!(call("file", vec![s("x")]), Value::Unknown);
+        assert_eq!(call("try", vec![Value::Unknown, s("owner")]), s("owner"));
+        assert_eq!(call("try", vec![s("reporter"), s("owner")]), s("reporter"));
     }
 }

@@ -1,7 +1,11 @@
 //! Vault policy documents: the HCL text of a `vault_policy`, read into its path rules.
 
-use super::Env;
-use crate::syntax::parse_hcl;
+use super::{Env, Value};
+use crate::syntax::{Expr, ExprKind, TemplatePart, parse_hcl};
+
+/// Stands for an interpolation whose value is not known statically (`${each.key}`) inside a
+/// policy path, so that a path such as `"${each.key}/*"` can still be judged.
+pub const VARIABLE: &str = "\u{e000}var\u{e000}";
 
 /// `(path, capabilities)` of each `path` block of a Vault policy text; known capabilities
 /// only. A text that does not parse has no rules.
@@ -15,4 +19,57 @@ pub fn path_rules(text: &str) -> Vec<(String, Vec<String>)> {
             Some((path, caps.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect()))
         })
         .collect()
+}
+
+/// The text of a policy attribute: its known value, or for a template (heredoc) the text with
+/// each interpolation that is not known replaced by [`VARIABLE`].
+pub fn policy_text(e: &Expr, env: &Env<'_>) -> Option<String> {
+    if let ExprKind::Template(parts) = &e.kind {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                TemplatePart::Lit(l) => out.push_str(l),
+                TemplatePart::Interp(x) => match env.eval(x) {
+                    Value::Str(s) if !s.contains(super::HOLE) => out.push_str(&s),
+                    Value::Number(n) => out.push_str(&super::format_number(n)),
+                    _ => out.push_str(VARIABLE),
+                },
+                TemplatePart::Directive => return None,
+            }
+        }
+        return Some(out);
+    }
+    env.eval(e).as_str().map(str::to_owned)
+}
+
+/// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
+/// `delete`): a wildcard at the top of `sys/` or `auth/`, any ACL policy, or a glob over a
+/// whole mount named by a variable (`"${each.key}/*"`).
+pub fn broad_write_path(path: &str) -> Option<&'static str> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let glob = |s: &&str| matches!(*s, "*" | "+" | "");
+    match segs.as_slice() {
+        ["sys", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every path of sys/"),
+        ["auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every auth method"),
+        ["sys", "policy" | "policies", ..] if path.ends_with('*') => Some("every ACL policy"),
+        [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
+            Some("a whole mount chosen by a variable")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broad_paths() {
+        for p in ["sys/*", "auth/*", "auth/+/*", "sys/policies/acl/*", "\u{e000}var\u{e000}/*"] {
+            assert!(broad_write_path(p).is_some(), "{p}");
+        }
+        for p in ["sys/mounts", "auth/token/lookup-self", "secret/data/app/*", "kv/\u{e000}var\u{e000}/*"] {
+            assert!(broad_write_path(p).is_none(), "{p}");
+        }
+    }
 }

@@ -15,6 +15,26 @@ const IDENTITY: [(&str, &str); 7] = [
     ("aws_iam_role", "inline_policy"),
 ];
 
+/// Resource-policy attributes: (resource type, attribute).
+const RESOURCE_POLICIES: [(&str, &str); 16] = [
+    ("aws_kms_key", "policy"),
+    ("aws_kms_key_policy", "policy"),
+    ("aws_s3_bucket", "policy"),
+    ("aws_s3_bucket_policy", "policy"),
+    ("aws_sqs_queue", "policy"),
+    ("aws_sqs_queue_policy", "policy"),
+    ("aws_sns_topic", "policy"),
+    ("aws_sns_topic_policy", "policy"),
+    ("aws_elasticsearch_domain", "access_policies"),
+    ("aws_elasticsearch_domain_policy", "access_policies"),
+    ("aws_opensearch_domain", "access_policies"),
+    ("aws_opensearch_domain_policy", "access_policies"),
+    ("aws_ecr_repository_policy", "policy"),
+    ("aws_secretsmanager_secret", "policy"),
+    ("aws_secretsmanager_secret_policy", "policy"),
+    ("aws_glacier_vault", "access_policy"),
+];
+
 /// Whether an attribute just points at a policy document data source, which is checked itself.
 fn is_doc_reference(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Traversal(..))
@@ -36,6 +56,8 @@ pub enum Kind {
     Document,
     Identity,
     Trust,
+    /// A resource policy (`aws_s3_bucket_policy`, `aws_kms_key`, …).
+    Resource,
 }
 
 /// One place that holds statements.
@@ -71,18 +93,30 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
                 out.push(PolicySource { item: r, statements, kind: Kind::Trust });
             }
         }
+        for (ty, key) in RESOURCE_POLICIES {
+            for r in view.blocks("resource", Some(ty)) {
+                if let Some(statements) = statements_of(&r, key) {
+                    out.push(PolicySource { item: r, statements, kind: Kind::Resource });
+                }
+            }
+        }
         out
     }
 }
 
 /// Statements of identity policies and of every `aws_iam_policy_document`.
 pub fn identity_statements<'f, 'a>(all: &'f [PolicySource<'a>]) -> Vec<&'f PolicySource<'a>> {
-    all.iter().filter(|p| p.kind != Kind::Trust).collect()
+    all.iter().filter(|p| matches!(p.kind, Kind::Identity | Kind::Document)).collect()
 }
 
 /// Trust policies: `assume_role_policy` of roles, and every `aws_iam_policy_document`.
 pub fn trust_statements<'f, 'a>(all: &'f [PolicySource<'a>]) -> Vec<&'f PolicySource<'a>> {
-    all.iter().filter(|p| p.kind != Kind::Identity).collect()
+    all.iter().filter(|p| matches!(p.kind, Kind::Trust | Kind::Document)).collect()
+}
+
+/// Resource policies and every `aws_iam_policy_document`.
+pub fn resource_statements<'f, 'a>(all: &'f [PolicySource<'a>]) -> Vec<&'f PolicySource<'a>> {
+    all.iter().filter(|p| matches!(p.kind, Kind::Resource | Kind::Document)).collect()
 }
 
 /// Whether a statement grants role assumption.

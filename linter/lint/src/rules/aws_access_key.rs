@@ -1,9 +1,13 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
 /// Finds `aws_iam_access_key` resources (and `awsutils_expiring_iam_access_key`): long-lived
 /// access keys for any IAM user, not only the root user. Blocks whose `count` or `for_each` is
 /// known to create nothing are skipped, like in every rule.
+///
+/// Keys that Terraform rotates (`lifecycle { replace_triggered_by = [time_rotating.x] }`) are
+/// not reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// An access key never expires on its own. It gets copied into CI variables, laptops and
@@ -42,6 +46,9 @@ impl Rule for AwsAccessKey {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources_of(&["aws_iam_access_key", "awsutils_expiring_iam_access_key"]) {
+            if !lifecycle(&k, cx).is_static() {
+                continue;
+            }
             let user = k.str("user").map_or_else(String::new, |u| format!(" for user {u:?}"));
             cx.report(&k, k.header(), format!("static AWS access key{user}")).help(
                 "assume an IAM role with short-lived credentials (OIDC web identity, instance or task role) instead of a long-lived access key",

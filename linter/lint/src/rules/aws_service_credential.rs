@@ -1,15 +1,17 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
-const TYPES: [(&str, &str); 3] = [
+// `aws_iam_user_ssh_key` uploads a public key: nothing secret is minted, so it is not here.
+const TYPES: [(&str, &str); 2] = [
     ("aws_iam_service_specific_credential", "service-specific password (CodeCommit, Keyspaces)"),
     ("aws_iam_signing_certificate", "X.509 signing certificate"),
-    ("aws_iam_user_ssh_key", "SSH public key for CodeCommit"),
 ];
 
 /// ## What it does
 /// Finds long-lived IAM user credentials other than access keys:
-/// `aws_iam_service_specific_credential`, `aws_iam_signing_certificate` and
-/// `aws_iam_user_ssh_key`.
+/// `aws_iam_service_specific_credential` and `aws_iam_signing_certificate`. SSH public keys
+/// (`aws_iam_user_ssh_key`) are not secrets and are left out; credentials that Terraform
+/// rotates (`replace_triggered_by` a `time_rotating`) are not reported.
 ///
 /// ## Why is this bad?
 /// Like access keys, they never expire, are tied to an IAM user rather than a role, and are
@@ -35,7 +37,7 @@ impl Rule for AwsServiceCredential {
             name: "aws-service-credential",
             category: Category::StaticCredential,
             severity: Severity::Medium,
-            summary: "an IAM user's service-specific password, signing certificate or SSH key",
+            summary: "an IAM user's service-specific password or signing certificate",
             source: include_str!("aws_service_credential.rs"),
             on_plan: OnPlan::Values,
         }
@@ -44,6 +46,9 @@ impl Rule for AwsServiceCredential {
     fn check(&self, cx: &mut Ctx<'_>) {
         for (ty, what) in TYPES {
             for c in cx.resources(ty) {
+                if !lifecycle(&c, cx).is_static() {
+                    continue;
+                }
                 cx.report(&c, c.header(), format!("static IAM user credential: {what}"))
                     .help("use a role's temporary credentials (SigV4) instead of a long-lived IAM user credential");
             }

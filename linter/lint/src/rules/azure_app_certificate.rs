@@ -1,8 +1,11 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
 /// Finds certificate credentials uploaded for Azure AD applications and service principals
-/// (`azuread_application_certificate`, `azuread_service_principal_certificate`).
+/// (`azuread_application_certificate`, `azuread_service_principal_certificate`). Rotated or
+/// short-lived ones (an `end_date` at most `policy.static_key_max_lifetime` ahead) are not
+/// reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// The matching private key is a long-lived static credential that has to be distributed to
@@ -37,6 +40,9 @@ impl Rule for AzureAppCertificate {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for c in cx.resources_of(&["azuread_application_certificate", "azuread_service_principal_certificate"]) {
+            if !lifecycle(&c, cx).is_static() {
+                continue;
+            }
             cx.report(&c, c.header(), "static certificate credential for an Azure AD identity")
                 .help("use a managed identity or a federated identity credential instead of a certificate");
         }

@@ -1,9 +1,12 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
 /// Finds client secrets of Azure AD (Entra ID) applications and service principals:
 /// `azuread_application_password`, `azuread_service_principal_password` and `password` blocks
-/// of `azuread_application`.
+/// of `azuread_application`. Secrets that are rotated (`rotate_when_changed` fed by
+/// `time_rotating`) or short-lived (an `end_date` at most `policy.static_key_max_lifetime`
+/// ahead) are not reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// A client secret is a shared password for an application identity. It is copied to every
@@ -45,10 +48,12 @@ impl Rule for AzureAppPassword {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "use a managed identity or a federated identity credential instead of a client secret";
         for p in cx.resources_of(&["azuread_application_password", "azuread_service_principal_password"]) {
-            cx.report(&p, p.header(), "static Azure AD client secret").help(HELP);
+            if lifecycle(&p, cx).is_static() {
+                cx.report(&p, p.header(), "static Azure AD client secret").help(HELP);
+            }
         }
         for app in cx.resources("azuread_application") {
-            if let Some(pw) = app.nested("password").first() {
+            if let Some(pw) = app.nested("password").into_iter().find(|pw| lifecycle(pw, cx).is_static()) {
                 cx.report(&app, pw.header(), "static Azure AD client secret in the application's password block")
                     .help(HELP);
             }

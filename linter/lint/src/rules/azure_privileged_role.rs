@@ -23,6 +23,12 @@ fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
                 .filter_map(|p| if let TemplatePart::Lit(l) = p { Some(l.as_str()) } else { None })
                 .collect();
             let ends_with_interp = matches!(parts.last(), Some(TemplatePart::Interp(_)));
+            // "${data.azurerm_subscription.x.id}": the subscription's id is its scope.
+            if let [TemplatePart::Interp(x)] = parts.as_slice()
+                && let Some(p) = x.traversal_path()
+            {
+                return subscription_reference(&p);
+            }
             match lits.as_slice() {
                 ["/subscriptions/"] if ends_with_interp => Some("subscription"),
                 ["/providers/Microsoft.Management/managementGroups/"] if ends_with_interp => Some("management group"),
@@ -31,15 +37,21 @@ fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
         }
         _ => {
             let p = attr.expr.traversal_path()?;
-            let rest = p.strip_prefix("data.").unwrap_or(&p);
-            if rest.starts_with("azurerm_subscription.") && (p.ends_with(".id") || p.ends_with(".subscription_id")) {
-                Some("subscription")
-            } else if rest.starts_with("azurerm_management_group.") && p.ends_with(".id") {
-                Some("management group")
-            } else {
-                None
-            }
+            subscription_reference(&p)
         }
+    }
+}
+
+/// What a reference used as a whole scope stands for: `data.azurerm_subscription.x.id`, a
+/// management group's id.
+fn subscription_reference(p: &str) -> Option<&'static str> {
+    let rest = p.strip_prefix("data.").unwrap_or(p);
+    if rest.starts_with("azurerm_subscription.") && (p.ends_with(".id") || p.ends_with(".subscription_id")) {
+        Some("subscription")
+    } else if rest.starts_with("azurerm_management_group.") && p.ends_with(".id") {
+        Some("management group")
+    } else {
+        None
     }
 }
 

@@ -1,7 +1,11 @@
-//! Small judgements several rules share: durations, member strings. (Placeholders and
-//! entropy belong to the secrets facts.)
+//! Small judgements several rules share: durations, member strings, where a credential stands
+//! in its lifecycle. (Placeholders and entropy belong to the secrets facts.)
+
+use nhi_core::{Timestamp, Ttl, parse_timestamp};
 
 use crate::eval::{Env, Value};
+use crate::query::Item;
+use crate::rule::Ctx;
 use crate::syntax::{Expr, ExprKind, TemplatePart};
 
 /// A duration as Vault and cloud providers write it: seconds, or `1h30m`/`768h`/`90d`.
@@ -89,6 +93,183 @@ pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
 /// Case-insensitive membership.
 pub fn in_list(s: &str, list: &[&str]) -> bool {
     list.iter().any(|x| x.eq_ignore_ascii_case(s))
+}
+
+/// Where a credential that Terraform creates stands in its lifecycle: the one judgement behind
+/// "Severity follows the lifecycle" (docs/rules/README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifecycle {
+    /// Replaced on a schedule: `keepers`, `rotate_when_changed` or `lifecycle.replace_triggered_by`
+    /// fed by a `time_rotating`/`time_offset` resource, or a provider `rotation_configuration`.
+    Rotated,
+    /// Its expiry is known and at most the policy's maximum ahead of now.
+    ShortLived,
+    /// No expiry (or one beyond policy) and no rotation.
+    LongLived,
+    /// Expiry or rotation written with values that are not known statically.
+    Unknown,
+}
+
+impl Lifecycle {
+    /// Whether a static-credential rule still reports it: rotated and short-lived credentials
+    /// are not static; unknown ones are reported as before (never guess).
+    pub fn is_static(self) -> bool {
+        matches!(self, Lifecycle::LongLived | Lifecycle::Unknown)
+    }
+}
+
+/// Resources whose change replaces a credential on a schedule.
+const ROTATORS: [&str; 2] = ["time_rotating.", "time_offset."];
+
+/// Attributes holding an absolute expiry (RFC 3339 or a `YYYY-MM-DD` date).
+const EXPIRY_AT: [&str; 4] = ["expires_at", "end_date", "expiration_date", "expire_time"];
+
+/// Judges a credential resource: rotated, short-lived (expiry within
+/// `policy.static_key_max_lifetime`; Vault tokens and secret IDs within `policy.max_token_ttl`),
+/// long-lived, or unknown.
+pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
+    if is_rotated(item) {
+        return Lifecycle::Rotated;
+    }
+    let ty = item.label(0);
+    if ty.starts_with("vault_") {
+        return vault_lifecycle(item, cx);
+    }
+    let max = cx.policy.static_key_max_lifetime;
+    for key in EXPIRY_AT {
+        if let Some(a) = item.attr(key) {
+            return expiry_lifecycle(&a.expr, item.env, cx.now, max);
+        }
+    }
+    for key in ["end_date_relative", "ttl"] {
+        if let Some(v) = item.value(key) {
+            return match duration(&v) {
+                Some(Dur::Secs(s)) if s <= max.as_secs() => Lifecycle::ShortLived,
+                Some(_) => Lifecycle::LongLived,
+                None => Lifecycle::Unknown,
+            };
+        }
+    }
+    let loosely_keyed = ["keepers", "rotate_when_changed"]
+        .iter()
+        .filter_map(|k| item.attr(k))
+        .any(|a| a.expr.mentions("var.") || a.expr.mentions("local.") || a.expr.mentions("module."));
+    if loosely_keyed { Lifecycle::Unknown } else { Lifecycle::LongLived }
+}
+
+/// Resources of `types` that are static credentials: neither rotated nor short-lived.
+pub fn static_credentials<'a>(cx: &Ctx<'a>, types: &[&str]) -> Vec<Item<'a>> {
+    cx.resources_of(types).into_iter().filter(|r| lifecycle(r, cx).is_static()).collect()
+}
+
+/// Whether Terraform replaces the credential on a schedule.
+pub fn is_rotated(item: &Item<'_>) -> bool {
+    let fed_by_rotator = |e: &Expr| ROTATORS.iter().any(|r| e.mentions(r));
+    if ["keepers", "rotate_when_changed"].iter().filter_map(|k| item.attr(k)).any(|a| fed_by_rotator(&a.expr)) {
+        return true;
+    }
+    if item.has("rotation_configuration") || !item.nested("rotation_configuration").is_empty() {
+        return true;
+    }
+    item.nested("lifecycle").iter().filter_map(|l| l.attr("replace_triggered_by")).any(|a| fed_by_rotator(&a.expr))
+}
+
+/// An absolute expiry: known and within `max` of `now` is short-lived. `timeadd(X, "D")` from
+/// `timestamp()`, `plantimestamp()` or a `time_rotating` base ends at most `D` after now.
+fn expiry_lifecycle(e: &Expr, env: &Env<'_>, now: Timestamp, max: Ttl) -> Lifecycle {
+    let latest = now.saturating_add(max.as_signed_duration()).unwrap_or(now);
+    if let Some(s) = env.eval(e).as_str() {
+        return match timestamp(s) {
+            Some(end) if end <= latest => Lifecycle::ShortLived,
+            Some(_) => Lifecycle::LongLived,
+            None => Lifecycle::Unknown,
+        };
+    }
+    if let ExprKind::Call { name, args, .. } = &e.kind
+        && name == "timeadd"
+        && let [base, by] = args.as_slice()
+        && let Some(Dur::Secs(d)) = duration(&env.eval(by))
+    {
+        let base_is_now = matches!(&base.kind, ExprKind::Call { name, .. } if name == "timestamp" || name == "plantimestamp")
+            || base.mentions("time_rotating.");
+        if base_is_now {
+            return if d <= max.as_secs() { Lifecycle::ShortLived } else { Lifecycle::LongLived };
+        }
+    }
+    Lifecycle::Unknown
+}
+
+/// An RFC 3339 timestamp, or a `YYYY-MM-DD` date (midnight UTC) as GitLab writes `expires_at`.
+pub fn timestamp(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
+        return parse_timestamp(&format!("{s}T00:00:00Z")).ok();
+    }
+    parse_timestamp(s).ok()
+}
+
+/// Vault tokens and secret IDs: short-lived when their hard limit is within
+/// `policy.max_token_ttl` — `explicit_max_ttl`, or `ttl` of a token that cannot be renewed or of
+/// a secret ID (whose role's `secret_id_ttl` applies when it sets none).
+fn vault_lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
+    let max = cx.policy.max_token_ttl.as_secs();
+    let judge = |v: Option<Value>| match v.as_ref().map(duration) {
+        None => None,
+        Some(Some(Dur::Secs(s))) if s <= max => Some(Lifecycle::ShortLived),
+        Some(Some(_)) => Some(Lifecycle::LongLived),
+        Some(None) => Some(Lifecycle::Unknown),
+    };
+    if item.label(0) == "vault_token" {
+        if item.has("period") && !item.has("explicit_max_ttl") {
+            return Lifecycle::LongLived;
+        }
+        if let Some(l) = judge(item.value("explicit_max_ttl")) {
+            return l;
+        }
+        return match item.value("renewable").and_then(|v| v.as_bool()) {
+            Some(false) => judge(item.value("ttl")).unwrap_or(Lifecycle::LongLived),
+            _ => Lifecycle::LongLived,
+        };
+    }
+    if let Some(l) = judge(item.value("ttl")) {
+        return l;
+    }
+    // A secret ID without its own ttl lives as long as its role's secret_id_ttl says.
+    let role = item.attr("role_name").and_then(|a| referenced(cx, &a.expr, "vault_approle_auth_backend_role"));
+    match role {
+        Some(r) => judge(r.value("secret_id_ttl")).unwrap_or(Lifecycle::LongLived),
+        None if item.has("role_name") && item.str("role_name").is_none() => Lifecycle::Unknown,
+        None => Lifecycle::LongLived,
+    }
+}
+
+/// The resource of type `ty` that an expression refers to (`ty.NAME.id`, `.arn`, `.name`, …).
+pub fn referenced<'a>(cx: &Ctx<'a>, e: &Expr, ty: &str) -> Option<Item<'a>> {
+    let mut name = None;
+    e.walk(&mut |x| {
+        if name.is_none()
+            && let Some(p) = x.traversal_path()
+            && let Some(rest) = p.strip_prefix(ty).and_then(|r| r.strip_prefix('.'))
+        {
+            name = rest.split(['.', '[']).next().map(str::to_owned);
+        }
+    });
+    let name = name?;
+    cx.resources(ty).into_iter().find(|r| r.label(1) == name)
+}
+
+/// Whether an expression refers to the resource `item` (`TYPE.NAME…`).
+pub fn refers_to(e: &Expr, item: &Item<'_>) -> bool {
+    let me = format!("{}.{}", item.label(0), item.label(1));
+    let mut found = false;
+    e.walk(&mut |x| {
+        if let Some(p) = x.traversal_path()
+            && (p == me || p.starts_with(&format!("{me}.")) || p.starts_with(&format!("{me}[")))
+        {
+            found = true;
+        }
+    });
+    found
 }
 
 #[cfg(test)]

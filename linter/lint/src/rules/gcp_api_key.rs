@@ -1,7 +1,10 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
-/// Finds `google_apikeys_key` resources: Google Cloud API keys.
+/// Finds `google_apikeys_key` resources: Google Cloud API keys. Keys that Terraform rotates
+/// (`replace_triggered_by` a `time_rotating`) are not reported: see "Severity follows the
+/// lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// An API key is a bearer string with no identity behind it. It never expires, is stored in
@@ -35,6 +38,9 @@ impl Rule for GcpApiKey {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources("google_apikeys_key") {
+            if !lifecycle(&k, cx).is_static() {
+                continue;
+            }
             let restricted = k.nested("restrictions").iter().any(|r| !r.nested("api_targets").is_empty());
             let msg =
                 if restricted { "static Google API key" } else { "static Google API key without API restrictions" };

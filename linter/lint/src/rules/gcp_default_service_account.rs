@@ -2,6 +2,13 @@ use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
+/// Whether `key` of `item` names the default compute service account: by its email, by
+/// leaving it out, or through `data.google_compute_default_service_account`.
+fn names_default(item: &Item<'_>, key: &str) -> bool {
+    let via_data = item.attr(key).is_some_and(|a| a.expr.mentions("data.google_compute_default_service_account."));
+    via_data || is_default(&item.value(key).unwrap_or(Value::Null))
+}
+
 fn is_default(email: &Value) -> bool {
     match email.as_str() {
         Some(e) => {
@@ -16,8 +23,9 @@ fn is_default(email: &Value) -> bool {
 /// ## What it does
 /// Finds VMs, instance templates and GKE nodes that run as the default compute service
 /// account: a `service_account` block without `email` (or with `"default"` or
-/// `…-compute@developer.gserviceaccount.com`), GKE `node_config` without `service_account`, and
-/// clusters that keep the default node pool without choosing a service account.
+/// `…-compute@developer.gserviceaccount.com`, or taken from
+/// `data.google_compute_default_service_account`), GKE `node_config` without `service_account`,
+/// and clusters that keep the default node pool without choosing a service account.
 ///
 /// ## Why is this bad?
 /// The default compute service account is shared by every workload in the project and is
@@ -65,8 +73,7 @@ impl Rule for GcpDefaultServiceAccount {
         ]);
         for vm in vms {
             for sa in vm.nested("service_account") {
-                let email = sa.value("email").unwrap_or(Value::Null);
-                if is_default(&email) {
+                if names_default(&sa, "email") {
                     let span = if sa.has("email") { sa.span("email") } else { sa.header() };
                     cx.report(&vm, span, "runs as the default compute service account").help(HELP);
                     break;
@@ -107,8 +114,7 @@ impl Rule for GcpDefaultServiceAccount {
 }
 
 fn report_node_config(cx: &mut Ctx<'_>, owner: &Item<'_>, nc: &Item<'_>, help: &str) {
-    let email = nc.value("service_account").unwrap_or(Value::Null);
-    if is_default(&email) {
+    if names_default(nc, "service_account") {
         let span = if nc.has("service_account") { nc.span("service_account") } else { nc.header() };
         cx.report(owner, span, "nodes run as the default compute service account").help(help);
     }

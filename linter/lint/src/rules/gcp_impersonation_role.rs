@@ -1,20 +1,23 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_iam::service_account_grants;
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 8] = [
     "roles/iam.serviceAccountTokenCreator",
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountKeyAdmin",
     "roles/iam.serviceAccountUser",
     "roles/iam.workloadIdentityUser",
     "roles/resourcemanager.projectIamAdmin",
+    "roles/resourcemanager.folderIamAdmin",
+    "roles/iam.securityAdmin",
 ];
 
 /// ## What it does
 /// Finds roles that let a service account act as, or mint credentials for, other service
 /// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
-/// `resourcemanager.projectIamAdmin` — granted at project, folder or organization level, and
+/// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
+/// (both can grant any role) — granted at project, folder or organization level, and
 /// any role on a service account granted to `allUsers` or `allAuthenticatedUsers`.
 ///
 /// ## Why is this bad?

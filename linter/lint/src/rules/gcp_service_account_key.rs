@@ -1,8 +1,11 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
 /// Finds `google_service_account_key` resources — downloadable keys for a service account —
-/// and `google_storage_hmac_key` resources, HMAC keys that act as a service account.
+/// and `google_storage_hmac_key` resources, HMAC keys that act as a service account. Keys
+/// rotated by Terraform (`keepers` or `replace_triggered_by` fed by `time_rotating`) are not
+/// reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private
@@ -42,11 +45,17 @@ impl Rule for GcpServiceAccountKey {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources("google_service_account_key") {
+            if !lifecycle(&k, cx).is_static() {
+                continue;
+            }
             cx.report(&k, k.header(), "static GCP service-account key").help(
                 "attach the service account to the workload or use Workload Identity Federation instead of a key",
             );
         }
         for k in cx.resources("google_storage_hmac_key") {
+            if !lifecycle(&k, cx).is_static() {
+                continue;
+            }
             cx.report(&k, k.header(), "static HMAC key for a GCP service account")
                 .help("use the service account's own identity with the JSON API instead of HMAC interoperability keys");
         }

@@ -1,12 +1,29 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::static_credentials;
 
 pub const TOKEN_TYPES: [&str; 3] =
     ["gitlab_project_access_token", "gitlab_group_access_token", "gitlab_personal_access_token"];
 
+/// Every GitLab token resource that has an `expires_at`: the access tokens, user impersonation
+/// and service-account tokens, and deploy tokens.
+pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
+    "gitlab_project_access_token",
+    "gitlab_group_access_token",
+    "gitlab_personal_access_token",
+    "gitlab_user_impersonation_token",
+    "gitlab_service_account_access_token",
+    "gitlab_group_service_account_access_token",
+    "gitlab_deploy_token",
+];
+
 /// ## What it does
-/// Finds GitLab project, group and personal access tokens and deploy tokens created by
-/// Terraform (`gitlab_project_access_token`, `gitlab_group_access_token`,
-/// `gitlab_personal_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`).
+/// Finds GitLab project, group and personal access tokens, impersonation and service-account
+/// tokens, deploy tokens and pipeline triggers created by Terraform
+/// (`gitlab_project_access_token`, `gitlab_group_access_token`, `gitlab_personal_access_token`,
+/// `gitlab_user_impersonation_token`, `gitlab_service_account_access_token`,
+/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`). Tokens with a `rotation_configuration`,
+/// or whose `expires_at` is at most `policy.static_key_max_lifetime` ahead, are rotated or
+/// short-lived and not reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// Each is a bearer token stored in Terraform state and handed to a consumer as a static
@@ -48,17 +65,17 @@ impl Rule for GitlabAccessToken {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for t in cx.resources_of(&TOKEN_TYPES) {
+        for t in static_credentials(cx, &EXPIRING_TOKEN_TYPES[..6]) {
             cx.report(&t, t.header(), "static GitLab access token").help(
                 "use CI_JOB_TOKEN or OIDC id_tokens in GitLab CI; otherwise keep the token narrow and short-lived",
             );
         }
-        for t in cx.resources("gitlab_pipeline_trigger") {
+        for t in static_credentials(cx, &["gitlab_pipeline_trigger"]) {
             cx.report(&t, t.header(), "static GitLab pipeline trigger token").help(
                 "trigger downstream pipelines with CI_JOB_TOKEN (trigger: keyword) instead of a stored trigger token",
             );
         }
-        for t in cx.resources("gitlab_deploy_token") {
+        for t in static_credentials(cx, &["gitlab_deploy_token"]) {
             cx.report(&t, t.header(), "static GitLab deploy token")
                 .help("use CI_JOB_TOKEN or OIDC id_tokens in GitLab CI; otherwise give the token an expires_at");
         }

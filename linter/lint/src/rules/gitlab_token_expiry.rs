@@ -1,9 +1,10 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::gitlab_access_token::TOKEN_TYPES;
+use crate::rules::gitlab_access_token::EXPIRING_TOKEN_TYPES;
 
 /// ## What it does
-/// Finds GitLab project, group and personal access tokens and deploy tokens without
-/// `expires_at` (and without `rotation_configuration`). The help quotes the policy's
+/// Finds GitLab project, group and personal access tokens, user impersonation and
+/// service-account tokens, and deploy tokens without `expires_at` (and without
+/// `rotation_configuration`). The help quotes the policy's
 /// `static_key_max_lifetime` (default 90d) as the lifetime to aim for.
 ///
 /// ## Why is this bad?
@@ -50,9 +51,7 @@ impl Rule for GitlabTokenExpiry {
         let max = cx.policy.static_key_max_lifetime;
         let help =
             format!("set expires_at at most {max} ahead (policy.static_key_max_lifetime), or a rotation_configuration");
-        let mut tokens = cx.resources_of(&TOKEN_TYPES);
-        tokens.extend(cx.resources("gitlab_deploy_token"));
-        for t in tokens {
+        for t in cx.resources_of(&EXPIRING_TOKEN_TYPES) {
             if t.has("rotation_configuration") {
                 continue;
             }

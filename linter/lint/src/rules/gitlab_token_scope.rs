@@ -40,7 +40,9 @@ impl Rule for GitlabTokenScope {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for t in cx.resources_of(&TOKEN_TYPES) {
+        let mut types = TOKEN_TYPES.to_vec();
+        types.push("gitlab_group_service_account_access_token");
+        for t in cx.resources_of(&types) {
             if let Some(s) = t.strs("scopes").into_iter().find(|s| BROAD.contains(&s.as_str())) {
                 cx.report(&t, t.span("scopes"), format!("token has the `{s}` scope"))
                     .help("use the narrowest scopes that work, e.g. read_repository, read_registry or read_api");

@@ -23,7 +23,9 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 /// `justification`, `google_service_account`
 /// without `description`, `azuread_application` / `azuread_service_principal` without
 /// `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
-/// and `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description.
+/// `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description,
+/// `kubernetes_service_account` (and `_v1`) without any labels or annotations, and
+/// `vault_identity_entity` without `metadata`.
 ///
 /// ## Why is this bad?
 /// An identity nobody owns is never reviewed, never rotated and never deleted. When it leaks,
@@ -104,6 +106,30 @@ impl Rule for IdentityWithoutOwner {
             if !r.has("tags") {
                 cx.report(&r, r.header(), "managed identity has no tags naming its owner and purpose")
                     .help("add tags = { owner = \"team@example.com\", purpose = \"...\" }");
+            }
+        }
+        for sa in cx.resources_of(&["kubernetes_service_account", "kubernetes_service_account_v1"]) {
+            let described = sa.nested("metadata").iter().any(|m| {
+                ["labels", "annotations"].iter().any(|k| match m.value(k) {
+                    None | Some(Value::Null) => false,
+                    Some(Value::Object(o)) => !o.is_empty(),
+                    Some(_) => true, // not known statically: give it the benefit of the doubt
+                })
+            });
+            if !described {
+                cx.report(&sa, sa.header(), "service account has no labels or annotations naming its owner and purpose")
+                    .help("add metadata { labels = { owner = \"team\" } annotations = { \"example.com/purpose\" = \"...\" } }");
+            }
+        }
+        for e in cx.resources("vault_identity_entity") {
+            let empty = match e.value("metadata") {
+                None | Some(Value::Null) => true,
+                Some(Value::Object(o)) => o.is_empty(),
+                Some(_) => false,
+            };
+            if empty {
+                cx.report(&e, e.header(), "Vault identity entity has no metadata naming its owner and purpose")
+                    .help("add metadata = { owner = \"team@example.com\", purpose = \"...\" }");
             }
         }
         if !default_owner {

@@ -1,20 +1,95 @@
+use std::collections::HashSet;
+
 use crate::eval::Value;
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
-fn service_account_subject(kind: Option<&str>, name: Option<&str>) -> bool {
-    kind == Some("ServiceAccount")
-        || (kind == Some("Group") && name.is_some_and(|n| n.starts_with("system:serviceaccounts")))
-        || (kind == Some("User") && name.is_some_and(|n| n.starts_with("system:serviceaccount:")))
+const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
+const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
+
+/// Who a subject stands for, when binding it to an admin role is a finding: service accounts
+/// always, groups and users only when bound cluster-wide.
+fn subject_risk(cluster_wide: bool, kind: Option<&str>, name: Option<&str>) -> Option<(u8, String)> {
+    let name = name.unwrap_or("?");
+    match kind? {
+        "Group" if name == "system:authenticated" || name == "system:unauthenticated" => Some((
+            3,
+            format!(
+                "group `{name}`: every {} in the cluster gets full control",
+                if name == "system:authenticated" {
+                    "authenticated user and service account"
+                } else {
+                    "anonymous caller"
+                }
+            ),
+        )),
+        "Group" if name.starts_with("system:serviceaccounts") => {
+            Some((3, format!("group `{name}`: every service account it covers gets full control")))
+        }
+        "ServiceAccount" => Some((2, "a service account".to_owned())),
+        "User" if name.starts_with("system:serviceaccount:") => Some((2, "a service account".to_owned())),
+        "Group" if cluster_wide => Some((1, format!("group `{name}`"))),
+        "User" if cluster_wide => Some((1, format!("user `{name}`"))),
+        _ => None,
+    }
+}
+
+/// The worst subject among `(kind, name)` pairs.
+fn worst(cluster_wide: bool, subjects: impl Iterator<Item = (Option<String>, Option<String>)>) -> Option<String> {
+    subjects
+        .filter_map(|(k, n)| subject_risk(cluster_wide, k.as_deref(), n.as_deref()))
+        .max_by_key(|(rank, _)| *rank)
+        .map(|(_, who)| who)
+}
+
+/// Whether a role rule grants every verb on every resource.
+fn grants_everything(verbs: &[String], resources: &[String]) -> bool {
+    verbs.iter().any(|v| v == "*") && resources.iter().any(|r| r == "*")
+}
+
+/// Cluster roles of the module that grant `*` on `*`: their names and addresses.
+fn admin_like_roles(cx: &Ctx<'_>) -> (HashSet<String>, HashSet<String>) {
+    let (mut names, mut addresses) = (HashSet::new(), HashSet::new());
+    for r in cx.resources_of(&CLUSTER_ROLES) {
+        if r.nested("rule").iter().any(|rule| grants_everything(&rule.strs("verbs"), &rule.strs("resources"))) {
+            if let Some(n) = r.nested("metadata").first().and_then(|m| m.str("name")) {
+                names.insert(n);
+            }
+            addresses.insert(format!("{}.{}.", r.label(0), r.label(1)));
+        }
+    }
+    (names, addresses)
+}
+
+/// The admin role a `role_ref` names, if any.
+fn admin_role(rr: &Item<'_>, names: &HashSet<String>, addresses: &HashSet<String>) -> Option<String> {
+    if rr.str("kind").is_some_and(|k| k != "ClusterRole") {
+        return None;
+    }
+    match rr.str("name") {
+        Some(n) if n == "cluster-admin" => Some(n),
+        Some(n) if names.contains(&n) => Some(format!("cluster role `{n}` (every verb on every resource)")),
+        Some(_) => None,
+        None => {
+            let path = rr.attr("name")?.expr.traversal_path()?;
+            let a = addresses.iter().find(|a| path.starts_with(a.as_str()))?;
+            Some(format!("cluster role {} (every verb on every resource)", a.trim_end_matches('.')))
+        }
+    }
 }
 
 /// ## What it does
 /// Finds role bindings (`kubernetes_cluster_role_binding`, `kubernetes_role_binding`, their
-/// `_v1` forms, or `kubernetes_manifest`) that bind `cluster-admin` to a ServiceAccount or to a
-/// `system:serviceaccounts…` group.
+/// `_v1` forms, or `kubernetes_manifest`) that bind `cluster-admin` — or a cluster role of the
+/// module that grants every verb on every resource — to a ServiceAccount or a
+/// `system:serviceaccounts…` group, and cluster role bindings that bind it cluster-wide to any
+/// group or user. Groups such as `system:serviceaccounts` and `system:authenticated` are the
+/// worst case: every workload (or every caller) in the cluster gets full control.
 ///
 /// ## Why is this bad?
 /// Every pod running as that service account — and anyone who can create such a pod or read
-/// its token — gets full control of the cluster, including every secret in it.
+/// its token — gets full control of the cluster, including every secret in it. A group bound
+/// cluster-wide extends that to every member, present and future.
 ///
 /// ## Example
 /// ```hcl
@@ -62,7 +137,7 @@ impl Rule for KubernetesClusterAdmin {
             name: "kubernetes-cluster-admin",
             category: Category::ExcessiveScope,
             severity: Severity::Critical,
-            summary: "cluster-admin bound to a Kubernetes service account",
+            summary: "cluster-admin bound to a Kubernetes service account, or cluster-wide to a group or user",
             source: include_str!("kubernetes_cluster_admin.rs"),
             on_plan: OnPlan::Values,
         }
@@ -70,6 +145,7 @@ impl Rule for KubernetesClusterAdmin {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "bind a namespaced Role listing only the resources and verbs the workload uses";
+        let (names, addresses) = admin_like_roles(cx);
         let bindings = cx.resources_of(&[
             "kubernetes_cluster_role_binding",
             "kubernetes_cluster_role_binding_v1",
@@ -77,30 +153,32 @@ impl Rule for KubernetesClusterAdmin {
             "kubernetes_role_binding_v1",
         ]);
         for b in bindings {
-            let Some(rr) = b.nested("role_ref").into_iter().find(|r| r.str("name").as_deref() == Some("cluster-admin"))
+            let cluster_wide = CLUSTER_BINDINGS.contains(&b.label(0));
+            let Some((rr, role)) =
+                b.nested("role_ref").into_iter().find_map(|r| admin_role(&r, &names, &addresses).map(|n| (r, n)))
             else {
                 continue;
             };
-            let to_sa = b
-                .nested("subject")
-                .iter()
-                .any(|s| service_account_subject(s.str("kind").as_deref(), s.str("name").as_deref()));
-            if to_sa {
-                cx.report(&b, rr.span("name"), "cluster-admin bound to a service account").help(HELP);
+            if let Some(who) = worst(cluster_wide, b.nested("subject").iter().map(|s| (s.str("kind"), s.str("name")))) {
+                cx.report(&b, rr.span("name"), format!("{role} bound to {who}")).help(HELP);
             }
         }
         for m in cx.resources("kubernetes_manifest") {
             let Some(man) = m.value("manifest") else { continue };
             let kind = man.get("kind").and_then(Value::as_str);
             let role = man.get("roleRef").and_then(|r| r.get("name")).and_then(Value::as_str);
-            if !matches!(kind, Some("ClusterRoleBinding" | "RoleBinding")) || role != Some("cluster-admin") {
+            let Some(role) = role.filter(|r| *r == "cluster-admin" || names.contains(*r)) else { continue };
+            if !matches!(kind, Some("ClusterRoleBinding" | "RoleBinding")) {
                 continue;
             }
             let subjects = man.get("subjects").map(Value::items).unwrap_or_default();
-            if subjects.iter().any(|s| {
-                service_account_subject(s.get("kind").and_then(Value::as_str), s.get("name").and_then(Value::as_str))
-            }) {
-                cx.report(&m, m.span("manifest"), "cluster-admin bound to a service account").help(HELP);
+            let str_of = |s: &Value, k: &str| s.get(k).and_then(Value::as_str).map(str::to_owned);
+            let who = worst(
+                kind == Some("ClusterRoleBinding"),
+                subjects.iter().map(|s| (str_of(s, "kind"), str_of(s, "name"))),
+            );
+            if let Some(who) = who {
+                cx.report(&m, m.span("manifest"), format!("{role} bound to {who}")).help(HELP);
             }
         }
     }

@@ -6,7 +6,7 @@ const WRITE_VERBS: [&str; 9] =
 /// Sub-resources that can only be read.
 const READ_ONLY_RESOURCES: [&str; 5] = ["pods/log", "nodes/metrics", "nodes/stats", "componentstatuses", "events"];
 
-fn judge(verbs: &[String], resources: &[String]) -> Option<String> {
+pub(crate) fn judge(verbs: &[String], resources: &[String]) -> Option<String> {
     let any_write_capable =
         resources.is_empty() || resources.iter().any(|r| !READ_ONLY_RESOURCES.contains(&r.as_str()));
     if verbs.iter().any(|v| v == "*") && any_write_capable {

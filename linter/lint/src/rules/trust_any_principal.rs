@@ -1,10 +1,41 @@
+use crate::eval::iam_policy::{Statement, UNKNOWN_KEY};
 use crate::facts::aws_policies::{is_assume_role, trust_statements};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
+/// Whether a condition key limits who the caller is: organization, account, ARN, VPC or VPC
+/// endpoint, or the subject/audience of a federated token. Keys such as
+/// `aws:MultiFactorAuthPresent` or `aws:SecureTransport` do not.
+pub(crate) fn restricts_principal(key: &str) -> bool {
+    if key == UNKNOWN_KEY {
+        return true; // not known statically: give it the benefit of the doubt
+    }
+    let k = key.to_ascii_lowercase();
+    let name = k.rsplit(':').next().unwrap_or(&k);
+    ["orgid", "orgpaths", "account", "arn", "vpce", "vpc", "sourceip", "userid", "username", "servicename"]
+        .iter()
+        .any(|w| name.contains(w))
+        || k.ends_with(":sub")
+        || k.ends_with(":aud")
+        || k.ends_with(":amr")
+}
+
+/// Whether an allowing statement names `*` (or `{AWS = "*"}`) as principal with no condition
+/// that limits who the caller is.
+pub(crate) fn open_to_anyone(s: &Statement) -> bool {
+    let Some(principals) = &s.principals else { return false };
+    let any = principals
+        .iter()
+        .any(|(ty, ids)| (ty == "*" || ty.eq_ignore_ascii_case("AWS")) && ids.iter().any(|i| i.as_str() == Some("*")));
+    s.is_allow() && any && !s.conditions.iter().any(|(_, key, _)| restricts_principal(key))
+}
+
 /// ## What it does
 /// Finds role trust policies that let any principal assume the role: `Principal "*"` or
-/// `{"AWS": "*"}` on an allowing `sts:AssumeRole*` statement without a condition, in
-/// `assume_role_policy` of `aws_iam_role` and in `aws_iam_policy_document` data sources.
+/// `{"AWS": "*"}` on an allowing `sts:AssumeRole*` statement, in `assume_role_policy` of
+/// `aws_iam_role` and in `aws_iam_policy_document` data sources, unless a condition limits who
+/// the caller is. Conditions are judged by key: organization, account, ARN, VPC (endpoint),
+/// source IP and federated `sub`/`aud` keys limit the caller; keys such as
+/// `aws:MultiFactorAuthPresent` or `aws:SecureTransport` do not.
 ///
 /// ## Why is this bad?
 /// Every AWS account in the world can then assume the role and act with its permissions.
@@ -52,12 +83,8 @@ impl Rule for TrustAnyPrincipal {
     fn check(&self, cx: &mut Ctx<'_>) {
         for src in trust_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            for s in stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && is_assume_role(s)) {
-                let Some(principals) = &s.principals else { continue };
-                let open = principals.iter().any(|(ty, ids)| {
-                    (ty == "*" || ty.eq_ignore_ascii_case("AWS")) && ids.iter().any(|i| i.as_str() == Some("*"))
-                });
-                if open {
+            for s in stmts.iter().filter(|s| is_assume_role(s)) {
+                if open_to_anyone(s) {
                     cx.report(item, s.principals_span.clone(), "any AWS principal can assume this role")
                         .help("name the trusted account, role or service in the principal, or add a condition such as aws:PrincipalOrgID");
                     break;

@@ -1,7 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
-/// Finds Vault Kubernetes auth roles bound to every service account (`"*"`) in every
+/// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`) or to every
 /// namespace (`"*"`), and JWT/OIDC auth roles for CI issuers without any `bound_claims` or
 /// `bound_subject`.
 ///
@@ -42,10 +42,20 @@ impl Rule for VaultAuthWildcardBinding {
     fn check(&self, cx: &mut Ctx<'_>) {
         for r in cx.resources("vault_kubernetes_auth_backend_role") {
             let all = |k: &str| r.has(k) && r.strs(k).iter().any(|s| s == "*");
-            if all("bound_service_account_names") && all("bound_service_account_namespaces") {
-                cx.report(&r, r.span("bound_service_account_names"), "any service account in any namespace can log in")
-                    .help("bind the role to the service account names and namespaces of the workload");
-            }
+            let (names, namespaces) = (all("bound_service_account_names"), all("bound_service_account_namespaces"));
+            let (key, message) = match (names, namespaces) {
+                (true, true) => ("bound_service_account_names", "any service account in any namespace can log in"),
+                (false, true) => (
+                    "bound_service_account_namespaces",
+                    "a service account of that name in any namespace can log in: whoever can create a namespace gets this role",
+                ),
+                (true, false) => {
+                    ("bound_service_account_names", "any service account of the bound namespaces can log in")
+                }
+                (false, false) => continue,
+            };
+            cx.report(&r, r.span(key), message)
+                .help("bind the role to the service account names and namespaces of the workload");
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // Machine logins are role_type "jwt"; "oidc" roles are people in a browser.

@@ -1,5 +1,4 @@
-use crate::eval::Value;
-use crate::eval::vault_policy::path_rules;
+use crate::eval::vault_policy::{VARIABLE, broad_write_path, path_rules, policy_text};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// What is broad in one policy rule (`path` + `capabilities`).
@@ -13,16 +12,23 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
     if path == "*" || path == "+/*" || path == "/*" {
         return Some(format!("rule on every path ({path:?})"));
     }
-    None
+    let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"))?;
+    let what = broad_write_path(path)?;
+    Some(format!("`{writes}` on {:?}, {what}", path.replace(VARIABLE, "${…}")))
 }
 
 /// ## What it does
 /// Finds Vault policies (`vault_policy`, or `data "vault_policy_document"` rules) that grant
-/// anything on `path "*"`, or the `sudo` capability on any path.
+/// anything on `path "*"`, the `sudo` capability on any path, or `create`, `update`, `patch`
+/// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
+/// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), or a whole mount named by a variable
+/// (`path "${each.key}/*"`). Narrow application paths such as `secret/data/app/*` are not
+/// findings.
 ///
 /// ## Why is this bad?
 /// `path "*"` reaches every secret engine and `sys/` — policies, auth methods, audit devices.
-/// `sudo` unlocks root-protected endpoints. A token with such a policy is effectively root.
+/// `sudo` unlocks root-protected endpoints. Writing to `sys/*`, `auth/*` or ACL policies lets
+/// the token grant itself anything. A token with such a policy is effectively root.
 ///
 /// ## Example
 /// ```hcl
@@ -53,7 +59,7 @@ impl Rule for VaultBroadPolicy {
             name: "vault-broad-policy",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "a Vault policy on path \"*\" or with sudo",
+            summary: "a Vault policy on path \"*\", with sudo, or writing to sys/, auth/ or a whole mount",
             source: include_str!("vault_broad_policy.rs"),
             on_plan: OnPlan::Values,
         }
@@ -62,14 +68,15 @@ impl Rule for VaultBroadPolicy {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "grant only the capabilities needed on the specific paths, e.g. path \"secret/data/app/*\" { capabilities = [\"read\"] }";
         for p in cx.resources("vault_policy") {
-            let Some(Value::Str(text)) = p.value("policy") else { continue };
+            let Some(text) = p.attr("policy").and_then(|a| policy_text(&a.expr, p.env)) else { continue };
             if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps)) {
                 cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(HELP);
             }
         }
         for d in cx.data("vault_policy_document") {
             for r in d.nested("rule") {
-                let (Some(path), caps) = (r.str("path"), r.strs("capabilities")) else { continue };
+                let path = r.attr("path").and_then(|a| policy_text(&a.expr, r.env));
+                let (Some(path), caps) = (path, r.strs("capabilities")) else { continue };
                 if let Some(why) = judge(&path, &caps) {
                     cx.report(&d, r.span("path"), format!("policy grants {why}")).help(HELP);
                     break;

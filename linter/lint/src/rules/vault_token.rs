@@ -1,7 +1,10 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::lifecycle;
 
 /// ## What it does
-/// Finds `vault_token` resources: Vault tokens minted by Terraform.
+/// Finds `vault_token` resources: Vault tokens minted by Terraform. Short-lived tokens — an
+/// `explicit_max_ttl`, or the `ttl` of a non-renewable token, at most `policy.max_token_ttl` —
+/// and rotated ones are not reported: see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// The token is written to Terraform state and handed to a consumer as a static secret. It
@@ -34,6 +37,9 @@ impl Rule for VaultToken {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for t in cx.resources("vault_token") {
+            if !lifecycle(&t, cx).is_static() {
+                continue;
+            }
             cx.report(&t, t.header(), "Vault token created by Terraform")
                 .help("let the workload authenticate with its own identity (kubernetes, jwt, aws, gcp or azure auth) at run time");
         }

@@ -25,7 +25,7 @@ resource "time_rotating" "billing_sync" {
   rotation_days = 60
 }
 
-# expect: static-credential
+# not static-credential — rotated: rotate_when_changed fed by time_rotating (severity follows the lifecycle)
 resource "azuread_application_password" "billing_sync_rotating" {
   application_id = azuread_application.billing_sync.id
   display_name   = "rotating"
@@ -49,7 +49,7 @@ resource "azuread_service_principal_password" "billing_sync" {
   service_principal_id = azuread_service_principal.billing_sync.id
 }
 
-# expect: static-credential
+# not static-credential — short-lived: end_date = timeadd(time_rotating…, "2160h") is within policy.static_key_max_lifetime (90d)
 resource "azuread_application_certificate" "billing_sync" {
   application_id = azuread_application.billing_sync.id
   type           = "AsymmetricX509Cert"

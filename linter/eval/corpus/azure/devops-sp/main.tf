@@ -30,7 +30,7 @@ resource "azurerm_role_assignment" "ado_contributor" {
   principal_id         = azuread_service_principal.ado.object_id
 }
 
-# expect: static-credential
+# not static-credential — short-lived: end_date = timeadd(plantimestamp(), "720h") is within policy.static_key_max_lifetime (90d)
 resource "azuread_service_principal_password" "ado_legacy" {
   service_principal_id = azuread_service_principal.ado.id
   end_date             = timeadd(plantimestamp(), "720h")

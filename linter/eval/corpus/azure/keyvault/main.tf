@@ -19,7 +19,9 @@ resource "azurerm_key_vault_secret" "sql" {
   expiration_date = "2027-06-30T00:00:00Z"
 }
 
+# No expiration_date (NHI308, added with issue 8).
 # expect: static-credential
+# expect: missing-ttl
 resource "azurerm_key_vault_secret" "legacy" {
   name         = "legacy-ftp-password"
   value        = "Ftp#2024!kq8Zr5Lw2Vn9"

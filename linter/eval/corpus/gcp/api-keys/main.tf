@@ -20,6 +20,8 @@ data "google_secret_manager_secret_version" "maps" {
   secret = "maps-api-key"
 }
 
+# Neither expire_time/ttl nor rotation (NHI309, added with issue 8).
+# expect: missing-ttl
 resource "google_secret_manager_secret" "maps" {
   secret_id = "maps-api-key-copy"
   replication {

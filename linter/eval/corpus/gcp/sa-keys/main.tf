@@ -14,7 +14,7 @@ resource "time_rotating" "exporter_key" {
   rotation_days = 30
 }
 
-# expect: static-credential
+# not static-credential — rotated: keepers fed by time_rotating (severity follows the lifecycle)
 resource "google_service_account_key" "exporter_rotating" {
   service_account_id = google_service_account.exporter.name
   keepers = {

@@ -15,7 +15,7 @@ provider "gitlab" {
   token    = "glpat-Hs8Kd3Lq7Wm2Zp9Xv4Rt"
 }
 
-# expect: static-credential
+# not static-credential — short-lived: expires_at 2027-01-31 is within policy.static_key_max_lifetime (90d) of the scoring date (Dec 2026) and stays so once past
 resource "gitlab_project_access_token" "ci_read" {
   project      = "acme/web"
   name         = "ci-read"
@@ -24,7 +24,7 @@ resource "gitlab_project_access_token" "ci_read" {
   expires_at   = "2027-01-31"
 }
 
-# expect: static-credential
+# not static-credential — short-lived: expires_at 2027-01-31 is within policy.static_key_max_lifetime (90d) of the scoring date (Dec 2026) and stays so once past
 # expect: excessive-scope
 resource "gitlab_project_access_token" "ci_api" {
   project      = "acme/web"
@@ -43,7 +43,7 @@ resource "gitlab_group_access_token" "renovate" {
   scopes       = ["read_api", "write_repository"]
 }
 
-# expect: static-credential
+# not static-credential — short-lived: expires_at 2027-01-31 is within policy.static_key_max_lifetime (90d) of the scoring date (Dec 2026) and stays so once past
 # expect: excessive-scope
 resource "gitlab_personal_access_token" "admin_bot" {
   user_id    = 42
@@ -52,7 +52,7 @@ resource "gitlab_personal_access_token" "admin_bot" {
   expires_at = "2027-01-31"
 }
 
-# expect: static-credential
+# not static-credential — rotated: rotation_configuration (severity follows the lifecycle)
 resource "gitlab_project_access_token" "rotating" {
   project      = "acme/api"
   name         = "rotating"
@@ -73,7 +73,7 @@ resource "gitlab_deploy_token" "registry" {
   scopes   = ["read_registry"]
 }
 
-# expect: static-credential
+# not static-credential — short-lived: expires_at 2027-01-01 is within policy.static_key_max_lifetime (90d) of the scoring date (Dec 2026) and stays so once past
 resource "gitlab_deploy_token" "registry_expiring" {
   project    = "acme/web"
   name       = "k8s-pull-2"

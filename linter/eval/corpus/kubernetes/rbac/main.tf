@@ -56,6 +56,9 @@ resource "kubernetes_cluster_role_v1" "everything" {
   }
 }
 
+# Relabelled with NHI221 (kubernetes-secret-read): resources "*" in the core group "" includes
+# Secrets, so this read-only role reads every secret in the cluster.
+# expect: excessive-scope
 resource "kubernetes_cluster_role_v1" "read_all" {
   metadata {
     name = "inventory-reader"

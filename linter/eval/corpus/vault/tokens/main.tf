@@ -6,7 +6,7 @@ resource "vault_token" "ci" {
   no_parent = true
 }
 
-# expect: static-credential
+# not static-credential — short-lived: non-renewable with ttl 1h, within policy.max_token_ttl
 resource "vault_token" "short" {
   policies  = ["ci-deploy"]
   ttl       = "1h"
@@ -21,7 +21,7 @@ resource "vault_token" "periodic" {
   period    = "24h"
 }
 
-# expect: static-credential
+# not static-credential — short-lived: explicit_max_ttl 1h, within policy.max_token_ttl
 resource "vault_token" "periodic_capped" {
   role_name        = "monitoring"
   policies         = ["metrics-read"]

@@ -1,0 +1,184 @@
+//! Which credential-issuing resource types the rules know, what makes each short-lived, and
+//! which rule covers it: the source of `docs/rules/credential-lifecycle.md`.
+
+/// One credential-issuing resource type.
+#[derive(Debug, Clone, Copy)]
+pub struct Credential {
+    pub resource: &'static str,
+    pub provider: &'static str,
+    /// What bounds its life: an expiry attribute, a rotation resource, a TTL, or nothing.
+    pub short_lived_by: &'static str,
+    /// Codes of the rules that cover it; empty when none does.
+    pub rules: &'static [&'static str],
+}
+
+const fn c(
+    resource: &'static str,
+    provider: &'static str,
+    short_lived_by: &'static str,
+    rules: &'static [&'static str],
+) -> Credential {
+    Credential { resource, provider, short_lived_by, rules }
+}
+
+const REPLACE: &str = "`lifecycle.replace_triggered_by` a `time_rotating` (no expiry attribute)";
+
+pub const LIFECYCLE: &[Credential] = &[
+    c("aws_iam_access_key", "aws", REPLACE, &["NHI101"]),
+    c("awsutils_expiring_iam_access_key", "aws", "provider-managed key age", &["NHI101"]),
+    c("aws_iam_service_specific_credential", "aws", REPLACE, &["NHI114"]),
+    c("aws_iam_signing_certificate", "aws", REPLACE, &["NHI114"]),
+    c("aws_iam_user_login_profile", "aws", "`password_reset_required`; none for the password itself", &[]),
+    c(
+        "aws_secretsmanager_secret",
+        "aws",
+        "`aws_secretsmanager_secret_rotation` (`automatically_after_days`)",
+        &["NHI310", "NHI311"],
+    ),
+    c("aws_secretsmanager_secret_version", "aws", "rotation of its secret", &["NHI111", "NHI112"]),
+    c(
+        "aws_ssm_parameter (SecureString)",
+        "aws",
+        "none in the provider (parameter policies are not exposed)",
+        &["NHI112"],
+    ),
+    c("aws_db_instance (password)", "aws", "`manage_master_user_password` (rotated by Secrets Manager)", &["NHI112"]),
+    c("aws_lightsail_key_pair", "aws", "none possible", &[]),
+    c("aws_key_pair", "aws", "public key only: not a secret", &[]),
+    c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102", "NHI305"]),
+    c("google_storage_hmac_key", "gcp", REPLACE, &["NHI102"]),
+    c("google_apikeys_key", "gcp", REPLACE, &["NHI113"]),
+    c("google_sql_user (password)", "gcp", "none (rotate the value)", &["NHI112"]),
+    c(
+        "google_secret_manager_secret",
+        "gcp",
+        "`expire_time` / `ttl`, or `rotation.rotation_period`",
+        &["NHI309", "NHI311"],
+    ),
+    c(
+        "google_secret_manager_regional_secret",
+        "gcp",
+        "`expire_time` / `ttl`, or `rotation.rotation_period`",
+        &["NHI309", "NHI311"],
+    ),
+    c("google_secret_manager_secret_version", "gcp", "its secret's expiry or rotation", &["NHI111", "NHI112"]),
+    c(
+        "azuread_application_password",
+        "azure",
+        "`end_date` / `end_date_relative`, `rotate_when_changed` fed by `time_rotating`",
+        &["NHI103", "NHI303"],
+    ),
+    c(
+        "azuread_service_principal_password",
+        "azure",
+        "`end_date` / `end_date_relative`, `rotate_when_changed` fed by `time_rotating`",
+        &["NHI103", "NHI303"],
+    ),
+    c("azuread_application (password block)", "azure", "`end_date` / `end_date_relative`", &["NHI103", "NHI303"]),
+    c("azuread_application_certificate", "azure", "`end_date` / `end_date_relative`", &["NHI104", "NHI303"]),
+    c("azuread_service_principal_certificate", "azure", "`end_date` / `end_date_relative`", &["NHI104", "NHI303"]),
+    c("azurerm_key_vault_secret", "azure", "`expiration_date`", &["NHI308", "NHI112"]),
+    c(
+        "azurerm_key_vault_key",
+        "azure",
+        "`expiration_date`, `rotation_policy` (`expire_after`, `automatic`)",
+        &["NHI308", "NHI311"],
+    ),
+    c(
+        "azurerm_key_vault_certificate",
+        "azure",
+        "`certificate_policy.x509_certificate_properties.validity_in_months`",
+        &[],
+    ),
+    c(
+        "azurerm_storage_account (access keys)",
+        "azure",
+        "`shared_access_key_enabled = false`; no key expiry attribute",
+        &[],
+    ),
+    c("azurerm_container_registry (admin user)", "azure", "none: disable `admin_enabled`", &["NHI115"]),
+    c("azurerm_search_service (admin keys)", "azure", "none: `local_authentication_enabled = false`", &[]),
+    c("vault_token", "vault", "`explicit_max_ttl`, or `ttl` with `renewable = false`", &["NHI109", "NHI301"]),
+    c(
+        "vault_approle_auth_backend_role_secret_id",
+        "vault",
+        "`ttl`, or the role's `secret_id_ttl`",
+        &["NHI110", "NHI302"],
+    ),
+    c("vault_approle_auth_backend_role", "vault", "`secret_id_ttl`, `token_ttl` / `token_max_ttl`", &["NHI302"]),
+    c("vault_token_auth_backend_role", "vault", "`token_explicit_max_ttl` for periodic tokens", &["NHI301"]),
+    c("vault_transit_secret_backend_key", "vault", "`auto_rotate_period`", &["NHI312"]),
+    c(
+        "vault_aws_secret_backend_role / vault_database_secret_backend_role",
+        "vault",
+        "dynamic: lease `default_ttl` / `max_ttl`",
+        &[],
+    ),
+    c("vault_kv_secret_v2", "vault", "none per secret (`delete_version_after` only prunes versions)", &["NHI112"]),
+    c("vault_generic_secret", "vault", "none", &["NHI112"]),
+    c(
+        "kubernetes_secret / kubernetes_secret_v1 (service-account-token)",
+        "kubernetes",
+        "none: use a projected or requested token",
+        &["NHI105"],
+    ),
+    c("kubernetes_manifest (Secret of type service-account-token)", "kubernetes", "none", &["NHI105"]),
+    c("kubernetes_token_request_v1", "kubernetes", "`spec.expiration_seconds`", &[]),
+    c("github_repository_deploy_key", "github", "none (SSH key; the private half lives outside)", &["NHI106"]),
+    c("github_actions_secret", "github", "none (rotate the value)", &["NHI107"]),
+    c("github_actions_organization_secret", "github", "none (rotate the value)", &["NHI107"]),
+    c("github_actions_environment_secret", "github", "none (rotate the value)", &["NHI107"]),
+    c("github_dependabot_secret", "github", "none (rotate the value)", &["NHI107"]),
+    c("github_codespaces_secret", "github", "none (rotate the value)", &["NHI107"]),
+    c("github_user_ssh_key", "github", "public key only: not a secret", &[]),
+    c("gitlab_project_access_token", "gitlab", "`expires_at`, `rotation_configuration`", &["NHI108", "NHI304"]),
+    c("gitlab_group_access_token", "gitlab", "`expires_at`, `rotation_configuration`", &["NHI108", "NHI304"]),
+    c("gitlab_personal_access_token", "gitlab", "`expires_at`, `rotation_configuration`", &["NHI108", "NHI304"]),
+    c("gitlab_user_impersonation_token", "gitlab", "`expires_at`", &["NHI108", "NHI304"]),
+    c("gitlab_service_account_access_token", "gitlab", "`expires_at`, `rotation_configuration`", &["NHI108", "NHI304"]),
+    c(
+        "gitlab_group_service_account_access_token",
+        "gitlab",
+        "`expires_at`, `rotation_configuration`",
+        &["NHI108", "NHI304"],
+    ),
+    c("gitlab_deploy_token", "gitlab", "`expires_at`", &["NHI108", "NHI304"]),
+    c("gitlab_pipeline_trigger", "gitlab", "none possible", &["NHI108"]),
+    c("gitlab_deploy_key", "gitlab", "`expires_at` (SSH public key)", &[]),
+    c("gitlab_project_variable / gitlab_group_variable", "gitlab", "none (rotate the value)", &["NHI112"]),
+    c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),
+    c("nhi_api_key", "nhi", "`expires_at` within `policy.static_key_max_lifetime`", &["NHI307"]),
+    c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),
+];
+
+/// `docs/rules/credential-lifecycle.md`.
+pub fn page() -> String {
+    let covered = LIFECYCLE.iter().filter(|c| !c.rules.is_empty()).count();
+    let mut s = format!(
+        "# Credential lifecycle coverage\n\nGenerated by `cargo test -p nhi-lint` from `linter/lint/src/coverage.rs` (`UPDATE_DOCS=1` rewrites it); do not edit.\n\nEvery credential-issuing resource type we know of, what makes it short-lived, and which rule covers it: {covered} of {} covered. See \"Severity follows the lifecycle\" in [README.md](README.md).\n\n| resource | provider | short-lived by | rules |\n| --- | --- | --- | --- |\n",
+        LIFECYCLE.len()
+    );
+    for c in LIFECYCLE {
+        let rules = if c.rules.is_empty() {
+            "not covered".to_owned()
+        } else {
+            c.rules.iter().map(|r| format!("[{r}]({r}.md)")).collect::<Vec<_>>().join(", ")
+        };
+        s.push_str(&format!("| `{}` | {} | {} | {} |\n", c.resource, c.provider, c.short_lived_by, rules));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_named_is_a_rule() {
+        for c in LIFECYCLE {
+            for r in c.rules {
+                assert!(crate::codes::find(r).is_some(), "{}: unknown rule {r}", c.resource);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::timestamp;
+
+/// ## What it does
+/// Finds `azurerm_key_vault_secret` and `azurerm_key_vault_key` resources without an
+/// `expiration_date`, or with one further ahead than the policy's `max_lifetime` (default
+/// 365d). A key whose `rotation_policy` sets `expire_after` gets an expiry on every version and
+/// is left alone. Unknown dates are skipped.
+///
+/// ## Why is this bad?
+/// A secret or key without an expiry stays valid in the vault forever: nothing reminds anyone
+/// to rotate the credential it holds, and Azure Policy / Defender flag it as non-compliant.
+///
+/// ## Example
+/// ```hcl
+/// resource "azurerm_key_vault_secret" "db" {
+///   name         = "db-password"
+///   value        = random_password.db.result
+///   key_vault_id = azurerm_key_vault.main.id
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "azurerm_key_vault_secret" "db" {
+///   name            = "db-password"
+///   value           = random_password.db.result
+///   key_vault_id    = azurerm_key_vault.main.id
+///   expiration_date = timeadd(time_rotating.db.rfc3339, "2160h")
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AzureKeyVaultExpiry;
+
+impl Rule for AzureKeyVaultExpiry {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-key-vault-expiry",
+            category: Category::MissingTtl,
+            severity: Severity::Medium,
+            summary: "an Azure Key Vault secret or key without an expiration date, or beyond policy",
+            source: include_str!("azure_key_vault_expiry.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let max = cx.policy.max_lifetime;
+        let latest = cx.now.saturating_add(max.as_signed_duration()).unwrap_or(cx.now);
+        let help =
+            format!("set expiration_date at most {max} ahead (policy.max_lifetime) and rotate the value before it");
+        for r in cx.resources_of(&["azurerm_key_vault_secret", "azurerm_key_vault_key"]) {
+            let what = if r.label(0) == "azurerm_key_vault_key" { "key" } else { "secret" };
+            let Some(v) = r.value("expiration_date") else {
+                let expires_by_policy = r.nested("rotation_policy").iter().any(|p| p.has("expire_after"));
+                if !expires_by_policy {
+                    cx.report(&r, r.header(), format!("Key Vault {what} never expires: no expiration_date"))
+                        .help(help.clone());
+                }
+                continue;
+            };
+            let Some(end) = v.as_str().and_then(timestamp) else { continue };
+            if end > latest {
+                cx.report(
+                    &r,
+                    r.span("expiration_date"),
+                    format!("expiration_date {end} is beyond the policy maximum {max} from now"),
+                )
+                .help(help.clone());
+            }
+        }
+    }
+}

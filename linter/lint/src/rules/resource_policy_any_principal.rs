@@ -1,0 +1,99 @@
+use crate::facts::aws_policies::{Kind, is_assume_role, resource_statements};
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::trust_any_principal::open_to_anyone;
+
+/// `aws_lambda_permission` arguments that limit who may invoke.
+const LAMBDA_LIMITS: [&str; 4] = ["source_account", "source_arn", "principal_org_id", "event_source_token"];
+
+/// ## What it does
+/// Finds AWS resource policies that let any principal (`Principal "*"` or `{AWS = "*"}`) act
+/// on the resource, unless a condition limits who the caller is (organization, account, ARN,
+/// VPC or VPC endpoint, source IP, or a federated `sub`/`aud`): the `policy` of KMS keys, S3
+/// buckets, SQS queues, SNS topics, ECR repositories and Secrets Manager secrets, the
+/// `access_policies` of Elasticsearch/OpenSearch domains, the `aws_iam_policy_document`s they
+/// use, and `aws_lambda_permission` with `principal = "*"` and no source account, ARN or
+/// organization. `Deny` statements are not findings; statements that grant
+/// `sts:AssumeRole` are judged by `trust-any-principal` (NHI203).
+///
+/// ## Why is this bad?
+/// `*` is every AWS account in the world, and for S3 and OpenSearch even anonymous callers.
+/// Whoever finds the ARN can decrypt with the key, read the bucket or secret, or send to the
+/// queue — no credential of yours needs to leak.
+///
+/// ## Example
+/// ```hcl
+/// resource "aws_sqs_queue_policy" "jobs" {
+///   queue_url = aws_sqs_queue.jobs.id
+///   policy = jsonencode({
+///     Statement = [{
+///       Effect    = "Allow"
+///       Principal = "*"
+///       Action    = "sqs:SendMessage"
+///       Resource  = aws_sqs_queue.jobs.arn
+///     }]
+///   })
+/// }
+/// ```
+///
+/// ## Use instead
+/// Name the principal, or keep `*` and limit it with a condition on the caller:
+/// ```hcl
+///       Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-abc123" } }
+/// ```
+#[derive(Debug)]
+pub struct ResourcePolicyAnyPrincipal;
+
+impl Rule for ResourcePolicyAnyPrincipal {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "resource-policy-any-principal",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "an AWS resource policy that any principal can use",
+            source: include_str!("resource_policy_any_principal.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str = "name the principals that need access, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceVpce";
+        for src in resource_statements(cx.facts().policies()) {
+            // Documents that grant role assumption are trust policies: NHI203's.
+            let open =
+                src.statements.iter().find(|s| open_to_anyone(s) && !(src.kind == Kind::Document && is_assume_role(s)));
+            if let Some(s) = open {
+                let actions = s.action_strs();
+                let what = match actions.as_slice() {
+                    [] => "act on the resource".to_owned(),
+                    [a] => format!("`{a}`"),
+                    [a, b] => format!("`{a}` and `{b}`"),
+                    [a, ..] => format!("`{a}` and {} other actions", actions.len() - 1),
+                };
+                cx.report(&src.item, s.principals_span.clone(), format!("any AWS principal (\"*\") is allowed {what}"))
+                    .help(HELP);
+            }
+        }
+        for p in cx.resources("aws_lambda_permission") {
+            let limited = LAMBDA_LIMITS.iter().any(|k| p.has(k));
+            if p.str("principal").as_deref() == Some("*") && !limited {
+                cx.report(&p, p.span("principal"), "any AWS principal (\"*\") may invoke the function")
+                    .help("set the service or account principal, and source_account or source_arn");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::trust_any_principal::restricts_principal;
+
+    #[test]
+    fn condition_keys() {
+        for k in ["aws:PrincipalOrgID", "aws:SourceAccount", "aws:SourceArn", "aws:SourceVpce", "kms:CallerAccount"] {
+            assert!(restricts_principal(k), "{k}");
+        }
+        for k in ["aws:MultiFactorAuthPresent", "aws:SecureTransport", "s3:x-amz-acl"] {
+            assert!(!restricts_principal(k), "{k}");
+        }
+    }
+}
