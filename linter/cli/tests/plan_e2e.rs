@@ -228,3 +228,33 @@ fn sarif_without_rule_table(text: &str) -> String {
     v["runs"][0]["tool"]["driver"]["rules"] = "<every rule, checked above>".into();
     serde_json::to_string_pretty(&v).unwrap()
 }
+
+/// A literal passed to a module is in the code, though the plan only shows the resolved value
+/// inside the module: the plan's `configuration` tells, and the finding lands on the call.
+#[test]
+fn terraform_1_15_literal_module_argument_is_found_in_the_plan() {
+    let tf = Terraform::v1_15();
+    let wd = Workdir::new(&tf, &provider_dir());
+    wd.write(
+        "modules/db/main.tf",
+        "variable \"master_password\" {\n  type      = string\n  sensitive = true\n}\n\nresource \"terraform_data\" \"db\" {\n  input = var.master_password\n}\n",
+    );
+    wd.write(
+        "main.tf",
+        "module \"db\" {\n  source          = \"./modules/db\"\n  master_password = \"Hunter2-literal\"\n}\n",
+    );
+    wd.run_expect(&["get"], 0);
+    save_plan(&wd);
+    let o = lint(&wd, &["plan", "plan.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(!out.contains("Hunter2-literal"), "the secret is never printed: {out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = v["findings"].as_array().unwrap().iter().find(|f| f["code"] == "NHI112").expect("NHI112");
+    assert_eq!(f["address"], "module.db");
+    assert_eq!(f["start"]["line"], 3);
+    // Nor in the source snippet of the human output.
+    let human = lint(&wd, &["plan", "plan.json", "--format", "human"]);
+    let shown = text(&human.stdout) + &text(&human.stderr);
+    assert!(shown.contains("NHI112") && !shown.contains("Hunter2-literal"), "{shown}");
+}

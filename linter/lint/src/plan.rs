@@ -50,8 +50,21 @@ pub enum PlanError {
     NotAPlan { path: String, reason: String },
 }
 
-/// A planned instance, linted.
+/// What a linted item of the plan is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A planned resource instance (`resource_changes`).
+    Resource,
+    /// A provider configuration (`configuration.provider_config`): `ty` is the provider's name.
+    Provider,
+    /// A module call's arguments (`configuration…module_calls`): `name` is the call's name.
+    ModuleCall,
+}
+
+/// A planned instance, or a provider configuration or module call of the plan's
+/// `configuration`, linted.
 struct Instance {
+    kind: Kind,
     address: String,
     /// `module.a.module.b.TYPE.NAME`, without instance keys.
     config_address: String,
@@ -77,17 +90,30 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     let terraform_version = doc.get("terraform_version").and_then(Json::as_str).unwrap_or_default().to_owned();
     let changes = doc.get("resource_changes").and_then(Json::as_array).map(Vec::as_slice).unwrap_or(&[]);
     let prior = prior_state(&doc);
-    let instances: Vec<Instance> = changes.iter().filter_map(|rc| instance(rc, &prior)).collect();
-
+    let mut instances: Vec<Instance> = changes.iter().filter_map(|rc| instance(rc, &prior)).collect();
+    let linted = instances.len();
+    let exprs = config_expressions(&doc);
     let mut model = Builder::default();
+    // Provider configurations and module call arguments: their constants are what was written.
+    for item in configuration_items(&doc) {
+        for (k, v) in item.after.as_object().into_iter().flatten() {
+            if crate::facts::secrets::is_credential_key(k) {
+                collect_strings(v, &mut model.secrets);
+            }
+        }
+        instances.push(item);
+    }
+
     let blocks: Vec<Block> = instances
         .iter()
         .enumerate()
-        .map(|(i, inst)| model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive))
+        .map(|(i, inst)| {
+            let config = (inst.kind == Kind::Resource).then(|| exprs.get(&inst.config_address)).flatten();
+            model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config)
+        })
         .collect();
     let rules = RuleSet::for_plan(settings);
     let raw = run_plan_rules(path, blocks, settings, &rules);
-    let exprs = config_expressions(&doc);
 
     // The same rules on the prior state of updated and replaced instances: which findings
     // this change introduces, and which were already applied.
@@ -97,7 +123,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .enumerate()
         .filter_map(|(i, inst)| {
             let (values, sensitive) = inst.before.as_ref()?;
-            Some(before_model.resource(i, inst, values, &Json::Null, sensitive))
+            Some(before_model.resource(i, inst, values, &Json::Null, sensitive, None))
         })
         .collect();
     let had_before: BTreeSet<(usize, &'static str)> = run_plan_rules(path, before_blocks, settings, &rules)
@@ -112,7 +138,8 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         let Some((inst, attr_path)) = model.locate(r.span.start) else { continue };
         let instance = &instances[inst];
         let on_plan = codes::find(r.code).map_or(OnPlan::Values, |e| e.rule.meta().on_plan);
-        if on_plan != OnPlan::Values {
+        // Configuration items hold only what was written: constants are literals.
+        if on_plan != OnPlan::Values && instance.kind == Kind::Resource {
             let refs = attr_path
                 .first()
                 .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
@@ -135,8 +162,10 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             actions: BTreeSet::new(),
             introduced: false,
         });
-        g.instances.insert(instance.address.clone());
-        g.actions.insert(instance.action);
+        if instance.kind == Kind::Resource {
+            g.instances.insert(instance.address.clone());
+            g.actions.insert(instance.action);
+        }
         g.introduced |= !had_before.contains(&(inst, code));
     }
 
@@ -151,7 +180,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         let mut raw = g.raw;
         raw.address = config_address.clone();
         raw.key = config_address.clone();
-        match tree.find(&inst.modules, &inst.ty, &inst.name) {
+        match tree.find(inst) {
             Some((file, block)) => {
                 raw.span = locate_in_block(block, &g.path, &inst.after);
                 raw.file = file;
@@ -174,8 +203,11 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             }
             None => unlocated.push(raw),
         }
-        let e = Extra { instances: g.instances.into_iter().collect(), actions: g.actions, preexisting: !g.introduced };
-        extra.insert((config_address, code), e);
+        if inst.kind == Kind::Resource {
+            let e =
+                Extra { instances: g.instances.into_iter().collect(), actions: g.actions, preexisting: !g.introduced };
+            extra.insert((config_address, code), e);
+        }
     }
 
     let mut findings = finish(located, unlocated, path, &tree.files, settings, &rules, Hygiene::Skip);
@@ -199,7 +231,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             format_version,
             terraform_version,
             resource_changes: changes.len(),
-            linted: instances.len(),
+            linted,
             mapped_to_source: !tree.files.is_empty(),
         }),
         files: tree.files,
@@ -321,6 +353,7 @@ fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Option<Instance
             .or_else(|| change.get("before").filter(|b| b.is_object()).map(|b| (b.clone(), part("before_sensitive")))),
     };
     Some(Instance {
+        kind: Kind::Resource,
         address,
         config_address,
         modules,
@@ -388,6 +421,18 @@ struct Builder {
     secrets: BTreeSet<String>,
 }
 
+/// One value of a planned object with what the plan says about it, walked in parallel.
+#[derive(Clone, Copy)]
+struct Node<'j> {
+    after: &'j Json,
+    /// `after_unknown` at this place.
+    unknown: Option<&'j Json>,
+    /// `after_sensitive` at this place.
+    sensitive: Option<&'j Json>,
+    /// The configuration's expressions at this place, when known.
+    config: Option<&'j Json>,
+}
+
 /// Shorter sensitive values are not masked in text: they would mask unrelated words.
 const MIN_SECRET_LEN: usize = 4;
 
@@ -407,29 +452,34 @@ impl Builder {
         self.spans.get(&offset).cloned()
     }
 
-    fn resource(&mut self, i: usize, inst: &Instance, values: &Json, unknown: &Json, sensitive: &Json) -> Block {
+    /// The block of one linted item. `config`: the resource's configuration expressions, when
+    /// the plan has them: an attribute the configuration does not set is absent even when the
+    /// provider computes it, and an unknown value keeps what it refers to.
+    fn resource(
+        &mut self,
+        i: usize,
+        inst: &Instance,
+        values: &Json,
+        unknown: &Json,
+        sensitive: &Json,
+        config: Option<&Json>,
+    ) -> Block {
         let header = self.mark(i, &[]);
         if is_true(Some(sensitive)) {
             collect_strings(values, &mut self.secrets);
         }
-        let body = self.body(i, values, Some(unknown), Some(sensitive), &mut Vec::new());
-        Block {
-            ident: "resource".to_owned(),
-            labels: vec![inst.ty.clone(), inst.name.clone()],
-            body,
-            span: header..self.next,
-            header: header..header + 1,
-        }
+        let node = Node { after: values, unknown: Some(unknown), sensitive: Some(sensitive), config };
+        let body = self.body(i, node, &mut Vec::new());
+        let (ident, labels) = match inst.kind {
+            Kind::Resource => ("resource", vec![inst.ty.clone(), inst.name.clone()]),
+            Kind::Provider => ("provider", vec![inst.ty.clone()]),
+            Kind::ModuleCall => ("module", vec![inst.name.clone()]),
+        };
+        Block { ident: ident.to_owned(), labels, body, span: header..self.next, header: header..header + 1 }
     }
 
-    fn body(
-        &mut self,
-        inst: usize,
-        after: &Json,
-        unknown: Option<&Json>,
-        sensitive: Option<&Json>,
-        path: &mut Vec<String>,
-    ) -> Body {
+    fn body(&mut self, inst: usize, node: Node<'_>, path: &mut Vec<String>) -> Body {
+        let Node { after, unknown, sensitive, config } = node;
         let mut body = Body::default();
         let mut keys: BTreeSet<&String> = BTreeSet::new();
         if let Json::Object(o) = after {
@@ -445,25 +495,35 @@ impl Builder {
             if a.is_null() && !is_true(u) {
                 continue;
             }
+            let c = config.and_then(|c| c.get(k));
+            // Computed by the provider, not set in the configuration: absent, as in the HCL.
+            if a.is_null() && config.is_some() && c.is_none() {
+                continue;
+            }
             path.push(k.clone());
-            let expr = self.expr(inst, a, u, s, path);
+            let mut expr = self.expr(inst, a, u, s, path);
+            if is_true(u)
+                && let Some(r) = c.and_then(first_reference)
+            {
+                expr.kind = r;
+            }
             body.attrs.push(Attr { key: k.clone(), span: expr.span.clone(), expr });
             match a {
                 Json::Object(_) if !is_true(u) => {
-                    let b = self.nested(inst, k, a, u, s, path);
+                    let node = Node { after: a, unknown: u, sensitive: s, config: c.and_then(|c| c.get(0)).or(c) };
+                    let b = self.nested(inst, k, node, path);
                     body.blocks.push(b);
                 }
                 Json::Array(items) if !items.is_empty() && items.iter().all(Json::is_object) && !is_true(u) => {
                     for (n, item) in items.iter().enumerate() {
                         path.push(n.to_string());
-                        let b = self.nested(
-                            inst,
-                            k,
-                            item,
-                            u.and_then(|u| u.get(n)),
-                            s.and_then(|s| if is_true(Some(s)) { Some(s) } else { s.get(n) }),
-                            path,
-                        );
+                        let node = Node {
+                            after: item,
+                            unknown: u.and_then(|u| u.get(n)),
+                            sensitive: s.and_then(|s| if is_true(Some(s)) { Some(s) } else { s.get(n) }),
+                            config: c.and_then(|c| c.get(n)),
+                        };
+                        let b = self.nested(inst, k, node, path);
                         body.blocks.push(b);
                         path.pop();
                     }
@@ -475,18 +535,13 @@ impl Builder {
         body
     }
 
-    fn nested(
-        &mut self,
-        inst: usize,
-        ident: &str,
-        after: &Json,
-        unknown: Option<&Json>,
-        sensitive: Option<&Json>,
-        path: &mut Vec<String>,
-    ) -> Block {
+    fn nested(&mut self, inst: usize, ident: &str, node: Node<'_>, path: &mut Vec<String>) -> Block {
         let header = self.mark(inst, path);
-        let sensitive = if is_true(sensitive) { None } else { sensitive };
-        let body = self.body(inst, after, unknown, sensitive, path);
+        let sensitive = if is_true(node.sensitive) { None } else { node.sensitive };
+        // A nested block's configuration is an object of expressions; a leaf is not.
+        let config =
+            node.config.filter(|c| c.is_object() && c.get("references").is_none() && c.get("constant_value").is_none());
+        let body = self.body(inst, Node { sensitive, config, ..node }, path);
         Block { ident: ident.to_owned(), labels: Vec::new(), body, span: header..self.next, header: header..header + 1 }
     }
 
@@ -622,6 +677,104 @@ fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap<String, Js
 
 /// Whether a configuration expression (or any expression nested in a block) refers to
 /// something.
+/// What an unknown value refers to, from its configuration expression: the first reference
+/// (`google_service_account.x.email`), as a traversal the rules can read.
+fn first_reference(e: &Json) -> Option<ExprKind> {
+    let r = e.get("references")?.as_array()?.iter().find_map(Json::as_str)?;
+    let body = crate::syntax::parse_hcl(&format!("v = {r}")).ok()?;
+    let expr = body.attrs.into_iter().next()?.expr;
+    matches!(expr.kind, ExprKind::Traversal(..) | ExprKind::Var(_)).then_some(expr.kind)
+}
+
+/// A configuration expression object (`{"constant_value": …}` / `{"references": […]}`, or
+/// nested blocks of them) as planned values: constants known, references unknown.
+fn expression_values(e: &Json) -> (Json, Json) {
+    match e {
+        Json::Object(o) if o.contains_key("constant_value") => {
+            (o.get("constant_value").cloned().unwrap_or(Json::Null), Json::Bool(false))
+        }
+        Json::Object(o) if o.contains_key("references") => (Json::Null, Json::Bool(true)),
+        Json::Object(o) => {
+            let (mut after, mut unknown) = (serde_json::Map::new(), serde_json::Map::new());
+            for (k, v) in o {
+                let (a, u) = expression_values(v);
+                after.insert(k.clone(), a);
+                unknown.insert(k.clone(), u);
+            }
+            (Json::Object(after), Json::Object(unknown))
+        }
+        Json::Array(items) => {
+            let (after, unknown): (Vec<Json>, Vec<Json>) = items.iter().map(expression_values).unzip();
+            (Json::Array(after), Json::Array(unknown))
+        }
+        _ => (Json::Null, Json::Bool(false)),
+    }
+}
+
+/// Provider configurations and module calls of the plan's `configuration`, as items to lint:
+/// a literal credential in a provider block or a module argument is in the code whatever the
+/// plan resolves.
+fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<Instance> {
+    let mut out = Vec::new();
+    let Some(config) = doc.get("configuration") else { return out };
+    for p in config.get("provider_config").and_then(Json::as_object).into_iter().flat_map(|m| m.values()) {
+        let (Some(name), Some(exprs)) = (p.get("name").and_then(Json::as_str), p.get("expressions")) else {
+            continue;
+        };
+        let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
+        let alias = p.get("alias").and_then(Json::as_str);
+        let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+        address.push_str(&format!("provider.{name}"));
+        if let Some(a) = alias {
+            address.push_str(&format!(".{a}"));
+        }
+        let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, exprs);
+        if let (Some(a), Json::Object(after)) = (alias, &mut it.after) {
+            after.insert("alias".to_owned(), Json::String(a.to_owned()));
+        }
+        out.push(it);
+    }
+    fn calls(module: &Json, modules: &[String], out: &mut Vec<Instance>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+            address.push_str(&format!("module.{name}"));
+            if let Some(exprs) = call.get("expressions") {
+                out.push(config_item(Kind::ModuleCall, modules.to_vec(), "", name, address, exprs));
+            }
+            if let Some(child) = call.get("module") {
+                let mut deeper = modules.to_vec();
+                deeper.push(name.clone());
+                calls(child, &deeper, out, depth + 1);
+            }
+        }
+    }
+    if let Some(root) = config.get("root_module") {
+        calls(root, &[], &mut out, 0);
+    }
+    out
+}
+
+/// One configuration item with its expressions as values.
+fn config_item(kind: Kind, modules: Vec<String>, ty: &str, name: &str, address: String, exprs: &Json) -> Instance {
+    let (after, unknown) = expression_values(exprs);
+    Instance {
+        kind,
+        config_address: address.clone(),
+        address,
+        modules,
+        ty: ty.to_owned(),
+        name: name.to_owned(),
+        action: "configure",
+        after,
+        unknown,
+        sensitive: Json::Null,
+        before: None,
+    }
+}
+
 fn has_references(e: &Json) -> bool {
     match e {
         Json::Object(o) => {
@@ -662,10 +815,11 @@ impl<'s> Tree<'s> {
         ids
     }
 
-    /// The resource block `TYPE.NAME` in the module reached through `modules` (local sources).
-    fn find(&mut self, modules: &[String], ty: &str, name: &str) -> Option<(usize, &Block)> {
+    /// The block an item comes from (`resource "TYPE" "NAME"`, `provider "NAME"` with its
+    /// alias, `module "NAME"`) in the module reached through its module calls (local sources).
+    fn find(&mut self, inst: &Instance) -> Option<(usize, &Block)> {
         let mut dir = self.root.clone()?;
-        for m in modules {
+        for m in &inst.modules {
             let ids = self.dir(&dir);
             let next = ids.iter().find_map(|&i| {
                 let f = &self.files[i];
@@ -679,16 +833,18 @@ impl<'s> Tree<'s> {
         }
         let ids = self.dir(&dir);
         let files = &self.files;
-        ids.into_iter().find_map(|i| {
-            files[i]
-                .body
-                .blocks("resource")
-                .find(|b| {
-                    b.labels.first().map(String::as_str) == Some(ty)
-                        && b.labels.get(1).map(String::as_str) == Some(name)
-                })
-                .map(|b| (i, b))
-        })
+        fn label(b: &Block, n: usize) -> &str {
+            b.labels.get(n).map_or("", String::as_str)
+        }
+        let matches = |b: &Block| match inst.kind {
+            Kind::Resource => b.ident == "resource" && label(b, 0) == inst.ty && label(b, 1) == inst.name,
+            Kind::Provider => {
+                let alias = b.body.attr("alias").and_then(|a| a.expr.as_str()).unwrap_or("");
+                b.ident == "provider" && label(b, 0) == inst.ty && alias == inst.name
+            }
+            Kind::ModuleCall => b.ident == "module" && label(b, 0) == inst.name,
+        };
+        ids.into_iter().find_map(|i| files[i].body.blocks.iter().find(|b| matches(b)).map(|b| (i, b)))
     }
 }
 

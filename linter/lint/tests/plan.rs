@@ -96,3 +96,63 @@ fn errors_name_the_problem() {
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     assert!(lint_plan(&deep, "p.json", None, &s).is_err());
 }
+
+fn configuration_plan() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plans/configuration.json")).unwrap()
+}
+
+/// What a plan says about its configuration is linted too: literal credentials of provider
+/// blocks and module arguments, attributes the configuration leaves to the provider, and what
+/// an unknown value refers to.
+#[test]
+fn the_configuration_section_is_linted() {
+    let report = lint_plan(&configuration_plan(), "p.json", None, &settings()).unwrap();
+    let got: Vec<(&str, &str)> = report.findings.iter().map(|f| (f.code, f.address.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("NHI103", "azuread_application_password.bounded"),
+            ("NHI103", "azuread_application_password.ci"),
+            // Constants written in a module call and a provider block.
+            ("NHI112", "module.db"),
+            ("NHI112", "provider.aws"),
+            // The member is unknown at plan time, but the configuration says it is a
+            // service account's email.
+            ("NHI206", "google_project_iam_member.editor"),
+            // `end_date` is computed by the provider, not set: missing. `bounded` sets it.
+            ("NHI303", "azuread_application_password.ci"),
+        ]
+    );
+    // The provider's `token` refers to a variable: not a literal. Module findings are not
+    // planned instances: no action.
+    let module = report.findings.iter().find(|f| f.address == "module.db").unwrap();
+    assert_eq!(module.action, None);
+    for f in &report.findings {
+        assert!(!f.message.contains("hunter2") && !f.message.contains("wJalr"), "{}", f.message);
+    }
+}
+
+#[test]
+fn configuration_findings_map_onto_the_provider_and_module_blocks() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("main.tf"),
+        r#"provider "aws" {
+  region     = "eu-west-1"
+  access_key = "AKIAIOSFODNN7EXAMPLE"
+  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+}
+
+module "db" {
+  source          = "./modules/db"
+  name            = "orders"
+  master_password = "hunter2"
+}
+"#,
+    )
+    .unwrap();
+    let report = lint_plan(&configuration_plan(), "p.json", Some(d.path()), &settings()).unwrap();
+    let line = |addr: &str| report.findings.iter().find(|f| f.address == addr).and_then(|f| f.start).map(|p| p.line);
+    assert_eq!(line("provider.aws"), Some(3));
+    assert_eq!(line("module.db"), Some(10));
+}

@@ -61,8 +61,10 @@ pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
     }
     match e.traversal_path() {
         Some(p) => {
+            // `.member` is `serviceAccount:EMAIL`; a bare `.email` is what a plan's configuration
+            // says an unknown member refers to (the template around it is not kept there).
             (p.starts_with("google_service_account.") || p.starts_with("data.google_service_account."))
-                && p.ends_with(".member")
+                && (p.ends_with(".member") || p.ends_with(".email"))
         }
         None => false,
     }
