@@ -1,7 +1,8 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::gcp_default_service_account::names_default;
 
-fn is_cloud_platform(s: &str) -> bool {
+pub(crate) fn is_cloud_platform(s: &str) -> bool {
     s == "cloud-platform" || s == "https://www.googleapis.com/auth/cloud-platform"
 }
 
@@ -79,7 +80,11 @@ impl Rule for GcpCloudPlatformScope {
             "google_compute_instance_from_template",
         ]);
         for it in items {
-            let hit = scopes_in(&it).into_iter().find(|(b, key)| b.strs(key).iter().any(|s| is_cloud_platform(s)));
+            // On the default compute service account, NHI209 reports the pair as one risk.
+            let hit = scopes_in(&it).into_iter().find(|(b, key)| {
+                let account_key = if *key == "scopes" { "email" } else { "service_account" };
+                b.strs(key).iter().any(|s| is_cloud_platform(s)) && !names_default(b, account_key)
+            });
             if let Some((b, key)) = hit {
                 cx.report(&it, b.span(key), "machine token has the cloud-platform scope")
                     .help("request only the scopes the workload needs (e.g. \"logging-write\", \"storage-ro\") with a dedicated service account");

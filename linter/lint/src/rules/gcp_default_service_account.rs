@@ -1,10 +1,12 @@
 use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::gcp_cloud_platform_scope::is_cloud_platform;
 
 /// Whether `key` of `item` names the default compute service account: by its email, by
 /// leaving it out, or through `data.google_compute_default_service_account`.
-fn names_default(item: &Item<'_>, key: &str) -> bool {
+/// Whether the service account that `key` names (or leaves out) is the default one.
+pub(crate) fn names_default(item: &Item<'_>, key: &str) -> bool {
     let via_data = item.attr(key).is_some_and(|a| a.expr.mentions("data.google_compute_default_service_account."));
     via_data || is_default(&item.value(key).unwrap_or(Value::Null))
 }
@@ -75,7 +77,8 @@ impl Rule for GcpDefaultServiceAccount {
             for sa in vm.nested("service_account") {
                 if names_default(&sa, "email") {
                     let span = if sa.has("email") { sa.span("email") } else { sa.header() };
-                    cx.report(&vm, span, "runs as the default compute service account").help(HELP);
+                    let message = format!("runs as the default compute service account{}", full_access(&sa, "scopes"));
+                    cx.report(&vm, span, message).help(HELP);
                     break;
                 }
             }
@@ -116,6 +119,16 @@ impl Rule for GcpDefaultServiceAccount {
 fn report_node_config(cx: &mut Ctx<'_>, owner: &Item<'_>, nc: &Item<'_>, help: &str) {
     if names_default(nc, "service_account") {
         let span = if nc.has("service_account") { nc.span("service_account") } else { nc.header() };
-        cx.report(owner, span, "nodes run as the default compute service account").help(help);
+        let message = format!("nodes run as the default compute service account{}", full_access(nc, "oauth_scopes"));
+        cx.report(owner, span, message).help(help);
+    }
+}
+
+/// The default account with the `cloud-platform` scope is one risk, reported here once.
+fn full_access(item: &Item<'_>, key: &str) -> &'static str {
+    if item.strs(key).iter().any(|s| is_cloud_platform(s)) {
+        " with the cloud-platform scope (full API access)"
+    } else {
+        ""
     }
 }
