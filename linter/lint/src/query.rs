@@ -154,9 +154,10 @@ impl<'a> Item<'a> {
         self.body.attr(key).is_some()
     }
 
-    /// The evaluated value of an attribute; `None` when the attribute is absent.
+    /// The evaluated value of an attribute; `None` when the attribute is absent or null (as
+    /// Terraform treats `key = null`: not set).
     pub fn value(&self, key: &str) -> Option<Value> {
-        self.body.attr(key).map(|a| self.env.eval(&a.expr))
+        self.body.attr(key).map(|a| self.env.eval(&a.expr)).filter(|v| !v.is_null())
     }
 
     /// Every value an attribute takes across the block's `for_each` instances (when the

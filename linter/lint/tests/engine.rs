@@ -295,3 +295,46 @@ data "aws_iam_policy_document" "this" {
     assert_eq!(codes(&f), vec![("module.role".to_owned(), "NHI201"), ("aws_iam_access_key.k".to_owned(), "NHI101")]);
     assert!(f[1].path.ends_with("main.tf") && f[1].path.contains("mod"), "{}", f[1].path);
 }
+
+#[test]
+fn a_null_default_is_the_callers_choice() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "vault" {
+  source = "./secret"
+  for_each = {
+    db  = { name = "db", expiration_date = "2026-07-01T00:00:00Z" }
+    api = { name = "api" }
+  }
+  name            = each.value.name
+  expiration_date = each.value.expiration_date
+}
+"#,
+        ),
+        (
+            "secret/main.tf",
+            r#"
+variable "name" {
+  type = string
+}
+variable "expiration_date" {
+  type    = string
+  default = null
+}
+resource "azurerm_key_vault_secret" "this" {
+  name            = var.name
+  value           = random_password.p.result
+  key_vault_id    = "kv"
+  expiration_date = var.expiration_date
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // On its own the module leaves the expiry to its callers: nothing there. The `api`
+    // instance leaves it out (an optional attribute not given is null): found on the call.
+    assert_eq!(codes(&f), vec![("module.vault".to_owned(), "NHI308")]);
+    assert!(f[0].message.contains("never expires"), "{}", f[0].message);
+}

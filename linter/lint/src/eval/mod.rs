@@ -418,7 +418,9 @@ impl<'m> Env<'m> {
         for op in rest {
             cur = match (op, cur) {
                 (_, Value::Unknown) => return Value::Unknown,
-                (TraverseOp::Attr(a), Value::Object(o)) => o.get(a).cloned().unwrap_or(Value::Unknown),
+                // A known object without the attribute: in valid Terraform that is an `optional()`
+                // attribute of a typed variable left out, which is null.
+                (TraverseOp::Attr(a), Value::Object(o)) => o.get(a).cloned().unwrap_or(Value::Null),
                 (TraverseOp::Index(ix), v) => match (self.eval(ix), v) {
                     (Value::Number(n), Value::List(l)) if n >= 0.0 => {
                         l.get(n as usize).cloned().unwrap_or(Value::Unknown)

@@ -18,7 +18,8 @@ use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
 
 /// Where a module's variables get their values.
 pub(super) enum Inputs {
-    /// A root module: variables default, overridden by tfvars / `-var`.
+    /// A root module, or a module on its own: variables default, overridden by tfvars /
+    /// `-var`. A `null` default means "whoever calls or applies decides": unknown here.
     Root(HashMap<String, Value>),
     /// A called module: variables the caller passes, else their defaults.
     Call(HashMap<String, Value>),
@@ -98,7 +99,7 @@ impl ModuleRunner<'_> {
         }
         let mut found = Vec::new();
         stack.push(dir.clone());
-        self.run(ids, Inputs::Call(HashMap::new()), "", stack, &mut found);
+        self.run(ids, Inputs::Root(HashMap::new()), "", stack, &mut found);
         stack.pop();
         let keys: Rc<HashSet<FindingKey>> = Rc::new(found.into_iter().map(|r| (r.file, r.key, r.code)).collect());
         self.standalone.borrow_mut().insert(dir.clone(), keys.clone());
@@ -199,6 +200,11 @@ fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
     }
     match inputs {
         Inputs::Root(given) => {
+            for v in vars.values_mut() {
+                if v.is_null() {
+                    *v = Value::Unknown;
+                }
+            }
             for (k, v) in given {
                 if vars.contains_key(&k) {
                     vars.insert(k, v);
