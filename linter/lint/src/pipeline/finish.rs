@@ -58,10 +58,13 @@ pub fn finish(
     let today = jiff::tz::Offset::UTC.to_datetime(settings.now).date();
     let work: Vec<(usize, Vec<RawFinding>)> =
         (0..files.len()).map(|id| (id, by_file.remove(&id).unwrap_or_default())).collect();
-    let mut out: Vec<Finding> = work
-        .into_par_iter()
-        .flat_map_iter(|(id, found)| finish_file(id, &files[id], found, today, settings, rules, hygiene))
-        .collect();
+    let one =
+        |(id, found): (usize, Vec<RawFinding>)| finish_file(id, &files[id], found, today, settings, rules, hygiene);
+    let mut out: Vec<Finding> = if work.len() > 1 {
+        work.into_par_iter().flat_map_iter(one).collect()
+    } else {
+        work.into_iter().flat_map(one).collect()
+    };
     for r in unlocated {
         let Some(entry) = codes::find(r.code) else { continue };
         out.push(stamp_unlocated(r, entry, unlocated_path.to_owned(), settings));

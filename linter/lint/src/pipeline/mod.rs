@@ -92,8 +92,10 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
         by_dir.entry(parent(p)).or_default().push(p.clone());
     }
     let rules = RuleSet::for_check(settings);
+    let task = |(dir, paths): (&PathBuf, &Vec<PathBuf>)| lint_dir(dir, paths, settings, &rules);
+    // The thread pool costs more to start than one directory takes to lint.
     let results: Vec<DirResult> =
-        by_dir.par_iter().map(|(dir, paths)| lint_dir(dir, paths, settings, &rules)).collect();
+        if by_dir.len() > 1 { by_dir.par_iter().map(task).collect() } else { by_dir.iter().map(task).collect() };
 
     let mut report = Report::default();
     let mut ids: HashMap<PathBuf, usize> = HashMap::new();
@@ -143,7 +145,11 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     let mut r = DirResult { files: Vec::new(), own: Vec::new(), raw: Vec::new(), errors: Vec::new() };
     let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     let mut load = |r: &mut DirResult, d: &Path, paths: &[PathBuf], own: bool| {
-        let parsed: Vec<_> = paths.par_iter().map(|p| read_and_parse(p)).collect();
+        let parsed: Vec<_> = if paths.len() > 1 {
+            paths.par_iter().map(|p| read_and_parse(p)).collect()
+        } else {
+            paths.iter().map(|p| read_and_parse(p)).collect()
+        };
         let ids = by_dir.entry(d.to_owned()).or_default();
         for p in parsed {
             match p {
