@@ -43,6 +43,54 @@ const FORMATS: [(&str, &str); 18] = [
     ("Twilio API key", r"\bSK[0-9a-f]{32}\b"),
 ];
 
+/// A literal every pattern of [`FORMATS`] starts with (or contains): a string with none of them
+/// holds no known token, and the regexes are not even compiled for it.
+const MARKERS: [&str; 32] = [
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "glft-",
+    "glcbt-",
+    "glimt-",
+    "gloas-",
+    "xox",
+    "hooks.slack.com",
+    "AIza",
+    "PRIVATE KEY",
+    "k_live_",
+    "SG.",
+    "npm_",
+    "hvs.",
+    "hvb.",
+    "eyJ",
+    "_v1_",
+    "AccountKey=",
+    "nhi_",
+    ".atlasv1.",
+];
+
+fn may_hold_token(s: &str) -> bool {
+    MARKERS.iter().any(|m| s.contains(m)) || twilio_like(s)
+}
+
+/// `SK` and 32 lower-case hex digits (the Twilio pattern), without a regex.
+fn twilio_like(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(34)
+        .any(|w| w.starts_with(b"SK") && w[2..].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)))
+}
+
 static ANY: LazyLock<Regex> = LazyLock::new(|| {
     let joined: Vec<String> = FORMATS.iter().map(|(_, p)| format!("(?:{p})")).collect();
     Regex::new(&joined.join("|")).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
@@ -53,7 +101,7 @@ static EACH: LazyLock<Vec<(&'static str, Regex)>> =
 
 /// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
 pub fn known_token(s: &str) -> Option<&'static str> {
-    if s.len() < 16 || !ANY.is_match(s) {
+    if s.len() < 16 || !may_hold_token(s) || !ANY.is_match(s) {
         return None;
     }
     for (name, re) in EACH.iter() {
@@ -657,6 +705,35 @@ mod tests {
         assert!(!is_placeholder("N0t-a-Plac3holder!"));
         assert!(entropy("aaaa") < 0.1);
         assert!(entropy("aB3$kL9#qW") > 3.0);
+    }
+
+    #[test]
+    fn every_token_format_has_a_marker() {
+        let samples = [
+            "AKIAZ7QW3RT5YU8IOP2L",
+            "ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP",
+            "glpat-Xy7Zq1Wv3Ut5Sr7Qp9On",
+            "xoxb-2048163264-zyxwvutsrq",
+            "https://hooks.slack.com/services/T0123ABCD/B0123ABCD/abcdefghijklmnop1234",
+            "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q",
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx1y2z3a4b5c6d7e8f9g0h1i2j3k4l5m6n7o8p9q0r1s2t3u4",
+            "sk_live_a1B2c3D4e5F6g7H8i9J0k1L2",
+            "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ",
+            "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            "hvs.CAESIJ1a2b3c4d5e6f7g8h9i0j1k2l3m4n",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+            "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "DefaultEndpointsProtocol=https;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567==",
+            "nhi_key_abcdefghijklmnopqrstuvwxyz",
+            "abcdefghijklmn.atlasv1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            "SK0123456789abcdef0123456789abcdef",
+        ];
+        for t in samples {
+            assert!(known_token(t).is_some(), "{t}");
+            assert!(may_hold_token(t), "{t}");
+        }
+        assert!(!may_hold_token("arn:aws:iam::123456789012:role/deployer"));
     }
 
     #[test]
