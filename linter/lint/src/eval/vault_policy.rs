@@ -10,7 +10,7 @@ pub const VARIABLE: &str = "\u{e000}var\u{e000}";
 /// `(path, capabilities)` of each `path` block of a Vault policy text; known capabilities
 /// only. A text that does not parse has no rules.
 pub fn path_rules(text: &str) -> Vec<(String, Vec<String>)> {
-    let Ok(body) = parse_hcl(text) else { return Vec::new() };
+    let Ok(body) = parse_hcl(&braces_on_header_lines(text)) else { return Vec::new() };
     let env = Env::new(Default::default(), Default::default(), Default::default());
     body.blocks("path")
         .filter_map(|b| {
@@ -19,6 +19,23 @@ pub fn path_rules(text: &str) -> Vec<(String, Vec<String>)> {
             Some((path, caps.iter().filter_map(|c| c.as_str().map(str::to_owned)).collect()))
         })
         .collect()
+}
+
+/// Vault reads policies with the lenient HCL 1 parser, which accepts a block's `{` on the line
+/// after its header (`path "auth/*"` then `{`); HCL 2 does not. Joins such lines.
+fn braces_on_header_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        let header = line.trim_start().starts_with("path ") && !line.trim_end().ends_with('{');
+        if header && lines.peek().is_some_and(|next| next.trim() == "{") {
+            lines.next();
+            out.push_str(" {");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The text of a policy attribute: its known value, or for a template (heredoc) the text with
@@ -62,6 +79,15 @@ pub fn broad_write_path(path: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn braces_on_the_next_line_are_read() {
+        let text = "# comment\npath \"auth/*\"\n{\n  capabilities = [\"sudo\"]\n}\npath \"a\" {\n  capabilities = [\"read\"]\n}\n";
+        assert_eq!(
+            path_rules(text),
+            vec![("auth/*".to_owned(), vec!["sudo".to_owned()]), ("a".to_owned(), vec!["read".to_owned()])]
+        );
+    }
 
     #[test]
     fn broad_paths() {
