@@ -27,6 +27,7 @@ use crate::pipeline::{self, Hygiene, RuleSet, finish, run_rules};
 use crate::query::ModuleView;
 use crate::report::{PlanSummary, Report};
 use crate::rule::{OnPlan, RawFinding};
+use crate::rules::common::ROTATION_TRIGGERS;
 use crate::settings::Settings;
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile};
@@ -500,11 +501,16 @@ impl Builder {
             if a.is_null() && config.is_some() && c.is_none() {
                 continue;
             }
+            // A string the provider stores transformed (`user_data` as its hash) is judged as
+            // written: the configuration's constant.
+            let written = c.and_then(|c| c.get("constant_value")).filter(|cv| cv.is_string() && a.is_string());
+            let a = written.unwrap_or(a);
             path.push(k.clone());
             let mut expr = self.expr(inst, a, u, s, path);
-            if is_true(u)
-                && let Some(r) = c.and_then(first_reference)
-            {
+            // Unknown values, and rotation triggers whatever their value, keep what they refer
+            // to: a key whose keepers come from a `time_rotating` rotates.
+            let by_reference = is_true(u) || (path.len() == 1 && ROTATION_TRIGGERS.contains(&k.as_str()));
+            if by_reference && let Some(r) = c.and_then(first_reference) {
                 expr.kind = r;
             }
             body.attrs.push(Attr { key: k.clone(), span: expr.span.clone(), expr });

@@ -111,8 +111,12 @@ fn the_configuration_section_is_linted() {
     assert_eq!(
         got,
         vec![
+            // Keepers fed by a time_rotating: rotated, not static (`rotated` is absent).
+            ("NHI102", "google_service_account_key.static"),
             ("NHI103", "azuread_application_password.bounded"),
             ("NHI103", "azuread_application_password.ci"),
+            // user_data is planned as its hash; the configuration's constant is judged.
+            ("NHI112", "aws_instance.web"),
             // Constants written in a module call and a provider block.
             ("NHI112", "module.db"),
             ("NHI112", "provider.aws"),
@@ -121,6 +125,7 @@ fn the_configuration_section_is_linted() {
             ("NHI206", "google_project_iam_member.editor"),
             // `end_date` is computed by the provider, not set: missing. `bounded` sets it.
             ("NHI303", "azuread_application_password.ci"),
+            ("NHI305", "google_service_account_key.static"),
         ]
     );
     // The provider's `token` refers to a variable: not a literal. Module findings are not
@@ -129,6 +134,7 @@ fn the_configuration_section_is_linted() {
     assert_eq!(module.action, None);
     for f in &report.findings {
         assert!(!f.message.contains("hunter2") && !f.message.contains("wJalr"), "{}", f.message);
+        assert!(!f.message.contains("Hunter2-in-user-data"), "{}", f.message);
     }
 }
 

@@ -120,6 +120,9 @@ impl Lifecycle {
     }
 }
 
+/// Attributes whose change replaces a credential: fed by a rotating resource, they rotate it.
+pub const ROTATION_TRIGGERS: [&str; 2] = ["keepers", "rotate_when_changed"];
+
 /// Resources whose change replaces a credential on a schedule.
 const ROTATORS: [&str; 2] = ["time_rotating.", "time_offset."];
 
@@ -152,7 +155,7 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
             };
         }
     }
-    let loosely_keyed = ["keepers", "rotate_when_changed"]
+    let loosely_keyed = ROTATION_TRIGGERS
         .iter()
         .filter_map(|k| item.attr(k))
         .any(|a| a.expr.mentions("var.") || a.expr.mentions("local.") || a.expr.mentions("module."));
@@ -167,7 +170,7 @@ pub fn static_credentials<'a>(cx: &Ctx<'a>, types: &[&str]) -> Vec<Item<'a>> {
 /// Whether Terraform replaces the credential on a schedule.
 pub fn is_rotated(item: &Item<'_>) -> bool {
     let fed_by_rotator = |e: &Expr| ROTATORS.iter().any(|r| e.mentions(r));
-    if ["keepers", "rotate_when_changed"].iter().filter_map(|k| item.attr(k)).any(|a| fed_by_rotator(&a.expr)) {
+    if ROTATION_TRIGGERS.iter().filter_map(|k| item.attr(k)).any(|a| fed_by_rotator(&a.expr)) {
         return true;
     }
     if item.has("rotation_configuration") || !item.nested("rotation_configuration").is_empty() {
