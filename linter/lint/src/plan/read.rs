@@ -1,0 +1,292 @@
+//! Reading a plan: checking it is one, the instances it creates, updates or replaces, their
+//! prior state, and what its `configuration` section says was written.
+
+use std::collections::HashMap;
+
+use serde_json::Value as Json;
+
+use super::{Instance, Kind, PlanError};
+use crate::syntax::ExprKind;
+
+pub(super) fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Json>, PlanError> {
+    let doc: Json = serde_json::from_str(text).map_err(|e| {
+        if e.is_eof() {
+            PlanError::Truncated { path: path.to_owned(), line: e.line() }
+        } else {
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+            PlanError::Syntax { path: path.to_owned(), line: e.line(), column: e.column(), message }
+        }
+    })?;
+    let Json::Object(doc) = doc else {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "the JSON is not an object".into() });
+    };
+    if doc.contains_key("lineage") || doc.contains_key("serial") {
+        return Err(PlanError::StateFile { path: path.to_owned(), what: "a state file (terraform.tfstate)" });
+    }
+    let Some(version) = doc.get("format_version").and_then(Json::as_str) else {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "it has no format_version".into() });
+    };
+    let major = version.split('.').next().unwrap_or("");
+    if !(major == "1" || version == "0.2") {
+        return Err(PlanError::UnsupportedVersion { path: path.to_owned(), version: version.to_owned() });
+    }
+    if !doc.contains_key("planned_values") && !doc.contains_key("resource_changes") {
+        if doc.contains_key("values") {
+            return Err(PlanError::StateFile { path: path.to_owned(), what: "`terraform show -json` of a state" });
+        }
+        return Err(PlanError::NotAPlan {
+            path: path.to_owned(),
+            reason: "it has neither planned_values nor resource_changes".into(),
+        });
+    }
+    if let Some(rc) = doc.get("resource_changes")
+        && !rc.is_array()
+    {
+        return Err(PlanError::NotAPlan { path: path.to_owned(), reason: "resource_changes is not a list".into() });
+    }
+    Ok(doc)
+}
+
+/// A resource change worth linting: a managed resource created, updated or replaced.
+/// `prior_state` resources by address: `(values, sensitive_values)`.
+pub(super) fn prior_state(doc: &serde_json::Map<String, Json>) -> HashMap<String, (Json, Json)> {
+    fn walk(module: &Json, out: &mut HashMap<String, (Json, Json)>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            if let (Some(addr), Some(v)) = (r.get("address").and_then(Json::as_str), r.get("values")) {
+                let sensitive = r.get("sensitive_values").cloned().unwrap_or(Json::Null);
+                out.insert(addr.to_owned(), (v.clone(), sensitive));
+            }
+        }
+        for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+            walk(child, out, depth + 1);
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = doc.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
+        walk(root, &mut out, 0);
+    }
+    out
+}
+
+pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Option<Instance> {
+    if rc.get("mode").and_then(Json::as_str) != Some("managed") || rc.get("deposed").is_some() {
+        return None;
+    }
+    let change = rc.get("change")?;
+    let actions: Vec<&str> = change.get("actions")?.as_array()?.iter().filter_map(Json::as_str).collect();
+    let action = match actions.as_slice() {
+        ["create"] => "create",
+        ["update"] => "update",
+        ["delete", "create"] | ["create", "delete"] => "replace",
+        _ => return None, // delete, no-op, read, forget
+    };
+    let address = rc.get("address")?.as_str()?.to_owned();
+    let ty = rc.get("type")?.as_str()?.to_owned();
+    let name = rc.get("name")?.as_str()?.to_owned();
+    let modules = module_names(rc.get("module_address").and_then(Json::as_str).unwrap_or(""));
+    let mut config_address = String::new();
+    for m in &modules {
+        config_address.push_str("module.");
+        config_address.push_str(m);
+        config_address.push('.');
+    }
+    config_address.push_str(&format!("{ty}.{name}"));
+    let part = |k: &str| change.get(k).cloned().unwrap_or(Json::Null);
+    // The applied values of what is updated or replaced: from prior_state, else `before`.
+    let before = match action {
+        "create" => None,
+        _ => prior
+            .get(&address)
+            .cloned()
+            .or_else(|| change.get("before").filter(|b| b.is_object()).map(|b| (b.clone(), part("before_sensitive")))),
+    };
+    Some(Instance {
+        kind: Kind::Resource,
+        address,
+        config_address,
+        modules,
+        ty,
+        name,
+        action,
+        after: part("after"),
+        unknown: part("after_unknown"),
+        sensitive: part("after_sensitive"),
+        before,
+    })
+}
+
+/// `module.a["x"].module.b[0]` → `["a", "b"]`. Instance keys may hold any text in quotes.
+pub(super) fn module_names(addr: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for c in addr.chars() {
+        if quoted {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => quoted = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if depth > 0 => quoted = true,
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => parts.push(std::mem::take(&mut cur)),
+            _ if depth == 0 => cur.push(c),
+            _ => {}
+        }
+    }
+    if !cur.is_empty() {
+        parts.push(cur);
+    }
+    parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
+}
+
+/// `configuration.root_module` flattened: config address → `expressions`.
+pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap<String, Json> {
+    fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Json>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            if let (Some(addr), Some(e)) = (r.get("address").and_then(Json::as_str), r.get("expressions")) {
+                out.insert(format!("{prefix}{addr}"), e.clone());
+            }
+        }
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            if let Some(m) = call.get("module") {
+                walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
+        walk(root, "", &mut out, 0);
+    }
+    out
+}
+
+/// What an unknown value refers to, from its configuration expression: the first reference
+/// (`google_service_account.x.email`), as a traversal the rules can read.
+pub(super) fn first_reference(e: &Json) -> Option<ExprKind> {
+    let r = e.get("references")?.as_array()?.iter().find_map(Json::as_str)?;
+    let body = crate::syntax::parse_hcl(&format!("v = {r}")).ok()?;
+    let expr = body.attrs.into_iter().next()?.expr;
+    matches!(expr.kind, ExprKind::Traversal(..) | ExprKind::Var(_)).then_some(expr.kind)
+}
+
+/// A configuration expression object (`{"constant_value": …}` / `{"references": […]}`, or
+/// nested blocks of them) as planned values: constants known, references unknown.
+pub(super) fn expression_values(e: &Json) -> (Json, Json) {
+    match e {
+        Json::Object(o) if o.contains_key("constant_value") => {
+            (o.get("constant_value").cloned().unwrap_or(Json::Null), Json::Bool(false))
+        }
+        Json::Object(o) if o.contains_key("references") => (Json::Null, Json::Bool(true)),
+        Json::Object(o) => {
+            let (mut after, mut unknown) = (serde_json::Map::new(), serde_json::Map::new());
+            for (k, v) in o {
+                let (a, u) = expression_values(v);
+                after.insert(k.clone(), a);
+                unknown.insert(k.clone(), u);
+            }
+            (Json::Object(after), Json::Object(unknown))
+        }
+        Json::Array(items) => {
+            let (after, unknown): (Vec<Json>, Vec<Json>) = items.iter().map(expression_values).unzip();
+            (Json::Array(after), Json::Array(unknown))
+        }
+        _ => (Json::Null, Json::Bool(false)),
+    }
+}
+
+/// Provider configurations and module calls of the plan's `configuration`, as items to lint:
+/// a literal credential in a provider block or a module argument is in the code whatever the
+/// plan resolves.
+pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<Instance> {
+    let mut out = Vec::new();
+    let Some(config) = doc.get("configuration") else { return out };
+    for p in config.get("provider_config").and_then(Json::as_object).into_iter().flat_map(|m| m.values()) {
+        let (Some(name), Some(exprs)) = (p.get("name").and_then(Json::as_str), p.get("expressions")) else {
+            continue;
+        };
+        let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
+        let alias = p.get("alias").and_then(Json::as_str);
+        let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+        address.push_str(&format!("provider.{name}"));
+        if let Some(a) = alias {
+            address.push_str(&format!(".{a}"));
+        }
+        let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, exprs);
+        if let (Some(a), Json::Object(after)) = (alias, &mut it.after) {
+            after.insert("alias".to_owned(), Json::String(a.to_owned()));
+        }
+        out.push(it);
+    }
+    fn calls(module: &Json, modules: &[String], out: &mut Vec<Instance>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+            address.push_str(&format!("module.{name}"));
+            if let Some(exprs) = call.get("expressions") {
+                out.push(config_item(Kind::ModuleCall, modules.to_vec(), "", name, address, exprs));
+            }
+            if let Some(child) = call.get("module") {
+                let mut deeper = modules.to_vec();
+                deeper.push(name.clone());
+                calls(child, &deeper, out, depth + 1);
+            }
+        }
+    }
+    if let Some(root) = config.get("root_module") {
+        calls(root, &[], &mut out, 0);
+    }
+    out
+}
+
+/// One configuration item with its expressions as values.
+pub(super) fn config_item(
+    kind: Kind,
+    modules: Vec<String>,
+    ty: &str,
+    name: &str,
+    address: String,
+    exprs: &Json,
+) -> Instance {
+    let (after, unknown) = expression_values(exprs);
+    Instance {
+        kind,
+        config_address: address.clone(),
+        address,
+        modules,
+        ty: ty.to_owned(),
+        name: name.to_owned(),
+        action: "configure",
+        after,
+        unknown,
+        sensitive: Json::Null,
+        before: None,
+    }
+}
+
+/// Whether a configuration expression (or any expression nested in a block) refers to
+/// something.
+pub(super) fn has_references(e: &Json) -> bool {
+    match e {
+        Json::Object(o) => {
+            o.get("references").and_then(Json::as_array).is_some_and(|r| !r.is_empty())
+                || o.iter().any(|(k, v)| k != "constant_value" && has_references(v))
+        }
+        Json::Array(a) => a.iter().any(has_references),
+        _ => false,
+    }
+}
