@@ -1,0 +1,298 @@
+//! Finding literal secrets in any value: the scan that `hardcoded-token` and
+//! `hardcoded-credential` share.
+//!
+//! A literal is judged by the **role** of the attribute that holds it first, and by its look
+//! second. In an attribute whose job is to carry a secret (a credential-named argument of a
+//! provider, backend, resource or module; a secret store's value; an environment entry named
+//! like a credential; a `sensitive` variable) any literal is a finding, however short or
+//! low-entropy: `"root"`, `"123"` and the AWS documentation keys leak as well as real ones.
+//! Only empty strings, references, paths and pointers to a secret store are not. A value that
+//! looks like a placeholder stays a finding and says so. Elsewhere only known token formats
+//! count. Embedded documents — scripts, cloud-init, YAML and JSON held in strings — are read
+//! line by line for `KEY=value` / `key: value` pairs.
+
+mod tokens;
+mod values;
+
+pub use tokens::known_token;
+pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_secret};
+
+use crate::span::Span;
+use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
+use values::{identifier_like, names_a_secret};
+
+/// One literal met while walking a value.
+struct Lit<'v> {
+    /// The innermost attribute or object key it sits under.
+    key: &'v str,
+    text: &'v str,
+    span: &'v Span,
+    /// Part of a string with interpolations: only known token formats count.
+    partial: bool,
+    /// The attribute's own value (not a field of an object or document inside it).
+    direct: bool,
+}
+
+type Visit<'f> = dyn FnMut(Lit<'_>) -> bool + 'f;
+
+/// Calls `f` for every literal in `e` until it returns `true`. Returns whether it stopped.
+fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool {
+    match &e.kind {
+        ExprKind::Str(s) => {
+            f(Lit { key, text: s, span: &e.span, partial: false, direct })
+                || visit_json_text(s, &e.span, f)
+                || visit_embedded_text(s, &e.span, f)
+        }
+        ExprKind::Number(n) => {
+            let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
+            f(Lit { key, text: &text, span: &e.span, partial: false, direct })
+        }
+        ExprKind::Template(parts) => parts.iter().any(|p| match p {
+            TemplatePart::Lit(l) => {
+                f(Lit { key, text: l, span: &e.span, partial: true, direct }) || visit_embedded_text(l, &e.span, f)
+            }
+            _ => false,
+        }),
+        ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, direct, f)),
+        ExprKind::Object(items) => {
+            // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
+            let field = |names: &[&str]| {
+                items.iter().find_map(|(k, v)| match (k, &v.kind) {
+                    (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
+                    _ => None,
+                })
+            };
+            if let (Some((name, _)), Some((value, span))) =
+                (field(&["name", "Name", "key", "Key"]), field(&["value", "Value"]))
+                && f(Lit { key: name, text: value, span, partial: false, direct: false })
+            {
+                return true;
+            }
+            items.iter().any(|(k, v)| {
+                let name = match k {
+                    ObjKey::Ident(i) => i.as_str(),
+                    ObjKey::Expr(x) => match &x.kind {
+                        ExprKind::Str(s) => s.as_str(),
+                        ExprKind::Var(v) => v.as_str(),
+                        _ => key,
+                    },
+                };
+                visit_literals(v, name, false, f)
+            })
+        }
+        ExprKind::Call { name, args, .. }
+            if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
+        {
+            // `jsonencode(…)`, `base64encode("…")`, `sensitive("…")`: the literals inside.
+            let keeps_role = matches!(name.as_str(), "sensitive" | "nonsensitive" | "base64encode" | "trimspace");
+            args.iter().any(|x| visit_literals(x, key, direct && keeps_role, f))
+        }
+        ExprKind::Cond(_, a, b) => visit_literals(a, key, direct, f) || visit_literals(b, key, direct, f),
+        _ => false,
+    }
+}
+
+/// A literal that is itself a JSON document (`secret_string = "{\"password\": \"…\"}"`, a
+/// container definition list): its string leaves, under their keys, and `{"name": …,
+/// "value": …}` pairs. All share the literal's span.
+fn visit_json_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    let t = s.trim_start();
+    if !(t.starts_with('{') || t.starts_with('[')) || t.len() > 262_144 {
+        return false;
+    }
+    // Only documents that mention a credential-like key are worth decoding.
+    const HINTS: [&[u8]; 6] = [b"pass", b"secret", b"token", b"key", b"cred", b"pwd"];
+    let b = t.as_bytes();
+    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+        return false;
+    }
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(t) else { return false };
+    fn leaves(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((key.to_owned(), s.clone())),
+            serde_json::Value::Number(n) => out.push((key.to_owned(), n.to_string())),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| leaves(x, key, out)),
+            serde_json::Value::Object(o) => {
+                let field = |names: &[&str]| names.iter().find_map(|n| o.get(*n).and_then(|v| v.as_str()));
+                if let (Some(name), Some(value)) = (field(&["name", "Name"]), field(&["value", "Value"])) {
+                    out.push((name.to_owned(), value.to_owned()));
+                }
+                o.iter().for_each(|(k, x)| leaves(x, k, out));
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    leaves(&json, "", &mut found);
+    found.iter().any(|(k, v)| f(Lit { key: k, text: v, span, partial: false, direct: false }))
+}
+
+/// A multi-line text (a `user_data` script, cloud-init, a YAML manifest or template held in a
+/// heredoc): `KEY=value`, `export KEY="value"`, `key: value` lines. All share the text's span.
+fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    if !s.contains('\n') || s.len() > 262_144 {
+        return false;
+    }
+    for line in s.lines() {
+        let Some((key, value)) = assignment(line) else { continue };
+        if f(Lit { key, text: value, span, partial: false, direct: false }) {
+            return true;
+        }
+    }
+    false
+}
+
+/// `KEY=value`, `export KEY="value"`, `key: value`, `"key": "value",` → `(key, value)`.
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("export ").or_else(|| t.strip_prefix("- ")).unwrap_or(t).trim_start();
+    let t = t.strip_prefix('"').unwrap_or(t);
+    let end = t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))?;
+    let (key, rest) = t.split_at(end);
+    if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() {
+        return None;
+    }
+    let rest = rest.strip_prefix('"').unwrap_or(rest);
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix('=').or_else(|| rest.strip_prefix(": ")).or_else(|| rest.strip_prefix(":\t"))?;
+    let v = rest.trim();
+    let v = v.strip_suffix(',').unwrap_or(v).trim();
+    let v = match v.as_bytes().first() {
+        Some(b'"') => v[1..].split('"').next()?,
+        Some(b'\'') => v[1..].split('\'').next()?,
+        _ => v.split([' ', '\t', ';', '#']).next()?,
+    };
+    (!v.is_empty()).then_some((key, v))
+}
+
+fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
+    // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
+    let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
+    let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
+    if let (Some((name, _)), Some((value, span))) = (name, lit("value"))
+        && f(Lit { key: name, text: value, span, partial: false, direct: false })
+    {
+        return true;
+    }
+    body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, true, f))
+        || body.blocks.iter().any(|b| visit_body(&b.body, f))
+}
+
+/// A literal secret found in a file.
+#[derive(Debug, Clone)]
+pub struct SecretHit {
+    /// Unprefixed address of the block (or local, or variable) holding it.
+    pub key: String,
+    pub span: Span,
+    pub kind: SecretKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum SecretKind {
+    /// A credential of a known format, named.
+    Token(&'static str),
+    /// A literal in an attribute whose role is to carry a secret.
+    Credential { key: String, placeholder: bool },
+}
+
+/// The first known token of one source, else its first literal in a secret-carrying role.
+/// `forced`: the source's own value is a secret whatever its key says (a secret store's value,
+/// a `sensitive` variable's default).
+fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Span, SecretKind)> {
+    let mut token: Option<(Span, SecretKind)> = None;
+    let mut cred: Option<(Span, SecretKind)> = None;
+    visit(&mut |lit: Lit<'_>| {
+        if let Some(kind) = known_token(lit.text) {
+            token = Some((lit.span.clone(), SecretKind::Token(kind)));
+            return true;
+        }
+        let by_role = forced && lit.direct;
+        let by_key = !by_role && is_credential_key(lit.key) && !(names_a_secret(lit.key) && identifier_like(lit.text));
+        if cred.is_none()
+            && !lit.partial
+            && (by_role || by_key)
+            && let Some(how) = literal_secret(lit.text)
+        {
+            let kind = SecretKind::Credential { key: lit.key.to_owned(), placeholder: how == Literal::Placeholder };
+            cred = Some((lit.span.clone(), kind));
+        }
+        false
+    });
+    token.or(cred)
+}
+
+/// The attribute of a secret-store or CI-secret resource that holds the secret value itself.
+pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
+    if b.ident != "resource" {
+        return None;
+    }
+    let lit = |k: &str| b.body.attr(k).and_then(|t| t.expr.as_str());
+    let key = match b.labels.first()?.as_str() {
+        "azurerm_key_vault_secret" => "value",
+        "google_secret_manager_secret_version" => "secret_data",
+        "aws_secretsmanager_secret_version" => "secret_string",
+        "aws_ssm_parameter" if lit("type") == Some("SecureString") => "value",
+        "vault_kv_secret" | "vault_kv_secret_v2" | "vault_generic_secret" => "data_json",
+        "gitlab_project_variable" | "gitlab_group_variable" | "gitlab_instance_variable"
+            if b.body.attr("masked").is_some_and(|m| matches!(m.expr.kind, ExprKind::Bool(true)))
+                || lit("key").is_some_and(is_credential_key) =>
+        {
+            "value"
+        }
+        _ => return None,
+    };
+    b.body.attr(key)
+}
+
+/// Visits one attribute's value as a source of its own.
+fn attr_source<'a>(a: &'a Attr, key: &str) -> impl FnOnce(&mut Visit<'_>) + 'a {
+    let key = key.to_owned();
+    move |f: &mut Visit<'_>| {
+        visit_literals(&a.expr, &key, true, f);
+    }
+}
+
+/// At most one hit per source (block, local value or variable) of a file.
+pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
+    let mut out = Vec::new();
+    let mut push = |key: String, found: Option<(Span, SecretKind)>| {
+        if let Some((span, kind)) = found {
+            out.push(SecretHit { key, span, kind });
+        }
+    };
+    // Top-level attributes: the values of a .tfvars file.
+    for a in &file.body.attrs {
+        push(format!("var.{}", a.key), judge_source(attr_source(a, &a.key), false));
+    }
+    for b in &file.body.blocks {
+        match b.ident.as_str() {
+            "locals" => {
+                for a in &b.body.attrs {
+                    push(format!("local.{}", a.key), judge_source(attr_source(a, &a.key), false));
+                }
+            }
+            "variable" => {
+                let name = b.labels.first().map_or("", String::as_str);
+                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
+                if let Some(d) = b.body.attr("default") {
+                    push(format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
+                }
+            }
+            "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
+            _ => {
+                // Attributes that hold a secret whatever they are called come first.
+                let forced = secret_value_attr(b).and_then(|a| judge_source(attr_source(a, &a.key), true));
+                let found = forced.or_else(|| {
+                    judge_source(
+                        |f| {
+                            visit_body(&b.body, f);
+                        },
+                        false,
+                    )
+                });
+                push(address_of(b), found);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,358 @@
+//! What a key and a literal say: whether an attribute or object key names a credential, whether
+//! a literal in such a place is a secret (or a placeholder), and the small measures behind it.
+
+const CRED_WORDS: [&str; 11] =
+    ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat", "jwt"];
+const CRED_JOINED: [&str; 19] = [
+    "app_key",
+    "application_key",
+    "shared_key",
+    "primary_key",
+    "secondary_key",
+    "access_secret",
+    "consumer_secret",
+    "api_key",
+    "access_key",
+    "secret_key",
+    "private_key",
+    "auth_key",
+    "signing_key",
+    "connection_string",
+    "client_secret",
+    "encryption_key",
+    "master_key",
+    "admin_key",
+    "account_key",
+];
+const NOT_VALUE: [&str; 73] = [
+    "name",
+    "names",
+    "id",
+    "ids",
+    "arn",
+    "arns",
+    "path",
+    "paths",
+    "file",
+    "filename",
+    "ttl",
+    "length",
+    "policy",
+    "policies",
+    "type",
+    "types",
+    "version",
+    "enabled",
+    "enable",
+    "count",
+    "url",
+    "uri",
+    "endpoint",
+    "prefix",
+    "suffix",
+    "mode",
+    "format",
+    "field",
+    "rotation",
+    "period",
+    "days",
+    "expiration",
+    "expires",
+    "reset",
+    "required",
+    "min",
+    "max",
+    "bits",
+    "algorithm",
+    "location",
+    "region",
+    "header",
+    "method",
+    "role",
+    "roles",
+    "audience",
+    "audiences",
+    "issuer",
+    "label",
+    "labels",
+    "tags",
+    "description",
+    "ref",
+    "backend",
+    "engine",
+    "mount",
+    "store",
+    "source",
+    "manager",
+    "provider",
+    "scope",
+    "keepers",
+    "files",
+    "strategy",
+    "update",
+    "config",
+    "configuration",
+    "setting",
+    "settings",
+    "reference",
+    "location",
+    "reader",
+    "usage",
+];
+
+/// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
+/// not about one (`password_length`, `secret_name`, `token_ttl`).
+pub fn is_credential_key(key: &str) -> bool {
+    // Fast rejection without allocating: every credential word contains one of these.
+    const HINTS: [&[u8]; 7] = [b"pass", b"pwd", b"secret", b"token", b"key", b"cred", b"pat"];
+    let b = key.as_bytes();
+    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+        return false;
+    }
+    let k = snake_case(key);
+    let tokens: Vec<&str> = k.split('_').filter(|t| !t.is_empty()).collect();
+    let Some(last) = tokens.last() else { return false };
+    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") {
+        return false;
+    }
+    if CRED_JOINED.iter().any(|j| k.contains(j)) {
+        return true;
+    }
+    // The credential word must be the head noun: only words naming a form of the value may
+    // follow it (`client_secret`, `secret_string`, `password_wo`), not `secret_id_num_uses`.
+    const VALUE_FORMS: [&str; 9] = ["value", "string", "data", "text", "plaintext", "b64", "base64", "pem", "wo"];
+    let is_cred = |t: &&str| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret");
+    match tokens.iter().rposition(is_cred) {
+        Some(i) => tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t)),
+        None => false,
+    }
+}
+
+/// Whether a credential-named key is a bare noun that also names *which* secret to use
+/// (`secret = "api-key"` in a secret reference), so an identifier-like value is a name.
+pub(super) fn names_a_secret(key: &str) -> bool {
+    matches!(snake_case(key).as_str(), "secret" | "secrets" | "credential" | "credentials" | "token" | "secret_name")
+}
+
+/// Lower-case words joined by separators (`prod-api-key`, `app/db/creds`): a name.
+pub(super) fn identifier_like(t: &str) -> bool {
+    let b = t.as_bytes();
+    b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"-_./:".contains(c))
+        && b.iter().any(|c| b"-_./:".contains(c))
+        && t.split(['-', '_', '.', '/', ':'])
+            .all(|seg| seg.bytes().all(|c| c.is_ascii_alphabetic()) || seg.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// `dbPassword` → `db_password`; `-`, `.` and spaces become `_` too.
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut prev_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            out.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(match c {
+            '-' | '.' | ' ' => '_',
+            c => c.to_ascii_lowercase(),
+        });
+    }
+    out
+}
+
+/// What a literal in a secret-carrying attribute is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Literal {
+    /// A value written in the code: a secret.
+    Secret,
+    /// A secret that looks like a placeholder (`changeme`, `<token>`, `EXAMPLE` keys): still in
+    /// the code, and often the real value in the end.
+    Placeholder,
+}
+
+/// How a literal in an attribute whose role is to carry a secret reads: `None` when it is not
+/// a secret at all (empty, a path, a URL without credentials, a pointer to a secret store, an
+/// environment variable's name, a template marker).
+pub fn literal_secret(s: &str) -> Option<Literal> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 16_384 {
+        return None;
+    }
+    let l = t.to_ascii_lowercase();
+    if matches!(l.as_str(), "true" | "false" | "null" | "none" | "disabled" | "enabled") {
+        return None;
+    }
+    const POINTERS: [&str; 17] = [
+        "arn:",
+        "/",
+        "./",
+        "../",
+        "~/",
+        "file://",
+        "projects/",
+        "secret/",
+        "kv/",
+        "ssm:",
+        "vault:",
+        "@microsoft.keyvault",
+        "{{resolve:",
+        "data.",
+        "var.",
+        "module.",
+        "local.",
+    ];
+    if POINTERS.iter().any(|p| l.starts_with(p)) {
+        return None;
+    }
+    // Template markers of other tools, and shell/YAML references: `$VAR`, `{{ .Values.x }}`, `!Ref`.
+    if t.starts_with('$') || t.starts_with("{{") || t.starts_with('!') || t.starts_with("%{") || t.contains("${") {
+        return None;
+    }
+    if (l.starts_with("http://") || l.starts_with("https://")) && !url_has_password(t) {
+        return None;
+    }
+    const EXTS: [&str; 11] = [".pem", ".json", ".key", ".txt", ".crt", ".p12", ".pfx", ".yaml", ".yml", ".tpl", ".jks"];
+    if EXTS.iter().any(|e| l.ends_with(e)) && !t.contains(char::is_whitespace) && t.len() < 256 {
+        return None;
+    }
+    // `is_placeholder` calls every short value a placeholder; here short values are real.
+    let looks_fake = l.contains("example") || if t.len() < 6 { t.starts_with('<') } else { is_placeholder(t) };
+    if looks_fake {
+        return Some(Literal::Placeholder);
+    }
+    // An environment variable's name (`DB_PASSWORD`): where a secret comes from, not the secret.
+    let b = t.as_bytes();
+    if b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        && t.contains('_')
+        && b[0].is_ascii_uppercase()
+    {
+        return None;
+    }
+    Some(Literal::Secret)
+}
+
+fn url_has_password(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .split_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()))
+}
+
+/// Values that stand in for a secret rather than being one.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim();
+    let l = t.to_ascii_lowercase();
+    if t.len() < 6 || t.starts_with('<') || t.starts_with('{') || t.starts_with("${") || t.contains("${") {
+        return true;
+    }
+    const WORDS: [&str; 24] = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace",
+        "placeholder",
+        "example",
+        "dummy",
+        "sample",
+        "your_",
+        "your-",
+        "yourpassword",
+        "redacted",
+        "notasecret",
+        "not-a-secret",
+        "todo",
+        "fixme",
+        "xxxx",
+        "****",
+        "....",
+        "fake",
+        "insert",
+        "secret_here",
+        "password_here",
+        "must_be_set",
+    ];
+    if WORDS.iter().any(|w| l.contains(w)) {
+        return true;
+    }
+    // One repeated character ("aaaaaaaa", "00000000").
+    let first = t.chars().next().unwrap_or(' ');
+    t.chars().all(|c| c == first)
+}
+
+/// Shannon entropy in bits per character.
+pub fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    let mut n = 0usize;
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_and_entropy() {
+        for p in ["changeme", "REPLACE_ME", "${var.x}", "<secret>", "xxxxxxxxxx", "your-token-here", "abc"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("N0t-a-Plac3holder!"));
+        assert!(entropy("aaaa") < 0.1);
+        assert!(entropy("aB3$kL9#qW") > 3.0);
+    }
+
+    #[test]
+    fn credential_keys_and_values() {
+        for k in ["password", "db_password", "client_secret", "api_key", "token", "secret_string", "GITHUB_TOKEN"] {
+            assert!(is_credential_key(k), "{k}");
+        }
+        assert!(is_credential_key("auth.rootPassword"));
+        for k in ["password_length", "secret_name", "token_ttl", "kms_key_id", "secret_id", "token_policies"] {
+            assert!(!is_credential_key(k), "{k}");
+        }
+        assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
+        assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
+        assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
+        assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
+    }
+
+    #[test]
+    fn any_literal_in_a_secret_role_is_a_secret() {
+        for v in ["Sup3rS3cret!", "password123", "root", "123", "foo", "prod-db-password"] {
+            assert_eq!(literal_secret(v), Some(Literal::Secret), "{v}");
+        }
+        for v in ["changeme", "AKIAIOSFODNN7EXAMPLE", "<token>", "yourpassword", "example-value"] {
+            assert_eq!(literal_secret(v), Some(Literal::Placeholder), "{v}");
+        }
+        for v in [
+            "",
+            "  ",
+            "arn:aws:secretsmanager:x",
+            "DB_PASSWORD",
+            "${var.x}",
+            "key.pem",
+            "~/.aws/credentials",
+            "$TOKEN",
+            "{{ .Values.pw }}",
+            "https://vault.example.com",
+            "true",
+        ] {
+            assert_eq!(literal_secret(v), None, "{v}");
+        }
+        assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
+    }
+}
