@@ -36,21 +36,9 @@ impl<'a> ModuleView<'a> {
     /// `ty` is given, of that first label. Blocks known to create nothing are left out.
     pub fn blocks(&self, kind: &str, ty: Option<&str>) -> Vec<Item<'a>> {
         match ty {
-            Some(t) => {
-                let index = self.index.get_or_init(|| {
-                    let mut m: BlockIndex<'a> = HashMap::new();
-                    for (fi, file) in self.files.iter().enumerate() {
-                        for b in &file.body.blocks {
-                            let label = b.labels.first().map_or("", String::as_str);
-                            m.entry((b.ident.as_str(), label)).or_default().push((fi, b));
-                        }
-                    }
-                    m
-                });
-                index.get(&(kind, t)).map_or_else(Vec::new, |v| {
-                    v.iter().filter(|(_, b)| !never_created(b, self.env)).map(|(fi, b)| self.item(*fi, b)).collect()
-                })
-            }
+            Some(t) => self.index().get(&(kind, t)).map_or_else(Vec::new, |v| {
+                v.iter().filter(|(_, b)| !never_created(b, self.env)).map(|(fi, b)| self.item(*fi, b)).collect()
+            }),
             None => {
                 let mut out = Vec::new();
                 for (fi, file) in self.files.iter().enumerate() {
@@ -65,6 +53,33 @@ impl<'a> ModuleView<'a> {
                 out
             }
         }
+    }
+
+    /// Top-level blocks of one kind whose type (first label) satisfies `ty`, in file order:
+    /// for rules about a family of types (`github_*`), without visiting every block.
+    pub fn blocks_where(&self, kind: &str, ty: impl Fn(&str) -> bool) -> Vec<Item<'a>> {
+        let index = self.index();
+        let mut found: Vec<(usize, &'a Block)> = index
+            .iter()
+            .filter(|((k, t), _)| *k == kind && ty(t))
+            .flat_map(|(_, v)| v.iter().copied())
+            .filter(|(_, b)| !never_created(b, self.env))
+            .collect();
+        found.sort_by_key(|(fi, b)| (*fi, b.span.start));
+        found.into_iter().map(|(fi, b)| self.item(fi, b)).collect()
+    }
+
+    fn index(&self) -> &BlockIndex<'a> {
+        self.index.get_or_init(|| {
+            let mut m: BlockIndex<'a> = HashMap::new();
+            for (fi, file) in self.files.iter().enumerate() {
+                for b in &file.body.blocks {
+                    let label = b.labels.first().map_or("", String::as_str);
+                    m.entry((b.ident.as_str(), label)).or_default().push((fi, b));
+                }
+            }
+            m
+        })
     }
 
     /// Every top-level block, created or not.

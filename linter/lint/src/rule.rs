@@ -197,6 +197,11 @@ impl<'a> Ctx<'a> {
         self.view.blocks("data", Some(ty))
     }
 
+    /// Resources whose type satisfies `ty` (a family of types: `|t| t.starts_with("github_")`).
+    pub fn resources_where(&self, ty: impl Fn(&str) -> bool) -> Vec<Item<'a>> {
+        self.view.blocks_where("resource", ty)
+    }
+
     /// Resources of any of `types`.
     pub fn resources_of(&self, types: &[&str]) -> Vec<Item<'a>> {
         types.iter().flat_map(|t| self.resources(t)).collect()

@@ -45,10 +45,10 @@ impl Rule for GithubActionsWriteToken {
     fn check(&self, cx: &mut Ctx<'_>) {
         // Every GitHub resource that sets the default token permissions (repository,
         // organization, enterprise, and whatever level the provider adds next).
-        let items = cx.blocks("resource", None).into_iter().filter(|r| {
-            r.label(0).starts_with("github_")
-                && (r.has("default_workflow_permissions") || r.has("can_approve_pull_request_reviews"))
-        });
+        let items = cx
+            .resources_where(|t| t.starts_with("github_"))
+            .into_iter()
+            .filter(|r| r.has("default_workflow_permissions") || r.has("can_approve_pull_request_reviews"));
         for p in items {
             if p.str("default_workflow_permissions").as_deref() == Some("write") {
                 cx.report(
