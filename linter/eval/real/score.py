@@ -302,10 +302,19 @@ def main():
     ap.add_argument("--repo", help="limit to one repository (owner/repo, owner__repo or repo)")
     ap.add_argument("--show", type=int, default=40, help="max misses / FPs listed per section")
     ap.add_argument("--json-out", help="write per-block results here")
+    ap.add_argument("--batch", choices=["all", "first", "validation"], default="all",
+                    help="first: the batch labelled before any fix; validation: the second blind batch "
+                         "(validation.txt), never used for tuning; all: both")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin) if os.sep in args.bin else args.bin
 
     repos = read_repos(os.path.join(HERE, "repos.txt"))
+    validation_path = os.path.join(HERE, "validation.txt")
+    second = {r["key"] for r in read_repos(validation_path)} if os.path.isfile(validation_path) else set()
+    if args.batch == "first":
+        repos = [r for r in repos if r["key"] not in second]
+    elif args.batch == "validation":
+        repos = [r for r in repos if r["key"] in second]
     if args.repo:
         want = args.repo.replace("/", "__")
         repos = [r for r in repos if want in (r["key"], r["name"].split("/")[-1])]
