@@ -122,8 +122,13 @@ pub fn is_credential_key(key: &str) -> bool {
     // follow it (`client_secret`, `secret_string`, `password_wo`), not `secret_id_num_uses`.
     const VALUE_FORMS: [&str; 9] = ["value", "string", "data", "text", "plaintext", "b64", "base64", "pem", "wo"];
     let is_cred = |t: &&str| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret");
+    // `encrypted_secret_text`, `hashed_password`: what is held is not the secret itself.
+    const NOT_PLAIN: [&str; 4] = ["encrypted", "hashed", "hash", "public"];
     match tokens.iter().rposition(is_cred) {
-        Some(i) => tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t)),
+        Some(i) => {
+            tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t))
+                && !tokens[..i].iter().any(|t| NOT_PLAIN.contains(t))
+        }
         None => false,
     }
 }
@@ -328,6 +333,7 @@ mod tests {
         assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
         assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
         assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
+        assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
     }
 
     #[test]
