@@ -46,6 +46,71 @@ impl Statement {
     pub fn has_condition(&self) -> bool {
         !self.conditions.is_empty()
     }
+
+    /// Whether an unconditional `Deny` among `all` (the statements of the same policy document)
+    /// takes away everything this statement allows: its `Action` patterns cover every action the
+    /// statement can grant and its `Resource` patterns every resource. `Deny` always wins, so
+    /// such an Allow grants nothing. A conditional Deny, a `NotAction`/`NotResource`/
+    /// `NotPrincipal` Deny, a Deny for named principals only, or one whose coverage is not
+    /// known statically neutralises nothing.
+    pub fn is_denied_by(&self, all: &[Statement]) -> bool {
+        all.iter().any(|d| d.neutralises(self))
+    }
+
+    fn neutralises(&self, allow: &Statement) -> bool {
+        if self.allow != Some(false)
+            || self.has_condition()
+            || self.not_actions.is_some()
+            || self.not_resources.is_some()
+            || self.not_principals.is_some()
+        {
+            return false;
+        }
+        // A Deny naming principals only denies them (a resource policy); `"*"` is everyone.
+        let everyone = self.principals.as_ref().is_none_or(|ps| {
+            ps.iter().any(|(ty, ids)| (ty == "*" || ty == "AWS") && ids.iter().any(|i| i.as_str() == Some("*")))
+        });
+        if !everyone {
+            return false;
+        }
+        let deny_actions = self.action_strs();
+        let deny_resources = self.resource_strs();
+        covers_all(&deny_actions, allow.actions.as_deref(), allow.not_actions.is_some(), true)
+            && covers_all(&deny_resources, allow.resources.as_deref(), allow.not_resources.is_some(), false)
+    }
+}
+
+/// Whether the `deny` patterns cover every element the allow side can match: `Some(list)` of
+/// which every element is known and covered, or anything at all when `deny` has `"*"`. A
+/// `Not…` list, or a missing or unknown element, is covered only by `"*"`.
+fn covers_all(deny: &[String], allow: Option<&[Value]>, negated: bool, ignore_case: bool) -> bool {
+    if deny.iter().any(|d| d == "*") {
+        return true;
+    }
+    if negated {
+        return false;
+    }
+    let Some(items) = allow else { return false };
+    !items.is_empty()
+        && items.iter().all(|v| v.as_str().is_some_and(|a| deny.iter().any(|d| pattern_covers(d, a, ignore_case))))
+}
+
+/// Whether every name `inner` (a name or a `*`/`?` pattern) matches is matched by `outer`.
+/// Judged soundly: a wildcard `inner` is covered only by an `outer` that is a literal prefix
+/// followed by `*` (`s3:*` covers `s3:Get*`), or by the same pattern.
+fn pattern_covers(outer: &str, inner: &str, ignore_case: bool) -> bool {
+    let (outer, inner) = if ignore_case {
+        (outer.to_ascii_lowercase(), inner.to_ascii_lowercase())
+    } else {
+        (outer.to_owned(), inner.to_owned())
+    };
+    if outer == inner {
+        return true;
+    }
+    if !inner.contains(['*', '?']) {
+        return glob_match(&outer, &inner);
+    }
+    outer.strip_suffix('*').is_some_and(|prefix| !prefix.contains(['*', '?']) && inner.starts_with(prefix))
 }
 
 fn known_strs(v: Option<&[Value]>) -> Vec<String> {
@@ -288,6 +353,43 @@ mod tests {
         assert!(action_matches("*", "iam:PassRole"));
         assert!(!action_matches("s3:Get*", "s3:PutObject"));
         assert!(action_matches("iam:*Role*", "iam:PassRole"));
+    }
+
+    fn doc(json: serde_json::Value) -> Vec<Statement> {
+        statements_from_document(&Value::from_json(&json), &(0..1))
+    }
+
+    #[test]
+    fn deny_neutralises_allow() {
+        let deny_all = serde_json::json!({"Effect": "Deny", "Action": "*", "Resource": "*"});
+        let allow = serde_json::json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*"});
+        let s = doc(serde_json::json!({"Statement": [allow.clone(), deny_all]}));
+        assert!(s[0].is_denied_by(&s));
+        // A conditional Deny neutralises nothing.
+        let s = doc(serde_json::json!({"Statement": [allow.clone(), {"Effect": "Deny", "Action": "*",
+            "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]}));
+        assert!(!s[0].is_denied_by(&s));
+        // A Deny covering the Allow's actions and resources.
+        let s = doc(serde_json::json!({"Statement": [
+            {"Action": ["s3:Get*", "s3:PutObject"], "Resource": "arn:aws:s3:::b/*"},
+            {"Effect": "Deny", "Action": ["S3:*"], "Resource": ["arn:aws:s3:::b/*"]}]}));
+        assert!(s[0].is_denied_by(&s));
+        // Partial coverage: a narrower Deny, another resource, NotAction.
+        let s = doc(serde_json::json!({"Statement": [
+            {"Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "arn:aws:s3:::b"},
+            {"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}));
+        assert!(!s[0].is_denied_by(&s));
+        // A NotAction Allow is covered only by a Deny of "*".
+        let s = doc(serde_json::json!({"Statement": [
+            {"NotAction": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}));
+        assert!(!s[0].is_denied_by(&s));
+        assert!(pattern_covers("s3:*", "s3:Get*", true));
+        assert!(!pattern_covers("s3:Get?", "s3:Get*", true));
+        assert!(!pattern_covers("s3:Get*", "s3:*", true));
     }
 
     #[test]

@@ -1,11 +1,33 @@
+use crate::eval::iam_policy::action_matches;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
+/// Operations that let their holder grant roles, and so make itself Owner.
+const ESCALATION: [&str; 3] = [
+    "Microsoft.Authorization/roleAssignments/write",
+    "Microsoft.Authorization/roleDefinitions/write",
+    "Microsoft.Authorization/elevateAccess/Action",
+];
+
+/// The first escalation operation `actions` allow and `not_actions` do not take away, with
+/// the action pattern that allows it. Patterns match case-insensitively, `*` anywhere.
+fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static str, String)> {
+    ESCALATION.iter().find_map(|op| {
+        let by = actions.iter().find(|a| action_matches(a, op))?;
+        (!not_actions.iter().any(|n| action_matches(n, op))).then(|| (*op, by.clone()))
+    })
+}
+
 /// ## What it does
-/// Finds `azurerm_role_definition` custom roles whose `permissions` allow `actions = ["*"]`.
+/// Finds `azurerm_role_definition` custom roles whose `permissions` allow `actions = ["*"]`,
+/// or that can grant roles: actions covering `Microsoft.Authorization/roleAssignments/write`,
+/// `Microsoft.Authorization/roleDefinitions/write` or `Microsoft.Authorization/elevateAccess/Action`
+/// (`Microsoft.Authorization/*`, `*/write`, …) that `not_actions` do not take away.
 ///
 /// ## Why is this bad?
 /// A custom role with `*` is Owner under another name: it can do everything at its assignable
-/// scopes, but does not show up in reviews that look for the built-in Owner role.
+/// scopes, but does not show up in reviews that look for the built-in Owner role. A role that
+/// can write role assignments or definitions (or elevate access) is privilege escalation: its
+/// holder assigns itself Owner.
 ///
 /// ## Example
 /// ```hcl
@@ -16,6 +38,12 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 ///     actions = ["*"]
 ///   }
 /// }
+/// ```
+///
+/// ```hcl
+///   permissions {
+///     actions = ["Microsoft.Authorization/*", "Microsoft.Resources/deployments/*"]
+///   }
 /// ```
 ///
 /// ## Use instead
@@ -33,7 +61,7 @@ impl Rule for AzureCustomRoleWildcard {
             name: "azure-custom-role-wildcard",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "an Azure custom role allowing every action",
+            summary: "an Azure custom role allowing every action, or allowing it to grant roles",
             source: include_str!("azure_custom_role_wildcard.rs"),
             on_plan: OnPlan::Values,
         }
@@ -41,10 +69,46 @@ impl Rule for AzureCustomRoleWildcard {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for r in cx.resources("azurerm_role_definition") {
-            if let Some(p) = r.nested("permissions").into_iter().find(|p| p.strs("actions").iter().any(|a| a == "*")) {
+            let permissions = r.nested("permissions");
+            if let Some(p) = permissions.iter().find(|p| p.strs("actions").iter().any(|a| a == "*")) {
                 cx.report(&r, p.span("actions"), "custom role allows every action (\"*\")")
                     .help("list the resource provider operations the identity needs instead of \"*\"");
+                continue;
+            }
+            let found = permissions
+                .iter()
+                .find_map(|p| escalation(&p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e)));
+            if let Some((span, (op, by))) = found {
+                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                cx.report(&r, span, format!("custom role allows `{op}`{via}: privilege escalation, its holder can grant itself Owner"))
+                    .help("leave Microsoft.Authorization writes out of workload roles (or list them in not_actions); role assignment belongs to a reviewed admin path");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn escalation_operations() {
+        assert!(escalation(&strs(&["Microsoft.Authorization/*"]), &[]).is_some());
+        assert!(escalation(&strs(&["*/write"]), &[]).is_some());
+        assert!(escalation(&strs(&["microsoft.authorization/roleassignments/write"]), &[]).is_some());
+        assert!(escalation(&strs(&["Microsoft.Authorization/elevateAccess/Action"]), &[]).is_some());
+        assert!(escalation(&strs(&["Microsoft.Authorization/*/read"]), &[]).is_none());
+        assert!(escalation(&strs(&["Microsoft.Web/*"]), &[]).is_none());
+        assert!(
+            escalation(
+                &strs(&["Microsoft.Authorization/*"]),
+                &strs(&["Microsoft.Authorization/*/write", "Microsoft.Authorization/elevateAccess/Action"])
+            )
+            .is_none()
+        );
     }
 }

@@ -70,6 +70,41 @@ pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
     }
 }
 
+/// Whether an IAM member expression names a workload identity federation principal
+/// (`principal://…` or `principalSet://…` of a workload identity pool): a machine identity,
+/// like a service account. Workforce pool principals (`…/workforcePools/…`) are people and are
+/// left out, as is a principal whose pool is not known statically.
+pub fn is_workload_principal_member(e: &Expr, env: &Env<'_>) -> bool {
+    let Some(p) = known_prefix(e, env) else { return false };
+    if !(p.starts_with("principal://") || p.starts_with("principalSet://")) {
+        return false;
+    }
+    if p.contains("/workloadIdentityPools/") {
+        return true;
+    }
+    // `principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.ci.name}/…`
+    let mut pool = false;
+    e.walk(&mut |x| {
+        pool |= x.traversal_path().is_some_and(|t| {
+            t.starts_with("google_iam_workload_identity_pool.")
+                || t.starts_with("data.google_iam_workload_identity_pool.")
+        })
+    });
+    pool && !p.contains("/workforcePools/")
+}
+
+/// What kind of machine identity an IAM member expression names, if any (people, groups,
+/// domains, `allUsers` and unknown members are `None`).
+pub fn machine_member_kind(e: &Expr, env: &Env<'_>) -> Option<&'static str> {
+    if is_service_account_member(e, env) {
+        Some("a service account")
+    } else if is_workload_principal_member(e, env) {
+        Some("a workload identity principal")
+    } else {
+        None
+    }
+}
+
 /// Member expressions of a `member` attribute or the elements of a `members` list.
 pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
     let mut out = Vec::new();

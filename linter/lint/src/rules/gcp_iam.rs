@@ -2,7 +2,7 @@
 
 use crate::query::Item;
 use crate::rule::Ctx;
-use crate::rules::common::{is_service_account_member, member_exprs};
+use crate::rules::common::{machine_member_kind, member_exprs};
 use crate::span::Span;
 
 pub const GRANT_TYPES: [&str; 6] = [
@@ -14,12 +14,15 @@ pub const GRANT_TYPES: [&str; 6] = [
     "google_organization_iam_binding",
 ];
 
-/// One grant of a role to at least one service account.
+/// One grant of a role to at least one machine identity: a service account or a workload
+/// identity federation principal (see `common::machine_member_kind`).
 pub struct Grant<'a> {
     pub item: Item<'a>,
     pub role: String,
     pub span: Span,
     pub level: &'static str,
+    /// `"a service account"` or `"a workload identity principal"`.
+    pub grantee: &'static str,
 }
 
 fn level(ty: &str) -> &'static str {
@@ -32,26 +35,37 @@ fn level(ty: &str) -> &'static str {
     }
 }
 
-/// Grants to service accounts whose role satisfies `wanted`.
+/// Grants to machine identities whose role satisfies `wanted`. A `data "google_iam_policy"`
+/// applied only to service accounts (`google_service_account_iam_policy`) grants on those
+/// accounts, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
     let mut out = Vec::new();
     for ty in GRANT_TYPES {
         for g in cx.resources(ty) {
             let Some(role) = g.strs("role").into_iter().find(|r| wanted(r)) else { continue };
-            let to_sa = member_exprs(&g).iter().any(|m| is_service_account_member(m, g.env));
-            if to_sa {
+            if let Some(grantee) = member_exprs(&g).iter().find_map(|m| machine_member_kind(m, g.env)) {
                 let span = g.span("role");
-                out.push(Grant { item: g, role, span, level: level(ty) });
+                out.push(Grant { item: g, role, span, level: level(ty), grantee });
             }
         }
     }
     // `data "google_iam_policy"` bindings, applied with *_iam_policy resources.
+    let appliers: Vec<(String, &str)> = cx
+        .resources_where(|t| t.ends_with("_iam_policy"))
+        .iter()
+        .filter_map(|r| Some((r.attr("policy_data")?.expr.traversal_path()?, r.label(0))))
+        .collect();
     for d in cx.data("google_iam_policy") {
+        let doc = format!("data.google_iam_policy.{}.", d.label(1));
+        let uses: Vec<&str> = appliers.iter().filter(|(p, _)| p.starts_with(&doc)).map(|(_, ty)| *ty).collect();
+        if !uses.is_empty() && uses.iter().all(|ty| *ty == "google_service_account_iam_policy") {
+            continue;
+        }
         for b in d.nested("binding") {
             let Some(role) = b.strs("role").into_iter().find(|r| wanted(r)) else { continue };
-            if member_exprs(&b).iter().any(|m| is_service_account_member(m, b.env)) {
+            if let Some(grantee) = member_exprs(&b).iter().find_map(|m| machine_member_kind(m, b.env)) {
                 let span = b.span("role");
-                out.push(Grant { item: d.clone(), role, span, level: "in a google_iam_policy document" });
+                out.push(Grant { item: d.clone(), role, span, level: "in a google_iam_policy document", grantee });
                 break;
             }
         }

@@ -13,16 +13,21 @@ const ROLES: [&str; 8] = [
 ];
 
 /// ## What it does
-/// Finds roles that let a service account act as, or mint credentials for, other service
+/// Finds roles that let a machine identity act as, or mint credentials for, other service
 /// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
-/// (both can grant any role) — granted at project, folder or organization level, and
-/// any role on a service account granted to `allUsers` or `allAuthenticatedUsers`.
+/// (both can grant any role) — granted at project, folder or organization level to a service
+/// account or a workload identity federation principal (`principal://…`, `principalSet://…`),
+/// and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`. The
+/// same roles on a single service account (`google_service_account_iam_*`, or a
+/// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
 /// ## Why is this bad?
 /// At project level these roles apply to every service account in the project, so the holder
 /// can impersonate the most privileged one, create keys for it, or grant itself more.
+/// `iam.workloadIdentityUser` granted project-wide to a federated identity (a GitHub Actions
+/// `principalSet://`) lets that pipeline impersonate every service account there.
 ///
 /// ## Example
 /// ```hcl
@@ -59,7 +64,7 @@ impl Rule for GcpImpersonationRole {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for g in service_account_grants(cx, |r| ROLES.contains(&r)) {
-            cx.report(&g.item, g.span, format!("{} granted to a service account {}", g.role, g.level)).help(
+            cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level)).help(
                 "grant the role on the single service account to impersonate (google_service_account_iam_member)",
             );
         }

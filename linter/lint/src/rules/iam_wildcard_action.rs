@@ -7,7 +7,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
 /// and SSO permission sets. Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
-/// findings, and neither are resource policies (statements with a `Principal`).
+/// findings, and neither are resource policies (statements with a `Principal`) nor Allows that
+/// an unconditional `Deny` of the same document covers (`Deny` of `"*"` on `"*"`, or of the
+/// Allow's actions on its resources): they grant nothing.
 ///
 /// ## Why is this bad?
 /// A wildcard grants every action the service has today and every action it adds tomorrow,
@@ -55,7 +57,7 @@ impl Rule for IamWildcardAction {
     fn check(&self, cx: &mut Ctx<'_>) {
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none()) {
+            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.is_denied_by(stmts)) {
                 let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
                 if let Some(a) = wild.first() {
                     let what = if a == "*" {

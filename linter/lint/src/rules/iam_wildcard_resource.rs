@@ -1,4 +1,4 @@
-use crate::eval::iam_policy::action_matches;
+use crate::eval::iam_policy::{Statement, action_matches};
 use crate::facts::aws_policies::identity_statements;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::iam_wildcard_action::is_full_wildcard;
@@ -106,7 +106,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// Read-only actions, telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
 /// actions AWS only accepts with `"*"` (for example
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
-/// findings; statements already flagged by `iam-wildcard-action` are left to it.
+/// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
+/// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -149,7 +150,9 @@ impl Rule for IamWildcardResource {
     fn check(&self, cx: &mut Ctx<'_>) {
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.has_condition()) {
+            let granted =
+                |s: &&Statement| s.is_allow() && s.principals.is_none() && !s.has_condition() && !s.is_denied_by(stmts);
+            for s in stmts.iter().filter(granted) {
                 if !s.resource_strs().iter().any(|r| r == "*") {
                     continue;
                 }

@@ -20,9 +20,9 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 /// ## What it does
 /// Finds identities created without owner or purpose metadata, by each provider's
 /// convention: `nhi_service_account` without `owner` or `purpose`, `nhi_api_key` without
-/// `justification`, `google_service_account`
-/// without `description`, `azuread_application` / `azuread_service_principal` without
-/// `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
+/// `justification`, `google_service_account` without `description` or a descriptive
+/// `display_name` (one that is not just its `account_id` again), `azuread_application` /
+/// `azuread_service_principal` without `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
 /// `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description,
 /// `kubernetes_service_account` (and `_v1`) without any labels or annotations, and
 /// `vault_identity_entity` without `metadata`.
@@ -77,10 +77,17 @@ impl Rule for IdentityWithoutOwner {
             }
         }
         for sa in cx.resources("google_service_account") {
-            if blank(&sa, "description") == Some(true) {
-                cx.report(&sa, sa.header(), "service account has no description of its purpose and owner")
-                    .help("add description = \"<what it does>; owner <team@example.com>\"");
+            if blank(&sa, "description") != Some(true) {
+                continue;
             }
+            let message = match descriptive_display_name(&sa) {
+                Some(true) | None => continue,
+                Some(false) if sa.has("display_name") && blank(&sa, "display_name") != Some(true) => {
+                    "service account has no description of its purpose and owner (its display_name only repeats the account_id)"
+                }
+                Some(false) => "service account has no description of its purpose and owner",
+            };
+            cx.report(&sa, sa.header(), message).help("add description = \"<what it does>; owner <team@example.com>\"");
         }
         for app in cx.resources_of(&["azuread_application", "azuread_service_principal"]) {
             if !app.has("owners") {
@@ -144,6 +151,26 @@ impl Rule for IdentityWithoutOwner {
                 }
             }
         }
+    }
+}
+
+/// Whether a `google_service_account`'s `display_name` says something: non-blank and not a
+/// copy of its `account_id` (compared ignoring case, spaces and punctuation, or written as the
+/// same reference). `None` when not known statically.
+fn descriptive_display_name(sa: &Item<'_>) -> Option<bool> {
+    let path = |k: &str| sa.attr(k).and_then(|x| x.expr.traversal_path());
+    if path("display_name").is_some_and(|p| Some(p) == path("account_id")) {
+        return Some(false);
+    }
+    if blank(sa, "display_name")? {
+        return Some(false);
+    }
+    let norm =
+        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let display = norm(&sa.str("display_name")?);
+    match sa.value("account_id") {
+        None => Some(true),
+        Some(v) => v.as_str().map(|id| display != norm(id)).or(Some(true)),
     }
 }
 
