@@ -76,6 +76,7 @@ table! {
     "NHI311" => secret_rotation_interval::SecretRotationInterval,
     "NHI312" => vault_key_rotation::VaultKeyRotation,
     "NHI316" => vault_auth_role_periodic::VaultAuthRolePeriodic,
+    "NHI317" => vault_auth_role_ttl::VaultAuthRoleTtl,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,

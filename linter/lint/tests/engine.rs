@@ -338,3 +338,15 @@ resource "azurerm_key_vault_secret" "this" {
     assert_eq!(codes(&f), vec![("module.vault".to_owned(), "NHI308")]);
     assert!(f[0].message.contains("never expires"), "{}", f[0].message);
 }
+
+#[test]
+fn an_auth_role_without_ttls_is_fine_on_a_tuned_mount() {
+    let role = "resource \"vault_jwt_auth_backend_role\" \"ci\" {\n  role_name      = \"ci\"\n  token_policies = [\"ci\"]\n}\n";
+    let d = tree(&[("main.tf", role)]);
+    assert_eq!(codes(&lint(d.path())), vec![("vault_jwt_auth_backend_role.ci".to_owned(), "NHI317")]);
+    let tuned = format!(
+        "{role}resource \"vault_jwt_auth_backend\" \"gitlab\" {{\n  path = \"jwt\"\n  tune {{\n    default_lease_ttl = \"15m\"\n    max_lease_ttl     = \"1h\"\n  }}\n}}\n"
+    );
+    let d = tree(&[("main.tf", &tuned)]);
+    assert!(codes(&lint(d.path())).iter().all(|(_, c)| *c != "NHI317"));
+}

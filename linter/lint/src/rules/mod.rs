@@ -50,6 +50,7 @@ pub mod trust_any_principal;
 pub mod vault_approle_secret_id;
 pub mod vault_approle_ttl;
 pub mod vault_auth_role_periodic;
+pub mod vault_auth_role_ttl;
 pub mod vault_auth_wildcard_binding;
 pub mod vault_broad_policy;
 pub mod vault_key_rotation;

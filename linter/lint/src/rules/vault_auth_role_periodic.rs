@@ -2,7 +2,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Auth roles that can issue periodic tokens. Token roles and AppRole roles are judged by
 /// `vault-token-ttl` (NHI301) and `vault-approle-ttl` (NHI302).
-const AUTH_ROLES: [&str; 8] = [
+pub(crate) const AUTH_ROLES: [&str; 8] = [
     "vault_jwt_auth_backend_role",
     "vault_kubernetes_auth_backend_role",
     "vault_aws_auth_backend_role",
