@@ -112,43 +112,5 @@ fn json_expr(v: &Spanned) -> Expr {
 
 /// Template sub-expressions parsed out of a JSON string get the string's span.
 fn respan(e: &mut Expr, span: &Span) {
-    e.span = span.clone();
-    match &mut e.kind {
-        ExprKind::Template(parts) => {
-            for p in parts {
-                if let TemplatePart::Interp(x) = p {
-                    respan(x, span);
-                }
-            }
-        }
-        ExprKind::Array(items) => items.iter_mut().for_each(|x| respan(x, span)),
-        ExprKind::Object(items) => {
-            for (k, v) in items {
-                if let ObjKey::Expr(k) = k {
-                    respan(k, span);
-                }
-                respan(v, span);
-            }
-        }
-        ExprKind::Traversal(root, ops) => {
-            respan(root, span);
-            for op in ops {
-                if let TraverseOp::Index(x) = op {
-                    respan(x, span);
-                }
-            }
-        }
-        ExprKind::Call { args, .. } => args.iter_mut().for_each(|x| respan(x, span)),
-        ExprKind::Cond(a, b, c) => {
-            respan(a, span);
-            respan(b, span);
-            respan(c, span);
-        }
-        ExprKind::Unary(_, x) => respan(x, span),
-        ExprKind::Binary(_, a, b) => {
-            respan(a, span);
-            respan(b, span);
-        }
-        _ => {}
-    }
+    e.walk_mut(&mut |x| x.span = span.clone());
 }

@@ -193,42 +193,47 @@ impl Expr {
 
     /// Moves this expression's spans, and its sub-expressions', by `offset`.
     pub fn shift(&mut self, offset: usize) {
-        self.span = self.span.start + offset..self.span.end + offset;
+        self.walk_mut(&mut |e| e.span = e.span.start + offset..e.span.end + offset);
+    }
+
+    /// Visits this expression and every sub-expression, mutably.
+    pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        f(self);
         match &mut self.kind {
             ExprKind::Template(parts) => {
                 for p in parts {
                     if let TemplatePart::Interp(e) = p {
-                        e.shift(offset);
+                        e.walk_mut(f);
                     }
                 }
             }
-            ExprKind::Array(items) => items.iter_mut().for_each(|e| e.shift(offset)),
+            ExprKind::Array(items) => items.iter_mut().for_each(|e| e.walk_mut(f)),
             ExprKind::Object(items) => {
                 for (k, v) in items {
                     if let ObjKey::Expr(k) = k {
-                        k.shift(offset);
+                        k.walk_mut(f);
                     }
-                    v.shift(offset);
+                    v.walk_mut(f);
                 }
             }
             ExprKind::Traversal(root, ops) => {
-                root.shift(offset);
+                root.walk_mut(f);
                 for op in ops {
                     if let TraverseOp::Index(e) = op {
-                        e.shift(offset);
+                        e.walk_mut(f);
                     }
                 }
             }
-            ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.shift(offset)),
+            ExprKind::Call { args, .. } => args.iter_mut().for_each(|e| e.walk_mut(f)),
             ExprKind::Cond(a, b, c) => {
-                a.shift(offset);
-                b.shift(offset);
-                c.shift(offset);
+                a.walk_mut(f);
+                b.walk_mut(f);
+                c.walk_mut(f);
             }
-            ExprKind::Unary(_, e) => e.shift(offset),
+            ExprKind::Unary(_, e) => e.walk_mut(f),
             ExprKind::Binary(_, a, b) => {
-                a.shift(offset);
-                b.shift(offset);
+                a.walk_mut(f);
+                b.walk_mut(f);
             }
             _ => {}
         }
