@@ -1,6 +1,6 @@
 use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::kubernetes_wildcard_role::judge;
+use crate::rules::kubernetes_wildcard_role::judge_cluster as judge;
 
 const READ_VERBS: [&str; 4] = ["*", "get", "list", "watch"];
 

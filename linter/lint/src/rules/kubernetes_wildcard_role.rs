@@ -24,11 +24,36 @@ pub(crate) fn judge(verbs: &[String], resources: &[String]) -> Option<String> {
     None
 }
 
+/// Cluster-scoped permissions that lead to cluster-admin without any wildcard:
+/// `(resource, verbs that escalate, what it gives)`.
+/// (Admission webhook configurations are left out: operators patch their own CA bundle there.)
+const ESCALATING: [(&str, &[&str], &str); 4] = [
+    ("nodes/proxy", &["get", "create", "*"], "the kubelet API of every node: exec into any pod"),
+    ("serviceaccounts/token", &["create", "*"], "tokens for any service account"),
+    ("pods/exec", &["create", "get", "*"], "a shell in any pod of the cluster"),
+    ("certificatesigningrequests/approval", &["update", "patch", "*"], "approving any client certificate"),
+];
+
+/// A cluster role's rule that escalates through one of [`ESCALATING`].
+fn escalation(verbs: &[String], resources: &[String]) -> Option<String> {
+    ESCALATING.iter().find_map(|(res, escalating, gives)| {
+        let verb = verbs.iter().find(|v| escalating.contains(&v.as_str()))?;
+        resources.iter().any(|r| r == res).then(|| format!("`{verb}` on `{res}` ({gives})"))
+    })
+}
+
+/// [`judge`] for cluster-wide roles, which also escalate through cluster-scoped sub-resources.
+pub(crate) fn judge_cluster(verbs: &[String], resources: &[String]) -> Option<String> {
+    judge(verbs, resources).or_else(|| escalation(verbs, resources))
+}
+
 /// ## What it does
 /// Finds Kubernetes roles and cluster roles (`kubernetes_role`, `kubernetes_cluster_role`,
 /// their `_v1` forms, or `kubernetes_manifest`) with a rule that allows every verb (`"*"`) on
 /// write-capable resources, a write verb on every resource, or the privilege-escalation verbs
-/// `escalate`, `bind` and `impersonate`. Read-only wildcards such as
+/// `escalate`, `bind` and `impersonate`; and cluster roles granting cluster-scoped permissions
+/// that lead to cluster-admin without a wildcard (`nodes/proxy`, `serviceaccounts/token`
+/// create, `pods/exec`, CSR approval). Read-only wildcards such as
 /// `verbs = ["get", "list", "watch"]` on `resources = ["*"]` are not findings.
 ///
 /// ## Why is this bad?
@@ -79,8 +104,11 @@ impl Rule for KubernetesWildcardRole {
             "kubernetes_cluster_role_v1",
         ]);
         for r in roles {
+            let cluster = r.label(0).contains("cluster_role");
             for rule in r.nested("rule") {
-                if let Some(why) = judge(&rule.strs("verbs"), &rule.strs("resources")) {
+                let (verbs, resources) = (rule.strs("verbs"), rule.strs("resources"));
+                let why = if cluster { judge_cluster(&verbs, &resources) } else { judge(&verbs, &resources) };
+                if let Some(why) = why {
                     cx.report(&r, rule.span("verbs"), format!("role allows {why}")).help(HELP);
                     break;
                 }
@@ -88,9 +116,11 @@ impl Rule for KubernetesWildcardRole {
         }
         for m in cx.resources("kubernetes_manifest") {
             let Some(man) = m.value("manifest") else { continue };
-            if !matches!(man.get("kind").and_then(Value::as_str), Some("ClusterRole" | "Role")) {
+            let kind = man.get("kind").and_then(Value::as_str);
+            if !matches!(kind, Some("ClusterRole" | "Role")) {
                 continue;
             }
+            let judge = if kind == Some("ClusterRole") { judge_cluster } else { judge };
             let strs = |v: Option<&Value>| -> Vec<String> {
                 v.map(Value::items).unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
             };
