@@ -62,6 +62,8 @@ table! {
     "NHI220" => vault_auth_wildcard_binding::VaultAuthWildcardBinding,
     "NHI221" => kubernetes_secret_read::KubernetesSecretRead,
     "NHI222" => resource_policy_any_principal::ResourcePolicyAnyPrincipal,
+    "NHI223" => kubernetes_privilege_escalation::KubernetesPrivilegeEscalation,
+    "NHI224" => eks_cluster_admin_mapping::EksClusterAdminMapping,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -1,6 +1,5 @@
-use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::kubernetes_wildcard_role::judge_cluster as judge;
+use crate::rules::kubernetes_rbac::{is_cluster_wide, reported_as_wildcard_or_escalation, roles};
 
 const READ_VERBS: [&str; 4] = ["*", "get", "list", "watch"];
 
@@ -24,8 +23,11 @@ fn reads_secrets(api_groups: &[String], resources: &[String], verbs: &[String], 
 /// Finds Kubernetes cluster roles (`kubernetes_cluster_role`, its `_v1` form, or a
 /// `kubernetes_manifest` of kind `ClusterRole`) that can read Secrets across the cluster:
 /// `get`, `list`, `watch` or `*` on `secrets`, or on every resource (`"*"`) of the core API
-/// group (`""`), without `resource_names`. Roles that `kubernetes-wildcard-role` (NHI215)
-/// already reports, namespaced roles and read access to other API groups are not findings.
+/// group (`""`), without `resource_names`. Roles that `kubernetes-wildcard-role` (NHI215) or
+/// `kubernetes-privilege-escalation` (NHI223) already report, namespaced roles, cluster roles
+/// the module binds only through namespaced `RoleBinding`s (they read Secrets in those
+/// namespaces only) and read access to other API groups are not findings. A cluster role with
+/// no binding in the module is judged as cluster-wide: its use is not known.
 ///
 /// ## Why is this bad?
 /// Read-only is not harmless when the resource is a Secret: whoever holds the role reads every
@@ -71,44 +73,16 @@ impl Rule for KubernetesSecretRead {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "list only the resources the workload reads (e.g. resources = [\"pods\", \"configmaps\"]) and read Secrets with a namespaced Role and resource_names";
-        for r in cx.resources_of(&["kubernetes_cluster_role", "kubernetes_cluster_role_v1"]) {
-            let rules = r.nested("rule");
-            if rules.iter().any(|rule| judge(&rule.strs("verbs"), &rule.strs("resources")).is_some()) {
-                continue; // NHI215's finding
-            }
-            for rule in rules {
-                let named = !rule.strs("resource_names").is_empty();
-                if let Some(why) =
-                    reads_secrets(&rule.strs("api_groups"), &rule.strs("resources"), &rule.strs("verbs"), named)
-                {
-                    cx.report(&r, rule.span("resources"), format!("cluster role allows {why}")).help(HELP);
-                    break;
-                }
-            }
-        }
-        for m in cx.resources("kubernetes_manifest") {
-            let Some(man) = m.value("manifest") else { continue };
-            if man.get("kind").and_then(Value::as_str) != Some("ClusterRole") {
+        for role in roles(cx) {
+            if !is_cluster_wide(cx, &role) || reported_as_wildcard_or_escalation(cx, &role) {
                 continue;
             }
-            let strs = |v: Option<&Value>| -> Vec<String> {
-                v.map(Value::items).unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
-            };
-            let rules = man.get("rules").map(Value::items).unwrap_or_default();
-            if rules.iter().any(|rule| judge(&strs(rule.get("verbs")), &strs(rule.get("resources"))).is_some()) {
-                continue;
-            }
-            let why = rules.iter().find_map(|rule| {
-                let named = !strs(rule.get("resourceNames")).is_empty();
-                reads_secrets(
-                    &strs(rule.get("apiGroups")),
-                    &strs(rule.get("resources")),
-                    &strs(rule.get("verbs")),
-                    named,
-                )
+            let found = role.rules.iter().find_map(|r| {
+                reads_secrets(&r.api_groups, &r.resources, &r.verbs, !r.resource_names.is_empty())
+                    .map(|why| (r.resources_span.clone(), why))
             });
-            if let Some(why) = why {
-                cx.report(&m, m.span("manifest"), format!("cluster role allows {why}")).help(HELP);
+            if let Some((span, why)) = found {
+                cx.report(&role.item, span, format!("cluster role allows {why}")).help(HELP);
             }
         }
     }

@@ -1,0 +1,257 @@
+//! Kubernetes RBAC knowledge the role rules share (NHI215, NHI221, NHI223): the rules of a
+//! role however it is written (`kubernetes_role`/`kubernetes_cluster_role` blocks, their `_v1`
+//! forms, or a `kubernetes_manifest`), what makes a rule a wildcard or an escalation, and
+//! whether a cluster role is used cluster-wide.
+
+use crate::eval::Value;
+use crate::query::Item;
+use crate::rule::Ctx;
+use crate::rules::common::refers_to;
+use crate::span::Span;
+
+pub const ROLES: [&str; 2] = ["kubernetes_role", "kubernetes_role_v1"];
+pub const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
+const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
+const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_role_binding_v1"];
+
+/// One rule of a role, as written in HCL or in a manifest.
+pub struct RoleRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+    /// Where a finding about the rule's verbs points (the manifest for a `kubernetes_manifest`).
+    pub verbs_span: Span,
+    /// Where a finding about the rule's resources points.
+    pub resources_span: Span,
+}
+
+/// A role or cluster role of the module.
+pub struct RoleDef<'a> {
+    pub item: Item<'a>,
+    /// Kind `ClusterRole` (else `Role`).
+    pub cluster: bool,
+    /// `metadata.name`, when known.
+    pub name: Option<String>,
+    pub rules: Vec<RoleRule>,
+}
+
+fn strs(v: Option<&Value>) -> Vec<String> {
+    v.map(Value::items).unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
+}
+
+/// Every role and cluster role of the module, in blocks then manifests.
+pub fn roles<'a>(cx: &Ctx<'a>) -> Vec<RoleDef<'a>> {
+    let mut out = Vec::new();
+    for r in cx.resources_of(&[ROLES[0], ROLES[1], CLUSTER_ROLES[0], CLUSTER_ROLES[1]]) {
+        let rules = r
+            .nested("rule")
+            .iter()
+            .map(|rule| RoleRule {
+                api_groups: rule.strs("api_groups"),
+                resources: rule.strs("resources"),
+                verbs: rule.strs("verbs"),
+                resource_names: rule.strs("resource_names"),
+                verbs_span: rule.span("verbs"),
+                resources_span: rule.span("resources"),
+            })
+            .collect();
+        let name = r.nested("metadata").first().and_then(|m| m.str("name"));
+        out.push(RoleDef { cluster: CLUSTER_ROLES.contains(&r.label(0)), name, rules, item: r });
+    }
+    for m in cx.resources("kubernetes_manifest") {
+        let Some(man) = m.value("manifest") else { continue };
+        let cluster = match man.get("kind").and_then(Value::as_str) {
+            Some("ClusterRole") => true,
+            Some("Role") => false,
+            _ => continue,
+        };
+        let span = m.span("manifest");
+        let rules = man
+            .get("rules")
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|rule| RoleRule {
+                api_groups: strs(rule.get("apiGroups")),
+                resources: strs(rule.get("resources")),
+                verbs: strs(rule.get("verbs")),
+                resource_names: strs(rule.get("resourceNames")),
+                verbs_span: span.clone(),
+                resources_span: span.clone(),
+            })
+            .collect();
+        let name = man.get("metadata").and_then(|md| md.get("name")).and_then(Value::as_str).map(str::to_owned);
+        out.push(RoleDef { cluster, name, rules, item: m });
+    }
+    out
+}
+
+/// How a cluster role is bound in the module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// Bound by a `ClusterRoleBinding` (or one whose role is not known), or by no binding the
+    /// module has: its permissions hold (or may hold) in every namespace.
+    ClusterWide,
+    /// Bound only by namespaced `RoleBinding`s: it grants its rules in those namespaces only,
+    /// and nothing on cluster-scoped resources.
+    NamespacedOnly,
+}
+
+/// Whether a `roleRef` (`kind`, `name` value, and the expression it is written with) names
+/// `role`; `None` when the name is not known.
+fn names_role(
+    kind: Option<&str>,
+    name: Option<&str>,
+    written: Option<&crate::syntax::Expr>,
+    role: &RoleDef<'_>,
+) -> Option<bool> {
+    if kind.is_some_and(|k| k != "ClusterRole") {
+        return Some(false);
+    }
+    if let Some(e) = written {
+        if refers_to(e, &role.item) {
+            return Some(true);
+        }
+        // The name of another role of the module.
+        if e.mentions("kubernetes_") {
+            return Some(false);
+        }
+    }
+    let name = name?;
+    Some(role.name.as_deref() == Some(name))
+}
+
+/// How the module binds a cluster role: see [`Use`].
+pub fn cluster_role_use(cx: &Ctx<'_>, role: &RoleDef<'_>) -> Use {
+    let (mut cluster, mut namespaced) = (false, false);
+    for b in cx.resources_of(&[CLUSTER_BINDINGS[0], CLUSTER_BINDINGS[1], ROLE_BINDINGS[0], ROLE_BINDINGS[1]]) {
+        let is_cluster = CLUSTER_BINDINGS.contains(&b.label(0));
+        for rr in b.nested("role_ref") {
+            let named = names_role(
+                rr.str("kind").as_deref(),
+                rr.str("name").as_deref(),
+                rr.attr("name").map(|a| &a.expr),
+                role,
+            );
+            match (named, is_cluster) {
+                (Some(true), true) | (None, true) => cluster = true,
+                (Some(true), false) => namespaced = true,
+                _ => {}
+            }
+        }
+    }
+    for m in cx.resources("kubernetes_manifest") {
+        let Some(man) = m.value("manifest") else { continue };
+        let is_cluster = match man.get("kind").and_then(Value::as_str) {
+            Some("ClusterRoleBinding") => true,
+            Some("RoleBinding") => false,
+            _ => continue,
+        };
+        let rr = man.get("roleRef");
+        let kind = rr.and_then(|r| r.get("kind")).and_then(Value::as_str);
+        let name = rr.and_then(|r| r.get("name")).and_then(Value::as_str);
+        match (names_role(kind, name, m.attr("manifest").map(|a| &a.expr), role), is_cluster) {
+            (Some(true), true) | (None, true) => cluster = true,
+            (Some(true), false) => namespaced = true,
+            _ => {}
+        }
+    }
+    if namespaced && !cluster { Use::NamespacedOnly } else { Use::ClusterWide }
+}
+
+/// Whether a role's permissions hold cluster-wide: a cluster role not bound only by
+/// namespaced role bindings.
+pub fn is_cluster_wide(cx: &Ctx<'_>, role: &RoleDef<'_>) -> bool {
+    role.cluster && cluster_role_use(cx, role) == Use::ClusterWide
+}
+
+const WRITE_VERBS: [&str; 9] =
+    ["*", "create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate"];
+/// Sub-resources that can only be read.
+const READ_ONLY_RESOURCES: [&str; 5] = ["pods/log", "nodes/metrics", "nodes/stats", "componentstatuses", "events"];
+
+/// A wildcard in a rule: every verb on write-capable resources, or a write verb on every
+/// resource (NHI215).
+pub fn wildcard(verbs: &[String], resources: &[String]) -> Option<String> {
+    let any_write_capable =
+        resources.is_empty() || resources.iter().any(|r| !READ_ONLY_RESOURCES.contains(&r.as_str()));
+    if verbs.iter().any(|v| v == "*") && any_write_capable {
+        let on = if resources.iter().any(|r| r == "*") { "every resource".to_owned() } else { resources.join(", ") };
+        return Some(format!("every verb (\"*\") on {on}"));
+    }
+    if resources.iter().any(|r| r == "*")
+        && let Some(v) = verbs.iter().find(|v| WRITE_VERBS.contains(&v.as_str()))
+    {
+        return Some(format!("`{v}` on every resource (\"*\")"));
+    }
+    None
+}
+
+/// The privilege-escalation verbs in a rule (any resource). `bind` and `escalate` limited by
+/// `resource_names` are the documented way to let a holder bind only the roles named.
+pub fn escalation_verb(rule: &RoleRule) -> Option<String> {
+    let v = rule.verbs.iter().find(|v| match v.as_str() {
+        "impersonate" => true,
+        "bind" | "escalate" => rule.resource_names.is_empty(),
+        _ => false,
+    })?;
+    Some(format!("the privilege-escalation verb `{v}`"))
+}
+
+/// What a namespaced role (or a cluster role used only in namespaces) must not have: a
+/// wildcard or an escalation verb (NHI215).
+pub fn namespaced_judge(rule: &RoleRule) -> Option<String> {
+    wildcard(&rule.verbs, &rule.resources).or_else(|| escalation_verb(rule))
+}
+
+const WEBHOOK_WRITE: &[&str] = &["create", "update", "patch", "*"];
+
+/// Permissions that lead to cluster-admin without any wildcard when granted cluster-wide:
+/// `(resource, verbs that escalate, limited by resource_names, what it gives)`.
+const ESCALATING: [(&str, &[&str], bool, &str); 7] = [
+    ("nodes/proxy", &["get", "create", "*"], false, "the kubelet API of every node: exec into any pod"),
+    ("serviceaccounts/token", &["create", "*"], true, "tokens for any service account"),
+    ("pods/exec", &["create", "get", "*"], false, "a shell in any pod of the cluster"),
+    ("pods/attach", &["create", "get", "*"], false, "attaching to any running container of the cluster"),
+    ("certificatesigningrequests/approval", &["update", "patch", "*"], false, "approving any client certificate"),
+    // An operator that patches its own webhook's CA bundle names it in `resource_names`.
+    (
+        "mutatingwebhookconfigurations",
+        WEBHOOK_WRITE,
+        true,
+        "an admission webhook that sees and rewrites every object, Secrets and pod specs included",
+    ),
+    (
+        "validatingwebhookconfigurations",
+        WEBHOOK_WRITE,
+        true,
+        "an admission webhook that sees every object written, Secrets included",
+    ),
+];
+
+/// A cluster-wide rule that escalates to cluster-admin without a wildcard (NHI223).
+pub fn escalation(rule: &RoleRule) -> Option<String> {
+    if let Some(v) = escalation_verb(rule) {
+        return Some(v);
+    }
+    ESCALATING.iter().find_map(|(res, escalating, named_ok, gives)| {
+        if *named_ok && !rule.resource_names.is_empty() {
+            return None;
+        }
+        let verb = rule.verbs.iter().find(|v| escalating.contains(&v.as_str()))?;
+        rule.resources.iter().any(|r| r == res).then(|| format!("`{verb}` on `{res}` ({gives})"))
+    })
+}
+
+/// Whether NHI215 or NHI223 reports the role: other role rules (NHI221) stay quiet on it.
+pub fn reported_as_wildcard_or_escalation(cx: &Ctx<'_>, role: &RoleDef<'_>) -> bool {
+    let wide = is_cluster_wide(cx, role);
+    role.rules.iter().any(|r| {
+        if wide {
+            wildcard(&r.verbs, &r.resources).is_some() || escalation(r).is_some()
+        } else {
+            namespaced_judge(r).is_some()
+        }
+    })
+}
