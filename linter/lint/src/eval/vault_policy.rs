@@ -38,9 +38,20 @@ fn braces_on_header_lines(text: &str) -> String {
     out
 }
 
+/// Stands for an interpolation that names one dedicated mount defined in the configuration
+/// (`${vault_mount.kv.path}`): its value is not known statically, but it is not a choice among
+/// mounts either.
+pub const MOUNT: &str = "\u{e000}mount\u{e000}";
+
 /// The text of a policy attribute: its known value, or for a template (heredoc) the text with
 /// each interpolation that is not known replaced by [`VARIABLE`].
 pub fn policy_text(e: &Expr, env: &Env<'_>) -> Option<String> {
+    policy_text_with(e, env, &|_| false)
+}
+
+/// [`policy_text`], where an interpolation for which `names_mount` holds (a reference to a
+/// mount resource of the configuration) becomes [`MOUNT`] instead of [`VARIABLE`].
+pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> bool) -> Option<String> {
     if let ExprKind::Template(parts) = &e.kind {
         let mut out = String::new();
         for p in parts {
@@ -49,6 +60,7 @@ pub fn policy_text(e: &Expr, env: &Env<'_>) -> Option<String> {
                 TemplatePart::Interp(x) => match env.eval(x) {
                     Value::Str(s) if !s.contains(super::HOLE) => out.push_str(&s),
                     Value::Number(n) => out.push_str(&super::format_number(n)),
+                    _ if names_mount(x) => out.push_str(MOUNT),
                     _ => out.push_str(VARIABLE),
                 },
                 TemplatePart::Directive => return None,
@@ -61,7 +73,8 @@ pub fn policy_text(e: &Expr, env: &Env<'_>) -> Option<String> {
 
 /// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
 /// `delete`): a wildcard at the top of `sys/` or `auth/`, any ACL policy, or a glob over a
-/// whole mount named by a variable (`"${each.key}/*"`).
+/// whole mount named by a variable (`"${each.key}/*"`). A segment that names one dedicated mount
+/// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
 pub fn broad_write_path(path: &str) -> Option<&'static str> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let glob = |s: &&str| matches!(*s, "*" | "+" | "");
@@ -94,7 +107,14 @@ mod tests {
         for p in ["sys/*", "auth/*", "auth/+/*", "sys/policies/acl/*", "\u{e000}var\u{e000}/*"] {
             assert!(broad_write_path(p).is_some(), "{p}");
         }
-        for p in ["sys/mounts", "auth/token/lookup-self", "secret/data/app/*", "kv/\u{e000}var\u{e000}/*"] {
+        for p in [
+            "sys/mounts",
+            "auth/token/lookup-self",
+            "secret/data/app/*",
+            "kv/\u{e000}var\u{e000}/*",
+            "\u{e000}mount\u{e000}/*",
+            "\u{e000}mount\u{e000}/data/*",
+        ] {
             assert!(broad_write_path(p).is_none(), "{p}");
         }
     }

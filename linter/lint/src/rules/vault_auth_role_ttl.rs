@@ -1,5 +1,78 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration, referenced};
 use crate::rules::vault_auth_role_periodic::AUTH_ROLES;
+
+/// Resources that mount an auth method, with the path they mount at when none is given.
+const MOUNTS: [(&str, Option<&str>); 4] = [
+    ("vault_auth_backend", None), // `path` defaults to `type`
+    ("vault_jwt_auth_backend", Some("jwt")),
+    ("vault_gcp_auth_backend", Some("gcp")),
+    ("vault_aws_auth_backend", Some("aws")),
+];
+
+/// Vault's built-in default and maximum lease TTL: 32 days.
+const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
+
+/// The mount path an auth role uses when it names no `backend`.
+fn default_backend(role_type: &str) -> &'static str {
+    match role_type {
+        "vault_jwt_auth_backend_role" => "jwt",
+        "vault_kubernetes_auth_backend_role" => "kubernetes",
+        "vault_aws_auth_backend_role" => "aws",
+        "vault_gcp_auth_backend_role" => "gcp",
+        "vault_azure_auth_backend_role" => "azure",
+        "vault_cert_auth_backend_role" => "cert",
+        "vault_alicloud_auth_backend_role" => "alicloud",
+        "vault_oci_auth_backend_role" => "oci",
+        _ => "",
+    }
+}
+
+/// Whether a mount's `tune` gives its tokens a lifetime shorter than Vault's 32-day default:
+/// `default_lease_ttl` or `max_lease_ttl` set below 32 days (or to a value not known
+/// statically, which someone chose).
+fn tuned_short(mount: &Item<'_>) -> bool {
+    mount.nested("tune").iter().any(|t| {
+        ["default_lease_ttl", "max_lease_ttl"].iter().filter(|k| t.has(k)).any(|k| {
+            match t.value(k).as_ref().map(duration) {
+                Some(Some(Dur::Secs(s))) => s < VAULT_DEFAULT_SECS,
+                Some(Some(Dur::Zero)) => false,
+                Some(None) | None => true,
+            }
+        })
+    })
+}
+
+/// The path a mount resource mounts at, when known.
+fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
+    let p = m
+        .str("path")
+        .or_else(|| if m.has("path") { None } else { default.map(str::to_owned).or_else(|| m.str("type")) })?;
+    Some(p.trim_matches('/').to_owned())
+}
+
+/// The mount a role is issued from, as far as the module tells: `Some(Some(mount))` when found,
+/// `Some(None)` when the role's backend is known but no mount of the module has that path,
+/// `None` when the role's backend is not known statically.
+fn role_mount<'a>(cx: &Ctx<'a>, r: &Item<'_>) -> Option<Option<Item<'a>>> {
+    if let Some(a) = r.attr("backend")
+        && let Some(m) = MOUNTS.iter().find_map(|(ty, _)| referenced(cx, &a.expr, ty))
+    {
+        return Some(Some(m));
+    }
+    let path = match r.attr("backend") {
+        Some(_) => r.str("backend")?,
+        None => default_backend(r.label(0)).to_owned(),
+    };
+    let path = path.trim_matches('/').to_owned();
+    Some(
+        MOUNTS
+            .iter()
+            .flat_map(|(ty, default)| cx.resources(ty).into_iter().map(move |m| (m, *default)))
+            .find_map(|(m, default)| (mount_path(&m, default).as_deref() == Some(path.as_str())).then_some(m)),
+    )
+}
 
 /// Attributes that bound the lifetime of the tokens a role issues (the `token_*` names, and the
 /// older `ttl` / `max_ttl` / `period` that providers before 3.0 used).
@@ -8,10 +81,13 @@ const LIFETIME: [&str; 7] =
 
 /// ## What it does
 /// Finds Vault auth roles — JWT/OIDC, Kubernetes, AWS, GCP, Azure, cert, AliCloud and OCI —
-/// that set none of `token_ttl`, `token_max_ttl`, `token_explicit_max_ttl` and `token_period`,
-/// in a module where no auth backend tunes its lease TTLs (`tune { default_lease_ttl,
-/// max_lease_ttl }`). Periodic roles without a maximum are `vault-auth-role-periodic`
-/// (NHI316); AppRole roles are `vault-approle-ttl` (NHI302).
+/// that set none of `token_ttl`, `token_max_ttl`, `token_explicit_max_ttl` and `token_period`
+/// (nor the pre-3.0 `ttl`, `max_ttl`, `period`), unless the mount the role belongs to tunes its
+/// lease TTLs below Vault's 32-day default (`tune { default_lease_ttl, max_lease_ttl }` on the
+/// `vault_auth_backend` / `vault_jwt_auth_backend` / … that the role's `backend` names, or that
+/// mounts at the role's default path). A role whose `backend` is not known statically is not
+/// reported when some mount of the module is tuned short. Periodic roles without a maximum are
+/// `vault-auth-role-periodic` (NHI316); AppRole roles are `vault-approle-ttl` (NHI302).
 ///
 /// ## Why is this bad?
 /// Tokens then live as long as the mount's defaults allow: 32 days, renewable, unless someone
@@ -49,20 +125,21 @@ impl Rule for VaultAuthRoleTtl {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let tuned =
-            ["vault_auth_backend", "vault_jwt_auth_backend", "vault_gcp_auth_backend", "vault_aws_auth_backend"]
-                .iter()
-                .flat_map(|t| cx.resources(t))
-                .any(|b| b.nested("tune").iter().any(|t| t.has("default_lease_ttl") || t.has("max_lease_ttl")));
-        if tuned {
-            return;
-        }
+        let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m));
         for r in cx.resources_of(&AUTH_ROLES) {
             if LIFETIME.iter().any(|k| r.has(k)) {
                 continue;
             }
+            let covered = match role_mount(cx, &r) {
+                Some(Some(m)) => tuned_short(&m),
+                Some(None) => false,
+                None => any_tuned,
+            };
+            if covered {
+                continue;
+            }
             cx.report(&r, r.header(), "role sets no token lifetime: its tokens get the mount's default (32 days)")
-                .help("add token_ttl and token_max_ttl, e.g. token_ttl = 900 and token_max_ttl = 3600");
+                .help("add token_ttl and token_max_ttl, e.g. token_ttl = 900 and token_max_ttl = 3600, or tune the mount's default_lease_ttl / max_lease_ttl");
         }
     }
 }

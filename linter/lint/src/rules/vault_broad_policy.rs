@@ -1,5 +1,28 @@
-use crate::eval::vault_policy::{VARIABLE, broad_write_path, path_rules, policy_text};
+use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::Expr;
+
+/// Resources that each create one mount (secrets engine or auth method).
+const MOUNTS: [&str; 6] = [
+    "vault_mount",
+    "vault_auth_backend",
+    "vault_jwt_auth_backend",
+    "vault_kv_secret_backend_v2",
+    "vault_aws_auth_backend",
+    "vault_gcp_auth_backend",
+];
+
+/// Whether an interpolation is `${TYPE.NAME.path}` (or `.id`) of a mount resource defined in
+/// the module: one dedicated mount, not a choice among mounts.
+fn names_mount(cx: &Ctx<'_>, e: &Expr) -> bool {
+    let Some(p) = e.traversal_path() else { return false };
+    let parts: Vec<&str> = p.split('.').collect();
+    let [ty, name, rest @ ..] = parts.as_slice() else { return false };
+    let name = name.split('[').next().unwrap_or(name);
+    matches!(rest, ["path" | "id"] | ["mount"])
+        && MOUNTS.contains(ty)
+        && cx.resources(ty).iter().any(|r| r.label(1) == name)
+}
 
 /// What is broad in one policy rule (`path` + `capabilities`).
 fn judge(path: &str, caps: &[String]) -> Option<String> {
@@ -14,7 +37,7 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
     }
     let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"))?;
     let what = broad_write_path(path)?;
-    Some(format!("`{writes}` on {:?}, {what}", path.replace(VARIABLE, "${…}")))
+    Some(format!("`{writes}` on {:?}, {what}", path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}")))
 }
 
 /// ## What it does
@@ -22,8 +45,9 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
 /// anything on `path "*"`, the `sudo` capability on any path, or `create`, `update`, `patch`
 /// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
 /// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), or a whole mount named by a variable
-/// (`path "${each.key}/*"`). Narrow application paths such as `secret/data/app/*` are not
-/// findings.
+/// (`path "${each.key}/*"`, `"${var.mount}/*"`). Narrow application paths such as
+/// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
+/// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
 ///
 /// ## Why is this bad?
 /// `path "*"` reaches every secret engine and `sys/` — policies, auth methods, audit devices.
@@ -68,14 +92,16 @@ impl Rule for VaultBroadPolicy {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "grant only the capabilities needed on the specific paths, e.g. path \"secret/data/app/*\" { capabilities = [\"read\"] }";
         for p in cx.resources("vault_policy") {
-            let Some(text) = p.attr("policy").and_then(|a| policy_text(&a.expr, p.env)) else { continue };
+            let mount = |e: &Expr| names_mount(cx, e);
+            let Some(text) = p.attr("policy").and_then(|a| policy_text_with(&a.expr, p.env, &mount)) else { continue };
             if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps)) {
                 cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(HELP);
             }
         }
         for d in cx.data("vault_policy_document") {
             for r in d.nested("rule") {
-                let path = r.attr("path").and_then(|a| policy_text(&a.expr, r.env));
+                let mount = |e: &Expr| names_mount(cx, e);
+                let path = r.attr("path").and_then(|a| policy_text_with(&a.expr, r.env, &mount));
                 let (Some(path), caps) = (path, r.strs("capabilities")) else { continue };
                 if let Some(why) = judge(&path, &caps) {
                     cx.report(&d, r.span("path"), format!("policy grants {why}")).help(HELP);
