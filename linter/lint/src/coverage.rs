@@ -144,6 +144,8 @@ pub const LIFECYCLE: &[Credential] = &[
     ),
     c("gitlab_deploy_token", "gitlab", "`expires_at`", &["NHI108", "NHI304"]),
     c("gitlab_pipeline_trigger", "gitlab", "none possible", &["NHI108"]),
+    c("gitlab_user_runner", "gitlab", REPLACE, &["NHI108"]),
+    c("gitlab_runner", "gitlab", REPLACE, &["NHI108"]),
     c("gitlab_deploy_key", "gitlab", "`expires_at` (SSH public key)", &[]),
     c("gitlab_project_variable / gitlab_group_variable", "gitlab", "none (rotate the value)", &["NHI112"]),
     c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),

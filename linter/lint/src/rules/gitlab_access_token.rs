@@ -1,6 +1,9 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::static_credentials;
 
+/// Runners whose authentication token (`glrt-…`) Terraform creates and keeps in state.
+pub const RUNNER_TYPES: [&str; 2] = ["gitlab_user_runner", "gitlab_runner"];
+
 pub const TOKEN_TYPES: [&str; 3] =
     ["gitlab_project_access_token", "gitlab_group_access_token", "gitlab_personal_access_token"];
 
@@ -21,13 +24,18 @@ pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
 /// tokens, deploy tokens and pipeline triggers created by Terraform
 /// (`gitlab_project_access_token`, `gitlab_group_access_token`, `gitlab_personal_access_token`,
 /// `gitlab_user_impersonation_token`, `gitlab_service_account_access_token`,
-/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`). Tokens with a `rotation_configuration`,
-/// or whose `expires_at` is at most `policy.static_key_max_lifetime` ahead, are rotated or
-/// short-lived and not reported: see "Severity follows the lifecycle" in the rules index.
+/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`),
+/// and runners whose authentication token Terraform keeps in state (`gitlab_user_runner`,
+/// `gitlab_runner`). Tokens with a `rotation_configuration`, replaced on a schedule
+/// (`lifecycle { replace_triggered_by }` fed by `time_rotating`), or whose `expires_at` is at
+/// most `policy.static_key_max_lifetime` ahead, are rotated or short-lived and not reported:
+/// see "Severity follows the lifecycle" in the rules index.
 ///
 /// ## Why is this bad?
 /// Each is a bearer token stored in Terraform state and handed to a consumer as a static
-/// secret. It works from anywhere until it expires or someone revokes it.
+/// secret. It works from anywhere until it expires or someone revokes it. A runner
+/// authentication token lets whoever holds it register as that runner and receive its jobs —
+/// with their CI variables, secrets and job tokens.
 ///
 /// ## Example
 /// ```hcl
@@ -58,7 +66,7 @@ impl Rule for GitlabAccessToken {
             name: "gitlab-access-token",
             category: Category::StaticCredential,
             severity: Severity::Medium,
-            summary: "a GitLab access or deploy token created by Terraform",
+            summary: "a GitLab access, deploy or runner token created by Terraform",
             source: include_str!("gitlab_access_token.rs"),
             on_plan: OnPlan::Values,
         }
@@ -73,6 +81,11 @@ impl Rule for GitlabAccessToken {
         for t in static_credentials(cx, &["gitlab_pipeline_trigger"]) {
             cx.report(&t, t.header(), "static GitLab pipeline trigger token").help(
                 "trigger downstream pipelines with CI_JOB_TOKEN (trigger: keyword) instead of a stored trigger token",
+            );
+        }
+        for t in static_credentials(cx, &RUNNER_TYPES) {
+            cx.report(&t, t.header(), "static GitLab runner authentication token kept in Terraform state").help(
+                "replace the runner on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) and keep its token out of state consumers, or register runners outside Terraform",
             );
         }
         for t in static_credentials(cx, &["gitlab_deploy_token"]) {
