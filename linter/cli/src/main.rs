@@ -207,7 +207,7 @@ fn print_rules(json: bool) {
                 serde_json::json!({
                     "code": e.code, "name": m.name, "category": m.category.as_str(),
                     "severity": m.severity.as_str(), "summary": m.summary,
-                    "url": codes::docs_url(e.code, m.name),
+                    "url": codes::docs_url(codes::DOCS_BASE, e.code),
                 })
             })
             .collect();

@@ -183,8 +183,7 @@ fn explain_prints_the_generated_docs_page_and_rules_lists_all() {
     let d = tempfile::tempdir().unwrap();
     let o = run(d.path(), &["explain", "NHI101"]);
     assert_eq!(o.status.code(), Some(0));
-    let page =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules/NHI101.md")).unwrap();
+    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules/NHI101.md")).unwrap();
     assert_eq!(stdout(&o), page);
     assert_eq!(run(d.path(), &["explain", "NHI999"]).status.code(), Some(2));
     let o = run(d.path(), &["rules", "--format", "json"]);

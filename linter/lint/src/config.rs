@@ -28,6 +28,9 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     #[serde(default)]
     pub policy: PolicyConfig,
+    /// Base URL of the rule pages findings link to (`{docs_url}/NHI101.md`), for teams that
+    /// publish them elsewhere; default: the pages in the nhi repository.
+    pub docs_url: Option<String>,
 }
 
 /// Thresholds; each defaults to the provider's value from `nhi-core`.
@@ -58,6 +61,8 @@ pub enum ConfigProblem {
     UnknownSeverityRule(String),
     #[error("unknown rule selector {0:?}")]
     UnknownSelector(String),
+    #[error("docs_url {0:?} is not an http(s) URL")]
+    DocsUrl(String),
     #[error("{code:?} names a rule that was removed: {note}")]
     RemovedRule { code: String, note: &'static str },
 }
@@ -72,6 +77,11 @@ impl Config {
     pub fn parse(text: &str) -> Result<Self, ConfigProblem> {
         let c: Config = toml::from_str(text).map_err(|e| ConfigProblem::Toml(e.to_string()))?;
         c.policy()?;
+        if let Some(url) = &c.docs_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigProblem::DocsUrl(url.clone()));
+        }
         let removed = |code: &str| match codes::status(code) {
             CodeStatus::Removed(note) => Some(ConfigProblem::RemovedRule { code: code.to_owned(), note }),
             _ => None,
@@ -96,6 +106,9 @@ impl Config {
         settings.ignore.extend(self.ignore.iter().cloned());
         settings.non_ignorable.extend(self.non_ignorable.iter().cloned());
         settings.severity.extend(self.severity.iter().map(|(k, v)| (k.clone(), *v)));
+        if let Some(url) = &self.docs_url {
+            settings.docs_base = url.clone();
+        }
         Ok(())
     }
 

@@ -1,5 +1,5 @@
 //! Which credential-issuing resource types the rules know, what makes each short-lived, and
-//! which rule covers it: the source of `docs/rules/credential-lifecycle.md`.
+//! which rule covers it: the source of `linter/docs/rules/credential-lifecycle.md`.
 
 /// One credential-issuing resource type.
 #[derive(Debug, Clone, Copy)]
@@ -153,7 +153,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),
 ];
 
-/// `docs/rules/credential-lifecycle.md`.
+/// `linter/docs/rules/credential-lifecycle.md`.
 pub fn page() -> String {
     let covered = LIFECYCLE.iter().filter(|c| !c.rules.is_empty()).count();
     let mut s = format!(

@@ -69,6 +69,8 @@ pub struct Report {
     /// Every file read, in the order `Finding::file` indexes.
     pub files: Vec<Arc<SourceFile>>,
     pub bytes: u64,
+    /// Base URL of the rule pages (`Settings::docs_base`), for outputs that list every rule.
+    pub docs_base: String,
 }
 
 /// What was read from the plan, for summaries.

@@ -21,6 +21,8 @@ pub struct Settings {
     pub severity: BTreeMap<String, Severity>,
     /// Root variable values from `-var` and `--var-file`.
     pub vars: BTreeMap<String, Value>,
+    /// Base URL of the rule pages that findings link to.
+    pub docs_base: String,
 }
 
 impl Settings {
@@ -33,6 +35,7 @@ impl Settings {
             non_ignorable: Vec::new(),
             severity: BTreeMap::new(),
             vars: BTreeMap::new(),
+            docs_base: codes::DOCS_BASE.to_owned(),
         }
     }
 

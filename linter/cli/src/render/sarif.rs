@@ -9,7 +9,7 @@ use nhi_lint::{Finding, Report, Severity, codes};
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/nhi/nhi";
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -209,7 +209,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|e| {
             let m = e.rule.meta();
-            let url = codes::docs_url(e.code, m.name);
+            let url = codes::docs_url(&report.docs_base, e.code);
             Rule {
                 id: e.code,
                 name: m.name,

@@ -158,7 +158,7 @@ fn stamp_unlocated(f: RawFinding, entry: &Entry, path: String, settings: &Settin
         end: None,
         address: f.address,
         help: f.help,
-        url: codes::docs_url(entry.code, meta.name),
+        url: codes::docs_url(&settings.docs_base, entry.code),
         instances: Vec::new(),
         action: None,
         preexisting: None,

@@ -97,7 +97,7 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
     let results: Vec<DirResult> =
         if by_dir.len() > 1 { by_dir.par_iter().map(task).collect() } else { by_dir.iter().map(task).collect() };
 
-    let mut report = Report::default();
+    let mut report = Report { docs_base: settings.docs_base.clone(), ..Report::default() };
     let mut ids: HashMap<PathBuf, usize> = HashMap::new();
     let mut files: Vec<Arc<SourceFile>> = Vec::new();
     let mut raw = Vec::new();

@@ -241,6 +241,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         }),
         files: tree.files,
         baseline: None,
+        docs_base: settings.docs_base.clone(),
     })
 }
 

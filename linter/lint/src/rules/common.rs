@@ -133,7 +133,7 @@ pub fn in_list(s: &str, list: &[&str]) -> bool {
 }
 
 /// Where a credential that Terraform creates stands in its lifecycle: the one judgement behind
-/// "Severity follows the lifecycle" (docs/rules/README.md).
+/// "Severity follows the lifecycle" (linter/docs/rules/README.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {
     /// Replaced on a schedule: `keepers`, `rotate_when_changed` or `lifecycle.replace_triggered_by`
