@@ -23,10 +23,12 @@ scripts/get-terraform.sh
 export NHI_TERRAFORM_1_15="$root/.tools/bin/terraform-1.15.5"
 export NHI_TERRAFORM_1_0="$root/.tools/bin/terraform-1.0.3"
 
-step "python3 jsonschema (the SARIF test validates against the SARIF 2.1.0 schema with it)"
-if ! python3 -c 'import jsonschema' 2>/dev/null; then
-    python3 -m pip install --quiet jsonschema
-fi
+step "python3 jsonschema and pre-commit (the SARIF test validates with the one, the hook test runs the other)"
+for module in jsonschema pre_commit; do
+    if ! python3 -c "import $module" 2>/dev/null; then
+        python3 -m pip install --quiet "${module//_/-}"
+    fi
+done
 
 step "cargo fmt --all --check"
 cargo fmt --all --check
