@@ -8,7 +8,10 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables), environment
 /// entries named like a credential (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`) in maps, container
 /// definitions, scripts, cloud-init and manifests held in strings, locals, variable defaults
-/// (any default of a `sensitive` variable) and `.tfvars` values.
+/// (any default of a `sensitive` variable) and `.tfvars` values. Inside any string it also
+/// reads the password of a URL (`postgres://app:…@db/app`), the credential fields of a
+/// connection string (`Password=…;`, `AccountKey=…`) or URL query, and credential flags of a
+/// command line (`--db-password …`, `TOKEN=… ./run`).
 ///
 /// The role decides, not the look: `"root"`, `"123"` and the AWS documentation example key
 /// are findings in such an attribute. A value that looks like a placeholder (`"changeme"`,
@@ -53,8 +56,17 @@ impl Rule for HardcodedCredential {
     fn check(&self, cx: &mut Ctx<'_>) {
         for (fi, hits) in cx.facts().secrets() {
             for hit in hits {
-                if let SecretKind::Credential { key, placeholder } = &hit.kind {
-                    let message = if *placeholder {
+                if let SecretKind::Credential { key, placeholder, in_url } = &hit.kind {
+                    let message = if *in_url {
+                        format!(
+                            "`{key}` holds a URL with a hard-coded password{}",
+                            if *placeholder {
+                                " (it looks like a placeholder; if it is one, the real value will end up here too)"
+                            } else {
+                                ""
+                            }
+                        )
+                    } else if *placeholder {
                         format!(
                             "`{key}` is a hard-coded secret (its value looks like a placeholder; if it is one, the real value will end up here too)"
                         )

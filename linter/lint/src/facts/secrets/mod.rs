@@ -15,7 +15,7 @@ mod tokens;
 mod values;
 
 pub use tokens::known_token;
-pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_secret};
+pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_secret, url_password};
 
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
@@ -42,6 +42,7 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             f(Lit { key, text: s, span: &e.span, partial: false, direct })
                 || visit_json_text(s, &e.span, f)
                 || visit_embedded_text(s, &e.span, f)
+                || (!s.contains('\n') && visit_inline_pairs(s, &e.span, f))
         }
         ExprKind::Number(n) => {
             let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
@@ -49,7 +50,9 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
         }
         ExprKind::Template(parts) => parts.iter().any(|p| match p {
             TemplatePart::Lit(l) => {
-                f(Lit { key, text: l, span: &e.span, partial: true, direct }) || visit_embedded_text(l, &e.span, f)
+                f(Lit { key, text: l, span: &e.span, partial: true, direct })
+                    || visit_embedded_text(l, &e.span, f)
+                    || (!l.contains('\n') && visit_inline_pairs(l, &e.span, f))
             }
             _ => false,
         }),
@@ -134,8 +137,60 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         return false;
     }
     for line in s.lines() {
-        let Some((key, value)) = assignment(line) else { continue };
-        if f(Lit { key, text: value, span, partial: false, direct: false }) {
+        let found = match assignment(line) {
+            Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
+            None => visit_inline_pairs(line, span, f),
+        };
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+/// `key=value` pairs inside one line of text: the fields of a connection string
+/// (`Server=…;Password=…`, `AccountKey=…`), the query of a URL (`?user=app&password=…`), and
+/// the words of a command (`mysql --password=… `, `--token …`, `env DB_PASSWORD=…`). Only the
+/// pair's key decides whether its value is a secret, as for any other attribute.
+fn visit_inline_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    if s.len() > 16_384 || !(s.contains('=') || s.contains(" -")) {
+        return false;
+    }
+    // Connection strings and URL queries: fields split by `;`, `&` or `?`.
+    if s.contains(';') || s.contains('&') || s.contains('?') {
+        for field in s.split([';', '&', '?']) {
+            let Some((k, v)) = field.split_once('=') else { continue };
+            let (k, v) = (k.trim(), v.trim());
+            if !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || b" _-.".contains(&c)) {
+                let v = v.trim_matches(['"', '\'']);
+                if !v.is_empty() && f(Lit { key: k, text: v, span, partial: false, direct: false }) {
+                    return true;
+                }
+            }
+        }
+    }
+    // Words of a command line.
+    let words: Vec<&str> = s.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        let w = w.trim_matches(['"', '\'', '`', ';', '(', ')']);
+        let flag = w.starts_with('-');
+        let w = w.trim_start_matches('-');
+        let (k, v) = match w.split_once('=') {
+            Some((k, v)) => (k, v.trim_matches(['"', '\''])),
+            // `--password secret`: a flag followed by its value.
+            None if flag && w.len() > 1 => match words.get(i + 1) {
+                Some(next) if !next.starts_with('-') => (w, next.trim_matches(['"', '\'', ';'])),
+                _ => continue,
+            },
+            None => continue,
+        };
+        if k.is_empty()
+            || !k.as_bytes()[0].is_ascii_alphabetic()
+            || !k.bytes().all(|c| c.is_ascii_alphanumeric() || b"_-.".contains(&c))
+        {
+            continue;
+        }
+        if !v.is_empty() && f(Lit { key: k, text: v, span, partial: false, direct: false }) {
             return true;
         }
     }
@@ -191,8 +246,9 @@ pub struct SecretHit {
 pub enum SecretKind {
     /// A credential of a known format, named.
     Token(&'static str),
-    /// A literal in an attribute whose role is to carry a secret.
-    Credential { key: String, placeholder: bool },
+    /// A literal in an attribute whose role is to carry a secret (`in_url`: the password of a
+    /// URL held in any attribute).
+    Credential { key: String, placeholder: bool, in_url: bool },
 }
 
 /// The first known token of one source, else its first literal in a secret-carrying role.
@@ -213,7 +269,23 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
             && (by_role || by_key)
             && let Some(how) = literal_secret(lit.text)
         {
-            let kind = SecretKind::Credential { key: lit.key.to_owned(), placeholder: how == Literal::Placeholder };
+            let kind = SecretKind::Credential {
+                key: lit.key.to_owned(),
+                placeholder: how == Literal::Placeholder,
+                in_url: false,
+            };
+            cred = Some((lit.span.clone(), kind));
+        }
+        // A URL with a password in it (`postgres://app:…@db/app`), whatever the attribute.
+        if cred.is_none()
+            && let Some(pw) = url_password(lit.text)
+            && let Some(how) = literal_secret(pw)
+        {
+            let kind = SecretKind::Credential {
+                key: lit.key.to_owned(),
+                placeholder: how == Literal::Placeholder,
+                in_url: true,
+            };
             cred = Some((lit.span.clone(), kind));
         }
         false

@@ -3,7 +3,8 @@
 
 const CRED_WORDS: [&str; 11] =
     ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat", "jwt"];
-const CRED_JOINED: [&str; 19] = [
+const CRED_JOINED: [&str; 20] = [
+    "client_key",
     "app_key",
     "application_key",
     "shared_key",
@@ -244,6 +245,16 @@ fn url_has_password(url: &str) -> bool {
         .is_some_and(|(userinfo, _)| userinfo.split_once(':').is_some_and(|(_, pw)| !pw.is_empty()))
 }
 
+/// The password written in a URL's user information (`postgres://app:hunter2@db/app` →
+/// `hunter2`), anywhere in a text.
+pub fn url_password(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once("://")?;
+    let authority = rest.split(['/', '?', '#', ' ', '"', '\'', '\n']).next()?;
+    let (userinfo, host) = authority.rsplit_once('@')?;
+    let (_, pw) = userinfo.split_once(':')?;
+    (!pw.is_empty() && !host.is_empty()).then_some(pw)
+}
+
 /// Values that stand in for a secret rather than being one.
 pub fn is_placeholder(s: &str) -> bool {
     let t = s.trim();
@@ -360,5 +371,10 @@ mod tests {
             assert_eq!(literal_secret(v), None, "{v}");
         }
         assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
+        assert_eq!(url_password("conn = postgres://app:hunter2@db:5432/app?x=1"), Some("hunter2"));
+        assert_eq!(url_password("mongodb://:s3cr3t@db"), Some("s3cr3t"));
+        for t in ["https://example.com/a@b", "git@github.com:org/repo.git", "ssh://git@host/x", "postgres://app:@db"] {
+            assert_eq!(url_password(t), None, "{t}");
+        }
     }
 }
