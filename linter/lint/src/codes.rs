@@ -64,6 +64,7 @@ table! {
     "NHI222" => resource_policy_any_principal::ResourcePolicyAnyPrincipal,
     "NHI223" => kubernetes_privilege_escalation::KubernetesPrivilegeEscalation,
     "NHI224" => eks_cluster_admin_mapping::EksClusterAdminMapping,
+    "NHI225" => kubernetes_broad_binding::KubernetesBroadBinding,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

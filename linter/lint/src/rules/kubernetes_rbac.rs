@@ -11,8 +11,8 @@ use crate::span::Span;
 
 pub const ROLES: [&str; 2] = ["kubernetes_role", "kubernetes_role_v1"];
 pub const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
-const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
-const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_role_binding_v1"];
+pub const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
+pub const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_role_binding_v1"];
 
 /// One rule of a role, as written in HCL or in a manifest.
 pub struct RoleRule {
@@ -100,7 +100,7 @@ pub enum Use {
 
 /// Whether a `roleRef` (`kind`, `name` value, and the expression it is written with) names
 /// `role`; `None` when the name is not known.
-fn names_role(
+pub fn names_role(
     kind: Option<&str>,
     name: Option<&str>,
     written: Option<&crate::syntax::Expr>,
@@ -166,7 +166,7 @@ pub fn is_cluster_wide(cx: &Ctx<'_>, role: &RoleDef<'_>) -> bool {
     role.cluster && cluster_role_use(cx, role) == Use::ClusterWide
 }
 
-const WRITE_VERBS: [&str; 9] =
+pub const WRITE_VERBS: [&str; 9] =
     ["*", "create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate"];
 /// Sub-resources that can only be read.
 const READ_ONLY_RESOURCES: [&str; 5] = ["pods/log", "nodes/metrics", "nodes/stats", "componentstatuses", "events"];

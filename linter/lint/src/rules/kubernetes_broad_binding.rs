@@ -1,0 +1,235 @@
+use crate::eval::Value;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, ROLE_BINDINGS, RoleDef, WRITE_VERBS, names_role, roles};
+use crate::syntax::Expr;
+
+/// Roles every cluster binds to everyone so that clients can discover the API.
+const DISCOVERY_ROLES: [&str; 3] = ["system:basic-user", "system:discovery", "system:public-info-viewer"];
+
+/// What the role a binding names grants, as far as the module tells.
+enum Grant {
+    /// `cluster-admin`, or a role of the module with every verb on every resource: NHI214's.
+    Admin,
+    /// Discovery only.
+    Discovery,
+    /// Write access (the built-in `admin` and `edit`, or a role with a write verb).
+    Write(String),
+    /// Read access only.
+    Read(String),
+    /// A role defined elsewhere.
+    Unknown(String),
+}
+
+fn grant(
+    module_roles: &[RoleDef<'_>],
+    kind: Option<&str>,
+    name: Option<&str>,
+    written: Option<&Expr>,
+) -> Option<Grant> {
+    let cluster_role = kind.is_none_or(|k| k == "ClusterRole");
+    match name {
+        Some("cluster-admin") if cluster_role => return Some(Grant::Admin),
+        Some(n) if cluster_role && DISCOVERY_ROLES.contains(&n) => return Some(Grant::Discovery),
+        Some(n @ ("admin" | "edit")) if cluster_role => return Some(Grant::Write(format!("the built-in `{n}` role"))),
+        Some("view") if cluster_role => return Some(Grant::Read("the built-in `view` role".to_owned())),
+        _ => {}
+    }
+    // A role of this module, found by reference or by name.
+    let found = module_roles.iter().find(|r| {
+        let same_kind = match kind {
+            Some("Role") => !r.cluster,
+            _ => r.cluster,
+        };
+        same_kind
+            && (names_role(Some("ClusterRole"), name, written, r) == Some(true)
+                || (!r.cluster && name.is_some() && r.name.as_deref() == name))
+    });
+    let Some(role) = found else {
+        return name.map(|n| Grant::Unknown(format!("role `{n}`")));
+    };
+    let label = role
+        .name
+        .as_deref()
+        .map_or_else(|| format!("role {}.{}", role.item.label(0), role.item.label(1)), |n| format!("role `{n}`"));
+    let all = |v: &[String]| v.iter().any(|x| x == "*");
+    if role.rules.iter().any(|r| all(&r.verbs) && all(&r.resources)) {
+        return Some(Grant::Admin);
+    }
+    if role.rules.iter().any(|r| r.verbs.iter().any(|v| WRITE_VERBS.contains(&v.as_str()))) {
+        Some(Grant::Write(label))
+    } else {
+        Some(Grant::Read(label))
+    }
+}
+
+/// Who a subject stands for when it is everyone (or every pod of a namespace).
+enum Who {
+    /// Every caller, every authenticated identity, or every service account.
+    Everyone(String),
+    /// A namespace's `default` service account: every pod that names no other.
+    DefaultServiceAccount(String),
+}
+
+fn who(kind: Option<&str>, name: Option<&str>, namespace: Option<&str>) -> Option<Who> {
+    let name = name?;
+    match kind? {
+        "Group" if name == "system:authenticated" => {
+            Some(Who::Everyone("group `system:authenticated` (every authenticated user and workload)".to_owned()))
+        }
+        "Group" if name == "system:unauthenticated" => {
+            Some(Who::Everyone("group `system:unauthenticated` (anonymous callers)".to_owned()))
+        }
+        "Group" if name == "system:serviceaccounts" => {
+            Some(Who::Everyone("group `system:serviceaccounts` (every service account of the cluster)".to_owned()))
+        }
+        "Group" if name.starts_with("system:serviceaccounts:") => {
+            Some(Who::Everyone(format!("group `{name}` (every service account of the namespace)")))
+        }
+        "User" if name == "system:anonymous" => Some(Who::Everyone("user `system:anonymous`".to_owned())),
+        "ServiceAccount" if name == "default" => Some(Who::DefaultServiceAccount(format!(
+            "the `default` service account{} (every pod that names no service account of its own)",
+            namespace.map(|ns| format!(" of `{ns}`")).unwrap_or_default()
+        ))),
+        "User" if name.starts_with("system:serviceaccount:") && name.ends_with(":default") => Some(
+            Who::DefaultServiceAccount(format!("`{name}` (every pod of its namespace that names no service account)")),
+        ),
+        _ => None,
+    }
+}
+
+/// The finding for one binding, if any: the first subject that makes it one.
+fn judge(grant: &Grant, subjects: impl Iterator<Item = Option<Who>>) -> Option<String> {
+    for who in subjects.flatten() {
+        let role = match (grant, &who) {
+            (Grant::Admin | Grant::Discovery, _) => return None,
+            (Grant::Write(r) | Grant::Read(r) | Grant::Unknown(r), Who::Everyone(_)) => r,
+            (Grant::Write(r), Who::DefaultServiceAccount(_)) => r,
+            _ => continue,
+        };
+        let who = match who {
+            Who::Everyone(w) | Who::DefaultServiceAccount(w) => w,
+        };
+        return Some(format!("{role} bound to {who}"));
+    }
+    None
+}
+
+/// ## What it does
+/// Finds role bindings (`kubernetes_role_binding`, `kubernetes_cluster_role_binding`, their
+/// `_v1` forms, or a `kubernetes_manifest`) that grant a role to everyone: the groups
+/// `system:authenticated`, `system:unauthenticated`, `system:serviceaccounts` (or every
+/// service account of a namespace) and the user `system:anonymous` — any role except the
+/// discovery roles every cluster already grants. Bindings that give a namespace's `default`
+/// service account a role that can write (the built-in `admin` or `edit`, or a role of the
+/// module with a write verb) are findings too. `cluster-admin` is NHI214's.
+///
+/// ## Why is this bad?
+/// Permissions bound to a group of everyone are held by every workload and identity, present
+/// and future, and cannot be traced to a purpose or revoked for one of them. The `default`
+/// service account runs every pod that does not name its own: a grant to it is a grant to
+/// whatever lands in the namespace.
+///
+/// ## Example
+/// ```hcl
+/// resource "kubernetes_cluster_role_binding_v1" "all_sa_edit" {
+///   metadata { name = "all-service-accounts-edit" }
+///   role_ref {
+///     api_group = "rbac.authorization.k8s.io"
+///     kind      = "ClusterRole"
+///     name      = "edit"
+///   }
+///   subject {
+///     kind      = "Group"
+///     name      = "system:serviceaccounts"
+///     api_group = "rbac.authorization.k8s.io"
+///   }
+/// }
+/// ```
+///
+/// ## Use instead
+/// Give each workload a service account of its own and bind the role to that account only:
+/// ```hcl
+/// resource "kubernetes_role_binding_v1" "deployer" {
+///   metadata {
+///     name      = "deployer-edit"
+///     namespace = "app"
+///   }
+///   role_ref {
+///     api_group = "rbac.authorization.k8s.io"
+///     kind      = "ClusterRole"
+///     name      = "edit"
+///   }
+///   subject {
+///     kind      = "ServiceAccount"
+///     name      = "deployer"
+///     namespace = "app"
+///   }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct KubernetesBroadBinding;
+
+impl Rule for KubernetesBroadBinding {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "kubernetes-broad-binding",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "a Kubernetes role bound to everyone, or a write-capable role bound to a default service account",
+            source: include_str!("kubernetes_broad_binding.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        const HELP: &str = "bind the role to a service account of the workload that needs it, never to a group of everyone or to `default`";
+        let module_roles = roles(cx);
+        let bindings = cx.resources_of(&[CLUSTER_BINDINGS[0], CLUSTER_BINDINGS[1], ROLE_BINDINGS[0], ROLE_BINDINGS[1]]);
+        for b in bindings {
+            let namespace = b.nested("metadata").first().and_then(|m| m.str("namespace"));
+            let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
+            let Some(g) = grant(
+                &module_roles,
+                rr.str("kind").as_deref(),
+                rr.str("name").as_deref(),
+                rr.attr("name").map(|a| &a.expr),
+            ) else {
+                continue;
+            };
+            let subjects = b.nested("subject");
+            let hit = subjects.iter().find_map(|s| {
+                let ns = s.str("namespace").or_else(|| namespace.clone());
+                let w = who(s.str("kind").as_deref(), s.str("name").as_deref(), ns.as_deref());
+                judge(&g, std::iter::once(w)).map(|m| (m, s.span("name")))
+            });
+            if let Some((message, span)) = hit {
+                cx.report(&b, span, message).help(HELP);
+            }
+        }
+        for m in cx.resources("kubernetes_manifest") {
+            let Some(man) = m.value("manifest") else { continue };
+            if !matches!(man.get("kind").and_then(Value::as_str), Some("ClusterRoleBinding" | "RoleBinding")) {
+                continue;
+            }
+            let str_of =
+                |v: Option<&Value>, k: &str| v.and_then(|x| x.get(k)).and_then(Value::as_str).map(str::to_owned);
+            let rr = man.get("roleRef");
+            let Some(g) = grant(&module_roles, str_of(rr, "kind").as_deref(), str_of(rr, "name").as_deref(), None)
+            else {
+                continue;
+            };
+            let namespace = str_of(man.get("metadata"), "namespace");
+            let subjects = man.get("subjects").map(Value::items).unwrap_or_default();
+            let message = judge(
+                &g,
+                subjects.iter().map(|s| {
+                    let ns = str_of(Some(s), "namespace").or_else(|| namespace.clone());
+                    who(str_of(Some(s), "kind").as_deref(), str_of(Some(s), "name").as_deref(), ns.as_deref())
+                }),
+            );
+            if let Some(message) = message {
+                cx.report(&m, m.span("manifest"), message).help(HELP);
+            }
+        }
+    }
+}
