@@ -65,6 +65,7 @@ table! {
     "NHI223" => kubernetes_privilege_escalation::KubernetesPrivilegeEscalation,
     "NHI224" => eks_cluster_admin_mapping::EksClusterAdminMapping,
     "NHI225" => kubernetes_broad_binding::KubernetesBroadBinding,
+    "NHI226" => azure_directory_role::AzureDirectoryRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

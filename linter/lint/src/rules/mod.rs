@@ -7,6 +7,7 @@ pub mod azure_app_certificate;
 pub mod azure_app_password;
 pub mod azure_credential_expiry;
 pub mod azure_custom_role_wildcard;
+pub mod azure_directory_role;
 pub mod azure_graph_permission;
 pub mod azure_key_vault_expiry;
 pub mod azure_privileged_role;
