@@ -101,14 +101,30 @@ impl Rule for GcpDefaultServiceAccount {
             if c.value("enable_autopilot").and_then(|v| v.as_bool()) == Some(true) {
                 continue;
             }
+            // Inline node pools replace the default pool: only their own configs count.
+            let pools = c.nested("node_pool");
+            if !pools.is_empty() {
+                for pool in &pools {
+                    match pool.nested("node_config").first() {
+                        Some(nc) => report_node_config(cx, &c, nc, HELP),
+                        None => {
+                            cx.report(
+                                &c,
+                                pool.header(),
+                                "node pool without node_config runs as the default compute service account",
+                            )
+                            .help(HELP);
+                        }
+                    }
+                }
+                continue;
+            }
             if let Some(nc) = c.nested("node_config").first() {
                 report_node_config(cx, &c, nc, HELP);
                 continue;
             }
             let removes_default = c.value("remove_default_node_pool").and_then(|v| v.as_bool());
-            if removes_default == Some(false)
-                || (removes_default.is_none() && c.nested("node_pool").is_empty() && !c.has("remove_default_node_pool"))
-            {
+            if removes_default == Some(false) || (removes_default.is_none() && !c.has("remove_default_node_pool")) {
                 cx.report(&c, c.header(), "the default node pool runs as the default compute service account")
                     .help("set remove_default_node_pool = true and manage node pools with a dedicated service account");
             }

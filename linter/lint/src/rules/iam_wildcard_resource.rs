@@ -69,6 +69,19 @@ const TELEMETRY: [&str; 8] = [
     "xray:put*",
 ];
 
+/// What the EKS node agents (the VPC CNI and the Pod Identity agent) need on every node; AWS's
+/// own managed node policies grant them on `"*"`, since the network interfaces and clusters
+/// they act on do not exist when the policy is written.
+const NODE_AGENT: [&str; 7] = [
+    "ec2:assignipv6addresses",
+    "ec2:unassignipv6addresses",
+    "ec2:attachnetworkinterface",
+    "ec2:detachnetworkinterface",
+    "ec2:modifynetworkinterfaceattribute",
+    "eks-auth:assumeroleforpodidentity",
+    "ec2:describeinstancetypes",
+];
+
 /// Verbs of actions that only read.
 const READ_VERBS: [&str; 12] =
     ["get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check"];
@@ -86,7 +99,10 @@ const SENSITIVE_READS: [&str; 5] = [
 /// or a secret read, and is not one of the actions that only accept `"*"`.
 pub fn is_sensitive_action(action: &str) -> bool {
     let l = action.to_ascii_lowercase();
-    if STAR_ONLY.contains(&l.as_str()) || TELEMETRY.iter().any(|t| action_matches(t, &l)) {
+    if STAR_ONLY.contains(&l.as_str())
+        || NODE_AGENT.contains(&l.as_str())
+        || TELEMETRY.iter().any(|t| action_matches(t, &l))
+    {
         return false;
     }
     if SENSITIVE_READS.iter().any(|s| action_matches(&l, s)) && !l.ends_with('*') {
