@@ -144,6 +144,7 @@ pub const LIFECYCLE: &[Credential] = &[
     ),
     c("gitlab_deploy_token", "gitlab", "`expires_at`", &["NHI108", "NHI304"]),
     c("gitlab_pipeline_trigger", "gitlab", "none possible", &["NHI108"]),
+    c("gitlab_cluster_agent_token", "gitlab", REPLACE, &["NHI108"]),
     c("gitlab_user_runner", "gitlab", REPLACE, &["NHI108"]),
     c("gitlab_runner", "gitlab", REPLACE, &["NHI108"]),
     c("gitlab_deploy_key", "gitlab", "`expires_at` (SSH public key)", &[]),

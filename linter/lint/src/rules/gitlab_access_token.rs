@@ -24,7 +24,8 @@ pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
 /// tokens, deploy tokens and pipeline triggers created by Terraform
 /// (`gitlab_project_access_token`, `gitlab_group_access_token`, `gitlab_personal_access_token`,
 /// `gitlab_user_impersonation_token`, `gitlab_service_account_access_token`,
-/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`),
+/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`,
+/// `gitlab_cluster_agent_token`),
 /// and runners whose authentication token Terraform keeps in state (`gitlab_user_runner`,
 /// `gitlab_runner`). Tokens with a `rotation_configuration`, replaced on a schedule
 /// (`lifecycle { replace_triggered_by }` fed by `time_rotating`), or whose `expires_at` is at
@@ -86,6 +87,11 @@ impl Rule for GitlabAccessToken {
         for t in static_credentials(cx, &RUNNER_TYPES) {
             cx.report(&t, t.header(), "static GitLab runner authentication token kept in Terraform state").help(
                 "replace the runner on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) and keep its token out of state consumers, or register runners outside Terraform",
+            );
+        }
+        for t in static_credentials(cx, &["gitlab_cluster_agent_token"]) {
+            cx.report(&t, t.header(), "static GitLab cluster agent token kept in Terraform state").help(
+                "replace the token on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) and hand it to the agent through a secret store",
             );
         }
         for t in static_credentials(cx, &["gitlab_deploy_token"]) {
