@@ -81,6 +81,7 @@ table! {
     "NHI312" => vault_key_rotation::VaultKeyRotation,
     "NHI316" => vault_auth_role_periodic::VaultAuthRolePeriodic,
     "NHI317" => vault_auth_role_ttl::VaultAuthRoleTtl,
+    "NHI318" => vault_secret_role_ttl::VaultSecretRoleTtl,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,

@@ -109,11 +109,20 @@ pub const LIFECYCLE: &[Credential] = &[
     c("vault_token_auth_backend_role", "vault", "`token_explicit_max_ttl` for periodic tokens", &["NHI301"]),
     c("vault_transit_secret_backend_key", "vault", "`auto_rotate_period`", &["NHI312"]),
     c(
-        "vault_aws_secret_backend_role / vault_database_secret_backend_role",
+        "vault_database_secret_backend_role",
         "vault",
-        "dynamic: lease `default_ttl` / `max_ttl`",
-        &[],
+        "`default_ttl` / `max_ttl`, or the mount's `default_lease_ttl_seconds`",
+        &["NHI318"],
     ),
+    c(
+        "vault_aws_secret_backend_role (iam_user)",
+        "vault",
+        "the mount's `default_lease_ttl_seconds` / `max_lease_ttl_seconds`; STS types are short-lived",
+        &["NHI318"],
+    ),
+    c("vault_azure_secret_backend_role", "vault", "`ttl` / `max_ttl`", &["NHI318"]),
+    c("vault_kubernetes_secret_backend_role", "vault", "`token_default_ttl` / `token_max_ttl`", &["NHI318"]),
+    c("vault_consul_secret_backend_role", "vault", "`ttl` / `max_ttl`", &["NHI318"]),
     c("vault_kv_secret_v2", "vault", "none per secret (`delete_version_after` only prunes versions)", &["NHI112"]),
     c("vault_generic_secret", "vault", "none", &["NHI112"]),
     c(

@@ -1,0 +1,157 @@
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration, referenced};
+
+/// Mounts of secrets engines whose lease defaults a role falls back on: `(type, default path)`.
+const MOUNTS: [(&str, Option<&str>); 6] = [
+    ("vault_mount", None),
+    ("vault_database_secrets_mount", None),
+    ("vault_aws_secret_backend", Some("aws")),
+    ("vault_gcp_secret_backend", Some("gcp")),
+    ("vault_azure_secret_backend", Some("azure")),
+    ("vault_kubernetes_secret_backend", None),
+];
+
+/// Vault's built-in maximum lease (768 hours, 32 days).
+const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
+
+/// Roles that mint credentials with a lease: `(type, default mount, the role's own lifetime
+/// attributes, what it issues)`.
+const ROLES: [(&str, &str, &[&str], &str); 6] = [
+    ("vault_database_secret_backend_role", "", &["default_ttl", "max_ttl"], "database users"),
+    ("vault_azure_secret_backend_role", "azure", &["ttl", "max_ttl"], "Azure service principals and secrets"),
+    (
+        "vault_kubernetes_secret_backend_role",
+        "kubernetes",
+        &["token_default_ttl", "token_max_ttl"],
+        "Kubernetes service-account tokens",
+    ),
+    ("vault_consul_secret_backend_role", "consul", &["ttl", "max_ttl"], "Consul ACL tokens"),
+    ("vault_rabbitmq_secret_backend_role", "rabbitmq", &[], "RabbitMQ users"),
+    ("vault_aws_secret_backend_role", "aws", &[], "IAM users with access keys"),
+];
+
+/// Whether a mount's own lease defaults are shorter than Vault's 32 days.
+fn mount_short(m: &Item<'_>) -> bool {
+    ["default_lease_ttl_seconds", "max_lease_ttl_seconds"].iter().filter(|k| m.has(k)).any(|k| {
+        match m.value(k).as_ref().map(duration) {
+            Some(Some(Dur::Secs(s))) => s < VAULT_DEFAULT_SECS,
+            Some(Some(Dur::Zero)) => false,
+            // Unknown (a variable): the author chose a value; do not guess.
+            Some(None) | None => true,
+        }
+    })
+}
+
+fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
+    let p = m.str("path").or_else(|| if m.has("path") { None } else { default.map(str::to_owned) })?;
+    Some(p.trim_matches('/').to_owned())
+}
+
+/// The mount a role lives on: `Some(Some(m))` found, `Some(None)` named but not in the module,
+/// `None` not known.
+fn role_mount<'a>(cx: &Ctx<'a>, r: &Item<'_>, default: &str) -> Option<Option<Item<'a>>> {
+    if let Some(a) = r.attr("backend").or_else(|| r.attr("mount"))
+        && let Some(m) = MOUNTS.iter().find_map(|(ty, _)| referenced(cx, &a.expr, ty))
+    {
+        return Some(Some(m));
+    }
+    let path = match r.attr("backend").or_else(|| r.attr("mount")) {
+        Some(_) => r.str("backend").or_else(|| r.str("mount"))?,
+        None if !default.is_empty() => default.to_owned(),
+        None => return None,
+    };
+    let path = path.trim_matches('/').to_owned();
+    Some(
+        MOUNTS
+            .iter()
+            .flat_map(|(ty, default)| cx.resources(ty).into_iter().map(move |m| (m, *default)))
+            .find_map(|(m, default)| (mount_path(&m, default).as_deref() == Some(path.as_str())).then_some(m)),
+    )
+}
+
+/// Whether one of the role's lifetime attributes is set to a limit (not `0`).
+fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
+    attrs.iter().filter(|k| r.has(k)).any(|k| !matches!(r.value(k).as_ref().map(duration), Some(Some(Dur::Zero))))
+}
+
+/// ## What it does
+/// Finds Vault secrets-engine roles that mint credentials — database users, Azure service
+/// principals, Kubernetes service-account tokens, Consul tokens, RabbitMQ users, and IAM users
+/// with access keys (`vault_aws_secret_backend_role` with `credential_type = "iam_user"`) —
+/// without a lifetime of their own (`default_ttl`/`max_ttl`, `ttl`, `token_default_ttl`…) on a
+/// mount whose lease defaults are not shorter either. Such credentials live for Vault's default
+/// lease of 32 days, renewable, however briefly the workload needs them. Roles whose mount is
+/// defined in the module with `default_lease_ttl_seconds` / `max_lease_ttl_seconds` under 32
+/// days are not findings.
+///
+/// ## Why is this bad?
+/// Dynamic secrets are only as short-lived as their lease. A database user or an IAM user key
+/// that outlives the job that asked for it by a month is a static credential with extra steps.
+///
+/// ## Example
+/// ```hcl
+/// resource "vault_database_secret_backend_role" "app" {
+///   backend             = vault_database_secrets_mount.db.path
+///   name                = "app"
+///   db_name             = "orders"
+///   creation_statements = ["CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"]
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "vault_database_secret_backend_role" "app" {
+///   backend             = vault_database_secrets_mount.db.path
+///   name                = "app"
+///   db_name             = "orders"
+///   default_ttl         = 3600
+///   max_ttl             = 86400
+///   creation_statements = ["CREATE ROLE \"{{name}}\" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}';"]
+/// }
+/// ```
+#[derive(Debug)]
+pub struct VaultSecretRoleTtl;
+
+impl Rule for VaultSecretRoleTtl {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "vault-secret-role-ttl",
+            category: Category::MissingTtl,
+            severity: Severity::Medium,
+            summary: "a Vault secrets-engine role whose credentials get no lifetime of their own (the 32-day default lease)",
+            source: include_str!("vault_secret_role_ttl.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let any_short = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| mount_short(&m));
+        for (ty, default_mount, own, what) in ROLES {
+            for r in cx.resources(ty) {
+                // AWS roles that assume a role or get a federation token are STS sessions of
+                // an hour by default; only IAM users carry long-lived keys.
+                if ty == "vault_aws_secret_backend_role" && r.str("credential_type").as_deref() != Some("iam_user") {
+                    continue;
+                }
+                if has_own_lifetime(&r, own) {
+                    continue;
+                }
+                let covered = match role_mount(cx, &r, default_mount) {
+                    Some(Some(m)) => mount_short(&m),
+                    Some(None) => false,
+                    None => any_short,
+                };
+                if covered {
+                    continue;
+                }
+                cx.report(&r, r.header(), format!("role issues {what} with no lifetime of their own: they live for the mount's default lease (32 days)"))
+                    .help(if own.is_empty() {
+                        "set default_lease_ttl_seconds and max_lease_ttl_seconds on the mount (e.g. 3600 / 86400), or issue STS credentials (assumed_role) instead"
+                    } else {
+                        "set the role's default and maximum TTL (e.g. 3600 / 86400), or the mount's default_lease_ttl_seconds / max_lease_ttl_seconds"
+                    });
+            }
+        }
+    }
+}
