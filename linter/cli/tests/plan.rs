@@ -316,3 +316,67 @@ fn sarif_without_rule_table(text: &str) -> String {
     v["runs"][0]["tool"]["driver"]["rules"] = "<every rule, checked above>".into();
     serde_json::to_string_pretty(&v).unwrap()
 }
+
+/// One planned create of `ty.name` with `after` as its planned values.
+fn create(ty: &str, name: &str, provider: &str, after: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "address": format!("{ty}.{name}"), "mode": "managed", "type": ty, "name": name,
+        "provider_name": format!("registry.terraform.io/hashicorp/{provider}"),
+        "change": { "actions": ["create"], "before": null, "after": after, "after_unknown": {}, "after_sensitive": {} }
+    })
+}
+
+#[test]
+fn broad_bindings_directory_roles_dynamic_secret_ttls_and_url_passwords_are_found_in_plans() {
+    // The risk classes NHI225, NHI226, NHI318 and NHI112's URL passwords, as `terraform show
+    // -json` writes them, in a plan of their own.
+    const URL_SECRET: &str = "Pl4n-Url-Pw-77";
+    let plan = serde_json::json!({
+        "format_version": "1.2", "terraform_version": "1.15.5",
+        "resource_changes": [
+            create("kubernetes_cluster_role_binding_v1", "everyone", "kubernetes", serde_json::json!({
+                "metadata": [{ "name": "everyone-edit" }],
+                "role_ref": [{ "api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit" }],
+                "subject": [{ "kind": "Group", "name": "system:authenticated", "api_group": "rbac.authorization.k8s.io", "namespace": null }]
+            })),
+            create("azuread_directory_role_assignment", "pipeline", "azuread", serde_json::json!({
+                "role_id": "62e90394-69f5-4237-9190-012177145e10", "principal_object_id": "0000"
+            })),
+            create("vault_database_secret_backend_role", "orders", "vault", serde_json::json!({
+                "backend": "db", "name": "orders", "db_name": "orders", "default_ttl": null, "max_ttl": null,
+                "creation_statements": ["CREATE ROLE x"]
+            })),
+            create("aws_ecs_task_definition", "api", "aws", serde_json::json!({
+                "family": "api",
+                "container_definitions": format!("[{{\"name\":\"api\",\"environment\":[{{\"name\":\"DATABASE_URL\",\"value\":\"postgres://api:{URL_SECRET}@db/api\"}}]}}]")
+            })),
+        ],
+        "configuration": { "root_module": { "resources": [{
+            "address": "aws_ecs_task_definition.api", "mode": "managed", "type": "aws_ecs_task_definition", "name": "api",
+            "expressions": { "container_definitions": {
+                "constant_value": format!("[{{\"name\":\"api\",\"environment\":[{{\"name\":\"DATABASE_URL\",\"value\":\"postgres://api:{URL_SECRET}@db/api\"}}]}}]")
+            } }
+        }] } }
+    });
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("plan.json"), plan.to_string()).unwrap();
+    let o = run_in(d.path(), &["plan", "plan.json", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap().to_owned(), f["address"].as_str().unwrap().to_owned()))
+        .collect();
+    for (code, address) in [
+        ("NHI225", "kubernetes_cluster_role_binding_v1.everyone"),
+        ("NHI226", "azuread_directory_role_assignment.pipeline"),
+        ("NHI318", "vault_database_secret_backend_role.orders"),
+        ("NHI112", "aws_ecs_task_definition.api"),
+    ] {
+        assert!(found.iter().any(|(c, a)| c == code && a == address), "{code} on {address} missing: {found:?}");
+    }
+    assert!(!out.contains(URL_SECRET), "the password was printed:\n{out}");
+}
