@@ -202,3 +202,13 @@ fn rule_docs_are_up_to_date() {
     }
     assert!(stale.is_empty(), "run `UPDATE_DOCS=1 cargo test -p nhi-lint --test rules`; stale: {stale:?}");
 }
+
+#[test]
+fn the_readme_states_the_number_of_rules() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    let stated = format!("{} rules", RULES.len());
+    assert!(
+        readme.matches(stated.as_str()).count() >= 2,
+        "README.md should say \"{stated}\" where it counts the rules"
+    );
+}
