@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use nhi_core::Clock;
 use nhi_lint::baseline::Baseline;
 use nhi_lint::{Config, Report, Settings, Severity, codes, pipeline};
@@ -17,48 +17,86 @@ use nhi_lint::{Config, Report, Settings, Severity, codes, pipeline};
 #[command(
     name = "nhi-lint",
     version,
-    about = "Find static keys, broad scopes and missing TTLs of non-human identities in Terraform"
+    about = "Find static keys, broad scopes and missing TTLs of non-human identities in Terraform",
+    after_help = "With no command, `nhi-lint` runs `nhi-lint check .`.\nExit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage, input or configuration errors."
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
-    /// Output format, optionally written to a file: human, json, sarif, github, junit, gitlab;
-    /// `FORMAT=PATH` writes to PATH. Repeat for several: `--format sarif=out.sarif --format human`.
-    #[arg(long = "format", global = true, value_name = "FORMAT[=PATH]")]
-    formats: Vec<String>,
-    /// Exit with 1 when a finding has at least this severity (`none`: never).
-    #[arg(long, global = true, default_value = "low", value_parser = ["low", "medium", "high", "critical", "none"])]
-    fail_on: String,
+    command: Option<Command>,
+    /// Colours and graphical diagnostics: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+    /// Print only the findings: no summary line and no notes on standard error.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What decides which rules run and with which inputs.
+#[derive(Args, Debug)]
+struct RuleArgs {
     /// Configuration file (default: `.nhi-lint.toml` in the first path or its parents).
-    #[arg(long, global = true)]
+    #[arg(long)]
     config: Option<PathBuf>,
     /// Run only these rules: codes, code prefixes (NHI2) or names; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
     /// Skip these rules: codes, code prefixes or names; comma-separated.
-    #[arg(long, global = true, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
     /// Set a root variable, as `terraform plan -var` does: NAME=VALUE.
-    #[arg(long = "var", global = true, value_name = "NAME=VALUE")]
+    #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
     /// Read root variables from a .tfvars file.
-    #[arg(long = "var-file", global = true)]
+    #[arg(long = "var-file")]
     var_files: Vec<PathBuf>,
+}
+
+/// How findings are reported and when the run fails.
+#[derive(Args, Debug)]
+struct OutputArgs {
+    /// Output format, optionally written to a file: human, json, sarif, github, junit, gitlab;
+    /// `FORMAT=PATH` writes to PATH. Repeat for several: `--format sarif=out.sarif --format human`.
+    #[arg(long = "format", value_name = "FORMAT[=PATH]")]
+    formats: Vec<String>,
+    /// Exit with 1 when a finding has at least this severity (`none`: never).
+    #[arg(long, default_value = "low", value_parser = ["low", "medium", "high", "critical", "none"])]
+    fail_on: String,
     /// Accept the findings recorded in this baseline: fail only on new ones.
-    #[arg(long, global = true)]
+    #[arg(long)]
     baseline: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Lint Terraform files and directories (default: the current directory).
-    Check { paths: Vec<PathBuf> },
+    /// Lint Terraform files and directories (default: the current directory; `-`: standard input).
+    Check {
+        paths: Vec<PathBuf>,
+        /// The path the text read from standard input (`check -`) stands for: its positions,
+        /// file type (.tf, .tf.json, .tfvars) and local modules are those of this path.
+        #[arg(long, value_name = "PATH", default_value = "stdin.tf")]
+        stdin_filename: PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Lint a plan: the output of `terraform show -json PLANFILE` (`-` reads standard input).
     Plan {
         file: String,
         /// Where the plan's configuration lives, to point findings at HCL lines.
         #[arg(long, default_value = ".")]
         config_dir: PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Manage baselines of accepted findings.
     Baseline {
@@ -66,9 +104,27 @@ enum Command {
         action: BaselineAction,
     },
     /// List all rules.
-    Rules,
+    Rules {
+        /// human or json.
+        #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+        format: String,
+    },
     /// Print the documentation of a rule.
     Explain { code: String },
+    /// Write a commented `.nhi-lint.toml` with every setting at its default.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".nhi-lint.toml")]
+        path: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+        /// Print it instead of writing a file.
+        #[arg(long, conflicts_with = "force")]
+        stdout: bool,
+    },
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions { shell: clap_complete::Shell },
 }
 
 #[derive(Subcommand, Debug)]
@@ -90,6 +146,8 @@ enum BaselineAction {
         /// Where to write the baseline.
         #[arg(long, short, default_value = ".nhi-lint-baseline.json")]
         output: PathBuf,
+        #[command(flatten)]
+        rules: RuleArgs,
     },
 }
 
@@ -125,11 +183,11 @@ struct Output {
     path: Option<PathBuf>,
 }
 
-fn outputs(cli: &Cli) -> Result<Vec<Output>, String> {
-    if cli.formats.is_empty() {
+fn outputs(args: &OutputArgs) -> Result<Vec<Output>, String> {
+    if args.formats.is_empty() {
         return Ok(vec![Output { format: Format::Human, path: None }]);
     }
-    cli.formats
+    args.formats
         .iter()
         .map(|f| match f.split_once('=') {
             Some((name, path)) if !path.is_empty() => {
@@ -148,44 +206,85 @@ fn outputs(cli: &Cli) -> Result<Vec<Output>, String> {
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let mut cli = Cli::parse();
+    if cli.command.is_none() {
+        // `nhi-lint [--color …] [-q]` is `nhi-lint check .`.
+        let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        args.insert(1.min(args.len()), "check".into());
+        cli = Cli::parse_from(args);
+    }
+    match run(&cli) {
         Ok(code) => code,
         Err(message) => {
-            eprintln!("nhi-lint: {message}");
+            err_line(&format!("nhi-lint: {message}"));
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
-    match &cli.command {
-        Command::Rules => {
-            let json = outputs(&cli)?.first().is_some_and(|o| o.format == Format::Json);
-            print_rules(json);
+/// Writes to standard output; a closed pipe (`| head`) ends the output quietly, never a panic.
+fn out(text: &str) {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let _ = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+}
+
+/// One line to standard error, which may be closed too.
+fn err_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, String> {
+    let Some(command) = &cli.command else { return Err("no command".to_owned()) };
+    match command {
+        Command::Rules { format } => {
+            out(&rules_text(format == "json"));
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
             let e = codes::find(code).ok_or_else(|| format!("unknown rule {code:?}; see `nhi-lint rules`"))?;
-            print!("{}", codes::docs_page(e));
+            out(&codes::docs_page(e));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { paths } => {
-            let started = Instant::now();
-            let outs = outputs(&cli)?;
-            let report = lint_hcl(&cli, paths)?;
-            finish(&cli, report, &outs, started)
+        Command::Init { path, force, stdout } => {
+            let text = nhi_lint::config::template();
+            if *stdout {
+                out(&text);
+            } else {
+                if path.exists() && !force {
+                    return Err(format!("{} exists; use --force to replace it", path.display()));
+                }
+                std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                if !cli.quiet {
+                    err_line(&format!("nhi-lint: wrote {}", path.display()));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { file, config_dir } => {
-            let started = Instant::now();
-            let outs = outputs(&cli)?;
-            let report = lint_plan(&cli, file, config_dir)?;
-            finish(&cli, report, &outs, started)
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "nhi-lint", &mut script);
+            out(&String::from_utf8_lossy(&script));
+            Ok(ExitCode::SUCCESS)
         }
-        Command::Baseline { action: BaselineAction::Create { paths, plan, config_dir, reason, expires, output } } => {
+        Command::Check { paths, stdin_filename, rules, output } => {
+            let started = Instant::now();
+            let outs = outputs(output)?;
+            let report = lint_hcl(rules, paths, stdin_filename)?;
+            finish(cli, output, report, &outs, started)
+        }
+        Command::Plan { file, config_dir, rules, output } => {
+            let started = Instant::now();
+            let outs = outputs(output)?;
+            let report = lint_plan(rules, file, config_dir)?;
+            finish(cli, output, report, &outs, started)
+        }
+        Command::Baseline {
+            action: BaselineAction::Create { paths, plan, config_dir, reason, expires, output, rules },
+        } => {
             let report = match plan {
-                Some(file) => lint_plan(&cli, file, config_dir)?,
-                None => lint_hcl(&cli, paths)?,
+                Some(file) => lint_plan(rules, file, config_dir)?,
+                None => lint_hcl(rules, paths, Path::new("stdin.tf"))?,
             };
             if !report.errors.is_empty() {
                 let mut text = String::new();
@@ -194,13 +293,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let b = Baseline::create(&report.findings, reason, *expires);
             std::fs::write(output, b.to_json()).map_err(|e| format!("{}: {e}", output.display()))?;
-            eprintln!("nhi-lint: wrote {} baseline entries to {}", b.entries.len(), output.display());
+            if !cli.quiet {
+                let n = b.entries.len();
+                err_line(&format!(
+                    "nhi-lint: wrote {} to {}",
+                    render::plural(n, "baseline entry", "baseline entries"),
+                    output.display()
+                ));
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn print_rules(json: bool) {
+fn rules_text(json: bool) -> String {
     if json {
         let rules: Vec<serde_json::Value> = codes::RULES
             .iter()
@@ -213,12 +319,21 @@ fn print_rules(json: bool) {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default());
+        serde_json::to_string_pretty(&serde_json::json!({ "rules": rules })).unwrap_or_default() + "\n"
     } else {
+        let mut text = String::new();
         for e in codes::RULES {
             let m = e.rule.meta();
-            println!("{}  {:<32} {:<17} {:<8} {}", e.code, m.name, m.category.as_str(), m.severity.as_str(), m.summary);
+            text.push_str(&format!(
+                "{}  {:<32} {:<17} {:<8} {}\n",
+                e.code,
+                m.name,
+                m.category.as_str(),
+                m.severity.as_str(),
+                m.summary
+            ));
         }
+        text
     }
 }
 
@@ -230,7 +345,7 @@ fn now() -> Result<nhi_core::Timestamp, String> {
     }
 }
 
-fn settings(cli: &Cli, config_search: &Path) -> Result<Settings, String> {
+fn settings(cli: &RuleArgs, config_search: &Path) -> Result<Settings, String> {
     let mut settings = Settings::new(now()?);
     let config_path = cli.config.clone().or_else(|| Config::discover(config_search));
     if let Some(p) = &config_path {
@@ -258,13 +373,25 @@ fn settings(cli: &Cli, config_search: &Path) -> Result<Settings, String> {
     Ok(settings)
 }
 
-fn lint_hcl(cli: &Cli, paths: &[PathBuf]) -> Result<Report, String> {
+fn lint_hcl(args: &RuleArgs, paths: &[PathBuf], stdin_filename: &Path) -> Result<Report, String> {
     let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
-    let settings = settings(cli, &paths[0])?;
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        if paths.len() > 1 {
+            return Err("`-` (standard input) cannot be combined with other paths".to_owned());
+        }
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("standard input: {e}"))?;
+        let path = nhi_lint::pipeline::normalize(stdin_filename);
+        let mut settings =
+            settings(args, path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
+        settings.overlay = Some((path.clone(), text));
+        return Ok(nhi_lint::lint_files(&[path], &settings));
+    }
+    let settings = settings(args, &paths[0])?;
     Ok(nhi_lint::lint_paths(&paths, &settings))
 }
 
-fn lint_plan(cli: &Cli, file: &str, config_dir: &Path) -> Result<Report, String> {
+fn lint_plan(cli: &RuleArgs, file: &str, config_dir: &Path) -> Result<Report, String> {
     let settings = settings(cli, config_dir)?;
     let (text, shown) = if file == "-" {
         let mut s = String::new();
@@ -281,8 +408,14 @@ fn lint_plan(cli: &Cli, file: &str, config_dir: &Path) -> Result<Report, String>
     nhi_lint::lint_plan(&text, &shown, Some(config_dir), &settings).map_err(|e| e.to_string())
 }
 
-fn finish(cli: &Cli, mut report: Report, outs: &[Output], started: Instant) -> Result<ExitCode, String> {
-    if let Some(path) = &cli.baseline {
+fn finish(
+    cli: &Cli,
+    args: &OutputArgs,
+    mut report: Report,
+    outs: &[Output],
+    started: Instant,
+) -> Result<ExitCode, String> {
+    if let Some(path) = &args.baseline {
         let b = Baseline::load(path).map_err(|e| e.to_string())?;
         let today = jiff::tz::Offset::UTC.to_datetime(now()?).date();
         report.baseline = Some(b.apply(&mut report.findings, today));
@@ -297,8 +430,14 @@ fn finish(cli: &Cli, mut report: Report, outs: &[Output], started: Instant) -> R
             Format::Junit => render::junit::render(&report),
             Format::Gitlab => render::gitlab::render(&report),
             Format::Human => {
-                let fancy = o.path.is_none() && stdout_is_fancy();
-                render::human(&report, fancy) + &render::summary(&report, elapsed)
+                let fancy = o.path.is_none()
+                    && match cli.color {
+                        ColorWhen::Always => true,
+                        ColorWhen::Never => false,
+                        ColorWhen::Auto => stdout_is_fancy(),
+                    };
+                let summary = if cli.quiet { String::new() } else { render::summary(&report, elapsed) };
+                render::human(&report, fancy) + &summary
             }
         };
         match &o.path {
@@ -306,13 +445,9 @@ fn finish(cli: &Cli, mut report: Report, outs: &[Output], started: Instant) -> R
             None => stdout_text.push_str(&text),
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = out.write_all(stdout_text.as_bytes());
-    let _ = out.flush();
+    out(&stdout_text);
 
-    let threshold = Severity::parse(&cli.fail_on);
+    let threshold = Severity::parse(&args.fail_on);
     Ok(if !report.errors.is_empty() {
         ExitCode::from(2)
     } else if threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t)) {

@@ -82,7 +82,7 @@ fn clean_tree_exits_0_and_fail_on_raises_the_bar() {
     write(d.path(), "main.tf", "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  tags = var.tags\n}\n");
     let o = run(d.path(), &["check"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("1 files checked, 0 findings"));
+    assert!(stdout(&o).starts_with("1 file checked, 0 findings"));
     write(d.path(), "key.tf", KEY);
     assert_eq!(run(d.path(), &["check", "--fail-on", "critical"]).status.code(), Some(0));
     assert_eq!(run(d.path(), &["check", "--fail-on", "high"]).status.code(), Some(1));

@@ -140,6 +140,48 @@ impl Config {
     }
 }
 
+/// The commented `.nhi-lint.toml` that `nhi-lint init` writes: every setting, commented out at
+/// its default, with what it does. Policy defaults come from `nhi-core`, as the provider's do.
+pub fn template() -> String {
+    format!(
+        r#"# nhi-lint configuration. Found in the linted directory or any parent; `--config` names another.
+# Every setting is shown commented out at its default. Unknown keys are errors.
+
+# Run only these rules: codes (NHI101), code prefixes (NHI2) or names (aws-access-key).
+# Empty runs every rule.
+# select = []
+
+# Skip these rules (same forms as select).
+# ignore = []
+
+# Rules whose findings inline `# nhi-lint:ignore` comments cannot hide.
+# non_ignorable = []
+
+# Base URL of the rule pages findings link to ({{docs_url}}/NHI101.md), for teams that publish
+# them elsewhere.
+# docs_url = "{docs}"
+
+# Change the severity of a rule's findings: low, medium, high or critical.
+[severity]
+# NHI401 = "low"
+
+# Thresholds of the lifetime rules, shared with terraform-provider-nhi's `policy` block.
+# Durations: 30d, 12h, 90m, 3600s, or combinations such as 1h30m.
+[policy]
+# Longest lifetime of a service account (nhi_service_account.expires_at).
+# max_lifetime = "{max_lifetime}"
+# Longest lifetime of a static API key, and the rotation interval secrets and keys are held to.
+# static_key_max_lifetime = "{static_key}"
+# Longest TTL of an issued token (Vault tokens and roles, nhi tokens).
+# max_token_ttl = "{token}"
+"#,
+        docs = codes::DOCS_BASE,
+        max_lifetime = Policy::DEFAULT_MAX_LIFETIME,
+        static_key = Policy::DEFAULT_STATIC_KEY_MAX_LIFETIME,
+        token = Policy::DEFAULT_MAX_TOKEN_TTL,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +202,34 @@ mod tests {
         assert_eq!(c.policy().unwrap().max_token_ttl.to_string(), "15m");
         assert!(Config::parse("[policy]\nmax_token_ttl = \"soon\"").is_err());
         assert!(Config::parse("ignore = [\"NHI999\"]").is_err());
+    }
+
+    #[test]
+    fn the_init_template_parses_and_names_every_setting() {
+        // As written: everything commented out, so the defaults.
+        let c: Config = toml::from_str(&template()).unwrap();
+        assert_eq!(c.policy().unwrap().max_lifetime, Policy::DEFAULT_MAX_LIFETIME);
+        // Every commented setting uncommented: still valid, and every key of the file is there.
+        let active: String = template()
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") && !rest.contains(',') => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c: Config = toml::from_str(&active).unwrap_or_else(|e| panic!("{e}\n{active}"));
+        assert!(c.docs_url.is_some() && c.policy.max_lifetime.is_some());
+        assert!(c.policy.static_key_max_lifetime.is_some() && c.policy.max_token_ttl.is_some());
+        assert_eq!(c.severity.get("NHI401"), Some(&Severity::Low));
+        let mut settings = Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap());
+        c.apply_to(&mut settings).unwrap();
+        assert_eq!(settings.policy.max_token_ttl, Policy::DEFAULT_MAX_TOKEN_TTL);
+        // Naming every field: a setting added to Config without a template line fails to compile here.
+        let Config { select: _, ignore: _, non_ignorable: _, severity: _, policy: _, docs_url: _ } = c;
+        let PolicyConfig { max_token_ttl: _, static_key_max_lifetime: _, max_lifetime: _ } = PolicyConfig::default();
+        for key in ["select", "ignore", "non_ignorable", "docs_url", "[severity]", "[policy]"] {
+            assert!(active.lines().any(|l| l.starts_with(key)), "{key} missing from the template");
+        }
     }
 }

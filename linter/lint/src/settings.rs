@@ -2,6 +2,7 @@
 //! root variable values.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use nhi_core::{Policy, Timestamp};
 
@@ -23,6 +24,9 @@ pub struct Settings {
     pub vars: BTreeMap<String, Value>,
     /// Base URL of the rule pages that findings link to.
     pub docs_base: String,
+    /// The text of one file given in place of its content on disk (`check -` reads it from
+    /// standard input): `(path, text)`.
+    pub overlay: Option<(PathBuf, String)>,
 }
 
 impl Settings {
@@ -36,6 +40,7 @@ impl Settings {
             severity: BTreeMap::new(),
             vars: BTreeMap::new(),
             docs_base: codes::DOCS_BASE.to_owned(),
+            overlay: None,
         }
     }
 

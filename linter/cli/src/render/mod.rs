@@ -130,24 +130,31 @@ fn baseline_notes(report: &Report, out: &mut String) {
     }
 }
 
+/// `1 finding`, `2 findings`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn summary(report: &Report, elapsed: Duration) -> String {
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let what = match &report.plan {
-        Some(p) => format!("{} of {} resource changes linted", p.linted, p.resource_changes),
-        None => format!("{} files checked", report.files.len()),
+        Some(p) => {
+            format!("{} of {} linted", p.linted, plural(p.resource_changes, "resource change", "resource changes"))
+        }
+        None => format!("{} checked", plural(report.files.len(), "file", "files")),
     };
     let baselined = match &report.baseline {
         Some(b) => format!(", {} baselined", b.baselined),
         None => String::new(),
     };
     format!(
-        "{what}, {} findings ({} critical, {} high, {} medium, {} low){baselined}, {} errors in {:.2}s\n",
-        report.findings.len(),
+        "{what}, {} ({} critical, {} high, {} medium, {} low){baselined}, {} in {:.2}s\n",
+        plural(report.findings.len(), "finding", "findings"),
         count(Severity::Critical),
         count(Severity::High),
         count(Severity::Medium),
         count(Severity::Low),
-        report.errors.len(),
+        plural(report.errors.len(), "error", "errors"),
         elapsed.as_secs_f64()
     )
 }

@@ -71,14 +71,21 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     (files.into_iter().collect(), errors)
 }
 
-pub(super) fn read_and_parse(path: &Path) -> Result<(SourceFile, Option<FileError>), FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        path: path.display().to_string(),
-        message: e.to_string(),
-        start: None,
-        file: None,
-        offset: 0,
-    })?;
+/// Reads and parses one file; `overlay` gives one file's text in place of the disk's.
+pub(super) fn read_and_parse(
+    path: &Path,
+    overlay: Option<&(PathBuf, String)>,
+) -> Result<(SourceFile, Option<FileError>), FileError> {
+    let bytes = match overlay {
+        Some((p, text)) if p == path => text.clone().into_bytes(),
+        _ => std::fs::read(path).map_err(|e| FileError {
+            path: path.display().to_string(),
+            message: e.to_string(),
+            start: None,
+            file: None,
+            offset: 0,
+        })?,
+    };
     let text = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(match SourceFile::parse(path.to_owned(), text) {
         (f, None) => (f, None),

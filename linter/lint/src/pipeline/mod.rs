@@ -146,9 +146,9 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     let mut by_dir: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
     let mut load = |r: &mut DirResult, d: &Path, paths: &[PathBuf], own: bool| {
         let parsed: Vec<_> = if paths.len() > 1 {
-            paths.par_iter().map(|p| read_and_parse(p)).collect()
+            paths.par_iter().map(|p| read_and_parse(p, settings.overlay.as_ref())).collect()
         } else {
-            paths.iter().map(|p| read_and_parse(p)).collect()
+            paths.iter().map(|p| read_and_parse(p, settings.overlay.as_ref())).collect()
         };
         let ids = by_dir.entry(d.to_owned()).or_default();
         for p in parsed {

@@ -1,0 +1,180 @@
+//! The command line as a user meets it: closed pipes, standard input, the default command,
+//! colour and quiet modes, per-command flags, completions and `init`.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nhi-lint"));
+    c.env("NHI_LINT_NOW", "2026-06-01T00:00:00Z").env_remove("NO_COLOR");
+    c
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().args(args).current_dir(dir).output().expect("the binary runs")
+}
+
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The program may refuse before reading (`check - .`): a closed pipe here is fine.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const KEY: &str = "resource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n";
+
+fn risky_dir() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.tf"), KEY).unwrap();
+    d
+}
+
+#[test]
+fn a_closed_standard_output_or_error_never_panics() {
+    let d = risky_dir();
+    let plan = r#"{"format_version":"1.2","resource_changes":[{"address":"aws_iam_access_key.k","mode":"managed","type":"aws_iam_access_key","name":"k","change":{"actions":["create"],"before":null,"after":{"user":"ci"},"after_unknown":{}}}]}"#;
+    std::fs::write(d.path().join("plan.json"), plan).unwrap();
+    let cases: &[(&[&str], i32)] = &[
+        (&["rules"], 0),
+        (&["rules", "--format", "json"], 0),
+        (&["explain", "NHI101"], 0),
+        (&["check"], 1),
+        (&["check", "--format", "json"], 1),
+        (&["check", "--format", "sarif"], 1),
+        (&[], 1),
+        (&["plan", "plan.json"], 1),
+        (&["completions", "bash"], 0),
+        (&["init", "--stdout"], 0),
+        (&["--version"], 0),
+        (&["check", "--help"], 0),
+    ];
+    for (args, code) in cases {
+        // The reading end is gone before the program writes: every write fails with EPIPE.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = bin().args(*args).current_dir(d.path()).stdout(writer).stderr(Stdio::piped()).output().unwrap();
+        let err = text(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
+    }
+    // Standard error closed as well: an error still exits 2, quietly.
+    for args in [&["check", "missing-dir"][..], &["explain", "NHI999"][..]] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = bin().args(args).current_dir(d.path()).stdout(Stdio::null()).stderr(writer).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn check_dash_reads_one_file_from_standard_input() {
+    let d = tempfile::tempdir().unwrap();
+    let o = run_stdin(d.path(), &["check", "-", "--format", "json"], KEY);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"][0]["code"], "NHI101");
+    assert_eq!(v["findings"][0]["path"], "stdin.tf");
+    // --stdin-filename gives positions a path and picks the syntax (here JSON).
+    let json = "{\n  \"resource\": {\"aws_iam_access_key\": {\"k\": {\"user\": \"ci\"}}}\n}\n";
+    let o = run_stdin(d.path(), &["check", "-", "--stdin-filename", "infra/keys.tf.json", "--format", "json"], json);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"][0]["path"], "infra/keys.tf.json", "{v}");
+    assert_eq!(v["findings"][0]["start"]["line"], 2);
+    // Standard input is one file: no other paths with it.
+    let o = run_stdin(d.path(), &["check", "-", "."], KEY);
+    assert_eq!(o.status.code(), Some(2));
+    // Nothing on disk was read or written in its place.
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn no_command_checks_the_current_directory() {
+    let d = risky_dir();
+    let o = run(d.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.contains("NHI101") && out.contains("1 file checked, 1 finding ("), "{out}");
+    let o = run(d.path(), &["-q", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("NHI101"));
+}
+
+#[test]
+fn color_and_quiet() {
+    let d = risky_dir();
+    let always = text(&run(d.path(), &["check", "--color", "always"]).stdout);
+    assert!(always.contains("\u{1b}["), "no colour: {always}");
+    let never = text(&run(d.path(), &["--color", "never", "check"]).stdout);
+    assert!(!never.contains('\u{1b}') && never.contains("NHI101"), "{never}");
+    let quiet = text(&run(d.path(), &["check", "--quiet"]).stdout);
+    assert!(quiet.contains("NHI101") && !quiet.contains("checked"), "{quiet}");
+    assert!(never.contains("1 file checked, 1 finding (0 critical, 1 high, 0 medium, 0 low), 0 errors"), "{never}");
+}
+
+#[test]
+fn each_command_lists_only_its_own_flags() {
+    let d = tempfile::tempdir().unwrap();
+    let help = |cmd: &str| text(&run(d.path(), &[cmd, "--help"]).stdout);
+    for flag in ["--baseline", "--fail-on", "--var-file", "--select"] {
+        assert!(!help("rules").contains(flag), "rules --help lists {flag}");
+        assert!(!help("explain").contains(flag), "explain --help lists {flag}");
+        assert!(help("check").contains(flag), "check --help misses {flag}");
+        assert!(help("plan").contains(flag), "plan --help misses {flag}");
+    }
+    assert!(help("check").contains("--stdin-filename") && !help("plan").contains("--stdin-filename"));
+    // Global flags work after the command too.
+    assert!(help("rules").contains("--color") && help("rules").contains("--quiet"));
+}
+
+#[test]
+fn completions_generate_for_every_shell() {
+    let d = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(d.path(), &["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        let script = text(&o.stdout);
+        for word in ["check", "explain", "baseline", "stdin-filename"] {
+            assert!(script.contains(word), "{shell} completions miss {word}");
+        }
+    }
+    let script = run(d.path(), &["completions", "bash"]).stdout;
+    let path = d.path().join("nhi-lint.bash");
+    std::fs::write(&path, script).unwrap();
+    let syntax = Command::new("bash").arg("-n").arg(&path).output().unwrap();
+    assert!(syntax.status.success(), "{}", text(&syntax.stderr));
+    assert_eq!(run(d.path(), &["completions", "tcsh"]).status.code(), Some(2));
+}
+
+#[test]
+fn init_writes_a_config_that_check_accepts_and_never_overwrites_silently() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.tf"), "resource \"terraform_data\" \"x\" {}\n").unwrap();
+    let o = run(d.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let written = std::fs::read_to_string(d.path().join(".nhi-lint.toml")).unwrap();
+    assert!(written.contains("# docs_url") && written.contains("[policy]"), "{written}");
+    assert_eq!(written, text(&run(d.path(), &["init", "--stdout"]).stdout));
+    // Found by discovery and by --config; both accept it.
+    assert_eq!(run(d.path(), &["check"]).status.code(), Some(0));
+    assert_eq!(run(d.path(), &["check", "--config", ".nhi-lint.toml"]).status.code(), Some(0));
+    // An existing file is kept unless --force.
+    std::fs::write(d.path().join(".nhi-lint.toml"), "select = [\"NHI1\"]\n").unwrap();
+    let o = run(d.path(), &["init"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(d.path().join(".nhi-lint.toml")).unwrap(), "select = [\"NHI1\"]\n");
+    assert_eq!(run(d.path(), &["init", "--force"]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(d.path().join(".nhi-lint.toml")).unwrap(), written);
+}
