@@ -350,3 +350,73 @@ fn an_auth_role_without_ttls_is_fine_on_a_tuned_mount() {
     let d = tree(&[("main.tf", &tuned)]);
     assert!(codes(&lint(d.path())).iter().all(|(_, c)| *c != "NHI317"));
 }
+
+#[test]
+fn modules_downloaded_by_terraform_init_are_followed_from_their_calls() {
+    let manifest = r#"{"Modules":[
+        {"Key":"","Source":"","Dir":"."},
+        {"Key":"iam","Source":"registry.terraform.io/acme/iam/aws","Version":"5.0.0","Dir":".terraform/modules/iam"},
+        {"Key":"iam.inner","Source":"./modules/inner","Dir":".terraform/modules/iam/modules/inner"},
+        {"Key":"keys","Source":"git::https://example.com/keys.git","Dir":".terraform/modules/keys"},
+        {"Key":"gone","Source":"acme/gone/aws","Version":"1.0.0","Dir":".terraform/modules/gone"}
+    ]}"#;
+    let root = r#"module "iam" {
+  source     = "acme/iam/aws"
+  version    = "5.0.0"
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+
+module "keys" {
+  source = "git::https://example.com/keys.git"
+}
+
+module "gone" {
+  source = "acme/gone/aws"
+}
+"#;
+    let iam = r#"variable "policy_arn" {
+  default = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_iam_role_policy_attachment" "this" {
+  role       = "ci"
+  policy_arn = var.policy_arn
+}
+module "inner" {
+  source = "./modules/inner"
+}
+"#;
+    let key = "resource \"aws_iam_access_key\" \"k\" {\n  user = \"ci\"\n}\n";
+    let d = tree(&[
+        ("main.tf", root),
+        (".terraform/modules/modules.json", manifest),
+        (".terraform/modules/iam/main.tf", iam),
+        (".terraform/modules/iam/modules/inner/main.tf", key),
+        (".terraform/modules/keys/main.tf", key),
+    ]);
+    let found = lint(d.path());
+    let at = |code: &str, address: &str| {
+        found
+            .iter()
+            .find(|f| f.code == code && f.address == address)
+            .unwrap_or_else(|| panic!("{code} {address}: {found:#?}"))
+    };
+    // The caller's input makes the downloaded module's attachment an admin grant: on the input.
+    let admin = at("NHI205", "module.iam");
+    assert!(admin.path.ends_with("main.tf") && !admin.path.contains(".terraform"), "{admin:?}");
+    assert_eq!(admin.start.unwrap().line, 4);
+    assert!(admin.message.contains("from the value passed here"), "{}", admin.message);
+    // What a downloaded module has whatever it is given lands on its call, in the caller's file.
+    let keys = at("NHI101", "module.keys");
+    assert!(keys.path.ends_with("main.tf") && !keys.path.contains(".terraform"), "{keys:?}");
+    assert_eq!(keys.start.unwrap().line, 7);
+    assert!(keys.message.contains("as downloaded by `terraform init`"), "{}", keys.message);
+    // A local module of a downloaded one too.
+    let inner = at("NHI101", "module.iam");
+    assert_eq!(inner.start.unwrap().line, 1);
+    // Nothing is reported inside .terraform/, and a listed module that is not on disk is skipped.
+    assert!(found.iter().all(|f| !f.path.contains(".terraform")), "{found:#?}");
+    assert!(found.iter().all(|f| f.address != "module.gone"));
+    // Without the manifest the calls are unknown: nothing from them.
+    std::fs::remove_file(d.path().join(".terraform/modules/modules.json")).unwrap();
+    assert!(lint(d.path()).iter().all(|f| !f.address.starts_with("module.")));
+}

@@ -124,6 +124,30 @@ pub fn local_source(b: &Block) -> Option<&str> {
     (s.starts_with("./") || s.starts_with("../")).then_some(s)
 }
 
+/// The modules `terraform init` downloaded for the root module in `root`, from
+/// `.terraform/modules/modules.json`: call key (`vpc`, `eks.node_group`) → directory. Empty
+/// when there is none or it cannot be read; directories that are gone are left out.
+pub(super) fn downloaded_modules(root: &Path) -> std::collections::HashMap<String, PathBuf> {
+    let manifest = root.join(".terraform").join("modules").join("modules.json");
+    let Ok(text) = std::fs::read_to_string(&manifest) else { return Default::default() };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else { return Default::default() };
+    json.get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let key = m.get("Key")?.as_str()?;
+            let dir = m.get("Dir")?.as_str()?;
+            // The root module itself has the empty key.
+            if key.is_empty() || Path::new(dir).is_absolute() {
+                return None;
+            }
+            let dir = normalize(&root.join(dir));
+            dir.is_dir().then(|| (key.to_owned(), dir))
+        })
+        .collect()
+}
+
 pub(super) fn local_module_dirs(f: &SourceFile) -> Vec<PathBuf> {
     f.body.blocks("module").filter_map(local_source).map(|s| normalize(&parent(&f.path).join(s))).collect()
 }

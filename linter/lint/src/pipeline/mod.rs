@@ -25,7 +25,7 @@ use crate::report::{FileError, Report};
 use crate::rule::{Ctx, OnPlan, RawFinding};
 use crate::settings::Settings;
 use crate::syntax::SourceFile;
-use discover::{local_module_dirs, read_and_parse};
+use discover::{downloaded_modules, local_module_dirs, read_and_parse};
 use inputs::auto_tfvars;
 use modules::{Inputs, ModuleRunner};
 
@@ -173,9 +173,16 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     // The local modules called from here, transitively, up to the depth calls are followed.
     let mut frontier: Vec<usize> = (0..r.files.len()).collect();
     let mut loaded: HashSet<PathBuf> = HashSet::from([dir.to_owned()]);
+    // Registry and git modules that `terraform init` downloaded for this root.
+    let downloaded = downloaded_modules(dir);
+    let mut pending: BTreeSet<PathBuf> = downloaded.values().cloned().collect();
     for _ in 0..MAX_MODULE_DEPTH {
-        let dirs: BTreeSet<PathBuf> =
-            frontier.iter().flat_map(|&i| local_module_dirs(&r.files[i])).filter(|d| !loaded.contains(d)).collect();
+        let dirs: BTreeSet<PathBuf> = frontier
+            .iter()
+            .flat_map(|&i| local_module_dirs(&r.files[i]))
+            .chain(std::mem::take(&mut pending))
+            .filter(|d| !loaded.contains(d))
+            .collect();
         if dirs.is_empty() {
             break;
         }
@@ -192,8 +199,15 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     let own_ids: Vec<usize> = by_dir.get(dir).cloned().unwrap_or_default();
     let refs: Vec<&SourceFile> = r.files.iter().collect();
     let facts = FileFacts::new(refs.len());
-    let runner =
-        ModuleRunner { files: &refs, by_dir: &by_dir, facts: &facts, settings, rules, standalone: Default::default() };
+    let runner = ModuleRunner {
+        files: &refs,
+        by_dir: &by_dir,
+        facts: &facts,
+        settings,
+        rules,
+        downloaded: &downloaded,
+        standalone: Default::default(),
+    };
     let mut stack = vec![dir.to_owned()];
     let mut raw = Vec::new();
     runner.run(&own_ids, Inputs::Root(inputs), "", &mut stack, &mut raw);

@@ -38,6 +38,8 @@ pub(super) struct ModuleRunner<'r> {
     pub facts: &'r FileFacts,
     pub settings: &'r Settings,
     pub rules: &'r RuleSet<'r>,
+    /// Modules `terraform init` downloaded for the root: call key → directory.
+    pub downloaded: &'r HashMap<String, PathBuf>,
     /// Per module directory: the findings it has on its own, with its variables' defaults.
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
 }
@@ -66,8 +68,15 @@ impl ModuleRunner<'_> {
         }
         for (fi, f) in mods.iter().enumerate() {
             for b in f.body.blocks("module") {
-                let (Some(src), Some(name)) = (local_source(b), b.labels.first()) else { continue };
-                let dir = normalize(&parent(&f.path).join(src));
+                let Some(name) = b.labels.first() else { continue };
+                // A local source, else the copy `terraform init` downloaded for this call.
+                let (dir, downloaded) = match local_source(b) {
+                    Some(src) => (normalize(&parent(&f.path).join(src)), false),
+                    None => match self.downloaded.get(&call_key(prefix, name)) {
+                        Some(d) => (d.clone(), true),
+                        None => continue,
+                    },
+                };
                 if stack.contains(&dir) {
                     continue;
                 }
@@ -80,10 +89,13 @@ impl ModuleRunner<'_> {
                     self.run(child_ids, Inputs::Call(given), &child_prefix, stack, &mut found);
                     stack.pop();
                     for r in found {
-                        if intrinsic.contains(&(r.file, r.key.clone(), r.code)) {
+                        // A downloaded module's findings belong on the call: its files are
+                        // not the caller's to edit.
+                        let own = intrinsic.contains(&(r.file, r.key.clone(), r.code));
+                        if own && !downloaded {
                             out.push(r);
                         } else {
-                            out.push(self.on_call(r, ids[fi], b, name, prefix));
+                            out.push(self.on_call(r, ids[fi], b, name, prefix, !own));
                         }
                     }
                 }
@@ -108,7 +120,17 @@ impl ModuleRunner<'_> {
 
     /// Moves a finding that a module call's inputs cause onto the call: at the first input
     /// the finding's block reads (`var.NAME`), else at the call's header.
-    fn on_call(&self, mut r: RawFinding, caller_file: usize, call: &Block, name: &str, prefix: &str) -> RawFinding {
+    /// `from_input`: the caller's inputs cause it; otherwise the (downloaded) module has it
+    /// whatever it is given, and it points at the call's header.
+    fn on_call(
+        &self,
+        mut r: RawFinding,
+        caller_file: usize,
+        call: &Block,
+        name: &str,
+        prefix: &str,
+        from_input: bool,
+    ) -> RawFinding {
         let inner = self.files.get(r.file).and_then(|f| f.body.blocks.iter().find(|b| address_of(b) == r.key));
         // Variables read where the finding points first, then anywhere in its block.
         let (mut at_span, mut anywhere): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
@@ -128,14 +150,32 @@ impl ModuleRunner<'_> {
         let input_for = |vars: &[String]| {
             call.body.attrs.iter().find(|a| !META_ARGS.contains(&a.key.as_str()) && vars.contains(&a.key))
         };
-        let input = input_for(&at_span).or_else(|| input_for(&anywhere));
-        r.message = format!("{} (in module `{name}`'s `{}`, from the value passed here)", r.message, r.key);
+        let input = if from_input { input_for(&at_span).or_else(|| input_for(&anywhere)) } else { None };
+        r.message = if from_input {
+            format!("{} (in module `{name}`'s `{}`, from the value passed here)", r.message, r.key)
+        } else {
+            format!("{} (in module `{name}`'s `{}`, as downloaded by `terraform init`)", r.message, r.key)
+        };
         r.span = input.map_or_else(|| call.header.clone(), |a| a.expr.span.clone());
         r.file = caller_file;
         r.key = address_of(call);
         r.address = format!("{prefix}{}", r.key);
         r
     }
+}
+
+/// The key `terraform init` gives a module call in `modules.json`: the names of the calls from
+/// the root, joined by dots (`module.a.` + `b` → `a.b`).
+fn call_key(prefix: &str, name: &str) -> String {
+    let mut names: Vec<&str> = prefix
+        .split('.')
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .filter(|c| c[0] == "module" && c.len() == 2)
+        .map(|c| c[1])
+        .collect();
+    names.push(name);
+    names.join(".")
 }
 
 /// Every expression of a body, nested blocks included.
