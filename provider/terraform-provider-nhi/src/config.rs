@@ -15,9 +15,9 @@ pub fn schema() -> Schema {
         Attribute::optional("warn_before", Type::String)
             .describe("Plans warn when an account expires within this window, e.g. `30d` (default)."),
         Attribute::optional("max_token_ttl", Type::String)
-            .describe("Longest lifetime of an issued token (default `1h`)."),
+            .describe("Longest lifetime of an issued token (default `1h`). nhi-lint holds Vault and nhi tokens to it today; the provider's own token resource is planned."),
         Attribute::optional("static_key_max_lifetime", Type::String)
-            .describe("Longest time a static API key's `expires_at` may lie ahead (default `90d`)."),
+            .describe("Longest time a static API key's `expires_at` may lie ahead (default `90d`). nhi-lint uses it for rotation intervals today; the provider's API key resource is planned."),
         Attribute::optional("owner_pattern", Type::String)
             .describe("A regular expression every owner must match in full, e.g. `^[a-z0-9._-]+@example\\.com$`."),
         Attribute::optional("enforcement", Type::String)
@@ -26,10 +26,10 @@ pub fn schema() -> Schema {
     .describe("Lifetime and ownership policy applied at plan time.");
     Schema::new(
         Block::new(vec![Attribute::optional("registry", Type::String).describe(
-            "Where the registry lives: `sqlite://PATH` (default `sqlite://nhi-registry.db`, relative to the working directory; `sqlite:///abs/path` for absolute) or `postgres://user@host/db`. Falls back to the `NHI_REGISTRY` environment variable.",
+            "Where the registry lives: `sqlite://PATH` (default `sqlite://nhi-registry.db`, relative to the working directory; `sqlite:///abs/path` for absolute). Falls back to the `NHI_REGISTRY` environment variable. A shared PostgreSQL registry (`postgres://…`) is planned and refused today.",
         )])
         .with_block("policy", Nesting::Single, policy)
-        .describe("Governed non-human identities: service accounts, tokens and keys in a registry of record."),
+        .describe("Governed non-human identities: service accounts with an owner, a purpose and an expiry, in a registry of record (tokens and API keys are planned)."),
     )
 }
 

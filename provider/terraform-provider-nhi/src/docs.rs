@@ -61,8 +61,19 @@ fn block_section(out: &mut String, block: &Block, heading: &str) {
     }
 }
 
-fn page(title: &str, schema: &Schema, example: Option<&str>, import: Option<&str>) -> String {
-    let mut out = format!("# {title}\n\n{}\n\n", schema.block.description);
+/// The YAML front matter the Terraform Registry reads from every page.
+fn front_matter(page_title: &str, description: &str) -> String {
+    let mut out = format!("---\npage_title: \"{page_title}\"\nsubcategory: \"\"\ndescription: |-\n");
+    for line in description.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out.push_str("---\n\n");
+    out
+}
+
+fn page(title: &str, page_title: &str, schema: &Schema, example: Option<&str>, import: Option<&str>) -> String {
+    let mut out = front_matter(page_title, &schema.block.description);
+    let _ = write!(out, "# {title}\n\n{}\n\n", schema.block.description);
     if let Some(ex) = example {
         let _ = write!(out, "## Example Usage\n\n```hcl\n{}```\n\n", ex);
     }
@@ -74,13 +85,18 @@ fn page(title: &str, schema: &Schema, example: Option<&str>, import: Option<&str
     format!("{}\n", out.trim_end())
 }
 
-fn function_page(f: &dyn Function) -> String {
+fn function_page(f: &dyn Function, example: Option<&str>) -> String {
     let sig = f.signature();
     let params: Vec<String> =
         sig.parameters.iter().map(|p| format!("{} {}", p.name, type_name(&p.ty).to_lowercase())).collect();
-    let mut out = format!(
-        "# provider::nhi::{name}\n\n{}\n\n## Signature\n\n```text\n{name}({}) {}\n```\n\n{}\n\n## Arguments\n\n",
-        sig.summary,
+    let mut out = front_matter(&format!("{} function - nhi", f.name()), &sig.summary);
+    let _ = write!(out, "# provider::nhi::{}\n\n{}\n\n", f.name(), sig.summary);
+    if let Some(ex) = example {
+        let _ = write!(out, "## Example Usage\n\n```hcl\n{ex}```\n\n");
+    }
+    let _ = write!(
+        out,
+        "## Signature\n\n```text\n{name}({}) {}\n```\n\n{}\n\n## Arguments\n\n",
         params.join(", "),
         type_name(&sig.returns).to_lowercase(),
         sig.description,
@@ -98,12 +114,16 @@ pub fn pages(examples: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     let p = NhiProvider::new();
     let ex = |path: &str| examples.get(path).map(String::as_str);
     let mut out = BTreeMap::new();
-    out.insert("index.md".to_owned(), page("nhi Provider", &p.schema(), ex("provider/provider.tf"), None));
+    out.insert(
+        "index.md".to_owned(),
+        page("nhi Provider", "Provider: nhi", &p.schema(), ex("provider/provider.tf"), None),
+    );
     for r in p.resources() {
         let name = r.type_name();
         let short = name.trim_start_matches("nhi_");
         let body = page(
             &format!("{name} (Resource)"),
+            &format!("{name} Resource - nhi"),
             &r.schema(),
             ex(&format!("resources/{name}/resource.tf")),
             ex(&format!("resources/{name}/import.sh")),
@@ -115,6 +135,7 @@ pub fn pages(examples: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         let short = name.trim_start_matches("nhi_");
         let body = page(
             &format!("{name} (Data Source)"),
+            &format!("{name} Data Source - nhi"),
             &d.schema(),
             ex(&format!("data-sources/{name}/data-source.tf")),
             None,
@@ -122,7 +143,8 @@ pub fn pages(examples: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         out.insert(format!("data-sources/{short}.md"), body);
     }
     for f in p.functions() {
-        out.insert(format!("functions/{}.md", f.name()), function_page(f.as_ref()));
+        let example = ex(&format!("functions/{}/function.tf", f.name()));
+        out.insert(format!("functions/{}.md", f.name()), function_page(f.as_ref(), example));
     }
     out
 }

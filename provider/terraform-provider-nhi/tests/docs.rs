@@ -43,3 +43,36 @@ fn docs_are_generated_from_the_schemas() {
         "stale docs: {stale:?}; run `UPDATE_DOCS=1 cargo test -p terraform-provider-nhi --test docs`"
     );
 }
+
+/// The Terraform Registry's layout: only provider pages under `docs/`, each with front matter,
+/// and an example for every resource, data source and function.
+#[test]
+fn docs_follow_the_registry_layout() {
+    let root = workspace_root();
+    let docs = root.join("docs");
+    let mut files = Vec::new();
+    let mut stack = vec![docs.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() { stack.push(path) } else { files.push(path) }
+        }
+    }
+    assert!(files.len() >= 4, "{files:?}");
+    for path in files {
+        let rel = path.strip_prefix(&docs).unwrap().to_string_lossy().into_owned();
+        let allowed = rel == "index.md"
+            || ["resources/", "data-sources/", "functions/", "guides/", "ephemeral-resources/"]
+                .iter()
+                .any(|d| rel.starts_with(d) && rel.ends_with(".md") && !rel[d.len()..].contains('/'));
+        assert!(allowed, "docs/{rel} is not a provider page the registry accepts");
+        let text = fs::read_to_string(&path).unwrap();
+        let front = text.strip_prefix("---\n").and_then(|t| t.split_once("\n---\n")).map(|(f, _)| f);
+        let front = front.unwrap_or_else(|| panic!("docs/{rel} has no front matter"));
+        for key in ["page_title:", "subcategory:", "description:"] {
+            assert!(front.lines().any(|l| l.starts_with(key)), "docs/{rel} front matter lacks {key}");
+        }
+        let needs_example = !rel.starts_with("guides/");
+        assert!(!needs_example || text.contains("## Example Usage"), "docs/{rel} has no example");
+    }
+}

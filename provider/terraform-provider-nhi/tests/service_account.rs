@@ -378,3 +378,23 @@ output "broad" {
     out.assert_failure();
     out.assert_contains("duration \"soon\" is not valid");
 }
+
+/// The function examples in the docs run as written.
+#[test]
+fn documented_function_examples_work() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let example = |name: &str| {
+        std::fs::read_to_string(nhi_testkit::workspace_root().join(format!("examples/functions/{name}/function.tf")))
+            .unwrap()
+    };
+    env.wd.write("main.tf", example("duration_seconds"));
+    env.wd.apply();
+    assert_eq!(env.wd.output_json()["rotation_seconds"]["value"], 5400);
+
+    env.wd.write("main.tf", example("is_broad_scope"));
+    env.wd.run(&["plan", "-input=false"]).assert_success();
+    let out = env.wd.run(&["plan", "-input=false", "-var", "scopes=[\"invoices:read\",\"invoices:*\"]"]);
+    out.assert_failure();
+    out.assert_contains("Scopes must name single actions");
+}

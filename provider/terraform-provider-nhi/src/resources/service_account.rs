@@ -41,7 +41,7 @@ pub fn schema() -> Schema {
                 .describe("Team or person accountable for the account, e.g. `payments-team@example.com`."),
             Attribute::required("purpose", Type::String).describe("What the account is for, in a sentence."),
             Attribute::required("expires_at", Type::String).describe(
-                "When the account expires, RFC 3339 (`2027-03-01T00:00:00Z`); at most `policy.max_lifetime` ahead.",
+                "When the account expires, RFC 3339 (`YYYY-MM-DDThh:mm:ssZ`); at most `policy.max_lifetime` ahead. `time_offset.NAME.rfc3339` (hashicorp/time) fixes it at creation.",
             ),
             Attribute::optional("scopes", Type::list(Type::String))
                 .describe("Permissions granted, e.g. `[\"invoices:read\"]`. Tokens may only narrow them."),
