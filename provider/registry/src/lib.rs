@@ -13,6 +13,7 @@ pub use nhi_core::Timestamp;
 #[cfg(any(test, feature = "contract-tests"))]
 #[doc(hidden)]
 pub mod contract;
+mod lazy;
 mod sqlite;
 mod url;
 
@@ -162,7 +163,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
 /// Opens a registry from a URL: "sqlite://PATH" (relative to the current dir), "sqlite:///abs/path",
 /// "sqlite::memory:" for tests; "postgres://..." / "postgresql://..." -> Err(Url{reason: "PostgreSQL support is not built yet"}) for now.
-/// Creates the SQLite file and any missing parent directories as needed; runs migrations.
+/// Creates the SQLite file (mode 0600) when needed, never its directory; runs migrations.
 pub fn open(url: &str) -> Result<Arc<dyn Store>, RegistryError> {
     match parse_url(url)? {
         RegistryUrl::SqliteFile(path) => Ok(Arc::new(SqliteStore::open_file(&path)?)),
@@ -171,6 +172,34 @@ pub fn open(url: &str) -> Result<Arc<dyn Store>, RegistryError> {
             Err(RegistryError::Url { url: url::redact(url), reason: "PostgreSQL support is not built yet".to_owned() })
         }
     }
+}
+
+/// Like [`open`], but a SQLite file that does not exist yet is not created until the first
+/// write: reads see an empty registry. Its directory must exist. What the provider uses, so
+/// that a plan or a data source read never leaves a registry behind.
+pub fn open_deferred(url: &str) -> Result<Arc<dyn Store>, RegistryError> {
+    match parse_url(url)? {
+        RegistryUrl::SqliteFile(path) if !path.exists() => {
+            let absolute = std::path::absolute(&path)
+                .map_err(|e| RegistryError::Open { location: path.display().to_string(), reason: e.to_string() })?;
+            if let Some(parent) = absolute.parent().filter(|p| !p.is_dir()) {
+                return Err(RegistryError::Open {
+                    location: path.display().to_string(),
+                    reason: missing_directory(parent),
+                });
+            }
+            Ok(Arc::new(lazy::DeferredSqlite::new(absolute)))
+        }
+        _ => open(url),
+    }
+}
+
+/// Why a registry path is refused when its directory is missing.
+pub(crate) fn missing_directory(dir: &std::path::Path) -> String {
+    format!(
+        "directory {} does not exist (the registry never creates directories; create it, or fix the path)",
+        dir.display()
+    )
 }
 
 /// A new service account id: "sa-" + a random (v4) UUID, lowercase and hyphenated.

@@ -106,7 +106,9 @@ impl tfplugin::Provider for NhiProvider {
             Ok(c) => c,
             Err(d) => return d,
         };
-        let store = match nhi_registry::open(&cfg.registry) {
+        // A plan or a data source read must not create a registry: the file appears on the
+        // first write.
+        let store = match nhi_registry::open_deferred(&cfg.registry) {
             Ok(s) => s,
             Err(e) => {
                 return Diagnostic::error(

@@ -398,3 +398,31 @@ fn documented_function_examples_work() {
     out.assert_failure();
     out.assert_contains("Scopes must name single actions");
 }
+
+/// A mistyped registry path is a located error that creates nothing; a data source read on a
+/// registry that does not exist yet creates nothing either.
+#[test]
+fn a_missing_registry_directory_is_refused_and_reads_create_nothing() {
+    let tf = Terraform::v1_15();
+    let mut env = Env::new(&tf);
+    env.wd.remove_env("NHI_REGISTRY");
+    env.wd.write(
+        "main.tf",
+        "provider \"nhi\" {\n  registry = \"sqlite://regsitry-typo/nhi.db\"\n}\n\ndata \"nhi_service_account\" \"x\" {\n  name = \"exporter\"\n}\n",
+    );
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("Cannot open the nhi registry");
+    out.assert_contains("regsitry-typo");
+    out.assert_contains("does not exist");
+    out.assert_contains("with provider[\"registry.terraform.io/nhi/nhi\"]");
+    out.assert_contains("registry = \"sqlite://regsitry-typo/nhi.db\"");
+    assert!(!env.wd.path().join("regsitry-typo").exists(), "the directory was created");
+
+    // The directory exists but the registry does not: the read fails, and no file appears.
+    env.wd.write("main.tf", "provider \"nhi\" {\n  registry = \"sqlite://fresh.db\"\n}\n\ndata \"nhi_service_account\" \"x\" {\n  name = \"exporter\"\n}\n");
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    out.assert_contains("no service account named \"exporter\"");
+    assert!(!env.wd.path().join("fresh.db").exists(), "a data source read created the registry");
+}

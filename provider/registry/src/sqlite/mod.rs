@@ -68,16 +68,20 @@ fn storage(e: rusqlite::Error) -> RegistryError {
 
 impl SqliteStore {
     /// Opens (creating if needed) the registry file at `path`, relative to the current directory
-    /// unless absolute, creates missing parent directories and applies pending migrations.
+    /// unless absolute, and applies pending migrations. Its directory must exist: a mistyped
+    /// path is an error, never a new directory tree. A new file is readable by its owner only
+    /// (0600), and so are the WAL and shared-memory files SQLite derives from it.
     pub fn open_file(path: &Path) -> Result<Self, RegistryError> {
         let shown = path.display().to_string();
         let open_error = |reason: String| RegistryError::Open { location: shown.clone(), reason };
         // Later connections of the pool must find the same file even if the working directory changes.
         let path = std::path::absolute(path).map_err(|e| open_error(e.to_string()))?;
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| open_error(format!("cannot create directory {}: {e}", parent.display())))?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(open_error(crate::missing_directory(parent)));
         }
+        create_private(&path).map_err(|e| open_error(format!("cannot create the registry file: {e}")))?;
         let location = path.display().to_string();
         let mut conn = open_connection(&path).map_err(|e| open_error(e.to_string()))?;
         let mode = enable_wal(&conn).map_err(|e| open_error(format!("cannot switch to WAL mode: {e}")))?;
@@ -138,6 +142,17 @@ impl SqliteStore {
             tx.commit().map_err(storage)?;
             Ok(out)
         })
+    }
+}
+
+/// Creates an empty file readable and writable by its owner only, unless one exists. SQLite
+/// gives the `-wal` and `-shm` files the database file's permissions.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
     }
 }
 

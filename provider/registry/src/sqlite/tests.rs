@@ -170,8 +170,9 @@ fn connections_are_configured_for_concurrency() {
 }
 
 #[test]
-fn open_creates_missing_directories_from_an_absolute_url() {
+fn open_creates_the_file_from_an_absolute_url() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("a").join("b")).unwrap();
     let path = dir.path().join("a").join("b").join("r.db");
     let url = format!("sqlite://{}", path.display());
     assert!(url.starts_with("sqlite:///"));
@@ -300,4 +301,61 @@ fn two_processes_write_one_file() {
         assert_eq!(events.iter().filter(|e| e.actor.client == client).count(), 2 * WRITES_PER_PROCESS);
     }
     assert_eq!(store.schema_version().unwrap(), LATEST_SCHEMA_VERSION);
+}
+
+#[test]
+fn a_missing_directory_is_an_error_and_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo").join("registry.db");
+    for url in [format!("sqlite://{}", path.display())] {
+        for result in [crate::open(&url).map(|_| ()), crate::open_deferred(&url).map(|_| ())] {
+            let err = result.expect_err("a missing directory is refused").to_string();
+            assert!(err.contains("does not exist") && err.contains("typo"), "{err}");
+        }
+    }
+    assert!(!dir.path().join("typo").exists(), "the directory was created");
+}
+
+#[test]
+fn the_registry_and_its_wal_files_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, store) = temp_store();
+    let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    store.create_service_account(&sample_spec("private"), &change).unwrap();
+    for name in ["registry.db", "registry.db-wal", "registry.db-shm"] {
+        let mode =
+            std::fs::metadata(dir.path().join(name)).unwrap_or_else(|e| panic!("{name}: {e}")).permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} has mode {:o}", mode & 0o777);
+    }
+}
+
+#[test]
+fn a_deferred_registry_reads_as_empty_and_appears_on_the_first_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("registry.db");
+    let store = crate::open_deferred(&format!("sqlite://{}", path.display())).unwrap();
+    assert!(store.find_service_account_by_name("x").unwrap().is_none());
+    assert!(store.get_service_account("sa-x").unwrap().is_none());
+    assert!(store.list_service_accounts(&ServiceAccountFilter::default()).unwrap().is_empty());
+    assert!(store.events(0, 10).unwrap().is_empty());
+    assert!(
+        !store
+            .delete_service_account(
+                "sa-x",
+                &Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() }
+            )
+            .unwrap()
+    );
+    assert!(!path.exists(), "a read created the registry");
+    let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let made = store.create_service_account(&sample_spec("first"), &change).unwrap();
+    assert!(path.is_file());
+    assert_eq!(store.get_service_account(&made.id).unwrap().unwrap().spec.name, "first");
+    // Another handle opened before the file existed finds it once it does.
+    let other = crate::open_deferred(&format!("sqlite://{}", dir.path().join("late.db").display())).unwrap();
+    SqliteStore::open_file(&dir.path().join("late.db"))
+        .unwrap()
+        .create_service_account(&sample_spec("late"), &change)
+        .unwrap();
+    assert!(other.find_service_account_by_name("late").unwrap().is_some());
 }
