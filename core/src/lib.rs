@@ -11,6 +11,7 @@ mod expiry;
 mod owner;
 mod policy;
 mod scope;
+mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use duration::{Ttl, TtlError};
@@ -18,6 +19,7 @@ pub use expiry::{ExpiryFinding, ExpiryLevel, TimestampError, check_expiry, parse
 pub use owner::{Owner, OwnerError, non_blank};
 pub use policy::{Enforcement, Policy, PolicyError};
 pub use scope::{Scope, ScopeError, is_broad_str};
+pub use text::{MAX_LABELS, MAX_SCOPES, TextError, TextField, check_text};
 
 /// Re-exported so that callers use the same timestamp type as this crate.
 pub use jiff::Timestamp;

@@ -56,6 +56,8 @@ pub struct Policy {
     /// When set, owners must match this pattern.
     pub owner_pattern: Option<Regex>,
     pub enforcement: Enforcement,
+    /// Broad scopes (wildcards, admin) are errors instead of warnings.
+    pub deny_broad_scopes: bool,
 }
 
 impl Policy {
@@ -88,6 +90,7 @@ impl Default for Policy {
             static_key_max_lifetime: Self::DEFAULT_STATIC_KEY_MAX_LIFETIME,
             owner_pattern: None,
             enforcement: Enforcement::Enforce,
+            deny_broad_scopes: false,
         }
     }
 }
@@ -101,6 +104,7 @@ impl fmt::Debug for Policy {
             .field("static_key_max_lifetime", &self.static_key_max_lifetime)
             .field("owner_pattern", &self.owner_pattern.as_ref().map(Regex::as_str))
             .field("enforcement", &self.enforcement)
+            .field("deny_broad_scopes", &self.deny_broad_scopes)
             .finish()
     }
 }

@@ -22,6 +22,9 @@ pub fn schema() -> Schema {
             .describe("A regular expression every owner must match in full, e.g. `^[a-z0-9._-]+@example\\.com$`."),
         Attribute::optional("enforcement", Type::String)
             .describe("`enforce` (default): violations are errors. `advise`: lifetime violations become warnings."),
+        Attribute::optional("deny_broad_scopes", Type::Bool).describe(
+            "Broad scopes (a wildcard such as `*` or `invoices:*`, or an admin scope) are warnings by default, the same judgement as nhi-lint's NHI218; `true` makes them errors.",
+        ),
     ])
     .describe("Lifetime and ownership policy applied at plan time.");
     Schema::new(
@@ -106,6 +109,15 @@ pub fn parse(config: &Value, env_registry: Option<String>) -> Result<ProviderCon
                 "`policy.enforcement` must be known",
                 "Use a literal or a variable.",
                 base.join_attr("enforcement"),
+            ),
+        }
+        match p.attr("deny_broad_scopes") {
+            Value::Null => {}
+            Value::Bool(b) => policy.deny_broad_scopes = *b,
+            _ => d.error(
+                "`policy.deny_broad_scopes` must be known",
+                "Use a literal or a variable.",
+                base.join_attr("deny_broad_scopes"),
             ),
         }
         if !d.has_errors()

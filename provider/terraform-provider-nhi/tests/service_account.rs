@@ -426,3 +426,73 @@ fn a_missing_registry_directory_is_refused_and_reads_create_nothing() {
     out.assert_contains("no service account named \"exporter\"");
     assert!(!env.wd.path().join("fresh.db").exists(), "a data source read created the registry");
 }
+
+/// Hostile or oversized text is refused at plan, each refusal located, and nothing is written.
+#[test]
+fn hostile_names_owners_and_purposes_are_refused_with_located_errors() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let exp = days_from_now(30);
+    let long_purpose = "p".repeat(2000);
+    let cases: [(&str, String, &str); 5] = [
+        ("name", r#"name = "ctl\nname\u001b[31m""#.to_owned(), "name"),
+        ("owner", r#"owner = "t\u0000@example.com\nX-Injected: 1""#.to_owned(), "owner"),
+        ("purpose", format!("purpose = \"{long_purpose}\""), "purpose"),
+        ("scope", r#"scopes = ["invoices:read", "x\u001b]0;pwned\u0007"]"#.to_owned(), "scopes[1]"),
+        ("name-pattern", r#"name = "Billing Exporter""#.to_owned(), "name"),
+    ];
+    for (what, line, attr) in cases {
+        let mut fields = vec![
+            r#"name = "ok-name""#.to_owned(),
+            r#"owner = "o@example.com""#.to_owned(),
+            r#"purpose = "p""#.to_owned(),
+        ];
+        let key = line.split(" = ").next().unwrap().to_owned();
+        fields.retain(|f| !f.starts_with(&format!("{key} =")));
+        fields.push(line.clone());
+        env.wd.write(
+            "main.tf",
+            format!(
+                "resource \"nhi_service_account\" \"x\" {{\n  {}\n  expires_at = \"{exp}\"\n}}\n",
+                fields.join("\n  ")
+            ),
+        );
+        let out = env.wd.run(&["plan", "-input=false", "-no-color"]);
+        out.assert_failure();
+        let text = format!("{}{}", out.stdout, out.stderr);
+        assert!(text.contains("is refused") || text.contains("Invalid scope"), "{what}: {text}");
+        // Terraform quotes the offending line of the configuration: the error is located.
+        let shown = if attr == "scopes[1]" { "scopes" } else { attr };
+        assert!(
+            text.contains(&format!("{shown} =")) || text.contains(&format!("{shown}  =")),
+            "{what}: not located:\n{text}"
+        );
+        if attr == "scopes[1]" {
+            assert!(text.contains("Scope 2 is refused"), "{text}");
+        }
+        assert!(!text.contains('\u{1b}'), "{what}: an escape reached the output");
+    }
+    assert!(!env.db.exists(), "a refused plan wrote the registry");
+}
+
+/// A broad scope warns at plan, naming the element; the policy can make it an error.
+#[test]
+fn broad_scopes_warn_at_the_element_or_fail_under_policy() {
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let exp = days_from_now(30);
+    let resource = format!(
+        "resource \"nhi_service_account\" \"x\" {{\n  name = \"wide\"\n  owner = \"o@example.com\"\n  purpose = \"p\"\n  expires_at = \"{exp}\"\n  scopes = [\"invoices:read\", \"invoices:*\"]\n}}\n"
+    );
+    env.wd.write("main.tf", &resource);
+    let out = env.wd.run(&["plan", "-input=false", "-no-color"]);
+    out.assert_success();
+    out.assert_contains("Warning: Broad scope");
+    out.assert_contains("\"invoices:*\" grants more than one named action");
+    out.assert_contains("scopes = [\"invoices:read\", \"invoices:*\"]");
+
+    env.wd.write("provider.tf", "provider \"nhi\" {\n  policy {\n    deny_broad_scopes = true\n  }\n}\n");
+    let out = env.wd.run(&["plan", "-input=false", "-no-color"]);
+    out.assert_failure();
+    out.assert_contains("Error: Broad scope");
+}

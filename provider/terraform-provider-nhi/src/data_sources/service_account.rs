@@ -62,6 +62,11 @@ impl DataSource for ServiceAccountData {
             resp.diagnostics = d;
             return resp;
         };
+        if let Err(e) = nhi_core::check_text(nhi_core::TextField::Name, &name) {
+            d.error("Invalid `name`", format!("`name` is refused: {e}."), AttributePath::attr("name"));
+            resp.diagnostics = d;
+            return resp;
+        }
         match cfg.store.find_service_account_by_name(&name) {
             Ok(Some(sa)) => resp.state = record_value(&sa),
             Ok(None) => d.push(

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use nhi_core::{Scope, Timestamp, non_blank};
+use nhi_core::{MAX_LABELS, MAX_SCOPES, Scope, TextField, Timestamp, check_text, non_blank};
 use nhi_registry::{RegistryError, ServiceAccount, ServiceAccountSpec};
 use tfplugin::{
     ApplyRequest, ApplyResponse, Attribute, AttributePath, Block, Diagnostic, Diagnostics, IdentityAttribute,
@@ -36,23 +36,24 @@ pub fn schema() -> Schema {
         Block::new(vec![
             Attribute::computed("id", Type::String).describe("Registry identifier (`sa-…`), assigned at creation."),
             Attribute::required("name", Type::String)
-                .describe("Unique name of the service account. Changing it replaces the account."),
+                .describe("Unique name of the service account: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 63 characters. Changing it replaces the account."),
             Attribute::required("owner", Type::String)
-                .describe("Team or person accountable for the account, e.g. `payments-team@example.com`."),
-            Attribute::required("purpose", Type::String).describe("What the account is for, in a sentence."),
+                .describe("Team or person accountable for the account, e.g. `payments-team@example.com`; at most 254 characters."),
+            Attribute::required("purpose", Type::String)
+                .describe("What the account is for, in a sentence; at most 1024 characters."),
             Attribute::required("expires_at", Type::String).describe(
                 "When the account expires, RFC 3339 (`YYYY-MM-DDThh:mm:ssZ`); at most `policy.max_lifetime` ahead. `time_offset.NAME.rfc3339` (hashicorp/time) fixes it at creation.",
             ),
             Attribute::optional("scopes", Type::list(Type::String))
-                .describe("Permissions granted, e.g. `[\"invoices:read\"]`. Tokens may only narrow them."),
-            Attribute::optional("environment", Type::String).describe("Deployment environment, e.g. `prod`."),
-            Attribute::optional("labels", Type::map(Type::String)).describe("Free-form labels, e.g. a cost center."),
+                .describe("Permissions granted, e.g. `[\"invoices:read\"]`: at most 64 scopes of at most 256 characters. Broad scopes (`*`, `invoices:*`, admin) are warned about, or refused under `policy.deny_broad_scopes`."),
+            Attribute::optional("environment", Type::String).describe("Deployment environment, e.g. `prod`; the same pattern as `name`."),
+            Attribute::optional("labels", Type::map(Type::String)).describe("Free-form labels, e.g. a cost center: at most 64, keys of at most 63 characters, values of at most 256."),
             Attribute::optional_computed("disabled", Type::Bool)
                 .describe("A disabled account keeps its record but gets no tokens. Default `false`."),
             Attribute::computed("created_at", Type::String)
                 .describe("When the registry created the account (RFC 3339)."),
         ])
-        .describe("A governed service account: every account has an owner, a purpose and an expiry."),
+        .describe("A governed service account: every account has an owner, a purpose and an expiry. Text fields refuse control and bidirectional-formatting characters (newlines, tabs, NUL, terminal escapes)."),
     )
 }
 
@@ -115,8 +116,55 @@ impl Declared {
                 d.error(format!("`{name}` is blank"), format!("Set `{name}` to {hint}."), AttributePath::attr(name));
             }
         }
+        // Text hygiene: the name pattern, no control characters, maximum lengths.
+        for (name, field, kind) in [
+            ("name", &self.name, TextField::Name),
+            ("owner", &self.owner, TextField::Owner),
+            ("purpose", &self.purpose, TextField::Purpose),
+            ("environment", &self.environment, TextField::Environment),
+        ] {
+            if let Field::Known(s) = field
+                && non_blank(s)
+                && let Err(e) = check_text(kind, s)
+            {
+                d.error(format!("Invalid `{name}`"), format!("`{name}` is refused: {e}."), AttributePath::attr(name));
+            }
+        }
+        if let Field::Known(labels) = &self.labels {
+            if labels.len() > MAX_LABELS {
+                d.error(
+                    "Too many labels",
+                    format!("{} labels; at most {MAX_LABELS} are kept.", labels.len()),
+                    AttributePath::attr("labels"),
+                );
+            }
+            for (k, v) in labels {
+                let at = AttributePath::attr("labels").join_key(k.clone());
+                if let Err(e) = check_text(TextField::LabelKey, k) {
+                    d.error("Invalid label key", format!("A label key is refused: {e}."), at.clone());
+                }
+                if let Err(e) = check_text(TextField::LabelValue, v) {
+                    d.error("Invalid label value", format!("The value of label {k:?} is refused: {e}."), at);
+                }
+            }
+        }
         if let Field::Known(scopes) = &self.scopes {
+            if scopes.len() > MAX_SCOPES {
+                d.error(
+                    "Too many scopes",
+                    format!("{} scopes; at most {MAX_SCOPES}.", scopes.len()),
+                    AttributePath::attr("scopes"),
+                );
+            }
             for (i, s) in scopes.iter().enumerate() {
+                if let Err(e) = check_text(TextField::Scope, s) {
+                    d.error(
+                        "Invalid scope",
+                        format!("Scope {} is refused: {e}.", i + 1),
+                        AttributePath::attr("scopes").join_index(i),
+                    );
+                    continue;
+                }
                 if let Err(e) = Scope::parse(s) {
                     d.error(
                         "Invalid scope",
@@ -293,6 +341,42 @@ impl Resource for ServiceAccountResource {
             let mut od = Diagnostics::new();
             governance::check_owner(owner, &cfg.policy, &mut od);
             push_judged(d, od, changed);
+        }
+        // Broad scopes: the judgement nhi-lint's NHI218 makes, from the same definition in
+        // nhi-core; a warning unless the policy denies them.
+        if let Field::Known(scopes) = &declared.scopes {
+            let prior: Vec<&str> = req
+                .prior_state
+                .attr("scopes")
+                .as_elements()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            for (i, s) in scopes.iter().enumerate() {
+                let broad = check_text(TextField::Scope, s).is_ok() && Scope::parse(s).is_ok_and(|sc| sc.is_broad());
+                if !broad {
+                    continue;
+                }
+                let (summary, detail) = (
+                    "Broad scope",
+                    format!(
+                        "{s:?} grants more than one named action (a wildcard or an admin scope). List the actions the account needs, e.g. `invoices:read`{}.",
+                        if cfg.policy.deny_broad_scopes {
+                            ""
+                        } else {
+                            "; `policy.deny_broad_scopes = true` makes this an error"
+                        }
+                    ),
+                );
+                let at = AttributePath::attr("scopes").join_index(i);
+                let found: Diagnostics = if cfg.policy.deny_broad_scopes {
+                    Diagnostic::error(summary, detail).at(at).into()
+                } else {
+                    Diagnostic::warning(summary, detail).at(at).into()
+                };
+                push_judged(d, found, creating || replacing || !prior.contains(&s.as_str()));
+            }
         }
         match declared.expires_at {
             Field::Known(t) => {
