@@ -349,15 +349,8 @@ impl Workdir {
             args.join(" ")
         );
 
-        let mut cmd = Command::new(&self.tf.path);
-        cmd.args(&args)
-            .current_dir(&self.work)
-            .env_clear()
-            .envs(PASSED_THROUGH_ENV.iter().filter_map(|k| std::env::var_os(k).map(|v| (OsString::from(k), v))))
-            .envs(&self.env)
-            .stdin(Stdio::null())
-            .stdout(create(&stdout_path))
-            .stderr(create(&stderr_path));
+        let mut cmd = self.command(&args);
+        cmd.stdout(create(&stdout_path)).stderr(create(&stderr_path));
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start `{command}`: {e}"));
 
         let start = Instant::now();
@@ -382,6 +375,29 @@ impl Workdir {
             stdout: read_lossy(&stdout_path),
             stderr: read_lossy(&stderr_path),
         }
+    }
+
+    /// `terraform <args>` in this directory with its environment; output is discarded.
+    fn command(&self, args: &[impl AsRef<std::ffi::OsStr>]) -> Command {
+        let mut cmd = Command::new(&self.tf.path);
+        cmd.args(args)
+            .current_dir(&self.work)
+            .env_clear()
+            .envs(PASSED_THROUGH_ENV.iter().filter_map(|k| std::env::var_os(k).map(|v| (OsString::from(k), v))))
+            .envs(&self.env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        cmd
+    }
+
+    /// Starts `terraform <args>` in the background (output discarded), for tests that need to
+    /// act while it runs, such as killing it.
+    ///
+    /// # Panics
+    /// If Terraform cannot be started.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(&with_no_color(args)).spawn().expect("start terraform")
     }
 
     /// Runs `terraform <args>` and asserts exit code `expected`, printing both streams otherwise.

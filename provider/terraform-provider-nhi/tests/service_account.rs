@@ -496,3 +496,92 @@ fn broad_scopes_warn_at_the_element_or_fail_under_policy() {
     out.assert_failure();
     out.assert_contains("Error: Broad scope");
 }
+
+/// The parent of process `p`.
+fn parent_of(p: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+    // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Whether process `p` runs under `ancestor`.
+fn descends_from(mut p: u32, ancestor: u32) -> bool {
+    while let Some(parent) = parent_of(p).filter(|&x| x > 1) {
+        if parent == ancestor {
+            return true;
+        }
+        p = parent;
+    }
+    false
+}
+
+/// Provider processes whose parent is `pid`.
+fn provider_children(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { return false };
+            // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
+            let Some((head, rest)) = stat.rsplit_once(')') else { return false };
+            let ppid = rest.split_whitespace().nth(1).and_then(|x| x.parse::<u32>().ok());
+            head.contains("(terraform-provi") && ppid == Some(pid)
+        })
+        .collect()
+}
+
+/// Processes whose command line starts with `prefix` (arguments separated by NUL).
+fn processes_running(prefix: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| std::fs::read_to_string(format!("/proc/{p}/cmdline")).is_ok_and(|c| c.starts_with(prefix)))
+        .collect()
+}
+
+/// Killing Terraform mid-apply (no Shutdown RPC) leaves no provider process behind.
+#[test]
+fn the_provider_exits_when_terraform_is_killed() {
+    use std::time::{Duration, Instant};
+    const SLEEP: &str = "sleep\u{0}29";
+    let tf = Terraform::v1_15();
+    let env = Env::new(&tf);
+    let exp = days_from_now(30);
+    // The account waits for a slow resource, so the nhi provider stays up during the apply.
+    env.wd.write(
+        "main.tf",
+        format!(
+            "resource \"terraform_data\" \"slow\" {{\n  provisioner \"local-exec\" {{\n    command = \"sleep 29\"\n  }}\n}}\n\n{}",
+            account("orphan-check", "o@example.com", "p", &exp, "  depends_on = [terraform_data.slow]\n")
+        ),
+    );
+    let mut terraform = env.wd.spawn(&["apply", "-auto-approve", "-input=false"]);
+    let pid = terraform.id();
+    // Terraform starts the provider once for its schema and stops it; the instance that matters
+    // is the one serving the apply, up while this apply's `sleep` runs.
+    let started = Instant::now();
+    let providers = loop {
+        assert!(started.elapsed() < Duration::from_secs(60), "the apply never reached the slow resource");
+        std::thread::sleep(Duration::from_millis(100));
+        let sleeping = processes_running(SLEEP).into_iter().any(|p| descends_from(p, pid));
+        let found = provider_children(pid);
+        if sleeping && !found.is_empty() {
+            break found;
+        }
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    terraform.kill().unwrap();
+    terraform.wait().unwrap();
+    let killed = Instant::now();
+    let alive = |p: &u32| std::fs::read_to_string(format!("/proc/{p}/stat")).is_ok_and(|s| !s.contains(") Z "));
+    while providers.iter().any(alive) && killed.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let gone_after = killed.elapsed();
+    // The provisioner's `sleep`, orphaned with Terraform, is not ours to keep.
+    for p in processes_running(SLEEP) {
+        let _ = std::process::Command::new("kill").arg(p.to_string()).status();
+    }
+    assert!(!providers.iter().any(alive), "provider {providers:?} still running {gone_after:?} after Terraform died");
+    assert!(gone_after < Duration::from_millis(1000), "the provider took {gone_after:?} to exit");
+}

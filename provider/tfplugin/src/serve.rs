@@ -218,8 +218,26 @@ async fn run<P: Provider>(provider: P, opts: ServeOptions, security: Security) -
         // After Shutdown, give the reply a moment to leave, then go: Terraform waits for us.
         _ = async { let _ = shutdown_rx.wait_for(|s| *s).await; tokio::time::sleep(Duration::from_millis(50)).await } => {},
         _ = async { if debug { let _ = tokio::signal::ctrl_c().await; } else { std::future::pending::<()>().await } } => {},
+        // Terraform killed (kill -9, a cancelled CI job) sends no Shutdown: go when it is gone,
+        // rather than live on holding the registry.
+        _ = parent_gone(), if !debug => {},
     }
     ExitCode::SUCCESS
+}
+
+/// How often the parent is checked: an orphan exits within this (plus shutdown) time.
+const PARENT_POLL: Duration = Duration::from_millis(200);
+
+/// Resolves when the process that started this one has exited: the parent id changes when an
+/// orphan is adopted (by init or a subreaper).
+async fn parent_gone() {
+    let parent = std::os::unix::process::parent_id();
+    loop {
+        tokio::time::sleep(PARENT_POLL).await;
+        if std::os::unix::process::parent_id() != parent {
+            return;
+        }
+    }
 }
 
 fn socket_path() -> PathBuf {
