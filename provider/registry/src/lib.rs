@@ -18,7 +18,7 @@ mod sqlite;
 mod url;
 
 pub use sqlite::{LATEST_SCHEMA_VERSION, SqliteStore};
-pub use url::{RegistryUrl, parse_url};
+pub use url::{RegistryUrl, parse_url, redact as redact_url};
 
 /// Who made a change; stored in every audit event.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -64,7 +64,7 @@ pub fn parse_url(url: &str) -> Result<RegistryUrl, RegistryError> {
 
 /// The URL with any password (`user:password@` or a `password=` query parameter) replaced by
 /// `***`, for messages.
-pub(crate) fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     let url = redact_userinfo(url);
     let Some((base, query)) = url.split_once('?') else {
         return url;

@@ -111,6 +111,7 @@ impl tfplugin::Provider for NhiProvider {
         let store = match nhi_registry::open_deferred(&cfg.registry) {
             Ok(s) => s,
             Err(e) => {
+                tracing::warn!(registry = %nhi_registry::redact_url(&cfg.registry), error = %e, "cannot open the registry");
                 return Diagnostic::error(
                     "Cannot open the nhi registry",
                     format!("{e}. Check `registry` in the provider block (or NHI_REGISTRY)."),
@@ -119,6 +120,12 @@ impl tfplugin::Provider for NhiProvider {
                 .into();
             }
         };
+        tracing::info!(
+            registry = %nhi_registry::redact_url(&cfg.registry),
+            terraform_version = %req.terraform_version,
+            enforcement = ?cfg.policy.enforcement,
+            "provider configured"
+        );
         let _ = self.shared.configured.set(Configured {
             store,
             policy: cfg.policy,

@@ -585,3 +585,39 @@ fn the_provider_exits_when_terraform_is_killed() {
     assert!(!providers.iter().any(alive), "provider {providers:?} still running {gone_after:?} after Terraform died");
     assert!(gone_after < Duration::from_millis(1000), "the provider took {gone_after:?} to exit");
 }
+
+/// `TF_LOG=trace` shows the provider's own log lines, in the format Terraform parses, and
+/// neither attribute values nor registry credentials.
+#[test]
+fn provider_logs_follow_tf_log_and_leak_nothing() {
+    let tf = Terraform::v1_15();
+    let mut env = Env::new(&tf);
+    env.wd.set_env("TF_LOG", "trace");
+    let exp = days_from_now(30);
+    env.wd.write("main.tf", account("logged", "o@example.com", "Purpose-Marker-7QX", &exp, ""));
+    let out = env.wd.run(&["apply", "-auto-approve", "-input=false"]);
+    out.assert_success();
+    let ours: Vec<&str> = out.stderr.lines().filter(|l| l.contains("provider.terraform-provider-nhi")).collect();
+    for needle in ["rpc served", "rpc=PlanResourceChange", "type_name=nhi_service_account", "provider configured"] {
+        assert!(ours.iter().any(|l| l.contains(needle)), "no provider log line with {needle:?}:\n{}", ours.join("\n"));
+    }
+    // Levels come through from the JSON lines (unparsed stderr would all be DEBUG), and only
+    // our own events: no HTTP/2 frame dumps.
+    assert!(ours.iter().any(|l| l.contains("[INFO]") && l.contains("provider configured")), "{}", ours.join("\n"));
+    assert!(!ours.iter().any(|l| l.contains("frame=")), "library trace logs leaked through");
+    assert!(!ours.iter().any(|l| l.contains("Purpose-Marker-7QX")), "a configured value was logged");
+
+    // A registry URL with a password (PostgreSQL, refused today) never shows it.
+    env.wd.set_env("NHI_REGISTRY", "postgres://nhi:Registry-Pw-5ZK@db.internal/nhi");
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_failure();
+    assert!(out.stderr.contains("cannot open the registry"), "the failure was not logged");
+    assert!(!format!("{}{}", out.stdout, out.stderr).contains("Registry-Pw-5ZK"), "the registry password leaked");
+
+    // Without TF_LOG the provider says nothing.
+    env.wd.remove_env("TF_LOG");
+    env.wd.set_env("NHI_REGISTRY", format!("sqlite://{}", env.db.display()));
+    let out = env.wd.run(&["plan", "-input=false"]);
+    out.assert_success();
+    assert!(!out.stderr.contains("rpc served"), "{}", out.stderr);
+}

@@ -10,6 +10,7 @@ pub mod codec;
 mod convert;
 pub mod diag;
 mod framework;
+pub mod log;
 pub mod path;
 pub mod provider;
 mod rpc;

@@ -99,6 +99,7 @@ pub fn handshake_line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
 
 /// Serves `provider` until Terraform asks us to shut down. Call from `main`.
 pub fn serve<P: Provider>(provider: P, opts: ServeOptions) -> ExitCode {
+    crate::log::init_from_env();
     let security = match negotiate(&HostEnv::from_process(), opts.debug) {
         Ok(s) => s,
         Err(msg) => {
@@ -220,7 +221,7 @@ async fn run<P: Provider>(provider: P, opts: ServeOptions, security: Security) -
         _ = async { if debug { let _ = tokio::signal::ctrl_c().await; } else { std::future::pending::<()>().await } } => {},
         // Terraform killed (kill -9, a cancelled CI job) sends no Shutdown: go when it is gone,
         // rather than live on holding the registry.
-        _ = parent_gone(), if !debug => {},
+        _ = parent_gone(), if !debug => tracing::info!("Terraform is gone (no Shutdown): exiting"),
     }
     ExitCode::SUCCESS
 }
