@@ -144,11 +144,15 @@ fn non_ignorable_rules_ignore_suppressions() {
 }
 
 #[test]
-fn gitignored_and_hidden_files_are_skipped_and_tofu_and_json_are_read() {
+fn gitignored_files_and_tool_caches_are_skipped_and_tofu_and_json_are_read() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), ".gitignore", "vendor/\n");
     write(d.path(), "vendor/main.tf", KEY);
     write(d.path(), ".terraform/modules/x/main.tf", KEY);
+    write(d.path(), ".git/hooks/x.tf", KEY);
+    write(d.path(), ".terragrunt-cache/abc/main.tf", KEY);
+    // A hidden directory of the user's own is linted.
+    write(d.path(), ".identity/main.tf", KEY);
     write(d.path(), "a.tofu", KEY);
     write(
         d.path(),
@@ -158,8 +162,8 @@ fn gitignored_and_hidden_files_are_skipped_and_tofu_and_json_are_read() {
     let o = run(d.path(), &["check", "--format", "json", "--select", "NHI101,NHI102"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let paths: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
-    assert_eq!(paths, vec!["a.tofu", "b.tf.json"]);
-    assert_eq!(v["findings"][1]["address"], "google_service_account_key.k");
+    assert_eq!(paths, vec![".identity/main.tf", "a.tofu", "b.tf.json"]);
+    assert_eq!(v["findings"][2]["address"], "google_service_account_key.k");
 }
 
 #[test]

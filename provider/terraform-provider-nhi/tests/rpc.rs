@@ -185,3 +185,26 @@ async fn governance_follows_the_injected_clock() {
     let far = plan(&svc, &config("2027-12-01T00:00:00Z")).await;
     assert_eq!(far.diagnostics[0].summary, "The service account lifetime exceeds policy.max_lifetime");
 }
+
+/// Broad scopes warn on their element; hostile label keys and values are refused at theirs.
+#[tokio::test]
+async fn element_diagnostics_name_the_element() {
+    let svc = configured(clock()).await;
+    let mut cfg = config("2026-08-01T00:00:00Z");
+    cfg.set_attr("scopes", Value::List(vec![Value::from("ok:read"), Value::from("a:b"), Value::from("invoices:*")]));
+    let resp = plan(&svc, &cfg).await;
+    let broad: Vec<_> = resp.diagnostics.iter().filter(|d| d.summary == "Broad scope").collect();
+    assert_eq!(broad.len(), 1, "{:?}", resp.diagnostics);
+    assert_eq!(path_of(broad[0]), "scopes.[2]");
+    assert_eq!(broad[0].severity, pb::diagnostic::Severity::Warning as i32);
+
+    let mut cfg = config("2026-08-01T00:00:00Z");
+    cfg.set_attr(
+        "labels",
+        Value::Map([("team".to_owned(), Value::from("a\u{1b}[2J")), ("ok".to_owned(), Value::from("fine"))].into()),
+    );
+    let diags = validate(&svc, encode_msgpack(&cfg, &account_type())).await;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(path_of(&diags[0]), "labels.[\"team\"]");
+    assert!(!diags[0].detail.contains('\u{1b}'), "the escape was echoed: {:?}", diags[0].detail);
+}

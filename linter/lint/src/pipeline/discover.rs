@@ -32,6 +32,9 @@ pub fn normalize(p: &Path) -> PathBuf {
     if pb.as_os_str().is_empty() { PathBuf::from(".") } else { pb }
 }
 
+/// Directories never walked into: version control and tool caches.
+const SKIPPED_DIRS: [&str; 6] = [".git", ".terraform", ".terragrunt-cache", ".hg", ".svn", ".jj"];
+
 /// Lists the Terraform files under `paths`, respecting `.gitignore`, sorted.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
     let mut files = BTreeSet::new();
@@ -51,7 +54,18 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
             });
             continue;
         }
-        let walker = ignore::WalkBuilder::new(p).require_git(false).build();
+        // Hidden directories hold real configurations too (`.identity/`, `.infra/`); only
+        // version control and tool caches are skipped (`.terraform/` holds downloaded modules,
+        // reached through their calls).
+        let walker = ignore::WalkBuilder::new(p)
+            .require_git(false)
+            .hidden(false)
+            .filter_entry(|e| {
+                !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name().to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            })
+            .build();
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) && is_terraform_file(e.path()) => {

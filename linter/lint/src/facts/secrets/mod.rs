@@ -48,8 +48,13 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
             f(Lit { key, text: &text, span: &e.span, partial: false, direct })
         }
-        ExprKind::Template(parts) => parts.iter().any(|p| match p {
+        ExprKind::Template(parts) => parts.iter().enumerate().any(|(i, p)| match p {
             TemplatePart::Lit(l) => {
+                // A literal run straight into an interpolation (`-password pass:${…}`): its last
+                // word continues with a value unknown here, so it is not read as a value.
+                let continued = parts.get(i + 1).is_some_and(|n| !matches!(n, TemplatePart::Lit(_)))
+                    && !l.ends_with(char::is_whitespace);
+                let l: &str = if continued { &l[..l.rfind(char::is_whitespace).map_or(0, |w| w + 1)] } else { l };
                 f(Lit { key, text: l, span: &e.span, partial: true, direct })
                     || visit_embedded_text(l, &e.span, f)
                     || (!l.contains('\n') && visit_inline_pairs(l, &e.span, f))
