@@ -81,4 +81,8 @@ impl Store for DeferredSqlite {
     fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
         self.existing()?.map_or(Ok(Vec::new()), |s| s.events(after_seq, limit))
     }
+
+    fn exists(&self) -> Result<bool, RegistryError> {
+        Ok(self.existing()?.is_some())
+    }
 }

@@ -159,6 +159,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError>;
     /// Events with seq > after_seq, oldest first, at most `limit`.
     fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError>;
+    /// Whether the registry exists. Only a registry opened with [`open_deferred`] may not
+    /// exist yet (its file appears with the first write; reads see it empty), so callers can
+    /// tell "no such account" from "no registry at this location".
+    fn exists(&self) -> Result<bool, RegistryError> {
+        Ok(true)
+    }
 }
 
 /// Opens a registry from a URL: "sqlite://PATH" (relative to the current dir), "sqlite:///abs/path",

@@ -21,8 +21,20 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/nhi/nhi";
 pub struct Configured {
     pub store: Arc<dyn Store>,
     pub policy: Policy,
+    /// The registry URL with any password redacted, for messages.
     pub registry_url: String,
     pub terraform_version: String,
+}
+
+/// The error for a lookup in a registry that was never written: no account can be in it,
+/// and saying "not found" would hide a mistyped path.
+pub(crate) fn registry_not_created(registry_url: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The nhi registry does not exist yet",
+        format!(
+            "There is no registry at {registry_url}. A registry is created by the first apply that creates a service account; reads never create one. Check `registry` in the provider block (or NHI_REGISTRY), or apply the configuration that creates the account first."
+        ),
+    )
 }
 
 /// State shared by the provider and its resources.
@@ -129,7 +141,8 @@ impl tfplugin::Provider for NhiProvider {
         let _ = self.shared.configured.set(Configured {
             store,
             policy: cfg.policy,
-            registry_url: cfg.registry,
+            // Shown in diagnostics: never with a password.
+            registry_url: nhi_registry::redact_url(&cfg.registry),
             terraform_version: req.terraform_version,
         });
         Diagnostics::new()

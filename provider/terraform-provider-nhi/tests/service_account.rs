@@ -419,12 +419,33 @@ fn a_missing_registry_directory_is_refused_and_reads_create_nothing() {
     out.assert_contains("registry = \"sqlite://regsitry-typo/nhi.db\"");
     assert!(!env.wd.path().join("regsitry-typo").exists(), "the directory was created");
 
-    // The directory exists but the registry does not: the read fails, and no file appears.
+    // The directory exists but the registry does not: the read fails saying so (not "no such
+    // account", which would hide a mistyped file name), and no file appears.
     env.wd.write("main.tf", "provider \"nhi\" {\n  registry = \"sqlite://fresh.db\"\n}\n\ndata \"nhi_service_account\" \"x\" {\n  name = \"exporter\"\n}\n");
-    let out = env.wd.run(&["plan", "-input=false"]);
+    let out = env.wd.run(&["plan", "-input=false", "-no-color"]);
     out.assert_failure();
-    out.assert_contains("no service account named \"exporter\"");
+    out.assert_contains("Error: The nhi registry does not exist yet");
+    out.assert_contains("There is no registry at sqlite://fresh.db");
+    out.assert_contains("with data.nhi_service_account.x");
     assert!(!env.wd.path().join("fresh.db").exists(), "a data source read created the registry");
+
+    // Importing from it is the same mistake, with the same message.
+    let exp = days_from_now(30);
+    env.wd.write(
+        "main.tf",
+        format!(
+            "provider \"nhi\" {{\n  registry = \"sqlite://fresh.db\"\n}}\n{}",
+            account("exporter", "o@example.com", "p", &exp, "")
+        ),
+    );
+    let out = env.wd.run(&["import", "-input=false", "-no-color", "nhi_service_account.exporter", "exporter"]);
+    out.assert_failure();
+    out.assert_contains("The nhi registry does not exist yet");
+    assert!(!env.wd.path().join("fresh.db").exists(), "an import created the registry");
+
+    // The first apply in an existing directory creates it, as always.
+    env.wd.run(&["apply", "-auto-approve", "-input=false"]).assert_success();
+    assert!(env.wd.path().join("fresh.db").is_file(), "the first apply did not create the registry");
 }
 
 /// Hostile or oversized text is refused at plan, each refusal located, and nothing is written.

@@ -334,6 +334,7 @@ fn a_deferred_registry_reads_as_empty_and_appears_on_the_first_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("registry.db");
     let store = crate::open_deferred(&format!("sqlite://{}", path.display())).unwrap();
+    assert!(!store.exists().unwrap(), "a registry that was never written does not exist");
     assert!(store.find_service_account_by_name("x").unwrap().is_none());
     assert!(store.get_service_account("sa-x").unwrap().is_none());
     assert!(store.list_service_accounts(&ServiceAccountFilter::default()).unwrap().is_empty());
@@ -350,6 +351,7 @@ fn a_deferred_registry_reads_as_empty_and_appears_on_the_first_write() {
     let change = Change { actor: Actor::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
     let made = store.create_service_account(&sample_spec("first"), &change).unwrap();
     assert!(path.is_file());
+    assert!(store.exists().unwrap());
     assert_eq!(store.get_service_account(&made.id).unwrap().unwrap().spec.name, "first");
     // Another handle opened before the file existed finds it once it does.
     let other = crate::open_deferred(&format!("sqlite://{}", dir.path().join("late.db").display())).unwrap();
@@ -357,5 +359,8 @@ fn a_deferred_registry_reads_as_empty_and_appears_on_the_first_write() {
         .unwrap()
         .create_service_account(&sample_spec("late"), &change)
         .unwrap();
+    assert!(other.exists().unwrap(), "a registry created by another process is seen");
     assert!(other.find_service_account_by_name("late").unwrap().is_some());
+    // Registries opened directly exist from the start.
+    assert!(crate::open(&format!("sqlite://{}", dir.path().join("eager.db").display())).unwrap().exists().unwrap());
 }

@@ -69,6 +69,7 @@ impl DataSource for ServiceAccountData {
         }
         match cfg.store.find_service_account_by_name(&name) {
             Ok(Some(sa)) => resp.state = record_value(&sa),
+            Ok(None) if !cfg.store.exists().unwrap_or(true) => d.push(crate::registry_not_created(&cfg.registry_url)),
             Ok(None) => d.push(
                 Diagnostic::error(
                     "Service account not found",

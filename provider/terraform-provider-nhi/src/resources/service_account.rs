@@ -518,6 +518,9 @@ impl Resource for ServiceAccountResource {
                 resp.state = state_of(&sa, &Value::Null);
                 resp.identity = Some(identity_of(&sa));
             }
+            Ok(None) if !cfg.store.exists().unwrap_or(true) => {
+                resp.diagnostics.push(crate::registry_not_created(&cfg.registry_url));
+            }
             Ok(None) => resp.diagnostics.push(Diagnostic::error(
                 "Service account not found",
                 format!(
