@@ -642,3 +642,73 @@ fn provider_logs_follow_tf_log_and_leak_nothing() {
     out.assert_success();
     assert!(!out.stderr.contains("rpc served"), "{}", out.stderr);
 }
+
+/// The provider's diagnostics from `terraform plan -json`: (severity, summary, the exact source
+/// text Terraform highlights).
+fn located_diagnostics(env: &Env, source: &str, extra: &[&str]) -> Vec<(String, String, String)> {
+    let mut args = vec!["plan", "-input=false", "-json"];
+    args.extend_from_slice(extra);
+    let out = env.wd.run(&args);
+    out.stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "diagnostic")
+        .filter_map(|v| {
+            let d = &v["diagnostic"];
+            let range = d.get("range")?;
+            assert_eq!(range["filename"], "main.tf", "{d}");
+            let (start, end) = (range["start"]["byte"].as_u64()? as usize, range["end"]["byte"].as_u64()? as usize);
+            Some((d["severity"].as_str()?.to_owned(), d["summary"].as_str()?.to_owned(), source[start..end].to_owned()))
+        })
+        .collect()
+}
+
+/// Every scope diagnostic names the element (`scopes[N]`), which Terraform turns into the
+/// element's own source range: the syntax, control-character and duplicate checks at
+/// validation, and the broad-scope judgement at plan, as a warning or under the policy as an
+/// error.
+#[test]
+fn scope_diagnostics_point_at_the_element() {
+    for tf in Terraform::all() {
+        let env = Env::new(&tf);
+        let exp = days_from_now(30);
+        let with_scopes = |scopes: &str| {
+            format!(
+                "resource \"nhi_service_account\" \"x\" {{\n  name       = \"wide\"\n  owner      = \"o@example.com\"\n  purpose    = \"p\"\n  expires_at = \"{exp}\"\n  scopes     = {scopes}\n}}\n"
+            )
+        };
+        let v = tf.version();
+        let mine = |found: Vec<(String, String, String)>| -> Vec<(String, String, String)> {
+            found.into_iter().filter(|(_, summary, _)| summary.contains("scope")).collect()
+        };
+        let expect = |found: Vec<(String, String, String)>, want: &[(&str, &str, &str)]| {
+            let want: Vec<(String, String, String)> =
+                want.iter().map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned())).collect();
+            assert_eq!(found, want, "Terraform {v}");
+        };
+
+        let source = with_scopes(r#"["invoices:read", "x y", "a\u001bb", "invoices:read"]"#);
+        env.wd.write("main.tf", &source);
+        expect(
+            mine(located_diagnostics(&env, &source, &[])),
+            &[
+                ("error", "Invalid scope", r#""x y""#),
+                ("error", "Invalid scope", r#""a\u001bb""#),
+                ("error", "Duplicate scope", r#""invoices:read""#),
+            ],
+        );
+
+        let source = with_scopes(r#"["invoices:read", "billing:admin", "invoices:*"]"#);
+        env.wd.write("main.tf", &source);
+        expect(
+            mine(located_diagnostics(&env, &source, &[])),
+            &[("warning", "Broad scope", r#""billing:admin""#), ("warning", "Broad scope", r#""invoices:*""#)],
+        );
+        env.wd.write("provider.tf", "provider \"nhi\" {\n  policy {\n    deny_broad_scopes = true\n  }\n}\n");
+        expect(
+            mine(located_diagnostics(&env, &source, &[])),
+            &[("error", "Broad scope", r#""billing:admin""#), ("error", "Broad scope", r#""invoices:*""#)],
+        );
+        assert!(!env.db.exists(), "Terraform {v}: a plan wrote the registry");
+    }
+}
