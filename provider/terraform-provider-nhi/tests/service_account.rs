@@ -619,7 +619,17 @@ fn provider_logs_follow_tf_log_and_leak_nothing() {
     let out = env.wd.run(&["apply", "-auto-approve", "-input=false"]);
     out.assert_success();
     let ours: Vec<&str> = out.stderr.lines().filter(|l| l.contains("provider.terraform-provider-nhi")).collect();
-    for needle in ["rpc served", "rpc=PlanResourceChange", "type_name=nhi_service_account", "provider configured"] {
+    let id = env.store().find_service_account_by_name("logged").unwrap().expect("the account was created").id;
+    for needle in [
+        "rpc served",
+        "rpc=PlanResourceChange",
+        "rpc=ApplyResourceChange",
+        "type_name=nhi_service_account",
+        "duration_us=",
+        "provider configured",
+        "service account created",
+        &format!("id={id}"),
+    ] {
         assert!(ours.iter().any(|l| l.contains(needle)), "no provider log line with {needle:?}:\n{}", ours.join("\n"));
     }
     // Levels come through from the JSON lines (unparsed stderr would all be DEBUG), and only

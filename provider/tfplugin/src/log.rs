@@ -104,7 +104,7 @@ pub struct RpcLog {
 
 impl RpcLog {
     pub fn start(rpc: &'static str, type_name: &str) -> Self {
-        tracing::trace!(rpc, type_name, "rpc started");
+        tracing::trace!(rpc, type_name = (!type_name.is_empty()).then_some(type_name), "rpc started");
         Self { rpc, type_name: type_name.to_owned(), started: Instant::now() }
     }
 }
@@ -112,7 +112,9 @@ impl RpcLog {
 impl Drop for RpcLog {
     fn drop(&mut self) {
         let micros = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        tracing::debug!(rpc = self.rpc, type_name = %self.type_name, duration_us = micros, "rpc served");
+        // Provider-level RPCs concern no resource type: the field is left out then.
+        let type_name = (!self.type_name.is_empty()).then_some(self.type_name.as_str());
+        tracing::debug!(rpc = self.rpc, type_name, duration_us = micros, "rpc served");
     }
 }
 

@@ -408,7 +408,10 @@ impl Resource for ServiceAccountResource {
         if req.planned_state.is_null() {
             if let Some(id) = prior_id {
                 match store.delete_service_account(&id, &change) {
-                    Ok(_) => resp.new_state = Value::Null,
+                    Ok(existed) => {
+                        tracing::info!(id = %id, existed, "service account deleted");
+                        resp.new_state = Value::Null;
+                    }
                     Err(e) => resp.diagnostics = registry_error("Cannot delete the service account", &e),
                 }
             } else {
@@ -436,14 +439,14 @@ impl Resource for ServiceAccountResource {
             return resp;
         }
 
+        let updating = prior_id.is_some() && req.prior_state.attr("name") == req.planned_state.attr("name");
         let result = match prior_id {
-            Some(id) if req.prior_state.attr("name") == req.planned_state.attr("name") => {
-                store.update_service_account(&id, &spec, &change)
-            }
+            Some(id) if updating => store.update_service_account(&id, &spec, &change),
             _ => store.create_service_account(&spec, &change),
         };
         match result {
             Ok(sa) => {
+                tracing::info!(id = %sa.id, "service account {}", if updating { "updated" } else { "created" });
                 resp.new_state = state_of(&sa, &req.planned_state);
                 resp.new_identity = Some(identity_of(&sa));
             }
@@ -482,7 +485,10 @@ impl Resource for ServiceAccountResource {
                 resp.new_identity = Some(identity_of(&sa));
             }
             // Deleted out of band: drop it from state so the next plan creates it again.
-            Ok(None) => resp.new_state = Value::Null,
+            Ok(None) => {
+                tracing::info!(id, "service account no longer in the registry: removed from state");
+                resp.new_state = Value::Null;
+            }
             Err(e) => resp.diagnostics = registry_error("Cannot read the service account", &e),
         }
         resp
@@ -515,6 +521,7 @@ impl Resource for ServiceAccountResource {
             if by_id { cfg.store.get_service_account(&key) } else { cfg.store.find_service_account_by_name(&key) };
         match found {
             Ok(Some(sa)) => {
+                tracing::info!(id = %sa.id, "service account imported");
                 resp.state = state_of(&sa, &Value::Null);
                 resp.identity = Some(identity_of(&sa));
             }
