@@ -494,6 +494,16 @@ fn hostile_names_owners_and_purposes_are_refused_with_located_errors() {
         assert!(!text.contains('\u{1b}'), "{what}: an escape reached the output");
     }
     assert!(!env.db.exists(), "a refused plan wrote the registry");
+
+    // A lookup by a name the resource would refuse is refused the same way, at validation.
+    env.wd.write("main.tf", "data \"nhi_service_account\" \"x\" {\n  name = \"ctl\\nname\\u001b[31m\"\n}\n");
+    let out = env.wd.run(&["validate", "-no-color"]);
+    out.assert_failure();
+    out.assert_contains("Invalid `name`");
+    out.assert_contains("character 4 is U+000A");
+    out.assert_contains("on main.tf line 2, in data \"nhi_service_account\" \"x\":");
+    assert!(!out.stderr.contains('\u{1b}') && !out.stdout.contains('\u{1b}'), "an escape reached the output");
+    assert!(!env.db.exists(), "a refused lookup touched the registry");
 }
 
 /// A broad scope warns at plan, naming the element; the policy can make it an error.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tfplugin::{
     Attribute, AttributePath, Block, DataSource, Diagnostic, Diagnostics, ReadDataRequest, ReadDataResponse, Schema,
-    Type,
+    Type, Value,
 };
 
 use crate::fields::{self, Field};
@@ -34,13 +34,27 @@ impl DataSource for ServiceAccountData {
             .into_iter()
             .map(|a| {
                 if a.name == "name" {
-                    Attribute::required("name", Type::String).describe("Name of the account to look up.")
+                    Attribute::required("name", Type::String).describe(format!(
+                        "Name of the account to look up: {}, as the resource's `name`.",
+                        crate::resources::service_account::name_rule()
+                    ))
                 } else {
                     Attribute::computed(a.name, a.ty).describe(a.description)
                 }
             })
             .collect();
         Schema::new(Block::new(attributes).describe("Looks up a service account in the registry by name."))
+    }
+
+    /// A literal name is checked at validation, before any registry is opened.
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut d = Diagnostics::new();
+        if let Some(name) = config.attr("name").as_str()
+            && let Some(refused) = refused_name(name)
+        {
+            d.push(refused);
+        }
+        d
     }
 
     fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
@@ -62,8 +76,9 @@ impl DataSource for ServiceAccountData {
             resp.diagnostics = d;
             return resp;
         };
-        if let Err(e) = nhi_core::check_text(nhi_core::TextField::Name, &name) {
-            d.error("Invalid `name`", format!("`name` is refused: {e}."), AttributePath::attr("name"));
+        // Again here: a name unknown at validation arrives now.
+        if let Some(refused) = refused_name(&name) {
+            d.push(refused);
             resp.diagnostics = d;
             return resp;
         }
@@ -82,4 +97,10 @@ impl DataSource for ServiceAccountData {
         resp.diagnostics = d;
         resp
     }
+}
+
+/// The resource's name rule, applied to a lookup: a name the resource refuses cannot exist.
+fn refused_name(name: &str) -> Option<Diagnostic> {
+    let e = nhi_core::check_text(nhi_core::TextField::Name, name).err()?;
+    Some(Diagnostic::error("Invalid `name`", format!("`name` is refused: {e}.")).at(AttributePath::attr("name")))
 }

@@ -31,23 +31,33 @@ impl ServiceAccountResource {
     }
 }
 
+/// How `name` is described wherever it is given: the pattern and limit [`check_text`] enforces.
+pub(crate) fn name_rule() -> String {
+    format!(
+        "lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most {} characters",
+        TextField::Name.max_len()
+    )
+}
+
 pub fn schema() -> Schema {
+    // The limits in the descriptions come from the constants the checks use.
+    let max = TextField::max_len;
     Schema::new(
         Block::new(vec![
             Attribute::computed("id", Type::String).describe("Registry identifier (`sa-…`), assigned at creation."),
             Attribute::required("name", Type::String)
-                .describe("Unique name of the service account: lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, at most 63 characters. Changing it replaces the account."),
+                .describe(format!("Unique name of the service account: {}. Changing it replaces the account.", name_rule())),
             Attribute::required("owner", Type::String)
-                .describe("Team or person accountable for the account, e.g. `payments-team@example.com`; at most 254 characters."),
+                .describe(format!("Team or person accountable for the account, e.g. `payments-team@example.com`; at most {} characters.", max(TextField::Owner))),
             Attribute::required("purpose", Type::String)
-                .describe("What the account is for, in a sentence; at most 1024 characters."),
+                .describe(format!("What the account is for, in a sentence; at most {} characters.", max(TextField::Purpose))),
             Attribute::required("expires_at", Type::String).describe(
                 "When the account expires, RFC 3339 (`YYYY-MM-DDThh:mm:ssZ`); at most `policy.max_lifetime` ahead. `time_offset.NAME.rfc3339` (hashicorp/time) fixes it at creation.",
             ),
             Attribute::optional("scopes", Type::list(Type::String))
-                .describe("Permissions granted, e.g. `[\"invoices:read\"]`: at most 64 scopes of at most 256 characters. Broad scopes (`*`, `invoices:*`, admin) are warned about, or refused under `policy.deny_broad_scopes`."),
+                .describe(format!("Permissions granted, e.g. `[\"invoices:read\"]`: at most {MAX_SCOPES} scopes of at most {} characters. Broad scopes (`*`, `invoices:*`, admin) are warned about, or refused under `policy.deny_broad_scopes`.", max(TextField::Scope))),
             Attribute::optional("environment", Type::String).describe("Deployment environment, e.g. `prod`; the same pattern as `name`."),
-            Attribute::optional("labels", Type::map(Type::String)).describe("Free-form labels, e.g. a cost center: at most 64, keys of at most 63 characters, values of at most 256."),
+            Attribute::optional("labels", Type::map(Type::String)).describe(format!("Free-form labels, e.g. a cost center: at most {MAX_LABELS}, keys of at most {} characters, values of at most {}.", max(TextField::LabelKey), max(TextField::LabelValue))),
             Attribute::optional_computed("disabled", Type::Bool)
                 .describe("A disabled account keeps its record but gets no tokens. Default `false`."),
             Attribute::computed("created_at", Type::String)
