@@ -446,6 +446,9 @@ fn a_missing_registry_directory_is_refused_and_reads_create_nothing() {
     // The first apply in an existing directory creates it, as always.
     env.wd.run(&["apply", "-auto-approve", "-input=false"]).assert_success();
     assert!(env.wd.path().join("fresh.db").is_file(), "the first apply did not create the registry");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(env.wd.path().join("fresh.db")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the registry is readable by others: mode {mode:o}");
 }
 
 /// Hostile or oversized text is refused at plan, each refusal located, and nothing is written.
