@@ -618,6 +618,13 @@ fn the_provider_exits_when_terraform_is_killed() {
     }
     assert!(!providers.iter().any(alive), "provider {providers:?} still running {gone_after:?} after Terraform died");
     assert!(gone_after < Duration::from_millis(1000), "the provider took {gone_after:?} to exit");
+    // It went the orderly way: its unix socket (plugin-nhi-PID-….sock) is removed.
+    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| providers.iter().any(|p| f.starts_with(&format!("plugin-nhi-{p}-"))))
+        .collect();
+    assert!(left.is_empty(), "sockets left behind: {left:?}");
 }
 
 /// `TF_LOG=trace` shows the provider's own log lines, in the format Terraform parses, and
