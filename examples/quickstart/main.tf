@@ -1,6 +1,6 @@
 # Quickstart: two governed service accounts in the embedded SQLite registry.
 #
-#   terraform apply -var "expires_at=2027-03-01T00:00:00Z"
+#   terraform apply -var "expires_at=$(date -u -d '+90 days' +%Y-%m-%dT00:00:00Z)"
 #
 # scripts/demo.sh runs this with a date 180 days ahead, then shows a plan refused by policy.
 
