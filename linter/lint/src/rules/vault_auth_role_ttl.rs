@@ -1,7 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, referenced};
 use crate::rules::vault_auth_role_periodic::AUTH_ROLES;
+use crate::rules::vault_mounts::{role_mount, short_lease};
 
 /// Resources that mount an auth method, with the path they mount at when none is given.
 const MOUNTS: [(&str, Option<&str>); 4] = [
@@ -10,9 +10,6 @@ const MOUNTS: [(&str, Option<&str>); 4] = [
     ("vault_gcp_auth_backend", Some("gcp")),
     ("vault_aws_auth_backend", Some("aws")),
 ];
-
-/// Vault's built-in default and maximum lease TTL: 32 days.
-const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
 
 /// The mount path an auth role uses when it names no `backend`.
 fn default_backend(role_type: &str) -> &'static str {
@@ -33,45 +30,7 @@ fn default_backend(role_type: &str) -> &'static str {
 /// `default_lease_ttl` or `max_lease_ttl` set below 32 days (or to a value not known
 /// statically, which someone chose).
 fn tuned_short(mount: &Item<'_>) -> bool {
-    mount.nested("tune").iter().any(|t| {
-        ["default_lease_ttl", "max_lease_ttl"].iter().filter(|k| t.has(k)).any(|k| {
-            match t.value(k).as_ref().map(duration) {
-                Some(Some(Dur::Secs(s))) => s < VAULT_DEFAULT_SECS,
-                Some(Some(Dur::Zero)) => false,
-                Some(None) | None => true,
-            }
-        })
-    })
-}
-
-/// The path a mount resource mounts at, when known.
-fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
-    let p = m
-        .str("path")
-        .or_else(|| if m.has("path") { None } else { default.map(str::to_owned).or_else(|| m.str("type")) })?;
-    Some(p.trim_matches('/').to_owned())
-}
-
-/// The mount a role is issued from, as far as the module tells: `Some(Some(mount))` when found,
-/// `Some(None)` when the role's backend is known but no mount of the module has that path,
-/// `None` when the role's backend is not known statically.
-fn role_mount<'a>(cx: &Ctx<'a>, r: &Item<'_>) -> Option<Option<Item<'a>>> {
-    if let Some(a) = r.attr("backend")
-        && let Some(m) = MOUNTS.iter().find_map(|(ty, _)| referenced(cx, &a.expr, ty))
-    {
-        return Some(Some(m));
-    }
-    let path = match r.attr("backend") {
-        Some(_) => r.str("backend")?,
-        None => default_backend(r.label(0)).to_owned(),
-    };
-    let path = path.trim_matches('/').to_owned();
-    Some(
-        MOUNTS
-            .iter()
-            .flat_map(|(ty, default)| cx.resources(ty).into_iter().map(move |m| (m, *default)))
-            .find_map(|(m, default)| (mount_path(&m, default).as_deref() == Some(path.as_str())).then_some(m)),
-    )
+    mount.nested("tune").iter().any(|t| short_lease(t, &["default_lease_ttl", "max_lease_ttl"]))
 }
 
 /// Attributes that bound the lifetime of the tokens a role issues (the `token_*` names, and the
@@ -130,7 +89,7 @@ impl Rule for VaultAuthRoleTtl {
             if LIFETIME.iter().any(|k| r.has(k)) {
                 continue;
             }
-            let covered = match role_mount(cx, &r) {
+            let covered = match role_mount(cx, &r, &MOUNTS, Some(default_backend(r.label(0)))) {
                 Some(Some(m)) => tuned_short(&m),
                 Some(None) => false,
                 None => any_tuned,

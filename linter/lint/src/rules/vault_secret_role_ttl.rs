@@ -1,6 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, referenced};
+use crate::rules::common::{Dur, duration};
+use crate::rules::vault_mounts::{role_mount, short_lease};
 
 /// Mounts of secrets engines whose lease defaults a role falls back on: `(type, default path)`.
 const MOUNTS: [(&str, Option<&str>); 6] = [
@@ -11,9 +12,6 @@ const MOUNTS: [(&str, Option<&str>); 6] = [
     ("vault_azure_secret_backend", Some("azure")),
     ("vault_kubernetes_secret_backend", None),
 ];
-
-/// Vault's built-in maximum lease (768 hours, 32 days).
-const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
 
 /// Roles that mint credentials with a lease: `(type, default mount, the role's own lifetime
 /// attributes, what it issues)`.
@@ -33,41 +31,7 @@ const ROLES: [(&str, &str, &[&str], &str); 6] = [
 
 /// Whether a mount's own lease defaults are shorter than Vault's 32 days.
 fn mount_short(m: &Item<'_>) -> bool {
-    ["default_lease_ttl_seconds", "max_lease_ttl_seconds"].iter().filter(|k| m.has(k)).any(|k| {
-        match m.value(k).as_ref().map(duration) {
-            Some(Some(Dur::Secs(s))) => s < VAULT_DEFAULT_SECS,
-            Some(Some(Dur::Zero)) => false,
-            // Unknown (a variable): the author chose a value; do not guess.
-            Some(None) | None => true,
-        }
-    })
-}
-
-fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
-    let p = m.str("path").or_else(|| if m.has("path") { None } else { default.map(str::to_owned) })?;
-    Some(p.trim_matches('/').to_owned())
-}
-
-/// The mount a role lives on: `Some(Some(m))` found, `Some(None)` named but not in the module,
-/// `None` not known.
-fn role_mount<'a>(cx: &Ctx<'a>, r: &Item<'_>, default: &str) -> Option<Option<Item<'a>>> {
-    if let Some(a) = r.attr("backend").or_else(|| r.attr("mount"))
-        && let Some(m) = MOUNTS.iter().find_map(|(ty, _)| referenced(cx, &a.expr, ty))
-    {
-        return Some(Some(m));
-    }
-    let path = match r.attr("backend").or_else(|| r.attr("mount")) {
-        Some(_) => r.str("backend").or_else(|| r.str("mount"))?,
-        None if !default.is_empty() => default.to_owned(),
-        None => return None,
-    };
-    let path = path.trim_matches('/').to_owned();
-    Some(
-        MOUNTS
-            .iter()
-            .flat_map(|(ty, default)| cx.resources(ty).into_iter().map(move |m| (m, *default)))
-            .find_map(|(m, default)| (mount_path(&m, default).as_deref() == Some(path.as_str())).then_some(m)),
-    )
+    short_lease(m, &["default_lease_ttl_seconds", "max_lease_ttl_seconds"])
 }
 
 /// Whether one of the role's lifetime attributes is set to a limit (not `0`).
@@ -137,7 +101,7 @@ impl Rule for VaultSecretRoleTtl {
                 if has_own_lifetime(&r, own) {
                     continue;
                 }
-                let covered = match role_mount(cx, &r, default_mount) {
+                let covered = match role_mount(cx, &r, &MOUNTS, (!default_mount.is_empty()).then_some(default_mount)) {
                     Some(Some(m)) => mount_short(&m),
                     Some(None) => false,
                     None => any_short,

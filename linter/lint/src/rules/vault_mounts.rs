@@ -1,0 +1,56 @@
+//! Vault mounts as the lifetime rules see them (NHI317 for auth roles, NHI318 for secrets-engine
+//! roles): which mount a role lives on, and whether its lease defaults are shorter than
+//! Vault's own.
+
+use crate::query::Item;
+use crate::rule::Ctx;
+use crate::rules::common::{Dur, duration, referenced};
+
+/// Vault's built-in maximum lease (768 hours, 32 days).
+pub const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
+
+/// Whether one of `keys` of `item` sets a lifetime under Vault's default. `0` means "the
+/// default"; an unknown value (a variable) is the author's choice and is not second-guessed.
+pub fn short_lease(item: &Item<'_>, keys: &[&str]) -> bool {
+    keys.iter().filter(|k| item.has(k)).any(|k| match item.value(k).as_ref().map(duration) {
+        Some(Some(Dur::Secs(s))) => s < VAULT_DEFAULT_SECS,
+        Some(Some(Dur::Zero)) => false,
+        Some(None) | None => true,
+    })
+}
+
+/// A mount's path, without slashes: its `path`, else the type's default path, else its `type`.
+fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
+    let p = m
+        .str("path")
+        .or_else(|| if m.has("path") { None } else { default.map(str::to_owned).or_else(|| m.str("type")) })?;
+    Some(p.trim_matches('/').to_owned())
+}
+
+/// The mount among `mounts` (`(type, default path)`) that role `r` lives on, through its
+/// `backend` (or `mount`) argument or, without one, at `default` path: `Some(Some(m))` found,
+/// `Some(None)` named but not in the module, `None` not known.
+pub fn role_mount<'a>(
+    cx: &Ctx<'a>,
+    r: &Item<'_>,
+    mounts: &[(&str, Option<&str>)],
+    default: Option<&str>,
+) -> Option<Option<Item<'a>>> {
+    let named = r.attr("backend").or_else(|| r.attr("mount"));
+    if let Some(a) = named
+        && let Some(m) = mounts.iter().find_map(|(ty, _)| referenced(cx, &a.expr, ty))
+    {
+        return Some(Some(m));
+    }
+    let path = match named {
+        Some(_) => r.str("backend").or_else(|| r.str("mount"))?,
+        None => default?.to_owned(),
+    };
+    let path = path.trim_matches('/').to_owned();
+    Some(
+        mounts
+            .iter()
+            .flat_map(|(ty, default)| cx.resources(ty).into_iter().map(move |m| (m, *default)))
+            .find_map(|(m, default)| (mount_path(&m, default).as_deref() == Some(path.as_str())).then_some(m)),
+    )
+}
