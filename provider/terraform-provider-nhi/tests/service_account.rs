@@ -554,12 +554,9 @@ fn provider_children(pid: u32) -> Vec<u32> {
     std::fs::read_dir("/proc")
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|p| {
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else { return false };
-            // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
-            let Some((head, rest)) = stat.rsplit_once(')') else { return false };
-            let ppid = rest.split_whitespace().nth(1).and_then(|x| x.parse::<u32>().ok());
-            head.contains("(terraform-provi") && ppid == Some(pid)
+        .filter(|&p| {
+            parent_of(p) == Some(pid)
+                && std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.starts_with("terraform-provi"))
         })
         .collect()
 }
