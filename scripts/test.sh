@@ -4,8 +4,10 @@
 #   scripts/test.sh
 #
 # 1. installs the Terraform binaries the end-to-end tests drive (scripts/get-terraform.sh,
-#    fast and offline once done), 2. cargo fmt --check, 3. clippy with warnings denied,
-# 4. the whole workspace's tests. Exits non-zero at the first failure.
+#    fast and offline once done), 2. installs PostgreSQL from Debian's packages when its server
+#    binaries are missing and starts a throwaway server for the run (scripts/postgres.sh),
+# 3. cargo fmt --check, 4. clippy with warnings denied, 5. the whole workspace's tests.
+# Exits non-zero at the first failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -22,6 +24,17 @@ step "scripts/get-terraform.sh"
 scripts/get-terraform.sh
 export NHI_TERRAFORM_1_15="$root/.tools/bin/terraform-1.15.5"
 export NHI_TERRAFORM_1_0="$root/.tools/bin/terraform-1.0.3"
+
+step "PostgreSQL server for the registry tests (scripts/postgres.sh)"
+if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+eval "$(scripts/postgres.sh start)"
+trap 'scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"' EXIT
+echo "PostgreSQL at ${NHI_TEST_POSTGRES_URL}" >&2
 
 step "python3 jsonschema and pre-commit (the SARIF test validates with the one, the hook test runs the other)"
 for module in jsonschema pre_commit; do

@@ -50,6 +50,8 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+pub mod postgres;
+
 /// The provider address the `dev_overrides` of every [`Workdir`] redirect.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/nhi/nhi";
 

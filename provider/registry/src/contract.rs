@@ -30,7 +30,59 @@ pub const CASES: &[Case] = &[
     ("timestamps_round_trip_exactly", timestamps_round_trip_exactly),
     ("labels_scopes_and_text_round_trip", labels_scopes_and_text_round_trip),
     ("concurrent_writers_lose_nothing", concurrent_writers_lose_nothing),
+    ("versions_count_updates", versions_count_updates),
+    ("a_stale_version_is_a_conflict_and_writes_nothing", a_stale_version_is_a_conflict_and_writes_nothing),
+    ("concurrent_checked_updates_let_exactly_one_win", concurrent_checked_updates_let_exactly_one_win),
 ];
+
+/// One `#[test]` per contract case in a module `$module`, each on a fresh store from `$make`,
+/// an expression giving `(guard, store)`: the guard (a temporary directory, say) lives as long as
+/// the test. Also checks that the list of cases here is the whole of [`CASES`].
+#[macro_export]
+#[doc(hidden)]
+macro_rules! contract_tests {
+    ($module:ident, $make:expr) => {
+        $crate::contract_tests!(@cases $module, $make;
+            create_then_get_and_find,
+            create_assigns_id_and_timestamps,
+            create_refuses_a_taken_name,
+            update_replaces_the_spec_and_lists_changed_fields,
+            update_without_changes_records_an_empty_change_list,
+            rename_to_a_free_name,
+            rename_to_a_taken_name_is_refused,
+            update_of_a_missing_account_is_not_found,
+            delete_removes_and_records,
+            list_is_sorted_by_name,
+            list_filters,
+            events_are_ordered_and_paged,
+            timestamps_round_trip_exactly,
+            labels_scopes_and_text_round_trip,
+            concurrent_writers_lose_nothing,
+            versions_count_updates,
+            a_stale_version_is_a_conflict_and_writes_nothing,
+            concurrent_checked_updates_let_exactly_one_win,
+        );
+    };
+    (@cases $module:ident, $make:expr; $($case:ident),* $(,)?) => {
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $case() {
+                    let (_guard, store) = $make;
+                    $crate::contract::$case(&store);
+                }
+            )*
+            #[test]
+            fn every_contract_case_runs_here() {
+                let here = [$(stringify!($case)),*];
+                let suite: Vec<&str> = $crate::contract::CASES.iter().map(|(name, _)| *name).collect();
+                assert_eq!(here.as_slice(), suite.as_slice());
+            }
+        }
+    };
+}
 
 /// Runs every case, each against a new store from `new_store`.
 pub fn run_all(new_store: &dyn Fn() -> Arc<dyn Store>) {
@@ -464,4 +516,91 @@ pub fn concurrent_writers_lose_nothing(store: &dyn Store) {
     assert_eq!(final_shared.updated_at, last_shared.at);
     let write_no = last_shared.at.as_nanosecond() - ts("2026-01-01T00:00:03Z").as_nanosecond();
     assert_eq!(final_shared.spec.labels.get("last_writer"), Some(&write_no.to_string()));
+}
+
+pub fn versions_count_updates(store: &dyn Store) {
+    let created = store.create_service_account(&spec("counted"), &change("2026-01-01T00:00:00Z")).unwrap();
+    assert_eq!(created.version, 1);
+    assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().version, 1);
+    let mut next = spec("counted");
+    for expected in 2..=4 {
+        next.purpose = format!("Purpose number {expected}");
+        let updated = store.update_service_account(&created.id, &next, &change("2026-01-01T00:00:01Z")).unwrap();
+        assert_eq!(updated.version, expected);
+        assert_eq!(store.get_service_account(&created.id).unwrap().unwrap().version, expected);
+    }
+    let checked =
+        store.update_service_account_at(&created.id, Some(4), &spec("counted"), &change("2026-01-01T00:00:02Z"));
+    assert_eq!(checked.unwrap().version, 5, "a checked update at the current version succeeds");
+    let listed = store.list_service_accounts(&ServiceAccountFilter::default()).unwrap();
+    assert_eq!(listed[0].version, 5);
+}
+
+pub fn a_stale_version_is_a_conflict_and_writes_nothing(store: &dyn Store) {
+    let created = store.create_service_account(&spec("contested"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let mut theirs = spec("contested");
+    theirs.owner = "platform@example.com".to_owned();
+    let mut actor_change = change("2026-01-02T00:00:00Z");
+    actor_change.actor.client = "someone-else/2".to_owned();
+    let after_theirs = store.update_service_account_at(&created.id, Some(1), &theirs, &actor_change).unwrap();
+    assert_eq!(after_theirs.version, 2);
+    let events_before = all_events(store).len();
+
+    let mut mine = spec("contested");
+    mine.owner = "payments@example.com".to_owned();
+    match store.update_service_account_at(&created.id, Some(1), &mine, &change("2026-01-03T00:00:00Z")) {
+        Err(RegistryError::Conflict { id, expected, found, updated_at, updated_by }) => {
+            assert_eq!(id, created.id);
+            assert_eq!((expected, found), (1, 2));
+            assert_eq!(updated_at, ts("2026-01-02T00:00:00Z"));
+            assert!(updated_by.contains("someone-else/2"), "names the last writer: {updated_by}");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(store.get_service_account(&created.id).unwrap(), Some(after_theirs), "nothing overwritten");
+    assert_eq!(all_events(store).len(), events_before, "no event for a refused write");
+    let message = store
+        .update_service_account_at(&created.id, Some(7), &mine, &change("2026-01-03T00:00:00Z"))
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("expected version 7") && message.contains("version 2"), "{message}");
+    assert!(matches!(
+        store.update_service_account_at(
+            "sa-00000000-0000-4000-8000-000000000000",
+            Some(1),
+            &mine,
+            &change("2026-01-03T00:00:00Z")
+        ),
+        Err(RegistryError::NotFound { .. })
+    ));
+}
+
+pub fn concurrent_checked_updates_let_exactly_one_win(store: &dyn Store) {
+    const WRITERS: usize = 8;
+    let created = store.create_service_account(&spec("raced"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let barrier = std::sync::Barrier::new(WRITERS);
+    let outcomes: Vec<Result<crate::ServiceAccount, RegistryError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..WRITERS)
+            .map(|w| {
+                let (barrier, id) = (&barrier, &created.id);
+                scope.spawn(move || {
+                    let mut mine = spec("raced");
+                    mine.owner = format!("writer-{w}@example.com");
+                    barrier.wait();
+                    store.update_service_account_at(id, Some(1), &mine, &change("2026-01-02T00:00:00Z"))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let winners: Vec<&crate::ServiceAccount> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    assert_eq!(winners.len(), 1, "exactly one writer at version 1 wins: {outcomes:?}");
+    for lost in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        assert!(matches!(lost, RegistryError::Conflict { expected: 1, found: 2, .. }), "{lost:?}");
+    }
+    let stored = store.get_service_account(&created.id).unwrap().unwrap();
+    assert_eq!(&stored, winners[0]);
+    assert_eq!(stored.version, 2);
+    let updates = all_events(store).iter().filter(|e| e.action.ends_with(".update")).count();
+    assert_eq!(updates, 1);
 }

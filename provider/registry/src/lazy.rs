@@ -58,14 +58,15 @@ impl Store for DeferredSqlite {
         self.existing()?.map_or(Ok(None), |s| s.find_service_account_by_name(name))
     }
 
-    fn update_service_account(
+    fn update_service_account_at(
         &self,
         id: &str,
+        expected_version: Option<i64>,
         spec: &ServiceAccountSpec,
         change: &Change,
     ) -> Result<ServiceAccount, RegistryError> {
         match self.existing()? {
-            Some(s) => s.update_service_account(id, spec, change),
+            Some(s) => s.update_service_account_at(id, expected_version, spec, change),
             None => Err(RegistryError::NotFound { id: id.to_owned() }),
         }
     }

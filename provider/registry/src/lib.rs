@@ -2,8 +2,9 @@
 //! change made to them.
 //!
 //! Everything goes through the [`Store`] trait. [`open`] picks a backend from a registry URL:
-//! today an embedded SQLite file (`sqlite://PATH`); PostgreSQL comes next and must pass the same
-//! backend-independent suite in `contract` (enabled by the `contract-tests` feature).
+//! an embedded SQLite file (`sqlite://PATH`) or a shared PostgreSQL database (`postgres://…`).
+//! Both pass the same backend-independent suite in `contract` (enabled by the
+//! `contract-tests` feature).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -14,9 +15,13 @@ pub use nhi_core::Timestamp;
 #[doc(hidden)]
 pub mod contract;
 mod lazy;
+mod pool;
+mod postgres;
+mod rows;
 mod sqlite;
 mod url;
 
+pub use postgres::PostgresStore;
 pub use sqlite::{LATEST_SCHEMA_VERSION, SqliteStore};
 pub use url::{RegistryUrl, parse_url, redact as redact_url};
 
@@ -79,6 +84,17 @@ pub struct ServiceAccount {
     pub spec: ServiceAccountSpec,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// 1 when created, +1 with every update: what optimistic concurrency compares, so that a
+    /// write based on an older read is refused instead of silently overwriting a newer one.
+    pub version: i64,
+}
+
+impl ServiceAccount {
+    /// This account as an update to `spec` at `at` leaves it: same id and creation time, the
+    /// next version.
+    pub(crate) fn updated(self, spec: &ServiceAccountSpec, at: Timestamp) -> ServiceAccount {
+        ServiceAccount { spec: spec.clone(), updated_at: at, version: self.version + 1, ..self }
+    }
 }
 
 /// The action names written to [`AuditEvent::action`].
@@ -117,6 +133,11 @@ pub enum RegistryError {
     NameTaken { name: String, id: String },
     #[error("service account {id} does not exist")]
     NotFound { id: String },
+    /// The account changed since the caller read it (optimistic concurrency).
+    #[error(
+        "service account {id} was changed by someone else since it was read: expected version {expected}, the registry holds version {found} (last updated {updated_at} by {updated_by})"
+    )]
+    Conflict { id: String, expected: i64, found: i64, updated_at: Timestamp, updated_by: String },
     #[error("registry URL {url:?} is not supported: {reason}")]
     Url { url: String, reason: String },
     #[error("cannot open registry {location}: {reason}")]
@@ -152,6 +173,19 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         id: &str,
         spec: &ServiceAccountSpec,
         change: &Change,
+    ) -> Result<ServiceAccount, RegistryError> {
+        self.update_service_account_at(id, None, spec, change)
+    }
+    /// [`Store::update_service_account`], refused with [`RegistryError::Conflict`] (nothing
+    /// written) unless the stored version equals `expected_version` when one is given. The
+    /// comparison and the write happen in one transaction. Every successful update adds 1 to
+    /// the version.
+    fn update_service_account_at(
+        &self,
+        id: &str,
+        expected_version: Option<i64>,
+        spec: &ServiceAccountSpec,
+        change: &Change,
     ) -> Result<ServiceAccount, RegistryError>;
     /// Returns false when it did not exist (no event then).
     fn delete_service_account(&self, id: &str, change: &Change) -> Result<bool, RegistryError>;
@@ -168,15 +202,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens a registry from a URL: "sqlite://PATH" (relative to the current dir), "sqlite:///abs/path",
-/// "sqlite::memory:" for tests; "postgres://..." / "postgresql://..." -> Err(Url{reason: "PostgreSQL support is not built yet"}) for now.
-/// Creates the SQLite file (mode 0600) when needed, never its directory; runs migrations.
+/// "sqlite::memory:" for tests; "postgres://..." / "postgresql://..." for a shared PostgreSQL
+/// database. Creates the SQLite file (mode 0600) when needed, never its directory; runs
+/// migrations (on PostgreSQL under an advisory lock).
 pub fn open(url: &str) -> Result<Arc<dyn Store>, RegistryError> {
     match parse_url(url)? {
         RegistryUrl::SqliteFile(path) => Ok(Arc::new(SqliteStore::open_file(&path)?)),
         RegistryUrl::SqliteMemory => Ok(Arc::new(SqliteStore::open_in_memory()?)),
-        RegistryUrl::Postgres => {
-            Err(RegistryError::Url { url: url::redact(url), reason: "PostgreSQL support is not built yet".to_owned() })
-        }
+        RegistryUrl::Postgres => Ok(Arc::new(PostgresStore::open(url)?)),
     }
 }
 

@@ -19,9 +19,10 @@ pub(super) struct Migration {
     pub sql: &'static str,
 }
 
-pub(super) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: "
+pub(super) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: "
         CREATE TABLE service_accounts (
             id          TEXT PRIMARY KEY NOT NULL,
             name        TEXT NOT NULL UNIQUE,
@@ -52,7 +53,13 @@ pub(super) const MIGRATIONS: &[Migration] = &[Migration {
         ) STRICT;
         CREATE INDEX audit_events_subject ON audit_events (subject_id);
     ",
-}];
+    },
+    Migration {
+        version: 2,
+        // Optimistic concurrency: accounts written before this step start at version 1.
+        sql: "ALTER TABLE service_accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);",
+    },
+];
 
 /// The schema version this build creates and understands.
 pub const LATEST_SCHEMA_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

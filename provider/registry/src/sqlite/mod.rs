@@ -13,7 +13,7 @@ mod tests;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use nhi_core::{Clock, SystemClock, Timestamp};
@@ -21,8 +21,12 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, Transac
 
 pub use migrations::LATEST_SCHEMA_VERSION;
 
+use crate::pool::{Pool, lock};
+use crate::rows::{
+    ACCOUNT_COLUMNS, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
+};
 use crate::{
-    AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
+    Actor, AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
     format_timestamp, new_service_account_id,
 };
 
@@ -30,10 +34,6 @@ use crate::{
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Idle connections kept for reuse; more are opened on demand and closed after use.
 const MAX_IDLE: usize = 8;
-
-const ACCOUNT_COLUMNS: &str =
-    "id, name, owner, purpose, expires_at, scopes, environment, labels, disabled, created_at, updated_at";
-const EVENT_COLUMNS: &str = "seq, at, client, terraform_version, operation, action, subject_id, subject_name, details";
 
 /// A registry in one SQLite file (or in memory, for tests).
 pub struct SqliteStore {
@@ -46,7 +46,7 @@ enum Conns {
     Memory(Mutex<Connection>),
     File {
         path: PathBuf,
-        idle: Mutex<Vec<Connection>>,
+        pool: Pool<Connection>,
     },
 }
 
@@ -54,12 +54,6 @@ impl fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteStore").field("location", &self.location).finish_non_exhaustive()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves no half-done transaction behind (dropping a
-    // rusqlite transaction rolls it back), so the connection is still good to use.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn storage(e: rusqlite::Error) -> RegistryError {
@@ -89,7 +83,7 @@ impl SqliteStore {
             return Err(open_error(format!("cannot switch to WAL mode (journal mode is {mode})")));
         }
         migrations::migrate(&mut conn, &location, SystemClock.now())?;
-        Ok(Self { location, conns: Conns::File { path, idle: Mutex::new(vec![conn]) } })
+        Ok(Self { location, conns: Conns::File { path, pool: Pool::new(conn, MAX_IDLE) } })
     }
 
     /// Opens a new, private, in-memory registry (for tests).
@@ -118,19 +112,7 @@ impl SqliteStore {
     fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
         match &self.conns {
             Conns::Memory(conn) => f(&mut lock(conn)),
-            Conns::File { path, idle } => {
-                let pooled = lock(idle).pop();
-                let mut conn = match pooled {
-                    Some(conn) => conn,
-                    None => open_connection(path).map_err(storage)?,
-                };
-                let out = f(&mut conn);
-                let mut idle = lock(idle);
-                if idle.len() < MAX_IDLE {
-                    idle.push(conn);
-                }
-                out
-            }
+            Conns::File { path, pool } => pool.with(|| open_connection(path).map_err(storage), |_| true, f),
         }
     }
 
@@ -188,66 +170,26 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// A row as stored, before its text columns are parsed.
-struct RawAccount {
-    id: String,
-    name: String,
-    owner: String,
-    purpose: String,
-    expires_at: String,
-    scopes: String,
-    environment: Option<String>,
-    labels: String,
-    disabled: bool,
-    created_at: String,
-    updated_at: String,
-}
-
-impl RawAccount {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            owner: row.get(2)?,
-            purpose: row.get(3)?,
-            expires_at: row.get(4)?,
-            scopes: row.get(5)?,
-            environment: row.get(6)?,
-            labels: row.get(7)?,
-            disabled: row.get(8)?,
-            created_at: row.get(9)?,
-            updated_at: row.get(10)?,
-        })
-    }
-
-    fn parse(self) -> Result<ServiceAccount, RegistryError> {
-        let id = &self.id;
-        let bad = |column: &str, why: String| {
-            RegistryError::Storage(format!("service account {id} has an unreadable {column} column: {why}"))
-        };
-        let ts = |column: &str, text: &str| text.parse::<Timestamp>().map_err(|e| bad(column, e.to_string()));
-        let spec = ServiceAccountSpec {
-            expires_at: ts("expires_at", &self.expires_at)?,
-            scopes: serde_json::from_str(&self.scopes).map_err(|e| bad("scopes", e.to_string()))?,
-            labels: serde_json::from_str(&self.labels).map_err(|e| bad("labels", e.to_string()))?,
-            name: self.name,
-            owner: self.owner,
-            purpose: self.purpose,
-            environment: self.environment,
-            disabled: self.disabled,
-        };
-        Ok(ServiceAccount {
-            created_at: ts("created_at", &self.created_at)?,
-            updated_at: ts("updated_at", &self.updated_at)?,
-            id: self.id,
-            spec,
-        })
-    }
+fn raw_account(row: &Row<'_>) -> rusqlite::Result<RawAccount> {
+    Ok(RawAccount {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        owner: row.get(2)?,
+        purpose: row.get(3)?,
+        expires_at: row.get(4)?,
+        scopes: row.get(5)?,
+        environment: row.get(6)?,
+        labels: row.get(7)?,
+        disabled: row.get(8)?,
+        created_at: row.get(9)?,
+        updated_at: row.get(10)?,
+        version: row.get(11)?,
+    })
 }
 
 fn account_where(conn: &Connection, column: &str, value: &str) -> Result<Option<ServiceAccount>, RegistryError> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE {column} = ?1");
-    let raw = conn.prepare_cached(&sql).map_err(storage)?.query_row([value], RawAccount::from_row).optional();
+    let raw = conn.prepare_cached(&sql).map_err(storage)?.query_row([value], raw_account).optional();
     raw.map_err(storage)?.map(RawAccount::parse).transpose()
 }
 
@@ -259,8 +201,15 @@ fn id_of_name(conn: &Connection, name: &str) -> Result<Option<String>, RegistryE
         .map_err(storage)
 }
 
-fn json_error(e: serde_json::Error) -> RegistryError {
-    RegistryError::Storage(format!("cannot encode JSON: {e}"))
+/// Who wrote the last audit event about `id`.
+fn last_writer(conn: &Connection, id: &str) -> Result<Option<Actor>, RegistryError> {
+    conn.prepare_cached(
+        "SELECT client, terraform_version, operation FROM audit_events WHERE subject_id = ?1 ORDER BY seq DESC LIMIT 1",
+    )
+    .map_err(storage)?
+    .query_row([id], |row| Ok(Actor { client: row.get(0)?, terraform_version: row.get(1)?, operation: row.get(2)? }))
+    .optional()
+    .map_err(storage)
 }
 
 /// Runs an INSERT or UPDATE of a service account whose parameters are ?1 id, ?2..?9 the spec
@@ -272,8 +221,7 @@ fn write_account(
     spec: &ServiceAccountSpec,
     at: Timestamp,
 ) -> Result<(), RegistryError> {
-    let scopes = serde_json::to_string(&spec.scopes).map_err(json_error)?;
-    let labels = serde_json::to_string(&spec.labels).map_err(json_error)?;
+    let (scopes, labels) = encode_collections(spec)?;
     tx.prepare_cached(sql)
         .map_err(storage)?
         .execute(rusqlite::params![
@@ -334,14 +282,14 @@ impl Store for SqliteStore {
                 tx,
                 &format!(
                     "INSERT INTO service_accounts ({ACCOUNT_COLUMNS})
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)"
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1)"
                 ),
                 &id,
                 spec,
                 change.at,
             )?;
             insert_event(tx, change, actions::SERVICE_ACCOUNT_CREATE, &id, &spec.name, &serde_json::json!({}))?;
-            Ok(ServiceAccount { id, spec: spec.clone(), created_at: change.at, updated_at: change.at })
+            Ok(ServiceAccount { id, spec: spec.clone(), created_at: change.at, updated_at: change.at, version: 1 })
         })
     }
 
@@ -353,14 +301,18 @@ impl Store for SqliteStore {
         self.with_conn(|conn| account_where(conn, "name", name))
     }
 
-    fn update_service_account(
+    fn update_service_account_at(
         &self,
         id: &str,
+        expected_version: Option<i64>,
         spec: &ServiceAccountSpec,
         change: &Change,
     ) -> Result<ServiceAccount, RegistryError> {
         self.write(|tx| {
             let current = account_where(tx, "id", id)?.ok_or_else(|| RegistryError::NotFound { id: id.to_owned() })?;
+            if let Some(expected) = expected_version.filter(|v| *v != current.version) {
+                return Err(conflict(&current, expected, last_writer(tx, id)?));
+            }
             if spec.name != current.spec.name
                 && let Some(other) = id_of_name(tx, &spec.name)?
             {
@@ -369,21 +321,15 @@ impl Store for SqliteStore {
             write_account(
                 tx,
                 "UPDATE service_accounts SET name = ?2, owner = ?3, purpose = ?4, expires_at = ?5, scopes = ?6,
-                     environment = ?7, labels = ?8, disabled = ?9, updated_at = ?10
+                     environment = ?7, labels = ?8, disabled = ?9, updated_at = ?10, version = version + 1
                  WHERE id = ?1",
                 id,
                 spec,
                 change.at,
             )?;
-            let changed = current.spec.changed_fields(spec);
-            let details = serde_json::json!({ "changed": changed });
+            let details = serde_json::json!({ "changed": current.spec.changed_fields(spec) });
             insert_event(tx, change, actions::SERVICE_ACCOUNT_UPDATE, id, &spec.name, &details)?;
-            Ok(ServiceAccount {
-                id: current.id,
-                spec: spec.clone(),
-                created_at: current.created_at,
-                updated_at: change.at,
-            })
+            Ok(current.updated(spec, change.at))
         })
     }
 
@@ -403,22 +349,11 @@ impl Store for SqliteStore {
 
     fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError> {
         let mut sql = format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE 1 = 1");
-        let mut params: Vec<String> = Vec::new();
-        if let Some(before) = filter.expiring_before {
-            params.push(format_timestamp(before));
-            sql.push_str(&format!(" AND expires_at <= ?{}", params.len()));
-        }
-        if let Some(owner) = &filter.owner {
-            params.push(owner.clone());
-            sql.push_str(&format!(" AND owner = ?{}", params.len()));
-        }
-        if !filter.include_disabled {
-            sql.push_str(" AND disabled = 0");
-        }
-        sql.push_str(" ORDER BY name");
+        let (conditions, params) = list_conditions(filter, '?');
+        sql.push_str(&conditions);
         self.with_conn(|conn| {
             let mut stmt = conn.prepare_cached(&sql).map_err(storage)?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(&params), RawAccount::from_row).map_err(storage)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(&params), raw_account).map_err(storage)?;
             rows.map(|raw| raw.map_err(storage)?.parse()).collect()
         })
     }
@@ -446,9 +381,7 @@ impl Store for SqliteStore {
                 .map_err(storage)?;
             rows.map(|row| {
                 let (seq, at, actor, action, subject_id, subject_name, details) = row.map_err(storage)?;
-                let at = at.parse::<Timestamp>().map_err(|e| {
-                    RegistryError::Storage(format!("audit event {seq} has an unreadable at column: {e}"))
-                })?;
+                let at = parse_event_at(seq, &at)?;
                 Ok(AuditEvent { seq, at, actor, action, subject_id, subject_name, details })
             })
             .collect()

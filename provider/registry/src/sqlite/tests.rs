@@ -15,54 +15,8 @@ fn temp_store() -> (tempfile::TempDir, SqliteStore) {
     (dir, store)
 }
 
-/// One `#[test]` per contract case for each kind of SQLite store, plus a check that the list
-/// here is the whole suite.
-macro_rules! contract_tests {
-    ($($case:ident),* $(,)?) => {
-        mod contract_file {
-            $(
-                #[test]
-                fn $case() {
-                    let (_dir, store) = super::temp_store();
-                    crate::contract::$case(&store);
-                }
-            )*
-        }
-        mod contract_memory {
-            $(
-                #[test]
-                fn $case() {
-                    let store = super::SqliteStore::open_in_memory().expect("open memory store");
-                    crate::contract::$case(&store);
-                }
-            )*
-        }
-        #[test]
-        fn every_contract_case_runs_here() {
-            let here = [$(stringify!($case)),*];
-            let suite: Vec<&str> = contract::CASES.iter().map(|(name, _)| *name).collect();
-            assert_eq!(here.as_slice(), suite.as_slice());
-        }
-    };
-}
-
-contract_tests!(
-    create_then_get_and_find,
-    create_assigns_id_and_timestamps,
-    create_refuses_a_taken_name,
-    update_replaces_the_spec_and_lists_changed_fields,
-    update_without_changes_records_an_empty_change_list,
-    rename_to_a_free_name,
-    rename_to_a_taken_name_is_refused,
-    update_of_a_missing_account_is_not_found,
-    delete_removes_and_records,
-    list_is_sorted_by_name,
-    list_filters,
-    events_are_ordered_and_paged,
-    timestamps_round_trip_exactly,
-    labels_scopes_and_text_round_trip,
-    concurrent_writers_lose_nothing,
-);
+crate::contract_tests!(contract_file, super::temp_store());
+crate::contract_tests!(contract_memory, ((), SqliteStore::open_in_memory().expect("open memory store")));
 
 #[test]
 fn run_all_drives_the_suite_through_open() {

@@ -1,0 +1,117 @@
+//! Ordered schema migrations for the PostgreSQL backend.
+//!
+//! All steps run in one transaction that first takes a transaction-level advisory lock, so two
+//! processes opening a new registry at once never migrate it at the same time: the second one
+//! waits, then finds the steps recorded in `schema_migrations(version, applied_at)`. PostgreSQL
+//! runs DDL inside transactions, so a failed step leaves nothing half applied.
+//!
+//! Versions follow the SQLite backend's (same meaning at the same number), but the SQL is
+//! PostgreSQL's own. To change the schema, append a step; never edit an applied one.
+
+use postgres::Client;
+
+use crate::RegistryError;
+
+/// Key of the advisory lock held while migrating (an arbitrary constant: "nhi" + 1).
+const MIGRATION_LOCK: i64 = 0x6e68_6901;
+
+struct Migration {
+    version: i64,
+    sql: &'static str,
+}
+
+// Timestamps are RFC 3339 text with nine fractional digits (`format_timestamp`): exact to the
+// nanosecond, unlike `timestamptz`, and ordered correctly as text under the "C" collation.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: r#"
+        CREATE TABLE service_accounts (
+            id          text PRIMARY KEY,
+            name        text COLLATE "C" NOT NULL UNIQUE,
+            owner       text COLLATE "C" NOT NULL,
+            purpose     text NOT NULL,
+            expires_at  text COLLATE "C" NOT NULL,
+            scopes      text NOT NULL,              -- JSON array of strings, user order
+            environment text COLLATE "C",
+            labels      jsonb NOT NULL,             -- object of strings
+            disabled    boolean NOT NULL,
+            created_at  text COLLATE "C" NOT NULL,
+            updated_at  text COLLATE "C" NOT NULL
+        );
+        CREATE INDEX service_accounts_owner ON service_accounts (owner);
+        CREATE INDEX service_accounts_expires_at ON service_accounts (expires_at);
+
+        -- No foreign key to service_accounts: the trail outlives what it describes.
+        CREATE TABLE audit_events (
+            seq               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at                text COLLATE "C" NOT NULL,
+            client            text NOT NULL,
+            terraform_version text,
+            operation         text NOT NULL,
+            action            text NOT NULL,
+            subject_id        text NOT NULL,
+            subject_name      text NOT NULL,
+            details           text NOT NULL         -- JSON object; never secrets
+        );
+        CREATE INDEX audit_events_subject ON audit_events (subject_id);
+        "#,
+    },
+    Migration {
+        version: 2,
+        sql: r#"
+        ALTER TABLE service_accounts ADD COLUMN version bigint NOT NULL DEFAULT 1 CHECK (version >= 1);
+        CREATE INDEX service_accounts_environment ON service_accounts (environment);
+        CREATE INDEX service_accounts_labels ON service_accounts USING gin (labels jsonb_path_ops);
+        "#,
+    },
+];
+
+/// The schema version this build creates and understands (the same number as SQLite's).
+pub(super) const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// Brings the database up to [`LATEST`], or refuses one that is newer. Returns the version.
+pub(super) fn migrate(client: &mut Client, location: &str, applied_at: &str) -> Result<i64, RegistryError> {
+    let open_error =
+        |e: postgres::Error| RegistryError::Open { location: location.to_owned(), reason: super::describe(&e) };
+    let mut tx = client.transaction().map_err(open_error)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(open_error)?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    bigint PRIMARY KEY,
+            applied_at text NOT NULL
+        )",
+    )
+    .map_err(open_error)?;
+    let current: i64 =
+        tx.query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(open_error)?.get(0);
+    if current > LATEST {
+        return Err(RegistryError::SchemaTooNew { location: location.to_owned(), found: current, supported: LATEST });
+    }
+    for step in MIGRATIONS.iter().filter(|m| m.version > current) {
+        tx.batch_execute(step.sql).map_err(|e| RegistryError::Open {
+            location: location.to_owned(),
+            reason: format!("schema migration {} failed: {}", step.version, super::describe(&e)),
+        })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            &[&step.version, &applied_at],
+        )
+        .map_err(open_error)?;
+    }
+    tx.commit().map_err(open_error)?;
+    Ok(LATEST)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_strictly_increasing_from_one_and_match_sqlite() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "migration at index {i} has version {}", m.version);
+        }
+        assert_eq!(LATEST, crate::LATEST_SCHEMA_VERSION, "both backends are at the same schema version");
+    }
+}

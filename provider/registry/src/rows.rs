@@ -1,0 +1,109 @@
+//! Rows as the backends store them (timestamps as RFC 3339 text, scopes and labels as JSON
+//! text), and their one translation into domain types, shared by SQLite and PostgreSQL so that
+//! both read exactly the same way.
+
+use crate::{Actor, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Timestamp};
+
+/// A service account row before its text columns are parsed.
+pub(crate) struct RawAccount {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub purpose: String,
+    pub expires_at: String,
+    pub scopes: String,
+    pub environment: Option<String>,
+    pub labels: String,
+    pub disabled: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// The account columns in the order [`RawAccount`] lists them; both backends select these.
+pub(crate) const ACCOUNT_COLUMNS: &str =
+    "id, name, owner, purpose, expires_at, scopes, environment, labels, disabled, created_at, updated_at, version";
+
+/// The audit event columns in the order `AuditEvent` lists them.
+pub(crate) const EVENT_COLUMNS: &str =
+    "seq, at, client, terraform_version, operation, action, subject_id, subject_name, details";
+
+impl RawAccount {
+    pub fn parse(self) -> Result<ServiceAccount, RegistryError> {
+        let id = &self.id;
+        let bad = |column: &str, why: String| {
+            RegistryError::Storage(format!("service account {id} has an unreadable {column} column: {why}"))
+        };
+        let ts = |column: &str, text: &str| text.parse::<Timestamp>().map_err(|e| bad(column, e.to_string()));
+        let spec = ServiceAccountSpec {
+            expires_at: ts("expires_at", &self.expires_at)?,
+            scopes: serde_json::from_str(&self.scopes).map_err(|e| bad("scopes", e.to_string()))?,
+            labels: serde_json::from_str(&self.labels).map_err(|e| bad("labels", e.to_string()))?,
+            name: self.name,
+            owner: self.owner,
+            purpose: self.purpose,
+            environment: self.environment,
+            disabled: self.disabled,
+        };
+        Ok(ServiceAccount {
+            created_at: ts("created_at", &self.created_at)?,
+            updated_at: ts("updated_at", &self.updated_at)?,
+            id: self.id,
+            spec,
+            version: self.version,
+        })
+    }
+}
+
+/// Scopes and labels as the JSON text both backends store.
+pub(crate) fn encode_collections(spec: &ServiceAccountSpec) -> Result<(String, String), RegistryError> {
+    let json_error = |e: serde_json::Error| RegistryError::Storage(format!("cannot encode JSON: {e}"));
+    Ok((
+        serde_json::to_string(&spec.scopes).map_err(json_error)?,
+        serde_json::to_string(&spec.labels).map_err(json_error)?,
+    ))
+}
+
+/// An audit event's `at` column.
+pub(crate) fn parse_event_at(seq: i64, at: &str) -> Result<Timestamp, RegistryError> {
+    at.parse::<Timestamp>()
+        .map_err(|e| RegistryError::Storage(format!("audit event {seq} has an unreadable at column: {e}")))
+}
+
+/// The conflict error for `current` when `expected` was asked for, naming who wrote last.
+pub(crate) fn conflict(current: &ServiceAccount, expected: i64, last_writer: Option<Actor>) -> RegistryError {
+    let updated_by = match last_writer {
+        Some(actor) => {
+            let terraform = actor.terraform_version.map(|v| format!("Terraform {v}, ")).unwrap_or_default();
+            format!("{} ({terraform}{})", actor.client, actor.operation)
+        }
+        None => "an unknown client".to_owned(),
+    };
+    RegistryError::Conflict {
+        id: current.id.clone(),
+        expected,
+        found: current.version,
+        updated_at: current.updated_at,
+        updated_by,
+    }
+}
+
+/// The WHERE conditions (each starting with " AND ") and the text parameters of a list query,
+/// ending in ORDER BY; `sigil` is the backend's parameter prefix (`?` or `$`).
+pub(crate) fn list_conditions(filter: &ServiceAccountFilter, sigil: char) -> (String, Vec<String>) {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    if let Some(before) = filter.expiring_before {
+        params.push(crate::format_timestamp(before));
+        sql.push_str(&format!(" AND expires_at <= {sigil}{}", params.len()));
+    }
+    if let Some(owner) = &filter.owner {
+        params.push(owner.clone());
+        sql.push_str(&format!(" AND owner = {sigil}{}", params.len()));
+    }
+    if !filter.include_disabled {
+        sql.push_str(" AND NOT disabled");
+    }
+    sql.push_str(" ORDER BY name");
+    (sql, params)
+}

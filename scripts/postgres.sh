@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests, on 127.0.0.1, from the machine's PostgreSQL
+# binaries (Debian's postgresql package; scripts/test.sh installs it when missing).
+#
+#   eval "$(scripts/postgres.sh start)"   # starts one; prints the exports below
+#   scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"
+#
+# start prints:
+#   export NHI_TEST_POSTGRES_URL=postgres://nhi_test@127.0.0.1:PORT/postgres  (a superuser; the
+#       tests create one database per test with it)
+#   export NHI_TEST_POSTGRES_DIR=/tmp/nhi-pg.XXXX                             (data, socket, log)
+# The server trusts connections from this machine only and lives until stopped. As root, it runs
+# as the `postgres` user (PostgreSQL refuses to run as root).
+set -euo pipefail
+
+usage() { echo "usage: scripts/postgres.sh start | stop DIR" >&2; exit 2; }
+
+bindir() {
+    if command -v initdb >/dev/null && command -v pg_ctl >/dev/null; then
+        dirname "$(command -v initdb)"
+        return
+    fi
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    if [[ -z "$dir" ]]; then
+        echo "scripts/postgres.sh: no PostgreSQL server binaries (initdb, pg_ctl); install Debian's postgresql package" >&2
+        exit 1
+    fi
+    echo "$dir"
+}
+
+as_server_user() {
+    if [[ $(id -u) -eq 0 ]]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+case "${1:-}" in
+start)
+    [[ $# -eq 1 ]] || usage
+    bin=$(bindir)
+    dir=$(mktemp -d /tmp/nhi-pg.XXXXXX)
+    chmod 0755 "$dir"
+    [[ $(id -u) -ne 0 ]] || chown postgres: "$dir"
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_server_user "$bin/initdb" --pgdata="$dir/data" --username=nhi_test --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+    # Enough connections for parallel tests and two Terraform runs with pools of their own.
+    as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
+        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" \
+        start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
+    echo "export NHI_TEST_POSTGRES_URL=postgres://nhi_test@127.0.0.1:$port/postgres"
+    echo "export NHI_TEST_POSTGRES_DIR=$dir"
+    ;;
+stop)
+    [[ $# -eq 2 ]] || usage
+    bin=$(bindir)
+    as_server_user "$bin/pg_ctl" --pgdata="$2/data" --mode=fast --wait stop >/dev/null
+    rm -rf "$2"
+    ;;
+*) usage ;;
+esac
