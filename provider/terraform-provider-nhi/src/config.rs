@@ -28,8 +28,8 @@ pub fn schema() -> Schema {
     ])
     .describe("Lifetime and ownership policy applied at plan time.");
     Schema::new(
-        Block::new(vec![Attribute::optional("registry", Type::String).describe(
-            "Where the registry lives: `sqlite://PATH` (default `sqlite://nhi-registry.db`, relative to the working directory; `sqlite:///abs/path` for absolute). Falls back to the `NHI_REGISTRY` environment variable. A shared PostgreSQL registry (`postgres://…`) is planned and refused today.",
+        Block::new(vec![Attribute::optional("registry", Type::String).sensitive().describe(
+            "Where the registry lives: `sqlite://PATH` (default `sqlite://nhi-registry.db`, relative to the working directory; `sqlite:///abs/path` for absolute), or a shared PostgreSQL database, `postgres://USER@HOST[:PORT]/DB` with libpq's `sslmode` (`disable`, `allow`, `prefer` (default), `require`, `verify-ca`, `verify-full`) and `sslrootcert=PATH`. Falls back to the `NHI_REGISTRY` environment variable. Keep passwords out of configuration: leave them out of the URL and set `PGPASSWORD`, or put the whole URL in `NHI_REGISTRY`.",
         )])
         .with_block("policy", Nesting::Single, policy)
         .describe("Governed non-human identities: service accounts with an owner, a purpose and an expiry, in a registry of record (tokens and API keys are planned)."),

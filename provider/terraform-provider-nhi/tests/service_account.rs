@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Env, days_from_now};
+use common::{Env, days_from_now, parent_of, provider_children};
 use nhi_registry::ServiceAccountFilter;
 use nhi_testkit::Terraform;
 
@@ -531,13 +531,6 @@ fn broad_scopes_warn_at_the_element_or_fail_under_policy() {
     out.assert_contains("Error: Broad scope");
 }
 
-/// The parent of process `p`.
-fn parent_of(p: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
-    // pid (comm) state ppid …: comm may hold spaces, so split after the last ')'.
-    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// Whether process `p` runs under `ancestor`.
 fn descends_from(mut p: u32, ancestor: u32) -> bool {
     while let Some(parent) = parent_of(p).filter(|&x| x > 1) {
@@ -547,18 +540,6 @@ fn descends_from(mut p: u32, ancestor: u32) -> bool {
         p = parent;
     }
     false
-}
-
-/// Provider processes whose parent is `pid`.
-fn provider_children(pid: u32) -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|&p| {
-            parent_of(p) == Some(pid)
-                && std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.starts_with("terraform-provi"))
-        })
-        .collect()
 }
 
 /// Processes whose command line starts with `prefix` (arguments separated by NUL).
@@ -655,8 +636,8 @@ fn provider_logs_follow_tf_log_and_leak_nothing() {
     assert!(!ours.iter().any(|l| l.contains("frame=")), "library trace logs leaked through");
     assert!(!ours.iter().any(|l| l.contains("Purpose-Marker-7QX")), "a configured value was logged");
 
-    // A registry URL with a password (PostgreSQL, refused today) never shows it.
-    env.wd.set_env("NHI_REGISTRY", "postgres://nhi:Registry-Pw-5ZK@db.internal/nhi");
+    // A registry URL with a password (an unreachable PostgreSQL server) never shows it.
+    env.wd.set_env("NHI_REGISTRY", "postgres://nhi:Registry-Pw-5ZK@db.invalid/nhi?connect_timeout=2");
     let out = env.wd.run(&["plan", "-input=false"]);
     out.assert_failure();
     assert!(out.stderr.contains("cannot open the registry"), "the failure was not logged");

@@ -17,9 +17,51 @@ use crate::{Shared, registry_error};
 
 pub const TYPE_NAME: &str = "nhi_service_account";
 
-/// Private plan data telling apply that `expires_at` was unknown at plan time and must be
-/// judged before anything is written (fail closed).
-const CHECK_EXPIRY_AT_APPLY: &[u8] = b"check-expiry-at-apply";
+/// What the provider keeps in the resource's private state: opaque to users, never shown in
+/// plans, carried by Terraform from read to plan to apply.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Private {
+    /// The registry version this state was read or written at: an update is refused with a
+    /// conflict when the registry holds another one (optimistic concurrency), so a change made
+    /// meanwhile by another Terraform run, state or tool is never silently overwritten.
+    version: Option<i64>,
+    /// `expires_at` was unknown at plan time and must be judged before anything is written
+    /// (fail closed).
+    check_expiry_at_apply: bool,
+}
+
+/// What 0.1.0 wrote as its whole private data before versions were kept.
+const LEGACY_CHECK_EXPIRY_AT_APPLY: &[u8] = b"check-expiry-at-apply";
+
+impl Private {
+    fn decode(bytes: &[u8]) -> Self {
+        if bytes == LEGACY_CHECK_EXPIRY_AT_APPLY {
+            return Self { version: None, check_expiry_at_apply: true };
+        }
+        // Anything unreadable (empty, or written by another version) means "nothing known":
+        // no version check, which is how accounts behaved before versions existed.
+        let value: serde_json::Value = serde_json::from_slice(bytes).unwrap_or_default();
+        Self {
+            version: value["version"].as_i64(),
+            check_expiry_at_apply: value["check_expiry_at_apply"].as_bool().unwrap_or(false),
+        }
+    }
+
+    fn encode(self) -> Vec<u8> {
+        let mut object = serde_json::Map::new();
+        if let Some(v) = self.version {
+            object.insert("version".to_owned(), v.into());
+        }
+        if self.check_expiry_at_apply {
+            object.insert("check_expiry_at_apply".to_owned(), true.into());
+        }
+        if object.is_empty() { Vec::new() } else { serde_json::Value::Object(object).to_string().into_bytes() }
+    }
+
+    fn at(version: i64) -> Vec<u8> {
+        Self { version: Some(version), check_expiry_at_apply: false }.encode()
+    }
+}
 
 pub struct ServiceAccountResource {
     shared: Arc<Shared>,
@@ -332,6 +374,10 @@ impl Resource for ServiceAccountResource {
         }
         let creating = req.prior_state.is_null();
         let replacing = !creating && req.prior_state.attr("name") != planned.attr("name");
+        let mut private = Private::default();
+        if !creating && !replacing {
+            private.version = Private::decode(&req.prior_private).version;
+        }
         if creating || replacing {
             planned.set_attr("id", Value::Unknown);
             planned.set_attr("created_at", Value::Unknown);
@@ -396,9 +442,10 @@ impl Resource for ServiceAccountResource {
                 governance::check_account_expiry(t, self.shared.clock().now(), &cfg.policy, &mut ed);
                 push_judged(d, ed, changed);
             }
-            Field::Unknown => resp.planned_private = CHECK_EXPIRY_AT_APPLY.to_vec(),
+            Field::Unknown => private.check_expiry_at_apply = true,
             Field::Null => {}
         }
+        resp.planned_private = private.encode();
         resp.planned_state = planned;
         resp
     }
@@ -442,7 +489,8 @@ impl Resource for ServiceAccountResource {
             return resp;
         };
         governance::check_owner(&spec.owner, &cfg.policy, d);
-        if req.planned_private == CHECK_EXPIRY_AT_APPLY {
+        let private = Private::decode(&req.planned_private);
+        if private.check_expiry_at_apply {
             governance::check_account_expiry(spec.expires_at, self.shared.clock().now(), &cfg.policy, d);
         }
         if d.has_errors() {
@@ -451,15 +499,38 @@ impl Resource for ServiceAccountResource {
 
         let updating = prior_id.is_some() && req.prior_state.attr("name") == req.planned_state.attr("name");
         let result = match prior_id {
-            Some(id) if updating => store.update_service_account(&id, &spec, &change),
-            _ => store.create_service_account(&spec, &change),
+            Some(id) if updating => store.update_service_account_at(&id, private.version, &spec, &change),
+            _ => match store.create_service_account(&spec, &change) {
+                Err(RegistryError::NameTaken { name, id }) => match adoptable(store.as_ref(), &spec, change.at) {
+                    Some(sa) => {
+                        tracing::warn!(id = %sa.id, "service account adopted from an interrupted apply");
+                        d.push(Diagnostic::warning(
+                            "Adopted a service account left by an interrupted apply",
+                            format!(
+                                "The registry already held {name:?} (id {}), created at {} exactly as configured here and never changed since: the work of an earlier apply that stopped before Terraform could record it. It is now in this state instead of failing as a duplicate. If another configuration declares the same account, remove it from one of them.",
+                                sa.id, sa.created_at
+                            ),
+                        ));
+                        Ok(sa)
+                    }
+                    None => Err(RegistryError::NameTaken { name, id }),
+                },
+                other => other,
+            },
         };
         match result {
             Ok(sa) => {
                 tracing::info!(id = %sa.id, "service account {}", if updating { "updated" } else { "created" });
                 resp.new_state = state_of(&sa, &req.planned_state);
                 resp.new_identity = Some(identity_of(&sa));
+                resp.private = Private::at(sa.version);
             }
+            Err(RegistryError::Conflict { id, expected, found, updated_at, updated_by }) => d.push(Diagnostic::error(
+                "Service account changed outside this plan",
+                format!(
+                    "Service account {id} is at version {found} in the registry, changed at {updated_at} by {updated_by}; this plan was made against version {expected}. Nothing was written, so that change is not overwritten. Run `terraform plan` again to see the account as it is now and review what this configuration would change, then apply."
+                ),
+            )),
             Err(RegistryError::NameTaken { name, id }) => d.push(
                 Diagnostic::error(
                     "Service account name already in use",
@@ -493,6 +564,7 @@ impl Resource for ServiceAccountResource {
             Ok(Some(sa)) => {
                 resp.new_state = state_of(&sa, &req.current_state);
                 resp.new_identity = Some(identity_of(&sa));
+                resp.private = Private::at(sa.version);
             }
             // Deleted out of band: drop it from state so the next plan creates it again.
             Ok(None) => {
@@ -533,6 +605,7 @@ impl Resource for ServiceAccountResource {
             Ok(Some(sa)) => {
                 tracing::info!(id = %sa.id, "service account imported");
                 resp.state = state_of(&sa, &Value::Null);
+                resp.private = Private::at(sa.version);
                 resp.identity = Some(identity_of(&sa));
             }
             Ok(None) if !cfg.store.exists().unwrap_or(true) => {
@@ -552,6 +625,20 @@ impl Resource for ServiceAccountResource {
     }
 }
 
+/// How recent an account must be for a create to adopt it (see [`adoptable`]).
+const ADOPT_WITHIN: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The account named like `spec` when a retried create may take it over instead of failing:
+/// it was created less than [`ADOPT_WITHIN`] ago with exactly `spec`, and never changed since
+/// (version 1). That is what an apply killed between the registry's commit and Terraform's
+/// state write leaves behind; the next apply then completes without a duplicate.
+fn adoptable(store: &dyn nhi_registry::Store, spec: &ServiceAccountSpec, now: Timestamp) -> Option<ServiceAccount> {
+    let existing = store.find_service_account_by_name(&spec.name).ok()??;
+    let age = now.duration_since(existing.created_at);
+    let recent = age >= jiff::SignedDuration::ZERO && age.unsigned_abs() < ADOPT_WITHIN;
+    (existing.version == 1 && existing.spec == *spec && recent).then_some(existing)
+}
+
 /// Adds governance findings: in full for values being set, as warnings for carried-over ones.
 fn push_judged(d: &mut Diagnostics, found: Diagnostics, changed: bool) {
     for f in found {
@@ -560,5 +647,30 @@ fn push_judged(d: &mut Diagnostics, found: Diagnostics, changed: bool) {
         } else {
             d.push(Diagnostic { severity: tfplugin::Severity::Warning, ..f });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_data_round_trips_and_reads_older_forms() {
+        for p in [
+            Private::default(),
+            Private { version: Some(7), check_expiry_at_apply: false },
+            Private { version: Some(1), check_expiry_at_apply: true },
+            Private { version: None, check_expiry_at_apply: true },
+        ] {
+            assert_eq!(Private::decode(&p.encode()), p);
+        }
+        assert!(Private::default().encode().is_empty(), "nothing to keep is no private data");
+        assert_eq!(
+            Private::decode(LEGACY_CHECK_EXPIRY_AT_APPLY),
+            Private { version: None, check_expiry_at_apply: true }
+        );
+        assert_eq!(Private::decode(b"not json"), Private::default());
+        assert_eq!(Private::decode(br#"{"version":"3"}"#), Private::default());
+        assert_eq!(Private::decode(&Private::at(3)).version, Some(3));
     }
 }
