@@ -9,8 +9,11 @@
 #   export NHI_TEST_POSTGRES_URL=postgres://nhi_test@127.0.0.1:PORT/postgres  (a superuser; the
 #       tests create one database per test with it)
 #   export NHI_TEST_POSTGRES_DIR=/tmp/nhi-pg.XXXX                             (data, socket, log)
+#   export NHI_TEST_POSTGRES_CA=/tmp/nhi-pg.XXXX/ca.pem                       (see below)
 # The server trusts connections from this machine only and lives until stopped. As root, it runs
-# as the `postgres` user (PostgreSQL refuses to run as root).
+# as the `postgres` user (PostgreSQL refuses to run as root). It accepts TLS and plain
+# connections alike; its certificate, signed by a CA made for this run (ca.pem), names only
+# `localhost`, so tests can tell verify-full (host name checked) from verify-ca (chain only).
 set -euo pipefail
 
 usage() { echo "usage: scripts/postgres.sh start | stop DIR" >&2; exit 2; }
@@ -48,13 +51,24 @@ start)
     as_server_user "$bin/initdb" --pgdata="$dir/data" --username=nhi_test --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=nhi test CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+    printf 'subjectAltName=DNS:localhost\n' >"$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+        -extfile "$dir/san.ext" -out "$dir/server.pem" >/dev/null 2>&1
+    chmod 0600 "$dir/server.key" "$dir/ca.key"
+    chmod 0644 "$dir/ca.pem"
+    [[ $(id -u) -ne 0 ]] || chown postgres: "$dir"/server.* "$dir"/ca.*
     # Enough connections for parallel tests and two Terraform runs with pools of their own.
     as_server_user "$bin/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" \
+        --options="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c ssl=on -c ssl_cert_file=$dir/server.pem -c ssl_key_file=$dir/server.key" \
         start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "export NHI_TEST_POSTGRES_URL=postgres://nhi_test@127.0.0.1:$port/postgres"
     echo "export NHI_TEST_POSTGRES_DIR=$dir"
+    echo "export NHI_TEST_POSTGRES_CA=$dir/ca.pem"
     ;;
 stop)
     [[ $# -eq 2 ]] || usage

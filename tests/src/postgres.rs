@@ -24,6 +24,18 @@ pub fn admin_url() -> String {
     }
 }
 
+/// The PEM file of the CA that signed the test server's certificate (which names only
+/// `localhost`).
+///
+/// # Panics
+/// If `NHI_TEST_POSTGRES_CA` is not set.
+pub fn ca_file() -> String {
+    std::env::var("NHI_TEST_POSTGRES_CA")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| panic!("NHI_TEST_POSTGRES_CA is not set: start the server with scripts/postgres.sh"))
+}
+
 /// Creates a new, empty database on the test server and returns its URL. `label` (lowercase
 /// letters, digits and `_`) goes into the name, to find it when debugging.
 ///

@@ -86,15 +86,49 @@ fn sslmode_values_map_to_libpq_meanings() {
     assert!(percent_decode("%zz").is_err());
 }
 
+/// Whether the connection `url` opens is encrypted, as the server sees it.
+fn encrypted(url: &str) -> Result<bool, String> {
+    let connect = Connect::parse(url)?;
+    let mut client = connect.open().map_err(|e| describe(&e))?;
+    let row = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).unwrap();
+    Ok(row.get(0))
+}
+
+/// Against the test server (TLS on, certificate for `localhost` only, from a CA of its own),
+/// each sslmode does what libpq's does.
 #[test]
-fn a_test_server_without_tls_serves_disable_and_prefer_but_not_require() {
-    let url = fresh_database("no_tls");
-    for mode in ["disable", "prefer", "allow"] {
-        let store = PostgresStore::open(&format!("{url}?sslmode={mode}")).unwrap_or_else(|e| panic!("{mode}: {e}"));
-        assert!(store.list_service_accounts(&Default::default()).unwrap().is_empty());
+fn sslmodes_against_a_real_tls_server() {
+    let url = fresh_database("tls");
+    let by_name = url.replace("127.0.0.1", "localhost");
+    let ca = nhi_testkit::postgres::ca_file();
+    let with = |base: &str, params: &str| format!("{base}?{params}");
+
+    assert_eq!(encrypted(&with(&url, "sslmode=disable")), Ok(false));
+    for mode in ["allow", "prefer", "require"] {
+        // Encrypted, certificate not judged: the test CA is nowhere in the system's roots.
+        assert_eq!(encrypted(&with(&url, &format!("sslmode={mode}"))), Ok(true), "{mode}");
     }
-    for mode in ["require", "verify-ca", "verify-full"] {
-        let e = PostgresStore::open(&format!("{url}?sslmode={mode}")).unwrap_err().to_string();
-        assert!(e.contains("cannot open registry"), "{mode}: {e}");
+    assert_eq!(encrypted(&url), Ok(true), "prefer is the default");
+
+    let rooted = |base: &str, mode: &str| with(base, &format!("sslmode={mode}&sslrootcert={ca}"));
+    assert_eq!(encrypted(&rooted(&by_name, "verify-full")), Ok(true), "chain and name match");
+    assert_eq!(encrypted(&rooted(&url, "verify-ca")), Ok(true), "verify-ca does not compare the name");
+    let wrong_name = encrypted(&rooted(&url, "verify-full")).unwrap_err();
+    assert!(wrong_name.contains("not valid for name \"127.0.0.1\""), "{wrong_name}");
+    // require with a root certificate verifies the chain, as libpq does.
+    assert_eq!(encrypted(&rooted(&url, "require")), Ok(true));
+
+    // Without the test CA the chain cannot be verified.
+    for mode in ["verify-ca", "verify-full"] {
+        let e = encrypted(&with(&by_name, &format!("sslmode={mode}"))).unwrap_err();
+        assert!(e.contains("UnknownIssuer") || e.contains("certificate"), "{mode}: {e}");
     }
+
+    // The whole store works over verified TLS, and a bad sslrootcert is a clear open error.
+    let store = crate::open(&rooted(&by_name, "verify-full")).unwrap();
+    assert!(store.list_service_accounts(&Default::default()).unwrap().is_empty());
+    let e = crate::open(&with(&url, "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem")).unwrap_err().to_string();
+    assert!(e.contains("cannot read sslrootcert /nonexistent/ca.pem"), "{e}");
+    let e = crate::open(&with(&url, "sslrootcert=%2Fnonexistent%2Fca.pem")).unwrap_err().to_string();
+    assert!(e.contains("/nonexistent/ca.pem"), "percent-decoded: {e}");
 }
