@@ -7,9 +7,9 @@ terraform {
 }
 
 provider "nhi" {
-  # sqlite://PATH (relative to the working directory) or sqlite:///absolute/path.db.
-  # Falls back to $NHI_REGISTRY, then sqlite://nhi-registry.db. A shared PostgreSQL
-  # registry is planned; postgres:// is refused today.
+  # sqlite://PATH (relative to the working directory) or sqlite:///absolute/path.db; or a
+  # shared PostgreSQL registry, e.g. "postgres://nhi_provider@db.example.com/nhi?sslmode=verify-full"
+  # with the password in PGPASSWORD. Falls back to $NHI_REGISTRY, then sqlite://nhi-registry.db.
   registry = "sqlite://nhi-registry.db"
 
   policy {

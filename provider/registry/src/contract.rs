@@ -33,6 +33,7 @@ pub const CASES: &[Case] = &[
     ("versions_count_updates", versions_count_updates),
     ("a_stale_version_is_a_conflict_and_writes_nothing", a_stale_version_is_a_conflict_and_writes_nothing),
     ("concurrent_checked_updates_let_exactly_one_win", concurrent_checked_updates_let_exactly_one_win),
+    ("list_filters_by_environment_labels_and_window", list_filters_by_environment_labels_and_window),
 ];
 
 /// One `#[test]` per contract case in a module `$module`, each on a fresh store from `$make`,
@@ -61,6 +62,7 @@ macro_rules! contract_tests {
             versions_count_updates,
             a_stale_version_is_a_conflict_and_writes_nothing,
             concurrent_checked_updates_let_exactly_one_win,
+            list_filters_by_environment_labels_and_window,
         );
     };
     (@cases $module:ident, $make:expr; $($case:ident),* $(,)?) => {
@@ -353,6 +355,7 @@ pub fn list_filters(store: &dyn Store) {
             expiring_before: before("2026-02-01T00:00:00Z"),
             owner: owner("team-b@example.com"),
             include_disabled: true,
+            ..Default::default()
         }),
         "b-soon-off"
     );
@@ -603,4 +606,60 @@ pub fn concurrent_checked_updates_let_exactly_one_win(store: &dyn Store) {
     assert_eq!(stored.version, 2);
     let updates = all_events(store).iter().filter(|e| e.action.ends_with(".update")).count();
     assert_eq!(updates, 1);
+}
+
+pub fn list_filters_by_environment_labels_and_window(store: &dyn Store) {
+    let add = |name: &str, env: Option<&str>, labels: &[(&str, &str)], expires: &str| {
+        let mut s = spec(name);
+        s.environment = env.map(str::to_owned);
+        s.labels = labels.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        s.expires_at = ts(expires);
+        store.create_service_account(&s, &change("2026-01-01T00:00:00Z")).unwrap();
+    };
+    add("prod-a", Some("prod"), &[("team", "pay"), ("tier", "1")], "2026-02-01T00:00:00Z");
+    add("prod-b", Some("prod"), &[("team", "pay")], "2026-03-01T00:00:00Z");
+    add("stage-a", Some("stage"), &[("team", "pay"), ("tier", "1")], "2026-04-01T00:00:00Z");
+    add("none", None, &[("team", "ops"), ("odd\"key", "v'1")], "2026-05-01T00:00:00Z");
+
+    let list = |filter: ServiceAccountFilter| names(&store.list_service_accounts(&filter).unwrap()).join(",");
+    let env = |e: &str| Some(e.to_owned());
+    let labels = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    };
+    assert_eq!(list(ServiceAccountFilter { environment: env("prod"), ..Default::default() }), "prod-a,prod-b");
+    assert_eq!(list(ServiceAccountFilter { environment: env("dev"), ..Default::default() }), "");
+    assert_eq!(
+        list(ServiceAccountFilter { labels: labels(&[("team", "pay")]), ..Default::default() }),
+        "prod-a,prod-b,stage-a"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { labels: labels(&[("team", "pay"), ("tier", "1")]), ..Default::default() }),
+        "prod-a,stage-a",
+        "every label must match"
+    );
+    assert_eq!(list(ServiceAccountFilter { labels: labels(&[("tier", "2")]), ..Default::default() }), "");
+    assert_eq!(list(ServiceAccountFilter { labels: labels(&[("odd\"key", "v'1")]), ..Default::default() }), "none");
+    assert_eq!(
+        list(ServiceAccountFilter { labels: labels(&[("team", "PAY")]), ..Default::default() }),
+        "",
+        "values are exact"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter {
+            expiring_after: Some(ts("2026-02-01T00:00:00Z")),
+            expiring_before: Some(ts("2026-04-01T00:00:00Z")),
+            ..Default::default()
+        }),
+        "prod-b,stage-a",
+        "after is exclusive, before inclusive"
+    );
+    assert_eq!(
+        list(ServiceAccountFilter {
+            environment: env("prod"),
+            labels: labels(&[("tier", "1")]),
+            expiring_after: Some(ts("2026-01-01T00:00:00Z")),
+            ..Default::default()
+        }),
+        "prod-a"
+    );
 }

@@ -118,11 +118,17 @@ pub struct AuditEvent {
     pub details: String,
 }
 
+/// Which accounts [`Store::list_service_accounts`] returns: those matching every field set.
 #[derive(Debug, Default, Clone)]
 pub struct ServiceAccountFilter {
     /// expires_at <= this
     pub expiring_before: Option<Timestamp>,
+    /// expires_at > this
+    pub expiring_after: Option<Timestamp>,
     pub owner: Option<String>,
+    pub environment: Option<String>,
+    /// Every one of these labels, with exactly this value.
+    pub labels: BTreeMap<String, String>,
     /// false: skip disabled accounts
     pub include_disabled: bool,
 }

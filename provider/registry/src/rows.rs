@@ -88,18 +88,53 @@ pub(crate) fn conflict(current: &ServiceAccount, expected: i64, last_writer: Opt
     }
 }
 
+/// The SQL dialects the list query is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 /// The WHERE conditions (each starting with " AND ") and the text parameters of a list query,
-/// ending in ORDER BY; `sigil` is the backend's parameter prefix (`?` or `$`).
-pub(crate) fn list_conditions(filter: &ServiceAccountFilter, sigil: char) -> (String, Vec<String>) {
+/// ending in ORDER BY.
+pub(crate) fn list_conditions(filter: &ServiceAccountFilter, dialect: Dialect) -> (String, Vec<String>) {
     let mut sql = String::new();
     let mut params = Vec::new();
+    let bind = |value: String, params: &mut Vec<String>| {
+        params.push(value);
+        match dialect {
+            Dialect::Sqlite => format!("?{}", params.len()),
+            Dialect::Postgres => format!("${}", params.len()),
+        }
+    };
     if let Some(before) = filter.expiring_before {
-        params.push(crate::format_timestamp(before));
-        sql.push_str(&format!(" AND expires_at <= {sigil}{}", params.len()));
+        sql.push_str(&format!(" AND expires_at <= {}", bind(crate::format_timestamp(before), &mut params)));
+    }
+    if let Some(after) = filter.expiring_after {
+        sql.push_str(&format!(" AND expires_at > {}", bind(crate::format_timestamp(after), &mut params)));
     }
     if let Some(owner) = &filter.owner {
-        params.push(owner.clone());
-        sql.push_str(&format!(" AND owner = {sigil}{}", params.len()));
+        sql.push_str(&format!(" AND owner = {}", bind(owner.clone(), &mut params)));
+    }
+    if let Some(environment) = &filter.environment {
+        sql.push_str(&format!(" AND environment = {}", bind(environment.clone(), &mut params)));
+    }
+    if !filter.labels.is_empty() {
+        match dialect {
+            // Containment, answered by the GIN index on labels.
+            Dialect::Postgres => {
+                let wanted = serde_json::to_string(&filter.labels).unwrap_or_else(|_| "{}".to_owned());
+                sql.push_str(&format!(" AND labels @> {}::text::jsonb", bind(wanted, &mut params)));
+            }
+            Dialect::Sqlite => {
+                for (key, value) in &filter.labels {
+                    let (k, v) = (bind(key.clone(), &mut params), bind(value.clone(), &mut params));
+                    sql.push_str(&format!(
+                        " AND EXISTS (SELECT 1 FROM json_each(labels) WHERE json_each.key = {k} AND json_each.value = {v})"
+                    ));
+                }
+            }
+        }
     }
     if !filter.include_disabled {
         sql.push_str(" AND NOT disabled");

@@ -153,7 +153,10 @@ impl tfplugin::Provider for NhiProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(data_sources::service_account::ServiceAccountData::new(Arc::clone(&self.shared)))]
+        vec![
+            Arc::new(data_sources::service_account::ServiceAccountData::new(Arc::clone(&self.shared))),
+            Arc::new(data_sources::service_accounts::ServiceAccountsData::new(Arc::clone(&self.shared))),
+        ]
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {

@@ -22,7 +22,7 @@ use postgres::{Client, GenericClient, Row, Transaction};
 
 use crate::pool::Pool;
 use crate::rows::{
-    ACCOUNT_COLUMNS, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
+    ACCOUNT_COLUMNS, Dialect, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
 };
 use crate::{
     Actor, AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
@@ -378,7 +378,7 @@ impl Store for PostgresStore {
 
     fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError> {
         let mut sql = format!("{} WHERE true", select_accounts());
-        let (conditions, params) = list_conditions(filter, '$');
+        let (conditions, params) = list_conditions(filter, Dialect::Postgres);
         sql.push_str(&conditions);
         let refs: Vec<Param<'_>> = params.iter().map(|p| p as Param<'_>).collect();
         self.with_client(|client| {

@@ -23,7 +23,7 @@ pub use migrations::LATEST_SCHEMA_VERSION;
 
 use crate::pool::{Pool, lock};
 use crate::rows::{
-    ACCOUNT_COLUMNS, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
+    ACCOUNT_COLUMNS, Dialect, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
 };
 use crate::{
     Actor, AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
@@ -349,7 +349,7 @@ impl Store for SqliteStore {
 
     fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError> {
         let mut sql = format!("SELECT {ACCOUNT_COLUMNS} FROM service_accounts WHERE 1 = 1");
-        let (conditions, params) = list_conditions(filter, '?');
+        let (conditions, params) = list_conditions(filter, Dialect::Sqlite);
         sql.push_str(&conditions);
         self.with_conn(|conn| {
             let mut stmt = conn.prepare_cached(&sql).map_err(storage)?;

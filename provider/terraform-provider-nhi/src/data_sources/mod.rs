@@ -1,1 +1,2 @@
 pub mod service_account;
+pub mod service_accounts;
