@@ -1,0 +1,147 @@
+//! `nhi audit`: what a security team must act on, judged from the registry alone.
+
+use nhi_core::Timestamp;
+use nhi_registry::ServiceAccount;
+use regex::Regex;
+
+/// The kinds of finding, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// Enabled and past its expiry.
+    Expired,
+    /// Enabled and expiring within the warning window.
+    Expiring,
+    /// Its owner does not match the owner pattern: nobody accountable.
+    Orphaned,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Expired => "expired",
+            Kind::Expiring => "expiring",
+            Kind::Orphaned => "orphaned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: Kind,
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub detail: String,
+}
+
+/// What to judge against.
+#[derive(Debug)]
+pub struct Rules {
+    pub now: Timestamp,
+    pub warn_before: jiff::SignedDuration,
+    pub owner_pattern: Option<Regex>,
+}
+
+/// Every finding for `accounts`, by kind, then name. Disabled accounts cannot be used (the
+/// provider issues nothing to them), so only their ownership is judged.
+pub fn audit(accounts: &[ServiceAccount], rules: &Rules) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for sa in accounts {
+        let finding = |kind: Kind, detail: String| Finding {
+            kind,
+            id: sa.id.clone(),
+            name: sa.spec.name.clone(),
+            owner: sa.spec.owner.clone(),
+            detail,
+        };
+        let expires = sa.spec.expires_at;
+        if !sa.spec.disabled {
+            if expires <= rules.now {
+                let ago = days(rules.now.duration_since(expires));
+                findings.push(finding(
+                    Kind::Expired,
+                    format!("expired {expires:.0} ({ago} ago) and still enabled: disable or delete it"),
+                ));
+            } else if expires.duration_since(rules.now) <= rules.warn_before {
+                let left = days(expires.duration_since(rules.now));
+                findings.push(finding(Kind::Expiring, format!("expires {expires:.0} (in {left}): renew or retire it")));
+            }
+        }
+        if let Some(pattern) = &rules.owner_pattern
+            && !pattern.is_match(&sa.spec.owner)
+        {
+            findings.push(finding(
+                Kind::Orphaned,
+                format!("owner {:?} does not match the owner pattern {}", sa.spec.owner, pattern.as_str()),
+            ));
+        }
+    }
+    findings.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
+    findings
+}
+
+/// A duration in whole days, or hours below one day ("3 days", "1 day", "5 hours").
+fn days(d: jiff::SignedDuration) -> String {
+    let hours = d.as_secs() / 3600;
+    let (n, unit) = if hours >= 24 { (hours / 24, "day") } else { (hours, "hour") };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nhi_registry::ServiceAccountSpec;
+
+    fn account(name: &str, owner: &str, expires: &str, disabled: bool) -> ServiceAccount {
+        ServiceAccount {
+            id: format!("sa-{name}"),
+            spec: ServiceAccountSpec {
+                name: name.to_owned(),
+                owner: owner.to_owned(),
+                purpose: "p".to_owned(),
+                expires_at: expires.parse().unwrap(),
+                scopes: Vec::new(),
+                environment: None,
+                labels: Default::default(),
+                disabled,
+            },
+            created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            updated_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn each_kind_at_its_edges() {
+        let rules = Rules {
+            now: "2026-06-01T00:00:00Z".parse().unwrap(),
+            warn_before: jiff::SignedDuration::from_hours(30 * 24),
+            owner_pattern: Some(nhi_core::Policy::compile_owner_pattern("[a-z]+@example\\.com").unwrap()),
+        };
+        let accounts = [
+            account("at-now", "a@example.com", "2026-06-01T00:00:00Z", false),
+            account("long-gone", "a@example.com", "2026-05-29T00:00:00Z", false),
+            account("gone-but-off", "a@example.com", "2026-05-01T00:00:00Z", true),
+            account("edge-of-window", "a@example.com", "2026-07-01T00:00:00Z", false),
+            account("past-window", "a@example.com", "2026-07-01T00:00:01Z", false),
+            account("soon", "a@example.com", "2026-06-01T05:00:00Z", false),
+            account("nobody", "Temp-Owner", "2027-01-01T00:00:00Z", true),
+        ];
+        let findings = audit(&accounts, &rules);
+        let got: Vec<(&str, &str)> = findings.iter().map(|f| (f.kind.as_str(), f.name.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("expired", "at-now"),
+                ("expired", "long-gone"),
+                ("expiring", "edge-of-window"),
+                ("expiring", "soon"),
+                ("orphaned", "nobody"),
+            ]
+        );
+        assert!(findings[1].detail.contains("(3 days ago)"), "{}", findings[1].detail);
+        assert!(findings[3].detail.contains("in 5 hours"), "{}", findings[3].detail);
+        let no_pattern = Rules { owner_pattern: None, ..rules };
+        assert!(audit(&accounts, &no_pattern).iter().all(|f| f.kind != Kind::Orphaned));
+    }
+}

@@ -1,0 +1,218 @@
+//! The `nhi` command against real registries (a SQLite file and a PostgreSQL database),
+//! seeded through the registry library with known problems.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use nhi_core::Timestamp;
+use nhi_registry::{Actor, Change, ServiceAccountSpec, Store};
+
+fn nhi(registry: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nhi"))
+        .args(args)
+        .env_clear()
+        .env("NHI_REGISTRY", registry)
+        .output()
+        .expect("run nhi")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn days_from_now(days: i64) -> Timestamp {
+    Timestamp::from_second(Timestamp::now().as_second() + days * 86_400).unwrap()
+}
+
+fn change(client: &str) -> Change {
+    Change {
+        actor: Actor { client: client.to_owned(), terraform_version: None, operation: "seed".to_owned() },
+        at: Timestamp::now(),
+    }
+}
+
+fn spec(name: &str, owner: &str, days: i64, disabled: bool) -> ServiceAccountSpec {
+    ServiceAccountSpec {
+        name: name.to_owned(),
+        owner: owner.to_owned(),
+        purpose: format!("Seeded account {name}"),
+        expires_at: days_from_now(days),
+        scopes: vec!["invoices:read".to_owned()],
+        environment: Some("prod".to_owned()),
+        labels: [("team".to_owned(), "payments".to_owned())].into(),
+        disabled,
+    }
+}
+
+/// Seeds exactly one problem of each kind, plus accounts that must not be reported.
+fn seed(store: &dyn Store) {
+    let c = change("seed/1");
+    for s in [
+        spec("healthy", "payments@example.com", 200, false),
+        spec("renew-me", "payments@example.com", 10, false),
+        spec("long-expired", "payments@example.com", -3, false),
+        spec("expired-but-disabled", "payments@example.com", -3, true),
+        spec("nobodys", "temp-contractor", 100, false),
+    ] {
+        store.create_service_account(&s, &c).unwrap();
+    }
+}
+
+fn audit_reports_exactly_the_seeded_problems(registry: &str) {
+    let store = nhi_registry::open(registry).unwrap();
+    seed(store.as_ref());
+    let pattern = "[a-z.-]+@example\\.com";
+    let out = nhi(registry, &["audit", "--owner-pattern", pattern, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "findings exit 1: {}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("expired", "long-expired"), ("expiring", "renew-me"), ("orphaned", "nobodys")]);
+    assert_eq!(report["accounts_checked"], 5);
+
+    let table = nhi(registry, &["audit", "--owner-pattern", pattern]);
+    assert_eq!(table.status.code(), Some(1));
+    let shown = text(&table.stdout);
+    assert!(shown.starts_with("KIND"), "{shown}");
+    assert!(shown.contains("3 findings in 5 service accounts checked"), "{shown}");
+    assert!(shown.contains("(3 days ago)") || shown.contains("(2 days ago)"), "{shown}");
+
+    // Narrower window, no pattern: only the expired one.
+    let out = nhi(registry, &["audit", "--warn-before", "5d", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let csv = text(&out.stdout);
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.lines().nth(1).unwrap().starts_with("expired,sa-"), "{csv}");
+
+    // Fix the problems: the audit comes back clean and exits 0.
+    let c = change("fixer/1");
+    for name in ["long-expired", "renew-me"] {
+        let sa = store.find_service_account_by_name(name).unwrap().unwrap();
+        let fixed = ServiceAccountSpec { expires_at: days_from_now(120), ..sa.spec };
+        store.update_service_account(&sa.id, &fixed, &c).unwrap();
+    }
+    let sa = store.find_service_account_by_name("nobodys").unwrap().unwrap();
+    store.delete_service_account(&sa.id, &c).unwrap();
+    let out = nhi(registry, &["audit", "--owner-pattern", pattern]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), "0 findings in 4 service accounts checked\n");
+}
+
+fn inventory_and_events(registry: &str) {
+    let store = nhi_registry::open(registry).unwrap();
+    seed(store.as_ref());
+    let out = nhi(registry, &["inventory", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let inventory: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accounts = inventory["service_accounts"].as_array().expect("an object with a service_accounts array");
+    let names: Vec<&str> = accounts.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["healthy", "long-expired", "nobodys", "renew-me"], "sorted, disabled left out");
+    let first = &accounts[0];
+    for field in [
+        "id",
+        "name",
+        "owner",
+        "purpose",
+        "environment",
+        "expires_at",
+        "scopes",
+        "labels",
+        "disabled",
+        "created_at",
+        "updated_at",
+        "version",
+    ] {
+        assert!(first.get(field).is_some(), "{field} missing from {first}");
+    }
+    assert_eq!(first["labels"]["team"], "payments");
+    assert_eq!(first["scopes"][0], "invoices:read");
+
+    let out = nhi(registry, &["inventory", "--expiring-within", "30d", "--include-disabled"]);
+    let table = text(&out.stdout);
+    assert!(table.contains("renew-me") && !table.contains("healthy") && !table.contains("long-expired"), "{table}");
+    assert!(table.ends_with("1 service account\n"), "{table}");
+    let out = nhi(registry, &["inventory", "--expired", "--include-disabled", "--format", "csv"]);
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("id,name,owner,purpose,environment,expires_at,scopes,labels,disabled"), "{csv}");
+    assert_eq!(csv.lines().count(), 3, "two expired accounts: {csv}");
+    assert!(csv.contains("\"[\"\"invoices:read\"\"]\""), "scopes as quoted JSON: {csv}");
+    let out = nhi(registry, &["inventory", "--owner", "temp-contractor", "--label", "team=payments"]);
+    assert!(text(&out.stdout).contains("nobodys"));
+    let out = nhi(registry, &["inventory", "--label", "team=ops"]);
+    assert_eq!(text(&out.stdout), "NAME  OWNER  ENVIRONMENT  EXPIRES  STATUS  ID\n0 service accounts\n");
+
+    // The trail: every seed create, then an update and a delete, found by name after deletion.
+    let sa = store.find_service_account_by_name("healthy").unwrap().unwrap();
+    store
+        .update_service_account(
+            &sa.id,
+            &ServiceAccountSpec { purpose: "Changed".to_owned(), ..sa.spec.clone() },
+            &change("editor/1"),
+        )
+        .unwrap();
+    store.delete_service_account(&sa.id, &change("remover/1")).unwrap();
+    let out = nhi(registry, &["events", "--account", "healthy", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> =
+        events["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["service_account.create", "service_account.update", "service_account.delete"]);
+    assert_eq!(events["events"][1]["details"]["changed"][0], "purpose");
+    let by_id = nhi(registry, &["events", "--account", &sa.id, "--format", "json"]);
+    assert_eq!(by_id.stdout, out.stdout);
+    let all = nhi(registry, &["events"]);
+    assert!(text(&all.stdout).ends_with("7 events\n"), "{}", text(&all.stdout));
+    let none = nhi(registry, &["events", "--since", "2999-01-01T00:00:00Z"]);
+    assert!(text(&none.stdout).ends_with("0 events\n"));
+    let recent = nhi(registry, &["events", "--since", "1h", "--until", "2999-01-01T00:00:00Z"]);
+    assert!(text(&recent.stdout).ends_with("7 events\n"));
+}
+
+#[test]
+fn audit_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    audit_reports_exactly_the_seeded_problems(&format!("sqlite://{}", dir.path().join("r.db").display()));
+}
+
+#[test]
+fn audit_on_postgres() {
+    audit_reports_exactly_the_seeded_problems(&nhi_testkit::postgres::fresh_database("cli_audit"));
+}
+
+#[test]
+fn inventory_and_events_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    inventory_and_events(&format!("sqlite://{}", dir.path().join("r.db").display()));
+}
+
+#[test]
+fn inventory_and_events_on_postgres() {
+    inventory_and_events(&nhi_testkit::postgres::fresh_database("cli_inventory"));
+}
+
+#[test]
+fn a_missing_registry_is_an_error_and_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typo.db");
+    let out = nhi(&format!("sqlite://{}", path.display()), &["inventory"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("there is no registry at"), "{}", text(&out.stderr));
+    assert!(!Path::new(&path).exists());
+
+    let out = nhi("postgres://nhi:Pw-9QX@db.invalid/nhi?connect_timeout=2", &["audit"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.starts_with("nhi: cannot open registry postgres://nhi:***@db.invalid/nhi"), "{err}");
+    assert!(!err.contains("Pw-9QX"));
+
+    let out = nhi("sqlite::memory:", &["audit", "--owner-pattern", "("]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--owner-pattern"), "{}", text(&out.stderr));
+    let out = nhi("sqlite::memory:", &["events", "--since", "yesterday"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("neither an RFC 3339 time nor a duration"), "{}", text(&out.stderr));
+}
