@@ -10,6 +10,8 @@
 #   terraform-provider-nhi_VERSION_SHA256SUMS          sha256 of the two files above
 #   nhi-lint_VERSION_linux_amd64.tar.gz                nhi-lint, README.md, LICENSE files if any
 #   nhi-lint_VERSION_SHA256SUMS
+#   nhi_VERSION_linux_amd64.tar.gz                     nhi (the registry admin CLI), README.md
+#   nhi_VERSION_SHA256SUMS
 #
 # The names and layout are what a Terraform/OpenTofu provider registry and a network mirror
 # serve, and the zip can be dropped as is into a filesystem mirror's packed layout:
@@ -85,7 +87,7 @@ target_dir="$root/target/dist"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/nhi --remap-path-prefix=$cargo_home=/cargo"
 echo "release.sh: cargo build --release --locked (target dir $target_dir)" >&2
-cargo build --release --locked --target-dir "$target_dir" -p terraform-provider-nhi -p nhi-lint-cli >&2 ||
+cargo build --release --locked --target-dir "$target_dir" -p terraform-provider-nhi -p nhi-lint-cli -p nhi-cli >&2 ||
     die "cargo build failed"
 
 provider="terraform-provider-nhi"
@@ -93,7 +95,7 @@ staging="$(mktemp -d)"
 trap 'rm -rf "$staging"' EXIT
 
 # The provider: a zip holding one executable named as Terraform expects inside a package.
-mkdir -p "$staging/provider" "$staging/lint/nhi-lint_${version}_$platform"
+mkdir -p "$staging/provider"
 cp "$target_dir/release/$provider" "$staging/provider/${provider}_v$version"
 python3 - "$staging/provider" "$out/${provider}_${version}_$platform.zip" "$epoch" <<'PY'
 import os, sys, time, zipfile
@@ -112,23 +114,29 @@ os.replace(tmp, dest)
 PY
 cp "$root/terraform-registry-manifest.json" "$out/${provider}_${version}_manifest.json"
 
-# nhi-lint: a tarball with one top-level directory.
-lint_dir="$staging/lint/nhi-lint_${version}_$platform"
-install -m 0755 "$target_dir/release/nhi-lint" "$lint_dir/nhi-lint"
-install -m 0644 "$root/README.md" "$lint_dir/README.md"
-for f in "$root"/LICENSE*; do
-    [[ -f "$f" ]] && install -m 0644 "$f" "$lint_dir/"
-done
-tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu \
-    -C "$staging/lint" -cf - "nhi-lint_${version}_$platform" | gzip -9 -n >"$out/nhi-lint_${version}_$platform.tar.gz.tmp"
-mv -f "$out/nhi-lint_${version}_$platform.tar.gz.tmp" "$out/nhi-lint_${version}_$platform.tar.gz"
+# nhi-lint and nhi: each a tarball with one top-level directory.
+pack() {
+    local name="$1" dir="$staging/$1/$1_${version}_$platform"
+    mkdir -p "$dir"
+    install -m 0755 "$target_dir/release/$name" "$dir/$name"
+    install -m 0644 "$root/README.md" "$dir/README.md"
+    for f in "$root"/LICENSE*; do
+        [[ -f "$f" ]] && install -m 0644 "$f" "$dir/"
+    done
+    tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu \
+        -C "$staging/$name" -cf - "${name}_${version}_$platform" | gzip -9 -n >"$out/${name}_${version}_$platform.tar.gz.tmp"
+    mv -f "$out/${name}_${version}_$platform.tar.gz.tmp" "$out/${name}_${version}_$platform.tar.gz"
+}
+pack nhi-lint
+pack nhi
 
 # Checksums in `sha256sum` format, one file per product, as registries and mirrors read them.
 (
     cd "$out"
     sha256sum "${provider}_${version}_$platform.zip" "${provider}_${version}_manifest.json" >"${provider}_${version}_SHA256SUMS"
     sha256sum "nhi-lint_${version}_$platform.tar.gz" >"nhi-lint_${version}_SHA256SUMS"
+    sha256sum "nhi_${version}_$platform.tar.gz" >"nhi_${version}_SHA256SUMS"
 )
 
 echo "release.sh: wrote to $out:" >&2
-(cd "$out" && ls -1 "${provider}_${version}"_* "nhi-lint_${version}"_*) >&2
+(cd "$out" && ls -1 "${provider}_${version}"_* "nhi-lint_${version}"_* "nhi_${version}"_*) >&2

@@ -110,7 +110,8 @@ fn change(at: &str) -> Change {
     }
 }
 
-fn spec(name: &str) -> ServiceAccountSpec {
+/// A complete, valid spec named `name`.
+pub fn spec(name: &str) -> ServiceAccountSpec {
     ServiceAccountSpec {
         name: name.to_owned(),
         owner: "payments-team@example.com".to_owned(),

@@ -21,6 +21,11 @@ impl<C> Pool<C> {
         Self { idle: Mutex::new(vec![first]), max_idle }
     }
 
+    /// Drops every idle connection (after one was found dead: the others likely are too).
+    pub fn clear(&self) {
+        lock(&self.idle).clear();
+    }
+
     /// Runs `f` on a pooled connection (opened by `open` when none is idle). The connection
     /// goes back to the pool only if `reusable` says it still is (a broken network connection
     /// is dropped instead).

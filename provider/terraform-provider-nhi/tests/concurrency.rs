@@ -295,3 +295,46 @@ resource "nhi_service_account" "second" {
     out.assert_failure();
     out.assert_contains("Service account name already in use");
 }
+
+/// The database ends the provider's connections again and again during a 300-account apply
+/// (as restarts or failovers would). Whatever that apply manages, the registry holds whole
+/// accounts with their events, and applying again completes it without duplicates.
+#[test]
+fn database_connections_killed_mid_apply_on_postgres() {
+    const TOTAL: usize = 300;
+    let env = Env::postgres(&Terraform::v1_15(), "conn_kill");
+    let database = env.url.rsplit('/').next().unwrap().to_owned();
+    env.wd.write("main.tf", accounts(TOTAL, "flaky", &days_from_now(30)));
+    let store = env.store();
+    let mut terraform = env.wd.spawn(&["apply", "-auto-approve", "-input=false", "-parallelism=10"]);
+    let mut admin = postgres::Client::connect(&nhi_testkit::postgres::admin_url(), postgres::NoTls).unwrap();
+    let mut terminated = 0;
+    while terraform.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(150));
+        let rows = admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid() AND application_name = 'nhi'",
+                &[&database],
+            )
+            .unwrap();
+        terminated += rows.len();
+    }
+    assert!(terminated > 0, "no provider connection was ended: the test proved nothing");
+    drop(store);
+
+    let mut last = None;
+    for _ in 0..3 {
+        let out = env.wd.run(&["apply", "-auto-approve", "-input=false", "-parallelism=10"]);
+        let ok = out.code == 0;
+        last = Some(out);
+        if ok {
+            break;
+        }
+    }
+    last.unwrap().assert_success();
+    let store = env.store();
+    assert_eq!(assert_consistent(store.as_ref()), TOTAL, "no duplicates, none missing");
+    env.wd.assert_plan_empty();
+    eprintln!("{terminated} connections ended during the first apply");
+}

@@ -42,9 +42,12 @@ fn release_archives_install_from_a_mirror_and_are_repeatable() {
     let mut names: Vec<String> =
         fs::read_dir(&dist).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
+    let admin_tarball = format!("nhi_{VERSION}_linux_amd64.tar.gz");
     let mut expected = [
         tarball.clone(),
         format!("nhi-lint_{VERSION}_SHA256SUMS"),
+        admin_tarball.clone(),
+        format!("nhi_{VERSION}_SHA256SUMS"),
         format!("terraform-provider-nhi_{VERSION}_SHA256SUMS"),
         zip.clone(),
         format!("terraform-provider-nhi_{VERSION}_manifest.json"),
@@ -53,7 +56,11 @@ fn release_archives_install_from_a_mirror_and_are_repeatable() {
     assert_eq!(names, expected);
 
     // The checksums cover the archives and the manifest, in the format sha256sum checks.
-    for sums in [format!("terraform-provider-nhi_{VERSION}_SHA256SUMS"), format!("nhi-lint_{VERSION}_SHA256SUMS")] {
+    for sums in [
+        format!("terraform-provider-nhi_{VERSION}_SHA256SUMS"),
+        format!("nhi-lint_{VERSION}_SHA256SUMS"),
+        format!("nhi_{VERSION}_SHA256SUMS"),
+    ] {
         let (ok, text) = run(Command::new("sha256sum").arg("--check").arg("--strict").arg(&sums).current_dir(&dist));
         assert!(ok, "{sums}: {text}");
     }
@@ -106,6 +113,20 @@ fn release_archives_install_from_a_mirror_and_are_repeatable() {
     let o = Command::new(&bin).args(["check", "--format", "json", "."]).current_dir(&project).output().unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("\"NHI101\""));
+
+    // The admin tarball: nhi runs and reads the registry the mirror-installed provider used.
+    let (ok, text) = run(Command::new("tar").arg("-xzf").arg(dist.join(&admin_tarball)).arg("-C").arg(&unpacked));
+    assert!(ok, "{text}");
+    let nhi = unpacked.join(format!("nhi_{VERSION}_linux_amd64/nhi"));
+    let (ok, text) = run(Command::new(&nhi).arg("--version"));
+    assert!(ok && text.contains(VERSION), "{text}");
+    let registry = scratch.path().join("admin.db");
+    let o = Command::new(&nhi)
+        .args(["--registry", &format!("sqlite://{}", registry.display()), "inventory"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "a missing registry is an error");
+    assert!(!registry.exists(), "and is not created");
 
     // Same commit, same bytes.
     let again = scratch.path().join("again");

@@ -76,13 +76,19 @@ pub(super) fn migrate(client: &mut Client, location: &str, applied_at: &str) -> 
         |e: postgres::Error| RegistryError::Open { location: location.to_owned(), reason: super::describe(&e) };
     let mut tx = client.transaction().map_err(open_error)?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(open_error)?;
-    tx.batch_execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-            version    bigint PRIMARY KEY,
-            applied_at text NOT NULL
-        )",
-    )
-    .map_err(open_error)?;
+    // Only DDL when something is missing: a role that may read but not create (an auditor's)
+    // opens an up-to-date registry without needing CREATE on the schema.
+    let exists: bool =
+        tx.query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[]).map_err(open_error)?.get(0);
+    if !exists {
+        tx.batch_execute(
+            "CREATE TABLE schema_migrations (
+                version    bigint PRIMARY KEY,
+                applied_at text NOT NULL
+            )",
+        )
+        .map_err(open_error)?;
+    }
     let current: i64 =
         tx.query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[]).map_err(open_error)?.get(0);
     if current > LATEST {

@@ -156,18 +156,57 @@ impl PostgresStore {
         &self.location
     }
 
-    fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
-        self.pool.with(|| self.connect.open().map_err(storage), |c| !c.is_closed(), f)
+    /// Runs a read on a pooled connection (see [`PostgresStore::run`]; reads are always safe
+    /// to run again).
+    fn with_client<T>(&self, f: impl FnMut(&mut Client) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
+        self.run(f, || true)
+    }
+
+    /// Runs `f` on a pooled connection. An idle pooled connection may have died (a server
+    /// restart, a failover, an administrator ending it), which shows only when it is used: when
+    /// `f` fails on a connection that is closed afterwards and `unsent()` says nothing can have
+    /// been written, the idle connections are dropped and `f` runs once more on a new one.
+    fn run<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, RegistryError>,
+        unsent: impl Fn() -> bool,
+    ) -> Result<T, RegistryError> {
+        let open = || self.connect.open().map_err(storage);
+        let mut closed = false;
+        let first = self.pool.with(
+            open,
+            |c| {
+                closed = c.is_closed();
+                !closed
+            },
+            &mut f,
+        );
+        match first {
+            Err(_) if closed && unsent() => {
+                self.pool.clear();
+                self.pool.with(open, |c| !c.is_closed(), f)
+            }
+            other => other,
+        }
     }
 
     /// Runs `f` in one transaction and commits it when `f` succeeds (dropping it rolls back).
-    fn write<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T, RegistryError>) -> Result<T, RegistryError> {
-        self.with_client(|client| {
-            let mut tx = client.transaction().map_err(storage)?;
-            let out = f(&mut tx)?;
-            tx.commit().map_err(storage)?;
-            Ok(out)
-        })
+    /// Retried on a new connection only when the connection was found closed at BEGIN.
+    fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut Transaction<'_>) -> Result<T, RegistryError>,
+    ) -> Result<T, RegistryError> {
+        let began = std::cell::Cell::new(false);
+        self.run(
+            |client| {
+                let mut tx = client.transaction().map_err(storage)?;
+                began.set(true);
+                let out = f(&mut tx)?;
+                tx.commit().map_err(storage)?;
+                Ok(out)
+            },
+            || !began.get(),
+        )
     }
 }
 

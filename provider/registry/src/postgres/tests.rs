@@ -132,3 +132,91 @@ fn sslmodes_against_a_real_tls_server() {
     let e = crate::open(&with(&url, "sslrootcert=%2Fnonexistent%2Fca.pem")).unwrap_err().to_string();
     assert!(e.contains("/nonexistent/ca.pem"), "percent-decoded: {e}");
 }
+
+/// The roles and grants of docs/guides/shared-registry.md, applied as written: the provider's
+/// role (no superuser) migrates and writes in its own schema; the reader role reads and cannot
+/// write.
+#[test]
+fn least_privilege_roles_from_the_guide_work() {
+    let admin = nhi_testkit::postgres::admin_url();
+    let suffix = format!(
+        "{}_{}",
+        std::process::id(),
+        std::time::SystemTime::UNIX_EPOCH.elapsed().unwrap().as_nanos() % 1_000_000
+    );
+    let (provider, reader, db) =
+        (format!("nhi_provider_{suffix}"), format!("nhi_reader_{suffix}"), format!("nhi_{suffix}"));
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    // One statement at a time: CREATE DATABASE cannot run inside the implicit transaction of
+    // a multi-statement batch.
+    for sql in [
+        format!("CREATE ROLE {provider} LOGIN"),
+        format!("CREATE DATABASE {db} OWNER {provider}"),
+        format!("REVOKE ALL ON DATABASE {db} FROM PUBLIC"),
+        format!("GRANT CONNECT ON DATABASE {db} TO {provider}"),
+        format!("CREATE ROLE {reader} LOGIN"),
+        format!("GRANT CONNECT ON DATABASE {db} TO {reader}"),
+    ] {
+        client.batch_execute(&sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let db_admin = nhi_testkit::postgres::database_url(&admin, &db);
+    let mut in_db = postgres::Client::connect(&db_admin, postgres::NoTls).unwrap();
+    in_db
+        .batch_execute(&format!(
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+             CREATE SCHEMA nhi AUTHORIZATION {provider};
+             ALTER ROLE {provider} IN DATABASE {db} SET search_path = nhi;
+             GRANT USAGE ON SCHEMA nhi TO {reader};
+             ALTER DEFAULT PRIVILEGES FOR ROLE {provider} IN SCHEMA nhi GRANT SELECT ON TABLES TO {reader};
+             ALTER ROLE {reader} IN DATABASE {db} SET search_path = nhi;"
+        ))
+        .unwrap();
+    let as_role = |role: &str| db_admin.replacen("nhi_test@", &format!("{role}@"), 1);
+    assert_ne!(as_role(&provider), db_admin, "the admin URL names the nhi_test user");
+
+    let store = PostgresStore::open(&as_role(&provider)).expect("the provider's role migrates its schema");
+    let change = crate::Change { actor: Default::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let spec = crate::contract::spec("least-privilege");
+    store.create_service_account(&spec, &change).unwrap();
+    let in_schema: i64 = in_db
+        .query_one("SELECT count(*) FROM pg_tables WHERE schemaname = 'nhi' AND tablename = 'service_accounts'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(in_schema, 1, "the tables live in the nhi schema");
+
+    let read_only = PostgresStore::open(&as_role(&reader)).expect("the reader opens an up-to-date registry");
+    assert_eq!(read_only.list_service_accounts(&Default::default()).unwrap().len(), 1);
+    assert_eq!(read_only.events(0, 10).unwrap().len(), 1);
+    let refused =
+        read_only.create_service_account(&crate::ServiceAccountSpec { name: "nope".to_owned(), ..spec }, &change);
+    let message = refused.unwrap_err().to_string();
+    assert!(message.contains("permission denied"), "{message}");
+}
+
+/// Ends every connection of the database (as a server restart or failover would), except the
+/// caller's own.
+fn terminate_connections(url: &str) {
+    let mut admin = postgres::Client::connect(&nhi_testkit::postgres::admin_url(), postgres::NoTls).unwrap();
+    let database = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    admin
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            &[&database],
+        )
+        .unwrap();
+}
+
+#[test]
+fn pooled_connections_that_died_while_idle_are_replaced() {
+    let (url, store) = fresh_store("dead_idle");
+    let change = crate::Change { actor: Default::default(), at: "2026-01-01T00:00:00Z".parse().unwrap() };
+    let spec = crate::contract::spec;
+    store.create_service_account(&spec("before"), &change).unwrap();
+
+    terminate_connections(&url);
+    assert_eq!(store.list_service_accounts(&Default::default()).unwrap().len(), 1, "a read after the restart");
+    terminate_connections(&url);
+    store.create_service_account(&spec("after"), &change).expect("a write after the restart");
+    assert_eq!(store.list_service_accounts(&Default::default()).unwrap().len(), 2);
+    assert_eq!(store.events(0, 10).unwrap().len(), 2, "each write once");
+}
