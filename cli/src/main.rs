@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use nhi_core::{Policy, Timestamp, Ttl};
-use nhi_registry::{ServiceAccountFilter, Store};
+use nhi_registry::{EventFilter, ServiceAccountFilter, Store};
 
 /// The registry URL when neither --registry nor NHI_REGISTRY gives one: the provider's default.
 const DEFAULT_REGISTRY: &str = "sqlite://nhi-registry.db";
@@ -177,34 +177,23 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         }
         Command::Events { account, since, until, format } => {
             let store = open(&cli.registry)?;
-            let subject = match account {
-                None => None,
-                Some(key) if key.starts_with("sa-") => Some(key.clone()),
-                Some(name) => {
-                    // A deleted account's events are still found by its last name.
-                    match store.find_service_account_by_name(name).map_err(|e| e.to_string())? {
-                        Some(sa) => Some(sa.id),
-                        None => Some(format!("name:{name}")),
-                    }
-                }
+            let mut filter = EventFilter {
+                since: since.as_ref().map(|w| w.resolve(now)),
+                until: until.as_ref().map(|w| w.resolve(now)),
+                ..EventFilter::default()
             };
-            let (since, until) = (since.as_ref().map(|w| w.resolve(now)), until.as_ref().map(|w| w.resolve(now)));
+            match account {
+                None => {}
+                Some(id) if id.starts_with("sa-") => filter.subject_id = Some(id.clone()),
+                // By name: the account's events under that name, even after it was deleted.
+                Some(name) => filter.subject_name = Some(name.clone()),
+            }
             let mut events = Vec::new();
-            let mut after = 0;
             loop {
-                let page = store.events(after, 1000).map_err(|e| e.to_string())?;
+                let page = store.events_matching(&filter).map_err(|e| e.to_string())?;
                 let Some(last) = page.last() else { break };
-                after = last.seq;
-                events.extend(page.into_iter().filter(|e| {
-                    let about = match &subject {
-                        None => true,
-                        Some(s) => match s.strip_prefix("name:") {
-                            Some(name) => e.subject_name == name,
-                            None => &e.subject_id == s,
-                        },
-                    };
-                    about && since.is_none_or(|t| e.at >= t) && until.is_none_or(|t| e.at < t)
-                }));
+                filter.after_seq = last.seq;
+                events.extend(page);
             }
             out(&render::events(&events, *format)?);
             Ok(ExitCode::SUCCESS)

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::{Actor, AuditEvent, Change, RegistryError, ServiceAccountFilter, ServiceAccountSpec, Store, Timestamp};
+use crate::{
+    Actor, AuditEvent, Change, EventFilter, RegistryError, ServiceAccountFilter, ServiceAccountSpec, Store, Timestamp,
+};
 
 /// A contract case: its name and a check run against a fresh, empty store.
 pub type Case = (&'static str, fn(&dyn Store));
@@ -34,6 +36,7 @@ pub const CASES: &[Case] = &[
     ("a_stale_version_is_a_conflict_and_writes_nothing", a_stale_version_is_a_conflict_and_writes_nothing),
     ("concurrent_checked_updates_let_exactly_one_win", concurrent_checked_updates_let_exactly_one_win),
     ("list_filters_by_environment_labels_and_window", list_filters_by_environment_labels_and_window),
+    ("events_filter_by_subject_and_time", events_filter_by_subject_and_time),
 ];
 
 /// One `#[test]` per contract case in a module `$module`, each on a fresh store from `$make`,
@@ -63,6 +66,7 @@ macro_rules! contract_tests {
             a_stale_version_is_a_conflict_and_writes_nothing,
             concurrent_checked_updates_let_exactly_one_win,
             list_filters_by_environment_labels_and_window,
+            events_filter_by_subject_and_time,
         );
     };
     (@cases $module:ident, $make:expr; $($case:ident),* $(,)?) => {
@@ -663,4 +667,56 @@ pub fn list_filters_by_environment_labels_and_window(store: &dyn Store) {
         }),
         "prod-a"
     );
+}
+
+pub fn events_filter_by_subject_and_time(store: &dyn Store) {
+    let a = store.create_service_account(&spec("alpha"), &change("2026-01-01T00:00:00Z")).unwrap();
+    let b = store.create_service_account(&spec("beta"), &change("2026-01-02T00:00:00Z")).unwrap();
+    store.update_service_account(&a.id, &spec("alpha"), &change("2026-01-03T00:00:00Z")).unwrap();
+    store.update_service_account(&b.id, &spec("beta"), &change("2026-01-04T00:00:00Z")).unwrap();
+    store.delete_service_account(&a.id, &change("2026-01-05T00:00:00.5Z")).unwrap();
+
+    let matching = |filter: EventFilter| -> Vec<(String, String)> {
+        store
+            .events_matching(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.subject_name, e.action.trim_start_matches("service_account.").to_owned()))
+            .collect()
+    };
+    let pairs = |items: &[(&str, &str)]| -> Vec<(String, String)> {
+        items.iter().map(|(n, a)| ((*n).to_owned(), (*a).to_owned())).collect()
+    };
+    assert_eq!(
+        matching(EventFilter { subject_id: Some(a.id.clone()), ..Default::default() }),
+        pairs(&[("alpha", "create"), ("alpha", "update"), ("alpha", "delete")])
+    );
+    assert_eq!(
+        matching(EventFilter { subject_name: Some("alpha".to_owned()), ..Default::default() }),
+        pairs(&[("alpha", "create"), ("alpha", "update"), ("alpha", "delete")]),
+        "found by name after the account is gone"
+    );
+    assert_eq!(
+        matching(EventFilter {
+            since: Some(ts("2026-01-02T00:00:00Z")),
+            until: Some(ts("2026-01-04T00:00:00Z")),
+            ..Default::default()
+        }),
+        pairs(&[("beta", "create"), ("alpha", "update")]),
+        "since is inclusive, until exclusive"
+    );
+    assert_eq!(
+        matching(EventFilter { since: Some(ts("2026-01-05T00:00:00.5Z")), ..Default::default() }),
+        pairs(&[("alpha", "delete")])
+    );
+    assert_eq!(matching(EventFilter { subject_name: Some("gamma".to_owned()), ..Default::default() }), pairs(&[]));
+    // Paging with a filter: the limit counts matching events only.
+    let first = store.events_matching(&EventFilter { subject_id: Some(b.id.clone()), limit: 1, ..Default::default() });
+    let first = first.unwrap();
+    assert_eq!(first.len(), 1);
+    let rest = store
+        .events_matching(&EventFilter { subject_id: Some(b.id.clone()), after_seq: first[0].seq, ..Default::default() })
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].action, "service_account.update");
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::{
-    AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, SqliteStore, Store,
+    AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
+    SqliteStore, Store,
 };
 
 #[derive(Debug)]
@@ -79,8 +80,8 @@ impl Store for DeferredSqlite {
         self.existing()?.map_or(Ok(Vec::new()), |s| s.list_service_accounts(filter))
     }
 
-    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
-        self.existing()?.map_or(Ok(Vec::new()), |s| s.events(after_seq, limit))
+    fn events_matching(&self, filter: &EventFilter) -> Result<Vec<AuditEvent>, RegistryError> {
+        self.existing()?.map_or(Ok(Vec::new()), |s| s.events_matching(filter))
     }
 
     fn exists(&self) -> Result<bool, RegistryError> {

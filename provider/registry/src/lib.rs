@@ -133,6 +133,28 @@ pub struct ServiceAccountFilter {
     pub include_disabled: bool,
 }
 
+/// Which audit events [`Store::events_matching`] returns: those matching every field set.
+/// Page through a long trail by passing the last `seq` seen as `after_seq`.
+#[derive(Debug, Clone)]
+pub struct EventFilter {
+    /// seq > this
+    pub after_seq: i64,
+    pub subject_id: Option<String>,
+    /// The account's name at the time of the event (found even after the account is gone).
+    pub subject_name: Option<String>,
+    /// at >= this
+    pub since: Option<Timestamp>,
+    /// at < this
+    pub until: Option<Timestamp>,
+    pub limit: usize,
+}
+
+impl Default for EventFilter {
+    fn default() -> Self {
+        Self { after_seq: 0, subject_id: None, subject_name: None, since: None, until: None, limit: 1000 }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("a service account named {name:?} already exists (id {id})")]
@@ -198,7 +220,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Sorted by name.
     fn list_service_accounts(&self, filter: &ServiceAccountFilter) -> Result<Vec<ServiceAccount>, RegistryError>;
     /// Events with seq > after_seq, oldest first, at most `limit`.
-    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError>;
+    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
+        self.events_matching(&EventFilter { after_seq, limit, ..EventFilter::default() })
+    }
+    /// Events matching `filter`, oldest first (by seq), at most `filter.limit`.
+    fn events_matching(&self, filter: &EventFilter) -> Result<Vec<AuditEvent>, RegistryError>;
     /// Whether the registry exists. Only a registry opened with [`open_deferred`] may not
     /// exist yet (its file appears with the first write; reads see it empty), so callers can
     /// tell "no such account" from "no registry at this location".

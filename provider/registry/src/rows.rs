@@ -2,7 +2,7 @@
 //! text), and their one translation into domain types, shared by SQLite and PostgreSQL so that
 //! both read exactly the same way.
 
-use crate::{Actor, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Timestamp};
+use crate::{Actor, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Timestamp};
 
 /// A service account row before its text columns are parsed.
 pub(crate) struct RawAccount {
@@ -140,5 +140,34 @@ pub(crate) fn list_conditions(filter: &ServiceAccountFilter, dialect: Dialect) -
         sql.push_str(" AND NOT disabled");
     }
     sql.push_str(" ORDER BY name");
+    (sql, params)
+}
+
+/// The event query for `filter`: SQL whose parameter 1 is `after_seq` and 2 the limit (both
+/// integers), followed by the returned text parameters.
+pub(crate) fn event_query(filter: &EventFilter, dialect: Dialect) -> (String, Vec<String>) {
+    let p = |n: usize| match dialect {
+        Dialect::Sqlite => format!("?{n}"),
+        Dialect::Postgres => format!("${n}"),
+    };
+    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq > {}", p(1));
+    let mut params = Vec::new();
+    let mut condition = |column: &str, op: &str, value: String| {
+        params.push(value);
+        sql.push_str(&format!(" AND {column} {op} {}", p(params.len() + 2)));
+    };
+    if let Some(id) = &filter.subject_id {
+        condition("subject_id", "=", id.clone());
+    }
+    if let Some(name) = &filter.subject_name {
+        condition("subject_name", "=", name.clone());
+    }
+    if let Some(since) = filter.since {
+        condition("at", ">=", crate::format_timestamp(since));
+    }
+    if let Some(until) = filter.until {
+        condition("at", "<", crate::format_timestamp(until));
+    }
+    sql.push_str(&format!(" ORDER BY seq LIMIT {}", p(2)));
     (sql, params)
 }

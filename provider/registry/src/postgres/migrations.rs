@@ -65,6 +65,13 @@ const MIGRATIONS: &[Migration] = &[
         CREATE INDEX service_accounts_labels ON service_accounts USING gin (labels jsonb_path_ops);
         "#,
     },
+    Migration {
+        version: 3,
+        sql: r#"
+        CREATE INDEX audit_events_subject_name ON audit_events (subject_name);
+        CREATE INDEX audit_events_at ON audit_events (at);
+        "#,
+    },
 ];
 
 /// The schema version this build creates and understands (the same number as SQLite's).

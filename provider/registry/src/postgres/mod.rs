@@ -22,11 +22,11 @@ use postgres::{Client, GenericClient, Row, Transaction};
 
 use crate::pool::Pool;
 use crate::rows::{
-    ACCOUNT_COLUMNS, Dialect, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
+    ACCOUNT_COLUMNS, Dialect, RawAccount, conflict, encode_collections, event_query, list_conditions, parse_event_at,
 };
 use crate::{
-    Actor, AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
-    format_timestamp, new_service_account_id,
+    Actor, AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
+    Store, actions, format_timestamp, new_service_account_id,
 };
 
 pub(crate) use tls::SslMode;
@@ -426,15 +426,13 @@ impl Store for PostgresStore {
         })
     }
 
-    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    fn events_matching(&self, filter: &EventFilter) -> Result<Vec<AuditEvent>, RegistryError> {
+        let limit = i64::try_from(filter.limit).unwrap_or(i64::MAX);
+        let (sql, texts) = event_query(filter, Dialect::Postgres);
+        let mut params: Vec<Param<'_>> = vec![&filter.after_seq, &limit];
+        params.extend(texts.iter().map(|t| t as Param<'_>));
         self.with_client(|client| {
-            let rows = client
-                .query(
-                    &format!("SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"),
-                    &[&after_seq, &limit],
-                )
-                .map_err(storage)?;
+            let rows = client.query(&sql, &params).map_err(storage)?;
             rows.iter()
                 .map(|row| {
                     let seq: i64 = row.get(0);

@@ -59,6 +59,12 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         // Optimistic concurrency: accounts written before this step start at version 1.
         sql: "ALTER TABLE service_accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1);",
     },
+    Migration {
+        version: 3,
+        // The audit trail by account name (also after deletion) and by time.
+        sql: "CREATE INDEX audit_events_subject_name ON audit_events (subject_name);
+              CREATE INDEX audit_events_at ON audit_events (at);",
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -23,11 +23,11 @@ pub use migrations::LATEST_SCHEMA_VERSION;
 
 use crate::pool::{Pool, lock};
 use crate::rows::{
-    ACCOUNT_COLUMNS, Dialect, EVENT_COLUMNS, RawAccount, conflict, encode_collections, list_conditions, parse_event_at,
+    ACCOUNT_COLUMNS, Dialect, RawAccount, conflict, encode_collections, event_query, list_conditions, parse_event_at,
 };
 use crate::{
-    Actor, AuditEvent, Change, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec, Store, actions,
-    format_timestamp, new_service_account_id,
+    Actor, AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
+    Store, actions, format_timestamp, new_service_account_id,
 };
 
 /// How long a call waits for another writer before giving up.
@@ -358,16 +358,15 @@ impl Store for SqliteStore {
         })
     }
 
-    fn events(&self, after_seq: i64, limit: usize) -> Result<Vec<AuditEvent>, RegistryError> {
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    fn events_matching(&self, filter: &EventFilter) -> Result<Vec<AuditEvent>, RegistryError> {
+        let limit = i64::try_from(filter.limit).unwrap_or(i64::MAX);
+        let (sql, texts) = event_query(filter, Dialect::Sqlite);
+        let mut params: Vec<rusqlite::types::Value> = vec![filter.after_seq.into(), limit.into()];
+        params.extend(texts.into_iter().map(rusqlite::types::Value::from));
         self.with_conn(|conn| {
-            let mut stmt = conn
-                .prepare_cached(&format!(
-                    "SELECT {EVENT_COLUMNS} FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
-                ))
-                .map_err(storage)?;
+            let mut stmt = conn.prepare_cached(&sql).map_err(storage)?;
             let rows = stmt
-                .query_map((after_seq, limit), |row| {
+                .query_map(rusqlite::params_from_iter(params), |row| {
                     Ok((
                         row.get::<_, i64>(0)?,
                         row.get::<_, String>(1)?,
