@@ -1,6 +1,6 @@
 //! `nhi audit`: what a security team must act on, judged from the registry alone.
 
-use nhi_core::Timestamp;
+use nhi_core::{ExpiryStatus, Timestamp};
 use nhi_registry::ServiceAccount;
 use regex::Regex;
 
@@ -55,17 +55,20 @@ pub fn audit(accounts: &[ServiceAccount], rules: &Rules) -> Vec<Finding> {
             detail,
         };
         let expires = sa.spec.expires_at;
-        if !sa.spec.disabled {
-            if expires <= rules.now {
+        match ExpiryStatus::at(expires, rules.now, rules.warn_before) {
+            _ if sa.spec.disabled => {}
+            ExpiryStatus::Expired => {
                 let ago = days(rules.now.duration_since(expires));
                 findings.push(finding(
                     Kind::Expired,
                     format!("expired {expires:.0} ({ago} ago) and still enabled: disable or delete it"),
                 ));
-            } else if expires.duration_since(rules.now) <= rules.warn_before {
+            }
+            ExpiryStatus::Expiring => {
                 let left = days(expires.duration_since(rules.now));
                 findings.push(finding(Kind::Expiring, format!("expires {expires:.0} (in {left}): renew or retire it")));
             }
+            ExpiryStatus::Ok => {}
         }
         if let Some(pattern) = &rules.owner_pattern
             && !pattern.is_match(&sa.spec.owner)

@@ -96,6 +96,44 @@ pub fn check_expiry(
     None
 }
 
+/// Where an expiry stands at a moment: the one definition behind the provider's
+/// `expiry_status` function and `nhi audit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryStatus {
+    /// `expires_at` is later than `now + warn_before`.
+    Ok,
+    /// `now < expires_at <= now + warn_before`.
+    Expiring,
+    /// `expires_at <= now`.
+    Expired,
+}
+
+impl ExpiryStatus {
+    pub fn at(expires_at: Timestamp, now: Timestamp, warn_before: SignedDuration) -> Self {
+        if expires_at <= now {
+            Self::Expired
+        } else if expires_at.duration_since(now) <= warn_before {
+            Self::Expiring
+        } else {
+            Self::Ok
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Expiring => "expiring",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// Whole days from `now` until `expires_at`, rounded down: 0 for less than a day left, -1 for
+/// less than a day past.
+pub fn days_until(expires_at: Timestamp, now: Timestamp) -> i64 {
+    expires_at.duration_since(now).as_secs().div_euclid(86_400)
+}
+
 fn whole_days(d: SignedDuration) -> i64 {
     d.as_secs() / 86_400
 }
@@ -108,6 +146,25 @@ fn trim_subsec(t: Timestamp) -> Timestamp {
 mod tests {
     use super::*;
     use crate::Policy;
+
+    #[test]
+    fn status_and_days_at_their_edges() {
+        let now = ts("2026-06-01T00:00:00Z");
+        let week = SignedDuration::from_hours(7 * 24);
+        let status = |e: &str| ExpiryStatus::at(ts(e), now, week).as_str();
+        assert_eq!(status("2026-06-01T00:00:00Z"), "expired", "expiring at this instant is expired");
+        assert_eq!(status("2026-06-01T00:00:01Z"), "expiring");
+        assert_eq!(status("2026-06-08T00:00:00Z"), "expiring", "the window includes its end");
+        assert_eq!(status("2026-06-08T00:00:01Z"), "ok");
+        assert_eq!(status("2020-01-01T00:00:00Z"), "expired");
+        assert_eq!(ExpiryStatus::at(ts("2026-06-01T00:00:01Z"), now, SignedDuration::ZERO), ExpiryStatus::Ok);
+        assert_eq!(days_until(ts("2026-06-01T23:59:59Z"), now), 0);
+        assert_eq!(days_until(ts("2026-06-02T00:00:00Z"), now), 1);
+        assert_eq!(days_until(ts("2026-05-31T23:00:00Z"), now), -1);
+        assert_eq!(days_until(ts("2026-05-31T00:00:00Z"), now), -1);
+        assert_eq!(days_until(ts("2026-05-30T23:59:59Z"), now), -2);
+        assert_eq!(days_until(now, now), 0);
+    }
 
     fn ts(s: &str) -> Timestamp {
         parse_timestamp(s).unwrap()

@@ -15,7 +15,7 @@ mod text;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use duration::{Ttl, TtlError};
-pub use expiry::{ExpiryFinding, ExpiryLevel, TimestampError, check_expiry, parse_timestamp};
+pub use expiry::{ExpiryFinding, ExpiryLevel, ExpiryStatus, TimestampError, check_expiry, days_until, parse_timestamp};
 pub use owner::{Owner, OwnerError, non_blank};
 pub use policy::{Enforcement, Policy, PolicyError};
 pub use scope::{Scope, ScopeError, is_broad_str};

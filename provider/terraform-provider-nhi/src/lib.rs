@@ -160,6 +160,11 @@ impl tfplugin::Provider for NhiProvider {
     }
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
-        vec![Arc::new(functions::DurationSeconds), Arc::new(functions::IsBroadScope)]
+        vec![
+            Arc::new(functions::DurationSeconds),
+            Arc::new(functions::IsBroadScope),
+            Arc::new(functions::DaysUntil),
+            Arc::new(functions::ExpiryStatusFunction),
+        ]
     }
 }

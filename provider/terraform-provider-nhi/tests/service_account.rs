@@ -366,12 +366,28 @@ output "seconds" {
 output "broad" {
   value = [provider::nhi::is_broad_scope("invoices:*"), provider::nhi::is_broad_scope("invoices:read")]
 }
+output "days" {
+  value = [
+    provider::nhi::days_until("2026-06-11T12:00:00Z", "2026-06-01T00:00:00Z"),
+    provider::nhi::days_until("2026-05-31T12:00:00Z", "2026-06-01T00:00:00Z"),
+  ]
+}
+output "status" {
+  value = [for e in ["2026-06-01T00:00:00Z", "2026-07-01T00:00:00Z", "2026-07-02T00:00:00Z"] :
+    provider::nhi::expiry_status(e, "2026-06-01T00:00:00Z", "30d")]
+}
+output "left_now" {
+  value = provider::nhi::days_until(timeadd(plantimestamp(), "240h"), plantimestamp())
+}
 "#,
     );
     env.wd.apply();
     let out = env.wd.output_json();
     assert_eq!(out["seconds"]["value"], 5400);
     assert_eq!(out["broad"]["value"], serde_json::json!([true, false]));
+    assert_eq!(out["days"]["value"], serde_json::json!([10, -1]));
+    assert_eq!(out["status"]["value"], serde_json::json!(["expired", "expiring", "ok"]));
+    assert_eq!(out["left_now"]["value"], 10);
 
     env.wd.write("main.tf", "output \"bad\" {\n  value = provider::nhi::duration_seconds(\"soon\")\n}\n");
     let out = env.wd.run(&["plan", "-input=false"]);
@@ -397,6 +413,29 @@ fn documented_function_examples_work() {
     let out = env.wd.run(&["plan", "-input=false", "-var", "scopes=[\"invoices:read\",\"invoices:*\"]"]);
     out.assert_failure();
     out.assert_contains("Scopes must name single actions");
+
+    // The expiry examples judge an account in the same configuration.
+    let account = |days: i64| {
+        format!(
+            "resource \"nhi_service_account\" \"exporter\" {{\n  name       = \"billing-exporter\"\n  owner      = \"payments@example.com\"\n  purpose    = \"Exports invoices\"\n  expires_at = \"{}\"\n}}\n",
+            days_from_now(days)
+        )
+    };
+    env.wd.write("main.tf", format!("{}{}", account(90), example("days_until")));
+    env.wd.apply();
+    let left = env.wd.output_json()["exporter_days_left"]["value"].as_i64().unwrap();
+    assert!((89..=90).contains(&left), "{left}");
+    env.wd.write("main.tf", format!("{}{}", account(90), example("expiry_status")));
+    let out = env.wd.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    out.assert_success();
+    assert!(!out.stdout.contains("expires within 30 days") && !out.stderr.contains("expires within 30 days"), "{out}");
+    env.wd.write("main.tf", format!("{}{}", account(10), example("expiry_status")));
+    let out = env.wd.run(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    out.assert_success();
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("billing-exporter expires within 30 days: renew it."),
+        "{out}"
+    );
 }
 
 /// A mistyped registry path is a located error that creates nothing; a data source read on a
