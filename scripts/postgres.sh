@@ -51,6 +51,16 @@ start)
     as_server_user "$bin/initdb" --pgdata="$dir/data" --username=nhi_test --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # One role must authenticate with a password (SCRAM), so tests can check PGPASSWORD and
+    # passwords in URLs; every other connection from this machine is trusted.
+    hba="$dir/data/pg_hba.conf"
+    {
+        echo "host all nhi_password_test 127.0.0.1/32 scram-sha-256"
+        echo "host all nhi_password_test ::1/128 scram-sha-256"
+        cat "$hba"
+    } >"$hba.new"
+    mv "$hba.new" "$hba"
+    [[ $(id -u) -ne 0 ]] || chown postgres: "$hba"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=nhi test CA" \
         -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \

@@ -216,3 +216,54 @@ fn a_missing_registry_is_an_error_and_is_not_created() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("neither an RFC 3339 time nor a duration"), "{}", text(&out.stderr));
 }
+
+/// A role that must log in with a password (scripts/postgres.sh requires SCRAM for
+/// `nhi_password_test`): the password comes from PGPASSWORD or the URL, and no message shows it.
+#[test]
+fn passwords_from_pgpassword_or_the_url_and_never_shown() {
+    let admin_url = nhi_testkit::postgres::admin_url();
+    let database = nhi_testkit::postgres::fresh_database("cli_password");
+    let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE nhi_password_test LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+             ALTER ROLE nhi_password_test PASSWORD 'Correct-Horse-7QZ';",
+        )
+        .unwrap();
+    let name = database.rsplit('/').next().unwrap();
+    admin.batch_execute(&format!("GRANT ALL ON DATABASE \"{name}\" TO nhi_password_test; ALTER DATABASE \"{name}\" OWNER TO nhi_password_test")).unwrap();
+    let as_user = database.replacen("nhi_test@", "nhi_password_test@", 1);
+    assert_ne!(as_user, database);
+    let with_password = as_user.replacen("nhi_password_test@", "nhi_password_test:Correct-Horse-7QZ@", 1);
+    seed(nhi_registry::open(&with_password).expect("a password in the URL").as_ref());
+
+    let run = |url: &str, password: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nhi"));
+        cmd.args(["inventory", "--format", "json"]).env_clear().env("NHI_REGISTRY", url);
+        if let Some(p) = password {
+            cmd.env("PGPASSWORD", p);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(&as_user, Some("Correct-Horse-7QZ"));
+    assert!(out.status.success(), "PGPASSWORD is used: {}", text(&out.stderr));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["service_accounts"].as_array().unwrap().len(),
+        4
+    );
+    let out = run(&with_password, None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(&as_user, Some("Wrong-Battery-9XY"));
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("password authentication failed"), "{err}");
+    assert!(!err.contains("Wrong-Battery-9XY"), "{err}");
+    let wrong_in_url = as_user.replacen("nhi_password_test@", "nhi_password_test:Wrong-Battery-9XY@", 1);
+    let out = run(&wrong_in_url, None);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("nhi_password_test:***@") && !err.contains("Wrong-Battery-9XY"), "{err}");
+    let out = run(&as_user, None);
+    assert_eq!(out.status.code(), Some(2), "no password at all");
+}
