@@ -68,8 +68,8 @@ pub fn check_expiry(
             level,
             summary: format!("The {what} lifetime exceeds {max_setting}"),
             detail: format!(
-                "expires_at is {expires_at}, {days} days from now, but {max_setting} is {max_lifetime}: the latest allowed expiry is {latest}. Shorten expires_at, or raise {max_setting} if this lifetime is intended.",
-                days = whole_days(ahead),
+                "expires_at is {expires_at}, {ahead} from now, but {max_setting} is {max_lifetime}: the latest allowed expiry is {latest}. Shorten expires_at, or raise {max_setting} if this lifetime is intended.",
+                ahead = days_text(whole_days(ahead)),
                 latest = trim_subsec(latest),
             ),
         });
@@ -77,13 +77,7 @@ pub fn check_expiry(
     let warn_before = warn_before?;
     if ahead <= warn_before.as_signed_duration() {
         let days = whole_days(ahead);
-        let when = if days == 0 {
-            "in less than a day".to_owned()
-        } else if days == 1 {
-            "in 1 day".to_owned()
-        } else {
-            format!("in {days} days")
-        };
+        let when = format!("in {}", days_text(days));
         return Some(ExpiryFinding {
             level: ExpiryLevel::Warning,
             summary: format!("The {what} expires {when}"),
@@ -132,6 +126,15 @@ impl ExpiryStatus {
 /// less than a day past.
 pub fn days_until(expires_at: Timestamp, now: Timestamp) -> i64 {
     expires_at.duration_since(now).as_secs().div_euclid(86_400)
+}
+
+/// `less than a day`, `1 day`, `30 days`.
+fn days_text(days: i64) -> String {
+    match days {
+        ..=0 => "less than a day".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    }
 }
 
 fn whole_days(d: SignedDuration) -> i64 {
@@ -198,6 +201,31 @@ mod tests {
         assert!(f.detail.contains("578 days from now"), "{}", f.detail);
         assert!(f.detail.contains("policy.max_lifetime is 365d"), "{}", f.detail);
         assert_eq!(check("2028-01-01T00:00:00Z", Enforcement::Advise).unwrap().level, ExpiryLevel::Warning);
+    }
+
+    #[test]
+    fn one_day_reads_in_the_singular() {
+        let one_day = |expires: &str| {
+            check_expiry(
+                "key",
+                ts(expires),
+                ts("2026-06-01T12:00:00Z"),
+                Ttl::from_days(1),
+                "policy.max_lifetime",
+                Some(Ttl::from_days(2)),
+                Enforcement::Enforce,
+            )
+            .unwrap()
+        };
+        let f = one_day("2026-06-03T00:00:00Z");
+        assert!(f.detail.contains(", 1 day from now,"), "{}", f.detail);
+        let f = one_day("2026-06-02T13:00:00Z");
+        assert_eq!(f.level, ExpiryLevel::Error);
+        assert!(f.detail.contains(", 1 day from now,"), "{}", f.detail);
+        assert_eq!(
+            check("2026-06-02T13:00:00Z", Enforcement::Enforce).unwrap().summary,
+            "The service account expires in 1 day"
+        );
     }
 
     #[test]

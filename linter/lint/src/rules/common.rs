@@ -16,6 +16,21 @@ pub enum Dur {
     Secs(u64),
 }
 
+/// A rotation interval for messages: `365 days`, `1 day`, and under two days in the policy's
+/// spelling (`1d12h`, `20h`), never "1 days" or "0 days".
+pub fn interval(secs: u64) -> String {
+    match secs / 86_400 {
+        days if days >= 2 => format!("{days} days"),
+        _ if secs == 86_400 => "1 day".to_owned(),
+        _ => Ttl::from_secs(secs).map_or_else(|| format!("{secs}s"), |t| t.to_string()),
+    }
+}
+
+/// `1 second`, `7776000 seconds`.
+pub fn plural_seconds(secs: u64) -> String {
+    if secs == 1 { "1 second".to_owned() } else { format!("{secs} seconds") }
+}
+
 pub fn duration(v: &Value) -> Option<Dur> {
     match v {
         Value::Number(n) if *n <= 0.0 => Some(Dur::Zero),
@@ -322,5 +337,17 @@ mod tests {
         assert_eq!(duration(&Value::Str("768h".into())), Some(Dur::Secs(768 * 3600)));
         assert_eq!(duration(&Value::Number(3600.0)), Some(Dur::Secs(3600)));
         assert_eq!(duration(&Value::Unknown), None);
+    }
+
+    #[test]
+    fn intervals_and_seconds_read_as_english() {
+        assert_eq!(interval(365 * 86_400), "365 days");
+        assert_eq!(interval(2 * 86_400 + 5), "2 days");
+        assert_eq!(interval(86_400), "1 day");
+        assert_eq!(interval(86_400 + 12 * 3_600), "1d12h");
+        assert_eq!(interval(20 * 3_600), "20h");
+        assert_eq!(interval(0), "0s");
+        assert_eq!(plural_seconds(1), "1 second");
+        assert_eq!(plural_seconds(7_776_000), "7776000 seconds");
     }
 }

@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, interval};
 
 /// ## What it does
 /// Finds secret-store rotation schedules longer than the policy's `static_key_max_lifetime`
@@ -90,7 +90,7 @@ impl Rule for SecretRotationInterval {
                 cx.report(
                     &owner,
                     at.span(key),
-                    format!("rotated every {} days, beyond the policy maximum {max}", secs / 86_400),
+                    format!("rotated every {}, beyond the policy maximum {max}", interval(secs)),
                 )
                 .help(help.clone());
             }

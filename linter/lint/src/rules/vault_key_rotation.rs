@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, interval, plural_seconds};
 
 /// ## What it does
 /// Finds `vault_transit_secret_backend_key` resources that Vault never rotates: no
@@ -44,8 +44,8 @@ impl Rule for VaultKeyRotation {
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.static_key_max_lifetime;
         let help = format!(
-            "set auto_rotate_period to at most {} seconds ({max}, policy.static_key_max_lifetime)",
-            max.as_secs()
+            "set auto_rotate_period to at most {} ({max}, policy.static_key_max_lifetime)",
+            plural_seconds(max.as_secs())
         );
         for k in cx.resources("vault_transit_secret_backend_key") {
             match k.value("auto_rotate_period").as_ref().map(duration) {
@@ -60,7 +60,7 @@ impl Rule for VaultKeyRotation {
                     cx.report(
                         &k,
                         k.span("auto_rotate_period"),
-                        format!("transit key is rotated every {} days, beyond the policy maximum {max}", s / 86_400),
+                        format!("transit key is rotated every {}, beyond the policy maximum {max}", interval(s)),
                     )
                     .help(help.clone());
                 }
