@@ -113,7 +113,7 @@ enum Command {
     Explain { code: String },
     /// Write a commented `.nhi-lint.toml` with every setting at its default.
     Init {
-        /// Where to write it.
+        /// Where to write it; a directory gets `.nhi-lint.toml` inside it.
         #[arg(default_value = ".nhi-lint.toml")]
         path: PathBuf,
         /// Replace an existing file.
@@ -251,10 +251,8 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             if *stdout {
                 out(&text);
             } else {
-                if path.exists() && !force {
-                    return Err(format!("{} exists; use --force to replace it", path.display()));
-                }
-                std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let path = if path.is_dir() { path.join(nhi_lint::config::FILE_NAME) } else { path.clone() };
+                write_config(&path, &text, *force)?;
                 if !cli.quiet {
                     err_line(&format!("nhi-lint: wrote {}", path.display()));
                 }
@@ -304,6 +302,23 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Writes `text` to `path`; without `force` only when nothing is there yet (checked by the
+/// creation itself, so a file appearing meanwhile is not replaced either).
+fn write_config(path: &Path, text: &str, force: bool) -> Result<(), String> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!("{} exists; use --force to replace it", path.display()),
+        _ => format!("{}: {e}", path.display()),
+    })?;
+    file.write_all(text.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn rules_text(json: bool) -> String {

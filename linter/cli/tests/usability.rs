@@ -177,4 +177,43 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites_silently() {
     assert_eq!(std::fs::read_to_string(d.path().join(".nhi-lint.toml")).unwrap(), "select = [\"NHI1\"]\n");
     assert_eq!(run(d.path(), &["init", "--force"]).status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(d.path().join(".nhi-lint.toml")).unwrap(), written);
+    // A directory gets the file inside it; a dangling symlink is not followed to create one.
+    std::fs::create_dir(d.path().join("infra")).unwrap();
+    assert_eq!(run(d.path(), &["init", "infra"]).status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(d.path().join("infra/.nhi-lint.toml")).unwrap(), written);
+    std::os::unix::fs::symlink(d.path().join("elsewhere.toml"), d.path().join("link.toml")).unwrap();
+    assert_eq!(run(d.path(), &["init", "link.toml"]).status.code(), Some(2));
+    assert!(!d.path().join("elsewhere.toml").exists());
+    // Every setting uncommented at its default: still a configuration `check --config` accepts,
+    // with the same results as none.
+    let active: String = written
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest) if rest.contains(" = ") && !rest.contains(',') => format!("{rest}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    for key in [
+        "select",
+        "ignore",
+        "non_ignorable",
+        "docs_url",
+        "[severity]",
+        "[policy]",
+        "max_lifetime",
+        "static_key_max_lifetime",
+        "max_token_ttl",
+    ] {
+        assert!(active.lines().any(|l| l.starts_with(key)), "{key} missing: {active}");
+    }
+    std::fs::write(d.path().join("active.toml"), &active).unwrap();
+    let o = run(d.path(), &["check", "--config", "active.toml"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    std::fs::write(d.path().join("main.tf"), KEY).unwrap();
+    let with = run(d.path(), &["check", "--config", "active.toml", "--format", "json"]);
+    std::fs::remove_file(d.path().join(".nhi-lint.toml")).unwrap();
+    let without = run(d.path(), &["check", "--format", "json", "--config", "/dev/null"]);
+    let findings = |o: &Output| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["findings"].clone();
+    assert_eq!(with.status.code(), Some(1));
+    assert_eq!(findings(&with), findings(&without));
 }

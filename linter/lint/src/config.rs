@@ -207,7 +207,7 @@ mod tests {
     #[test]
     fn the_init_template_parses_and_names_every_setting() {
         // As written: everything commented out, so the defaults.
-        let c: Config = toml::from_str(&template()).unwrap();
+        let c = Config::parse(&template()).unwrap();
         assert_eq!(c.policy().unwrap().max_lifetime, Policy::DEFAULT_MAX_LIFETIME);
         // Every commented setting uncommented: still valid, and every key of the file is there.
         let active: String = template()
@@ -218,7 +218,7 @@ mod tests {
             })
             .map(|l| format!("{l}\n"))
             .collect();
-        let c: Config = toml::from_str(&active).unwrap_or_else(|e| panic!("{e}\n{active}"));
+        let c = Config::parse(&active).unwrap_or_else(|e| panic!("{e}\n{active}"));
         assert!(c.docs_url.is_some() && c.policy.max_lifetime.is_some());
         assert!(c.policy.static_key_max_lifetime.is_some() && c.policy.max_token_ttl.is_some());
         assert_eq!(c.severity.get("NHI401"), Some(&Severity::Low));
