@@ -446,11 +446,11 @@ fn finish(
             Format::Gitlab => render::gitlab::render(&report),
             Format::Human => {
                 let fancy = o.path.is_none()
-                    && match cli.color {
-                        ColorWhen::Always => true,
-                        ColorWhen::Never => false,
-                        ColorWhen::Auto => stdout_is_fancy(),
-                    };
+                    && fancy_output(
+                        cli.color,
+                        std::io::stdout().is_terminal(),
+                        std::env::var_os("NO_COLOR").as_deref(),
+                    );
                 let summary = if cli.quiet { String::new() } else { render::summary(&report, elapsed) };
                 render::human(&report, fancy) + &summary
             }
@@ -472,6 +472,29 @@ fn finish(
     })
 }
 
-fn stdout_is_fancy() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Whether human output is miette's graphical, coloured report: `always`, `never`, or for
+/// `auto` a terminal with `NO_COLOR` unset or empty (<https://no-color.org>).
+fn fancy_output(when: ColorWhen, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_colour_needs_a_terminal_and_no_no_color() {
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        assert!(fancy_output(ColorWhen::Auto, true, None));
+        assert!(fancy_output(ColorWhen::Auto, true, empty));
+        assert!(!fancy_output(ColorWhen::Auto, true, set));
+        assert!(!fancy_output(ColorWhen::Auto, false, None));
+        assert!(fancy_output(ColorWhen::Always, false, set));
+        assert!(!fancy_output(ColorWhen::Never, true, None));
+    }
 }

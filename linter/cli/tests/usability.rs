@@ -59,6 +59,12 @@ fn a_closed_standard_output_or_error_never_panics() {
         (&["init", "--stdout"], 0),
         (&["--version"], 0),
         (&["check", "--help"], 0),
+        (&["check", "--color", "always"], 1),
+        (&["check", "--format", "github", "--format", "junit", "--format", "gitlab"], 1),
+        (&["baseline", "create", "--output", "b.json"], 0),
+        (&["check", "--baseline", "b.json"], 0),
+        (&["init", "--stdout"], 0),
+        (&["--no-such-flag"], 2),
     ];
     for (args, code) in cases {
         // The reading end is gone before the program writes: every write fails with EPIPE.
@@ -69,12 +75,53 @@ fn a_closed_standard_output_or_error_never_panics() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
     }
-    // Standard error closed as well: an error still exits 2, quietly.
+    // Standard error closed as well: an error still exits 2, quietly; notes on it are dropped.
+    let cases: &[(&[&str], i32)] = &[
+        (&["check", "missing-dir"], 2),
+        (&["explain", "NHI999"], 2),
+        (&["--no-such-flag"], 2),
+        (&["baseline", "create", "--output", "b2.json"], 0),
+        (&["init", "written.toml"], 0),
+    ];
+    for (args, code) in cases {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = bin().args(*args).current_dir(d.path()).stdout(Stdio::null()).stderr(writer).output().unwrap();
+        assert_eq!(o.status.code(), Some(*code), "{args:?}");
+    }
+    assert!(d.path().join("b2.json").is_file() && d.path().join("written.toml").is_file());
+    // Both closed.
     for args in [&["check", "missing-dir"][..], &["explain", "NHI999"][..]] {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let o = bin().args(args).current_dir(d.path()).stdout(Stdio::null()).stderr(writer).output().unwrap();
+        let (reader2, writer2) = std::io::pipe().unwrap();
+        drop(reader2);
+        let o = bin().args(args).current_dir(d.path()).stdout(writer2).stderr(writer).output().unwrap();
         assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // Enough findings that the output fills the pipe: the program is still writing when the
+    // reader goes away after the first byte (`nhi-lint check | head -c1`).
+    let d = tempfile::tempdir().unwrap();
+    let many: String =
+        (0..3000).map(|i| format!("resource \"aws_iam_access_key\" \"k{i}\" {{\n  user = \"ci\"\n}}\n")).collect();
+    std::fs::write(d.path().join("main.tf"), many).unwrap();
+    for args in
+        [&["check", "--color", "never"][..], &["check", "--color", "always"][..], &["check", "--format", "json"][..]]
+    {
+        let mut child =
+            bin().args(args).current_dir(d.path()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 1];
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let o = child.wait_with_output().unwrap();
+        let err = text(&o.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
     }
 }
 
@@ -92,6 +139,12 @@ fn check_dash_reads_one_file_from_standard_input() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["findings"][0]["path"], "infra/keys.tf.json", "{v}");
     assert_eq!(v["findings"][0]["start"]["line"], 2);
+    // A .tfvars name reads it as variable values; the human output names that path too.
+    let tfvars = "region = \"eu-west-1\"\ngithub_token = \"ghp_0123456789abcdefghijABCDEFGHIJ012345\"\n";
+    let o = run_stdin(d.path(), &["check", "-", "--stdin-filename", "env/prod.tfvars", "--color", "never"], tfvars);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("env/prod.tfvars:2:16: critical NHI111") && out.contains("[var.github_token]"), "{out}");
     // Standard input is one file: no other paths with it.
     let o = run_stdin(d.path(), &["check", "-", "."], KEY);
     assert_eq!(o.status.code(), Some(2));
@@ -118,8 +171,22 @@ fn color_and_quiet() {
     assert!(always.contains("\u{1b}["), "no colour: {always}");
     let never = text(&run(d.path(), &["--color", "never", "check"]).stdout);
     assert!(!never.contains('\u{1b}') && never.contains("NHI101"), "{never}");
+    // auto: piped here, so plain; always wins over NO_COLOR.
+    let auto = text(&run(d.path(), &["check"]).stdout);
+    assert!(!auto.contains('\u{1b}') && auto.starts_with("main.tf:1:1: high NHI101"), "{auto}");
+    let forced = bin().args(["check", "--color=always"]).env("NO_COLOR", "1").current_dir(d.path()).output().unwrap();
+    assert!(text(&forced.stdout).contains("\u{1b}["));
     let quiet = text(&run(d.path(), &["check", "--quiet"]).stdout);
     assert!(quiet.contains("NHI101") && !quiet.contains("checked"), "{quiet}");
+    // -q drops the summary, and the note `init` and `baseline create` print on standard error.
+    let o = run(d.path(), &["-q", "init"]);
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    let o = run(d.path(), &["init", "other.toml"]);
+    assert!(text(&o.stderr).contains("wrote other.toml"), "{}", text(&o.stderr));
+    let o = run(d.path(), &["baseline", "create", "-q"]);
+    assert_eq!((o.status.code(), text(&o.stderr)), (Some(0), String::new()));
+    let help = text(&run(d.path(), &["check", "--help"]).stdout);
+    assert!(help.contains("--quiet") && help.contains("no summary line"), "{help}");
     assert!(never.contains("1 file checked, 1 finding (0 critical, 1 high, 0 medium, 0 low), 0 errors"), "{never}");
 }
 
@@ -216,4 +283,33 @@ fn init_writes_a_config_that_check_accepts_and_never_overwrites_silently() {
     let findings = |o: &Output| serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["findings"].clone();
     assert_eq!(with.status.code(), Some(1));
     assert_eq!(findings(&with), findings(&without));
+}
+
+#[test]
+fn counts_read_in_the_singular_and_the_plural() {
+    let summary = |o: &Output| text(&o.stdout).lines().last().unwrap_or_default().to_owned();
+    let d = risky_dir();
+    std::fs::write(d.path().join("broken.tf"), "resource \"x\" \"y\" {\n").unwrap();
+    let o = run(d.path(), &["check", "--color", "never"]);
+    assert_eq!(o.status.code(), Some(2));
+    let s = summary(&o);
+    assert!(s.starts_with("2 files checked, 1 finding (0 critical, 1 high, 0 medium, 0 low), 1 error in "), "{s}");
+    std::fs::write(d.path().join("broken.tf"), KEY.replace("ci", "ci2").replace("\n}", "\n")).unwrap();
+    std::fs::write(d.path().join("more.tf"), KEY.replace("\"ci\" {", "\"ci3\" {")).unwrap();
+    let s = summary(&run(d.path(), &["check", "--color", "never"]));
+    assert!(s.starts_with("3 files checked, 2 findings (0 critical, 2 high, 0 medium, 0 low), 1 error in "), "{s}");
+    let clean = tempfile::tempdir().unwrap();
+    let s = summary(&run(clean.path(), &["check", "--color", "never"]));
+    assert!(s.starts_with("0 files checked, 0 findings (0 critical, 0 high, 0 medium, 0 low), 0 errors in "), "{s}");
+    let plan = r#"{"format_version":"1.2","resource_changes":[{"address":"aws_iam_access_key.k","mode":"managed","type":"aws_iam_access_key","name":"k","change":{"actions":["create"],"before":null,"after":{"user":"ci"},"after_unknown":{}}}]}"#;
+    std::fs::write(clean.path().join("plan.json"), plan).unwrap();
+    let s = summary(&run(clean.path(), &["plan", "plan.json", "--color", "never"]));
+    assert!(s.starts_with("1 of 1 resource change linted, 1 finding ("), "{s}");
+    let o = run(d.path(), &["baseline", "create", "broken.tf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("not creating a baseline from input with errors"), "{}", text(&o.stderr));
+    let o = run(d.path(), &["baseline", "create", "main.tf"]);
+    assert!(text(&o.stderr).contains("wrote 1 baseline entry to"), "{}", text(&o.stderr));
+    let o = run(d.path(), &["baseline", "create", "main.tf", "more.tf"]);
+    assert!(text(&o.stderr).contains("wrote 2 baseline entries to"), "{}", text(&o.stderr));
 }
