@@ -3,6 +3,7 @@ use nhi_core::non_blank;
 use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::referenced;
 
 const OWNER_TAGS: [&str; 8] =
     ["owner", "team", "contact", "owner_email", "owned_by", "ownedby", "maintainer", "created_by"];
@@ -22,7 +23,8 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 /// convention: `nhi_service_account` without `owner` or `purpose`, `nhi_api_key` without
 /// `justification`, `google_service_account` without `description` or a descriptive
 /// `display_name` (one that is not just its `account_id` again), `azuread_application` /
-/// `azuread_service_principal` without `owners`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
+/// `azuread_service_principal` without `owners` (a service principal of an application declared
+/// in the same module is judged through that application, once), `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
 /// `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description,
 /// `kubernetes_service_account` (and `_v1`) without any labels or annotations, and
 /// `vault_identity_entity` without `metadata`.
@@ -90,7 +92,13 @@ impl Rule for IdentityWithoutOwner {
             cx.report(&sa, sa.header(), message).help("add description = \"<what it does>; owner <team@example.com>\"");
         }
         for app in cx.resources_of(&["azuread_application", "azuread_service_principal"]) {
-            if !app.has("owners") {
+            // A service principal of an application declared here is the same identity: its
+            // ownership is judged once, on the application.
+            let of_local_app = app.label(0) == "azuread_service_principal"
+                && ["client_id", "application_id"]
+                    .iter()
+                    .any(|k| app.attr(k).and_then(|a| referenced(cx, &a.expr, "azuread_application")).is_some());
+            if !app.has("owners") && !of_local_app {
                 cx.report(&app, app.header(), "application identity has no owners")
                     .help("set owners = [<object IDs of the responsible team>]");
             }
