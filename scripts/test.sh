@@ -26,11 +26,17 @@ export NHI_TERRAFORM_1_15="$root/.tools/bin/terraform-1.15.5"
 export NHI_TERRAFORM_1_0="$root/.tools/bin/terraform-1.0.3"
 
 step "PostgreSQL server for the registry tests (scripts/postgres.sh)"
+missing=()
 if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing+=(postgresql)
+fi
+command -v openssl >/dev/null || missing+=(openssl) # the test server's TLS certificates
+if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "installing from Debian's packages: ${missing[*]}" >&2
     sudo=()
     [[ $(id -u) -eq 0 ]] || sudo=(sudo)
     "${sudo[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 eval "$(scripts/postgres.sh start)"
 trap 'scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"' EXIT
