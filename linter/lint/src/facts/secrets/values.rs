@@ -25,7 +25,7 @@ const CRED_JOINED: [&str; 20] = [
     "admin_key",
     "account_key",
 ];
-const NOT_VALUE: [&str; 73] = [
+const NOT_VALUE: &[&str] = &[
     "name",
     "names",
     "id",
@@ -88,6 +88,18 @@ const NOT_VALUE: [&str; 73] = [
     "provider",
     "scope",
     "keepers",
+    // What state or lifetime a credential has, not the credential (`access_key_status`).
+    "status",
+    "state",
+    "duration",
+    "timeout",
+    "expiry",
+    "lifetime",
+    "validity",
+    "interval",
+    "schedule",
+    "date",
+    "timestamp",
     "files",
     "strategy",
     "update",
@@ -343,6 +355,14 @@ mod tests {
         assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
         assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
         assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
+        assert!(
+            !is_credential_key("access_key_status")
+                && !is_credential_key("token_expiry")
+                && !is_credential_key("secret_rotation_schedule")
+        );
+        assert!(
+            !is_credential_key("api_key_state") && is_credential_key("api_key") && is_credential_key("secret_data")
+        );
         assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
     }
