@@ -420,3 +420,49 @@ module "inner" {
     std::fs::remove_file(d.path().join(".terraform/modules/modules.json")).unwrap();
     assert!(lint(d.path()).iter().all(|f| !f.address.starts_with("module.")));
 }
+
+#[test]
+fn a_call_that_switches_on_a_module_credential_is_reported_at_the_switch() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "default_on" {
+  source = "./user"
+}
+module "switched_on" {
+  source            = "./user"
+  create_access_key = true
+}
+module "switched_off" {
+  source            = "./user"
+  create_access_key = false
+}
+"#,
+        ),
+        (
+            "user/main.tf",
+            r#"
+variable "create_access_key" {
+  type    = bool
+  default = true
+}
+resource "aws_iam_access_key" "this" {
+  count = var.create_access_key ? 1 : 0
+  user  = "ci"
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The module has the key on its own (default on): reported in the module, once. The call
+    // that turns it on explicitly is where that decision is made: reported at that input too.
+    // The call that turns it off gets nothing.
+    assert_eq!(
+        codes(&f),
+        vec![("module.switched_on".to_owned(), "NHI101"), ("aws_iam_access_key.this".to_owned(), "NHI101")]
+    );
+    let at = f[0].start.as_ref().map(|p| (p.line, p.column));
+    assert_eq!(at, Some((7, 23)), "at `create_access_key = true`: {:?}", f[0]);
+    assert!(f[0].message.contains("in module `switched_on`'s `aws_iam_access_key.this`"), "{}", f[0].message);
+}

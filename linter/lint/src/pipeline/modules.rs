@@ -85,6 +85,8 @@ impl ModuleRunner<'_> {
                 let child_prefix = format!("{prefix}module.{name}.");
                 for given in call_inputs(b, &env) {
                     let mut found = Vec::new();
+                    let switched_on: Vec<String> =
+                        given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
                     self.run(child_ids, Inputs::Call(given), &child_prefix, stack, &mut found);
                     stack.pop();
@@ -93,9 +95,20 @@ impl ModuleRunner<'_> {
                         // not the caller's to edit.
                         let own = intrinsic.contains(&(r.file, r.key.clone(), r.code));
                         if own && !downloaded {
+                            // The module has it on its own, but this call also switches the
+                            // block on explicitly (`create_access_key = true` read by its
+                            // `count`): the call is where that decision is made, so it is
+                            // reported there too.
+                            let switches = self.presence_vars(&r);
+                            let set: Vec<&String> =
+                                switches.iter().filter(|v| call_sets(b, std::slice::from_ref(*v))).collect();
+                            if !set.is_empty() && set.iter().all(|v| switched_on.contains(v)) {
+                                out.push(self.on_call(r.clone(), ids[fi], b, name, prefix, Cause::Inputs(&switches)));
+                            }
                             out.push(r);
                         } else {
-                            out.push(self.on_call(r, ids[fi], b, name, prefix, !own));
+                            let cause = if own { Cause::Module } else { Cause::Inputs(&[]) };
+                            out.push(self.on_call(r, ids[fi], b, name, prefix, cause));
                         }
                     }
                 }
@@ -118,10 +131,28 @@ impl ModuleRunner<'_> {
         keys
     }
 
-    /// Moves a finding that a module call's inputs cause onto the call: at the first input
-    /// the finding's block reads (`var.NAME`), else at the call's header.
-    /// `from_input`: the caller's inputs cause it; otherwise the (downloaded) module has it
-    /// whatever it is given, and it points at the call's header.
+    /// The variables the `count` / `for_each` of the finding's block reads.
+    fn presence_vars(&self, r: &RawFinding) -> Vec<String> {
+        let Some(block) = self.files.get(r.file).and_then(|f| f.body.blocks.iter().find(|b| address_of(b) == r.key))
+        else {
+            return Vec::new();
+        };
+        let mut vars = Vec::new();
+        for meta in ["count", "for_each"] {
+            if let Some(a) = block.body.attr(meta) {
+                a.expr.walk(&mut |e| {
+                    if let Some(v) = e.traversal_path().as_deref().and_then(|p| p.strip_prefix("var.")) {
+                        vars.push(v.split(['.', '[']).next().unwrap_or(v).to_owned());
+                    }
+                });
+            }
+        }
+        vars
+    }
+
+    /// Moves a finding onto a module call. Caused by its inputs: at the first input named in
+    /// the cause, else the first the finding's block reads (`var.NAME`), else at the call's
+    /// header. Had by the (downloaded) module whatever it is given: at the call's header.
     fn on_call(
         &self,
         mut r: RawFinding,
@@ -129,8 +160,12 @@ impl ModuleRunner<'_> {
         call: &Block,
         name: &str,
         prefix: &str,
-        from_input: bool,
+        cause: Cause<'_>,
     ) -> RawFinding {
+        let (from_input, prefer) = match cause {
+            Cause::Module => (false, &[][..]),
+            Cause::Inputs(prefer) => (true, prefer),
+        };
         let inner = self.files.get(r.file).and_then(|f| f.body.blocks.iter().find(|b| address_of(b) == r.key));
         // Variables read where the finding points first, then anywhere in its block.
         let (mut at_span, mut anywhere): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
@@ -150,7 +185,11 @@ impl ModuleRunner<'_> {
         let input_for = |vars: &[String]| {
             call.body.attrs.iter().find(|a| !META_ARGS.contains(&a.key.as_str()) && vars.contains(&a.key))
         };
-        let input = if from_input { input_for(&at_span).or_else(|| input_for(&anywhere)) } else { None };
+        let input = if from_input {
+            input_for(prefer).or_else(|| input_for(&at_span)).or_else(|| input_for(&anywhere))
+        } else {
+            None
+        };
         r.message = if from_input {
             format!("{} (in module `{name}`'s `{}`, from the value passed here)", r.message, r.key)
         } else {
@@ -162,6 +201,31 @@ impl ModuleRunner<'_> {
         r.address = format!("{prefix}{}", r.key);
         r
     }
+}
+
+/// Why a finding from a called module goes onto the call.
+enum Cause<'a> {
+    /// The module has it whatever it is given (a downloaded module: not the caller's to edit).
+    Module,
+    /// The caller's inputs: these first, when the call passes them.
+    Inputs(&'a [String]),
+}
+
+/// Whether an input switches something on: `true`, a non-zero number, a non-empty
+/// collection. Unknown values do not.
+fn is_on(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => *b,
+        Value::Number(n) => *n != 0.0,
+        Value::List(l) => !l.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether `call` passes one of `vars` as an input.
+fn call_sets(call: &Block, vars: &[String]) -> bool {
+    call.body.attrs.iter().any(|a| !META_ARGS.contains(&a.key.as_str()) && vars.contains(&a.key))
 }
 
 /// The key `terraform init` gives a module call in `modules.json`: the names of the calls from
