@@ -44,7 +44,8 @@ fn braces_on_header_lines(text: &str) -> String {
 pub const MOUNT: &str = "\u{e000}mount\u{e000}";
 
 /// The text of a policy attribute: its known value, or for a template (heredoc) the text with
-/// each interpolation that is not known replaced by [`VARIABLE`].
+/// each interpolation that is not known replaced by [`VARIABLE`], and each template directive
+/// (`%{for …}…%{endfor}`) left out.
 pub fn policy_text(e: &Expr, env: &Env<'_>) -> Option<String> {
     policy_text_with(e, env, &|_| false)
 }
@@ -63,7 +64,9 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
                     _ if names_mount(x) => out.push_str(MOUNT),
                     _ => out.push_str(VARIABLE),
                 },
-                TemplatePart::Directive => return None,
+                // A `%{for}` / `%{if}` block: what it writes is not known, but the rules
+                // around it are whole and still read (the block's own rules are skipped).
+                TemplatePart::Directive => out.push('\n'),
             }
         }
         return Some(out);
