@@ -2,7 +2,7 @@ use std::collections::BTreeSet;
 
 use crate::facts::secrets::{SecretKind, is_credential_key};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::syntax::{Body, Expr, ExprKind, ObjKey};
+use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 
 /// ## What it does
 /// Finds literals in attributes whose job is to carry a secret: credential-named arguments of
@@ -18,7 +18,8 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey};
 ///
 /// A variable holding such a secret (its default or a `.tfvars` value) is reported where it
 /// is, and again where a resource, data source or provider uses it as a credential
-/// (`password = var.db_password`, `DB_PASSWORD = var.db_password` in a map), since the secret
+/// (`password = var.db_password`, `DB_PASSWORD = var.db_password` in a map,
+/// `DB_PASSWORD=${var.db_password}` or `--db-password ${var.db_password}` in a script), since the secret
 /// reaches that resource. A module call that passes it on is not a use; the module's own
 /// resources are.
 ///
@@ -135,6 +136,26 @@ fn consumers_in(body: &Body, vars: &BTreeSet<String>, out: &mut Vec<(String, Str
 }
 
 fn uses_in(key: &str, expr: &Expr, vars: &BTreeSet<String>, out: &mut Vec<(String, String, crate::span::Span)>) {
+    // Inside scripts and config files held in strings: `DB_PASSWORD=${var.db_password}`,
+    // `--db-password ${var.db_password}`, `define('DB_PASSWORD', '${var.db_password}')`.
+    expr.walk(&mut |e| {
+        let ExprKind::Template(parts) = &e.kind else { return };
+        let mut before = "";
+        for part in parts {
+            match part {
+                TemplatePart::Lit(text) => before = text,
+                TemplatePart::Interp(x) => {
+                    if let Some(var) = secret_var(x, vars)
+                        && let Some(name) = key_before(before)
+                    {
+                        out.push((name, var, x.span.clone()));
+                    }
+                    before = "";
+                }
+                TemplatePart::Directive => before = "",
+            }
+        }
+    });
     if let ExprKind::Object(entries) = &expr.kind {
         for (k, v) in entries {
             let name = match k {
@@ -147,20 +168,66 @@ fn uses_in(key: &str, expr: &Expr, vars: &BTreeSet<String>, out: &mut Vec<(Strin
         }
         return;
     }
-    if !is_credential_key(key) {
+    if !is_credential_key(key) || matches!(expr.kind, ExprKind::Template(_)) && !is_plain_reference(expr) {
         return;
     }
     let mut found = None;
     expr.walk(&mut |e| {
-        if found.is_none()
-            && let Some(path) = e.traversal_path()
-            && let Some(var) = path.strip_prefix("var.").map(|r| r.split(['.', '[']).next().unwrap_or(r))
-            && vars.contains(var)
-        {
-            found = Some(var.to_owned());
+        if found.is_none() {
+            found = secret_var(e, vars);
         }
     });
     if let Some(var) = found {
         out.push((key.to_owned(), var, expr.span.clone()));
+    }
+}
+
+/// `"${var.x}"`: a template that is only one interpolation.
+fn is_plain_reference(expr: &Expr) -> bool {
+    matches!(&expr.kind, ExprKind::Template(parts) if matches!(parts.as_slice(), [TemplatePart::Interp(_)]))
+}
+
+/// The secret variable `e` refers to (`var.NAME`, `var.NAME.field`), if any.
+fn secret_var(e: &Expr, vars: &BTreeSet<String>) -> Option<String> {
+    let path = e.traversal_path()?;
+    let var = path.strip_prefix("var.")?;
+    let var = var.split(['.', '[']).next().unwrap_or(var);
+    vars.contains(var).then(|| var.to_owned())
+}
+
+/// The credential-named key that text ends by assigning (`DB_PASSWORD=`, `password: "`,
+/// `--db-password `, `define('DB_PASSWORD', '`), if any.
+fn key_before(text: &str) -> Option<String> {
+    let tail = text.trim_end_matches(|c: char| c.is_whitespace() || "=:,'\"(".contains(c));
+    let start = tail
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || "_-.".contains(*c)))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let name = tail[start..].trim_start_matches('-');
+    // Only right after the key: `password = "${var.x}"` yes, `password is ${var.x}` no.
+    let between = &text[tail.len()..];
+    let assigns = between.contains(['=', ':', ','])
+        || tail.ends_with(|c: char| c.is_alphanumeric()) && tail[start..].starts_with("--");
+    (assigns && !name.is_empty() && is_credential_key(name)).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_before;
+
+    #[test]
+    fn the_key_a_string_assigns_before_an_interpolation() {
+        let key = |t: &str| key_before(t);
+        assert_eq!(key("export DB_PASSWORD="), Some("DB_PASSWORD".to_owned()));
+        assert_eq!(key("define('DB_PASSWORD', '"), Some("DB_PASSWORD".to_owned()));
+        assert_eq!(key("  password: \""), Some("password".to_owned()));
+        assert_eq!(key("{\"client_secret\": \""), Some("client_secret".to_owned()));
+        assert_eq!(key("configure --db-password "), Some("db-password".to_owned()));
+        assert_eq!(key("Server=db;Password="), Some("Password".to_owned()));
+        assert_eq!(key("the password is "), None, "not an assignment");
+        assert_eq!(key("DB_HOST="), None, "not a credential name");
+        assert_eq!(key("postgres://app:"), None, "a URL's user is not the key");
+        assert_eq!(key(""), None);
     }
 }
