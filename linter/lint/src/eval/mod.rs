@@ -16,6 +16,8 @@ pub mod vault_policy;
 /// policies): the JSON around it can still be read, and strings containing it count as unknown.
 pub const HOLE: &str = "\u{e000}unknown\u{e000}";
 
+/// Longest collection a `for` expression is evaluated over.
+const MAX_FOR_ITEMS: usize = 10_000;
 const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -310,7 +312,68 @@ impl<'m> Env<'m> {
                 (UnaryOp::Neg, v) => v.as_f64().map_or(Value::Unknown, |n| Value::Number(-n)),
             },
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b),
-            ExprKind::For => Value::Unknown,
+            ExprKind::For(f) => self.for_expr(f),
+        }
+    }
+
+    /// A `for` expression over a known collection. Anything unknown that decides the shape
+    /// (the collection, a condition, a key) makes the whole result unknown; unknown values stay
+    /// unknown elements.
+    fn for_expr(&self, f: &crate::syntax::ForExpr) -> Value {
+        let items: Vec<(Value, Value)> = match self.eval(&f.collection) {
+            Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
+            Value::Object(o) => o.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
+            _ => return Value::Unknown,
+        };
+        if items.len() > MAX_FOR_ITEMS {
+            return Value::Unknown;
+        }
+        let mut list = Vec::new();
+        let mut object = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (k, v) in items {
+            let mut scope = self.template_vars.borrow().clone().unwrap_or_default();
+            if let Some(name) = &f.key_var {
+                scope.insert(name.clone(), k);
+            }
+            scope.insert(f.value_var.clone(), v);
+            let prev = self.template_vars.replace(Some(scope));
+            let step = (|| {
+                if let Some(c) = &f.cond {
+                    match self.eval(c).as_bool() {
+                        Some(true) => {}
+                        Some(false) => return Some(None),
+                        None => return None,
+                    }
+                }
+                let key = match &f.key {
+                    None => None,
+                    Some(k) => Some(match self.eval(k) {
+                        Value::Str(s) if !s.contains(HOLE) => s,
+                        Value::Number(n) => format_number(n),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return None,
+                    }),
+                };
+                Some(Some((key, self.eval(&f.value))))
+            })();
+            *self.template_vars.borrow_mut() = prev;
+            match step {
+                None => return Value::Unknown,
+                Some(None) => {}
+                Some(Some((None, value))) => list.push(value),
+                Some(Some((Some(key), value))) if f.grouping => groups.entry(key).or_default().push(value),
+                Some(Some((Some(key), value))) => {
+                    object.insert(key, value);
+                }
+            }
+        }
+        if f.key.is_none() {
+            Value::List(list)
+        } else if f.grouping {
+            Value::Object(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
+        } else {
+            Value::Object(object)
         }
     }
 
@@ -512,5 +575,53 @@ impl<'m> Env<'m> {
         let v = self.eval(&template);
         *self.template_vars.borrow_mut() = prev;
         v
+    }
+}
+
+#[cfg(test)]
+mod for_tests {
+    use super::*;
+    use crate::syntax::parse_hcl;
+
+    /// Evaluates `local.out` of `locals { … }` text, with `var.known` = {a = "x", b = "y"}.
+    fn local_out(locals: &str) -> Value {
+        let body = parse_hcl(&format!("locals {{\n{locals}\n}}\n")).unwrap();
+        let block = &body.blocks[0];
+        let locals: HashMap<String, &Expr> = block.body.attrs.iter().map(|a| (a.key.clone(), &a.expr)).collect();
+        let known =
+            Value::Object(BTreeMap::from([("a".into(), Value::Str("x".into())), ("b".into(), Value::Str("y".into()))]));
+        let env = Env::new(HashMap::from([("known".to_owned(), known)]), locals, HashMap::new());
+        env.local("out")
+    }
+
+    fn s(x: &str) -> Value {
+        Value::Str(x.into())
+    }
+
+    #[test]
+    fn for_expressions_over_known_collections() {
+        assert_eq!(local_out("out = [for v in [\"a\", \"b\"] : upper(v)]"), Value::List(vec![s("A"), s("B")]));
+        assert_eq!(
+            local_out("out = [for i, v in [\"a\", \"b\"] : \"${i}-${v}\"]"),
+            Value::List(vec![s("0-a"), s("1-b")]),
+            "the key of a list is its index"
+        );
+        assert_eq!(
+            local_out("out = { for k, v in var.known : v => k if k != \"b\" }"),
+            Value::Object(BTreeMap::from([("x".into(), s("a"))]))
+        );
+        assert_eq!(
+            local_out("out = { for k, v in var.known : \"all\" => v... }"),
+            Value::Object(BTreeMap::from([("all".into(), Value::List(vec![s("x"), s("y")]))])),
+            "grouping"
+        );
+        assert_eq!(local_out("out = [for v in var.unknown : v]"), Value::Unknown, "unknown collection");
+        assert_eq!(local_out("out = [for v in [1] : v if var.unknown]"), Value::Unknown, "unknown condition");
+        assert_eq!(local_out("out = [for v in [1, 2] : v if false]"), Value::List(vec![]));
+        assert_eq!(
+            local_out("x = 1\nout = [for x in [\"inner\"] : x]"),
+            Value::List(vec![s("inner")]),
+            "the loop variable shadows nothing outside the loop"
+        );
     }
 }

@@ -59,7 +59,8 @@ impl Rule for AwsAdminPolicy {
             "aws_iam_policy_attachment",
         ]);
         for a in attachments {
-            if let Some(p) = a.str("policy_arn").as_deref().and_then(admin_policy) {
+            // Across `for_each` instances (`policy_arn = each.value` over a map of policies).
+            if let Some(p) = a.strs("policy_arn").iter().find_map(|arn| admin_policy(arn)) {
                 cx.report(&a, a.span("policy_arn"), format!("{p} attached")).help(HELP);
             }
         }

@@ -157,7 +157,18 @@ fn convert_expr(e: Expression, parent: &Span) -> Expr {
             };
             ExprKind::Binary(op, Box::new(convert_expr(b.lhs_expr, &span)), Box::new(convert_expr(b.rhs_expr, &span)))
         }
-        Expression::ForExpr(_) => ExprKind::For,
+        Expression::ForExpr(fe) => {
+            let fe = *fe;
+            ExprKind::For(Box::new(ForExpr {
+                key_var: fe.intro.key_var.map(|k| k.value().to_string()),
+                value_var: fe.intro.value_var.value().to_string(),
+                collection: convert_expr(fe.intro.collection_expr, &span),
+                key: fe.key_expr.map(|k| convert_expr(k, &span)),
+                value: convert_expr(fe.value_expr, &span),
+                cond: fe.cond.map(|c| convert_expr(c.expr, &span)),
+                grouping: fe.grouping,
+            }))
+        }
     };
     Expr::new(kind, span)
 }

@@ -31,8 +31,39 @@ pub enum ExprKind {
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    /// A `for` expression; never evaluated.
-    For,
+    /// A `for` expression: `[for v in c : v.x if cond]` or `{for k, v in c : k => v}`.
+    For(Box<ForExpr>),
+}
+
+/// The parts of a `for` expression.
+#[derive(Debug, Clone)]
+pub struct ForExpr {
+    /// `k` in `for k, v in …` (the index of a list, the key of a map).
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// The key expression of an object `for` (`k => …`); `None` for a list.
+    pub key: Option<Expr>,
+    pub value: Expr,
+    pub cond: Option<Expr>,
+    /// `...` after the value: values with the same key are grouped into lists.
+    pub grouping: bool,
+}
+
+impl ForExpr {
+    fn children(&self) -> impl Iterator<Item = &Expr> {
+        std::iter::once(&self.collection)
+            .chain(self.key.as_ref())
+            .chain(std::iter::once(&self.value))
+            .chain(self.cond.as_ref())
+    }
+
+    fn children_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
+        std::iter::once(&mut self.collection)
+            .chain(self.key.as_mut())
+            .chain(std::iter::once(&mut self.value))
+            .chain(self.cond.as_mut())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +266,7 @@ impl Expr {
                 a.walk_mut(f);
                 b.walk_mut(f);
             }
+            ExprKind::For(fe) => fe.children_mut().for_each(|e| e.walk_mut(f)),
             _ => {}
         }
     }
@@ -278,6 +310,7 @@ impl Expr {
                 a.walk(f);
                 b.walk(f);
             }
+            ExprKind::For(fe) => fe.children().for_each(|e| e.walk(f)),
             _ => {}
         }
     }
