@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::lifecycle;
+use crate::rules::common::{lifecycle, registry_module_switches};
 
 /// ## What it does
 /// Finds `aws_iam_access_key` resources (and `awsutils_expiring_iam_access_key`): long-lived
@@ -8,6 +8,10 @@ use crate::rules::common::lifecycle;
 ///
 /// Keys that Terraform rotates (`lifecycle { replace_triggered_by = [time_rotating.x] }`) are
 /// not reported: see "Severity follows the lifecycle" in the rules index.
+///
+/// Also a call of the public `terraform-aws-modules/iam/aws//modules/iam-user` module with
+/// `create_iam_access_key = true` (or `create_access_key = true`), whose documented effect is
+/// such a key, even when the module itself is not on disk.
 ///
 /// ## Why is this bad?
 /// An access key never expires on its own. It gets copied into CI variables, laptops and
@@ -53,6 +57,15 @@ impl Rule for AwsAccessKey {
             cx.report(&k, k.header(), format!("static AWS access key{user}")).help(
                 "assume an IAM role with short-lived credentials (OIDC web identity, instance or task role) instead of a long-lived access key",
             );
+        }
+        // terraform-aws-modules' iam-user: `create_iam_access_key` before v6, `create_access_key` since.
+        for (call, input) in registry_module_switches(
+            cx,
+            "terraform-aws-modules/iam/aws//modules/iam-user",
+            &["create_iam_access_key", "create_access_key"],
+        ) {
+            cx.report(&call, call.span(input), format!("static AWS access key: the module creates one with `{input} = true`"))
+                .help("set it to false and give the workload an IAM role with short-lived credentials (OIDC web identity, instance or task role)");
         }
     }
 }

@@ -298,6 +298,30 @@ fn vault_lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
     }
 }
 
+/// Calls of a well-known public module that switch one of `inputs` on explicitly
+/// (`generate_keys = true`): each call with the input that does it. `source` is the module's
+/// registry address (`NAMESPACE/NAME/PROVIDER`, with `//SUBDIR` for a submodule), matched in
+/// any version, with or without the `registry.terraform.io/` host. What the module creates is
+/// known from its documentation, so this holds when the module itself is not on disk.
+pub fn registry_module_switches<'a>(
+    cx: &Ctx<'a>,
+    source: &str,
+    inputs: &[&'static str],
+) -> Vec<(Item<'a>, &'static str)> {
+    let mut out = Vec::new();
+    for call in cx.blocks("module", None) {
+        let Some(src) = call.str("source") else { continue };
+        let src = src.strip_prefix("registry.terraform.io/").unwrap_or(&src).to_ascii_lowercase();
+        if src != source {
+            continue;
+        }
+        if let Some(input) = inputs.iter().find(|i| call.value(i) == Some(Value::Bool(true))) {
+            out.push((call, *input));
+        }
+    }
+    out
+}
+
 /// The resource of type `ty` that an expression refers to (`ty.NAME.id`, `.arn`, `.name`, …).
 pub fn referenced<'a>(cx: &Ctx<'a>, e: &Expr, ty: &str) -> Option<Item<'a>> {
     let mut name = None;

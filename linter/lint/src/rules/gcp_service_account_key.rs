@@ -1,11 +1,15 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::lifecycle;
+use crate::rules::common::{lifecycle, registry_module_switches};
 
 /// ## What it does
 /// Finds `google_service_account_key` resources — downloadable keys for a service account —
 /// and `google_storage_hmac_key` resources, HMAC keys that act as a service account. Keys
 /// rotated by Terraform (`keepers` or `replace_triggered_by` fed by `time_rotating`) are not
 /// reported: see "Severity follows the lifecycle" in the rules index.
+///
+/// Also a call of the public `terraform-google-modules/service-accounts/google` module with
+/// `generate_keys = true`, which creates a key per account, even when the module itself is
+/// not on disk.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private
@@ -51,6 +55,12 @@ impl Rule for GcpServiceAccountKey {
             cx.report(&k, k.header(), "static GCP service-account key").help(
                 "attach the service account to the workload or use Workload Identity Federation instead of a key",
             );
+        }
+        for (call, input) in
+            registry_module_switches(cx, "terraform-google-modules/service-accounts/google", &["generate_keys"])
+        {
+            cx.report(&call, call.span(input), format!("static GCP service-account keys: the module creates one per account with `{input} = true`"))
+                .help("set generate_keys = false and attach the service accounts to their workloads, or use Workload Identity Federation");
         }
         for k in cx.resources("google_storage_hmac_key") {
             if !lifecycle(&k, cx).is_static() {
