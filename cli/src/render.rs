@@ -104,6 +104,7 @@ pub fn inventory(accounts: &[ServiceAccount], json: bool, csv_out: bool, now: Ti
             "disabled",
             "created_at",
             "updated_at",
+            "version",
         ];
         let json_text = |v: Value| v.to_string();
         return csv(
@@ -122,6 +123,7 @@ pub fn inventory(accounts: &[ServiceAccount], json: bool, csv_out: bool, now: Ti
                     s.disabled.to_string(),
                     sa.created_at.to_string(),
                     sa.updated_at.to_string(),
+                    sa.version.to_string(),
                 ]
             }),
         );
@@ -189,14 +191,15 @@ pub fn events(events: &[AuditEvent], format: Format) -> Result<String, String> {
             "details": serde_json::from_str::<Value>(&e.details).unwrap_or(Value::Null),
         })
     };
-    let cells = |e: &AuditEvent| {
+    let cells = |e: &AuditEvent, exact: bool| {
         vec![
             e.seq.to_string(),
-            format!("{:.0}", e.at),
+            if exact { e.at.to_string() } else { format!("{:.0}", e.at) },
             e.action.clone(),
             e.subject_name.clone(),
             e.subject_id.clone(),
             e.actor.client.clone(),
+            e.actor.terraform_version.clone().unwrap_or_default(),
             e.actor.operation.clone(),
             e.details.clone(),
         ]
@@ -204,12 +207,23 @@ pub fn events(events: &[AuditEvent], format: Format) -> Result<String, String> {
     match format {
         Format::Json => Ok(pretty(&json!({ "events": events.iter().map(event_json).collect::<Vec<_>>() }))),
         Format::Csv => csv(
-            &["seq", "at", "action", "subject_name", "subject_id", "client", "operation", "details"],
-            events.iter().map(cells),
+            &[
+                "seq",
+                "at",
+                "action",
+                "subject_name",
+                "subject_id",
+                "client",
+                "terraform_version",
+                "operation",
+                "details",
+            ],
+            events.iter().map(|e| cells(e, true)),
         ),
         Format::Table => {
-            let rows: Vec<Vec<String>> = events.iter().map(cells).collect();
-            let mut text = table(&["SEQ", "AT", "ACTION", "NAME", "ID", "CLIENT", "OPERATION", "DETAILS"], &rows);
+            let rows: Vec<Vec<String>> = events.iter().map(|e| cells(e, false)).collect();
+            let mut text =
+                table(&["SEQ", "AT", "ACTION", "NAME", "ID", "CLIENT", "TERRAFORM", "OPERATION", "DETAILS"], &rows);
             text.push_str(&format!("{}\n", plural(events.len(), "event", "events")));
             Ok(text)
         }

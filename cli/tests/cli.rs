@@ -140,6 +140,7 @@ fn inventory_and_events(registry: &str) {
     assert!(csv.starts_with("id,name,owner,purpose,environment,expires_at,scopes,labels,disabled"), "{csv}");
     assert_eq!(csv.lines().count(), 3, "two expired accounts: {csv}");
     assert!(csv.contains("\"[\"\"invoices:read\"\"]\""), "scopes as quoted JSON: {csv}");
+    assert!(csv.lines().next().unwrap().ends_with(",created_at,updated_at,version"), "{csv}");
     let out = nhi(registry, &["inventory", "--owner", "temp-contractor", "--label", "team=payments"]);
     assert!(text(&out.stdout).contains("nobodys"));
     let out = nhi(registry, &["inventory", "--label", "team=ops"]);
@@ -166,6 +167,11 @@ fn inventory_and_events(registry: &str) {
     assert_eq!(by_id.stdout, out.stdout);
     let all = nhi(registry, &["events"]);
     assert!(text(&all.stdout).ends_with("7 events\n"), "{}", text(&all.stdout));
+    let events_csv = text(&nhi(registry, &["events", "--format", "csv", "--account", "healthy"]).stdout);
+    let header: Vec<&str> = events_csv.lines().next().unwrap().split(',').collect();
+    let update: Vec<&str> = events_csv.lines().nth(2).unwrap().split(',').collect();
+    assert_eq!(header[6], "terraform_version");
+    assert_eq!(update[5], "editor/1", "{events_csv}");
     let none = nhi(registry, &["events", "--since", "2999-01-01T00:00:00Z"]);
     assert!(text(&none.stdout).ends_with("0 events\n"));
     let recent = nhi(registry, &["events", "--since", "1h", "--until", "2999-01-01T00:00:00Z"]);
