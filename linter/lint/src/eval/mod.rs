@@ -331,13 +331,18 @@ impl<'m> Env<'m> {
         let mut list = Vec::new();
         let mut object = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        // The loop's scope: the outer template variables, copied once, with the loop variables
+        // overwritten for each item (nested evaluations restore it before returning).
+        let outer = self.template_vars.borrow().clone().unwrap_or_default();
+        let prev = self.template_vars.replace(Some(outer));
+        let mut unknown = false;
         for (k, v) in items {
-            let mut scope = self.template_vars.borrow().clone().unwrap_or_default();
-            if let Some(name) = &f.key_var {
-                scope.insert(name.clone(), k);
+            if let Some(scope) = self.template_vars.borrow_mut().as_mut() {
+                if let Some(name) = &f.key_var {
+                    scope.insert(name.clone(), k);
+                }
+                scope.insert(f.value_var.clone(), v);
             }
-            scope.insert(f.value_var.clone(), v);
-            let prev = self.template_vars.replace(Some(scope));
             let step = (|| {
                 if let Some(c) = &f.cond {
                     match self.eval(c).as_bool() {
@@ -357,9 +362,11 @@ impl<'m> Env<'m> {
                 };
                 Some(Some((key, self.eval(&f.value))))
             })();
-            *self.template_vars.borrow_mut() = prev;
             match step {
-                None => return Value::Unknown,
+                None => {
+                    unknown = true;
+                    break;
+                }
                 Some(None) => {}
                 Some(Some((None, value))) => list.push(value),
                 Some(Some((Some(key), value))) if f.grouping => groups.entry(key).or_default().push(value),
@@ -368,7 +375,10 @@ impl<'m> Env<'m> {
                 }
             }
         }
-        if f.key.is_none() {
+        *self.template_vars.borrow_mut() = prev;
+        if unknown {
+            Value::Unknown
+        } else if f.key.is_none() {
             Value::List(list)
         } else if f.grouping {
             Value::Object(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
