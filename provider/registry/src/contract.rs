@@ -37,6 +37,11 @@ pub const CASES: &[Case] = &[
     ("concurrent_checked_updates_let_exactly_one_win", concurrent_checked_updates_let_exactly_one_win),
     ("list_filters_by_environment_labels_and_window", list_filters_by_environment_labels_and_window),
     ("events_filter_by_subject_and_time", events_filter_by_subject_and_time),
+    ("tokens_are_issued_verified_and_revoked", tokens_are_issued_verified_and_revoked),
+    ("token_requests_are_judged", token_requests_are_judged),
+    ("signing_key_rotation_keeps_old_tokens_for_the_overlap", signing_key_rotation_keeps_old_tokens_for_the_overlap),
+    ("api_keys_verify_until_revoked_or_expired", api_keys_verify_until_revoked_or_expired),
+    ("list_filters_by_static_keys_and_rotation", list_filters_by_static_keys_and_rotation),
 ];
 
 /// One `#[test]` per contract case in a module `$module`, each on a fresh store from `$make`,
@@ -67,6 +72,11 @@ macro_rules! contract_tests {
             concurrent_checked_updates_let_exactly_one_win,
             list_filters_by_environment_labels_and_window,
             events_filter_by_subject_and_time,
+            tokens_are_issued_verified_and_revoked,
+            token_requests_are_judged,
+            signing_key_rotation_keeps_old_tokens_for_the_overlap,
+            api_keys_verify_until_revoked_or_expired,
+            list_filters_by_static_keys_and_rotation,
         );
     };
     (@cases $module:ident, $make:expr; $($case:ident),* $(,)?) => {
@@ -719,4 +729,263 @@ pub fn events_filter_by_subject_and_time(store: &dyn Store) {
         .unwrap();
     assert_eq!(rest.len(), 1);
     assert_eq!(rest[0].action, "service_account.update");
+}
+
+// ---------------------------------------------------------------- credentials
+
+use crate::credentials::{Credentials, NewApiKey, Rejection, TokenRefusal, TokenRequest};
+use nhi_core::Ttl;
+
+fn ttl(text: &str) -> Ttl {
+    Ttl::parse(text).unwrap_or_else(|e| panic!("bad test ttl {text:?}: {e}"))
+}
+
+fn token_request<'a>(id: &'a str, scopes: &'a [String], ttl_text: &str) -> TokenRequest<'a> {
+    TokenRequest { service_account_id: id, audience: "warehouse", scopes, ttl: ttl(ttl_text), max_ttl: ttl("1h") }
+}
+
+/// Every stored text and byte string of the credential tables, to search for secrets.
+fn stored_cells(store: &dyn Store) -> Vec<Vec<u8>> {
+    let mut cells = Vec::new();
+    store
+        .with_sql(crate::sql::Access::Read, &mut |sql| {
+            for table in ["api_keys", "issued_tokens", "audit_events", "registry_secrets", "signing_keys"] {
+                for row in sql.query(&format!("SELECT * FROM {table}"), &[])? {
+                    for cell in row.0 {
+                        match cell {
+                            crate::sql::Cell::Text(t) => cells.push(t.into_bytes()),
+                            crate::sql::Cell::Blob(b) => cells.push(b),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .expect("read credential tables");
+    cells
+}
+
+pub fn tokens_are_issued_verified_and_revoked(store: &dyn Store) {
+    let sa = store.create_service_account(&spec("exporter"), &change("2026-06-01T00:00:00Z")).unwrap();
+    let scopes = vec!["warehouse:write".to_owned()];
+    let minted = store.issue_token(&token_request(&sa.id, &scopes, "15m"), &change("2026-06-01T10:00:00Z")).unwrap();
+    let token = minted.token.expose();
+    assert!(!format!("{minted:?}").contains(token), "Debug shows no token");
+    assert_eq!(minted.record.expires_at, ts("2026-06-01T10:15:00Z"));
+    let jwks = store.jwks(&change("2026-06-01T10:00:01Z")).unwrap();
+    assert_eq!(jwks.keys.len(), 1);
+    assert_eq!(jwks.keys[0].kid, minted.record.kid);
+    assert_eq!(jwks.document()["keys"][0]["crv"], "Ed25519");
+
+    let ok = store.verify_token(token, "warehouse", ts("2026-06-01T10:05:00Z")).unwrap();
+    assert_eq!((ok.service_account_id.as_str(), ok.scopes.as_slice()), (sa.id.as_str(), scopes.as_slice()));
+    assert_eq!(ok.service_account_name, "exporter");
+    assert!(matches!(store.verify_token(token, "billing", ts("2026-06-01T10:05:00Z")), Err(Rejection::Invalid(_))));
+    assert!(matches!(store.verify_token(token, "warehouse", ts("2026-06-01T10:15:00Z")), Err(Rejection::Expired(_))));
+    assert!(matches!(
+        store.verify_token("abc.def", "warehouse", ts("2026-06-01T10:05:00Z")),
+        Err(Rejection::Malformed(_))
+    ));
+    let mut tampered = token.to_owned();
+    tampered.pop();
+    tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
+    assert!(store.verify_token(&tampered, "warehouse", ts("2026-06-01T10:05:00Z")).is_err());
+
+    assert!(store.revoke_token(&minted.record.jti, &change("2026-06-01T10:06:00Z")).unwrap());
+    assert!(!store.revoke_token(&minted.record.jti, &change("2026-06-01T10:07:00Z")).unwrap(), "once only");
+    match store.verify_token(token, "warehouse", ts("2026-06-01T10:08:00Z")) {
+        Err(Rejection::Revoked(at)) => assert_eq!(at, ts("2026-06-01T10:06:00Z")),
+        other => panic!("expected revoked, got {other:?}"),
+    }
+    let record = store.get_token(&minted.record.jti).unwrap().unwrap();
+    assert_eq!(record.revoked_at, Some(ts("2026-06-01T10:06:00Z")));
+    assert_eq!(record.operation, "apply");
+    assert_eq!(store.tokens_of(&sa.id).unwrap(), vec![record]);
+    let actions: Vec<String> = all_events(store).into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["service_account.create", "signing_key.create", "token.issue", "token.revoke"]);
+    assert!(stored_cells(store).iter().all(|c| !String::from_utf8_lossy(c).contains(token)), "token stored");
+
+    // A token of an account disabled later stops verifying.
+    let minted = store.issue_token(&token_request(&sa.id, &scopes, "15m"), &change("2026-06-01T11:00:00Z")).unwrap();
+    let live: Vec<String> = store.live_tokens(ts("2026-06-01T11:05:00Z")).unwrap().into_iter().map(|t| t.jti).collect();
+    assert_eq!(live, std::slice::from_ref(&minted.record.jti), "the revoked token is not live");
+    assert!(store.live_tokens(ts("2026-06-01T11:15:00Z")).unwrap().is_empty(), "expired tokens are not live");
+    let mut disabled = sa.spec.clone();
+    disabled.disabled = true;
+    store.update_service_account(&sa.id, &disabled, &change("2026-06-01T11:01:00Z")).unwrap();
+    assert!(matches!(
+        store.verify_token(minted.token.expose(), "warehouse", ts("2026-06-01T11:02:00Z")),
+        Err(Rejection::AccountDisabled(_))
+    ));
+}
+
+pub fn token_requests_are_judged(store: &dyn Store) {
+    let sa = store.create_service_account(&spec("exporter"), &change("2026-06-01T00:00:00Z")).unwrap();
+    let at = change("2026-06-01T10:00:00Z");
+    let granted = vec!["warehouse:write".to_owned()];
+    let escalated = vec!["warehouse:write".to_owned(), "warehouse:admin".to_owned()];
+    let refusal = |req: TokenRequest<'_>, at: &Change| store.issue_token(&req, at).unwrap_err();
+
+    let e = refusal(token_request(&sa.id, &escalated, "15m"), &at);
+    assert!(matches!(e, TokenRefusal::ScopeNotGranted { ref scope, .. } if scope == "warehouse:admin"), "{e}");
+    assert_eq!((e.field(), e.scope_index(&escalated)), (Some("scopes"), Some(1)));
+    let e = refusal(token_request(&sa.id, &granted, "2h"), &at);
+    assert!(matches!(e, TokenRefusal::TtlOverPolicy { .. }) && e.field() == Some("ttl"), "{e}");
+    let late = change("2027-02-28T23:50:00Z");
+    let e = refusal(token_request(&sa.id, &granted, "15m"), &late);
+    assert!(matches!(e, TokenRefusal::OutlivesAccount { .. }) && e.field() == Some("ttl"), "{e}");
+    let e = refusal(token_request(&sa.id, &granted, "15m"), &change("2027-03-02T00:00:00Z"));
+    assert!(matches!(e, TokenRefusal::AccountExpired { .. }) && e.field() == Some("service_account"), "{e}");
+    let e = refusal(token_request("sa-missing", &granted, "15m"), &at);
+    assert!(matches!(e, TokenRefusal::AccountNotFound { .. }), "{e}");
+    let mut req = token_request(&sa.id, &granted, "15m");
+    req.audience = " ";
+    assert!(matches!(refusal(req, &at), TokenRefusal::BlankAudience));
+    let mut disabled = sa.spec.clone();
+    disabled.disabled = true;
+    store.update_service_account(&sa.id, &disabled, &at).unwrap();
+    let e = refusal(token_request(&sa.id, &granted, "15m"), &at);
+    assert!(matches!(e, TokenRefusal::AccountDisabled { .. }), "{e}");
+    assert!(store.tokens_of(&sa.id).unwrap().is_empty(), "nothing issued, nothing recorded");
+}
+
+pub fn signing_key_rotation_keeps_old_tokens_for_the_overlap(store: &dyn Store) {
+    let sa = store.create_service_account(&spec("exporter"), &change("2026-06-01T00:00:00Z")).unwrap();
+    let scopes: Vec<String> = Vec::new();
+    let mut req = token_request(&sa.id, &scopes, "2h");
+    req.max_ttl = ttl("3h");
+    let old = store.issue_token(&req, &change("2026-06-01T10:00:00Z")).unwrap();
+    let new_key = store.rotate_signing_key(ttl("1h"), &change("2026-06-01T10:01:00Z")).unwrap();
+    assert_ne!(new_key.kid, old.record.kid);
+    let new = store.issue_token(&req, &change("2026-06-01T10:02:00Z")).unwrap();
+    assert_eq!(new.record.kid, new_key.kid, "the new key signs");
+    let jwks = store.jwks(&change("2026-06-01T10:30:00Z")).unwrap();
+    assert_eq!(jwks.keys.len(), 2, "both verify during the overlap");
+    assert!(store.verify_token(old.token.expose(), "warehouse", ts("2026-06-01T10:30:00Z")).is_ok());
+    assert!(matches!(
+        store.verify_token(old.token.expose(), "warehouse", ts("2026-06-01T11:01:00Z")),
+        Err(Rejection::UnknownSigningKey)
+    ));
+    assert!(store.verify_token(new.token.expose(), "warehouse", ts("2026-06-01T11:01:00Z")).is_ok());
+    let jwks = store.jwks(&change("2026-06-01T11:01:00Z")).unwrap();
+    assert_eq!(jwks.keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), [new_key.kid.as_str()]);
+    assert_eq!(store.signing_keys().unwrap().len(), 2);
+}
+
+pub fn api_keys_verify_until_revoked_or_expired(store: &dyn Store) {
+    let sa = store.create_service_account(&spec("exporter"), &change("2026-06-01T00:00:00Z")).unwrap();
+    let new = NewApiKey {
+        service_account_id: &sa.id,
+        justification: "Vendor X supports only static keys (TICKET-123)",
+        expires_at: ts("2026-08-01T00:00:00Z"),
+        rotate_every: Some(ttl("30d")),
+    };
+    let key = store.create_api_key(&new, &change("2026-06-01T10:00:00Z")).unwrap();
+    assert!(key.id.starts_with("key-"));
+    assert_eq!(key.rotation_due_at(), Some(ts("2026-07-01T10:00:00Z")));
+    assert_eq!(store.get_api_key(&key.id).unwrap().as_ref(), Some(&key));
+    let secret = store.api_key_secret(&key.id).unwrap().unwrap();
+    assert_eq!(store.api_key_secret(&key.id).unwrap().unwrap(), secret, "the same text in every run");
+    assert!(secret.expose().starts_with(&key.handle));
+    assert!(stored_cells(store).iter().all(|c| !String::from_utf8_lossy(c).contains(secret.expose())), "key stored");
+
+    let at = |t: &str| store.verify_api_key(secret.expose(), ts(t));
+    let ok = at("2026-06-02T00:00:00Z").unwrap();
+    assert_eq!((ok.id.as_str(), ok.service_account_name.as_str()), (key.id.as_str(), "exporter"));
+    assert!(matches!(at("2026-08-01T00:00:00Z"), Err(Rejection::Expired(_))));
+    assert!(matches!(store.verify_api_key("nhik_short", ts("2026-06-02T00:00:00Z")), Err(Rejection::Malformed(_))));
+    let mut other = secret.expose()[..57].to_owned();
+    other.replace_range(10..11, if &other[10..11] == "a" { "b" } else { "a" });
+    let forged = nhi_core::api_key_from_body(&other[5..]).unwrap();
+    assert!(matches!(store.verify_api_key(&forged, ts("2026-06-02T00:00:00Z")), Err(Rejection::UnknownKey)));
+
+    // Rotation: the old key verifies until the overlap ends.
+    assert!(
+        store.revoke_api_key(&key.id, ts("2026-07-02T10:00:00Z"), "rotated", &change("2026-07-01T10:00:00Z")).unwrap()
+    );
+    assert_eq!(at("2026-07-02T09:59:59Z").unwrap().revoke_at, Some(ts("2026-07-02T10:00:00Z")));
+    assert!(matches!(at("2026-07-02T10:00:00Z"), Err(Rejection::RotatedOut(_))));
+    // A later revocation never postpones an earlier one; an earlier one wins.
+    store.revoke_api_key(&key.id, ts("2026-07-09T00:00:00Z"), "destroyed", &change("2026-07-01T11:00:00Z")).unwrap();
+    assert!(matches!(at("2026-07-02T10:00:00Z"), Err(Rejection::RotatedOut(_))));
+    store.revoke_api_key(&key.id, ts("2026-07-01T12:00:00Z"), "destroyed", &change("2026-07-01T12:00:00Z")).unwrap();
+    assert!(matches!(at("2026-07-01T12:00:00Z"), Err(Rejection::Revoked(_))));
+    assert!(
+        !store
+            .revoke_api_key("key-missing", ts("2026-07-01T12:00:00Z"), "destroyed", &change("2026-07-01T12:00:00Z"))
+            .unwrap()
+    );
+
+    // A disabled account's keys fail; a deleted account takes its keys with it.
+    let second =
+        store.create_api_key(&NewApiKey { rotate_every: None, ..new }, &change("2026-06-01T10:00:00Z")).unwrap();
+    let second_secret = store.api_key_secret(&second.id).unwrap().unwrap();
+    assert_ne!(second_secret, secret);
+    assert_eq!(store.list_api_keys(Some(&sa.id)).unwrap().len(), 2);
+    let mut disabled = sa.spec.clone();
+    disabled.disabled = true;
+    store.update_service_account(&sa.id, &disabled, &change("2026-06-03T00:00:00Z")).unwrap();
+    assert!(matches!(
+        store.verify_api_key(second_secret.expose(), ts("2026-06-04T00:00:00Z")),
+        Err(Rejection::AccountDisabled(_))
+    ));
+    store.delete_service_account(&sa.id, &change("2026-06-05T00:00:00Z")).unwrap();
+    assert!(matches!(
+        store.verify_api_key(second_secret.expose(), ts("2026-06-06T00:00:00Z")),
+        Err(Rejection::UnknownKey)
+    ));
+    assert!(store.list_api_keys(None).unwrap().is_empty());
+    assert!(matches!(store.create_api_key(&new, &change("2026-06-06T00:00:00Z")), Err(RegistryError::NotFound { .. })));
+    let actions: Vec<String> = all_events(store).into_iter().map(|e| e.action).collect();
+    assert_eq!(actions.iter().filter(|a| a.as_str() == "api_key.create").count(), 2);
+    assert_eq!(actions.iter().filter(|a| a.as_str() == "api_key.revoke").count(), 2);
+}
+
+pub fn list_filters_by_static_keys_and_rotation(store: &dyn Store) {
+    let at = change("2026-06-01T00:00:00Z");
+    let mut ids = BTreeMap::new();
+    for name in ["no-keys", "rotating", "static", "revoked", "expired-key"] {
+        ids.insert(name, store.create_service_account(&spec(name), &at).unwrap().id);
+    }
+    let key = |name: &str, expires: &str, rotate: Option<&str>| {
+        let new = NewApiKey {
+            service_account_id: &ids[name],
+            justification: "Vendor needs it",
+            expires_at: ts(expires),
+            rotate_every: rotate.map(ttl),
+        };
+        store.create_api_key(&new, &at).unwrap()
+    };
+    key("rotating", "2026-09-01T00:00:00Z", Some("30d"));
+    key("static", "2026-09-01T00:00:00Z", None);
+    let revoked = key("revoked", "2026-09-01T00:00:00Z", Some("7d"));
+    store.revoke_api_key(&revoked.id, ts("2026-06-02T00:00:00Z"), "destroyed", &at).unwrap();
+    key("expired-key", "2026-06-10T00:00:00Z", Some("7d"));
+    let list = |filter: ServiceAccountFilter| -> Vec<String> {
+        store.list_service_accounts(&filter).unwrap().into_iter().map(|a| a.spec.name).collect()
+    };
+    let now = ts("2026-07-15T00:00:00Z");
+    assert_eq!(
+        list(ServiceAccountFilter { static_keys_live_at: Some(now), ..Default::default() }),
+        ["rotating", "static"]
+    );
+    assert_eq!(
+        list(ServiceAccountFilter { static_keys_live_at: Some(ts("2026-06-01T12:00:00Z")), ..Default::default() }),
+        ["expired-key", "revoked", "rotating", "static"]
+    );
+    assert_eq!(list(ServiceAccountFilter { rotation_overdue_at: Some(now), ..Default::default() }), ["rotating"]);
+    assert!(
+        list(ServiceAccountFilter { rotation_overdue_at: Some(ts("2026-06-30T00:00:00Z")), ..Default::default() })
+            .is_empty()
+    );
+    assert_eq!(
+        list(ServiceAccountFilter {
+            rotation_overdue_at: Some(now),
+            static_keys_live_at: Some(now),
+            owner: Some("payments-team@example.com".into()),
+            ..Default::default()
+        }),
+        ["rotating"]
+    );
 }

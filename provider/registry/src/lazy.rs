@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::sql::{Access, Sql};
 use crate::{
     AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
     SqliteStore, Store,
@@ -86,5 +87,18 @@ impl Store for DeferredSqlite {
 
     fn exists(&self) -> Result<bool, RegistryError> {
         Ok(self.existing()?.is_some())
+    }
+
+    fn with_sql(
+        &self,
+        access: Access,
+        f: &mut dyn FnMut(&mut dyn Sql) -> Result<(), RegistryError>,
+    ) -> Result<(), RegistryError> {
+        match (access, self.existing()?) {
+            (Access::Read, Some(s)) => s.with_sql(access, f),
+            // Reading a registry that does not exist is reading an empty one.
+            (Access::Read, None) => SqliteStore::open_in_memory()?.with_sql(access, f),
+            (Access::Write, _) => self.created()?.with_sql(access, f),
+        }
     }
 }

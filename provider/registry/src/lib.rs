@@ -14,13 +14,20 @@ pub use nhi_core::Timestamp;
 #[cfg(any(test, feature = "contract-tests"))]
 #[doc(hidden)]
 pub mod contract;
+pub mod credentials;
 mod lazy;
 mod pool;
 mod postgres;
 mod rows;
+#[doc(hidden)]
+pub mod sql;
 mod sqlite;
 mod url;
 
+pub use credentials::{
+    ApiKey, Credentials, IssuedToken, Jwks, MintedToken, NewApiKey, Rejection, SigningKeyInfo, TokenRefusal,
+    TokenRequest, VerifiedApiKey, VerifiedToken,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::{LATEST_SCHEMA_VERSION, SqliteStore};
 pub use url::{RegistryUrl, parse_url, redact as redact_url};
@@ -131,6 +138,10 @@ pub struct ServiceAccountFilter {
     pub labels: BTreeMap<String, String>,
     /// false: skip disabled accounts
     pub include_disabled: bool,
+    /// Only accounts holding an API key that verifies at this time (not revoked, not expired).
+    pub static_keys_live_at: Option<Timestamp>,
+    /// Only accounts holding a live API key whose rotation came due at or before this time.
+    pub rotation_overdue_at: Option<Timestamp>,
 }
 
 /// Which audit events [`Store::events_matching`] returns: those matching every field set.
@@ -231,6 +242,14 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn exists(&self) -> Result<bool, RegistryError> {
         Ok(true)
     }
+    /// Runs `f` in one write transaction (committed when `f` succeeds) or, for reads, on a
+    /// connection: how [`Credentials`] reaches every backend with one implementation.
+    #[doc(hidden)]
+    fn with_sql(
+        &self,
+        access: sql::Access,
+        f: &mut dyn FnMut(&mut dyn sql::Sql) -> Result<(), RegistryError>,
+    ) -> Result<(), RegistryError>;
 }
 
 /// Opens a registry from a URL: "sqlite://PATH" (relative to the current dir), "sqlite:///abs/path",

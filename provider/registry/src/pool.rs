@@ -32,7 +32,7 @@ impl<C> Pool<C> {
     pub fn with<T>(
         &self,
         open: impl FnOnce() -> Result<C, RegistryError>,
-        reusable: impl FnOnce(&C) -> bool,
+        reusable: impl FnOnce(&mut C) -> bool,
         f: impl FnOnce(&mut C) -> Result<T, RegistryError>,
     ) -> Result<T, RegistryError> {
         let pooled = lock(&self.idle).pop();
@@ -41,7 +41,7 @@ impl<C> Pool<C> {
             None => open()?,
         };
         let out = f(&mut conn);
-        if reusable(&conn) {
+        if reusable(&mut conn) {
             let mut idle = lock(&self.idle);
             if idle.len() < self.max_idle {
                 idle.push(conn);

@@ -139,6 +139,22 @@ pub(crate) fn list_conditions(filter: &ServiceAccountFilter, dialect: Dialect) -
     if !filter.include_disabled {
         sql.push_str(" AND NOT disabled");
     }
+    // A key is live at T when it is neither expired nor revoked at T; an overdue one also came
+    // due for rotation by T.
+    let live_key = |t: &str, extra: &str| {
+        format!(
+            " AND EXISTS (SELECT 1 FROM api_keys k WHERE k.service_account_id = service_accounts.id
+               AND k.expires_at > {t} AND (k.revoke_at IS NULL OR k.revoke_at > {t}){extra})"
+        )
+    };
+    if let Some(at) = filter.static_keys_live_at {
+        let t = bind(crate::format_timestamp(at), &mut params);
+        sql.push_str(&live_key(&t, ""));
+    }
+    if let Some(at) = filter.rotation_overdue_at {
+        let t = bind(crate::format_timestamp(at), &mut params);
+        sql.push_str(&live_key(&t, &format!(" AND k.rotate_at <= {t}")));
+    }
     sql.push_str(" ORDER BY name");
     (sql, params)
 }

@@ -72,6 +72,59 @@ const MIGRATIONS: &[Migration] = &[
         CREATE INDEX audit_events_at ON audit_events (at);
         "#,
     },
+    Migration {
+        version: 4,
+        // Credentials: see the SQLite step 4. `registry_secrets` and the private half of
+        // `signing_keys` are the registry's crown jewels: grant them to the role that issues
+        // credentials only (docs/guides/shared-registry.md).
+        sql: r#"
+        CREATE TABLE registry_info (
+            name       text PRIMARY KEY,
+            value      bytea NOT NULL,
+            created_at text COLLATE "C" NOT NULL
+        );
+        CREATE TABLE registry_secrets (
+            name       text PRIMARY KEY,
+            value      bytea NOT NULL,
+            created_at text COLLATE "C" NOT NULL
+        );
+        CREATE TABLE signing_keys (
+            kid          text PRIMARY KEY,
+            algorithm    text NOT NULL,
+            public_key   bytea NOT NULL,
+            private_key  bytea NOT NULL,
+            created_at   text COLLATE "C" NOT NULL,
+            retired_at   text COLLATE "C",
+            verify_until text COLLATE "C"
+        );
+        CREATE TABLE issued_tokens (
+            jti                text PRIMARY KEY,
+            service_account_id text NOT NULL,
+            kid                text NOT NULL,
+            audience           text NOT NULL,
+            scopes             text NOT NULL,
+            issued_at          text COLLATE "C" NOT NULL,
+            expires_at         text COLLATE "C" NOT NULL,
+            operation          text NOT NULL,
+            revoked_at         text COLLATE "C"
+        );
+        CREATE INDEX issued_tokens_account ON issued_tokens (service_account_id, expires_at);
+        CREATE TABLE api_keys (
+            id                 text PRIMARY KEY,
+            service_account_id text NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+            handle             text NOT NULL,
+            secret_hash        bytea NOT NULL UNIQUE,
+            justification      text NOT NULL,
+            expires_at         text COLLATE "C" NOT NULL,
+            rotate_every       text,
+            rotate_at          text COLLATE "C",
+            created_at         text COLLATE "C" NOT NULL,
+            revoke_at          text COLLATE "C",
+            revoke_reason      text
+        );
+        CREATE INDEX api_keys_account ON api_keys (service_account_id, expires_at);
+        "#,
+    },
 ];
 
 /// The schema version this build creates and understands (the same number as SQLite's).

@@ -24,6 +24,7 @@ use crate::pool::Pool;
 use crate::rows::{
     ACCOUNT_COLUMNS, Dialect, RawAccount, conflict, encode_collections, event_query, list_conditions, parse_event_at,
 };
+use crate::sql::{self, Access, Cell, Sql, SqlRow};
 use crate::{
     Actor, AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
     Store, actions, format_timestamp, new_service_account_id,
@@ -34,6 +35,8 @@ pub(crate) use tls::SslMode;
 const MAX_IDLE: usize = 8;
 /// Used when the URL sets no `connect_timeout`.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a connection that just failed gets to answer an empty query before it counts as dead.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Key of the advisory lock that orders audit event inserts ("nhi" + 2).
 const EVENTS_LOCK: i64 = 0x6e68_6902;
 
@@ -173,13 +176,20 @@ impl PostgresStore {
     ) -> Result<T, RegistryError> {
         let open = || self.connect.open().map_err(storage);
         let mut closed = false;
+        let failed = std::cell::Cell::new(false);
         let first = self.pool.with(
             open,
             |c| {
-                closed = c.is_closed();
+                // The server may end a connection (`FATAL: terminating connection`) before the
+                // driver notices it is closed: after a failure, ask the connection itself.
+                closed = c.is_closed() || (failed.get() && c.is_valid(PROBE_TIMEOUT).is_err());
                 !closed
             },
-            &mut f,
+            |c| {
+                let out = f(c);
+                failed.set(out.is_err());
+                out
+            },
         );
         match first {
             Err(_) if closed && unsent() => {
@@ -324,7 +334,101 @@ fn insert_event(
     Ok(())
 }
 
+/// The credential code's view of a PostgreSQL transaction, or of a connection for reads.
+enum PgSql<'a, 'b> {
+    Tx(&'a mut Transaction<'b>),
+    Client(&'a mut Client),
+}
+
+fn pg_refs<'a>(params: &'a [sql::Param<'a>]) -> Vec<&'a (dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| -> &'a (dyn postgres::types::ToSql + Sync) {
+            match p {
+                sql::Param::Text(s) => s,
+                sql::Param::OptText(o) => o,
+                sql::Param::Int(n) => n,
+                sql::Param::Blob(b) => b,
+            }
+        })
+        .collect()
+}
+
+fn pg_cell(row: &Row, i: usize) -> Result<Cell, RegistryError> {
+    use postgres::types::Type;
+    let bad = |e: postgres::Error| RegistryError::Storage(describe(&e));
+    let ty = row.columns().get(i).map(|c| c.type_().clone()).unwrap_or(Type::TEXT);
+    Ok(if ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i).map_err(bad)?.map_or(Cell::Null, Cell::Int)
+    } else if ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(i).map_err(bad)?.map_or(Cell::Null, |n| Cell::Int(n.into()))
+    } else if ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(i).map_err(bad)?.map_or(Cell::Null, |b| Cell::Int(b.into()))
+    } else if ty == Type::BYTEA {
+        row.try_get::<_, Option<Vec<u8>>>(i).map_err(bad)?.map_or(Cell::Null, Cell::Blob)
+    } else {
+        row.try_get::<_, Option<String>>(i).map_err(bad)?.map_or(Cell::Null, Cell::Text)
+    })
+}
+
+impl Sql for PgSql<'_, '_> {
+    fn execute(&mut self, sql: &str, params: &[sql::Param<'_>]) -> Result<u64, RegistryError> {
+        let refs = pg_refs(params);
+        match self {
+            PgSql::Tx(tx) => tx.execute(sql, &refs),
+            PgSql::Client(c) => c.execute(sql, &refs),
+        }
+        .map_err(storage)
+    }
+
+    fn query(&mut self, sql: &str, params: &[sql::Param<'_>]) -> Result<Vec<SqlRow>, RegistryError> {
+        let refs = pg_refs(params);
+        let rows = match self {
+            PgSql::Tx(tx) => tx.query(sql, &refs),
+            PgSql::Client(c) => c.query(sql, &refs),
+        }
+        .map_err(storage)?;
+        rows.iter()
+            .map(|row| (0..row.len()).map(|i| pg_cell(row, i)).collect::<Result<Vec<_>, _>>().map(SqlRow))
+            .collect()
+    }
+
+    fn lock(&mut self, key: i64) -> Result<(), RegistryError> {
+        match self {
+            PgSql::Tx(tx) => tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map(drop).map_err(storage),
+            PgSql::Client(_) => Ok(()),
+        }
+    }
+
+    fn event(
+        &mut self,
+        change: &Change,
+        action: &str,
+        subject_id: &str,
+        subject_name: &str,
+        details: &serde_json::Value,
+    ) -> Result<(), RegistryError> {
+        match self {
+            PgSql::Tx(tx) => insert_event(tx, change, action, subject_id, subject_name, details),
+            PgSql::Client(_) => {
+                Err(RegistryError::Storage("an audit event can only be written in a transaction".into()))
+            }
+        }
+    }
+}
+
 impl Store for PostgresStore {
+    fn with_sql(
+        &self,
+        access: Access,
+        f: &mut dyn FnMut(&mut dyn Sql) -> Result<(), RegistryError>,
+    ) -> Result<(), RegistryError> {
+        match access {
+            Access::Write => self.write(|tx| f(&mut PgSql::Tx(tx))),
+            Access::Read => self.with_client(|client| f(&mut PgSql::Client(client))),
+        }
+    }
+
     fn create_service_account(
         &self,
         spec: &ServiceAccountSpec,

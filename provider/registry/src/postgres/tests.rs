@@ -184,9 +184,47 @@ fn least_privilege_roles_from_the_guide_work() {
         .get(0);
     assert_eq!(in_schema, 1, "the tables live in the nhi schema");
 
+    // Credentials, issued by the provider's role; the guide keeps their secrets from readers.
+    use crate::credentials::{Credentials, NewApiKey, TokenRequest};
+    let sa = store.find_service_account_by_name("least-privilege").unwrap().unwrap();
+    let now: crate::Timestamp = "2026-01-01T00:00:10Z".parse().unwrap();
+    let key = store
+        .create_api_key(
+            &NewApiKey {
+                service_account_id: &sa.id,
+                justification: "j",
+                expires_at: "2026-02-01T00:00:00Z".parse().unwrap(),
+                rotate_every: None,
+            },
+            &change,
+        )
+        .unwrap();
+    let secret = store.api_key_secret(&key.id).unwrap().unwrap();
+    let ttl = nhi_core::Ttl::parse("10m").unwrap();
+    let scopes: Vec<String> = Vec::new();
+    let req = TokenRequest { service_account_id: &sa.id, audience: "a", scopes: &scopes, ttl, max_ttl: ttl };
+    let token = store.issue_token(&req, &change).unwrap();
+    let as_provider = postgres::Client::connect(&as_role(&provider), postgres::NoTls);
+    as_provider
+        .unwrap()
+        .batch_execute(&format!(
+            "REVOKE SELECT ON registry_secrets, signing_keys FROM {reader};
+             GRANT SELECT (kid, algorithm, public_key, created_at, retired_at, verify_until) ON signing_keys TO {reader};"
+        ))
+        .unwrap();
+
     let read_only = PostgresStore::open(&as_role(&reader)).expect("the reader opens an up-to-date registry");
     assert_eq!(read_only.list_service_accounts(&Default::default()).unwrap().len(), 1);
-    assert_eq!(read_only.events(0, 10).unwrap().len(), 1);
+    assert_eq!(read_only.events(0, 10).unwrap().len(), 4, "create, api key, signing key, token");
+    assert_eq!(read_only.verify_api_key(secret.expose(), now).unwrap().id, key.id);
+    assert!(read_only.verify_token(token.token.expose(), "a", now).is_ok());
+    assert_eq!(read_only.jwks(&change).unwrap().keys.len(), 1);
+    let mut reader_client = postgres::Client::connect(&as_role(&reader), postgres::NoTls).unwrap();
+    for sql in ["SELECT value FROM registry_secrets", "SELECT private_key FROM signing_keys"] {
+        let denied = reader_client.query(sql, &[]).unwrap_err();
+        let denied = denied.as_db_error().map(|e| e.message().to_owned()).unwrap_or_default();
+        assert!(denied.contains("permission denied"), "{sql}: {denied}");
+    }
     let refused =
         read_only.create_service_account(&crate::ServiceAccountSpec { name: "nope".to_owned(), ..spec }, &change);
     let message = refused.unwrap_err().to_string();

@@ -4,10 +4,7 @@
 //! it in `schema_migrations(version, applied_at)`. Two processes opening a new file at once are
 //! serialised by that write lock: the second one finds the steps already applied.
 //!
-//! To change the schema, append a step with the next version; never edit an applied one. Planned
-//! steps: `api_keys` (hash and non-secret prefix only, never plaintext, `service_account_id`
-//! referencing `service_accounts(id)`), `issued_tokens` (jti, audience, expiry; never the token)
-//! and `signing_keys` (public part and key id; private material encrypted or kept elsewhere).
+//! To change the schema, append a step with the next version; never edit an applied one.
 
 use nhi_core::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -64,6 +61,59 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         // The audit trail by account name (also after deletion) and by time.
         sql: "CREATE INDEX audit_events_subject_name ON audit_events (subject_name);
               CREATE INDEX audit_events_at ON audit_events (at);",
+    },
+    Migration {
+        version: 4,
+        // Credentials. Never a token or a key in plain text: tokens are kept by jti, keys by
+        // the SHA-256 of their text. The file itself is readable by its owner only (0600),
+        // which protects the signing keys and the key derivation secret.
+        sql: "
+        CREATE TABLE registry_info (
+            name       TEXT PRIMARY KEY NOT NULL,   -- 'issuer': public facts about the registry
+            value      BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE registry_secrets (
+            name       TEXT PRIMARY KEY NOT NULL,   -- 'api_key_derivation'
+            value      BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE signing_keys (
+            kid          TEXT PRIMARY KEY NOT NULL,
+            algorithm    TEXT NOT NULL,             -- 'EdDSA' (Ed25519)
+            public_key   BLOB NOT NULL,             -- 32 bytes
+            private_key  BLOB NOT NULL,             -- PKCS#8 v2 DER
+            created_at   TEXT NOT NULL,
+            retired_at   TEXT,                      -- signs no more from then on
+            verify_until TEXT                       -- verifies no more from then on
+        ) STRICT;
+        CREATE TABLE issued_tokens (
+            jti                TEXT PRIMARY KEY NOT NULL,
+            service_account_id TEXT NOT NULL,       -- no foreign key: a record outlives its account
+            kid                TEXT NOT NULL,
+            audience           TEXT NOT NULL,
+            scopes             TEXT NOT NULL,       -- JSON array
+            issued_at          TEXT NOT NULL,
+            expires_at         TEXT NOT NULL,
+            operation          TEXT NOT NULL,
+            revoked_at         TEXT
+        ) STRICT;
+        CREATE INDEX issued_tokens_account ON issued_tokens (service_account_id, expires_at);
+        CREATE TABLE api_keys (
+            id                 TEXT PRIMARY KEY NOT NULL,
+            service_account_id TEXT NOT NULL REFERENCES service_accounts (id) ON DELETE CASCADE,
+            handle             TEXT NOT NULL,       -- 'nhik_' + 8 characters: not secret
+            secret_hash        BLOB NOT NULL UNIQUE,
+            justification      TEXT NOT NULL,
+            expires_at         TEXT NOT NULL,
+            rotate_every       TEXT,                -- e.g. '30d'
+            rotate_at          TEXT,                -- created_at + rotate_every
+            created_at         TEXT NOT NULL,
+            revoke_at          TEXT,                -- fails verification from then on
+            revoke_reason      TEXT                 -- 'rotated' | 'destroyed' | 'revoked'
+        ) STRICT;
+        CREATE INDEX api_keys_account ON api_keys (service_account_id, expires_at);
+    ",
     },
 ];
 

@@ -25,6 +25,7 @@ use crate::pool::{Pool, lock};
 use crate::rows::{
     ACCOUNT_COLUMNS, Dialect, RawAccount, conflict, encode_collections, event_query, list_conditions, parse_event_at,
 };
+use crate::sql::{Access, Cell, Param, Sql, SqlRow, sqlite_placeholders};
 use crate::{
     Actor, AuditEvent, Change, EventFilter, RegistryError, ServiceAccount, ServiceAccountFilter, ServiceAccountSpec,
     Store, actions, format_timestamp, new_service_account_id,
@@ -241,7 +242,7 @@ fn write_account(
 }
 
 fn insert_event(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     change: &Change,
     action: &str,
     subject_id: &str,
@@ -267,7 +268,78 @@ fn insert_event(
     Ok(())
 }
 
+/// The credential code's view of a SQLite connection or transaction.
+struct SqliteSql<'a>(&'a Connection);
+
+fn sqlite_value(p: &Param<'_>) -> rusqlite::types::Value {
+    use rusqlite::types::Value;
+    match *p {
+        Param::Text(s) => Value::Text(s.to_owned()),
+        Param::OptText(Some(s)) => Value::Text(s.to_owned()),
+        Param::OptText(None) => Value::Null,
+        Param::Int(n) => Value::Integer(n),
+        Param::Blob(b) => Value::Blob(b.to_vec()),
+    }
+}
+
+impl Sql for SqliteSql<'_> {
+    fn execute(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, RegistryError> {
+        let mut stmt = self.0.prepare_cached(&sqlite_placeholders(sql)).map_err(storage)?;
+        let n = stmt.execute(rusqlite::params_from_iter(params.iter().map(sqlite_value))).map_err(storage)?;
+        Ok(n as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<SqlRow>, RegistryError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.0.prepare_cached(&sqlite_placeholders(sql)).map_err(storage)?;
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter().map(sqlite_value)), |row| {
+                (0..columns)
+                    .map(|i| {
+                        Ok(match row.get_ref(i)? {
+                            ValueRef::Null => Cell::Null,
+                            ValueRef::Integer(n) => Cell::Int(n),
+                            ValueRef::Real(f) => Cell::Int(f as i64),
+                            ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                            ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<Cell>>>()
+                    .map(SqlRow)
+            })
+            .map_err(storage)?;
+        rows.map(|r| r.map_err(storage)).collect()
+    }
+
+    fn lock(&mut self, _key: i64) -> Result<(), RegistryError> {
+        Ok(()) // a write transaction (BEGIN IMMEDIATE) holds the file's only write lock
+    }
+
+    fn event(
+        &mut self,
+        change: &Change,
+        action: &str,
+        subject_id: &str,
+        subject_name: &str,
+        details: &serde_json::Value,
+    ) -> Result<(), RegistryError> {
+        insert_event(self.0, change, action, subject_id, subject_name, details)
+    }
+}
+
 impl Store for SqliteStore {
+    fn with_sql(
+        &self,
+        access: Access,
+        f: &mut dyn FnMut(&mut dyn Sql) -> Result<(), RegistryError>,
+    ) -> Result<(), RegistryError> {
+        match access {
+            Access::Write => self.write(|tx| f(&mut SqliteSql(tx))),
+            Access::Read => self.with_conn(|conn| f(&mut SqliteSql(conn))),
+        }
+    }
+
     fn create_service_account(
         &self,
         spec: &ServiceAccountSpec,
