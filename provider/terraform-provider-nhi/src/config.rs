@@ -15,9 +15,9 @@ pub fn schema() -> Schema {
         Attribute::optional("warn_before", Type::String)
             .describe("Plans warn when an account expires within this window, e.g. `30d` (default)."),
         Attribute::optional("max_token_ttl", Type::String)
-            .describe("Longest lifetime of an issued token (default `1h`). nhi-lint holds Vault and nhi tokens to it today; the provider's own token resource is planned."),
+            .describe("Longest lifetime of an `nhi_token` (default `1h`); nhi-lint holds Vault tokens to it too."),
         Attribute::optional("static_key_max_lifetime", Type::String)
-            .describe("Longest time a static API key's `expires_at` may lie ahead (default `90d`). nhi-lint uses it for rotation intervals today; the provider's API key resource is planned."),
+            .describe("Longest time an `nhi_api_key`'s `expires_at` may lie ahead, and its longest `rotate_every` (default `90d`); nhi-lint holds rotation intervals to it too."),
         Attribute::optional("owner_pattern", Type::String)
             .describe("A regular expression every owner must match in full, e.g. `^[a-z0-9._-]+@example\\.com$`."),
         Attribute::optional("enforcement", Type::String)
@@ -32,7 +32,7 @@ pub fn schema() -> Schema {
             "Where the registry lives: `sqlite://PATH` (default `sqlite://nhi-registry.db`, relative to the working directory; `sqlite:///abs/path` for absolute), or a shared PostgreSQL database, `postgres://USER@HOST[:PORT]/DB` with libpq's `sslmode` (`disable`, `allow`, `prefer` (default), `require`, `verify-ca`, `verify-full`) and `sslrootcert=PATH`. Falls back to the `NHI_REGISTRY` environment variable. Keep passwords out of configuration: leave them out of the URL and set `PGPASSWORD`, or put the whole URL in `NHI_REGISTRY`.",
         )])
         .with_block("policy", Nesting::Single, policy)
-        .describe("Governed non-human identities: service accounts with an owner, a purpose and an expiry, in a registry of record (tokens and API keys are planned)."),
+        .describe("Governed non-human identities: service accounts with an owner, a purpose and an expiry, short-lived tokens issued at run time, and justified, expiring, rotating API keys whose text never reaches state, in a registry of record."),
     )
 }
 

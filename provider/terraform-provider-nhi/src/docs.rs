@@ -142,6 +142,18 @@ pub fn pages(examples: &BTreeMap<String, String>) -> BTreeMap<String, String> {
         );
         out.insert(format!("data-sources/{short}.md"), body);
     }
+    for e in p.ephemeral_resources() {
+        let name = e.type_name();
+        let short = name.trim_start_matches("nhi_");
+        let body = page(
+            &format!("{name} (Ephemeral Resource)"),
+            &format!("{name} Ephemeral Resource - nhi"),
+            &e.schema(),
+            ex(&format!("ephemeral-resources/{name}/ephemeral-resource.tf")),
+            None,
+        );
+        out.insert(format!("ephemeral-resources/{short}.md"), body);
+    }
     for f in p.functions() {
         let example = ex(&format!("functions/{}/function.tf", f.name()));
         out.insert(format!("functions/{}.md", f.name()), function_page(f.as_ref(), example));

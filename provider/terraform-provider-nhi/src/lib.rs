@@ -2,13 +2,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use nhi_core::{Clock, Policy, SystemClock};
+use nhi_core::{Clock, Policy};
 use nhi_registry::{Actor, Change, Store};
-use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, Function, Resource, Schema};
+use tfplugin::{ConfigureRequest, DataSource, Diagnostic, Diagnostics, EphemeralResource, Function, Resource, Schema};
 
 pub mod config;
 mod data_sources;
 pub mod docs;
+mod ephemeral;
 mod fields;
 mod functions;
 mod governance;
@@ -42,6 +43,9 @@ pub(crate) fn registry_not_created(registry_url: &str) -> Diagnostic {
 pub struct Shared {
     configured: OnceLock<Configured>,
     clock: Arc<dyn Clock>,
+    /// Why the process's clock could not be set up (a test clock in a release build): every
+    /// configuration fails with it.
+    clock_error: Option<String>,
 }
 
 impl Shared {
@@ -84,13 +88,24 @@ pub struct NhiProvider {
 }
 
 impl NhiProvider {
+    /// The provider on the process's clock: the wall clock, or in a debug build one moved by
+    /// `NHI_TEST_CLOCK_OFFSET` (see [`nhi_core::clock_from_env`]).
     pub fn new() -> Self {
-        Self::with_clock(Arc::new(SystemClock))
+        match nhi_core::clock_from_env() {
+            Ok(clock) => Self::with_clock(clock),
+            Err(e) => {
+                let mut provider = Self::with_clock(Arc::new(nhi_core::SystemClock));
+                if let Some(shared) = Arc::get_mut(&mut provider.shared) {
+                    shared.clock_error = Some(e);
+                }
+                provider
+            }
+        }
     }
 
     /// A provider whose notion of "now" comes from `clock` (tests move a fake one).
     pub fn with_clock(clock: Arc<dyn Clock>) -> Self {
-        Self { shared: Arc::new(Shared { configured: OnceLock::new(), clock }) }
+        Self { shared: Arc::new(Shared { configured: OnceLock::new(), clock, clock_error: None }) }
     }
 }
 
@@ -114,6 +129,9 @@ impl tfplugin::Provider for NhiProvider {
     }
 
     fn configure(&self, req: ConfigureRequest) -> Diagnostics {
+        if let Some(e) = &self.shared.clock_error {
+            return Diagnostic::error("The provider's clock cannot be set up", e.clone()).into();
+        }
         let cfg = match config::parse(&req.config, std::env::var(config::REGISTRY_ENV).ok()) {
             Ok(c) => c,
             Err(d) => return d,
@@ -149,13 +167,24 @@ impl tfplugin::Provider for NhiProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(resources::service_account::ServiceAccountResource::new(Arc::clone(&self.shared)))]
+        vec![
+            Arc::new(resources::service_account::ServiceAccountResource::new(Arc::clone(&self.shared))),
+            Arc::new(resources::api_key::ApiKeyResource::new(Arc::clone(&self.shared))),
+        ]
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        vec![
+            Arc::new(ephemeral::token::TokenEphemeral::new(Arc::clone(&self.shared))),
+            Arc::new(ephemeral::api_key_secret::ApiKeySecretEphemeral::new(Arc::clone(&self.shared))),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             Arc::new(data_sources::service_account::ServiceAccountData::new(Arc::clone(&self.shared))),
             Arc::new(data_sources::service_accounts::ServiceAccountsData::new(Arc::clone(&self.shared))),
+            Arc::new(data_sources::jwks::JwksData::new(Arc::clone(&self.shared))),
         ]
     }
 

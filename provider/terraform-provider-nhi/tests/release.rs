@@ -97,6 +97,11 @@ fn release_archives_install_from_a_mirror_and_are_repeatable() {
         wd.apply().assert_contains("1 added");
         wd.assert_plan_empty();
         wd.destroy().assert_contains("1 destroyed");
+        // The test clock does not exist in a release build: setting it is refused, not obeyed.
+        wd.set_env("NHI_TEST_CLOCK_OFFSET", "31d");
+        wd.run_expect(&["plan"], 1)
+            .assert_contains("The provider's clock cannot be set up")
+            .assert_contains("exists only in debug builds");
     }
 
     // The linter tarball: one directory holding the binary, which runs and finds a key.
@@ -127,6 +132,9 @@ fn release_archives_install_from_a_mirror_and_are_repeatable() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "a missing registry is an error");
     assert!(!registry.exists(), "and is not created");
+    let o = Command::new(&nhi).args(["verify-key", "nhik_x"]).env("NHI_TEST_CLOCK_OFFSET", "31d").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "a release nhi refuses the test clock");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("exists only in debug builds"));
 
     // Same commit, same bytes.
     let again = scratch.path().join("again");

@@ -44,6 +44,20 @@ fn filter(config: &Value, now: nhi_core::Timestamp, d: &mut Diagnostics) -> Opti
         Field::Null => {}
         Field::Unknown => known("labels", d),
     }
+    for (name, slot) in
+        [("has_static_keys", &mut filter.static_keys_live_at), ("rotation_overdue", &mut filter.rotation_overdue_at)]
+    {
+        match fields::boolean(config, name, d) {
+            Field::Known(true) => *slot = Some(now),
+            Field::Known(false) => d.error(
+                format!("`{name} = false` is not a filter"),
+                format!("Set `{name} = true` to select accounts, or leave it out."),
+                AttributePath::attr(name),
+            ),
+            Field::Null => {}
+            Field::Unknown => known(name, d),
+        }
+    }
     match fields::boolean(config, "include_disabled", d) {
         Field::Known(b) => filter.include_disabled = b,
         Field::Null => {}
@@ -101,6 +115,10 @@ impl DataSource for ServiceAccountsData {
                 ),
                 Attribute::optional("expired", Type::Bool)
                     .describe("`true`: only accounts already expired; `false`: only accounts not expired yet."),
+                Attribute::optional("has_static_keys", Type::Bool)
+                    .describe("`true`: only accounts holding an `nhi_api_key` that verifies now (not expired, not revoked)."),
+                Attribute::optional("rotation_overdue", Type::Bool)
+                    .describe("`true`: only accounts holding a live API key whose `rotate_at` has passed."),
                 Attribute::optional("include_disabled", Type::Bool)
                     .describe("Include disabled accounts (default `false`)."),
                 Attribute::computed("service_accounts", Type::list(record)).describe(

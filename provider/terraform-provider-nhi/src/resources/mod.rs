@@ -1,1 +1,2 @@
+pub mod api_key;
 pub mod service_account;
