@@ -1,7 +1,7 @@
 //! `nhi audit`: what a security team must act on, judged from the registry alone.
 
 use nhi_core::{ExpiryStatus, Timestamp};
-use nhi_registry::ServiceAccount;
+use nhi_registry::{ApiKey, IssuedToken, ServiceAccount};
 use regex::Regex;
 
 /// The kinds of finding, in the order they are reported.
@@ -11,8 +11,13 @@ pub enum Kind {
     Expired,
     /// Enabled and expiring within the warning window.
     Expiring,
-    /// Its owner does not match the owner pattern: nobody accountable.
+    /// Its owner does not match the owner pattern, or it is disabled but still holds live API
+    /// keys: credentials nobody is accountable for.
     Orphaned,
+    /// A live API key whose rotation came due.
+    RotationOverdue,
+    /// Unexpired, unrevoked tokens of an account that has expired or been disabled since.
+    TokensOfExpired,
 }
 
 impl Kind {
@@ -21,6 +26,8 @@ impl Kind {
             Kind::Expired => "expired",
             Kind::Expiring => "expiring",
             Kind::Orphaned => "orphaned",
+            Kind::RotationOverdue => "rotation-overdue",
+            Kind::TokensOfExpired => "tokens-of-expired",
         }
     }
 }
@@ -42,11 +49,25 @@ pub struct Rules {
     pub owner_pattern: Option<Regex>,
 }
 
+/// The credentials of the registry that the audit judges along with the accounts.
+#[derive(Debug, Default)]
+pub struct Credentials<'a> {
+    pub api_keys: &'a [ApiKey],
+    /// Tokens neither expired nor revoked.
+    pub live_tokens: &'a [IssuedToken],
+}
+
 /// Every finding for `accounts`, by kind, then name. Disabled accounts cannot be used (the
-/// provider issues nothing to them), so only their ownership is judged.
-pub fn audit(accounts: &[ServiceAccount], rules: &Rules) -> Vec<Finding> {
+/// registry issues nothing to them and verifies none of their keys), so their expiry is not
+/// judged; keys they still hold are.
+pub fn audit(accounts: &[ServiceAccount], credentials: &Credentials<'_>, rules: &Rules) -> Vec<Finding> {
     let mut findings = Vec::new();
     for sa in accounts {
+        let live_keys: Vec<&ApiKey> = credentials
+            .api_keys
+            .iter()
+            .filter(|k| k.service_account_id == sa.id && !k.is_revoked_at(rules.now) && k.expires_at > rules.now)
+            .collect();
         let finding = |kind: Kind, detail: String| Finding {
             kind,
             id: sa.id.clone(),
@@ -76,6 +97,38 @@ pub fn audit(accounts: &[ServiceAccount], rules: &Rules) -> Vec<Finding> {
             findings.push(finding(
                 Kind::Orphaned,
                 format!("owner {:?} does not match the owner pattern {}", sa.spec.owner, pattern.as_str()),
+            ));
+        }
+        if sa.spec.disabled && !live_keys.is_empty() {
+            let handles: Vec<&str> = live_keys.iter().map(|k| k.handle.as_str()).collect();
+            findings.push(finding(
+                Kind::Orphaned,
+                format!("disabled, but its API keys are alive ({}): destroy them", handles.join(", ")),
+            ));
+        }
+        for key in &live_keys {
+            if let Some(due) = key.rotation_due_at().filter(|due| *due <= rules.now) {
+                let late = days(rules.now.duration_since(due));
+                findings.push(finding(
+                    Kind::RotationOverdue,
+                    format!(
+                        "API key {} ({}) was due for rotation {due:.0} ({late} ago): run terraform plan and apply",
+                        key.id, key.handle
+                    ),
+                ));
+            }
+        }
+        let stale = sa.spec.disabled || sa.spec.expires_at <= rules.now;
+        let tokens: Vec<&IssuedToken> =
+            credentials.live_tokens.iter().filter(|t| stale && t.service_account_id == sa.id).collect();
+        if let Some(last) = tokens.iter().map(|t| t.expires_at).max() {
+            let why = if sa.spec.disabled { "disabled" } else { "expired" };
+            findings.push(finding(
+                Kind::TokensOfExpired,
+                format!(
+                    "{why}, but {} issued to it still unexpired (the last until {last:.0}); the registry refuses them, other verifiers may not: rotate the signing key if they matter",
+                    if tokens.len() == 1 { "1 token is".to_owned() } else { format!("{} tokens are", tokens.len()) }
+                ),
             ));
         }
     }
@@ -130,7 +183,7 @@ mod tests {
             account("soon", "a@example.com", "2026-06-01T05:00:00Z", false),
             account("nobody", "Temp-Owner", "2027-01-01T00:00:00Z", true),
         ];
-        let findings = audit(&accounts, &rules);
+        let findings = audit(&accounts, &Credentials::default(), &rules);
         let got: Vec<(&str, &str)> = findings.iter().map(|f| (f.kind.as_str(), f.name.as_str())).collect();
         assert_eq!(
             got,
@@ -145,6 +198,6 @@ mod tests {
         assert!(findings[1].detail.contains("(3 days ago)"), "{}", findings[1].detail);
         assert!(findings[3].detail.contains("in 5 hours"), "{}", findings[3].detail);
         let no_pattern = Rules { owner_pattern: None, ..rules };
-        assert!(audit(&accounts, &no_pattern).iter().all(|f| f.kind != Kind::Orphaned));
+        assert!(audit(&accounts, &Credentials::default(), &no_pattern).iter().all(|f| f.kind != Kind::Orphaned));
     }
 }

@@ -230,6 +230,25 @@ pub fn events(events: &[AuditEvent], format: Format) -> Result<String, String> {
     }
 }
 
+/// The signing keys as a table: which one signs, and until when the others verify.
+pub fn signing_keys(keys: &[nhi_registry::SigningKeyInfo], now: Timestamp) -> String {
+    let rows: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| {
+            let state = match (k.retired_at, k.verify_until) {
+                (None, _) => "signing".to_owned(),
+                (Some(_), Some(until)) if now < until => format!("verifies until {until:.0}"),
+                _ => "retired".to_owned(),
+            };
+            vec![k.kid.clone(), k.algorithm.clone(), format!("{:.0}", k.created_at), state]
+        })
+        .collect();
+    if rows.is_empty() {
+        return "no signing keys yet: the first token (or nhi jwks) creates one\n".to_owned();
+    }
+    table(&["KID", "ALGORITHM", "CREATED", "STATE"], &rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

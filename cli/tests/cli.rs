@@ -273,3 +273,181 @@ fn passwords_from_pgpassword_or_the_url_and_never_shown() {
     let out = run(&as_user, None);
     assert_eq!(out.status.code(), Some(2), "no password at all");
 }
+
+/// `nhi <args>` with `input` on standard input.
+fn nhi_stdin(registry: &str, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nhi"))
+        .args(args)
+        .env_clear()
+        .env("NHI_REGISTRY", registry)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run nhi");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn at(seconds_from_now: i64) -> Change {
+    Change { at: Timestamp::from_second(Timestamp::now().as_second() + seconds_from_now).unwrap(), ..change("seed/1") }
+}
+
+/// verify-key, verify-token, jwks and signing-key on a registry seeded through the library.
+fn credential_commands(registry: &str) {
+    use nhi_registry::{Credentials, NewApiKey, TokenRequest};
+    let store = nhi_registry::open(registry).unwrap();
+    let sa = store.create_service_account(&spec("exporter", "payments@example.com", 100, false), &at(0)).unwrap();
+    let key = store
+        .create_api_key(
+            &NewApiKey {
+                service_account_id: &sa.id,
+                justification: "Vendor X",
+                expires_at: days_from_now(30),
+                rotate_every: None,
+            },
+            &at(0),
+        )
+        .unwrap();
+    let secret = store.api_key_secret(&key.id).unwrap().unwrap();
+
+    let out = nhi_stdin(registry, &["verify-key", "-"], &format!("{}\n", secret.expose()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(shown.starts_with(&format!("valid: API key {} ({})", key.id, key.handle)), "{shown}");
+    assert!(!shown.contains(secret.expose()), "the key is never printed");
+    let out = nhi(registry, &["verify-key", secret.expose(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (json["valid"].as_bool(), json["credential"]["service_account"].as_str()),
+        (Some(true), Some("exporter"))
+    );
+
+    let mut typo = secret.expose().to_owned();
+    typo.replace_range(20..21, if &typo[20..21] == "x" { "y" } else { "x" });
+    let out = nhi(registry, &["verify-key", &typo]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "invalid: malformed: not an nhi API key: its checksum does not match (a character is wrong or missing)\n"
+    );
+    store.revoke_api_key(&key.id, Timestamp::now(), "destroyed", &at(0)).unwrap();
+    let out = nhi(registry, &["verify-key", secret.expose(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("invalid: revoked at "), "{}", text(&out.stderr));
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["valid"], false);
+
+    let scopes = vec!["invoices:read".to_owned()];
+    let ttl = nhi_core::Ttl::parse("10m").unwrap();
+    let req = TokenRequest { service_account_id: &sa.id, audience: "warehouse", scopes: &scopes, ttl, max_ttl: ttl };
+    let minted = store.issue_token(&req, &at(0)).unwrap();
+    let token = minted.token.expose();
+    let out = nhi_stdin(registry, &["verify-token", "-", "--audience", "warehouse"], token);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains(&format!("valid: token {}", minted.record.jti)), "{}", text(&out.stdout));
+    let out = nhi(registry, &["verify-token", token, "--audience", "billing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stderr), "invalid: it is not meant for audience \"billing\"\n");
+
+    // JWKS, and a rotation that keeps the old token verifying through the overlap.
+    let out = nhi(registry, &["jwks"]);
+    let jwks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(jwks["keys"][0]["kid"], minted.record.kid.as_str());
+    let out = nhi(registry, &["signing-key", "rotate", "--overlap", "1h"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(listing.contains("signing") && listing.contains("verifies until"), "{listing}");
+    let out = nhi(registry, &["jwks"]);
+    let jwks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    assert_eq!(nhi(registry, &["verify-token", token, "--audience", "warehouse"]).status.code(), Some(0));
+    store.revoke_token(&minted.record.jti, &at(0)).unwrap();
+    let out = nhi(registry, &["verify-token", token, "--audience", "warehouse"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("invalid: revoked at "), "{}", text(&out.stderr));
+    let out = nhi(registry, &["verify-token", "not-a-token", "--audience", "warehouse"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("invalid: malformed: not a JWT"), "{}", text(&out.stderr));
+}
+
+/// The audit's credential findings, and the inventory's key filters.
+fn audit_of_credentials(registry: &str) {
+    use nhi_registry::{Credentials, NewApiKey, TokenRequest};
+    let store = nhi_registry::open(registry).unwrap();
+    let month_ago = at(-31 * 86_400);
+    let mut ids = std::collections::BTreeMap::new();
+    for (name, disabled) in [("rotating", false), ("quitter", false), ("fresh", false)] {
+        ids.insert(
+            name,
+            store.create_service_account(&spec(name, "payments@example.com", 100, disabled), &month_ago).unwrap(),
+        );
+    }
+    let key = |name: &str, rotate: Option<&str>, when: &Change| {
+        let new = NewApiKey {
+            service_account_id: &ids[name].id,
+            justification: "Vendor X",
+            expires_at: days_from_now(30),
+            rotate_every: rotate.map(|r| nhi_core::Ttl::parse(r).unwrap()),
+        };
+        store.create_api_key(&new, when).unwrap()
+    };
+    key("rotating", Some("30d"), &month_ago);
+    key("quitter", None, &month_ago);
+    key("fresh", Some("30d"), &at(0));
+    let scopes: Vec<String> = Vec::new();
+    let ttl = nhi_core::Ttl::parse("1h").unwrap();
+    let req =
+        TokenRequest { service_account_id: &ids["quitter"].id, audience: "a", scopes: &scopes, ttl, max_ttl: ttl };
+    store.issue_token(&req, &at(0)).unwrap();
+    let quitter = &ids["quitter"];
+    store
+        .update_service_account(&quitter.id, &ServiceAccountSpec { disabled: true, ..quitter.spec.clone() }, &at(0))
+        .unwrap();
+
+    let out = nhi(registry, &["audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["kind"].as_str().unwrap(), f["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got, [("orphaned", "quitter"), ("rotation-overdue", "rotating"), ("tokens-of-expired", "quitter")]);
+    assert!(report["findings"][0]["detail"].as_str().unwrap().contains("API keys are alive (nhik_"));
+
+    let names = |args: &[&str]| -> Vec<String> {
+        let out = nhi(registry, args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["service_accounts"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        names(&["inventory", "--format", "json", "--has-static-keys", "--include-disabled"]),
+        ["fresh", "quitter", "rotating"]
+    );
+    assert_eq!(names(&["inventory", "--format", "json", "--rotation-overdue"]), ["rotating"]);
+}
+
+#[test]
+fn credential_commands_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    credential_commands(&format!("sqlite://{}", dir.path().join("r.db").display()));
+}
+
+#[test]
+fn credential_commands_on_postgres() {
+    credential_commands(&nhi_testkit::postgres::fresh_database("cli_credentials"));
+}
+
+#[test]
+fn audit_of_credentials_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    audit_of_credentials(&format!("sqlite://{}", dir.path().join("r.db").display()));
+}
+
+#[test]
+fn audit_of_credentials_on_postgres() {
+    audit_of_credentials(&nhi_testkit::postgres::fresh_database("cli_audit_credentials"));
+}
