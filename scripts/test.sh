@@ -42,10 +42,12 @@ eval "$(scripts/postgres.sh start)"
 trap 'scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"' EXIT
 echo "PostgreSQL at ${NHI_TEST_POSTGRES_URL}" >&2
 
-step "python3 jsonschema and pre-commit (the SARIF test validates with the one, the hook test runs the other)"
-for module in jsonschema pre_commit; do
+step "python3 jsonschema, pre-commit and PyJWT (SARIF validation, the hook test, and an independent JWT verifier for tokens)"
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+for pair in jsonschema:jsonschema pre_commit:pre-commit "jwt:pyjwt[crypto]" cryptography:cryptography; do
+    module="${pair%%:*}" package="${pair#*:}"
     if ! python3 -c "import $module" 2>/dev/null; then
-        python3 -m pip install --quiet "${module//_/-}"
+        python3 -m pip install --quiet "$package"
     fi
 done
 
