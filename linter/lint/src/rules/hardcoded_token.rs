@@ -6,7 +6,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// configuration — provider blocks, resource attributes, variable defaults, locals, module
 /// inputs, `.tfvars` values: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
-/// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys.
+/// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys (`nhik_…`, only with a valid
+/// checksum: the format the nhi registry mints, defined once in `nhi-core`).
 ///
 /// ## Why is this bad?
 /// A credential in the code is readable by everyone with access to the repository, its forks,

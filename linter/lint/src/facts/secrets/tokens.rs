@@ -1,73 +1,67 @@
 //! Known token formats: credentials recognisable by their look wherever they appear.
 
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use regex::Regex;
 
-/// Known token formats: (what it is, pattern).
-const FORMATS: [(&str, &str); 18] = [
-    ("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
-    ("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b"),
-    ("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}"),
-    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|ft|cbt|imt|oas)-[A-Za-z0-9_\-]{20,}"),
-    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("Slack webhook URL", r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}"),
-    ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
-    (
+const NHI_API_KEY: &str = "nhi API key";
+
+/// A known token format: what it is, its pattern, and literals that every match contains (a
+/// text with none of them holds no such token, and the pattern is never even compiled for it).
+/// No marker means the Twilio shape, checked by [`twilio_like`].
+struct Format {
+    name: &'static str,
+    pattern: &'static str,
+    markers: &'static [&'static str],
+}
+
+const fn f(name: &'static str, pattern: &'static str, markers: &'static [&'static str]) -> Format {
+    Format { name, pattern, markers }
+}
+
+/// Known token formats, in the order they are tried.
+const FORMATS: [Format; 18] = [
+    f("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", &["AKIA", "ASIA", "ABIA", "ACCA"]),
+    f("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b", &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
+    f("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}", &["github_pat_"]),
+    f(
+        "GitLab token",
+        r"\bgl(?:pat|dt|rt|ptt|ft|cbt|imt|oas)-[A-Za-z0-9_\-]{20,}",
+        &["glpat-", "gldt-", "glrt-", "glptt-", "glft-", "glcbt-", "glimt-", "gloas-"],
+    ),
+    f("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", &["xox"]),
+    f(
+        "Slack webhook URL",
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{16,}",
+        &["hooks.slack.com"],
+    ),
+    f("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}", &["AIza"]),
+    f(
         "private key",
         r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}",
+        &["PRIVATE KEY"],
     ),
-    ("Stripe secret key", r"\b[sr]k_live_[0-9A-Za-z]{20,}"),
-    ("SendGrid API key", r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}"),
-    ("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    ("Vault token", r"\bhv[sb]\.[A-Za-z0-9_\-]{24,}"),
-    ("JSON web token", r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"),
-    ("DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}\b"),
-    ("Azure storage account key", r"AccountKey=[A-Za-z0-9+/=]{60,}"),
-    ("nhi API key", r"\bnhi_(?:key|sk)_[A-Za-z0-9_]{20,}"),
-    ("Terraform Cloud token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}"),
-    ("Twilio API key", r"\bSK[0-9a-f]{32}\b"),
+    f("Stripe secret key", r"\b[sr]k_live_[0-9A-Za-z]{20,}", &["k_live_"]),
+    f("SendGrid API key", r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", &["SG."]),
+    f("npm token", r"\bnpm_[A-Za-z0-9]{36}\b", &["npm_"]),
+    f("Vault token", r"\bhv[sb]\.[A-Za-z0-9_\-]{24,}", &["hvs.", "hvb."]),
+    f("JSON web token", r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}", &["eyJ"]),
+    f("DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", &["_v1_"]),
+    f("Azure storage account key", r"AccountKey=[A-Za-z0-9+/=]{60,}", &["AccountKey="]),
+    // One definition of the format, shared with the registry that mints the keys; a match
+    // counts only when its checksum holds (see `known_token`).
+    f(NHI_API_KEY, nhi_core::API_KEY_PATTERN, &["nhik_"]),
+    f("Terraform Cloud token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}", &[".atlasv1."]),
+    f("Twilio API key", r"\bSK[0-9a-f]{32}\b", &[]),
 ];
 
-/// A literal every pattern of [`FORMATS`] starts with (or contains): a string with none of them
-/// holds no known token, and the regexes are not even compiled for it.
-const MARKERS: [&str; 32] = [
-    "AKIA",
-    "ASIA",
-    "ABIA",
-    "ACCA",
-    "ghp_",
-    "gho_",
-    "ghu_",
-    "ghs_",
-    "ghr_",
-    "github_pat_",
-    "glpat-",
-    "gldt-",
-    "glrt-",
-    "glptt-",
-    "glft-",
-    "glcbt-",
-    "glimt-",
-    "gloas-",
-    "xox",
-    "hooks.slack.com",
-    "AIza",
-    "PRIVATE KEY",
-    "k_live_",
-    "SG.",
-    "npm_",
-    "hvs.",
-    "hvb.",
-    "eyJ",
-    "_v1_",
-    "AccountKey=",
-    "nhi_",
-    ".atlasv1.",
-];
+fn candidate(format: &Format, s: &str) -> bool {
+    if format.markers.is_empty() { twilio_like(s) } else { format.markers.iter().any(|m| s.contains(m)) }
+}
 
+#[cfg(test)]
 fn may_hold_token(s: &str) -> bool {
-    MARKERS.iter().any(|m| s.contains(m)) || twilio_like(s)
+    FORMATS.iter().any(|format| candidate(format, s))
 }
 
 /// `SK` and 32 lower-case hex digits (the Twilio pattern), without a regex.
@@ -77,27 +71,35 @@ fn twilio_like(s: &str) -> bool {
         .any(|w| w.starts_with(b"SK") && w[2..].iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)))
 }
 
-static ANY: LazyLock<Regex> = LazyLock::new(|| {
-    let joined: Vec<String> = FORMATS.iter().map(|(_, p)| format!("(?:{p})")).collect();
-    Regex::new(&joined.join("|")).unwrap_or_else(|_| Regex::new("$^").unwrap_or_else(|_| unreachable!()))
-});
+/// Each format's compiled pattern, compiled the first time a text carries one of its markers:
+/// most runs meet a few formats, and compiling all of them cost a tenth of a small run.
+static COMPILED: [OnceLock<Option<Regex>>; FORMATS.len()] = [const { OnceLock::new() }; FORMATS.len()];
 
-static EACH: LazyLock<Vec<(&'static str, Regex)>> =
-    LazyLock::new(|| FORMATS.iter().filter_map(|(n, p)| Regex::new(p).ok().map(|r| (*n, r))).collect());
+fn compiled(i: usize) -> Option<&'static Regex> {
+    COMPILED[i].get_or_init(|| Regex::new(FORMATS[i].pattern).ok()).as_ref()
+}
 
 /// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
 pub fn known_token(s: &str) -> Option<&'static str> {
-    if s.len() < 16 || !may_hold_token(s) || !ANY.is_match(s) {
+    if s.len() < 16 {
         return None;
     }
-    for (name, re) in EACH.iter() {
+    for (i, format) in FORMATS.iter().enumerate() {
+        if !candidate(format, s) {
+            continue;
+        }
+        let Some(re) = compiled(i) else { continue };
         for m in re.find_iter(s) {
             let t = m.as_str();
             let l = t.to_ascii_lowercase();
             if l.contains("example") || l.contains("xxxx") || t.contains("0000000000") || l.contains("1234567890") {
                 continue;
             }
-            return Some(name);
+            // Text shaped like an nhi key whose checksum fails is not one (nor a typo'd one).
+            if format.name == NHI_API_KEY && nhi_core::check_api_key(t).is_err() {
+                continue;
+            }
+            return Some(format.name);
         }
     }
     None
@@ -125,7 +127,7 @@ mod tests {
             "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
             "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             "DefaultEndpointsProtocol=https;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567==",
-            "nhi_key_abcdefghijklmnopqrstuvwxyz",
+            NHI_SAMPLE,
             "abcdefghijklmn.atlasv1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
             "SK0123456789abcdef0123456789abcdef",
         ];
@@ -134,6 +136,19 @@ mod tests {
             assert!(may_hold_token(t), "{t}");
         }
         assert!(!may_hold_token("arn:aws:iam::123456789012:role/deployer"));
+    }
+
+    /// A well-formed nhi API key (what the registry mints: prefix, 52 characters, checksum).
+    const NHI_SAMPLE: &str = "nhik_Q3vX9pLm2RtY7wK4sN8bF1cH6jD0gZ5aE3uV7iO2yT9qW4xB6nM1_1aBQ2W";
+
+    #[test]
+    fn nhi_keys_count_only_with_a_valid_checksum() {
+        assert_eq!(nhi_core::check_api_key(NHI_SAMPLE), Ok(()), "the sample is well formed");
+        assert_eq!(known_token(&format!("key = {NHI_SAMPLE}")), Some(NHI_API_KEY));
+        let mut typo = NHI_SAMPLE.to_owned();
+        typo.replace_range(12..13, "Z");
+        assert_eq!(known_token(&typo), None, "same shape, wrong checksum: random text, not a key");
+        assert_eq!(known_token("nhi_key_abcdefghijklmnopqrstuvwxyz"), None, "not the nhi format");
     }
 
     #[test]
