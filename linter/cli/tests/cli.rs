@@ -167,6 +167,36 @@ fn gitignored_files_and_tool_caches_are_skipped_and_tofu_and_json_are_read() {
 }
 
 #[test]
+fn the_users_global_git_ignore_file_is_honoured() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "project/generated/main.tf", KEY);
+    write(d.path(), "project/main.tf", KEY);
+    let home = d.path().join("home");
+    let lint = |home: &Path| {
+        let o = Command::new(env!("CARGO_BIN_EXE_nhi-lint"))
+            .args(["check", "--format", "json", "--select", "NHI101"])
+            .current_dir(d.path().join("project"))
+            .env("HOME", home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env("NHI_LINT_NOW", "2026-06-01T00:00:00Z")
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+    };
+    std::fs::create_dir_all(&home).unwrap();
+    assert_eq!(lint(&home), ["generated/main.tf", "main.tf"], "no global ignore file");
+    // git's default global ignore file ...
+    write(&home, ".config/git/ignore", "generated/\n");
+    assert_eq!(lint(&home), ["main.tf"]);
+    // ... or the one core.excludesFile names.
+    let other = d.path().join("home2");
+    write(&other, ".gitconfig", "[core]\n\texcludesFile = ~/ignores\n");
+    write(&other, "ignores", "generated/\n");
+    assert_eq!(lint(&other), ["main.tf"]);
+}
+
+#[test]
 fn variables_from_the_command_line_are_used() {
     let d = tempfile::tempdir().unwrap();
     write(

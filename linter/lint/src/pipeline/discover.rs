@@ -12,6 +12,22 @@ fn is_terraform_file(p: &Path) -> bool {
     [".tf", ".tofu", ".tf.json", ".tofu.json", ".tfvars"].iter().any(|ext| name.ends_with(ext))
 }
 
+/// Whether git has a global ignore file to honour: `core.excludesFile` in the user's git
+/// configuration, or the default `$XDG_CONFIG_HOME/git/ignore`. When there is none, the
+/// walker is told not to look: finding that out costs it a regular expression compiled at
+/// every start, about a tenth of a run on an empty directory.
+static GLOBAL_GITIGNORE: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let configs = [xdg.as_ref().map(|x| x.join("git/config")), home.as_ref().map(|h| h.join(".gitconfig"))];
+    let mentions_excludes = configs.iter().flatten().any(|c| {
+        std::fs::read(c).is_ok_and(|text| text.to_ascii_lowercase().windows(12).any(|w| w == b"excludesfile"))
+    });
+    mentions_excludes || xdg.is_some_and(|x| x.join("git/ignore").is_file())
+});
+
 /// Removes `.` and resolves `..` lexically, keeping relative paths relative.
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out: Vec<Component<'_>> = Vec::new();
@@ -59,6 +75,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<FileError>) {
         // reached through their calls).
         let walker = ignore::WalkBuilder::new(p)
             .require_git(false)
+            .git_global(*GLOBAL_GITIGNORE)
             .hidden(false)
             .filter_entry(|e| {
                 !(e.depth() > 0
