@@ -466,3 +466,85 @@ resource "aws_iam_access_key" "this" {
     assert_eq!(at, Some((7, 23)), "at `create_access_key = true`: {:?}", f[0]);
     assert!(f[0].message.contains("in module `switched_on`'s `aws_iam_access_key.this`"), "{}", f[0].message);
 }
+
+#[test]
+fn variable_files_below_a_root_are_judged_with_it_and_reported_where_they_set_the_value() {
+    let root = r#"
+variable "cd_roles" {
+  type = object({ subscription = list(string), resource_groups = map(list(string)) })
+}
+variable "ci_roles" {
+  type = object({ subscription = list(string) })
+}
+variable "reviewers" {
+  type = list(string)
+}
+
+module "identity_cd" {
+  source = "github.com/example/terraform-azurerm-modules//federated_identity?ref=v1.2.3"
+  rbac_roles = {
+    subscription_roles = var.cd_roles.subscription
+    resource_groups    = var.cd_roles.resource_groups
+  }
+}
+
+module "identity_ci" {
+  source = "github.com/example/terraform-azurerm-modules//federated_identity?ref=v1.2.3"
+  rbac_roles = { subscription_roles = var.ci_roles.subscription }
+}
+
+resource "google_project_iam_member" "reviewers" {
+  for_each = toset(var.reviewers)
+  project  = "p"
+  role     = each.value
+  member   = "serviceAccount:ci@p.iam.gserviceaccount.com"
+}
+"#;
+    let prod = r#"
+cd_roles = {
+  subscription    = ["Contributor"]
+  resource_groups = { app-rg = ["Owner"] }
+}
+ci_roles = { subscription = ["Reader"] }
+reviewers = ["roles/viewer"]
+"#;
+    let dev = "cd_roles = { subscription = [\"Reader\"], resource_groups = {} }\nci_roles = { subscription = [\"Reader\"] }\nreviewers = [\"roles/editor\"]\n";
+    // A directory of .tfvars whose names the root does not declare is someone else's.
+    let stray = "unrelated = [\"Contributor\"]\n";
+    let d = tree(&[
+        ("infra/main.tf", root),
+        ("infra/env/prod/terraform.tfvars", prod),
+        ("infra/env/dev/terraform.tfvars", dev),
+        ("infra/other/terraform.tfvars", stray),
+    ]);
+    let f = lint(d.path());
+    let got: Vec<(String, &str, usize)> = f
+        .iter()
+        .map(|f| {
+            let root = format!("{}/", d.path().display());
+            let rel = f.path.strip_prefix(root.as_str()).unwrap_or(&f.path).to_owned();
+            (rel, f.code, f.start.map_or(0, |p| p.line))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("infra/env/dev/terraform.tfvars".to_owned(), "NHI206", 3),
+            ("infra/env/prod/terraform.tfvars".to_owned(), "NHI210", 2)
+        ],
+        "{f:#?}"
+    );
+    let prod_finding = &f[1];
+    assert!(
+        prod_finding.message.starts_with(
+            "Contributor assigned at subscription scope through module input `rbac_roles.subscription_roles`"
+        ),
+        "{}",
+        prod_finding.message
+    );
+    assert!(
+        prod_finding.message.contains("var.cd_roles, set here, reaches `module.identity_cd` in main.tf"),
+        "{}",
+        prod_finding.message
+    );
+}

@@ -132,6 +132,111 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
     report
 }
 
+/// How far above a directory of variable files its root module may be (`env/prod/` → `../..`).
+const VAR_FILE_DEPTH: usize = 3;
+
+/// The root module that the variable files of `dir` are for, when `dir` holds variable files
+/// only: the nearest directory above it, within [`VAR_FILE_DEPTH`], that declares at least half
+/// of the variables the files set (and one at the least).
+fn var_file_owner(dir: &Path, own: &[SourceFile]) -> Option<PathBuf> {
+    if own.is_empty() || !own.iter().all(|f| f.path.extension().is_some_and(|e| e == "tfvars")) {
+        return None;
+    }
+    let assigned: BTreeSet<&str> = own.iter().flat_map(|f| f.body.attrs.iter().map(|a| a.key.as_str())).collect();
+    if assigned.is_empty() {
+        return None;
+    }
+    let mut candidate = dir.parent();
+    for _ in 0..VAR_FILE_DEPTH {
+        let d = candidate.filter(|d| !d.as_os_str().is_empty())?;
+        let declared: BTreeSet<String> = dir_files(d)
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .flat_map(|text| {
+                let (f, _) = SourceFile::parse(PathBuf::new(), text);
+                f.body.blocks("variable").filter_map(|b| b.labels.first().cloned()).collect::<Vec<_>>()
+            })
+            .collect();
+        let known = assigned.iter().filter(|a| declared.contains(**a)).count();
+        if known > 0 && known * 2 >= assigned.len() {
+            return Some(d.to_owned());
+        }
+        candidate = d.parent();
+    }
+    None
+}
+
+/// What the root module `owner` does wrong only with the values of the variable files
+/// `var_files` (findings it has with its own defaults are reported for it already), each
+/// reported at the value in the variable file that causes it.
+fn var_file_findings(
+    runner: &ModuleRunner<'_>,
+    files: &[&SourceFile],
+    owner: &Path,
+    owner_ids: &[usize],
+    var_files: &[usize],
+    settings: &Settings,
+) -> Vec<RawFinding> {
+    let mut base_inputs: HashMap<String, Value> = auto_tfvars(owner);
+    base_inputs.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // Where each variable is set: (file id, span of the assignment).
+    let mut set_at: BTreeMap<String, (usize, crate::span::Span)> = BTreeMap::new();
+    let mut with_files = base_inputs.clone();
+    for &id in var_files {
+        let env = crate::eval::Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+        for a in &files[id].body.attrs {
+            with_files.insert(a.key.clone(), env.eval(&a.expr));
+            set_at.insert(a.key.clone(), (id, a.span.clone()));
+        }
+    }
+    with_files.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let run = |inputs| {
+        let mut out = Vec::new();
+        runner.run(owner_ids, Inputs::Root(inputs), "", &mut vec![owner.to_owned()], &mut out);
+        out
+    };
+    let base: HashSet<(&str, usize, usize, usize)> =
+        run(base_inputs).iter().map(|f| (f.code, f.file, f.span.start, f.span.end)).collect();
+    let mut out = Vec::new();
+    for f in run(with_files) {
+        if base.contains(&(f.code, f.file, f.span.start, f.span.end)) {
+            continue;
+        }
+        // The variable these files set that the finding's expression reads, else that its
+        // block reads (`for_each = toset(var.roles)` behind `role = each.value`).
+        let source = &files[f.file];
+        let block = source.body.blocks.iter().find(|b| b.span.start <= f.span.start && f.span.end <= b.span.end);
+        let texts = [Some(f.span.clone()), block.map(|b| b.span.clone())];
+        let Some((name, (file, span))) = texts.into_iter().flatten().find_map(|range| {
+            let text = source.text.get(range).unwrap_or("");
+            set_at.iter().find(|(name, _)| reads_variable(text, name))
+        }) else {
+            continue;
+        };
+        let shown = files[f.file].path.strip_prefix(owner).unwrap_or(&files[f.file].path).display().to_string();
+        out.push(RawFinding {
+            message: format!("{} (var.{name}, set here, reaches `{}` in {shown})", f.message, f.address),
+            file: *file,
+            span: span.clone(),
+            key: format!("var.{name}"),
+            ..f
+        });
+    }
+    out
+}
+
+/// Whether `text` reads `var.NAME` (not a longer name that starts with it).
+fn reads_variable(text: &str, name: &str) -> bool {
+    let needle = format!("var.{name}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let after = text[i + needle.len()..].chars().next();
+        let before = text[..i].chars().next_back();
+        !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+    })
+}
+
 /// What one directory task produces; file ids are indices into `files`.
 struct DirResult {
     files: Vec<SourceFile>,
@@ -170,12 +275,21 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
         }
     };
     load(&mut r, dir, paths, true);
+    // A directory of variable files only (`env/prod/terraform.tfvars`) holds the values a root
+    // module above it is applied with (`-var-file`): that module is loaded too, to be judged
+    // with them.
+    let owner = var_file_owner(dir, &r.files);
+    let mut loaded: HashSet<PathBuf> = HashSet::from([dir.to_owned()]);
+    if let Some(owner) = &owner {
+        loaded.insert(owner.clone());
+        load(&mut r, owner, &dir_files(owner), false);
+    }
     // The local modules called from here, transitively, up to the depth calls are followed.
     let mut frontier: Vec<usize> = (0..r.files.len()).collect();
-    let mut loaded: HashSet<PathBuf> = HashSet::from([dir.to_owned()]);
     // Registry and git modules that `terraform init` downloaded for this root.
     let downloaded = downloaded_modules(dir);
-    let mut pending: BTreeSet<PathBuf> = downloaded.values().cloned().collect();
+    let owner_downloaded = owner.as_deref().map(downloaded_modules).unwrap_or_default();
+    let mut pending: BTreeSet<PathBuf> = downloaded.values().chain(owner_downloaded.values()).cloned().collect();
     for _ in 0..MAX_MODULE_DEPTH {
         let dirs: BTreeSet<PathBuf> = frontier
             .iter()
@@ -211,6 +325,11 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     let mut stack = vec![dir.to_owned()];
     let mut raw = Vec::new();
     runner.run(&own_ids, Inputs::Root(inputs), "", &mut stack, &mut raw);
+    if let Some(owner) = &owner {
+        let owner_ids = by_dir.get(owner).cloned().unwrap_or_default();
+        let runner = ModuleRunner { downloaded: &owner_downloaded, ..runner };
+        raw.extend(var_file_findings(&runner, &refs, owner, &owner_ids, &own_ids, settings));
+    }
     r.raw = raw;
     for f in &mut r.files {
         f.release_tree();

@@ -1,3 +1,4 @@
+use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{ExprKind, TemplatePart};
@@ -70,7 +71,11 @@ fn classify(scope: &str) -> Option<&'static str> {
 
 /// ## What it does
 /// Finds `azurerm_role_assignment` resources that assign Owner, Contributor or User Access
-/// Administrator (by name or definition ID) at subscription or management-group scope.
+/// Administrator (by name or definition ID) at subscription or management-group scope. Also
+/// finds those roles handed to a module that is not on disk (a registry or git module) through
+/// an input that says it assigns roles at subscription or management-group scope, such as
+/// `rbac_roles = { subscription_roles = ["Contributor"] }`, including values that come from a
+/// variable file (`env/prod/terraform.tfvars`), where the finding is then reported.
 ///
 /// ## Why is this bad?
 /// At those scopes, the identity can change — or with Owner and User Access Administrator,
@@ -135,5 +140,65 @@ impl Rule for AzurePrivilegedRole {
                     .help("assign a narrower role at the resource group or resource the identity manages");
             }
         }
+        // Modules whose code is not here (local ones are checked through their own resources).
+        for call in cx.blocks("module", None) {
+            let local = call.str("source").is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
+            if local {
+                continue;
+            }
+            for attr in &call.body.attrs {
+                let Some(value) = call.value(&attr.key) else { continue };
+                let mut found = None;
+                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found);
+                if let Some((role, scope, path)) = found {
+                    cx.report(
+                        &call,
+                        attr.expr.span.clone(),
+                        format!("{role} assigned at {scope} scope through module input `{path}`"),
+                    )
+                    .help("pass a narrower role, at the resource groups or resources the identity manages");
+                }
+            }
+        }
+    }
+}
+
+/// The first privileged role in a module input whose path names role assignments at a broad
+/// scope (a key with `role` in it, and one with `subscription` or `management_group`).
+fn role_inputs<'v>(
+    value: &'v Value,
+    path: &mut Vec<&'v str>,
+    found: &mut Option<(&'static str, &'static str, String)>,
+) {
+    if found.is_some() {
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.push(k);
+                role_inputs(v, path, found);
+                path.pop();
+            }
+        }
+        Value::List(items) => items.iter().for_each(|v| role_inputs(v, path, found)),
+        Value::Str(s) => {
+            let lower: Vec<String> = path.iter().map(|p| p.to_ascii_lowercase()).collect();
+            let names_roles = lower.iter().any(|p| p.contains("role"));
+            let scope = if lower.iter().any(|p| p.contains("management_group") || p.contains("managementgroup")) {
+                Some("management group")
+            } else if lower.iter().any(|p| p.contains("subscription")) {
+                Some("subscription")
+            } else {
+                None
+            };
+            if let (true, Some(scope)) = (names_roles, scope)
+                && let Some((role, _)) =
+                    ROLES.iter().find(|(r, g)| r.eq_ignore_ascii_case(s) || s.to_ascii_lowercase().ends_with(g))
+            {
+                *found = Some((role, scope, path.join(".")));
+            }
+        }
+        _ => {}
     }
 }
