@@ -24,6 +24,7 @@ pub mod gcp_primitive_role;
 pub mod gcp_secret_expiry;
 pub mod gcp_service_account_key;
 pub mod github_actions_write_token;
+pub mod github_org_secret_visibility;
 pub mod github_plaintext_secret;
 pub mod github_write_deploy_key;
 pub mod gitlab_access_token;

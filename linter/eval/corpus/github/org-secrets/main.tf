@@ -3,6 +3,7 @@ data "vault_kv_secret_v2" "ci" {
   name  = "ci/shared"
 }
 
+# expect: excessive-scope
 resource "github_actions_organization_secret" "from_vault" {
   secret_name     = "DOCKERHUB_TOKEN"
   visibility      = "all"
