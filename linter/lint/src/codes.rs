@@ -67,6 +67,7 @@ table! {
     "NHI225" => kubernetes_broad_binding::KubernetesBroadBinding,
     "NHI226" => azure_directory_role::AzureDirectoryRole,
     "NHI227" => github_org_secret_visibility::GithubOrgSecretVisibility,
+    "NHI228" => gcp_project_wide_role::GcpProjectWideRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

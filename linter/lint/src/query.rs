@@ -8,6 +8,9 @@ use crate::eval::{Env, Value};
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, ExprKind, SourceFile, address_of};
 
+/// How many `count` instances [`Item::values`] reads one by one; beyond them it is the first.
+const MAX_COUNT_INSTANCES: usize = 64;
+
 /// One module evaluated in one context (standalone, or called with known inputs).
 pub struct ModuleView<'a> {
     pub files: &'a [&'a SourceFile],
@@ -189,7 +192,20 @@ impl<'a> Item<'a> {
                 .into_iter()
                 .map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(&attr.expr)))
                 .collect(),
-            _ => vec![self.env.eval(&attr.expr)],
+            _ => match top.body.attr("count").map(|c| self.env.eval(&c.expr)) {
+                // `role = var.roles[count.index]`: each instance's value, once each.
+                Some(Value::Number(n)) if n >= 1.0 && n.fract() == 0.0 => {
+                    let mut out: Vec<Value> = Vec::new();
+                    for i in 0..(n as usize).min(MAX_COUNT_INSTANCES) {
+                        let v = self.env.with_count_index(i, || self.env.eval(&attr.expr));
+                        if !out.contains(&v) {
+                            out.push(v);
+                        }
+                    }
+                    out
+                }
+                _ => vec![self.env.eval(&attr.expr)],
+            },
         }
     }
 

@@ -173,6 +173,8 @@ pub struct Env<'m> {
     lenient: Cell<bool>,
     /// `each.key` / `each.value` while one `for_each` instance is evaluated.
     each: RefCell<Option<(Value, Value)>>,
+    /// `count.index` while one `count` instance is evaluated.
+    count_index: Cell<Option<usize>>,
     /// The module's directory: `path.module`, and where `file()` looks.
     module_dir: Option<std::path::PathBuf>,
     /// Variables of a `templatefile()` being rendered.
@@ -194,6 +196,7 @@ impl<'m> Env<'m> {
             depth: Cell::new(0),
             lenient: Cell::new(false),
             each: RefCell::new(None),
+            count_index: Cell::new(None),
             module_dir: None,
             template_vars: RefCell::new(None),
         }
@@ -227,6 +230,14 @@ impl<'m> Env<'m> {
         let prev = self.each.replace(Some((key, value)));
         let out = f();
         *self.each.borrow_mut() = prev;
+        out
+    }
+
+    /// Evaluates `f` with `count.index` bound.
+    pub fn with_count_index<T>(&self, index: usize, f: impl FnOnce() -> T) -> T {
+        let prev = self.count_index.replace(Some(index));
+        let out = f();
+        self.count_index.set(prev);
         out
     }
 
@@ -477,6 +488,10 @@ impl<'m> Env<'m> {
                     _ => return Value::Unknown,
                 }
             }
+            ExprKind::Var(v) if v == "count" => match (self.count_index.get(), attr(0)) {
+                (Some(i), Some("index")) => (Value::Number(i as f64), &ops[1..]),
+                _ => return Value::Unknown,
+            },
             ExprKind::Var(v) if v == "path" => match (attr(0), &self.module_dir) {
                 (Some("module"), Some(d)) => (Value::Str(d.display().to_string()), &ops[1..]),
                 _ => return Value::Unknown,

@@ -1,7 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_iam::service_account_grants;
 
-const ROLES: [&str; 8] = [
+pub const ROLES: [&str; 8] = [
     "roles/iam.serviceAccountTokenCreator",
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountKeyAdmin",

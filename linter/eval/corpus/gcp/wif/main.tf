@@ -30,6 +30,6 @@ resource "google_service_account_iam_member" "wif" {
 
 resource "google_project_iam_member" "deployer_run" {
   project = "acme-web"
-  role    = "roles/run.admin"
+  role    = "roles/run.developer"
   member  = "serviceAccount:${google_service_account.deployer.email}"
 }

@@ -1,0 +1,121 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::gcp_iam::service_account_grants;
+
+/// Roles judged by other rules: owner/editor (NHI206) and the impersonation and IAM-admin roles
+/// (NHI207).
+fn judged_elsewhere(role: &str) -> bool {
+    role == "roles/owner" || role == "roles/editor" || crate::rules::gcp_impersonation_role::ROLES.contains(&role)
+}
+
+/// Roles made to be granted on one secret or one key: granted higher up, they reach every
+/// secret or key below.
+const PER_RESOURCE: [(&str, &str); 5] = [
+    ("roles/secretmanager.secretAccessor", "read every secret"),
+    ("roles/cloudkms.cryptoKeyEncrypterDecrypter", "use every KMS key"),
+    ("roles/cloudkms.cryptoKeyDecrypter", "decrypt with every KMS key"),
+    ("roles/cloudkms.signerVerifier", "sign with every KMS key"),
+    ("roles/cloudkms.signer", "sign with every KMS key"),
+];
+
+/// What a role lets its holder do to everything at the level it is granted at, when it is a
+/// service's administrator role or a per-resource role granted too high.
+fn classify(role: &str) -> Option<String> {
+    if judged_elsewhere(role) {
+        return None;
+    }
+    if let Some((_, what)) = PER_RESOURCE.iter().find(|(r, _)| *r == role) {
+        return Some(format!("lets it {what}"));
+    }
+    // Predefined roles are `roles/<service>.<name>`; custom ones (`projects/…/roles/…`,
+    // `organizations/…/roles/…`) are judged by their permissions, not their names.
+    let (_service, name) = role.strip_prefix("roles/")?.split_once('.')?;
+    let admin = name == "admin" || name.ends_with("Admin");
+    admin.then(|| "an administrator role over every resource of its service".to_owned())
+}
+
+/// ## What it does
+/// Finds predefined administrator roles of a service (`roles/<service>.admin` and the
+/// `…Admin` roles: `roles/dns.admin`, `roles/storage.admin`, `roles/compute.networkAdmin`,
+/// `roles/cloudkms.admin`) and roles made for a single secret or key
+/// (`roles/secretmanager.secretAccessor`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
+/// `cryptoKeyDecrypter`, `signer`, `signerVerifier`) granted at project, folder or organization
+/// level to a service account or a workload identity federation principal. Owner, editor and
+/// the impersonation roles are NHI206 and NHI207.
+///
+/// ## Why is this bad?
+/// Granted at project level, an administrator role covers every resource of that service in
+/// the project: a certificate robot with `roles/dns.admin` can rewrite or delete every zone, not
+/// just add its challenge records. `secretAccessor` or `cryptoKeyEncrypterDecrypter` on the
+/// project reads every secret or decrypts with every key there, including the ones created
+/// later for other workloads.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_project_iam_member" "unseal" {
+///   project = "my-project"
+///   role    = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+///   member  = "serviceAccount:vault@my-project.iam.gserviceaccount.com"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Grant the role on the one key, secret, zone or bucket the workload uses, or a narrower
+/// predefined role:
+/// ```hcl
+/// resource "google_kms_crypto_key_iam_member" "unseal" {
+///   crypto_key_id = google_kms_crypto_key.unseal.id
+///   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+///   member        = "serviceAccount:vault@my-project.iam.gserviceaccount.com"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct GcpProjectWideRole;
+
+impl Rule for GcpProjectWideRole {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "gcp-project-wide-service-role",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "a service's admin role, or a per-secret or per-key role, granted project-, folder- or org-wide",
+            source: include_str!("gcp_project_wide_role.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for g in service_account_grants(cx, |r| classify(r).is_some()) {
+            // A grant that also hands out owner, editor or an impersonation role is reported
+            // for that, the greater risk.
+            if g.item.strs("role").iter().any(|r| judged_elsewhere(r)) {
+                continue;
+            }
+            let what = classify(&g.role).unwrap_or_default();
+            cx.report(&g.item, g.span, format!("{} granted to {} {}: {what} there", g.role, g.grantee, g.level))
+                .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify;
+
+    #[test]
+    fn admin_and_per_resource_roles_are_told_apart_from_narrow_ones() {
+        for broad in ["roles/dns.admin", "roles/compute.networkAdmin", "roles/secretmanager.secretAccessor"] {
+            assert!(classify(broad).is_some(), "{broad}");
+        }
+        for narrow in [
+            "roles/storage.objectViewer",
+            "roles/owner",
+            "roles/iam.serviceAccountAdmin",
+            "roles/dns.reader",
+            "projects/p/roles/admin",
+            "roles/admin",
+            "roles/cloudkms.cryptoKeyEncrypter",
+        ] {
+            assert!(classify(narrow).is_none(), "{narrow}");
+        }
+    }
+}
