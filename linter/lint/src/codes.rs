@@ -39,6 +39,7 @@ table! {
     "NHI113" => gcp_api_key::GcpApiKey,
     "NHI114" => aws_service_credential::AwsServiceCredential,
     "NHI115" => azure_registry_admin::AzureRegistryAdmin,
+    "NHI116" => credential_output::CredentialOutput,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,

@@ -19,6 +19,9 @@ pub struct ModuleView<'a> {
     pub env: &'a Env<'a>,
     /// `""` or `module.x.` (nested calls chain).
     pub prefix: &'a str,
+    /// For each module call (by name) whose code is here: its outputs that return a credential
+    /// without `sensitive = true`.
+    pub credential_outputs: HashMap<String, std::collections::HashSet<String>>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
 }
@@ -28,7 +31,7 @@ type BlockIndex<'a> = HashMap<(&'a str, &'a str), Vec<(usize, &'a Block)>>;
 
 impl<'a> ModuleView<'a> {
     pub fn new(files: &'a [&'a SourceFile], file_ids: &'a [usize], env: &'a Env<'a>, prefix: &'a str) -> Self {
-        Self { files, file_ids, env, prefix, index: OnceCell::new() }
+        Self { files, file_ids, env, prefix, credential_outputs: HashMap::new(), index: OnceCell::new() }
     }
 
     fn item(&self, fi: usize, b: &'a Block) -> Item<'a> {

@@ -222,6 +222,12 @@ impl<'a> Ctx<'a> {
         self.facts
     }
 
+    /// Outputs of the modules this one calls that return a credential without being marked
+    /// sensitive: call name → output names.
+    pub fn credential_outputs(&self) -> &'a std::collections::HashMap<String, std::collections::HashSet<String>> {
+        &self.view.credential_outputs
+    }
+
     /// Whether this module evaluation is the module itself rather than a call into it.
     pub fn is_standalone(&self) -> bool {
         self.view.prefix.is_empty()

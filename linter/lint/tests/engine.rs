@@ -548,3 +548,44 @@ reviewers = ["roles/viewer"]
         prod_finding.message
     );
 }
+
+#[test]
+fn a_module_output_that_returns_a_credential_is_reported_where_a_caller_passes_it_on() {
+    let module = r#"
+resource "google_service_account_key" "key" {
+  service_account_id = "projects/p/serviceAccounts/ci@p.iam.gserviceaccount.com"
+}
+output "private_key" {
+  value     = base64decode(google_service_account_key.key.private_key)
+  sensitive = true
+}
+output "id" {
+  value = base64decode(google_service_account_key.key.private_key)
+}
+output "name" {
+  value = google_service_account_key.key.name
+}
+"#;
+    let root = r#"
+module "sa" {
+  source = "./modules/sa"
+}
+output "sa_id" {
+  value = module.sa.id
+}
+output "sa_private_key" {
+  value     = module.sa.private_key
+  sensitive = true
+}
+output "sa_name" {
+  value = module.sa.name
+}
+"#;
+    let d = tree(&[("main.tf", root), ("modules/sa/main.tf", module)]);
+    let got: Vec<(String, usize)> = lint(d.path())
+        .iter()
+        .filter(|f| f.code == "NHI116")
+        .map(|f| (f.address.clone(), f.start.map_or(0, |p| p.line)))
+        .collect();
+    assert_eq!(got, [("output.sa_id".to_owned(), 6), ("output.id".to_owned(), 10)], "{got:?}");
+}

@@ -120,6 +120,10 @@ fn the_configuration_section_is_linted() {
             // Constants written in a module call and a provider block.
             ("NHI112", "module.db"),
             ("NHI112", "provider.aws"),
+            // Outputs that return a credential without `sensitive = true`, in the root and in
+            // a called module; `key_private` is sensitive and `key_name` is not a secret.
+            ("NHI116", "module.db.output.admin_password"),
+            ("NHI116", "output.key_id"),
             // The member is unknown at plan time, but the configuration says it is a
             // service account's email.
             ("NHI206", "google_project_iam_member.editor"),

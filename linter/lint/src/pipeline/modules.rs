@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::eval::{Env, Value};
+use crate::facts::secrets::credential_read;
 use crate::facts::{Facts, FileFacts};
 use crate::query::ModuleView;
 use crate::rule::RawFinding;
 use crate::settings::Settings;
-use crate::syntax::{Block, Body, Expr, SourceFile, address_of};
+use crate::syntax::{Block, Body, Expr, ExprKind, SourceFile, address_of};
 
 use super::discover::{local_source, normalize, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
@@ -45,6 +46,39 @@ pub(super) struct ModuleRunner<'r> {
 }
 
 impl ModuleRunner<'_> {
+    /// The directory of the module a `module` block in `f` calls: its local source, else the
+    /// copy `terraform init` downloaded for the call (then `true`).
+    fn call_dir(&self, f: &SourceFile, b: &Block, prefix: &str) -> Option<(PathBuf, bool)> {
+        let name = b.labels.first()?;
+        match local_source(b) {
+            Some(src) => Some((normalize(&parent(&f.path).join(src)), false)),
+            None => self.downloaded.get(&call_key(prefix, name)).map(|d| (d.clone(), true)),
+        }
+    }
+
+    /// For each module call in `mods` whose code is loaded: the outputs of the called module
+    /// that return a credential without `sensitive = true` (one level deep).
+    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, HashSet<String>> {
+        let mut out = HashMap::new();
+        for f in mods {
+            for b in f.body.blocks("module") {
+                let (Some(name), Some((dir, _))) = (b.labels.first(), self.call_dir(f, b, prefix)) else { continue };
+                let Some(child_ids) = self.by_dir.get(&dir) else { continue };
+                let outputs: HashSet<String> = child_ids
+                    .iter()
+                    .flat_map(|&i| self.files[i].body.blocks("output"))
+                    .filter(|o| !o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true))))
+                    .filter(|o| o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &|_, _| false).is_some()))
+                    .filter_map(|o| o.labels.first().cloned())
+                    .collect();
+                if !outputs.is_empty() {
+                    out.insert(name.clone(), outputs);
+                }
+            }
+        }
+        out
+    }
+
     /// Runs the rules on the module made of files `ids`, then on each local module it calls.
     /// `stack` holds the directories being run, so a cycle of calls is not followed.
     ///
@@ -60,7 +94,8 @@ impl ModuleRunner<'_> {
     ) {
         let mods: Vec<&SourceFile> = ids.iter().map(|&i| self.files[i]).collect();
         let env = module_env(&mods, inputs);
-        let view = ModuleView::new(&mods, ids, &env, prefix);
+        let mut view = ModuleView::new(&mods, ids, &env, prefix);
+        view.credential_outputs = self.credential_outputs(&mods, prefix);
         let facts = Facts::new(&view, self.facts);
         out.extend(run_rules(&view, &facts, self.settings, self.rules));
         if stack.len() > MAX_MODULE_DEPTH {
@@ -69,14 +104,7 @@ impl ModuleRunner<'_> {
         for (fi, f) in mods.iter().enumerate() {
             for b in f.body.blocks("module") {
                 let Some(name) = b.labels.first() else { continue };
-                // A local source, else the copy `terraform init` downloaded for this call.
-                let (dir, downloaded) = match local_source(b) {
-                    Some(src) => (normalize(&parent(&f.path).join(src)), false),
-                    None => match self.downloaded.get(&call_key(prefix, name)) {
-                        Some(d) => (d.clone(), true),
-                        None => continue,
-                    },
-                };
+                let Some((dir, downloaded)) = self.call_dir(f, b, prefix) else { continue };
                 if stack.contains(&dir) {
                     continue;
                 }

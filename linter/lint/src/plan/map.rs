@@ -70,6 +70,7 @@ impl<'s> Tree<'s> {
                 b.ident == "provider" && label(b, 0) == inst.ty && alias == inst.name
             }
             Kind::ModuleCall => b.ident == "module" && label(b, 0) == inst.name,
+            Kind::Output => b.ident == "output" && label(b, 0) == inst.name,
         };
         ids.into_iter().find_map(|i| files[i].body.blocks.iter().find(|b| matches(b)).map(|b| (i, b)))
     }

@@ -64,6 +64,9 @@ enum Kind {
     Provider,
     /// A module call's arguments (`configuration…module_calls`): `name` is the call's name.
     ModuleCall,
+    /// An output of the configuration (`configuration…outputs`): `name` is the output's name;
+    /// its `value` is what its expression refers to first.
+    Output,
 }
 
 /// A planned instance, or a provider configuration or module call of the plan's
@@ -113,7 +116,8 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .iter()
         .enumerate()
         .map(|(i, inst)| {
-            let config = (inst.kind == Kind::Resource).then(|| exprs.get(&inst.config_address)).flatten();
+            let config =
+                matches!(inst.kind, Kind::Resource | Kind::Output).then(|| exprs.get(&inst.config_address)).flatten();
             model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config)
         })
         .collect();

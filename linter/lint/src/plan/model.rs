@@ -74,6 +74,7 @@ impl Builder {
             Kind::Resource => ("resource", vec![inst.ty.clone(), inst.name.clone()]),
             Kind::Provider => ("provider", vec![inst.ty.clone()]),
             Kind::ModuleCall => ("module", vec![inst.name.clone()]),
+            Kind::Output => ("output", vec![inst.name.clone()]),
         };
         Block { ident: ident.to_owned(), labels, body, span: header..self.next, header: header..header + 1 }
     }

@@ -160,6 +160,9 @@ pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap
                 out.insert(format!("{prefix}{addr}"), e.clone());
             }
         }
+        for (name, o) in module.get("outputs").and_then(Json::as_object).into_iter().flatten() {
+            out.insert(format!("{prefix}output.{name}"), output_expressions(o));
+        }
         for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
             if let Some(m) = call.get("module") {
                 walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
@@ -234,6 +237,11 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         if depth > 16 {
             return;
         }
+        let prefix: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+        for (name, o) in module.get("outputs").and_then(Json::as_object).into_iter().flatten() {
+            let address = format!("{prefix}output.{name}");
+            out.push(config_item(Kind::Output, modules.to_vec(), "", name, address, &output_expressions(o)));
+        }
         for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
             let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
             address.push_str(&format!("module.{name}"));
@@ -251,6 +259,16 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         calls(root, &[], &mut out, 0);
     }
     out
+}
+
+/// An output of the configuration as expressions of a block: its `value` expression and its
+/// `sensitive` flag as a constant.
+fn output_expressions(o: &Json) -> Json {
+    let mut exprs = serde_json::Map::new();
+    exprs.insert("value".to_owned(), o.get("expression").cloned().unwrap_or(Json::Null));
+    let sensitive = o.get("sensitive").and_then(Json::as_bool).unwrap_or(false);
+    exprs.insert("sensitive".to_owned(), serde_json::json!({ "constant_value": sensitive }));
+    Json::Object(exprs)
 }
 
 /// One configuration item with its expressions as values.

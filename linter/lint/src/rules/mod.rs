@@ -13,6 +13,7 @@ pub mod azure_key_vault_expiry;
 pub mod azure_privileged_role;
 pub mod azure_registry_admin;
 pub mod common;
+pub mod credential_output;
 pub mod eks_cluster_admin_mapping;
 pub mod gcp_api_key;
 pub mod gcp_cloud_platform_scope;

@@ -11,9 +11,11 @@
 //! count. Embedded documents — scripts, cloud-init, YAML and JSON held in strings — are read
 //! line by line for `KEY=value` / `key: value` pairs.
 
+mod reads;
 mod tokens;
 mod values;
 
+pub use reads::credential_read;
 pub use tokens::known_token;
 pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_secret, url_password};
 

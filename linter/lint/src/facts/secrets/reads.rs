@@ -1,0 +1,82 @@
+//! What an expression reads that is a secret: the credential attributes of resources, whole
+//! credential objects, credential-named variables and module outputs.
+
+use super::is_credential_key;
+use crate::syntax::{Expr, ExprKind, TraverseOp};
+
+/// Attributes that hold a secret although their names do not say so.
+const SECRET_ATTRS: [(&str, &str); 10] = [
+    ("random_password", "result"),
+    ("vault_approle_auth_backend_role_secret_id", "secret_id"),
+    ("vault_approle_auth_backend_role_secret_id", "wrapping_token"),
+    ("azurerm_kubernetes_cluster", "kube_config_raw"),
+    ("azurerm_kubernetes_cluster", "kube_admin_config_raw"),
+    ("azurerm_kubernetes_cluster", "kube_admin_config"),
+    ("aws_iam_access_key", "ses_smtp_password_v4"),
+    ("azurerm_key_vault_secret", "value"),
+    ("kubernetes_secret", "data"),
+    ("kubernetes_secret_v1", "data"),
+];
+
+/// Resources whose whole object carries the secret they create.
+const CREDENTIAL_TYPES: [&str; 14] = [
+    "aws_iam_access_key",
+    "aws_iam_user_login_profile",
+    "google_service_account_key",
+    "azuread_application_password",
+    "azuread_service_principal_password",
+    "vault_approle_auth_backend_role_secret_id",
+    "vault_token",
+    "gitlab_project_access_token",
+    "gitlab_group_access_token",
+    "gitlab_personal_access_token",
+    "gitlab_deploy_token",
+    "tls_private_key",
+    "random_password",
+    "kubernetes_secret",
+];
+
+/// The credential an output's value reads, as written (`google_service_account_key.key.private_key`),
+/// if it reads one: an attribute whose name or role is a secret, a credential resource's whole
+/// object, a credential-named variable, or an output of a module that is credential-named or,
+/// by `module_output(call, output)`, known to return one.
+pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool) -> Option<String> {
+    let mut found = None;
+    value.walk(&mut |e| {
+        if found.is_some() {
+            return;
+        }
+        let ExprKind::Traversal(root, ops) = &e.kind else { return };
+        let ExprKind::Var(head) = &root.kind else { return };
+        let attrs: Vec<&str> = ops
+            .iter()
+            .filter_map(|op| match op {
+                TraverseOp::Attr(a) => Some(a.as_str()),
+                _ => None,
+            })
+            .collect();
+        let path = e.traversal_path().unwrap_or_default();
+        let reads = match head.as_str() {
+            "var" => attrs.first().is_some_and(|v| is_credential_key(v)),
+            "module" => match (attrs.first(), attrs.get(1)) {
+                (Some(m), Some(o)) => is_credential_key(o) || module_output(m, o),
+                _ => false,
+            },
+            "local" | "each" | "count" | "path" | "terraform" | "self" => false,
+            "data" => attrs.iter().skip(2).any(|a| is_credential_key(a)),
+            ty => {
+                let fields = attrs.get(1..).unwrap_or(&[]);
+                let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
+                whole
+                    || fields.iter().any(|a| is_credential_key(a) || SECRET_ATTRS.contains(&(ty, *a)))
+                    // `{ for k, v in gitlab_group_access_token.t : k => v.token }`: the
+                    // iteration variable's credential attribute.
+                    || attrs.is_empty() && is_credential_key(ty)
+            }
+        };
+        if reads {
+            found = Some(path);
+        }
+    });
+    found
+}

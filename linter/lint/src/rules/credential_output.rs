@@ -1,0 +1,76 @@
+use crate::facts::secrets::credential_read;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::ExprKind;
+
+/// ## What it does
+/// Finds outputs that return a credential without `sensitive = true`: an attribute that
+/// holds a secret (`google_service_account_key.k.private_key`, `aws_iam_access_key.k.secret`,
+/// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
+/// creates one, a credential-named variable or module output — and any of them unwrapped with
+/// `nonsensitive()`, whatever the output says.
+///
+/// ## Why is this bad?
+/// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
+/// so the secret lands in CI logs, terminals and tickets that quote them. Terraform itself refuses
+/// some of these only when the provider marks the attribute sensitive; a renamed output
+/// (`output "id"`) or `nonsensitive()` hides the secret from reviewers as well.
+///
+/// ## Example
+/// ```hcl
+/// output "id" {
+///   value = base64decode(google_service_account_key.key.private_key)
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// output "private_key" {
+///   value     = base64decode(google_service_account_key.key.private_key)
+///   sensitive = true
+/// }
+/// ```
+#[derive(Debug)]
+pub struct CredentialOutput;
+
+impl Rule for CredentialOutput {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "credential-output",
+            category: Category::StaticCredential,
+            severity: Severity::High,
+            summary: "an output that returns a credential without sensitive = true",
+            source: include_str!("credential_output.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let known = cx.credential_outputs();
+        let module_output = |call: &str, output: &str| known.get(call).is_some_and(|o| o.contains(output));
+        for out in cx.blocks("output", None) {
+            let Some(value) = out.attr("value") else { continue };
+            // `nonsensitive(x)` takes the mark off on purpose: reported even in a sensitive output.
+            let mut unwrapped = None;
+            value.expr.walk(&mut |e| {
+                if let ExprKind::Call { name, args, .. } = &e.kind
+                    && name == "nonsensitive"
+                    && unwrapped.is_none()
+                {
+                    unwrapped = args.first().and_then(|a| credential_read(a, &module_output));
+                }
+            });
+            if let Some(read) = unwrapped {
+                cx.report(&out, value.expr.span.clone(), format!("output unwraps `{read}` with nonsensitive()"))
+                    .help("return it in an output with sensitive = true, without nonsensitive()");
+                continue;
+            }
+            if out.value("sensitive").and_then(|v| v.as_bool()) == Some(true) {
+                continue;
+            }
+            if let Some(read) = credential_read(&value.expr, &module_output) {
+                cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
+                    .help("add sensitive = true, or hand the secret to a secret store instead of an output");
+            }
+        }
+    }
+}
