@@ -74,7 +74,8 @@ fn classify(scope: &str) -> Option<&'static str> {
 /// Administrator (by name or definition ID) at subscription or management-group scope. Also
 /// finds those roles handed to a module that is not on disk (a registry or git module) through
 /// an input that says it assigns roles at subscription or management-group scope, such as
-/// `rbac_roles = { subscription_roles = ["Contributor"] }`, including values that come from a
+/// `rbac_roles = { subscription_roles = ["Contributor"] }` or an assignment spelled out as
+/// `{ scope = "/subscriptions/…", role_definition_name = "Contributor" }`, including values that come from a
 /// variable file (`env/prod/terraform.tfvars`), where the finding is then reported.
 ///
 /// ## Why is this bad?
@@ -163,6 +164,11 @@ impl Rule for AzurePrivilegedRole {
     }
 }
 
+/// The built-in privileged role a role name or definition ID is, if it is one.
+fn privileged(s: &str) -> Option<&'static str> {
+    ROLES.iter().find(|(r, g)| r.eq_ignore_ascii_case(s) || s.to_ascii_lowercase().ends_with(g)).map(|(r, _)| *r)
+}
+
 /// The first privileged role in a module input whose path names role assignments at a broad
 /// scope (a key with `role` in it, and one with `subscription` or `management_group`).
 fn role_inputs<'v>(
@@ -175,6 +181,23 @@ fn role_inputs<'v>(
     }
     match value {
         Value::Object(map) => {
+            // `{ scope = "/subscriptions/…", role_definition_name = "Contributor" }`: an
+            // assignment spelled out as an object, whatever the input is called.
+            let scope = map
+                .iter()
+                .find(|(k, _)| k.to_ascii_lowercase().contains("scope"))
+                .and_then(|(_, v)| v.as_str())
+                .and_then(classify);
+            let role = map
+                .iter()
+                .filter(|(k, _)| k.to_ascii_lowercase().contains("role"))
+                .find_map(|(k, v)| Some((k, privileged(v.as_str()?)?)));
+            if let (Some(scope), Some((key, role))) = (scope, role) {
+                path.push(key);
+                *found = Some((role, scope, path.join(".")));
+                path.pop();
+                return;
+            }
             for (k, v) in map {
                 path.push(k);
                 role_inputs(v, path, found);
@@ -192,10 +215,7 @@ fn role_inputs<'v>(
             } else {
                 None
             };
-            if let (true, Some(scope)) = (names_roles, scope)
-                && let Some((role, _)) =
-                    ROLES.iter().find(|(r, g)| r.eq_ignore_ascii_case(s) || s.to_ascii_lowercase().ends_with(g))
-            {
+            if let (true, Some(scope), Some(role)) = (names_roles, scope, privileged(s)) {
                 *found = Some((role, scope, path.join(".")));
             }
         }
