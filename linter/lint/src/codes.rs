@@ -69,6 +69,7 @@ table! {
     "NHI226" => azure_directory_role::AzureDirectoryRole,
     "NHI227" => github_org_secret_visibility::GithubOrgSecretVisibility,
     "NHI228" => gcp_project_wide_role::GcpProjectWideRole,
+    "NHI229" => oidc_trust_broad_subject::OidcTrustBroadSubject,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

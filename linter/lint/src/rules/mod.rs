@@ -46,6 +46,7 @@ pub mod kubernetes_token_secret;
 pub mod kubernetes_wildcard_role;
 pub mod nhi_broad_scope;
 pub mod nhi_expiry;
+pub mod oidc_trust_broad_subject;
 pub mod oidc_trust_without_subject;
 pub mod resource_policy_any_principal;
 pub mod secret_rotation_interval;

@@ -1,9 +1,46 @@
+use crate::eval::iam_policy::Statement;
 use crate::facts::aws_policies::{is_assume_role, trust_statements};
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Issuers whose tokens are minted for any repository or project on the platform.
 const SHARED_ISSUERS: [&str; 4] =
     ["token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io", "oidc.circleci.com"];
+
+/// Whether a subject pattern leaves the owner (user, organization, group) open: `*`,
+/// `repo:*`, `project_path:*/…`: then any account on the platform matches.
+fn matches_any_owner(v: &str) -> bool {
+    let rest = v.split_once(':').filter(|(kind, _)| !kind.contains('*')).map_or(v, |(_, r)| r);
+    rest.starts_with('*')
+}
+
+/// Every allowing role-assumption statement whose federated principal (or condition keys) is a
+/// shared CI issuer: `(holder, statement, issuer)`.
+pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str)> {
+    let mut out = Vec::new();
+    for src in trust_statements(cx.facts().policies()) {
+        for s in src.statements.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
+            let Some(principals) = &s.principals else { continue };
+            let issuer =
+                principals.iter().filter(|(ty, _)| ty.eq_ignore_ascii_case("Federated")).find_map(|(_, ids)| {
+                    ids.iter().find_map(|i| {
+                        let text = i.as_str()?;
+                        SHARED_ISSUERS.iter().find(|iss| text.contains(*iss)).copied()
+                    })
+                });
+            // The issuer can also be named only in the condition keys.
+            let issuer = issuer.or_else(|| {
+                s.conditions
+                    .iter()
+                    .find_map(|(_, key, _)| SHARED_ISSUERS.iter().find(|iss| key.starts_with(*iss)).copied())
+            });
+            if let Some(issuer) = issuer {
+                out.push((src.item.clone(), s, issuer));
+            }
+        }
+    }
+    out
+}
 
 /// ## What it does
 /// Finds web-identity trust policies for shared CI issuers (GitHub Actions, GitLab.com,
@@ -72,38 +109,24 @@ impl Rule for OidcTrustWithoutSubject {
                 .help("set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"");
             }
         }
-        for src in trust_statements(cx.facts().policies()) {
-            let (item, stmts) = (&src.item, &src.statements);
-            for s in stmts.iter().filter(|s| s.is_allow() && is_assume_role(s)) {
-                let Some(principals) = &s.principals else { continue };
-                let issuer =
-                    principals.iter().filter(|(ty, _)| ty.eq_ignore_ascii_case("Federated")).find_map(|(_, ids)| {
-                        ids.iter().find_map(|i| {
-                            let text = i.as_str()?;
-                            SHARED_ISSUERS.iter().find(|iss| text.contains(*iss)).copied()
-                        })
-                    });
-                // The issuer can also be named only in the condition keys.
-                let issuer = issuer.or_else(|| {
-                    s.conditions
-                        .iter()
-                        .find_map(|(_, key, _)| SHARED_ISSUERS.iter().find(|iss| key.starts_with(*iss)).copied())
-                });
-                let Some(issuer) = issuer else { continue };
-                let restricted = s.conditions.iter().any(|(_, key, values)| {
-                    // A condition key that is not known may well be the subject: skip.
-                    if key == crate::eval::iam_policy::UNKNOWN_KEY {
-                        return true;
-                    }
-                    let k = key.to_ascii_lowercase();
-                    (k.ends_with(":sub") || k.ends_with(":job_workflow_ref") || k.ends_with(":repository"))
-                        && !values.iter().any(|v| v.as_str() == Some("*"))
-                });
-                if !restricted {
-                    cx.report(item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
-                        .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
-                    break;
+        let mut reported = std::collections::HashSet::new();
+        for (item, s, issuer) in ci_trusts(cx) {
+            if reported.contains(&item.address()) {
+                continue;
+            }
+            let restricted = s.conditions.iter().any(|(_, key, values)| {
+                // A condition key that is not known may well be the subject: skip.
+                if key == crate::eval::iam_policy::UNKNOWN_KEY {
+                    return true;
                 }
+                let k = key.to_ascii_lowercase();
+                (k.ends_with(":sub") || k.ends_with(":job_workflow_ref") || k.ends_with(":repository"))
+                    && !values.iter().any(|v| v.as_str().is_some_and(matches_any_owner))
+            });
+            if !restricted {
+                reported.insert(item.address());
+                cx.report(&item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
+                    .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
             }
         }
     }

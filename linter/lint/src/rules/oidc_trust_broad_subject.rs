@@ -1,0 +1,125 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::oidc_trust_without_subject::ci_trusts;
+
+/// What a subject pattern of a CI token lets in, when a wildcard opens more than one pipeline
+/// of one repository: every repository of an owner, or every ref, pull request and environment
+/// of one repository. `None` for exact subjects, narrower wildcards (`ref:refs/heads/release-*`)
+/// and patterns with no owner at all (those are NHI204's).
+fn broad_subject(v: &str) -> Option<String> {
+    let (kind, rest) = v.split_once(':')?;
+    match kind {
+        // GitHub `repo:OWNER/REPO:CONTEXT`, GitLab `project_path:GROUP/PROJECT:ref_type:…`.
+        "repo" | "project_path" => {
+            let (path, context) = rest.split_once(':').unwrap_or((rest, ""));
+            let (owner, name) = path.rsplit_once('/')?;
+            if owner.is_empty() || owner.starts_with('*') {
+                return None;
+            }
+            if name.contains('*') {
+                Some(format!("every repository of `{owner}`"))
+            } else if context == "*" || (context.is_empty() && path.ends_with('*')) {
+                Some(format!("every branch, tag, pull request and environment of `{path}`"))
+            } else {
+                None
+            }
+        }
+        // Terraform Cloud `organization:ORG:project:P:workspace:W:run_phase:PHASE`.
+        "organization" => {
+            let (org, tail) = rest.split_once(':').unwrap_or((rest, ""));
+            let workspace_open = tail == "*"
+                || tail.split(':').collect::<Vec<_>>().windows(2).any(|w| w[0] == "workspace" && w[1] == "*");
+            (workspace_open && !org.starts_with('*')).then(|| format!("every workspace of `{org}`"))
+        }
+        _ => None,
+    }
+}
+
+/// ## What it does
+/// Finds CI OIDC trust policies (GitHub Actions, GitLab.com, Terraform Cloud) whose subject
+/// condition uses a wildcard that admits more than the intended pipeline: every repository of
+/// an organization (`repo:my-org/*`), or every branch, tag, pull request and environment of a
+/// repository (`repo:my-org/app:*`), or every workspace of a Terraform Cloud organization.
+/// Subjects without any owner (`*`, `repo:*`) are NHI204.
+///
+/// ## Why is this bad?
+/// The role's rights then go to code nobody reviewed yet: a pull request's workflow, a
+/// feature branch, another team's repository in the same organization. Deployment roles
+/// should trust the protected branch or environment that deploys.
+///
+/// ## Example
+/// ```hcl
+/// condition {
+///   test     = "StringLike"
+///   variable = "token.actions.githubusercontent.com:sub"
+///   values   = ["repo:my-org/app:*"]
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// condition {
+///   test     = "StringEquals"
+///   variable = "token.actions.githubusercontent.com:sub"
+///   values   = ["repo:my-org/app:environment:production"]
+/// }
+/// ```
+#[derive(Debug)]
+pub struct OidcTrustBroadSubject;
+
+impl Rule for OidcTrustBroadSubject {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "oidc-trust-broad-subject",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "a CI OIDC trust policy whose subject wildcard admits every repository, branch or workspace",
+            source: include_str!("oidc_trust_broad_subject.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let mut reported = std::collections::HashSet::new();
+        for (item, s, issuer) in ci_trusts(cx) {
+            if reported.contains(&item.address()) {
+                continue;
+            }
+            let broad = s
+                .conditions
+                .iter()
+                .filter(|(_, key, _)| key.to_ascii_lowercase().ends_with(":sub"))
+                .flat_map(|(_, _, values)| values.iter().filter_map(|v| v.as_str()))
+                .find_map(|v| broad_subject(v).map(|what| (v.to_owned(), what)));
+            if let Some((pattern, what)) = broad {
+                reported.insert(item.address());
+                cx.report(&item, s.principals_span.clone(), format!("{issuer} tokens of {what} can assume this role (`{pattern}`)"))
+                    .help("trust the protected branch or environment that deploys, e.g. \"repo:my-org/my-repo:environment:production\"");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::broad_subject;
+
+    #[test]
+    fn wildcards_that_open_a_repository_or_an_organization_are_told_apart() {
+        assert!(broad_subject("repo:acme/*").unwrap().contains("every repository of `acme`"));
+        assert!(broad_subject("repo:acme/*:ref:refs/heads/main").unwrap().contains("every repository"));
+        assert!(broad_subject("repo:acme/app:*").unwrap().contains("every branch"));
+        assert!(broad_subject("repo:acme/app*").is_some());
+        assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
+        assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
+        for narrow in [
+            "repo:acme/app:ref:refs/heads/main",
+            "repo:acme/app:environment:production",
+            "repo:acme/app:ref:refs/heads/release-*",
+            "repo:*",
+            "*",
+            "organization:acme:project:p:workspace:prod:run_phase:*",
+        ] {
+            assert_eq!(broad_subject(narrow), None, "{narrow}");
+        }
+    }
+}
