@@ -10,7 +10,7 @@ const DISCOVERY_ROLES: [&str; 3] = ["system:basic-user", "system:discovery", "sy
 enum Grant {
     /// `cluster-admin`, or a role of the module with every verb on every resource: NHI214's.
     Admin,
-    /// Discovery only.
+    /// Discovery only, or only the `use` of a restrictive pod security policy: no API access.
     Discovery,
     /// Write access (the built-in `admin` and `edit`, or a role with a write verb).
     Write(String),
@@ -45,13 +45,26 @@ fn grant(
                 || (!r.cluster && name.is_some() && r.name.as_deref() == name))
     });
     let Some(role) = found else {
-        return name.map(|n| Grant::Unknown(format!("role `{n}`")));
+        return name
+            .map(|n| if restrictive_psp_role(n) { Grant::Discovery } else { Grant::Unknown(format!("role `{n}`")) });
     };
     let label = role
         .name
         .as_deref()
         .map_or_else(|| format!("role {}.{}", role.item.label(0), role.item.label(1)), |n| format!("role `{n}`"));
     let all = |v: &[String]| v.iter().any(|x| x == "*");
+    // Only `use` of pod security policies: admission, not access to the API.
+    let psp_use = |r: &crate::rules::kubernetes_rbac::RoleRule| {
+        r.verbs.iter().all(|v| v == "use")
+            && r.resources.iter().all(|x| x == "podsecuritypolicies" || x == "securitycontextconstraints")
+    };
+    if !role.rules.is_empty() && role.rules.iter().all(psp_use) {
+        // Named policies, none of them permissive; without names it is every policy.
+        let names: Vec<&String> = role.rules.iter().flat_map(|r| r.resource_names.iter()).collect();
+        if !names.is_empty() && !names.iter().any(|n| permissive_policy(n)) {
+            return Some(Grant::Discovery);
+        }
+    }
     if role.rules.iter().any(|r| all(&r.verbs) && all(&r.resources)) {
         return Some(Grant::Admin);
     }
@@ -60,6 +73,21 @@ fn grant(
     } else {
         Some(Grant::Read(label))
     }
+}
+
+/// Whether a role name follows the convention for the `use` of a pod security policy
+/// (`psp:restricted`, `psp-baseline`, `restricted-psp`) and names no permissive policy: what
+/// PodSecurityPolicy setups bind to every service account, granting no API access.
+fn restrictive_psp_role(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let psp = n.starts_with("psp:") || n.starts_with("psp-") || n.ends_with("-psp") || n.contains("podsecuritypolic");
+    psp && !permissive_policy(&n)
+}
+
+/// Whether a pod security policy's name says it lets pods escape their sandbox.
+fn permissive_policy(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["privileged", "unrestricted", "permissive", "root", "host"].iter().any(|w| n.contains(w))
 }
 
 /// Who a subject stands for when it is everyone (or every pod of a namespace).
@@ -119,7 +147,8 @@ fn judge(grant: &Grant, subjects: impl Iterator<Item = Option<Who>>) -> Option<S
 /// `_v1` forms, or a `kubernetes_manifest`) that grant a role to everyone: the groups
 /// `system:authenticated`, `system:unauthenticated`, `system:serviceaccounts` (or every
 /// service account of a namespace) and the user `system:anonymous` — any role except the
-/// discovery roles every cluster already grants. Bindings that give a namespace's `default`
+/// discovery roles every cluster already grants and roles that only `use` a pod security
+/// policy that is not privileged (`psp:restricted`: admission, not API access). Bindings that give a namespace's `default`
 /// service account a role that can write (the built-in `admin` or `edit`, or a role of the
 /// module with a write verb) are findings too. `cluster-admin` is NHI214's.
 ///
