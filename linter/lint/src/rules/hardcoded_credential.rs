@@ -8,7 +8,8 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// Finds literals in attributes whose job is to carry a secret: credential-named arguments of
 /// provider, backend and resource blocks and module calls (`password`, `client_secret`,
 /// `api_key`, `token`, `access_key`, …), values written into secret stores
-/// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables), environment
+/// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables), the shared
+/// `token` or `secret` of a webhook however name-like (`"secret-token"`), environment
 /// entries named like a credential (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`) in maps, container
 /// definitions, scripts, cloud-init and manifests held in strings, locals, variable defaults
 /// (any default of a `sensitive` variable) and `.tfvars` values. Inside any string it also

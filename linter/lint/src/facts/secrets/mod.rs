@@ -300,7 +300,8 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
     token.or(cred)
 }
 
-/// The attribute of a secret-store or CI-secret resource that holds the secret value itself.
+/// The attribute of a secret-store, CI-secret or webhook resource that holds the secret value
+/// itself.
 pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
     if b.ident != "resource" {
         return None;
@@ -317,6 +318,10 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
                 || lit("key").is_some_and(is_credential_key) =>
         {
             "value"
+        }
+        // A webhook's shared token is the secret, however name-like it looks ("secret-token").
+        t if t.ends_with("_hook") || t.ends_with("_webhook") => {
+            return b.body.attr("token").or_else(|| b.body.attr("secret"));
         }
         _ => return None,
     };
