@@ -8,26 +8,49 @@ const ESCALATION: [&str; 3] = [
     "Microsoft.Authorization/elevateAccess/Action",
 ];
 
-/// The first escalation operation `actions` allow and `not_actions` do not take away, with
-/// the action pattern that allows it. Patterns match case-insensitively, `*` anywhere.
-fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static str, String)> {
-    ESCALATION.iter().find_map(|op| {
+/// Operations that hand out a resource's shared keys or admin credentials: whoever reads
+/// them has full data-plane access, whatever role let them read.
+const KEY_LISTING: [&str; 8] = [
+    "Microsoft.Storage/storageAccounts/listKeys/action",
+    "Microsoft.ContainerRegistry/registries/listCredentials/action",
+    "Microsoft.DocumentDB/databaseAccounts/listKeys/action",
+    "Microsoft.ServiceBus/namespaces/authorizationRules/listKeys/action",
+    "Microsoft.EventHub/namespaces/authorizationRules/listKeys/action",
+    "Microsoft.Cache/redis/listKeys/action",
+    "Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action",
+    "Microsoft.Web/sites/config/list/action",
+];
+
+/// The first operation of `ops` that `actions` allow and `not_actions` do not take away, with
+/// the action pattern that allows it.
+fn allowed(ops: &[&'static str], actions: &[String], not_actions: &[String]) -> Option<(&'static str, String)> {
+    ops.iter().find_map(|op| {
         let by = actions.iter().find(|a| action_matches(a, op))?;
         (!not_actions.iter().any(|n| action_matches(n, op))).then(|| (*op, by.clone()))
     })
+}
+
+/// The first escalation operation `actions` allow and `not_actions` do not take away, with
+/// the action pattern that allows it. Patterns match case-insensitively, `*` anywhere.
+fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static str, String)> {
+    allowed(&ESCALATION, actions, not_actions)
 }
 
 /// ## What it does
 /// Finds `azurerm_role_definition` custom roles whose `permissions` allow `actions = ["*"]`,
 /// or that can grant roles: actions covering `Microsoft.Authorization/roleAssignments/write`,
 /// `Microsoft.Authorization/roleDefinitions/write` or `Microsoft.Authorization/elevateAccess/Action`
-/// (`Microsoft.Authorization/*`, `*/write`, …) that `not_actions` do not take away.
+/// (`Microsoft.Authorization/*`, `*/write`, …) that `not_actions` do not take away. Also
+/// finds custom roles defined at subscription or management-group scope that can list
+/// resources' shared keys or admin credentials (`Microsoft.Storage/storageAccounts/listKeys/action`,
+/// registry credentials, cluster admin credentials, …).
 ///
 /// ## Why is this bad?
 /// A custom role with `*` is Owner under another name: it can do everything at its assignable
 /// scopes, but does not show up in reviews that look for the built-in Owner role. A role that
 /// can write role assignments or definitions (or elevate access) is privilege escalation: its
-/// holder assigns itself Owner.
+/// holder assigns itself Owner. Listing keys turns a reader into a full data-plane user of
+/// every storage account, registry or cluster in the scope.
 ///
 /// ## Example
 /// ```hcl
@@ -61,7 +84,7 @@ impl Rule for AzureCustomRoleWildcard {
             name: "azure-custom-role-wildcard",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "an Azure custom role allowing every action, or allowing it to grant roles",
+            summary: "an Azure custom role allowing every action, granting roles, or listing keys at a broad scope",
             source: include_str!("azure_custom_role_wildcard.rs"),
             on_plan: OnPlan::Values,
         }
@@ -82,6 +105,18 @@ impl Rule for AzureCustomRoleWildcard {
                 let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
                 cx.report(&r, span, format!("custom role allows `{op}`{via}: privilege escalation, its holder can grant itself Owner"))
                     .help("leave Microsoft.Authorization writes out of workload roles (or list them in not_actions); role assignment belongs to a reviewed admin path");
+                continue;
+            }
+            // Reading every account key of a subscription or management group is full data
+            // access to all of them, in a role that may look read-only.
+            let Some(scope) = crate::rules::azure_privileged_role::broad_scope(&r) else { continue };
+            let listing = permissions.iter().find_map(|p| {
+                allowed(&KEY_LISTING, &p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e))
+            });
+            if let Some((span, (op, by))) = listing {
+                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                cx.report(&r, span, format!("custom role at {scope} scope allows `{op}`{via}: the keys it lists give full access to every such resource there"))
+                    .help("use data-plane roles (e.g. Storage Blob Data Reader) on the resources needed instead of listing their keys");
             }
         }
     }

@@ -11,7 +11,7 @@ const ROLES: [(&str, &str); 3] = [
 ];
 
 /// How wide an assignment scope is, as far as can be told statically.
-fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
+pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
     let attr = item.attr("scope")?;
     if let Some(s) = item.str("scope") {
         return classify(&s);
