@@ -1,5 +1,7 @@
-# Pipeline trigger token: static, unscoped, never expires.
+# Pipeline trigger token: static, unscoped, never expires (and has no expiry to set: only a
+# scheduled replacement gives it a lifetime).
 # expect: static-credential
+# expect: missing-ttl
 resource "gitlab_pipeline_trigger" "deploy" {
   project     = "acme/web"
   description = "Deploy trigger used by the CD tool"

@@ -1,11 +1,19 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::is_rotated;
 use crate::rules::gitlab_access_token::EXPIRING_TOKEN_TYPES;
+
+/// GitLab tokens that have no expiry attribute at all.
+const NEVER_EXPIRING: [&str; 2] = ["gitlab_pipeline_trigger", "gitlab_cluster_agent_token"];
 
 /// ## What it does
 /// Finds GitLab project, group and personal access tokens, user impersonation and
 /// service-account tokens, and deploy tokens without `expires_at` (and without
 /// `rotation_configuration`). The help quotes the policy's
-/// `static_key_max_lifetime` (default 90d) as the lifetime to aim for.
+/// `static_key_max_lifetime` (default 90d) as the lifetime to aim for. Pipeline trigger tokens
+/// and cluster agent tokens cannot be given an expiry: they are findings unless Terraform
+/// replaces them on a schedule (`lifecycle { replace_triggered_by }` fed by `time_rotating`).
+/// Runner authentication tokens are left out: GitLab expires and rotates them itself when the
+/// instance sets a runner token expiration interval.
 ///
 /// ## Why is this bad?
 /// A token without expiry stays valid until someone remembers to revoke it, long after the
@@ -57,6 +65,13 @@ impl Rule for GitlabTokenExpiry {
             }
             if !t.has("expires_at") {
                 cx.report(&t, t.header(), "token never expires: no expires_at").help(help.clone());
+            }
+        }
+        for t in cx.resources_of(&NEVER_EXPIRING) {
+            if !is_rotated(&t) {
+                cx.report(&t, t.header(), "token never expires and is not replaced on a schedule").help(
+                    "replace it on a schedule: lifecycle { replace_triggered_by = [time_rotating.x] }, with a rotation_days within policy.static_key_max_lifetime",
+                );
             }
         }
     }
