@@ -193,6 +193,12 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
     let max = cx.policy.static_key_max_lifetime;
     for key in EXPIRY_AT {
         if let Some(a) = item.attr(key) {
+            // `end_date = time_rotating.x.id`: the expiry moves with every rotation, and a new
+            // expiry replaces the credential.
+            let direct_rotation = !matches!(a.expr.kind, ExprKind::Call { .. }) && a.expr.mentions("time_rotating.");
+            if direct_rotation {
+                return Lifecycle::Rotated;
+            }
             return expiry_lifecycle(&a.expr, item.env, cx.now, max);
         }
     }
