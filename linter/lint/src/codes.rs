@@ -40,6 +40,7 @@ table! {
     "NHI114" => aws_service_credential::AwsServiceCredential,
     "NHI115" => azure_registry_admin::AzureRegistryAdmin,
     "NHI116" => credential_output::CredentialOutput,
+    "NHI117" => service_api_key::ServiceApiKey,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,
@@ -86,6 +87,7 @@ table! {
     "NHI316" => vault_auth_role_periodic::VaultAuthRolePeriodic,
     "NHI317" => vault_auth_role_ttl::VaultAuthRoleTtl,
     "NHI318" => vault_secret_role_ttl::VaultSecretRoleTtl,
+    "NHI319" => token_without_expiry::TokenWithoutExpiry,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,

@@ -177,7 +177,8 @@ pub const ROTATION_TRIGGERS: [&str; 2] = ["keepers", "rotate_when_changed"];
 const ROTATORS: [&str; 2] = ["time_rotating.", "time_offset."];
 
 /// Attributes holding an absolute expiry (RFC 3339 or a `YYYY-MM-DD` date).
-const EXPIRY_AT: [&str; 4] = ["expires_at", "end_date", "expiration_date", "expire_time"];
+const EXPIRY_AT: [&str; 7] =
+    ["expires_at", "end_date", "expiration_date", "expire_time", "expired_at", "expires_on", "expiry"];
 
 /// Judges a credential resource: rotated, short-lived (expiry within
 /// `policy.static_key_max_lifetime`; Vault tokens and secret IDs within `policy.max_token_ttl`),
@@ -202,7 +203,7 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
             return expiry_lifecycle(&a.expr, item.env, cx.now, max);
         }
     }
-    for key in ["end_date_relative", "ttl"] {
+    for key in ["end_date_relative", "ttl", "seconds_to_live"] {
         if let Some(v) = item.value(key) {
             return match duration(&v) {
                 Some(Dur::Secs(s)) if s <= max.as_secs() => Lifecycle::ShortLived,

@@ -1,6 +1,29 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::span::Span;
 
 const TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
+
+/// Where the module creates a legacy service-account token secret: `(item, span, what)`.
+pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
+    let mut out = Vec::new();
+    for s in cx.resources_of(&["kubernetes_secret", "kubernetes_secret_v1"]) {
+        if s.str("type").as_deref() == Some(TOKEN_TYPE) {
+            let span = s.span("type");
+            out.push((s, span, "secret holds a non-expiring service-account token"));
+        }
+    }
+    for m in cx.resources("kubernetes_manifest") {
+        let Some(manifest) = m.value("manifest") else { continue };
+        let kind = manifest.get("kind").and_then(|v| v.as_str().map(str::to_owned));
+        let ty = manifest.get("type").and_then(|v| v.as_str().map(str::to_owned));
+        if kind.as_deref() == Some("Secret") && ty.as_deref() == Some(TOKEN_TYPE) {
+            let span = m.span("manifest");
+            out.push((m, span, "manifest creates a non-expiring service-account token secret"));
+        }
+    }
+    out
+}
 
 /// ## What it does
 /// Finds Kubernetes secrets of type `kubernetes.io/service-account-token`
@@ -42,18 +65,10 @@ impl Rule for KubernetesTokenSecret {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str =
             "use projected service-account tokens or kubernetes_token_request_v1 with a short expiration_seconds";
-        for s in cx.resources_of(&["kubernetes_secret", "kubernetes_secret_v1"]) {
-            if s.str("type").as_deref() == Some(TOKEN_TYPE) {
-                cx.report(&s, s.span("type"), "secret holds a non-expiring service-account token").help(HELP);
-            }
-        }
-        for m in cx.resources("kubernetes_manifest") {
-            let Some(manifest) = m.value("manifest") else { continue };
-            let kind = manifest.get("kind").and_then(|v| v.as_str().map(str::to_owned));
-            let ty = manifest.get("type").and_then(|v| v.as_str().map(str::to_owned));
-            if kind.as_deref() == Some("Secret") && ty.as_deref() == Some(TOKEN_TYPE) {
-                cx.report(&m, m.span("manifest"), "manifest creates a non-expiring service-account token secret")
-                    .help(HELP);
+        for (item, span, what) in token_secrets(cx) {
+            // Replaced on a schedule: rotated, not static (see the lifecycle model).
+            if !crate::rules::common::is_rotated(&item) {
+                cx.report(&item, span, what).help(HELP);
             }
         }
     }

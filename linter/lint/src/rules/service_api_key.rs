@@ -1,0 +1,75 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::static_credentials;
+
+/// API keys and tokens of services outside the seven cloud and CI families that Terraform
+/// creates and keeps in state, with the attribute that bounds their life, if they have one.
+pub const SERVICE_KEYS: [(&str, Option<&str>); 14] = [
+    ("tfe_team_token", Some("expired_at")),
+    ("tfe_organization_token", Some("expired_at")),
+    ("tfe_audit_trail_token", Some("expired_at")),
+    ("tfe_agent_token", None),
+    ("cloudflare_api_token", Some("expires_on")),
+    ("scaleway_iam_api_key", Some("expires_at")),
+    ("linode_token", Some("expiry")),
+    ("grafana_cloud_access_policy_token", Some("expires_at")),
+    ("grafana_service_account_token", Some("seconds_to_live")),
+    ("datadog_api_key", None),
+    ("datadog_application_key", None),
+    ("newrelic_api_access_key", None),
+    ("confluent_api_key", None),
+    ("hcp_service_principal_key", None),
+];
+
+/// ## What it does
+/// Finds API keys and tokens of other services that Terraform creates and keeps in state:
+/// Terraform Cloud/Enterprise team, organization, audit-trail and agent tokens, Cloudflare API
+/// tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account tokens,
+/// Datadog API and application keys, New Relic API keys, Confluent API keys and HCP
+/// service-principal keys. Keys that expire within `policy.static_key_max_lifetime` or are
+/// replaced on a schedule are not reported (see "Severity follows the lifecycle").
+///
+/// ## Why is this bad?
+/// Each is a bearer secret in Terraform state, usually copied on into CI variables or secret
+/// stores. It works from anywhere until someone revokes it, and nothing ties it to the workload
+/// that was meant to use it.
+///
+/// ## Example
+/// ```hcl
+/// resource "scaleway_iam_api_key" "eso" {
+///   application_id = scaleway_iam_application.eso.id
+/// }
+/// ```
+///
+/// ## Use instead
+/// Prefer the service's workload identity federation where it has one; otherwise give the key
+/// an expiry within policy and replace it on a schedule:
+/// ```hcl
+/// resource "scaleway_iam_api_key" "eso" {
+///   application_id = scaleway_iam_application.eso.id
+///   expires_at     = time_rotating.eso.rotation_rfc3339
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ServiceApiKey;
+
+impl Rule for ServiceApiKey {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "service-api-key",
+            category: Category::StaticCredential,
+            severity: Severity::Medium,
+            summary: "an API key or token of another service (Terraform Cloud, Cloudflare, Datadog, …) kept in state",
+            source: include_str!("service_api_key.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let types: Vec<&str> = SERVICE_KEYS.iter().map(|(t, _)| *t).collect();
+        for k in static_credentials(cx, &types) {
+            let ty = k.label(0).to_owned();
+            cx.report(&k, k.header(), format!("static {ty} kept in Terraform state"))
+                .help("use the service's workload identity federation if it has one; otherwise expire the key within policy and replace it on a schedule");
+        }
+    }
+}

@@ -1,0 +1,79 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::is_rotated;
+use crate::rules::kubernetes_token_secret::token_secrets;
+use crate::rules::service_api_key::SERVICE_KEYS;
+
+/// ## What it does
+/// Finds tokens that never expire and are not replaced on a schedule: Kubernetes legacy
+/// service-account token secrets (`kubernetes.io/service-account-token`, which cannot expire),
+/// and API keys of other services (the types of NHI117) whose expiry attribute is left unset
+/// (`expired_at` of Terraform Cloud tokens, `expires_on` of Cloudflare tokens, `expires_at` of
+/// Scaleway keys, …) or that have none. A `lifecycle { replace_triggered_by }` fed by a
+/// `time_rotating` counts as rotation.
+///
+/// ## Why is this bad?
+/// A token without an end stays valid after the workload, the cluster role or the person that
+/// asked for it is gone; a leaked copy works until someone notices and revokes it.
+///
+/// ## Example
+/// ```hcl
+/// resource "kubernetes_secret_v1" "deployer" {
+///   metadata {
+///     name        = "deployer-token"
+///     annotations = { "kubernetes.io/service-account.name" = "deployer" }
+///   }
+///   type = "kubernetes.io/service-account-token"
+/// }
+/// ```
+///
+/// ## Use instead
+/// A token with an expiry, requested when needed:
+/// ```hcl
+/// resource "kubernetes_token_request_v1" "deployer" {
+///   metadata { name = "deployer" }
+///   spec { expiration_seconds = 3600 }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct TokenWithoutExpiry;
+
+impl Rule for TokenWithoutExpiry {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "token-without-expiry",
+            category: Category::MissingTtl,
+            severity: Severity::Medium,
+            summary: "a Kubernetes legacy token secret, or another service's API key, that never expires",
+            source: include_str!("token_without_expiry.rs"),
+            on_plan: OnPlan::DroppedByReference,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let help = "replace it on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) or use a token that expires";
+        for (item, span, _) in token_secrets(cx) {
+            if !is_rotated(&item) {
+                cx.report(&item, span, "service-account token secret never expires").help(help);
+            }
+        }
+        let max = cx.policy.static_key_max_lifetime;
+        for (ty, expiry) in SERVICE_KEYS {
+            for k in cx.resources(ty) {
+                if is_rotated(&k) {
+                    continue;
+                }
+                match expiry {
+                    Some(attr) if !k.has(attr) => {
+                        cx.report(&k, k.header(), format!("key never expires: no {attr}")).help(format!(
+                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
+                        ));
+                    }
+                    None => {
+                        cx.report(&k, k.header(), "key cannot expire and is not replaced on a schedule").help(help);
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+}
