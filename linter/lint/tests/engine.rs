@@ -589,3 +589,12 @@ output "sa_name" {
         .collect();
     assert_eq!(got, [("output.sa_id".to_owned(), 6), ("output.id".to_owned(), 10)], "{got:?}");
 }
+
+#[test]
+fn a_cluster_admin_binding_in_a_heredoc_of_locals_is_found() {
+    let main = "locals {\n  rbac = <<YAML\nkind: ClusterRoleBinding\nroleRef:\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: helm-controller\n  namespace: flux-system\nYAML\n  other = \"kind: RoleBinding but not YAML\"\n}\n";
+    let d = tree(&[("main.tf", main)]);
+    let got: Vec<(&str, String, usize)> =
+        lint(d.path()).iter().map(|f| (f.code, f.address.clone(), f.start.map_or(0, |p| p.line))).collect();
+    assert_eq!(got, [("NHI214", "locals".to_owned(), 2)], "{got:?}");
+}

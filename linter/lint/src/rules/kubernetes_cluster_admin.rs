@@ -1,8 +1,9 @@
 use std::collections::HashSet;
 
-use crate::eval::Value;
+use crate::eval::{Value, yaml_lite};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{ExprKind, TemplatePart};
 
 const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
 const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
@@ -78,13 +79,32 @@ fn admin_role(rr: &Item<'_>, names: &HashSet<String>, addresses: &HashSet<String
     }
 }
 
+/// The text a string or heredoc is written with, interpolations kept as `${…}`.
+fn written_text(e: &crate::syntax::Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::Template(parts) => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    TemplatePart::Lit(l) => l.as_str(),
+                    TemplatePart::Interp(_) | TemplatePart::Directive => "${…}",
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// ## What it does
 /// Finds role bindings (`kubernetes_cluster_role_binding`, `kubernetes_role_binding`, their
 /// `_v1` forms, or `kubernetes_manifest`) that bind `cluster-admin` — or a cluster role of the
 /// module that grants every verb on every resource — to a ServiceAccount or a
 /// `system:serviceaccounts…` group, and cluster role bindings that bind it cluster-wide to any
 /// group or user. Groups such as `system:serviceaccounts` and `system:authenticated` are the
-/// worst case: every workload (or every caller) in the cluster gets full control.
+/// worst case: every workload (or every caller) in the cluster gets full control. Bindings
+/// written as YAML in a string — a heredoc in `locals`, the content of a file committed for
+/// Flux or Argo CD to apply — are read too.
 ///
 /// ## Why is this bad?
 /// Every pod running as that service account — and anyone who can create such a pod or read
@@ -163,22 +183,35 @@ impl Rule for KubernetesClusterAdmin {
                 cx.report(&b, rr.span("name"), format!("{role} bound to {who}")).help(HELP);
             }
         }
-        for m in cx.resources("kubernetes_manifest") {
-            let Some(man) = m.value("manifest") else { continue };
+        // A manifest as a value (`kubernetes_manifest`), or as YAML text in a string (a
+        // heredoc in `locals`, a file committed for Flux or Argo CD to apply).
+        let judge = |man: &Value| -> Option<String> {
             let kind = man.get("kind").and_then(Value::as_str);
             let role = man.get("roleRef").and_then(|r| r.get("name")).and_then(Value::as_str);
-            let Some(role) = role.filter(|r| *r == "cluster-admin" || names.contains(*r)) else { continue };
+            let role = role.filter(|r| *r == "cluster-admin" || names.contains(*r))?;
             if !matches!(kind, Some("ClusterRoleBinding" | "RoleBinding")) {
-                continue;
+                return None;
             }
             let subjects = man.get("subjects").map(Value::items).unwrap_or_default();
             let str_of = |s: &Value, k: &str| s.get(k).and_then(Value::as_str).map(str::to_owned);
             let who = worst(
                 kind == Some("ClusterRoleBinding"),
                 subjects.iter().map(|s| (str_of(s, "kind"), str_of(s, "name"))),
-            );
-            if let Some(who) = who {
-                cx.report(&m, m.span("manifest"), format!("{role} bound to {who}")).help(HELP);
+            )?;
+            Some(format!("{role} bound to {who}"))
+        };
+        for m in cx.resources("kubernetes_manifest") {
+            let Some(man) = m.value("manifest") else { continue };
+            if let Some(message) = judge(&man) {
+                cx.report(&m, m.span("manifest"), message).help(HELP);
+            }
+        }
+        for b in cx.all_blocks() {
+            for a in &b.body.attrs {
+                let Some(text) = written_text(&a.expr).filter(|t| t.contains("RoleBinding")) else { continue };
+                if let Some(message) = yaml_lite::documents(&text).iter().find_map(&judge) {
+                    cx.report(&b, a.expr.span.clone(), format!("manifest in `{}`: {message}", a.key)).help(HELP);
+                }
             }
         }
     }
