@@ -45,7 +45,9 @@ pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str
 /// ## What it does
 /// Finds web-identity trust policies for shared CI issuers (GitHub Actions, GitLab.com,
 /// Terraform Cloud, CircleCI) that do not restrict the token subject (`…:sub`), and GCP
-/// workload identity pool providers for those issuers without an `attribute_condition`.
+/// workload identity pool providers for those issuers without an `attribute_condition`. Also
+/// finds web-identity trusts of any other IAM OIDC provider — an EKS cluster's, for IRSA — with
+/// no condition on the token subject: every service account of the cluster can assume them.
 ///
 /// ## Why is this bad?
 /// Those issuers sign tokens for every repository on the platform. Without a `sub` condition,
@@ -129,5 +131,64 @@ impl Rule for OidcTrustWithoutSubject {
                     .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
             }
         }
+        // Any other OIDC provider of the account (an EKS cluster's, for IRSA): without a
+        // condition on the subject, every identity it issues tokens for can assume the role.
+        for src in trust_statements(cx.facts().policies()) {
+            if reported.contains(&src.item.address()) {
+                continue;
+            }
+            let open = src.statements.iter().find(|s| {
+                if !s.is_allow()
+                    || !s.action_strs().iter().any(|a| a.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"))
+                {
+                    return false;
+                }
+                let Some(public) = web_identity_provider(s) else { return false };
+                !s.conditions.iter().any(|(_, key, _)| {
+                    let k = key.to_ascii_lowercase();
+                    key == crate::eval::iam_policy::UNKNOWN_KEY
+                        || k.ends_with(":sub")
+                        || k.ends_with(":amr")
+                        || (public && k.ends_with(":aud"))
+                })
+            });
+            if let Some(s) = open {
+                reported.insert(src.item.address());
+                cx.report(&src.item, s.principals_span.clone(), "any identity of this OIDC provider can assume this role (for an EKS cluster: every service account in it): the token subject is not restricted")
+                    .help("add a StringEquals condition on \"<issuer>:sub\", e.g. \"system:serviceaccount:my-namespace:my-service-account\", and one on \"<issuer>:aud\"");
+            }
+        }
     }
+}
+
+/// Web identity providers whose tokens are told apart by audience (an app id), not subject.
+const PUBLIC_IDPS: [&str; 4] =
+    ["cognito-identity.amazonaws.com", "accounts.google.com", "graph.facebook.com", "www.amazon.com"];
+
+/// What a statement's federated principal is, for web-identity trust: `None` when it has none
+/// or it is a shared CI issuer (judged above), `Some(true)` for a public identity provider
+/// (audience conditions suffice), `Some(false)` for an IAM OIDC provider of the account — also
+/// when its ARN is only known after apply (`module.eks.oidc_provider_arn`).
+fn web_identity_provider(s: &Statement) -> Option<bool> {
+    let ids: Vec<&crate::eval::Value> = s
+        .principals
+        .iter()
+        .flatten()
+        .filter(|(ty, _)| ty.eq_ignore_ascii_case("Federated"))
+        .flat_map(|(_, ids)| ids.iter())
+        .collect();
+    if ids.is_empty() {
+        return None;
+    }
+    let texts: Vec<&str> = ids
+        .iter()
+        .filter_map(|v| match v {
+            crate::eval::Value::Str(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    if texts.iter().any(|t| SHARED_ISSUERS.iter().any(|iss| t.contains(iss)) || t.contains("saml-provider/")) {
+        return None;
+    }
+    Some(!texts.is_empty() && texts.iter().all(|t| PUBLIC_IDPS.contains(t)))
 }
