@@ -358,6 +358,23 @@ pub fn refers_to(e: &Expr, item: &Item<'_>) -> bool {
     found
 }
 
+/// The text a string or heredoc is written with, interpolations kept as `${…}`.
+pub fn written_text(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Str(s) => Some(s.clone()),
+        ExprKind::Template(parts) => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    TemplatePart::Lit(l) => l.as_str(),
+                    TemplatePart::Interp(_) | TemplatePart::Directive => "${…}",
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,8 @@ pub const ROLES: [&str; 8] = [
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
 /// (both can grant any role) — granted at project, folder or organization level to a service
 /// account or a workload identity federation principal (`principal://…`, `principalSet://…`),
-/// and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`. The
+/// and any role on a service account granted to `allUsers` or `allAuthenticatedUsers` or to a
+/// namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
@@ -79,6 +80,20 @@ impl Rule for GcpImpersonationRole {
                 cx.report(&b, span, format!("{m} can act as this service account")).help(
                     "grant the role to the specific principals that need it, never to allUsers or allAuthenticatedUsers",
                 );
+                continue;
+            }
+            // GKE workload identity for `[namespace/default]`: every pod of the namespace that
+            // names no Kubernetes service account of its own.
+            let default_ksa = crate::rules::common::member_exprs(&b).iter().find_map(|m| {
+                let t = crate::rules::common::written_text(m)?;
+                let ns = t.split(".svc.id.goog[").nth(1)?.strip_suffix("/default]")?;
+                (!ns.contains('/')).then(|| ns.to_owned())
+            });
+            if let Some(ns) = default_ksa {
+                let span = if b.has("member") { b.span("member") } else { b.span("members") };
+                let ns = if ns.contains("${") { "its namespace".to_owned() } else { format!("`{ns}`") };
+                cx.report(&b, span, format!("the `default` Kubernetes service account of {ns} can act as this service account: every pod there that names no service account of its own"))
+                    .help("bind a dedicated Kubernetes service account (`[namespace/app]`) and set serviceAccountName on the pods that need it");
             }
         }
     }

@@ -3,7 +3,6 @@ use std::collections::HashSet;
 use crate::eval::{Value, yaml_lite};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::syntax::{ExprKind, TemplatePart};
 
 const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
 const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
@@ -76,23 +75,6 @@ fn admin_role(rr: &Item<'_>, names: &HashSet<String>, addresses: &HashSet<String
             let a = addresses.iter().find(|a| path.starts_with(a.as_str()))?;
             Some(format!("cluster role {} (every verb on every resource)", a.trim_end_matches('.')))
         }
-    }
-}
-
-/// The text a string or heredoc is written with, interpolations kept as `${…}`.
-fn written_text(e: &crate::syntax::Expr) -> Option<String> {
-    match &e.kind {
-        ExprKind::Str(s) => Some(s.clone()),
-        ExprKind::Template(parts) => Some(
-            parts
-                .iter()
-                .map(|p| match p {
-                    TemplatePart::Lit(l) => l.as_str(),
-                    TemplatePart::Interp(_) | TemplatePart::Directive => "${…}",
-                })
-                .collect(),
-        ),
-        _ => None,
     }
 }
 
@@ -208,7 +190,10 @@ impl Rule for KubernetesClusterAdmin {
         }
         for b in cx.all_blocks() {
             for a in &b.body.attrs {
-                let Some(text) = written_text(&a.expr).filter(|t| t.contains("RoleBinding")) else { continue };
+                let Some(text) = crate::rules::common::written_text(&a.expr).filter(|t| t.contains("RoleBinding"))
+                else {
+                    continue;
+                };
                 if let Some(message) = yaml_lite::documents(&text).iter().find_map(&judge) {
                     cx.report(&b, a.expr.span.clone(), format!("manifest in `{}`: {message}", a.key)).help(HELP);
                 }
