@@ -245,7 +245,8 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         allow,
         actions: list("actions"),
         not_actions: list("not_actions"),
-        resources: list("resources"),
+        // Kept with holes: an ARN's known parts say what it covers (`…:parameter/*`).
+        resources: b.attr("resources").map(|a| env.eval_lenient(&a.expr).items()),
         not_resources: list("not_resources"),
         principals: principal_list(b, "principals", env),
         not_principals: principal_list(b, "not_principals", env),

@@ -257,6 +257,15 @@ impl<'m> Env<'m> {
         v
     }
 
+    /// Evaluates `e`, keeping unknown interpolations of templates as [`HOLE`]s in the string
+    /// (`"arn:aws:ssm:${var.region}:…"` keeps its known parts) instead of making it unknown.
+    pub fn eval_lenient(&self, e: &Expr) -> Value {
+        let prev = self.lenient.replace(true);
+        let v = self.eval(e);
+        self.lenient.set(prev);
+        v
+    }
+
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {

@@ -124,6 +124,9 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
 /// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
+/// Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
+/// findings on an ARN that names every secret, parameter or key of the account
+/// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`).
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -189,13 +192,73 @@ impl Rule for IamWildcardResource {
                     break;
                 }
             }
+            // Reading secrets through an ARN that names every secret, parameter or key of the
+            // account (`arn:aws:ssm:*:*:parameter/*`): the same reach as `"*"` for that service.
+            for s in stmts.iter().filter(granted) {
+                // Region and account may be references: the string keeps holes for them.
+                let every = s.resources.iter().flatten().find_map(|r| match r {
+                    crate::eval::Value::Str(r) => {
+                        every_secret_of(r).map(|what| (r.replace(crate::eval::HOLE, "…"), what))
+                    }
+                    _ => None,
+                });
+                let Some((arn, (service, what))) = every else { continue };
+                let read = SECRET_READS
+                    .iter()
+                    .filter(|op| op.starts_with(service))
+                    .find_map(|op| s.action_strs().into_iter().find(|a| action_matches(a, op)));
+                if let Some(action) = read {
+                    cx.report(
+                        item,
+                        s.resources_span.clone(),
+                        format!("`{action}` allowed on every {what} of the account (`{arn}`)"),
+                    )
+                    .help("name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)");
+                    break;
+                }
+            }
         }
+    }
+}
+
+/// Reads that hand out a secret's value.
+const SECRET_READS: [&str; 5] = [
+    "secretsmanager:GetSecretValue",
+    "ssm:GetParameter",
+    "ssm:GetParameters",
+    "ssm:GetParametersByPath",
+    "kms:Decrypt",
+];
+
+/// When `arn` names every secret, parameter or KMS key of an account (region and account may be
+/// wildcards or references): the service and what it covers.
+fn every_secret_of(arn: &str) -> Option<(&'static str, &'static str)> {
+    let mut parts = arn.splitn(6, ':');
+    let (_, _, service, _, _, resource) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    match (service, resource) {
+        ("secretsmanager", "secret:*" | "*") => Some(("secretsmanager", "secret")),
+        ("ssm", "parameter*" | "parameter/*" | "*") => Some(("ssm", "parameter")),
+        ("kms", "key/*" | "*") => Some(("kms", "KMS key")),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arns_of_every_secret_are_told_from_one_secret() {
+        assert!(every_secret_of("arn:aws:ssm:eu-west-1:123456789012:parameter*").is_some());
+        assert!(every_secret_of("arn:aws:ssm:*:*:parameter/*").is_some());
+        assert!(every_secret_of("arn:aws:secretsmanager:*:123:secret:*").is_some());
+        assert!(every_secret_of("arn:aws:kms:eu-west-1:123:key/*").is_some());
+        assert!(every_secret_of("arn:aws:ssm:eu-west-1:123:parameter/app/*").is_none());
+        assert!(every_secret_of("arn:aws:secretsmanager:eu-west-1:123:secret:app-*").is_none());
+        assert!(every_secret_of("arn:aws:s3:::bucket/*").is_none());
+        assert!(every_secret_of("*").is_none());
+    }
 
     #[test]
     fn sensitivity() {
