@@ -60,7 +60,10 @@ impl Rule for AwsAdminPolicy {
         ]);
         for a in attachments {
             // Across `for_each` instances (`policy_arn = each.value` over a map of policies).
-            if let Some(p) = a.strs("policy_arn").iter().find_map(|arn| admin_policy(arn)) {
+            // `"arn:${local.partition}:iam::aws:policy/AdministratorAccess"`: the name is known.
+            let written = a.attr("policy_arn").and_then(|p| crate::rules::common::written_text(&p.expr));
+            let arns = a.strs("policy_arn").into_iter().chain(written);
+            if let Some(p) = arns.into_iter().find_map(|arn| admin_policy(&arn)) {
                 cx.report(&a, a.span("policy_arn"), format!("{p} attached")).help(HELP);
             }
         }

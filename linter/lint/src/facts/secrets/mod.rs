@@ -90,6 +90,12 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 visit_literals(v, name, false, f)
             })
         }
+        // `join("", ["postgresql://", var.user, ":", var.password, "@db"])`: the literals are
+        // fragments of a value assembled with others, as a template's runs are.
+        ExprKind::Call { name, args, .. } if matches!(name.as_str(), "join" | "format" | "formatlist" | "concat") => {
+            let mut fragment = |lit: Lit<'_>| f(Lit { partial: true, ..lit });
+            args.iter().any(|x| visit_literals(x, key, false, &mut fragment))
+        }
         ExprKind::Call { name, args, .. }
             if !(name.starts_with("file") || name == "templatefile" || name == "pathexpand") =>
         {

@@ -18,6 +18,10 @@ const SECRET_ATTRS: [(&str, &str); 10] = [
     ("kubernetes_secret_v1", "data"),
 ];
 
+/// Attributes of key resources that name the key, not its secret half (`access_key` of a
+/// Scaleway or AWS key pair is its id).
+const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
+
 /// Resources whose whole object carries the secret they create.
 const CREDENTIAL_TYPES: [&str; 14] = [
     "aws_iam_access_key",
@@ -68,7 +72,7 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
                 let fields = attrs.get(1..).unwrap_or(&[]);
                 let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
                 whole
-                    || fields.iter().any(|a| is_credential_key(a) || SECRET_ATTRS.contains(&(ty, *a)))
+                    || fields.iter().any(|a| (is_credential_key(a) && !KEY_IDS.contains(a)) || SECRET_ATTRS.contains(&(ty, *a)))
                     // `{ for k, v in gitlab_group_access_token.t : k => v.token }`: the
                     // iteration variable's credential attribute.
                     || attrs.is_empty() && is_credential_key(ty)
