@@ -71,6 +71,8 @@ table! {
     "NHI227" => github_org_secret_visibility::GithubOrgSecretVisibility,
     "NHI228" => gcp_project_wide_role::GcpProjectWideRole,
     "NHI229" => oidc_trust_broad_subject::OidcTrustBroadSubject,
+    "NHI230" => management_token::ManagementToken,
+    "NHI231" => aws_full_access_policy::AwsFullAccessPolicy,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

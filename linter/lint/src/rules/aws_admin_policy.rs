@@ -1,4 +1,6 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::span::Span;
 
 const ADMIN_POLICIES: [&str; 3] = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];
 
@@ -52,30 +54,40 @@ impl Rule for AwsAdminPolicy {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str =
             "attach a customer-managed policy that lists only the actions and resources this identity needs";
-        let attachments = cx.resources_of(&[
-            "aws_iam_role_policy_attachment",
-            "aws_iam_user_policy_attachment",
-            "aws_iam_group_policy_attachment",
-            "aws_iam_policy_attachment",
-        ]);
-        for a in attachments {
-            // Across `for_each` instances (`policy_arn = each.value` over a map of policies).
-            // `"arn:${local.partition}:iam::aws:policy/AdministratorAccess"`: the name is known.
-            let written = a.attr("policy_arn").and_then(|p| crate::rules::common::written_text(&p.expr));
-            let arns = a.strs("policy_arn").into_iter().chain(written);
-            if let Some(p) = arns.into_iter().find_map(|arn| admin_policy(&arn)) {
-                cx.report(&a, a.span("policy_arn"), format!("{p} attached")).help(HELP);
-            }
-        }
-        for (ty, key) in
-            [("aws_iam_role", "managed_policy_arns"), ("aws_iam_role_policy_attachments_exclusive", "policy_arns")]
-        {
-            for r in cx.resources(ty) {
-                let Some(v) = r.value(key) else { continue };
-                if let Some(p) = v.items().iter().find_map(|x| x.as_str().and_then(admin_policy)) {
-                    cx.report(&r, r.span(key), format!("{p} attached")).help(HELP);
-                }
+        for (item, span, arns) in managed_policy_attachments(cx) {
+            if let Some(p) = arns.iter().find_map(|arn| admin_policy(arn)) {
+                cx.report(&item, span, format!("{p} attached")).help(HELP);
             }
         }
     }
+}
+
+/// Every place a managed policy is attached to a role, user or group, with the policy ARNs it
+/// attaches: each `for_each` instance's, and a partly known ARN's written text
+/// (`"arn:${local.partition}:iam::aws:policy/AdministratorAccess"`).
+pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<String>)> {
+    let mut out = Vec::new();
+    let attachments = cx.resources_of(&[
+        "aws_iam_role_policy_attachment",
+        "aws_iam_user_policy_attachment",
+        "aws_iam_group_policy_attachment",
+        "aws_iam_policy_attachment",
+    ]);
+    for a in attachments {
+        let written = a.attr("policy_arn").and_then(|p| crate::rules::common::written_text(&p.expr));
+        let arns: Vec<String> = a.strs("policy_arn").into_iter().chain(written).collect();
+        let span = a.span("policy_arn");
+        out.push((a, span, arns));
+    }
+    for (ty, key) in
+        [("aws_iam_role", "managed_policy_arns"), ("aws_iam_role_policy_attachments_exclusive", "policy_arns")]
+    {
+        for r in cx.resources(ty) {
+            let Some(v) = r.value(key) else { continue };
+            let arns: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
+            let span = r.span(key);
+            out.push((r, span, arns));
+        }
+    }
+    out
 }

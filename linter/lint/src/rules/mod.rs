@@ -1,5 +1,6 @@
 pub mod aws_access_key;
 pub mod aws_admin_policy;
+pub mod aws_full_access_policy;
 pub mod aws_secret_rotation;
 pub mod aws_service_credential;
 pub mod aws_session_duration;
@@ -44,6 +45,7 @@ pub mod kubernetes_rbac;
 pub mod kubernetes_secret_read;
 pub mod kubernetes_token_secret;
 pub mod kubernetes_wildcard_role;
+pub mod management_token;
 pub mod nhi_broad_scope;
 pub mod nhi_expiry;
 pub mod oidc_trust_broad_subject;

@@ -1,0 +1,80 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+
+/// Consul's built-in policy that allows everything, by name and by its fixed id.
+const CONSUL_GLOBAL_MANAGEMENT: [&str; 2] = ["global-management", "00000000-0000-0000-0000-000000000001"];
+
+/// ## What it does
+/// Finds tokens and token roles of HashiCorp Consul and Nomad that are root-equivalent: Consul
+/// ACL tokens, roles and Vault Consul secrets-engine roles given the built-in
+/// `global-management` policy, and Nomad tokens or Vault Nomad secrets-engine roles of type
+/// `management`.
+///
+/// ## Why is this bad?
+/// These tokens bypass every ACL of the cluster: whoever holds one can read every key and
+/// secret, change every policy and mint more tokens. A workload (Vault's secrets engine, a
+/// CI job) needs a policy listing what it manages, not the cluster's master key.
+///
+/// ## Example
+/// ```hcl
+/// resource "consul_acl_token" "vault" {
+///   description = "Vault secrets engine"
+///   policies    = ["global-management"]
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "consul_acl_token" "vault" {
+///   description = "Vault secrets engine"
+///   policies    = [consul_acl_policy.vault_secrets_engine.name]
+/// }
+/// ```
+#[derive(Debug)]
+pub struct ManagementToken;
+
+impl Rule for ManagementToken {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "hashicorp-management-token",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "a Consul or Nomad token or token role with global-management / management rights",
+            source: include_str!("management_token.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let is_global = |p: &String| CONSUL_GLOBAL_MANAGEMENT.contains(&p.as_str());
+        for (ty, key) in [
+            ("consul_acl_token", "policies"),
+            ("vault_consul_secret_backend_role", "consul_policies"),
+            ("vault_consul_secret_backend_role", "policies"),
+        ] {
+            for t in cx.resources(ty) {
+                if t.strs(key).iter().any(is_global) {
+                    cx.report(&t, t.span(key), "grants Consul's global-management policy: every ACL of the cluster")
+                        .help("write a consul_acl_policy with the rules this workload needs and grant that instead");
+                }
+            }
+        }
+        for r in cx.resources("consul_acl_role") {
+            let global = r
+                .nested("policy")
+                .into_iter()
+                .find(|p| p.strs("name").iter().chain(p.strs("id").iter()).any(is_global));
+            if let Some(p) = global {
+                cx.report(&r, p.header(), "role carries Consul's global-management policy: every ACL of the cluster")
+                    .help("write a consul_acl_policy with the rules this workload needs and grant that instead");
+            }
+        }
+        for (ty, key) in [("vault_nomad_secret_role", "type"), ("nomad_acl_token", "type")] {
+            for t in cx.resources(ty) {
+                if t.str(key).is_some_and(|v| v.eq_ignore_ascii_case("management")) {
+                    cx.report(&t, t.span(key), "a Nomad management token: every ACL of the cluster")
+                        .help("use type = \"client\" with nomad_acl_policy rules for what the holder runs");
+                }
+            }
+        }
+    }
+}
