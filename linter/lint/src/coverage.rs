@@ -121,6 +121,18 @@ pub const LIFECYCLE: &[Credential] = &[
         &["NHI318"],
     ),
     c("vault_azure_secret_backend_role", "vault", "`ttl` / `max_ttl`", &["NHI318"]),
+    c(
+        "vault_ssh_secret_backend_role (user certificates)",
+        "vault",
+        "`ttl` / `max_ttl`, or the mount's lease",
+        &["NHI318"],
+    ),
+    c(
+        "vault_pki_secret_backend_role",
+        "vault",
+        "`ttl` / `max_ttl`, capped by the mount's `max_lease_ttl_seconds`",
+        &["NHI320"],
+    ),
     c("vault_kubernetes_secret_backend_role", "vault", "`token_default_ttl` / `token_max_ttl`", &["NHI318"]),
     c("vault_consul_secret_backend_role", "vault", "`ttl` / `max_ttl`", &["NHI318"]),
     c("vault_kv_secret_v2", "vault", "none per secret (`delete_version_after` only prunes versions)", &["NHI112"]),

@@ -67,6 +67,7 @@ pub mod vault_auth_role_ttl;
 pub mod vault_auth_wildcard_binding;
 pub mod vault_broad_policy;
 pub mod vault_key_rotation;
+pub mod vault_mount_lease;
 pub mod vault_mounts;
 pub mod vault_root_policy;
 pub mod vault_secret_role_ttl;

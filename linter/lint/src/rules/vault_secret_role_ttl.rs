@@ -15,7 +15,7 @@ const MOUNTS: [(&str, Option<&str>); 6] = [
 
 /// Roles that mint credentials with a lease: `(type, default mount, the role's own lifetime
 /// attributes, what it issues)`.
-const ROLES: [(&str, &str, &[&str], &str); 6] = [
+const ROLES: [(&str, &str, &[&str], &str); 7] = [
     ("vault_database_secret_backend_role", "", &["default_ttl", "max_ttl"], "database users"),
     ("vault_azure_secret_backend_role", "azure", &["ttl", "max_ttl"], "Azure service principals and secrets"),
     (
@@ -27,6 +27,7 @@ const ROLES: [(&str, &str, &[&str], &str); 6] = [
     ("vault_consul_secret_backend_role", "consul", &["ttl", "max_ttl"], "Consul ACL tokens"),
     ("vault_rabbitmq_secret_backend_role", "rabbitmq", &[], "RabbitMQ users"),
     ("vault_aws_secret_backend_role", "aws", &[], "IAM users with access keys"),
+    ("vault_ssh_secret_backend_role", "ssh", &["ttl", "max_ttl"], "SSH certificates"),
 ];
 
 /// Whether a mount's own lease defaults are shorter than Vault's 32 days.
@@ -42,7 +43,9 @@ fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
 /// ## What it does
 /// Finds Vault secrets-engine roles that mint credentials — database users, Azure service
 /// principals, Kubernetes service-account tokens, Consul tokens, RabbitMQ users, and IAM users
-/// with access keys (`vault_aws_secret_backend_role` with `credential_type = "iam_user"`) —
+/// with access keys (`vault_aws_secret_backend_role` with `credential_type = "iam_user"`), SSH
+/// certificates for users (`vault_ssh_secret_backend_role` of a CA with
+/// `allow_user_certificates`) —
 /// without a lifetime of their own (`default_ttl`/`max_ttl`, `ttl`, `token_default_ttl`…) on a
 /// mount whose lease defaults are not shorter either. Such credentials live for Vault's default
 /// lease of 32 days, renewable, however briefly the workload needs them. Roles whose mount is
@@ -96,6 +99,13 @@ impl Rule for VaultSecretRoleTtl {
                 // AWS roles that assume a role or get a federation token are STS sessions of
                 // an hour by default; only IAM users carry long-lived keys.
                 if ty == "vault_aws_secret_backend_role" && r.str("credential_type").as_deref() != Some("iam_user") {
+                    continue;
+                }
+                // SSH: one-time passwords and host certificates are not credentials of a client.
+                if ty == "vault_ssh_secret_backend_role"
+                    && (r.str("key_type").as_deref() != Some("ca")
+                        || r.value("allow_user_certificates").and_then(|v| v.as_bool()) != Some(true))
+                {
                     continue;
                 }
                 if has_own_lifetime(&r, own) {

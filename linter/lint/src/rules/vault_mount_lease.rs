@@ -1,0 +1,71 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration, interval};
+
+/// ## What it does
+/// Finds Vault secrets-engine mounts (`vault_mount`) whose maximum or default lease is longer
+/// than `policy.max_lifetime` (365 days by default): `max_lease_ttl_seconds = 315360000` on a
+/// PKI mount lets any role without its own `max_ttl` issue ten-year certificates, and every
+/// dynamic secret of the mount can be renewed that long.
+///
+/// ## Why is this bad?
+/// The mount's maximum is the ceiling of everything issued under it. A role that forgets its
+/// own limit — or a token that requests the maximum — gets credentials that outlive every
+/// review. A root CA that needs a long life of its own can keep it with a long `ttl` on the
+/// root certificate while the mount's maximum stays short for what it issues, or live in a
+/// mount of its own that issues nothing else.
+///
+/// ## Example
+/// ```hcl
+/// resource "vault_mount" "pki" {
+///   path                  = "pki"
+///   type                  = "pki"
+///   max_lease_ttl_seconds = 315360000
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "vault_mount" "pki_int" {
+///   path                  = "pki_int"
+///   type                  = "pki"
+///   max_lease_ttl_seconds = 2592000
+/// }
+/// ```
+#[derive(Debug)]
+pub struct VaultMountLease;
+
+impl Rule for VaultMountLease {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "vault-mount-lease",
+            category: Category::MissingTtl,
+            severity: Severity::Low,
+            summary: "a Vault secrets-engine mount whose leases may outlive policy.max_lifetime",
+            source: include_str!("vault_mount_lease.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        let limit = cx.policy.max_lifetime;
+        let max = limit.as_secs();
+        for m in cx.resources("vault_mount") {
+            let over = ["max_lease_ttl_seconds", "default_lease_ttl_seconds"].into_iter().find_map(|k| {
+                match m.value(k).as_ref().map(duration) {
+                    Some(Some(Dur::Secs(s))) if s > max => Some((k, s)),
+                    _ => None,
+                }
+            });
+            if let Some((key, secs)) = over {
+                cx.report(
+                    &m,
+                    m.span(key),
+                    format!("leases and certificates of this mount may last {}", interval(secs)),
+                )
+                .help(format!(
+                    "keep {key} within policy.max_lifetime ({limit}) and give a root CA's certificate its own ttl"
+                ));
+            }
+        }
+    }
+}
