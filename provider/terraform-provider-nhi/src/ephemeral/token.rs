@@ -52,7 +52,7 @@ pub fn schema() -> Schema {
             Attribute::computed("jti", Type::String).describe("The token's unique id, as recorded in the registry."),
             Attribute::computed("expires_at", Type::String).describe("When the token expires (RFC 3339)."),
         ])
-        .describe("A short-lived, audience-bound token for a service account, issued at run time and never stored in state or plan files. Every issuance is recorded in the registry; the token is revoked when Terraform closes it at the end of the run."),
+        .describe("A short-lived, audience-bound token for a service account, issued at run time and never stored in state or plan files. Every issuance is recorded in the registry; the token is revoked when Terraform closes it at the end of the run. It is never renewed: a run that outlives `ttl` gets no fresh token (Terraform is given no renewal time), so choose a `ttl` that covers the run."),
     )
 }
 
