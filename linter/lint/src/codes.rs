@@ -41,6 +41,7 @@ table! {
     "NHI115" => azure_registry_admin::AzureRegistryAdmin,
     "NHI116" => credential_output::CredentialOutput,
     "NHI117" => service_api_key::ServiceApiKey,
+    "NHI118" => credential_in_url::CredentialInUrl,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,
@@ -73,6 +74,7 @@ table! {
     "NHI229" => oidc_trust_broad_subject::OidcTrustBroadSubject,
     "NHI230" => management_token::ManagementToken,
     "NHI231" => aws_full_access_policy::AwsFullAccessPolicy,
+    "NHI232" => github_machine_admin::GithubMachineAdmin,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

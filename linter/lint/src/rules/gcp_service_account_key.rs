@@ -1,5 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{lifecycle, registry_module_switches};
+use crate::syntax::ExprKind;
 
 /// ## What it does
 /// Finds `google_service_account_key` resources — downloadable keys for a service account —
@@ -9,7 +10,8 @@ use crate::rules::common::{lifecycle, registry_module_switches};
 ///
 /// Also a call of the public `terraform-google-modules/service-accounts/google` module with
 /// `generate_keys = true`, which creates a key per account, even when the module itself is
-/// not on disk.
+/// not on disk. And `google` / `google-beta` provider blocks whose `credentials` reads a key
+/// file (`file("sa.json")`, or a path to one): a downloaded key exists and signs Terraform in.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private
@@ -61,6 +63,21 @@ impl Rule for GcpServiceAccountKey {
         {
             cx.report(&call, call.span(input), format!("static GCP service-account keys: the module creates one per account with `{input} = true`"))
                 .help("set generate_keys = false and attach the service accounts to their workloads, or use Workload Identity Federation");
+        }
+        // A provider that signs in with a key file: a downloaded key exists and is used.
+        let providers: Vec<_> =
+            ["google", "google-beta"].iter().flat_map(|ty| cx.blocks("provider", Some(ty))).collect();
+        for p in providers {
+            let Some(a) = p.attr("credentials") else { continue };
+            let key_file = match &a.expr.kind {
+                ExprKind::Call { name, .. } => name == "file",
+                ExprKind::Str(s) => s.trim().ends_with(".json"),
+                _ => false,
+            };
+            if key_file {
+                cx.report(&p, a.expr.span.clone(), "provider signs in with a service-account key file")
+                    .help("use Application Default Credentials, impersonate_service_account or Workload Identity Federation instead of a downloaded key");
+            }
         }
         for k in cx.resources("google_storage_hmac_key") {
             if !lifecycle(&k, cx).is_static() {

@@ -9,7 +9,7 @@ pub const TOKEN_TYPES: [&str; 3] =
 
 /// Every GitLab token resource that has an `expires_at`: the access tokens, user impersonation
 /// and service-account tokens, and deploy tokens.
-pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
+pub const EXPIRING_TOKEN_TYPES: [&str; 9] = [
     "gitlab_project_access_token",
     "gitlab_group_access_token",
     "gitlab_personal_access_token",
@@ -17,6 +17,8 @@ pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
     "gitlab_service_account_access_token",
     "gitlab_group_service_account_access_token",
     "gitlab_deploy_token",
+    "gitlab_project_deploy_token",
+    "gitlab_group_deploy_token",
 ];
 
 /// ## What it does
@@ -24,8 +26,10 @@ pub const EXPIRING_TOKEN_TYPES: [&str; 7] = [
 /// tokens, deploy tokens and pipeline triggers created by Terraform
 /// (`gitlab_project_access_token`, `gitlab_group_access_token`, `gitlab_personal_access_token`,
 /// `gitlab_user_impersonation_token`, `gitlab_service_account_access_token`,
-/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token`, `gitlab_pipeline_trigger`,
-/// `gitlab_cluster_agent_token`),
+/// `gitlab_group_service_account_access_token`, `gitlab_deploy_token` (and its successors
+/// `gitlab_project_deploy_token`, `gitlab_group_deploy_token`), `gitlab_pipeline_trigger`,
+/// `gitlab_cluster_agent_token`), OAuth applications whose secret Terraform keeps
+/// (`gitlab_application`),
 /// and runners whose authentication token Terraform keeps in state (`gitlab_user_runner`,
 /// `gitlab_runner`). Tokens with a `rotation_configuration`, replaced on a schedule
 /// (`lifecycle { replace_triggered_by }` fed by `time_rotating`), or whose `expires_at` is at
@@ -79,6 +83,11 @@ impl Rule for GitlabAccessToken {
                 "use CI_JOB_TOKEN or OIDC id_tokens in GitLab CI; otherwise keep the token narrow and short-lived",
             );
         }
+        for t in static_credentials(cx, &["gitlab_application"]) {
+            cx.report(&t, t.header(), "GitLab OAuth application secret kept in Terraform state").help(
+                "create the application outside Terraform or replace it on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }), and hand its secret over through a secret store",
+            );
+        }
         for t in static_credentials(cx, &["gitlab_pipeline_trigger"]) {
             cx.report(&t, t.header(), "static GitLab pipeline trigger token").help(
                 "trigger downstream pipelines with CI_JOB_TOKEN (trigger: keyword) instead of a stored trigger token",
@@ -94,7 +103,7 @@ impl Rule for GitlabAccessToken {
                 "replace the token on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) and hand it to the agent through a secret store",
             );
         }
-        for t in static_credentials(cx, &["gitlab_deploy_token"]) {
+        for t in static_credentials(cx, &EXPIRING_TOKEN_TYPES[6..]) {
             cx.report(&t, t.header(), "static GitLab deploy token")
                 .help("use CI_JOB_TOKEN or OIDC id_tokens in GitLab CI; otherwise give the token an expires_at");
         }

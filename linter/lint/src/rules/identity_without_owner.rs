@@ -24,7 +24,9 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 /// `justification`, `google_service_account` without `description` or a descriptive
 /// `display_name` (one that is not just its `account_id` again), `azuread_application` /
 /// `azuread_service_principal` without `owners` (a service principal of an application declared
-/// in the same module is judged through that application, once), `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
+/// in the same module is judged through that application, once),
+/// `azuread_application_registration` with no `azuread_application_owner` and no `description`
+/// or `notes`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
 /// `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description,
 /// `kubernetes_service_account` (and `_v1`) without any labels or annotations, and
 /// `vault_identity_entity` without `metadata`.
@@ -101,6 +103,19 @@ impl Rule for IdentityWithoutOwner {
             if !app.has("owners") && !of_local_app {
                 cx.report(&app, app.header(), "application identity has no owners")
                     .help("set owners = [<object IDs of the responsible team>]");
+            }
+        }
+        // `azuread_application_registration` takes its owners from `azuread_application_owner`.
+        let owner_links = cx.resources("azuread_application_owner");
+        for app in cx.resources("azuread_application_registration") {
+            let owned = owner_links
+                .iter()
+                .any(|o| o.attr("application_id").is_some_and(|a| crate::rules::common::refers_to(&a.expr, &app)));
+            if !owned && !app.has("description") && !app.has("notes") {
+                cx.report(&app, app.header(), "application registration has no owner and no description or notes")
+                    .help(
+                        "add an azuread_application_owner for the responsible team, and a description of its purpose",
+                    );
             }
         }
         let default_owner = cx

@@ -17,10 +17,8 @@ fn broad_subject(v: &str) -> Option<String> {
             }
             if name.contains('*') {
                 Some(format!("every repository of `{owner}`"))
-            } else if context == "*" || (context.is_empty() && path.ends_with('*')) {
-                Some(format!("every branch, tag, pull request and environment of `{path}`"))
             } else {
-                None
+                broad_context(context).map(|what| format!("{what} of `{path}`"))
             }
         }
         // Terraform Cloud `organization:ORG:project:P:workspace:W:run_phase:PHASE`.
@@ -34,11 +32,49 @@ fn broad_subject(v: &str) -> Option<String> {
     }
 }
 
+/// What the context part of a GitHub subject (after `repo:OWNER/REPO:`) admits, when it is a
+/// wildcard over refs: `*` (everything) or `ref:refs/*` (every branch and tag).
+fn broad_context(context: &str) -> Option<&'static str> {
+    match context {
+        "*" => Some("every branch, tag, pull request and environment"),
+        "ref:refs/*" => Some("every branch and tag"),
+        _ => None,
+    }
+}
+
+/// The first subject wildcard in the inputs of a module whose code is not here: an object with
+/// a `claim`/`sub`/`subject` key (`{ repo_name = "app", claim = "*" }`): the repository and
+/// what its claim admits.
+fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
+    use crate::eval::Value;
+    match value {
+        Value::Object(map) => {
+            let claim = map
+                .iter()
+                .find(|(k, _)| matches!(k.as_str(), "claim" | "sub" | "subject"))
+                .and_then(|(_, v)| v.as_str());
+            if let Some(what) = claim.and_then(broad_context) {
+                let repo = map
+                    .iter()
+                    .find(|(k, _)| k.contains("repo"))
+                    .and_then(|(_, v)| v.as_str())
+                    .unwrap_or("the repository");
+                return Some((repo.to_owned(), what));
+            }
+            map.values().find_map(module_claim)
+        }
+        Value::List(items) => items.iter().find_map(module_claim),
+        _ => None,
+    }
+}
+
 /// ## What it does
 /// Finds CI OIDC trust policies (GitHub Actions, GitLab.com, Terraform Cloud) whose subject
 /// condition uses a wildcard that admits more than the intended pipeline: every repository of
 /// an organization (`repo:my-org/*`), or every branch, tag, pull request and environment of a
-/// repository (`repo:my-org/app:*`), or every workspace of a Terraform Cloud organization.
+/// repository (`repo:my-org/app:*`), every branch and tag (`ref:refs/*`), or every workspace of
+/// a Terraform Cloud organization — also when the trust is an input of an OIDC-role module whose
+/// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`).
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -79,6 +115,18 @@ impl Rule for OidcTrustBroadSubject {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        // OIDC role modules whose code is not here, given their trust as inputs.
+        for call in cx.blocks("module", None) {
+            if call.str("source").is_some_and(|s| s.starts_with("./") || s.starts_with("../")) {
+                continue;
+            }
+            for attr in &call.body.attrs {
+                let Some((repo, what)) = call.value(&attr.key).as_ref().and_then(module_claim) else { continue };
+                cx.report(&call, attr.expr.span.clone(), format!("CI tokens of {what} of `{repo}` can assume a role this module creates"))
+                    .help("trust the protected branch or environment that deploys (claim = \"environment:production\" or \"ref:refs/heads/main\")");
+                break;
+            }
+        }
         let mut reported = std::collections::HashSet::new();
         for (item, s, issuer) in ci_trusts(cx) {
             if reported.contains(&item.address()) {
@@ -109,6 +157,7 @@ mod tests {
         assert!(broad_subject("repo:acme/*:ref:refs/heads/main").unwrap().contains("every repository"));
         assert!(broad_subject("repo:acme/app:*").unwrap().contains("every branch"));
         assert!(broad_subject("repo:acme/app*").is_some());
+        assert!(broad_subject("repo:acme/app:ref:refs/*").unwrap().contains("every branch and tag"));
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [

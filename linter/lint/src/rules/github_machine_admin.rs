@@ -1,0 +1,95 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::written_text;
+
+/// Whether a name reads as a machine account's: a word such as `bot`, `ci`, `automation`,
+/// `deploy`, `svc`, or one ending in `bot` (`pushbot`, `renovatebot`).
+fn machine_name(text: &str) -> bool {
+    const WORDS: [&str; 12] = [
+        "bot",
+        "bots",
+        "ci",
+        "cd",
+        "automation",
+        "robot",
+        "svc",
+        "service",
+        "deploy",
+        "deployer",
+        "machine",
+        "terraform",
+    ];
+    text.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| WORDS.contains(&w) || (w.len() > 3 && w.ends_with("bot")))
+}
+
+/// ## What it does
+/// Finds `github_membership` resources that make a machine account — one whose username, or
+/// the resource's own name, reads as a bot, CI or automation account — an organization owner
+/// (`role = "admin"`).
+///
+/// ## Why is this bad?
+/// An organization owner can change every repository, secret, member and setting of the
+/// organization. A bot's token is stored in CI secrets and scripts; if it leaks, the whole
+/// organization goes with it. Bots need repository-level access or a GitHub App with the
+/// permissions they use.
+///
+/// ## Example
+/// ```hcl
+/// resource "github_membership" "bot" {
+///   username = "acme-push-bot"
+///   role     = "admin"
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "github_membership" "bot" {
+///   username = "acme-push-bot"
+///   role     = "member"
+/// }
+/// ```
+#[derive(Debug)]
+pub struct GithubMachineAdmin;
+
+impl Rule for GithubMachineAdmin {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "github-machine-org-admin",
+            category: Category::ExcessiveScope,
+            severity: Severity::High,
+            summary: "a bot or automation account made a GitHub organization owner",
+            source: include_str!("github_machine_admin.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for m in cx.resources("github_membership") {
+            if m.str("role").as_deref() != Some("admin") {
+                continue;
+            }
+            let username = m.attr("username").and_then(|a| m.str("username").or_else(|| written_text(&a.expr)));
+            let machine = username.as_deref().is_some_and(machine_name) || machine_name(m.label(1));
+            if machine {
+                cx.report(&m, m.span("role"), "a machine account is made an organization owner")
+                    .help("give the bot member role plus repository access, or use a GitHub App with only the permissions it needs");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::machine_name;
+
+    #[test]
+    fn machine_names_are_told_from_people() {
+        for m in ["bot", "acme-push-bot", "renovatebot", "ci-runner", "svc_terraform"] {
+            assert!(machine_name(m), "{m}");
+        }
+        for p in ["alice", "bob-smith", "robotics-lab-member", "abbott", "circe"] {
+            assert!(!machine_name(p), "{p}");
+        }
+    }
+}
