@@ -3,11 +3,14 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Microsoft Graph application permissions that amount to tenant takeover, with their IDs.
-const PRIVILEGED: [(&str, &str); 4] = [
+const PRIVILEGED: [(&str, &str); 6] = [
     ("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7"),
     ("RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"),
     ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),
     ("Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9"),
+    // Membership of every group, including the ones that hold Azure roles or app access.
+    ("Group.ReadWrite.All", "62a82d76-70ea-41e2-9197-370581804d09"),
+    ("GroupMember.ReadWrite.All", "dbaae8cf-10b5-4b86-a4a1-f871c94c6695"),
 ];
 
 /// The privileged permission an expression names: a known ID, or
@@ -30,12 +33,14 @@ fn privileged(e: &Expr, item: &Item<'_>) -> Option<&'static str> {
 /// ## What it does
 /// Finds Azure AD applications and app-role assignments that grant Microsoft Graph
 /// application permissions equivalent to tenant administration: `Directory.ReadWrite.All`,
-/// `RoleManagement.ReadWrite.Directory`, `AppRoleAssignment.ReadWrite.All` and
-/// `Application.ReadWrite.All` (by ID, or by `app_role_ids["…"]`).
+/// `RoleManagement.ReadWrite.Directory`, `AppRoleAssignment.ReadWrite.All`,
+/// `Application.ReadWrite.All`, and `Group.ReadWrite.All` / `GroupMember.ReadWrite.All` (by ID,
+/// or by `app_role_ids["…"]`).
 ///
 /// ## Why is this bad?
-/// With any of these, the application can grant itself or others Global Administrator or add
-/// credentials to any other application. A leaked client secret becomes a tenant compromise.
+/// With any of these, the application can grant itself or others Global Administrator, add
+/// credentials to any other application, or add itself to the groups that hold Azure roles and
+/// application access. A leaked client secret becomes a tenant compromise.
 ///
 /// ## Example
 /// ```hcl
