@@ -302,9 +302,9 @@ def main():
     ap.add_argument("--repo", help="limit to one repository (owner/repo, owner__repo or repo)")
     ap.add_argument("--show", type=int, default=40, help="max misses / FPs listed per section")
     ap.add_argument("--json-out", help="write per-block results here")
-    ap.add_argument("--batch", choices=["all", "first", "validation", "third", "fourth", "fifth"], default="all",
+    ap.add_argument("--batch", choices=["all", "first", "validation", "third", "fourth", "fifth", "sixth"], default="all",
                     help="first: the batch labelled before any fix; validation: the second blind batch "
-                         "(validation.txt); third: the third blind batch (third.txt); fourth, fifth: the later blind batches; "
+                         "(validation.txt); third: the third blind batch (third.txt); fourth, fifth, sixth: the later blind batches ({batch}.txt); "
                          "all: first and "
                          "validation")
     args = ap.parse_args()
@@ -317,7 +317,7 @@ def main():
         repos = [r for r in repos if r["key"] not in second]
     elif args.batch == "validation":
         repos = [r for r in repos if r["key"] in second]
-    elif args.batch in ("third", "fourth", "fifth"):
+    elif args.batch in ("third", "fourth", "fifth", "sixth"):
         repos = read_repos(os.path.join(HERE, f"{args.batch}.txt"))
     if args.repo:
         want = args.repo.replace("/", "__")
