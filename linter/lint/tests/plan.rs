@@ -166,3 +166,30 @@ module "db" {
     assert_eq!(line("provider.aws"), Some(3));
     assert_eq!(line("module.db"), Some(10));
 }
+
+/// The classes added from the later blind batches are found in a plan as in HCL.
+#[test]
+fn the_later_classes_are_found_in_a_plan() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plans/new-classes.json")).unwrap();
+    let report = lint_plan(&text, "p.json", None, &settings()).unwrap();
+    let got: Vec<(&str, &str)> = report.findings.iter().map(|f| (f.code, f.address.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("NHI117", "scaleway_iam_api_key.eso"),
+            // The URL is sensitive in the plan, yet its token is reported, never shown.
+            ("NHI118", "github_repository_webhook.mirror"),
+            ("NHI207", "google_service_account_iam_member.default_ksa"),
+            ("NHI228", "google_project_iam_member.dns"),
+            ("NHI230", "consul_acl_token.vault"),
+            ("NHI231", "aws_iam_role_policy_attachment.s3"),
+            ("NHI232", "github_membership.bot"),
+            ("NHI319", "scaleway_iam_api_key.eso"),
+            ("NHI320", "vault_mount.pki"),
+        ]
+    );
+    for f in &report.findings {
+        assert!(!f.message.contains("glpat-redacted"), "{}", f.message);
+    }
+}
