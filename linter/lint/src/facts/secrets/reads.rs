@@ -68,15 +68,17 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
             "data" => attrs.iter().skip(2).any(|a| is_credential_key(a)),
-            ty => {
+            // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
+            ty if ty.contains('_') => {
                 let fields = attrs.get(1..).unwrap_or(&[]);
                 let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
                 whole
-                    || fields.iter().any(|a| (is_credential_key(a) && !KEY_IDS.contains(a)) || SECRET_ATTRS.contains(&(ty, *a)))
-                    // `{ for k, v in gitlab_group_access_token.t : k => v.token }`: the
-                    // iteration variable's credential attribute.
-                    || attrs.is_empty() && is_credential_key(ty)
+                    || fields
+                        .iter()
+                        .any(|a| (is_credential_key(a) && !KEY_IDS.contains(a)) || SECRET_ATTRS.contains(&(ty, *a)))
             }
+            // A `for` expression's variable: `{ for k, v in gitlab_group_access_token.t : k => v.token }`.
+            _ => attrs.iter().any(|a| is_credential_key(a) && !KEY_IDS.contains(a)),
         };
         if reads {
             found = Some(path);
