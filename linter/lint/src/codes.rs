@@ -75,6 +75,8 @@ table! {
     "NHI230" => management_token::ManagementToken,
     "NHI231" => aws_full_access_policy::AwsFullAccessPolicy,
     "NHI232" => github_machine_admin::GithubMachineAdmin,
+    "NHI233" => azure_data_admin_role::AzureDataAdminRole,
+    "NHI234" => gitlab_instance_variable::GitlabInstanceVariable,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -4,7 +4,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{ExprKind, TemplatePart};
 
 /// Built-in role names and their definition GUIDs.
-const ROLES: [(&str, &str); 3] = [
+pub const ROLES: [(&str, &str); 3] = [
     ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
     ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
     ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
@@ -51,6 +51,16 @@ fn subscription_reference(p: &str) -> Option<&'static str> {
         Some("subscription")
     } else if rest.starts_with("azurerm_management_group.") && p.ends_with(".id") {
         Some("management group")
+    } else if let Some(object) = p.strip_suffix(".id") {
+        // `var.subscription.id`, `local.target_subscription.id`: an object named for what it is.
+        let l = object.to_ascii_lowercase();
+        if l.contains("management_group") || l.contains("managementgroup") {
+            Some("management group")
+        } else if l.contains("subscription") && !l.contains("resource_group") {
+            Some("subscription")
+        } else {
+            None
+        }
     } else {
         None
     }

@@ -1,0 +1,80 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::azure_privileged_role::{ROLES, broad_scope};
+
+/// A built-in role that administers a service or its data, by name: `… Administrator`,
+/// `… Owner`, `… Contributor` (`Key Vault Administrator`, `Storage Blob Data Owner`,
+/// `Storage Account Contributor`), but not the three NHI210 reports.
+fn admin_role(name: &str) -> bool {
+    let n = name.trim();
+    let admin = ["Administrator", "Owner", "Contributor"].iter().any(|w| n.ends_with(&format!(" {w}")));
+    admin && !ROLES.iter().any(|(r, _)| r.eq_ignore_ascii_case(n))
+}
+
+/// ## What it does
+/// Finds `azurerm_role_assignment` resources that assign a built-in administrator, owner or
+/// contributor role of a service — `Key Vault Administrator`, `Storage Blob Data Owner`,
+/// `Storage Account Contributor` — at subscription or
+/// management-group scope. Owner, Contributor and User Access Administrator are NHI210.
+///
+/// ## Why is this bad?
+/// At those scopes the role covers every vault, storage account or registry of every
+/// subscription below, present and future: a deployment identity meant for one vault can read
+/// and delete the secrets of all of them.
+///
+/// ## Example
+/// ```hcl
+/// resource "azurerm_role_assignment" "kv" {
+///   scope                = data.azurerm_subscription.current.id
+///   role_definition_name = "Key Vault Administrator"
+///   principal_id         = azuread_service_principal.deployer.object_id
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+/// resource "azurerm_role_assignment" "kv" {
+///   scope                = azurerm_key_vault.app.id
+///   role_definition_name = "Key Vault Secrets Officer"
+///   principal_id         = azuread_service_principal.deployer.object_id
+/// }
+/// ```
+#[derive(Debug)]
+pub struct AzureDataAdminRole;
+
+impl Rule for AzureDataAdminRole {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "azure-service-admin-role-broad-scope",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "a service administrator or data-owner role assigned at subscription or management-group scope",
+            source: include_str!("azure_data_admin_role.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for a in cx.resources("azurerm_role_assignment") {
+            let Some(role) = a.strs("role_definition_name").into_iter().find(|n| admin_role(n)) else { continue };
+            if let Some(scope) = broad_scope(&a) {
+                cx.report(&a, a.span("role_definition_name"), format!("{role} assigned at {scope} scope"))
+                    .help("assign it on the vault, storage account or registry the identity manages");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admin_role;
+
+    #[test]
+    fn service_admin_roles_are_told_from_narrow_ones() {
+        for r in ["Key Vault Administrator", "Storage Blob Data Owner", "Storage Account Contributor"] {
+            assert!(admin_role(r), "{r}");
+        }
+        for r in ["Owner", "Contributor", "Reader", "Key Vault Secrets User", "AcrPush", "Storage Blob Data Reader"] {
+            assert!(!admin_role(r), "{r}");
+        }
+    }
+}
