@@ -321,6 +321,7 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
         rules,
         downloaded: &downloaded,
         standalone: Default::default(),
+        secret_outputs: Default::default(),
     };
     let mut stack = vec![dir.to_owned()];
     let mut raw = Vec::new();

@@ -43,6 +43,8 @@ pub(super) struct ModuleRunner<'r> {
     pub downloaded: &'r HashMap<String, PathBuf>,
     /// Per module directory: the findings it has on its own, with its variables' defaults.
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
+    /// Per module directory: its outputs that return a credential without being sensitive.
+    pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashSet<String>>>>,
 }
 
 impl ModuleRunner<'_> {
@@ -64,15 +66,25 @@ impl ModuleRunner<'_> {
             for b in f.body.blocks("module") {
                 let (Some(name), Some((dir, _))) = (b.labels.first(), self.call_dir(f, b, prefix)) else { continue };
                 let Some(child_ids) = self.by_dir.get(&dir) else { continue };
-                let outputs: HashSet<String> = child_ids
-                    .iter()
-                    .flat_map(|&i| self.files[i].body.blocks("output"))
-                    .filter(|o| !o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true))))
-                    .filter(|o| o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &|_, _| false).is_some()))
-                    .filter_map(|o| o.labels.first().cloned())
-                    .collect();
+                let cached = self.secret_outputs.borrow().get(&dir).cloned();
+                let outputs = cached.unwrap_or_else(|| {
+                    let found: HashSet<String> = child_ids
+                        .iter()
+                        .flat_map(|&i| self.files[i].body.blocks("output"))
+                        .filter(|o| {
+                            !o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)))
+                        })
+                        .filter(|o| {
+                            o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &|_, _| false).is_some())
+                        })
+                        .filter_map(|o| o.labels.first().cloned())
+                        .collect();
+                    let found = Rc::new(found);
+                    self.secret_outputs.borrow_mut().insert(dir.clone(), Rc::clone(&found));
+                    found
+                });
                 if !outputs.is_empty() {
-                    out.insert(name.clone(), outputs);
+                    out.insert(name.clone(), (*outputs).clone());
                 }
             }
         }

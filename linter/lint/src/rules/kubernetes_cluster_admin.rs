@@ -3,6 +3,7 @@ use std::collections::HashSet;
 use crate::eval::{Value, yaml_lite};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{ExprKind, TemplatePart};
 
 const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
 const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
@@ -190,8 +191,15 @@ impl Rule for KubernetesClusterAdmin {
         }
         for b in cx.all_blocks() {
             for a in &b.body.attrs {
-                let Some(text) = crate::rules::common::written_text(&a.expr).filter(|t| t.contains("RoleBinding"))
-                else {
+                // Only strings that mention a binding are copied and read.
+                let mentions = match &a.expr.kind {
+                    ExprKind::Str(s) => s.contains("RoleBinding"),
+                    ExprKind::Template(parts) => {
+                        parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if l.contains("RoleBinding")))
+                    }
+                    _ => false,
+                };
+                let Some(text) = mentions.then(|| crate::rules::common::written_text(&a.expr)).flatten() else {
                     continue;
                 };
                 if let Some(message) = yaml_lite::documents(&text).iter().find_map(&judge) {
