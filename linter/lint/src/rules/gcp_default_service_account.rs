@@ -6,6 +6,14 @@ use crate::rules::gcp_cloud_platform_scope::is_cloud_platform;
 /// Whether `key` of `item` names the default compute service account: by its email, by
 /// leaving it out, or through `data.google_compute_default_service_account`.
 /// Whether the service account that `key` names (or leaves out) is the default one.
+/// Serverless workload types: `(type, nested blocks down to the identity, its attribute)`.
+const SERVERLESS: [(&str, &[&str], &str); 4] = [
+    ("google_cloud_run_service", &["template", "spec"], "service_account_name"),
+    ("google_cloud_run_v2_service", &["template"], "service_account"),
+    ("google_cloudfunctions_function", &[], "service_account_email"),
+    ("google_cloudfunctions2_function", &["service_config"], "service_account_email"),
+];
+
 pub(crate) fn names_default(item: &Item<'_>, key: &str) -> bool {
     let via_data = item.attr(key).is_some_and(|a| a.expr.mentions("data.google_compute_default_service_account."));
     via_data || is_default(&item.value(key).unwrap_or(Value::Null))
@@ -27,7 +35,8 @@ fn is_default(email: &Value) -> bool {
 /// account: a `service_account` block without `email` (or with `"default"` or
 /// `…-compute@developer.gserviceaccount.com`, or taken from
 /// `data.google_compute_default_service_account`), GKE `node_config` without `service_account`,
-/// and clusters that keep the default node pool without choosing a service account.
+/// clusters that keep the default node pool without choosing a service account, and Cloud Run
+/// services and Cloud Functions without a service account of their own.
 ///
 /// ## Why is this bad?
 /// The default compute service account is shared by every workload in the project and is
@@ -80,6 +89,23 @@ impl Rule for GcpDefaultServiceAccount {
                     let message = format!("runs as the default compute service account{}", full_access(&sa, "scopes"));
                     cx.report(&vm, span, message).help(HELP);
                     break;
+                }
+            }
+        }
+        // Serverless workloads: without an identity of their own they run as the default
+        // compute (or App Engine) service account.
+        for (ty, path, key) in SERVERLESS {
+            for w in cx.resources(ty) {
+                let mut holders = vec![w.clone()];
+                for step in path.iter() {
+                    holders = holders.iter().flat_map(|h| h.nested(step)).collect();
+                }
+                // A workload without the block that would hold the identity is not judged.
+                let Some(holder) = holders.first() else { continue };
+                if names_default(holder, key) {
+                    let span = if holder.has(key) { holder.span(key) } else { w.header() };
+                    cx.report(&w, span, "runs as the default compute service account: no service account of its own")
+                        .help(HELP);
                 }
             }
         }

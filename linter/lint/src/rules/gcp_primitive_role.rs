@@ -1,13 +1,16 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::gcp_iam::service_account_grants;
+use crate::rules::common::machine_member_kind;
+use crate::rules::gcp_iam::{GRANT_TYPES, service_account_grants};
 
 /// ## What it does
 /// Finds the basic roles `roles/owner` and `roles/editor` granted to machine identities —
 /// service accounts (`serviceAccount:…`) and workload identity federation principals
 /// (`principal://…` and `principalSet://…` of a workload identity pool) — at project, folder or
 /// organization level (`google_*_iam_member`, `google_*_iam_binding`, `data "google_iam_policy"`
-/// bindings), including grants made through a known `for_each`. People (`user:`, `group:`,
-/// workforce pool principals) are left out.
+/// bindings), including grants made through a known `for_each`, and on a single resource
+/// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …), where they
+/// include changing that resource's IAM policy. People (`user:`, `group:`, workforce pool
+/// principals) are left out.
 ///
 /// ## Why is this bad?
 /// Editor can change almost every resource in the project; Owner can also change IAM. A
@@ -50,6 +53,30 @@ impl Rule for GcpPrimitiveRole {
         for g in service_account_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level))
                 .help("grant predefined roles for the services the workload uses, e.g. roles/storage.objectViewer");
+        }
+        // The same basic roles on one resource (a Cloud Run service, a bucket): they include
+        // changing the resource's own IAM policy. Service accounts as resources are NHI207's.
+        let on_resource = |t: &str| {
+            t.starts_with("google_")
+                && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))
+                && !GRANT_TYPES.contains(&t)
+                && !t.starts_with("google_service_account_iam")
+        };
+        for g in cx.resources_where(on_resource) {
+            let Some(role) = g.strs("role").into_iter().find(|r| r == "roles/owner" || r == "roles/editor") else {
+                continue;
+            };
+            let grantee = crate::rules::common::member_exprs(&g).iter().find_map(|m| machine_member_kind(m, g.env));
+            if let Some(grantee) = grantee {
+                let what = g
+                    .label(0)
+                    .trim_start_matches("google_")
+                    .trim_end_matches("_iam_member")
+                    .trim_end_matches("_iam_binding")
+                    .replace('_', " ");
+                cx.report(&g, g.span("role"), format!("{role} granted to {grantee} on a {what}: it can also change who may use it"))
+                    .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::kubernetes_rbac::{is_cluster_wide, reported_as_wildcard_or_escalation, roles};
+use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, is_cluster_wide, reported_as_wildcard_or_escalation, roles};
 
 const READ_VERBS: [&str; 4] = ["*", "get", "list", "watch"];
 
@@ -27,7 +27,9 @@ fn reads_secrets(api_groups: &[String], resources: &[String], verbs: &[String], 
 /// `kubernetes-privilege-escalation` (NHI223) already report, namespaced roles, cluster roles
 /// the module binds only through namespaced `RoleBinding`s (they read Secrets in those
 /// namespaces only) and read access to other API groups are not findings. A cluster role with
-/// no binding in the module is judged as cluster-wide: its use is not known.
+/// no binding in the module is judged as cluster-wide: its use is not known. Also cluster role
+/// bindings of the built-in `admin` or `edit` role to a service account (other than
+/// `default`, which is NHI225's): those roles read and write Secrets, here in every namespace.
 ///
 /// ## Why is this bad?
 /// Read-only is not harmless when the resource is a Secret: whoever holds the role reads every
@@ -83,6 +85,20 @@ impl Rule for KubernetesSecretRead {
             });
             if let Some((span, why)) = found {
                 cx.report(&role.item, span, format!("cluster role allows {why}")).help(HELP);
+            }
+        }
+        // The built-in `admin` and `edit` roles read and write Secrets; bound cluster-wide to a
+        // service account, they do so in every namespace. (Bound to everyone: NHI225.)
+        for b in cx.resources_of(&CLUSTER_BINDINGS) {
+            let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
+            let Some(role) = rr.str("name").filter(|n| n == "admin" || n == "edit") else { continue };
+            let sa = b.nested("subject").into_iter().find(|s| {
+                s.str("kind").as_deref() == Some("ServiceAccount") && s.str("name").is_some_and(|n| n != "default")
+            });
+            if let Some(sa) = sa {
+                let name = sa.str("name").unwrap_or_default();
+                cx.report(&b, rr.span("name"), format!("the built-in `{role}` role bound cluster-wide to service account `{name}`: it reads and writes Secrets in every namespace"))
+                    .help("bind it with a RoleBinding in the namespaces the workload deploys to");
             }
         }
     }
