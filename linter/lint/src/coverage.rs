@@ -151,6 +151,12 @@ pub const LIFECYCLE: &[Credential] = &[
     ),
     c("kubernetes_manifest (Secret of type service-account-token)", "kubernetes", "none", &["NHI105", "NHI319"]),
     c("kubernetes_token_request_v1", "kubernetes", "`spec.expiration_seconds`", &[]),
+    c(
+        "kubernetes_certificate_signing_request_v1 (client certificates)",
+        "kubernetes",
+        "`spec.expiration_seconds`",
+        &["NHI319"],
+    ),
     c("github_repository_deploy_key", "github", "none (SSH key; the private half lives outside)", &["NHI106"]),
     c("github_actions_secret", "github", "none (rotate the value)", &["NHI107"]),
     c("github_actions_organization_secret", "github", "none (rotate the value)", &["NHI107"]),

@@ -6,14 +6,16 @@ use crate::rules::aws_admin_policy::managed_policy_attachments;
 /// are not; `IAMFullAccess` is NHI205's.
 fn full_access(arn_or_name: &str) -> Option<&str> {
     let name = arn_or_name.rsplit(['/', ':']).next()?;
-    let full = name.ends_with("FullAccess") && name != "IAMFullAccess";
+    // `AdministratorAccess-Amplify`, `AdministratorAccess-AWSElasticBeanstalk`: a service's
+    // administrator policy.
+    let full = (name.ends_with("FullAccess") && name != "IAMFullAccess") || name.starts_with("AdministratorAccess-");
     (full && !name.contains("ReadOnly") && !name.contains("Invoke")).then_some(name)
 }
 
 /// ## What it does
 /// Finds provider-managed "full access" policies attached to machine identities: AWS managed
-/// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`) on roles, users
-/// and groups, and Scaleway IAM
+/// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`) or
+/// `AdministratorAccess-<service>` on roles, users and groups, and Scaleway IAM
 /// policies granting `…FullAccess` permission sets. `IAMFullAccess` and `AdministratorAccess`
 /// are NHI205.
 ///
@@ -87,6 +89,7 @@ mod tests {
     fn full_access_sets_are_told_from_narrow_ones() {
         assert_eq!(full_access("arn:aws:iam::aws:policy/AmazonS3FullAccess"), Some("AmazonS3FullAccess"));
         assert_eq!(full_access("SecretManagerFullAccess"), Some("SecretManagerFullAccess"));
+        assert!(full_access("arn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk").is_some());
         assert_eq!(full_access("arn:aws:iam::aws:policy/IAMFullAccess"), None);
         assert_eq!(full_access("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), None);
         assert_eq!(full_access("arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess"), None);

@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::is_rotated;
+use crate::rules::common::{Dur, duration, interval, is_rotated};
 use crate::rules::kubernetes_token_secret::token_secrets;
 use crate::rules::service_api_key::SERVICE_KEYS;
 
@@ -9,7 +9,9 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// and API keys of other services (the types of NHI117) whose expiry attribute is left unset
 /// (`expired_at` of Terraform Cloud tokens, `expires_on` of Cloudflare tokens, `expires_at` of
 /// Scaleway keys, …) or that have none. A `lifecycle { replace_triggered_by }` fed by a
-/// `time_rotating` counts as rotation.
+/// `time_rotating` counts as rotation. Also client certificates signed through
+/// `kubernetes_certificate_signing_request` without `spec.expiration_seconds` (the signer's
+/// default: a year) or with one beyond `policy.static_key_max_lifetime`.
 ///
 /// ## Why is this bad?
 /// A token without an end stays valid after the workload, the cluster role or the person that
@@ -43,7 +45,7 @@ impl Rule for TokenWithoutExpiry {
             name: "token-without-expiry",
             category: Category::MissingTtl,
             severity: Severity::Medium,
-            summary: "a Kubernetes legacy token secret, or another service's API key, that never expires",
+            summary: "a Kubernetes legacy token secret or long-lived client certificate, or another service's API key, that never expires",
             source: include_str!("token_without_expiry.rs"),
             on_plan: OnPlan::DroppedByReference,
         }
@@ -57,6 +59,25 @@ impl Rule for TokenWithoutExpiry {
             }
         }
         let max = cx.policy.static_key_max_lifetime;
+        // Client certificates Kubernetes signs: their lifetime is `spec.expiration_seconds`,
+        // else the signer's default (a year for the cluster's own signers).
+        for csr in
+            cx.resources_of(&["kubernetes_certificate_signing_request", "kubernetes_certificate_signing_request_v1"])
+        {
+            let Some(spec) = csr.nested("spec").into_iter().next() else { continue };
+            let secs = spec.value("expiration_seconds").as_ref().and_then(duration);
+            let message = match secs {
+                None if !spec.has("expiration_seconds") => {
+                    "certificate lifetime left to the signer: a year by default".to_owned()
+                }
+                Some(Dur::Secs(s)) if s > max.as_secs() => format!("certificate is valid for {}", interval(s)),
+                _ => continue,
+            };
+            let span = if spec.has("expiration_seconds") { spec.span("expiration_seconds") } else { csr.header() };
+            cx.report(&csr, span, message).help(format!(
+                "set spec.expiration_seconds within policy.static_key_max_lifetime ({max}), or use short-lived tokens"
+            ));
+        }
         for (ty, expiry) in SERVICE_KEYS {
             for k in cx.resources(ty) {
                 if is_rotated(&k) {
