@@ -50,6 +50,18 @@ pub struct Shared {
 
 impl Shared {
     /// The configuration, or a diagnostic explaining that the provider was not configured.
+    /// The configured provider, or `None` with the "not configured" error put in
+    /// `diagnostics`: the first step of every handler that needs the registry.
+    pub fn get_or_report(&self, diagnostics: &mut Diagnostics) -> Option<&Configured> {
+        match self.get() {
+            Ok(c) => Some(c),
+            Err(d) => {
+                *diagnostics = d;
+                None
+            }
+        }
+    }
+
     pub fn get(&self) -> Result<&Configured, Diagnostics> {
         self.configured.get().ok_or_else(|| {
             Diagnostic::error(

@@ -59,13 +59,7 @@ impl DataSource for ServiceAccountData {
 
     fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
         let mut resp = ReadDataResponse::default();
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let mut d = Diagnostics::new();
         let Field::Known(name) = fields::string(&req.config, "name", &mut d) else {
             d.error(

@@ -139,13 +139,7 @@ impl DataSource for ServiceAccountsData {
 
     fn read(&self, req: ReadDataRequest) -> ReadDataResponse {
         let mut resp = ReadDataResponse::default();
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let mut d = Diagnostics::new();
         let Some(filter) = filter(&req.config, self.shared.clock().now(), &mut d) else {
             resp.diagnostics = d;

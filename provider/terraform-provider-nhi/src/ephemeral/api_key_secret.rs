@@ -52,13 +52,7 @@ impl EphemeralResource for ApiKeySecretEphemeral {
 
     fn open(&self, req: OpenRequest) -> OpenResponse {
         let mut resp = OpenResponse::default();
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let mut d = Diagnostics::new();
         let Field::Known(id) = fields::string(&req.config, "api_key", &mut d) else {
             d.error(

@@ -161,13 +161,7 @@ impl Resource for ApiKeyResource {
         if req.proposed_new_state.is_null() {
             return resp;
         }
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let d = &mut resp.diagnostics;
         let declared = Declared::read(&req.config, d);
         let now = self.shared.clock().now();
@@ -375,13 +369,7 @@ impl Resource for ApiKeyResource {
     fn read(&self, req: ReadRequest) -> ReadResponse {
         let mut resp =
             ReadResponse { new_state: req.current_state.clone(), private: req.private, ..ReadResponse::default() };
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let Some(id) = req.current_state.attr("id").as_str() else { return resp };
         let now = self.shared.clock().now();
         match cfg.store.get_api_key(id) {

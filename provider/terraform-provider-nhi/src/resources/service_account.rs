@@ -357,13 +357,7 @@ impl Resource for ServiceAccountResource {
         if req.proposed_new_state.is_null() {
             return resp; // destroy
         }
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let d = &mut resp.diagnostics;
         let declared = Declared::read(&req.config, d);
         declared.validate(d);
@@ -552,13 +546,7 @@ impl Resource for ServiceAccountResource {
     fn read(&self, req: ReadRequest) -> ReadResponse {
         let mut resp =
             ReadResponse { new_state: req.current_state.clone(), private: req.private, ..ReadResponse::default() };
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let Some(id) = req.current_state.attr("id").as_str() else { return resp };
         match cfg.store.get_service_account(id) {
             Ok(Some(sa)) => {
@@ -578,13 +566,7 @@ impl Resource for ServiceAccountResource {
 
     fn import(&self, req: ImportRequest) -> ImportResponse {
         let mut resp = ImportResponse::default();
-        let cfg = match self.shared.get() {
-            Ok(c) => c,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
-        };
+        let Some(cfg) = self.shared.get_or_report(&mut resp.diagnostics) else { return resp };
         let (key, by_id) = match &req.identity {
             Some(identity) => match (identity.attr("id").as_str(), identity.attr("name").as_str()) {
                 (Some(id), _) => (id.to_owned(), true),
