@@ -28,10 +28,9 @@ fn privileged(id_or_name: &str) -> Option<&'static str> {
 
 /// The privileged role an `azuread_directory_role` of the module activates.
 fn role_of(role: &Item<'_>) -> Option<&'static str> {
-    role.str("template_id")
-        .as_deref()
-        .and_then(privileged)
-        .or_else(|| role.str("display_name").as_deref().and_then(privileged))
+    // Every `for_each` instance's name (`display_name = each.key` over a list of roles).
+    let ids = role.strs("template_id").into_iter();
+    ids.chain(role.strs("display_name")).find_map(|n| privileged(&n))
 }
 
 /// ## What it does
@@ -89,11 +88,15 @@ impl Rule for AzureDirectoryRole {
         for (ty, key) in assignments {
             for a in cx.resources(ty) {
                 let Some(attr) = a.attr(key) else { continue };
+                // `for_each = azuread_directory_role.role` with `role_id = each.value.template_id`:
+                // one assignment per role of that resource.
+                let iterated = a.attr("for_each").map(|f| &f.expr);
                 let role = a
                     .str(key)
                     .as_deref()
                     .and_then(privileged)
-                    .or_else(|| roles.iter().filter(|r| refers_to(&attr.expr, r)).find_map(role_of));
+                    .or_else(|| roles.iter().filter(|r| refers_to(&attr.expr, r)).find_map(role_of))
+                    .or_else(|| roles.iter().filter(|r| iterated.is_some_and(|e| refers_to(e, r))).find_map(role_of));
                 if let Some(role) = role {
                     cx.report(&a, attr.expr.span.clone(), format!("assigns the directory role {role}")).help(HELP);
                 }

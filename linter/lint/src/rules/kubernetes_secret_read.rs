@@ -92,12 +92,15 @@ impl Rule for KubernetesSecretRead {
         for b in cx.resources_of(&CLUSTER_BINDINGS) {
             let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
             let Some(role) = rr.str("name").filter(|n| n == "admin" || n == "edit") else { continue };
+            // A name known only from a reference (`kubernetes_service_account.ci.metadata[0].name`)
+            // is a dedicated account, not `default`.
             let sa = b.nested("subject").into_iter().find(|s| {
-                s.str("kind").as_deref() == Some("ServiceAccount") && s.str("name").is_some_and(|n| n != "default")
+                s.str("kind").as_deref() == Some("ServiceAccount") && s.str("name").as_deref() != Some("default")
             });
             if let Some(sa) = sa {
-                let name = sa.str("name").unwrap_or_default();
-                cx.report(&b, rr.span("name"), format!("the built-in `{role}` role bound cluster-wide to service account `{name}`: it reads and writes Secrets in every namespace"))
+                let name =
+                    sa.str("name").map_or_else(|| "a service account".to_owned(), |n| format!("service account `{n}`"));
+                cx.report(&b, rr.span("name"), format!("the built-in `{role}` role bound cluster-wide to {name}: it reads and writes Secrets in every namespace"))
                     .help("bind it with a RoleBinding in the namespaces the workload deploys to");
             }
         }
