@@ -209,4 +209,21 @@ mod tests {
         let deep: String = (0..100).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
         let _ = documents(&deep);
     }
+
+    #[test]
+    fn any_mix_of_yaml_pieces_reads_without_panicking() {
+        // Deterministic pseudo-random documents built from the pieces the reader branches on.
+        const PIECES: [&str; 14] =
+            ["- ", "-", "a:", " b: c", "  ", "\n", "---", ":", "\"x: y\"", "'q'", " #c", "k: |", "\t", "é:"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
+            }
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let _ = documents(&text);
+        }
+    }
 }
