@@ -29,6 +29,8 @@ fn subject_risk(cluster_wide: bool, kind: Option<&str>, name: Option<&str>) -> O
         }
         "ServiceAccount" => Some((2, "a service account".to_owned())),
         "User" if name.starts_with("system:serviceaccount:") => Some((2, "a service account".to_owned())),
+        // Kubernetes grants its members everything already (the default cluster-admin binding).
+        "Group" if name == "system:masters" => None,
         "Group" if cluster_wide => Some((1, format!("group `{name}`"))),
         "User" if cluster_wide => Some((1, format!("user `{name}`"))),
         _ => None,
@@ -84,7 +86,7 @@ fn admin_role(rr: &Item<'_>, names: &HashSet<String>, addresses: &HashSet<String
 /// `_v1` forms, or `kubernetes_manifest`) that bind `cluster-admin` — or a cluster role of the
 /// module that grants every verb on every resource — to a ServiceAccount or a
 /// `system:serviceaccounts…` group, and cluster role bindings that bind it cluster-wide to any
-/// group or user. Groups such as `system:serviceaccounts` and `system:authenticated` are the
+/// group or user (but `system:masters`, whose members hold every permission already). Groups such as `system:serviceaccounts` and `system:authenticated` are the
 /// worst case: every workload (or every caller) in the cluster gets full control. Bindings
 /// written as YAML in a string — a heredoc in `locals`, the content of a file committed for
 /// Flux or Argo CD to apply — are read too.
