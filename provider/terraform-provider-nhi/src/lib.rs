@@ -76,17 +76,19 @@ impl Shared {
         self.clock.as_ref()
     }
 
-    /// Who and when, for the audit trail.
-    pub fn change(&self, operation: &str) -> Result<Change, Diagnostics> {
-        let c = self.get()?;
-        Ok(Change {
+    /// The configured provider and the audit record of `operation` performed now, or `None`
+    /// with the "not configured" error put in `diagnostics`.
+    pub fn configured_change(&self, operation: &str, diagnostics: &mut Diagnostics) -> Option<(&Configured, Change)> {
+        let c = self.get_or_report(diagnostics)?;
+        let change = Change {
             actor: Actor {
                 client: format!("terraform-provider-nhi/{}", env!("CARGO_PKG_VERSION")),
                 terraform_version: (!c.terraform_version.is_empty()).then(|| c.terraform_version.clone()),
                 operation: operation.to_owned(),
             },
             at: self.clock.now(),
-        })
+        };
+        Some((c, change))
     }
 }
 

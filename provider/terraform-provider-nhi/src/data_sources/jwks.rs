@@ -43,12 +43,8 @@ impl DataSource for JwksData {
 
     fn read(&self, _req: ReadDataRequest) -> ReadDataResponse {
         let mut resp = ReadDataResponse::default();
-        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("read")?))) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
+        let Some((cfg, change)) = self.shared.configured_change("read", &mut resp.diagnostics) else {
+            return resp;
         };
         if !cfg.store.exists().unwrap_or(true) {
             resp.diagnostics.push(crate::registry_not_created(&cfg.registry_url));

@@ -122,12 +122,8 @@ impl EphemeralResource for TokenEphemeral {
 
     fn open(&self, req: OpenRequest) -> OpenResponse {
         let mut resp = OpenResponse::default();
-        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("open")?))) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
+        let Some((cfg, change)) = self.shared.configured_change("open", &mut resp.diagnostics) else {
+            return resp;
         };
         let d = &mut resp.diagnostics;
         let declared = Declared::read(&req.config, d);
@@ -195,9 +191,9 @@ impl EphemeralResource for TokenEphemeral {
     /// Revokes the token: it was for this run only.
     fn close(&self, private: Option<Vec<u8>>) -> Diagnostics {
         let Some(jti) = private.and_then(|p| String::from_utf8(p).ok()) else { return Diagnostics::new() };
-        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("close")?))) {
-            Ok(x) => x,
-            Err(d) => return d,
+        let mut diagnostics = Diagnostics::new();
+        let Some((cfg, change)) = self.shared.configured_change("close", &mut diagnostics) else {
+            return diagnostics;
         };
         match cfg.store.revoke_token(&jti, &change) {
             Ok(_) => {

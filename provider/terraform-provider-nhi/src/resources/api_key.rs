@@ -295,12 +295,8 @@ impl Resource for ApiKeyResource {
 
     fn apply(&self, req: ApplyRequest) -> ApplyResponse {
         let mut resp = ApplyResponse { new_state: req.prior_state.clone(), ..ApplyResponse::default() };
-        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("apply")?))) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
+        let Some((cfg, change)) = self.shared.configured_change("apply", &mut resp.diagnostics) else {
+            return resp;
         };
         let prior = &req.prior_state;
         if req.planned_state.is_null() {

@@ -446,12 +446,8 @@ impl Resource for ServiceAccountResource {
 
     fn apply(&self, req: ApplyRequest) -> ApplyResponse {
         let mut resp = ApplyResponse { new_state: req.prior_state.clone(), ..ApplyResponse::default() };
-        let (cfg, change) = match self.shared.get().and_then(|c| Ok((c, self.shared.change("apply")?))) {
-            Ok(x) => x,
-            Err(d) => {
-                resp.diagnostics = d;
-                return resp;
-            }
+        let Some((cfg, change)) = self.shared.configured_change("apply", &mut resp.diagnostics) else {
+            return resp;
         };
         let store = &cfg.store;
         let prior_id = req.prior_state.attr("id").as_str().map(str::to_owned);
