@@ -150,11 +150,6 @@ pub fn dir_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-pub fn local_source(b: &Block) -> Option<&str> {
-    let s = b.body.attr("source")?.expr.as_str()?;
-    (s.starts_with("./") || s.starts_with("../")).then_some(s)
-}
-
 /// The modules `terraform init` downloaded for the root module in `root`, from
 /// `.terraform/modules/modules.json`: call key (`vpc`, `eks.node_group`) → directory. Empty
 /// when there is none or it cannot be read; directories that are gone are left out.
@@ -180,5 +175,5 @@ pub(super) fn downloaded_modules(root: &Path) -> std::collections::HashMap<Strin
 }
 
 pub(super) fn local_module_dirs(f: &SourceFile) -> Vec<PathBuf> {
-    f.body.blocks("module").filter_map(local_source).map(|s| normalize(&parent(&f.path).join(s))).collect()
+    f.body.blocks("module").filter_map(Block::local_source).map(|s| normalize(&parent(&f.path).join(s))).collect()
 }

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-pub use discover::{dir_files, discover, local_source, normalize, parent};
+pub use discover::{dir_files, discover, normalize, parent};
 pub use finish::{Hygiene, finish};
 pub use inputs::{TfvarsError, parse_var_value, read_tfvars};
 

@@ -14,7 +14,7 @@ use crate::rule::RawFinding;
 use crate::settings::Settings;
 use crate::syntax::{Block, Body, Expr, ExprKind, SourceFile, address_of};
 
-use super::discover::{local_source, normalize, parent};
+use super::discover::{normalize, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
 
 /// Where a module's variables get their values.
@@ -52,7 +52,7 @@ impl ModuleRunner<'_> {
     /// copy `terraform init` downloaded for the call (then `true`).
     fn call_dir(&self, f: &SourceFile, b: &Block, prefix: &str) -> Option<(PathBuf, bool)> {
         let name = b.labels.first()?;
-        match local_source(b) {
+        match b.local_source() {
             Some(src) => Some((normalize(&parent(&f.path).join(src)), false)),
             None => self.downloaded.get(&call_key(prefix, name)).map(|d| (d.clone(), true)),
         }

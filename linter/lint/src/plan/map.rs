@@ -53,7 +53,7 @@ impl<'s> Tree<'s> {
                 f.body
                     .blocks("module")
                     .find(|b| b.labels.first().map(String::as_str) == Some(m.as_str()))
-                    .and_then(pipeline::local_source)
+                    .and_then(Block::local_source)
                     .map(|src| pipeline::normalize(&pipeline::parent(&f.path).join(src)))
             })?;
             dir = next;

@@ -153,7 +153,7 @@ impl Rule for AzurePrivilegedRole {
         }
         // Modules whose code is not here (local ones are checked through their own resources).
         for call in cx.blocks("module", None) {
-            let local = call.str("source").is_some_and(|s| s.starts_with("./") || s.starts_with("../"));
+            let local = call.block.local_source().is_some();
             if local {
                 continue;
             }

@@ -117,7 +117,7 @@ impl Rule for OidcTrustBroadSubject {
     fn check(&self, cx: &mut Ctx<'_>) {
         // OIDC role modules whose code is not here, given their trust as inputs.
         for call in cx.blocks("module", None) {
-            if call.str("source").is_some_and(|s| s.starts_with("./") || s.starts_with("../")) {
+            if call.block.local_source().is_some() {
                 continue;
             }
             for attr in &call.body.attrs {

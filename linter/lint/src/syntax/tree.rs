@@ -133,6 +133,15 @@ pub struct Block {
     pub header: Span,
 }
 
+impl Block {
+    /// A module call's `source` when it is a local path (`./…`, `../…`): the module's code is in
+    /// this tree. Registry and git sources are not.
+    pub fn local_source(&self) -> Option<&str> {
+        let s = self.body.attr("source")?.expr.as_str()?;
+        (s.starts_with("./") || s.starts_with("../")).then_some(s)
+    }
+}
+
 impl Body {
     pub fn attr(&self, key: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)
