@@ -46,13 +46,14 @@ impl Rule for ManagementToken {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let is_global = |p: &String| CONSUL_GLOBAL_MANAGEMENT.contains(&p.as_str());
-        for (ty, key) in [
-            ("consul_acl_token", "policies"),
-            ("vault_consul_secret_backend_role", "consul_policies"),
-            ("vault_consul_secret_backend_role", "policies"),
+        // A Vault Consul role names its policies in `consul_policies` or the older `policies`:
+        // one finding for the role, at the first that grants global-management.
+        for (ty, keys) in [
+            ("consul_acl_token", &["policies"][..]),
+            ("vault_consul_secret_backend_role", &["consul_policies", "policies"][..]),
         ] {
             for t in cx.resources(ty) {
-                if t.strs(key).iter().any(is_global) {
+                if let Some(key) = keys.iter().find(|k| t.strs(k).iter().any(is_global)) {
                     cx.report(&t, t.span(key), "grants Consul's global-management policy: every ACL of the cluster")
                         .help("write a consul_acl_policy with the rules this workload needs and grant that instead");
                 }
