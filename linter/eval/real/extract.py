@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fills .cache/eval-real/ from git snapshots of the repositories in repos.txt/validation.txt.
+"""Fills .cache/eval-real/ from git snapshots of the repositories of every batch list (*.txt here).
 
     python3 linter/eval/real/extract.py --mirror /work/.mirror
 
@@ -77,7 +77,7 @@ def limited():
 
 def entries():
     seen = set()
-    for name in ("repos.txt", "validation.txt"):
+    for name in sorted(n for n in os.listdir(HERE) if n.endswith(".txt")):
         for line in open(os.path.join(HERE, name)):
             line = line.strip()
             if not line or line.startswith("#"):

@@ -302,11 +302,11 @@ def main():
     ap.add_argument("--repo", help="limit to one repository (owner/repo, owner__repo or repo)")
     ap.add_argument("--show", type=int, default=40, help="max misses / FPs listed per section")
     ap.add_argument("--json-out", help="write per-block results here")
-    ap.add_argument("--batch", choices=["all", "first", "validation", "third", "fourth", "fifth", "sixth"], default="all",
+    later = sorted(n[:-4] for n in os.listdir(HERE) if n.endswith(".txt") and n not in ("repos.txt", "validation.txt"))
+    ap.add_argument("--batch", choices=["all", "first", "validation", *later], default="all",
                     help="first: the batch labelled before any fix; validation: the second blind batch "
-                         "(validation.txt); third: the third blind batch (third.txt); fourth, fifth, sixth: the later blind batches ({batch}.txt); "
-                         "all: first and "
-                         "validation")
+                         "(validation.txt); any other NAME: a later blind batch (NAME.txt, e.g. third); "
+                         "all: first and validation")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin) if os.sep in args.bin else args.bin
 
@@ -317,7 +317,7 @@ def main():
         repos = [r for r in repos if r["key"] not in second]
     elif args.batch == "validation":
         repos = [r for r in repos if r["key"] in second]
-    elif args.batch in ("third", "fourth", "fifth", "sixth"):
+    elif args.batch in later:
         repos = read_repos(os.path.join(HERE, f"{args.batch}.txt"))
     if args.repo:
         want = args.repo.replace("/", "__")
