@@ -16,6 +16,7 @@ use rayon::prelude::*;
 pub use discover::{dir_files, discover, normalize, parent};
 pub use finish::{Hygiene, finish};
 pub use inputs::{TfvarsError, parse_var_value, read_tfvars};
+pub(crate) use modules::{Inputs, module_env};
 
 use crate::codes::{self, Entry};
 use crate::eval::Value;
@@ -27,7 +28,7 @@ use crate::settings::Settings;
 use crate::syntax::SourceFile;
 use discover::{downloaded_modules, local_module_dirs, read_and_parse};
 use inputs::auto_tfvars;
-use modules::{Inputs, ModuleRunner};
+use modules::ModuleRunner;
 
 /// How deep local module calls are followed.
 pub(crate) const MAX_MODULE_DEPTH: usize = 6;

@@ -18,7 +18,7 @@ use super::discover::{normalize, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
 
 /// Where a module's variables get their values.
-pub(super) enum Inputs {
+pub(crate) enum Inputs {
     /// A root module, or a module on its own: variables default, overridden by tfvars /
     /// `-var`. A `null` default means "whoever calls or applies decides": unknown here.
     Root(HashMap<String, Value>),
@@ -316,7 +316,7 @@ fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
 
 /// The environment of one module: its variables (defaults, then `inputs`), locals and policy
 /// documents.
-fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
+pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
     let mut vars = HashMap::new();
     let mut locals: HashMap<String, &Expr> = HashMap::new();
     let mut docs: HashMap<String, &Block> = HashMap::new();

@@ -65,6 +65,8 @@ impl<'s> Tree<'s> {
         }
         let matches = |b: &Block| match inst.kind {
             Kind::Resource => b.ident == "resource" && label(b, 0) == inst.ty && label(b, 1) == inst.name,
+            Kind::Data => b.ident == "data" && label(b, 0) == inst.ty && label(b, 1) == inst.name,
+            Kind::Variable => b.ident == "variable" && label(b, 0) == inst.name,
             Kind::Provider => {
                 let alias = b.body.attr("alias").and_then(|a| a.expr.as_str()).unwrap_or("");
                 b.ident == "provider" && label(b, 0) == inst.ty && alias == inst.name
@@ -73,6 +75,15 @@ impl<'s> Tree<'s> {
             Kind::Output => b.ident == "output" && label(b, 0) == inst.name,
         };
         ids.into_iter().find_map(|i| files[i].body.blocks.iter().find(|b| matches(b)).map(|b| (i, b)))
+    }
+}
+
+impl Tree<'_> {
+    /// The parsed files of the module (directory) that `file` belongs to.
+    pub(super) fn module_of(&self, file: usize) -> Vec<&SourceFile> {
+        let dir = pipeline::parent(&self.files[file].path);
+        let ids = self.dirs.get(&dir).map(Vec::as_slice).unwrap_or_default();
+        ids.iter().map(|&i| &*self.files[i]).collect()
     }
 }
 

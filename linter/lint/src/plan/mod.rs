@@ -17,6 +17,7 @@
 mod map;
 mod model;
 mod read;
+mod recover;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,7 +35,11 @@ use crate::settings::Settings;
 use crate::syntax::{Block, Body, SourceFile};
 use map::{Tree, locate_in_block};
 use model::{Builder, collect_strings, mask};
-use read::{config_expressions, configuration_items, has_references, instance, parse, prior_state};
+use read::{
+    config_expressions, configuration_items, data_reads, data_sources_read, has_references, instance, parse,
+    prior_state,
+};
+use recover::{apply, pinned, recover};
 
 /// Why a plan could not be read. Nothing is linted then.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +65,11 @@ pub enum PlanError {
 enum Kind {
     /// A planned resource instance (`resource_changes`).
     Resource,
+    /// A data source instance: read while planning (`prior_state`) or during apply (a `read`
+    /// change).
+    Data,
+    /// A variable of the configuration (`configuration…variables`): its default.
+    Variable,
     /// A provider configuration (`configuration.provider_config`): `ty` is the provider's name.
     Provider,
     /// A module call's arguments (`configuration…module_calls`): `name` is the call's name.
@@ -100,6 +110,9 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     let prior = prior_state(&doc);
     let mut instances: Vec<Instance> = changes.iter().filter_map(|rc| instance(rc, &prior)).collect();
     let linted = instances.len();
+    let deferred: BTreeSet<String> =
+        instances.iter().filter(|i| i.kind == Kind::Data).map(|i| i.address.clone()).collect();
+    instances.extend(data_reads(&doc).into_iter().filter(|d| !deferred.contains(&d.address)));
     let exprs = config_expressions(&doc);
     let mut model = Builder::default();
     // Provider configurations and module call arguments: their constants are what was written.
@@ -109,16 +122,32 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                 collect_strings(v, &mut model.secrets);
             }
         }
+        let sensitive = item.after.get("sensitive").and_then(Json::as_bool) == Some(true);
+        if item.kind == Kind::Variable
+            && (sensitive || crate::facts::secrets::is_credential_key(&item.name))
+            && let Some(default) = item.after.get("default")
+        {
+            collect_strings(default, &mut model.secrets);
+        }
         instances.push(item);
     }
+
+    // What the plan leaves unknown, and the `lifecycle` blocks, from the HCL when it is here.
+    let no_secrets = BTreeSet::new();
+    let recovered = recover(&instances, &doc, &mut Tree::new(config_dir, &no_secrets));
 
     let blocks: Vec<Block> = instances
         .iter()
         .enumerate()
         .map(|(i, inst)| {
-            let config =
-                matches!(inst.kind, Kind::Resource | Kind::Output).then(|| exprs.get(&inst.config_address)).flatten();
-            model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config)
+            let config = matches!(inst.kind, Kind::Resource | Kind::Data | Kind::Output)
+                .then(|| exprs.get(&inst.config_address))
+                .flatten();
+            let mut b = model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config);
+            if let Some(r) = recovered.get(&i) {
+                apply(&mut b, r);
+            }
+            b
         })
         .collect();
     let rules = RuleSet::for_plan(settings);
@@ -132,7 +161,11 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .enumerate()
         .filter_map(|(i, inst)| {
             let (values, sensitive) = inst.before.as_ref()?;
-            Some(before_model.resource(i, inst, values, &Json::Null, sensitive, None))
+            let mut b = before_model.resource(i, inst, values, &Json::Null, sensitive, None);
+            if let Some(l) = recovered.get(&i).and_then(|r| r.lifecycle.as_ref()) {
+                b.body.blocks.push(pinned(l.clone(), b.header.start));
+            }
+            Some(b)
         })
         .collect();
     let had_before: BTreeSet<(usize, &'static str)> = run_plan_rules(path, before_blocks, settings, &rules)
@@ -148,7 +181,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         let instance = &instances[inst];
         let on_plan = codes::find(r.code).map_or(OnPlan::Values, |e| e.rule.meta().on_plan);
         // Configuration items hold only what was written: constants are literals.
-        if on_plan != OnPlan::Values && instance.kind == Kind::Resource {
+        if on_plan != OnPlan::Values && matches!(instance.kind, Kind::Resource | Kind::Data) {
             let refs = attr_path
                 .first()
                 .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
@@ -171,12 +204,28 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             actions: BTreeSet::new(),
             introduced: false,
         });
-        if instance.kind == Kind::Resource {
+        if matches!(instance.kind, Kind::Resource | Kind::Data) {
             g.instances.insert(instance.address.clone());
             g.actions.insert(instance.action);
         }
         g.introduced |= !had_before.contains(&(inst, code));
     }
+
+    // A reader of a flagged data source (`policy = data.aws_iam_policy_document.x.json`) is
+    // not flagged again for what it read: the finding is on the data source, as in the HCL.
+    let flagged_data: BTreeSet<(String, &'static str)> = groups
+        .iter()
+        .filter(|(_, g)| instances[g.first].kind == Kind::Data)
+        .map(|((address, code), _)| (address.clone(), *code))
+        .collect();
+    groups.retain(|(_, code), g| {
+        let inst = &instances[g.first];
+        let Some(e) = g.path.first().and_then(|k| exprs.get(&inst.config_address)?.get(k)) else { return true };
+        let mut read = BTreeSet::new();
+        data_sources_read(e, &mut read);
+        let prefix: String = inst.modules.iter().map(|m| format!("module.{m}.")).collect();
+        !read.iter().any(|d| flagged_data.contains(&(format!("{prefix}{d}"), *code)))
+    });
 
     let mut tree = Tree::new(config_dir, &model.secrets);
     let mut located: Vec<RawFinding> = Vec::new();
@@ -212,7 +261,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
             }
             None => unlocated.push(raw),
         }
-        if inst.kind == Kind::Resource {
+        if matches!(inst.kind, Kind::Resource | Kind::Data) {
             let e =
                 Extra { instances: g.instances.into_iter().collect(), actions: g.actions, preexisting: !g.introduced };
             extra.insert((config_address, code), e);

@@ -72,6 +72,8 @@ impl Builder {
         let body = self.body(i, node, &mut Vec::new());
         let (ident, labels) = match inst.kind {
             Kind::Resource => ("resource", vec![inst.ty.clone(), inst.name.clone()]),
+            Kind::Data => ("data", vec![inst.ty.clone(), inst.name.clone()]),
+            Kind::Variable => ("variable", vec![inst.name.clone()]),
             Kind::Provider => ("provider", vec![inst.ty.clone()]),
             Kind::ModuleCall => ("module", vec![inst.name.clone()]),
             Kind::Output => ("output", vec![inst.name.clone()]),

@@ -1,7 +1,7 @@
 //! Reading a plan: checking it is one, the instances it creates, updates or replaces, their
 //! prior state, and what its `configuration` section says was written.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
@@ -73,28 +73,29 @@ pub(super) fn prior_state(doc: &serde_json::Map<String, Json>) -> HashMap<String
 }
 
 pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Option<Instance> {
-    if rc.get("mode").and_then(Json::as_str) != Some("managed") || rc.get("deposed").is_some() {
+    let managed = match rc.get("mode").and_then(Json::as_str) {
+        Some("managed") => true,
+        Some("data") => false,
+        _ => return None,
+    };
+    if rc.get("deposed").is_some() {
         return None;
     }
     let change = rc.get("change")?;
     let actions: Vec<&str> = change.get("actions")?.as_array()?.iter().filter_map(Json::as_str).collect();
-    let action = match actions.as_slice() {
-        ["create"] => "create",
-        ["update"] => "update",
-        ["delete", "create"] | ["create", "delete"] => "replace",
-        _ => return None, // delete, no-op, read, forget
+    let action = match (managed, actions.as_slice()) {
+        (true, ["create"]) => "create",
+        (true, ["update"]) => "update",
+        (true, ["delete", "create"] | ["create", "delete"]) => "replace",
+        // A data source read during apply: its arguments wait for other resources.
+        (false, ["read"]) => "read",
+        _ => return None, // delete, no-op, forget
     };
     let address = rc.get("address")?.as_str()?.to_owned();
     let ty = rc.get("type")?.as_str()?.to_owned();
     let name = rc.get("name")?.as_str()?.to_owned();
     let modules = module_names(rc.get("module_address").and_then(Json::as_str).unwrap_or(""));
-    let mut config_address = String::new();
-    for m in &modules {
-        config_address.push_str("module.");
-        config_address.push_str(m);
-        config_address.push('.');
-    }
-    config_address.push_str(&format!("{ty}.{name}"));
+    let config_address = config_address(&modules, managed, &ty, &name);
     let part = |k: &str| change.get(k).cloned().unwrap_or(Json::Null);
     // The applied values of what is updated or replaced: from prior_state, else `before`.
     let before = match action {
@@ -105,7 +106,7 @@ pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Opti
             .or_else(|| change.get("before").filter(|b| b.is_object()).map(|b| (b.clone(), part("before_sensitive")))),
     };
     Some(Instance {
-        kind: Kind::Resource,
+        kind: if managed { Kind::Resource } else { Kind::Data },
         address,
         config_address,
         modules,
@@ -117,6 +118,60 @@ pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Opti
         sensitive: part("after_sensitive"),
         before,
     })
+}
+
+/// `module.a.module.b.TYPE.NAME` (`…data.TYPE.NAME` for a data source): the address of the
+/// configuration block, without instance keys.
+fn config_address(modules: &[String], managed: bool, ty: &str, name: &str) -> String {
+    let mut out: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+    if !managed {
+        out.push_str("data.");
+    }
+    out.push_str(&format!("{ty}.{name}"));
+    out
+}
+
+/// Data sources read while planning (`prior_state`, mode `data`): what the configuration's
+/// readers see. Those read during apply are `read` changes (see [`instance`]).
+pub(super) fn data_reads(doc: &serde_json::Map<String, Json>) -> Vec<Instance> {
+    fn walk(module: &Json, out: &mut Vec<Instance>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            if r.get("mode").and_then(Json::as_str) != Some("data") {
+                continue;
+            }
+            let text = |k: &str| r.get(k).and_then(Json::as_str).map(str::to_owned);
+            let (Some(address), Some(ty), Some(name), Some(values)) =
+                (text("address"), text("type"), text("name"), r.get("values"))
+            else {
+                continue;
+            };
+            let modules = module_names(module.get("address").and_then(Json::as_str).unwrap_or(""));
+            out.push(Instance {
+                kind: Kind::Data,
+                config_address: config_address(&modules, false, &ty, &name),
+                address,
+                modules,
+                ty,
+                name,
+                action: "read",
+                after: values.clone(),
+                unknown: Json::Null,
+                sensitive: r.get("sensitive_values").cloned().unwrap_or(Json::Null),
+                before: None,
+            });
+        }
+        for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
+            walk(child, out, depth + 1);
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(root) = doc.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
+        walk(root, &mut out, 0);
+    }
+    out
 }
 
 /// `module.a["x"].module.b[0]` → `["a", "b"]`. Instance keys may hold any text in quotes.
@@ -238,6 +293,17 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
             return;
         }
         let prefix: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+        // A variable's default is written in the code, whatever value the plan was given.
+        for (name, v) in module.get("variables").and_then(Json::as_object).into_iter().flatten() {
+            let Some(default) = v.get("default") else { continue };
+            let mut exprs = serde_json::Map::new();
+            exprs.insert("default".to_owned(), serde_json::json!({ "constant_value": default }));
+            if let Some(sensitive) = v.get("sensitive") {
+                exprs.insert("sensitive".to_owned(), serde_json::json!({ "constant_value": sensitive }));
+            }
+            let address = format!("{prefix}var.{name}");
+            out.push(config_item(Kind::Variable, modules.to_vec(), "", name, address, &Json::Object(exprs)));
+        }
         for (name, o) in module.get("outputs").and_then(Json::as_object).into_iter().flatten() {
             let address = format!("{prefix}output.{name}");
             out.push(config_item(Kind::Output, modules.to_vec(), "", name, address, &output_expressions(o)));
@@ -306,5 +372,23 @@ pub(super) fn has_references(e: &Json) -> bool {
         }
         Json::Array(a) => a.iter().any(has_references),
         _ => false,
+    }
+}
+
+/// The data sources (`data.TYPE.NAME`) a configuration expression, or any expression nested in
+/// a block, refers to.
+pub(super) fn data_sources_read(e: &Json, out: &mut BTreeSet<String>) {
+    match e {
+        Json::Object(o) => {
+            for r in o.get("references").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str) {
+                let parts: Vec<&str> = r.splitn(4, '.').collect();
+                if parts.len() >= 3 && parts[0] == "data" {
+                    out.insert(parts[..3].join("."));
+                }
+            }
+            o.iter().filter(|(k, _)| *k != "constant_value").for_each(|(_, v)| data_sources_read(v, out));
+        }
+        Json::Array(a) => a.iter().for_each(|v| data_sources_read(v, out)),
+        _ => {}
     }
 }
