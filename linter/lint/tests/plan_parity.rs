@@ -1,0 +1,459 @@
+//! Plan parity: every rule's fixture, turned into the plan Terraform would write for it, must
+//! give the same findings in `nhi-lint plan` as in `nhi-lint check`.
+//!
+//! The plan is built the way Terraform builds one (`terraform show -json` of a saved plan):
+//! each resource instance is a `create` in `resource_changes` with its known values in `after`
+//! and what is known only after apply in `after_unknown` (a reference to another resource,
+//! `jsonencode` of a partly unknown value); a data source whose arguments are all known is read
+//! during the plan (`prior_state`, its dependants see its result), one that is not is a
+//! deferred `read`; `configuration` holds the written expressions (`constant_value` or
+//! `references`), providers, module calls, outputs and variables. Credential-like attributes
+//! are marked sensitive, as provider schemas mark them.
+//!
+//! A rule whose `bad…` block is flagged in HCL but not in the plan is a parity gap; the few
+//! that a plan cannot show by nature are listed in `BY_NATURE` with the reason.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use nhi_lint::codes::RULES;
+use nhi_lint::eval::{Env, Value};
+use nhi_lint::rule::OnPlan;
+use nhi_lint::syntax::{Block, Body, Expr, ExprKind, SourceFile};
+use nhi_lint::{Settings, lint_paths, lint_plan};
+use serde_json::{Map, Value as Json, json};
+
+fn settings() -> Settings {
+    Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
+}
+
+/// `bad…` blocks that a plan cannot show, by rule, with the reason.
+const BY_NATURE: &[(&str, &str, &str)] = &[
+    (
+        "NHI101",
+        "bad_flag_off",
+        "a feature flag that is off: the plan has no instance; HCL reports the conditional risk",
+    ),
+    ("NHI101", "bad_flag_off_for_each", "the same, with for_each over an empty default"),
+    ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
+    ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
+    ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
+    ("NHI111", "bad_slack", "a local no resource reads: locals are not in a plan"),
+    ("NHI224", "bad_map_users", "a local: the plan shows it where a resource reads it"),
+    ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
+    ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
+    ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
+];
+
+/// Parity gaps not closed yet, each a class to close; an entry that starts to pass must be
+/// removed, so this list only shrinks.
+const KNOWN_GAPS: &[&str] = &[
+    // A literal reached through a local or an interpolation: the plan's configuration lists
+    // references, and literal-only rules cannot tell a local holding a constant from a variable.
+    "NHI107 bad_local",
+    "NHI112 bad_env_from_secret_var",
+    "NHI112 bad_password_from_secret_var",
+    "NHI112 bad_script_from_secret_var",
+    "NHI112 bad_settings",
+    // Outputs are read from the configuration's expressions only.
+    "NHI116 bad_tokens_through_a_for",
+    "NHI116 bad_unwrapped",
+    // Values built with functions of variables or locals that the plan's model does not keep.
+    "NHI118 bad_token_in_query",
+    "NHI201 bad_template",
+    "NHI202 bad_every_parameter",
+    "NHI212 bad_doc_mount",
+    "NHI212 bad_mount_per_team",
+    "NHI216 bad_try_fallback",
+    "NHI226 bad_every_role_of_a_list",
+    // Flagged only in the plan.
+    "NHI224 ok_uses_local",
+    "NHI228 ok_reported_as_editor",
+];
+
+/// Meta-arguments and meta-blocks: not attributes of the resource.
+const META: &[&str] = &["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"];
+
+/// A value split into what a plan shows: `after` (`None` where unknown) and `after_unknown`.
+fn split(v: &Value) -> (Option<Json>, Json) {
+    match v {
+        Value::Unknown => (None, Json::Bool(true)),
+        Value::Str(_) if v.is_unknown() => (None, Json::Bool(true)),
+        // `jsonencode` of a partly unknown value is unknown as a whole.
+        Value::Encoded(inner) => match inner.to_json() {
+            Some(j) => (Some(Json::String(j.to_string())), Json::Bool(false)),
+            None => (None, Json::Bool(true)),
+        },
+        Value::List(items) => {
+            let (after, unknown): (Vec<Json>, Vec<Json>) =
+                items.iter().map(split).map(|(a, u)| (a.unwrap_or(Json::Null), u)).unzip();
+            (Some(Json::Array(after)), Json::Array(unknown))
+        }
+        Value::Object(o) => {
+            let (mut after, mut unknown) = (Map::new(), Map::new());
+            for (k, v) in o {
+                let (a, u) = split(v);
+                if let Some(a) = a {
+                    after.insert(k.clone(), a);
+                }
+                if u != Json::Bool(false) {
+                    unknown.insert(k.clone(), u);
+                }
+            }
+            (Some(Json::Object(after)), Json::Object(unknown))
+        }
+        other => (other.to_json(), Json::Bool(false)),
+    }
+}
+
+/// Everything an expression refers to, as Terraform lists it in `references`.
+fn references(e: &Expr) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    e.walk(&mut |x| {
+        if matches!(x.kind, ExprKind::Traversal(..) | ExprKind::Var(_))
+            && let Some(p) = x.traversal_path()
+        {
+            let p = p.split("[]").next().unwrap_or_default().trim_end_matches('.').to_owned();
+            if !p.is_empty() && !paths.iter().any(|q| q.starts_with(&p)) {
+                paths.push(p);
+            }
+        }
+    });
+    let mut out = Vec::new();
+    for p in paths {
+        let segs: Vec<&str> = p.split('.').collect();
+        let root = segs.len() >= 3 && !["var", "local", "each", "count", "path", "module"].contains(&segs[0]);
+        let addr = if segs[0] == "data" {
+            segs.get(..3).map(|s| s.join("."))
+        } else {
+            Some(segs[..2.min(segs.len())].join("."))
+        };
+        out.push(p.clone());
+        if root && let Some(a) = addr.filter(|a| *a != p) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn expression(e: &Expr, env: &Env<'_>) -> Json {
+    let refs = references(e);
+    if refs.is_empty() {
+        match split(&env.eval(e)).0 {
+            Some(v) => json!({ "constant_value": v }),
+            None => json!({}),
+        }
+    } else {
+        json!({ "references": refs })
+    }
+}
+
+/// Nested block kinds of a body, with `dynamic` blocks expanded.
+fn nested(body: &Body) -> BTreeMap<&str, Vec<&Body>> {
+    let mut out: BTreeMap<&str, Vec<&Body>> = BTreeMap::new();
+    for b in &body.blocks {
+        let kind = if b.ident == "dynamic" { b.labels.first().map(String::as_str) } else { Some(b.ident.as_str()) };
+        if let Some(kind) = kind.filter(|k| !META.contains(k)) {
+            for (_, inner) in body.expanded(kind) {
+                if !out.get(kind).is_some_and(|v| v.iter().any(|x| std::ptr::eq(*x, inner))) {
+                    out.entry(kind).or_default().push(inner);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A body's planned values: `(after, after_unknown, after_sensitive)`.
+fn values(body: &Body, env: &Env<'_>) -> (Json, Json, Json) {
+    let (mut after, mut unknown, mut sensitive) = (Map::new(), Map::new(), Map::new());
+    for a in body.attrs.iter().filter(|a| !META.contains(&a.key.as_str())) {
+        let (v, u) = split(&env.eval(&a.expr));
+        if let Some(v) = v {
+            after.insert(a.key.clone(), v);
+        }
+        if u != Json::Bool(false) {
+            unknown.insert(a.key.clone(), u);
+        }
+        if nhi_lint::facts::secrets::is_credential_key(&a.key) {
+            sensitive.insert(a.key.clone(), Json::Bool(true));
+        }
+    }
+    for (kind, bodies) in nested(body) {
+        let (mut a, mut u, mut s) = (Vec::new(), Vec::new(), Vec::new());
+        for b in bodies {
+            let (x, y, z) = values(b, env);
+            a.push(x);
+            u.push(y);
+            s.push(z);
+        }
+        after.insert(kind.to_owned(), Json::Array(a));
+        unknown.insert(kind.to_owned(), Json::Array(u));
+        sensitive.insert(kind.to_owned(), Json::Array(s));
+    }
+    (Json::Object(after), Json::Object(unknown), Json::Object(sensitive))
+}
+
+/// A body's configuration expressions.
+fn expressions(body: &Body, env: &Env<'_>, skip: &[&str]) -> Json {
+    let mut out = Map::new();
+    for a in body.attrs.iter().filter(|a| !META.contains(&a.key.as_str()) && !skip.contains(&a.key.as_str())) {
+        out.insert(a.key.clone(), expression(&a.expr, env));
+    }
+    for (kind, bodies) in nested(body) {
+        out.insert(kind.to_owned(), Json::Array(bodies.iter().map(|b| expressions(b, env, &[])).collect()));
+    }
+    Json::Object(out)
+}
+
+fn has_unknown(u: &Json) -> bool {
+    match u {
+        Json::Bool(b) => *b,
+        Json::Array(a) => a.iter().any(has_unknown),
+        Json::Object(o) => o.values().any(has_unknown),
+        _ => false,
+    }
+}
+
+/// The instances of a block: `(index, count.index / each binding)`.
+enum Each {
+    One,
+    Count(usize),
+    Key(Value, Value),
+}
+
+fn instances(b: &Block, env: &Env<'_>) -> Vec<(Json, Each)> {
+    if let Some(c) = b.body.attr("count") {
+        return match env.eval(&c.expr).as_f64() {
+            Some(n) => (0..(n as usize).min(3)).map(|i| (json!(i), Each::Count(i))).collect(),
+            None => vec![(json!(0), Each::Count(0))],
+        };
+    }
+    if let Some(f) = b.body.attr("for_each") {
+        return match env.eval(&f.expr) {
+            Value::Object(o) => {
+                o.into_iter().take(3).map(|(k, v)| (json!(k.clone()), Each::Key(Value::Str(k), v))).collect()
+            }
+            Value::List(l) => l
+                .into_iter()
+                .take(3)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .map(|k| (json!(k.clone()), Each::Key(Value::Str(k.clone()), Value::Str(k))))
+                .collect(),
+            _ => vec![(json!("k"), Each::Key(Value::Unknown, Value::Unknown))],
+        };
+    }
+    vec![(Json::Null, Each::One)]
+}
+
+fn with<T>(env: &Env<'_>, each: &Each, f: impl FnOnce() -> T) -> T {
+    match each {
+        Each::One => f(),
+        Each::Count(i) => env.with_count_index(*i, f),
+        Each::Key(k, v) => env.with_each(k.clone(), v.clone(), f),
+    }
+}
+
+fn address(base: &str, index: &Json) -> String {
+    match index {
+        Json::Null => base.to_owned(),
+        Json::String(s) => format!("{base}[\"{s}\"]"),
+        other => format!("{base}[{other}]"),
+    }
+}
+
+/// The plan Terraform would write for a directory of `.tf` files (one module, no calls into
+/// other modules' code).
+fn plan_of(dir: &Path) -> String {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "tf") {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let (f, err) = SourceFile::parse(p.clone(), text);
+            assert!(err.is_none(), "{}: {err:?}", p.display());
+            files.push(f);
+        }
+    }
+    let blocks: Vec<&Block> = files.iter().flat_map(|f| f.body.blocks.iter()).collect();
+    let empty = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+    let mut vars = HashMap::new();
+    let mut locals = HashMap::new();
+    let mut docs = HashMap::new();
+    for b in &blocks {
+        match (b.ident.as_str(), b.labels.first()) {
+            ("variable", Some(n)) => {
+                vars.insert(n.clone(), b.body.attr("default").map_or(Value::Unknown, |a| empty.eval(&a.expr)));
+            }
+            ("locals", _) => locals.extend(b.body.attrs.iter().map(|a| (a.key.clone(), &a.expr))),
+            ("data", Some(t)) if t == "aws_iam_policy_document" => {
+                docs.insert(format!("{t}.{}", b.labels[1]), *b);
+            }
+            _ => {}
+        }
+    }
+    let env = Env::new(vars.clone(), locals, docs).with_module_dir(dir.to_owned());
+
+    let (mut changes, mut read, mut config_resources) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut providers, mut calls, mut outputs, mut variables) = (Map::new(), Map::new(), Map::new(), Map::new());
+    for b in &blocks {
+        match (b.ident.as_str(), b.labels.as_slice()) {
+            ("resource" | "data", [ty, name]) => {
+                let managed = b.ident == "resource";
+                let base = if managed { format!("{ty}.{name}") } else { format!("data.{ty}.{name}") };
+                let provider = ty.split('_').next().unwrap_or(ty);
+                config_resources.push(json!({
+                    "address": base, "mode": if managed { "managed" } else { "data" }, "type": ty, "name": name,
+                    "provider_config_key": provider, "expressions": expressions(&b.body, &env, &[]),
+                }));
+                for (index, each) in instances(b, &env) {
+                    let (after, unknown, sensitive) = with(&env, &each, || values(&b.body, &env));
+                    let mut rc = json!({
+                        "address": address(&base, &index), "mode": if managed { "managed" } else { "data" },
+                        "type": ty, "name": name, "provider_name": format!("registry.terraform.io/hashicorp/{provider}"),
+                    });
+                    if !index.is_null() {
+                        rc["index"] = index.clone();
+                    }
+                    if managed || has_unknown(&unknown) {
+                        let actions = if managed { "create" } else { "read" };
+                        rc["change"] = json!({
+                            "actions": [actions], "before": null, "after": after, "after_unknown": unknown,
+                            "before_sensitive": false, "after_sensitive": sensitive,
+                        });
+                        changes.push(rc);
+                    } else {
+                        rc["values"] = after;
+                        rc["sensitive_values"] = sensitive;
+                        read.push(rc);
+                    }
+                }
+            }
+            ("provider", [name]) => {
+                let alias = b.body.attr("alias").and_then(|a| a.expr.as_str().map(str::to_owned));
+                let key = alias.as_ref().map_or(name.clone(), |a| format!("{name}.{a}"));
+                let mut p = json!({
+                    "name": name, "full_name": format!("registry.terraform.io/hashicorp/{name}"),
+                    "expressions": expressions(&b.body, &env, &["alias"]),
+                });
+                if let Some(a) = alias {
+                    p["alias"] = json!(a);
+                }
+                providers.insert(key, p);
+            }
+            ("module", [name]) => {
+                let source = b.body.attr("source").and_then(|a| a.expr.as_str()).unwrap_or_default();
+                calls.insert(
+                    name.clone(),
+                    json!({ "source": source, "expressions": expressions(&b.body, &env, &["source", "version", "providers"]), "module": {} }),
+                );
+            }
+            ("output", [name]) => {
+                let sensitive = b.body.attr("sensitive").and_then(|a| env.eval(&a.expr).as_bool()).unwrap_or(false);
+                let value = b.body.attr("value").map_or(json!({}), |a| expression(&a.expr, &env));
+                outputs.insert(name.clone(), json!({ "expression": value, "sensitive": sensitive }));
+            }
+            ("variable", [name]) => {
+                let mut v = Map::new();
+                if let Some(d) = b.body.attr("default").and_then(|a| split(&empty.eval(&a.expr)).0) {
+                    v.insert("default".into(), d);
+                }
+                if let Some(s) = b.body.attr("sensitive").and_then(|a| empty.eval(&a.expr).as_bool()) {
+                    v.insert("sensitive".into(), json!(s));
+                }
+                variables.insert(name.clone(), Json::Object(v));
+            }
+            _ => {}
+        }
+    }
+    let given: Map<String, Json> =
+        vars.iter().filter_map(|(k, v)| split(v).0.map(|v| (k.clone(), json!({ "value": v })))).collect();
+    json!({
+        "format_version": "1.2",
+        "terraform_version": "1.15.5",
+        "variables": given,
+        "planned_values": { "root_module": {} },
+        "resource_changes": changes,
+        "prior_state": { "format_version": "1.0", "values": { "root_module": { "resources": read } } },
+        "configuration": {
+            "provider_config": providers,
+            "root_module": { "resources": config_resources, "module_calls": calls, "outputs": outputs, "variables": variables },
+        },
+    })
+    .to_string()
+}
+
+/// The `bad…`/`ok…` block names a finding is about (the last segment of its address that is one).
+fn flagged(findings: &[nhi_lint::Finding], code: &str) -> BTreeSet<String> {
+    findings
+        .iter()
+        .filter(|f| f.code == code)
+        .flat_map(|f| std::iter::once(f.address.clone()).chain(f.instances.iter().cloned()))
+        .filter_map(|a| {
+            a.split(['.', '['])
+                .filter(|s| s.starts_with("bad") || s.starts_with("ok"))
+                .map(|s| s.trim_end_matches(']').to_owned())
+                .next_back()
+        })
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_rule_finds_in_a_plan_what_it_finds_in_hcl() {
+    let s = settings();
+    let mut gaps = Vec::new();
+    let mut extra = Vec::new();
+    let (mut rules, mut blocks, mut matched) = (0, 0, 0);
+    for e in RULES.iter().filter(|e| e.rule.meta().on_plan != OnPlan::Never) {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = fixtures().join(format!("{}.tf", e.code));
+        if file.is_file() {
+            std::fs::copy(&file, tmp.path().join("main.tf")).unwrap();
+        } else {
+            copy_dir(&fixtures().join(e.code), tmp.path());
+        }
+        let hcl = lint_paths(&[tmp.path().to_owned()], &s);
+        assert!(hcl.errors.is_empty(), "{}: {:?}", e.code, hcl.errors);
+        let plan = plan_of(tmp.path());
+        if std::env::var("PARITY_DUMP").is_ok_and(|c| c == e.code) {
+            std::fs::write(format!("/tmp/parity-{}.json", e.code), &plan).unwrap();
+        }
+        let report = lint_plan(&plan, "plan.json", Some(tmp.path()), &s)
+            .unwrap_or_else(|err| panic!("{}: the generated plan is refused: {err}", e.code));
+        let in_hcl: BTreeSet<String> =
+            flagged(&hcl.findings, e.code).into_iter().filter(|n| n.starts_with("bad")).collect();
+        let in_plan = flagged(&report.findings, e.code);
+        rules += 1;
+        blocks += in_hcl.len();
+        matched += in_hcl.intersection(&in_plan).count();
+        for name in in_hcl.difference(&in_plan) {
+            if !BY_NATURE.iter().any(|(c, n, _)| *c == e.code && n == name) {
+                gaps.push(format!("{} {name}", e.code));
+            }
+        }
+        for name in in_plan.iter().filter(|n| n.starts_with("ok")) {
+            extra.push(format!("{} {name}", e.code));
+        }
+    }
+    println!("plan parity: {matched}/{blocks} flagged fixture blocks of {rules} rules found in the plan as in HCL");
+    let new: Vec<&String> = gaps.iter().chain(&extra).filter(|g| !KNOWN_GAPS.contains(&g.as_str())).collect();
+    let closed: Vec<&&str> = KNOWN_GAPS.iter().filter(|k| !gaps.iter().chain(&extra).any(|g| g == *k)).collect();
+    assert!(new.is_empty(), "new parity gaps (flagged in HCL only, or `ok` flagged in the plan only): {new:#?}");
+    assert!(closed.is_empty(), "closed gaps: remove them from KNOWN_GAPS: {closed:#?}");
+}
