@@ -45,6 +45,7 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 || visit_json_text(s, &e.span, f)
                 || visit_embedded_text(s, &e.span, f)
                 || (!s.contains('\n') && visit_inline_pairs(s, &e.span, f))
+                || visit_base64(s, key, &e.span, f)
         }
         ExprKind::Number(n) => {
             let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
@@ -87,6 +88,17 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                         _ => key,
                     },
                 };
+                // `API_KEY = { value = "…", masked = true }` (CI variables, app settings keyed
+                // by name): the value is named by its key.
+                if let ExprKind::Object(fields) = &v.kind
+                    && let Some(value) = fields.iter().find_map(|(fk, fv)| match (fk, &fv.kind) {
+                        (ObjKey::Ident(i), ExprKind::Str(s)) if i == "value" || i == "Value" => Some((s, &fv.span)),
+                        _ => None,
+                    })
+                    && f(Lit { key: name, text: value.0, span: value.1, partial: false, direct: false })
+                {
+                    return true;
+                }
                 visit_literals(v, name, false, f)
             })
         }
@@ -159,6 +171,31 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         }
     }
     false
+}
+
+/// A base64 literal (`user_data_base64`, `custom_data`, a Secret's `data`): the text it encodes
+/// is read like any other. A private key's PEM header is a private key, however short the body
+/// written after it.
+fn visit_base64(s: &str, key: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    use base64::Engine as _;
+    let t = s.trim();
+    if t.len() < 24 || t.len() > 262_144 || !t.bytes().all(|c| c.is_ascii_alphanumeric() || b"+/=\r\n".contains(&c)) {
+        return false;
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(t.replace(['\r', '\n'], "")) else {
+        return false;
+    };
+    let Ok(text) = String::from_utf8(bytes) else { return false };
+    if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+        return false;
+    }
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
+        return f(Lit { key: "private_key", text: &text, span, partial: false, direct: false });
+    }
+    f(Lit { key, text: &text, span, partial: false, direct: false })
+        || visit_json_text(&text, span, f)
+        || visit_embedded_text(&text, span, f)
+        || (!text.contains('\n') && visit_inline_pairs(&text, span, f))
 }
 
 /// `key=value` pairs inside one line of text: the fields of a connection string

@@ -149,7 +149,7 @@ pub fn is_credential_key(key: &str) -> bool {
 /// Whether a credential-named key is a bare noun that also names *which* secret to use
 /// (`secret = "api-key"` in a secret reference), so an identifier-like value is a name.
 pub(super) fn names_a_secret(key: &str) -> bool {
-    matches!(snake_case(key).as_str(), "secret" | "secrets" | "credential" | "credentials" | "token" | "secret_name")
+    matches!(snake_case(key).as_str(), "secret" | "secrets" | "credential" | "credentials" | "secret_name")
 }
 
 /// Lower-case words joined by separators (`prod-api-key`, `app/db/creds`): a name.
