@@ -8,7 +8,7 @@ const NEVER_EXPIRING: [&str; 2] = ["gitlab_pipeline_trigger", "gitlab_cluster_ag
 /// ## What it does
 /// Finds GitLab project, group and personal access tokens, user impersonation and
 /// service-account tokens, and deploy tokens without `expires_at` (and without
-/// `rotation_configuration`). The help quotes the policy's
+/// `rotation_configuration`), or with an `expires_at` that is null for some instance. The help quotes the policy's
 /// `static_key_max_lifetime` (default 90d) as the lifetime to aim for. Pipeline trigger tokens
 /// and cluster agent tokens cannot be given an expiry: they are findings unless Terraform
 /// replaces them on a schedule (`lifecycle { replace_triggered_by }` fed by `time_rotating`).
@@ -59,11 +59,12 @@ impl Rule for GitlabTokenExpiry {
         let max = cx.policy.static_key_max_lifetime;
         let help =
             format!("set expires_at at most {max} ahead (policy.static_key_max_lifetime), or a rotation_configuration");
+        // Absent, or null in some instance (`expires_at = each.value.expires_at` of an input
+        // that leaves it out).
+        let never =
+            |t: &crate::query::Item<'_>| !t.has("expires_at") || t.values("expires_at").iter().any(|v| v.is_null());
         for t in cx.resources_of(&EXPIRING_TOKEN_TYPES) {
-            if t.has("rotation_configuration") {
-                continue;
-            }
-            if !t.has("expires_at") {
+            if !t.has("rotation_configuration") && never(&t) {
                 cx.report(&t, t.header(), "token never expires: no expires_at").help(help.clone());
             }
         }
