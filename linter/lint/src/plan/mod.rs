@@ -39,7 +39,7 @@ use read::{
     config_expressions, configuration_items, data_reads, data_sources_read, has_references, instance, parse,
     prior_state,
 };
-use recover::{apply, pinned, recover};
+use recover::{apply, overridden_variables, pinned, recover, written_in_code};
 
 /// Why a plan could not be read. Nothing is linted then.
 #[derive(Debug, thiserror::Error)]
@@ -134,7 +134,9 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
 
     // What the plan leaves unknown, and the `lifecycle` blocks, from the HCL when it is here.
     let no_secrets = BTreeSet::new();
-    let recovered = recover(&instances, &doc, &mut Tree::new(config_dir, &no_secrets));
+    let mut hcl = Tree::new(config_dir, &no_secrets);
+    let recovered = recover(&instances, &doc, &mut hcl);
+    let overridden = overridden_variables(&doc);
 
     let blocks: Vec<Block> = instances
         .iter()
@@ -187,7 +189,11 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                 .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
                 .map(has_references);
             let keep = match on_plan {
-                OnPlan::NeedsConstant => refs == Some(false),
+                OnPlan::NeedsConstant => {
+                    refs == Some(false)
+                        || (refs == Some(true)
+                            && written_in_code(instance, &attr_path, &mut hcl, &overridden) == Some(true))
+                }
                 OnPlan::DroppedByReference => refs != Some(true),
                 OnPlan::Values | OnPlan::Never => true,
             };

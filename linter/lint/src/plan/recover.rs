@@ -15,9 +15,9 @@ use serde_json::Value as Json;
 
 use super::map::Tree;
 use super::{Instance, Kind};
-use crate::eval::{HOLE, Value};
+use crate::eval::{Env, HOLE, Value};
 use crate::pipeline::{Inputs, module_env};
-use crate::syntax::{Block, Expr, ExprKind, ObjKey};
+use crate::syntax::{Block, Expr, ExprKind, ObjKey, SourceFile};
 
 /// What the HCL adds to the plan's model of one instance.
 #[derive(Default)]
@@ -54,24 +54,14 @@ pub(super) fn recover(
         };
         if !unknown.is_empty() {
             let files = tree.module_of(file);
-            // A called module's variables hold what its caller passes: unknown here, not defaults.
-            let env = if inst.modules.is_empty() {
-                module_env(&files, Inputs::Root(root_vars.clone()))
-            } else {
-                let given = files
-                    .iter()
-                    .flat_map(|f| f.body.blocks("variable"))
-                    .filter_map(|b| Some((b.labels.first()?.clone(), Value::Unknown)))
-                    .collect();
-                module_env(&files, Inputs::Call(given))
-            };
-            let eval = || {
+            let env = instance_env(&files, inst, Some(&root_vars));
+            r.attrs = bound(&env, &block, inst, || {
                 unknown
                     .iter()
                     .filter_map(|k| {
                         let e = &block.body.attr(k)?.expr;
-                        // Written without variables, locals or data sources: the expression reads the same
-                        // in the plan's model as in its module.
+                        // Written without variables, locals or data sources: the expression reads
+                        // the same in the plan's model as in its module.
                         if !["var.", "local.", "each.", "count.", "path.", "data."].iter().any(|p| e.mentions(p)) {
                             return Some(((*k).clone(), e.clone()));
                         }
@@ -82,26 +72,107 @@ pub(super) fn recover(
                         (!opaque).then(|| ((*k).clone(), rebuild(&v, e)))
                     })
                     .collect()
-            };
-            let key = instance_key(&inst.address, &inst.ty, &inst.name);
-            r.attrs = match (key, block.body.attr("count"), block.body.attr("for_each")) {
-                (Some(Value::Number(n)), Some(_), _) => env.with_count_index(n as usize, eval),
-                (Some(k), None, Some(fe)) => {
-                    let each = match (env.eval(&fe.expr), &k) {
-                        (Value::Object(o), Value::Str(s)) => o.get(s).cloned().unwrap_or(Value::Unknown),
-                        (Value::List(_), _) => k.clone(),
-                        _ => Value::Unknown,
-                    };
-                    env.with_each(k, each, eval)
-                }
-                _ => eval(),
-            };
+            });
         }
         if r.lifecycle.is_some() || !r.attrs.is_empty() {
             out.insert(i, r);
         }
     }
     out
+}
+
+/// The environment an instance's expressions are read in: its module's locals and data
+/// sources; the root module's variables as the plan gives them (`root_vars`), or unknown
+/// (`None`); a called module's variables unknown (they hold what the caller passes).
+fn instance_env<'m>(files: &[&'m SourceFile], inst: &Instance, root_vars: Option<&HashMap<String, Value>>) -> Env<'m> {
+    match root_vars {
+        Some(vars) if inst.modules.is_empty() => module_env(files, Inputs::Root(vars.clone())),
+        _ => {
+            let given = files
+                .iter()
+                .flat_map(|f| f.body.blocks("variable"))
+                .filter_map(|b| Some((b.labels.first()?.clone(), Value::Unknown)))
+                .collect();
+            module_env(files, Inputs::Call(given))
+        }
+    }
+}
+
+/// Runs `f` with the instance's `count.index` or `each` bound, from its address.
+fn bound<T>(env: &Env<'_>, block: &Block, inst: &Instance, f: impl FnOnce() -> T) -> T {
+    match (instance_key(&inst.address, &inst.ty, &inst.name), block.body.attr("count"), block.body.attr("for_each")) {
+        (Some(Value::Number(n)), Some(_), _) => env.with_count_index(n as usize, f),
+        (Some(k), None, Some(fe)) => {
+            let each = match (env.eval(&fe.expr), &k) {
+                (Value::Object(o), Value::Str(s)) => o.get(s).cloned().unwrap_or(Value::Unknown),
+                (Value::List(_), _) => k.clone(),
+                _ => Value::Unknown,
+            };
+            env.with_each(k, each, f)
+        }
+        _ => f(),
+    }
+}
+
+/// The root variables the plan was given a value for other than their default, as unknown: read
+/// with these, an expression's known parts are those written in the code (defaults included).
+pub(super) fn overridden_variables(doc: &serde_json::Map<String, Json>) -> HashMap<String, Value> {
+    let defaults = doc.get("configuration").and_then(|c| c.get("root_module")).and_then(|m| m.get("variables"));
+    doc.get("variables")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| defaults.and_then(|d| d.get(k.as_str())).and_then(|d| d.get("default")) != v.get("value"))
+        .map(|(k, _)| (k.clone(), Value::Unknown))
+        .collect()
+}
+
+/// Whether the value at `path` of an instance is written in the code — a constant, built from
+/// locals of constants, or a variable's default the plan kept — rather than given at plan time
+/// or taken from another resource. `None` when the HCL is not at hand or has no such place.
+/// A plan's configuration only says that an expression has references; a local holding a
+/// literal secret is one.
+pub(super) fn written_in_code(
+    inst: &Instance,
+    path: &[String],
+    tree: &mut Tree<'_>,
+    overridden: &HashMap<String, Value>,
+) -> Option<bool> {
+    let (file, block) = tree.find(inst).map(|(f, b)| (f, b.clone()))?;
+    let files = tree.module_of(file);
+    let env = instance_env(&files, inst, Some(overridden));
+    bound(&env, &block, inst, || {
+        let mut body = &block.body;
+        let mut i = 0;
+        loop {
+            let key = path.get(i)?;
+            if let Some(a) = body.attr(key) {
+                let mut v = env.eval(&a.expr);
+                for step in &path[i + 1..] {
+                    v = match v {
+                        Value::Object(mut o) => o.remove(step)?,
+                        Value::List(mut l) => {
+                            let n: usize = step.parse().ok()?;
+                            (n < l.len()).then(|| l.swap_remove(n))?
+                        }
+                        Value::Encoded(inner) => *inner,
+                        _ => break,
+                    };
+                }
+                return Some(match &v {
+                    Value::Unknown => false,
+                    Value::Str(s) => !s.contains(HOLE),
+                    // A document with known parts: the literal a rule found in it is one of them.
+                    Value::Encoded(_) | Value::List(_) | Value::Object(_) => true,
+                    _ => true,
+                });
+            }
+            let n: usize = path.get(i + 1)?.parse().ok()?;
+            let nested = body.expanded(key);
+            body = nested.get(n)?.1;
+            i += 2;
+        }
+    })
 }
 
 fn has_unknown(u: &Json) -> bool {
