@@ -65,7 +65,7 @@ pub(super) fn recover(
                         if !["var.", "local.", "each.", "count.", "path.", "data."].iter().any(|p| e.mentions(p)) {
                             return Some(((*k).clone(), e.clone()));
                         }
-                        let v = env.eval(e);
+                        let v = env.eval_lenient(e);
                         // Nothing known: the plan's own reading (what it refers to) stands.
                         let opaque = matches!(v, Value::Unknown)
                             && !matches!(e.kind, ExprKind::Traversal(..) | ExprKind::Var(_) | ExprKind::Template(_));
