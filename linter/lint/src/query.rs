@@ -34,6 +34,17 @@ impl<'a> ModuleView<'a> {
         Self { files, file_ids, env, prefix, credential_outputs: HashMap::new(), index: OnceCell::new() }
     }
 
+    /// Whether a block creates nothing here: written so (`count = 0`), or — in a call into
+    /// the module — turned off by what the caller passes (or leaves at its default). Only the
+    /// module on its own reports what its feature flags keep off.
+    fn absent(&self, b: &Block) -> bool {
+        match presence(b, self.env) {
+            Presence::Never => true,
+            Presence::Conditional => !self.prefix.is_empty(),
+            Presence::Present => false,
+        }
+    }
+
     fn item(&self, fi: usize, b: &'a Block) -> Item<'a> {
         Item { file: self.file_ids[fi], block: b, body: &b.body, env: self.env, top: b, prefix: self.prefix }
     }
@@ -43,7 +54,7 @@ impl<'a> ModuleView<'a> {
     pub fn blocks(&self, kind: &str, ty: Option<&str>) -> Vec<Item<'a>> {
         match ty {
             Some(t) => self.index().get(&(kind, t)).map_or_else(Vec::new, |v| {
-                v.iter().filter(|(_, b)| !never_created(b, self.env)).map(|(fi, b)| self.item(*fi, b)).collect()
+                v.iter().filter(|(_, b)| !self.absent(b)).map(|(fi, b)| self.item(*fi, b)).collect()
             }),
             None => {
                 let mut out = Vec::new();
@@ -52,7 +63,7 @@ impl<'a> ModuleView<'a> {
                         file.body
                             .blocks
                             .iter()
-                            .filter(|b| b.ident == kind && !never_created(b, self.env))
+                            .filter(|b| b.ident == kind && !self.absent(b))
                             .map(|b| self.item(fi, b)),
                     );
                 }
@@ -69,7 +80,7 @@ impl<'a> ModuleView<'a> {
             .iter()
             .filter(|((k, t), _)| *k == kind && ty(t))
             .flat_map(|(_, v)| v.iter().copied())
-            .filter(|(_, b)| !never_created(b, self.env))
+            .filter(|(_, b)| !self.absent(b))
             .collect();
         found.sort_by_key(|(fi, b)| (*fi, b.span.start));
         found.into_iter().map(|(fi, b)| self.item(fi, b)).collect()
@@ -135,10 +146,6 @@ pub fn presence(b: &Block, env: &Env<'_>) -> Presence {
     let mut refers = false;
     expr.walk(&mut |e| refers |= matches!(e.kind, ExprKind::Var(_) | ExprKind::Traversal(..)));
     if refers { Presence::Conditional } else { Presence::Never }
-}
-
-fn never_created(b: &Block, env: &Env<'_>) -> bool {
-    presence(b, env) == Presence::Never
 }
 
 /// A block together with what is needed to read its values.

@@ -598,3 +598,70 @@ fn a_cluster_admin_binding_in_a_heredoc_of_locals_is_found() {
         lint(d.path()).iter().map(|f| (f.code, f.address.clone(), f.start.map_or(0, |p| p.line))).collect();
     assert_eq!(got, [("NHI214", "locals".to_owned(), 2)], "{got:?}");
 }
+
+#[test]
+fn a_flag_a_call_leaves_off_is_off_there_and_each_instance_keeps_its_own_expiry() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "project_only" {
+  source = "./tokens"
+  kind   = "project"
+  tokens = { ci = { expires_at = "2028-01-01" } }
+}
+resource "gitlab_project_access_token" "short" {
+  for_each     = { ci = "2026-07-01", release = "2026-08-01" }
+  project      = "p"
+  name         = each.key
+  access_level = "developer"
+  scopes       = ["read_api"]
+  expires_at   = each.value
+}
+resource "gitlab_project_access_token" "one_long" {
+  for_each     = { ci = "2026-07-01", release = "2028-01-01" }
+  project      = "p"
+  name         = each.key
+  access_level = "developer"
+  scopes       = ["read_api"]
+  expires_at   = each.value
+}
+"#,
+        ),
+        (
+            "tokens/main.tf",
+            r#"
+variable "kind" {
+  type    = string
+  default = "project"
+}
+variable "tokens" {
+  type    = map(object({ expires_at = string }))
+  default = {}
+}
+resource "gitlab_group_access_token" "this" {
+  for_each     = var.kind == "group" ? var.tokens : {}
+  group        = "g"
+  name         = each.key
+  access_level = "developer"
+  scopes       = ["read_api"]
+  expires_at   = each.value.expires_at
+}
+"#,
+        ),
+    ]);
+    let found = lint(d.path());
+    let f: Vec<(String, &'static str)> = codes(&found).into_iter().filter(|(_, c)| *c == "NHI108").collect();
+    // Each instance's own expiry: two short-lived tokens are fine, one long-lived one is not.
+    // On its own the module keeps the group token off by default: a conditional risk, in the
+    // module only; `project_only` turns it off, so nothing is reported at that call.
+    assert_eq!(
+        f,
+        vec![
+            ("gitlab_project_access_token.one_long".to_owned(), "NHI108"),
+            ("gitlab_group_access_token.this".to_owned(), "NHI108")
+        ]
+    );
+    let module = found.iter().find(|x| x.address == "gitlab_group_access_token.this").unwrap();
+    assert!(module.message.contains("conditional"), "{}", module.message);
+}

@@ -200,6 +200,25 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
             if direct_rotation {
                 return Lifecycle::Rotated;
             }
+            // `expires_at = each.value.expires_at`: every instance's own date.
+            if item.has("for_each") || item.has("count") {
+                let latest = cx.now.saturating_add(max.as_signed_duration()).unwrap_or(cx.now);
+                let each: Vec<Lifecycle> = item
+                    .values(key)
+                    .iter()
+                    .map(|v| match v.as_str().and_then(timestamp) {
+                        Some(end) if end <= latest => Lifecycle::ShortLived,
+                        Some(_) => Lifecycle::LongLived,
+                        None => Lifecycle::Unknown,
+                    })
+                    .collect();
+                if !each.is_empty() && each.iter().all(|l| *l == Lifecycle::ShortLived) {
+                    return Lifecycle::ShortLived;
+                }
+                if each.contains(&Lifecycle::LongLived) {
+                    return Lifecycle::LongLived;
+                }
+            }
             return expiry_lifecycle(&a.expr, item.env, cx.now, max);
         }
     }

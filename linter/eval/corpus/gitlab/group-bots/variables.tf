@@ -11,11 +11,11 @@ variable "bots" {
   default = {
     renovate = {
       scopes     = ["read_api", "read_repository", "write_repository"]
-      expires_at = "2027-02-01"
+      expires_at = "2029-02-01"
     }
     release = {
       scopes     = ["read_repository"]
-      expires_at = "2027-02-01"
+      expires_at = "2029-02-01"
     }
   }
 }
