@@ -77,6 +77,7 @@ table! {
     "NHI232" => github_machine_admin::GithubMachineAdmin,
     "NHI233" => azure_data_admin_role::AzureDataAdminRole,
     "NHI234" => gitlab_instance_variable::GitlabInstanceVariable,
+    "NHI235" => vault_connection_any_role::VaultConnectionAnyRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

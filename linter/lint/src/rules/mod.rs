@@ -70,6 +70,7 @@ pub mod vault_auth_role_periodic;
 pub mod vault_auth_role_ttl;
 pub mod vault_auth_wildcard_binding;
 pub mod vault_broad_policy;
+pub mod vault_connection_any_role;
 pub mod vault_key_rotation;
 pub mod vault_mount_lease;
 pub mod vault_mounts;
