@@ -1,6 +1,8 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::member_exprs;
 use crate::rules::gcp_default_service_account::names_default;
+use crate::rules::gcp_iam::service_account_grants;
 
 pub(crate) fn is_cloud_platform(s: &str) -> bool {
     s == "cloud-platform" || s == "https://www.googleapis.com/auth/cloud-platform"
@@ -9,15 +11,25 @@ pub(crate) fn is_cloud_platform(s: &str) -> bool {
 /// ## What it does
 /// Finds the `cloud-platform` OAuth scope on VM instances, instance templates, GKE node pools
 /// and cluster node configs (`service_account { scopes }`, `node_config { oauth_scopes }`,
-/// node auto-provisioning defaults).
+/// node auto-provisioning defaults) whose service account this configuration grants a broad
+/// role: `roles/owner`, `roles/editor` or an `…admin` role, at project, folder or organization
+/// level. `cloud-platform` with a dedicated account of narrow roles is Google's recommended
+/// pairing (the roles are the limit) and is not reported; the default compute service account
+/// is NHI209's.
 ///
 /// ## Why is this bad?
 /// With `cloud-platform`, the only limit on what the machine's token can do is the service
-/// account's IAM roles — often the broad default compute service account. Any process on the
-/// machine, or anyone who can reach its metadata server, gets that token.
+/// account's IAM roles. With a broad role, any process on the machine, or anyone who can reach
+/// its metadata server, gets a token that administers the project.
 ///
 /// ## Example
 /// ```hcl
+/// resource "google_project_iam_member" "vm_editor" {
+///   project = "acme-prod"
+///   role    = "roles/editor"
+///   member  = google_service_account.vm.member
+/// }
+///
 /// resource "google_compute_instance" "vm" {
 ///   service_account {
 ///     email  = google_service_account.vm.email
@@ -27,7 +39,8 @@ pub(crate) fn is_cloud_platform(s: &str) -> bool {
 /// ```
 ///
 /// ## Use instead
-/// Request only the scopes the workload uses, and keep the service account's roles narrow:
+/// Keep `cloud-platform` and give the account only the roles the workload uses (e.g.
+/// `roles/storage.objectViewer`), or request narrow scopes:
 /// ```hcl
 ///   service_account {
 ///     email  = google_service_account.vm.email
@@ -64,7 +77,7 @@ impl Rule for GcpCloudPlatformScope {
             name: "gcp-cloud-platform-scope",
             category: Category::ExcessiveScope,
             severity: Severity::Medium,
-            summary: "the cloud-platform OAuth scope on a VM or GKE node",
+            summary: "the cloud-platform OAuth scope on a VM or GKE node whose service account has a broad role",
             source: include_str!("gcp_cloud_platform_scope.rs"),
             on_plan: OnPlan::Values,
         }
@@ -79,15 +92,39 @@ impl Rule for GcpCloudPlatformScope {
             "google_container_cluster",
             "google_compute_instance_from_template",
         ]);
+        // Accounts this configuration grants a broad role: by resource (`google_service_account.
+        // NAME.`) or by email, with the role that makes them broad.
+        let broad = service_account_grants(cx, |r| {
+            r == "roles/owner" || r == "roles/editor" || r.ends_with("admin") || r.ends_with("Admin")
+        });
+        let broad_role_of = |account: &Item<'_>, key: &str| -> Option<String> {
+            let a = account.attr(key)?;
+            let resource = a.expr.traversal_path().filter(|p| p.starts_with("google_service_account."));
+            let email = account.str(key);
+            broad.iter().find_map(|g| {
+                let hit = member_exprs(&g.item).iter().any(|m| {
+                    resource.as_ref().is_some_and(|r| {
+                        let name = r.split('.').take(2).collect::<Vec<_>>().join(".");
+                        m.mentions(&format!("{name}."))
+                    }) || email
+                        .as_ref()
+                        .is_some_and(|e| g.item.env.eval(m).as_str().is_some_and(|v| v.ends_with(e.as_str())))
+                });
+                hit.then(|| g.role.clone())
+            })
+        };
         for it in items {
             // On the default compute service account, NHI209 reports the pair as one risk.
-            let hit = scopes_in(&it).into_iter().find(|(b, key)| {
-                let account_key = if *key == "scopes" { "email" } else { "service_account" };
-                b.strs(key).iter().any(|s| is_cloud_platform(s)) && !names_default(b, account_key)
+            let hit = scopes_in(&it).into_iter().find_map(|(b, key)| {
+                let account_key = if key == "scopes" { "email" } else { "service_account" };
+                if !b.strs(key).iter().any(|s| is_cloud_platform(s)) || names_default(&b, account_key) {
+                    return None;
+                }
+                broad_role_of(&b, account_key).map(|role| (b, key, role))
             });
-            if let Some((b, key)) = hit {
-                cx.report(&it, b.span(key), "machine token has the cloud-platform scope")
-                    .help("request only the scopes the workload needs (e.g. \"logging-write\", \"storage-ro\") with a dedicated service account");
+            if let Some((b, key, role)) = hit {
+                cx.report(&it, b.span(key), format!("machine token has the cloud-platform scope, and its service account has {role}"))
+                    .help("give the service account only the roles the workload uses, or request narrow scopes (e.g. \"logging-write\", \"storage-ro\")");
             }
         }
     }

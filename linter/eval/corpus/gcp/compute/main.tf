@@ -4,7 +4,7 @@ resource "google_service_account" "web" {
   description  = "Runtime identity of the web VMs; owned by web-team@acme.io"
 }
 
-# expect: excessive-scope
+# cloud-platform with a dedicated account of narrow roles: Google's recommended pairing.
 resource "google_compute_instance" "web" {
   name         = "web-1"
   machine_type = "e2-medium"
@@ -47,7 +47,7 @@ resource "google_compute_instance" "batch" {
   }
 }
 
-# expect: excessive-scope
+# cloud-platform with a dedicated account of narrow roles: Google's recommended pairing.
 resource "google_compute_instance_template" "workers" {
   name_prefix  = "workers-"
   machine_type = "e2-standard-2"
