@@ -79,7 +79,7 @@ enum Command {
     Check {
         paths: Vec<PathBuf>,
         /// The path the text read from standard input (`check -`) stands for: its positions,
-        /// file type (.tf, .tf.json, .tfvars) and local modules are those of this path.
+        /// file type (.tf, .tf.json, .tfvars, .tfvars.json) and local modules are those of this path.
         #[arg(long, value_name = "PATH", default_value = "stdin.tf")]
         stdin_filename: PathBuf,
         #[command(flatten)]

@@ -665,3 +665,33 @@ resource "gitlab_group_access_token" "this" {
     let module = found.iter().find(|x| x.address == "gitlab_group_access_token.this").unwrap();
     assert!(module.message.contains("conditional"), "{}", module.message);
 }
+
+#[test]
+fn tfvars_json_files_are_scanned_and_feed_variables_in_terraforms_order() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+variable "role" {}
+variable "db_password" {}
+resource "google_project_iam_member" "m" {
+  project = "p"
+  role    = var.role
+  member  = "serviceAccount:ci@p.iam.gserviceaccount.com"
+}
+"#,
+        ),
+        // terraform.tfvars first, then terraform.tfvars.json, then the auto files by name: the
+        // last one wins.
+        ("terraform.tfvars", "role = \"roles/viewer\"\n"),
+        ("terraform.tfvars.json", "{\"role\": \"roles/logging.viewer\"}\n"),
+        ("a.auto.tfvars.json", "{\n  \"role\": \"roles/owner\",\n  \"db_password\": \"Sup3r-S3cret-2024\"\n}\n"),
+    ]);
+    let f = lint(d.path());
+    let found: Vec<(String, &'static str, usize)> = f
+        .iter()
+        .map(|x| (x.path.rsplit('/').next().unwrap().to_owned(), x.code, x.start.map_or(0, |p| p.line)))
+        .collect();
+    assert!(found.contains(&("main.tf".to_owned(), "NHI206", 6)), "{found:?}");
+    assert!(found.contains(&("a.auto.tfvars.json".to_owned(), "NHI112", 3)), "{found:?}");
+}

@@ -9,7 +9,7 @@ use crate::syntax::{Block, SourceFile};
 
 fn is_terraform_file(p: &Path) -> bool {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    [".tf", ".tofu", ".tf.json", ".tofu.json", ".tfvars"].iter().any(|ext| name.ends_with(ext))
+    [".tf", ".tofu", ".tf.json", ".tofu.json", ".tfvars", ".tfvars.json"].iter().any(|ext| name.ends_with(ext))
 }
 
 /// Whether git has a global ignore file to honour: `core.excludesFile` in the user's git

@@ -1,4 +1,5 @@
-//! Root module inputs: `terraform.tfvars`, `*.auto.tfvars`, `--var-file` and `-var` values.
+//! Root module inputs: `terraform.tfvars`, `*.auto.tfvars` (and their `.json` forms), `--var-file`
+//! and `-var` values.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,7 +16,9 @@ pub enum TfvarsError {
     Syntax { path: String, line: usize, column: usize, message: String },
 }
 
-/// `terraform.tfvars` and `*.auto.tfvars` in a directory, as Terraform loads them for a root.
+/// `terraform.tfvars`, `*.auto.tfvars` and their `.json` forms in a directory, as Terraform loads
+/// them for a root (`terraform.tfvars` first, then `terraform.tfvars.json`, then the auto files in
+/// name order).
 pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
     let mut out = HashMap::new();
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -25,10 +28,17 @@ pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
         .map(|e| e.path())
         .filter(|p| {
             let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            n == "terraform.tfvars" || n.ends_with(".auto.tfvars")
+            ["terraform.tfvars", "terraform.tfvars.json"].contains(&n)
+                || n.ends_with(".auto.tfvars")
+                || n.ends_with(".auto.tfvars.json")
         })
         .collect();
-    names.sort();
+    let rank = |p: &PathBuf| match p.file_name().and_then(|n| n.to_str()) {
+        Some("terraform.tfvars") => 0,
+        Some("terraform.tfvars.json") => 1,
+        _ => 2,
+    };
+    names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
     for p in names {
         if let Ok(vars) = read_tfvars(&p) {
             out.extend(vars);

@@ -140,7 +140,7 @@ const VAR_FILE_DEPTH: usize = 3;
 /// only: the nearest directory above it, within [`VAR_FILE_DEPTH`], that declares at least half
 /// of the variables the files set (and one at the least).
 fn var_file_owner(dir: &Path, own: &[SourceFile]) -> Option<PathBuf> {
-    if own.is_empty() || !own.iter().all(|f| f.path.extension().is_some_and(|e| e == "tfvars")) {
+    if own.is_empty() || !own.iter().all(|f| crate::syntax::is_var_file(&f.path)) {
         return None;
     }
     let assigned: BTreeSet<&str> = own.iter().flat_map(|f| f.body.attrs.iter().map(|a| a.key.as_str())).collect();

@@ -9,6 +9,6 @@ mod tf_json;
 mod tree;
 
 pub use hcl::{parse_hcl, parse_template_text, recover_blocks};
-pub use source::{SourceFile, address_of};
-pub use tf_json::parse_tf_json;
+pub use source::{SourceFile, address_of, is_var_file};
+pub use tf_json::{parse_tf_json, parse_tfvars_json};
 pub use tree::*;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json, recover_blocks};
+use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json, parse_tfvars_json, recover_blocks};
 use crate::span::{LineIndex, Position};
 
 /// Refuse nesting deeper than this before parsing: the parser recurses.
@@ -27,6 +27,8 @@ impl SourceFile {
         let is_json = path.extension().is_some_and(|e| e == "json");
         let result = if let Some(off) = too_deep(&text) {
             Err(SyntaxError { message: format!("nesting deeper than {MAX_NESTING} levels"), offset: off })
+        } else if is_json && is_var_file(&path) {
+            parse_tfvars_json(&text)
         } else if is_json {
             parse_tf_json(&text)
         } else {
@@ -70,6 +72,12 @@ impl SourceFile {
 }
 
 /// The Terraform address of a top-level block, without module prefix.
+/// Whether a file sets variables (`.tfvars`, `.tfvars.json`) rather than declaring a module.
+pub fn is_var_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
+}
+
 pub fn address_of(b: &Block) -> String {
     let l = |i: usize| b.labels.get(i).map_or("", String::as_str);
     match b.ident.as_str() {

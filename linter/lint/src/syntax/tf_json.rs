@@ -23,6 +23,23 @@ pub fn parse_tf_json(src: &str) -> Result<Body, SyntaxError> {
     Ok(body)
 }
 
+/// A `.tfvars.json` file: one object whose members set variables, as a `.tfvars` file's
+/// attributes do.
+pub fn parse_tfvars_json(src: &str) -> Result<Body, SyntaxError> {
+    let value = super::json::parse(src)?;
+    let Json::Object(top) = &value.value else {
+        return Err(SyntaxError {
+            message: "a .tfvars.json file must hold an object".into(),
+            offset: value.span.start,
+        });
+    };
+    let mut body = Body::default();
+    for (key, key_span, v) in top {
+        body.attrs.push(Attr { key: key.clone(), expr: json_expr(v), span: key_span.start..v.span.end });
+    }
+    Ok(body)
+}
+
 fn collect_json_blocks(
     ident: &str,
     header: Span,
