@@ -1,4 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration};
 
 /// Auth roles that can issue periodic tokens. Token roles and AppRole roles are judged by
 /// `vault-token-ttl` (NHI301) and `vault-approle-ttl` (NHI302).
@@ -15,12 +16,15 @@ pub(crate) const AUTH_ROLES: [&str; 8] = [
 
 /// ## What it does
 /// Finds Vault auth roles — JWT/OIDC, Kubernetes, AWS, GCP, Azure, cert, AliCloud and OCI —
-/// that set `token_period` without `token_explicit_max_ttl` (or with it set to `0`).
+/// that set a `token_period` longer than `policy.max_token_ttl` (default 1h) without
+/// `token_explicit_max_ttl` (or with it set to `0`). A short period is Vault's recommended
+/// shape for long-running services: the token dies one period after its workload stops
+/// renewing it.
 ///
 /// ## Why is this bad?
 /// A periodic token has no maximum lifetime: each renewal pushes its expiry out by another
-/// period, forever. A workload token that leaks from such a role stays valid for as long as
-/// whoever holds it keeps renewing it.
+/// period, forever. With a long period, a workload token that leaks stays valid for a day or
+/// more without anyone renewing it, and for as long as whoever holds it keeps renewing it.
 ///
 /// ## Example
 /// ```hcl
@@ -30,7 +34,7 @@ pub(crate) const AUTH_ROLES: [&str; 8] = [
 ///   user_claim     = "actor"
 ///   bound_claims   = { repository = "my-org/app" }
 ///   token_policies = ["ci"]
-///   token_period   = 3600
+///   token_period   = 86400
 /// }
 /// ```
 ///
@@ -60,7 +64,9 @@ impl Rule for VaultAuthRolePeriodic {
             if !r.has("token_period") || zero("token_period") {
                 continue;
             }
-            if !r.has("token_explicit_max_ttl") || zero("token_explicit_max_ttl") {
+            let max = cx.policy.max_token_ttl.as_secs();
+            let short = matches!(r.value("token_period").as_ref().and_then(duration), Some(Dur::Secs(p)) if p <= max);
+            if !short && (!r.has("token_explicit_max_ttl") || zero("token_explicit_max_ttl")) {
                 cx.report(&r, r.span("token_period"), "role issues periodic tokens that can be renewed forever")
                     .help("add token_explicit_max_ttl, e.g. token_explicit_max_ttl = 3600, so that renewals stop");
             }
