@@ -269,18 +269,21 @@ impl<'m> Env<'m> {
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
+        let prev = self.lenient.replace(true);
         // `jsonencode({...})`: read the structure instead of encoding and decoding it again.
         if let ExprKind::Call { name, args, expand_final: false } = &e.kind
             && name == "jsonencode"
             && args.len() == 1
         {
-            match self.eval(&args[0]) {
+            let v = self.eval(&args[0]);
+            self.lenient.set(prev);
+            match v {
                 v @ Value::Object(_) => return Some(v),
                 Value::Encoded(inner) => return Some(*inner),
                 _ => {}
             }
+            self.lenient.set(true);
         }
-        let prev = self.lenient.replace(true);
         let v = self.eval(e);
         self.lenient.set(prev);
         v.as_document().or_else(|| match &v {
@@ -312,6 +315,9 @@ impl<'m> Env<'m> {
                             ExprKind::Var(name) => name.clone(),
                             _ => match self.eval(x).to_template_string() {
                                 Some(s) if !s.contains(HOLE) => s,
+                                // A policy's `"${provider}:sub"` condition key: its known part
+                                // still says which claim it tests.
+                                Some(s) if self.lenient.get() && s != HOLE => s,
                                 _ => return Value::Unknown,
                             },
                         },
@@ -658,5 +664,24 @@ mod for_tests {
             Value::List(vec![s("inner")]),
             "the loop variable shadows nothing outside the loop"
         );
+    }
+
+    #[test]
+    fn a_policy_keeps_condition_keys_built_from_unknown_values() {
+        let body = parse_hcl(
+            "p = jsonencode({ Condition = { StringEquals = { \"${var.provider}:sub\" = \"system:serviceaccount:a:b\" } } })\n",
+        )
+        .unwrap();
+        let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+        let e = &body.attrs[0].expr;
+        // Read as a document, the key's known part says which claim it tests.
+        let doc = env.eval_document(e).unwrap();
+        let eq = doc.get("Condition").and_then(|c| c.get("StringEquals")).unwrap();
+        let Value::Object(keys) = eq else { panic!("{eq:?}") };
+        assert!(keys.keys().all(|k| k.ends_with(":sub") && k.contains(HOLE)), "{keys:?}");
+        // As a plain value, the object with that key is not known.
+        let plain = env.eval(e);
+        let Value::Encoded(inner) = &plain else { panic!("{plain:?}") };
+        assert_eq!(inner.get("Condition").and_then(|c| c.get("StringEquals")), Some(&Value::Unknown));
     }
 }
