@@ -4,7 +4,10 @@ use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, ROLE_BINDINGS, RoleDef, WR
 use crate::syntax::Expr;
 
 /// Roles every cluster binds to everyone so that clients can discover the API.
-const DISCOVERY_ROLES: [&str; 3] = ["system:basic-user", "system:discovery", "system:public-info-viewer"];
+/// Roles every cluster grants broadly, and the OIDC discovery role that Kubernetes documents
+/// binding to `system:unauthenticated` (it serves the public issuer documents only).
+const DISCOVERY_ROLES: [&str; 4] =
+    ["system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery"];
 
 /// What the role a binding names grants, as far as the module tells.
 enum Grant {
@@ -147,7 +150,8 @@ fn judge(grant: &Grant, subjects: impl Iterator<Item = Option<Who>>) -> Option<S
 /// `_v1` forms, or a `kubernetes_manifest`) that grant a role to everyone: the groups
 /// `system:authenticated`, `system:unauthenticated`, `system:serviceaccounts` (or every
 /// service account of a namespace) and the user `system:anonymous` — any role except the
-/// discovery roles every cluster already grants and roles that only `use` a pod security
+/// discovery roles every cluster already grants, the service-account issuer discovery role
+/// (public OIDC documents) and roles that only `use` a pod security
 /// policy that is not privileged (`psp:restricted`: admission, not API access). Bindings that give a namespace's `default`
 /// service account a role that can write (the built-in `admin` or `edit`, or a role of the
 /// module with a write verb) are findings too. `cluster-admin` is NHI214's.
