@@ -695,3 +695,26 @@ resource "google_project_iam_member" "m" {
     assert!(found.contains(&("main.tf".to_owned(), "NHI206", 6)), "{found:?}");
     assert!(found.contains(&("a.auto.tfvars.json".to_owned(), "NHI112", 3)), "{found:?}");
 }
+
+#[test]
+fn blocks_with_one_address_are_reported_each() {
+    // Scanner fixtures and copy-pasted configurations repeat an address in one file: each
+    // block is its own finding.
+    let d = tree(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region     = "us-west-2"
+  secret_key = "randomcharactersabcdef"
+}
+
+provider "aws" {
+  region     = "us-west-2"
+  secret_key = "othercharactersabcdef"
+}
+"#,
+    )]);
+    let lines: Vec<usize> =
+        lint(d.path()).iter().filter(|f| f.code == "NHI112").map(|f| f.start.map_or(0, |p| p.line)).collect();
+    assert_eq!(lines, vec![4, 9]);
+}

@@ -39,9 +39,11 @@ pub fn finish(
     hygiene: Hygiene,
 ) -> Vec<Finding> {
     // One finding per source block and code: calls of one module collapse onto the block.
-    let mut best: BTreeMap<(usize, String, &'static str), RawFinding> = BTreeMap::new();
+    // Blocks with one address (two `provider "aws"` without alias) stay apart.
+    let mut best: BTreeMap<(usize, String, &'static str, Option<usize>), RawFinding> = BTreeMap::new();
     for f in located {
-        let k = (f.file, f.key.clone(), f.code);
+        let block = files.get(f.file).and_then(|file| file.block_at(f.span.start));
+        let k = (f.file, f.key.clone(), f.code, block);
         match best.get(&k) {
             Some(old)
                 if (old.address.len(), &old.address, old.span.start) <= (f.address.len(), &f.address, f.span.start) => {

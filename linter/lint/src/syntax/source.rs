@@ -18,6 +18,9 @@ pub struct SourceFile {
     lines: std::sync::OnceLock<LineIndex>,
     /// Offset of the first block: file-level suppressions must come before it.
     pub first_block: usize,
+    /// Where each top-level block starts, in order: which block a finding is in, after the
+    /// tree is released.
+    pub block_starts: Vec<usize>,
 }
 
 impl SourceFile {
@@ -41,7 +44,8 @@ impl SourceFile {
             Err(e) => (Body::default(), Some(e)),
         };
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        (Self { path, text, body, lines: Default::default(), first_block }, err)
+        let block_starts = starts(&body);
+        (Self { path, text, body, lines: Default::default(), first_block, block_starts }, err)
     }
 
     /// Drops the syntax tree once the rules are done; text and positions stay for printing.
@@ -53,7 +57,14 @@ impl SourceFile {
     /// may be shown, `body` what rules see.
     pub fn synthetic(path: PathBuf, text: String, body: Body) -> Self {
         let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        Self { path, text, body, lines: Default::default(), first_block }
+        let block_starts = starts(&body);
+        Self { path, text, body, lines: Default::default(), first_block, block_starts }
+    }
+
+    /// The index of the top-level block an offset is in (the last block starting at or before
+    /// it); `None` before the first block.
+    pub fn block_at(&self, offset: usize) -> Option<usize> {
+        self.block_starts.partition_point(|s| *s <= offset).checked_sub(1)
     }
 
     pub fn position(&self, offset: usize) -> Position {
@@ -72,6 +83,12 @@ impl SourceFile {
 }
 
 /// The Terraform address of a top-level block, without module prefix.
+fn starts(body: &Body) -> Vec<usize> {
+    let mut v: Vec<usize> = body.blocks.iter().map(|b| b.span.start).collect();
+    v.sort_unstable();
+    v
+}
+
 /// Whether a file sets variables (`.tfvars`, `.tfvars.json`) rather than declaring a module.
 pub fn is_var_file(path: &std::path::Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
