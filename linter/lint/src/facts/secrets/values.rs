@@ -260,11 +260,37 @@ fn url_has_password(url: &str) -> bool {
 /// The password written in a URL's user information (`postgres://app:hunter2@db/app` →
 /// `hunter2`), anywhere in a text.
 pub fn url_password(text: &str) -> Option<&str> {
-    let (_, rest) = text.split_once("://")?;
+    let Some((_, rest)) = text.split_once("://") else { return bare_connection_password(text) };
     let authority = rest.split(['/', '?', '#', ' ', '"', '\'', '\n']).next()?;
     let (userinfo, host) = authority.rsplit_once('@')?;
     let (_, pw) = userinfo.split_once(':')?;
     (!pw.is_empty() && !host.is_empty()).then_some(pw)
+}
+
+/// A connection string without a scheme that is the whole value, `user:password@host[:port]
+/// [/service]` (Oracle, MySQL DSNs): its password.
+fn bare_connection_password(text: &str) -> Option<&str> {
+    let t = text.trim();
+    if t.is_empty() || t.contains(char::is_whitespace) {
+        return None;
+    }
+    let (userinfo, rest) = t.split_once('@')?;
+    let (user, pw) = userinfo.split_once(':')?;
+    let authority = rest.split(['/', '?']).next()?;
+    let (host, port) = authority.split_once(':').unwrap_or((authority, ""));
+    let word =
+        |s: &str, extra: &[u8]| !s.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || extra.contains(&c));
+    // IAM members (`serviceAccount:ci@p.iam.gserviceaccount.com`) share the shape.
+    const MEMBER_KINDS: [&str; 8] =
+        ["user", "serviceaccount", "group", "domain", "deleted", "principal", "principalset", "mailto"];
+    let looks_right = word(user, b"._-")
+        && !MEMBER_KINDS.contains(&user.to_ascii_lowercase().as_str())
+        && !pw.is_empty()
+        && !pw.contains(['/', '@'])
+        && word(host, b".-")
+        // A port or a database after the host: a connection, not an address.
+        && (port.bytes().all(|c| c.is_ascii_digit()) && (!port.is_empty() || rest.len() > authority.len()));
+    looks_right.then_some(pw)
 }
 
 /// Values that stand in for a secret rather than being one.
@@ -393,7 +419,22 @@ mod tests {
         assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
         assert_eq!(url_password("conn = postgres://app:hunter2@db:5432/app?x=1"), Some("hunter2"));
         assert_eq!(url_password("mongodb://:s3cr3t@db"), Some("s3cr3t"));
-        for t in ["https://example.com/a@b", "git@github.com:org/repo.git", "ssh://git@host/x", "postgres://app:@db"] {
+        // Connection strings without a scheme, when they are the whole value.
+        assert_eq!(url_password("admin:myPassword@localhost:1521/OraDoc.localhost"), Some("myPassword"));
+        assert_eq!(url_password("app:s3cr3t@db.internal/orders"), Some("s3cr3t"));
+        for t in [
+            "https://example.com/a@b",
+            "git@github.com:org/repo.git",
+            "ssh://git@host/x",
+            "postgres://app:@db",
+            "nginx:1.25@sha256:0d2a",
+            "run admin:pw@db now",
+            "user:@host",
+            "arn:aws:iam::123456789012:role/x",
+            "serviceAccount:ci@p.iam.gserviceaccount.com",
+            "user:alice@example.com",
+            "app:s3cr3t@db.internal",
+        ] {
             assert_eq!(url_password(t), None, "{t}");
         }
     }
