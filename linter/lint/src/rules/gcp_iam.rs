@@ -1,9 +1,11 @@
 //! GCP IAM grants at project, folder and organization level, for the role rules.
 
+use crate::eval::Env;
 use crate::query::Item;
 use crate::rule::Ctx;
 use crate::rules::common::{machine_member_kind, member_exprs};
 use crate::span::Span;
+use crate::syntax::Expr;
 
 pub const GRANT_TYPES: [&str; 6] = [
     "google_project_iam_member",
@@ -21,7 +23,7 @@ pub struct Grant<'a> {
     pub role: String,
     pub span: Span,
     pub level: &'static str,
-    /// `"a service account"` or `"a workload identity principal"`.
+    /// `"a service account"`, `"a workload identity principal"`, `"a user"`, …
     pub grantee: &'static str,
 }
 
@@ -39,11 +41,32 @@ fn level(ty: &str) -> &'static str {
 /// applied only to service accounts (`google_service_account_iam_policy`) grants on those
 /// accounts, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
+    grants(cx, wanted, machine_member_kind)
+}
+
+/// Grants at project, folder or organization level to people: users, groups, domains.
+pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
+    let person = |m: &Expr, env: &Env<'_>| -> Option<&'static str> {
+        let v = env.eval(m);
+        let s = v.as_str()?;
+        [("user:", "a user"), ("group:", "a group"), ("domain:", "a whole domain")]
+            .iter()
+            .find(|(p, _)| s.starts_with(p))
+            .map(|(_, kind)| *kind)
+    };
+    grants(cx, wanted, person).into_iter().filter(|g| !g.level.starts_with("in a")).collect()
+}
+
+fn grants<'a>(
+    cx: &Ctx<'a>,
+    wanted: impl Fn(&str) -> bool,
+    kind: impl Fn(&Expr, &Env<'_>) -> Option<&'static str>,
+) -> Vec<Grant<'a>> {
     let mut out = Vec::new();
     for ty in GRANT_TYPES {
         for g in cx.resources(ty) {
             let Some(role) = g.strs("role").into_iter().find(|r| wanted(r)) else { continue };
-            if let Some(grantee) = member_exprs(&g).iter().find_map(|m| machine_member_kind(m, g.env)) {
+            if let Some(grantee) = member_exprs(&g).iter().find_map(|m| kind(m, g.env)) {
                 let span = g.span("role");
                 out.push(Grant { item: g, role, span, level: level(ty), grantee });
             }
@@ -63,7 +86,7 @@ pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -
         }
         for b in d.nested("binding") {
             let Some(role) = b.strs("role").into_iter().find(|r| wanted(r)) else { continue };
-            if let Some(grantee) = member_exprs(&b).iter().find_map(|m| machine_member_kind(m, b.env)) {
+            if let Some(grantee) = member_exprs(&b).iter().find_map(|m| kind(m, b.env)) {
                 let span = b.span("role");
                 out.push(Grant { item: d.clone(), role, span, level: "in a google_iam_policy document", grantee });
                 break;

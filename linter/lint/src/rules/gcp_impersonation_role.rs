@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::gcp_iam::service_account_grants;
+use crate::rules::gcp_iam::{people_grants, service_account_grants};
 
 pub const ROLES: [&str; 8] = [
     "roles/iam.serviceAccountTokenCreator",
@@ -12,14 +12,21 @@ pub const ROLES: [&str; 8] = [
     "roles/iam.securityAdmin",
 ];
 
+/// Roles that mint credentials of every service account in scope: reported for people too.
+/// (`iam.serviceAccountUser` is how people deploy workloads that run as an account: not for
+/// people.)
+const PEOPLE_ROLES: [&str; 2] = ["roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountKeyAdmin"];
+
 /// ## What it does
 /// Finds roles that let a machine identity act as, or mint credentials for, other service
 /// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
 /// (both can grant any role) — granted at project, folder or organization level to a service
-/// account or a workload identity federation principal (`principal://…`, `principalSet://…`),
-/// and any role on a service account granted to `allUsers` or `allAuthenticatedUsers` or to a
+/// account or a workload identity federation principal (`principal://…`, `principalSet://…`);
+/// `iam.serviceAccountTokenCreator` and `iam.serviceAccountKeyAdmin` granted that way to a
+/// user, a group or a domain (who can then mint tokens or keys of every service account in
+/// scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers` or to a
 /// namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
@@ -64,10 +71,27 @@ impl Rule for GcpImpersonationRole {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let mut reported = std::collections::HashSet::new();
         for g in service_account_grants(cx, |r| ROLES.contains(&r)) {
+            reported.insert(g.item.address());
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level)).help(
                 "grant the role on the single service account to impersonate (google_service_account_iam_member)",
             );
+        }
+        // People who may act as every service account in the project: every machine identity
+        // there is theirs.
+        for g in people_grants(cx, |r| PEOPLE_ROLES.contains(&r)) {
+            if reported.insert(g.item.address()) {
+                cx.report(
+                    &g.item,
+                    g.span,
+                    format!(
+                        "{} granted to {} {}: tokens or keys of every service account there",
+                        g.role, g.grantee, g.level
+                    ),
+                )
+                .help("grant the role on the single service account they need (google_service_account_iam_member)");
+            }
         }
         // Any role on a service account for allUsers / allAuthenticatedUsers: anyone can use it.
         for b in cx.resources_of(&["google_service_account_iam_member", "google_service_account_iam_binding"]) {
