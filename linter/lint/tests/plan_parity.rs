@@ -49,6 +49,7 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI224", "ok_uses_local", "the reader of the local bad_map_users: where the plan shows that literal"),
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
+    ("NHI210", "bad_vault_owner", "a variable without a default: a real plan has the subscription id in the scope"),
     (
         "NHI118",
         "bad_token_in_query",

@@ -172,6 +172,8 @@ pub struct Env<'m> {
     active: RefCell<HashSet<String>>,
     depth: Cell<usize>,
     lenient: Cell<bool>,
+    /// Whether locals are read leniently too (see [`Env::eval_lenient_deep`]).
+    deep: Cell<bool>,
     /// `each.key` / `each.value` while one `for_each` instance is evaluated.
     each: RefCell<Option<(Value, Value)>>,
     /// `count.index` while one `count` instance is evaluated.
@@ -196,6 +198,7 @@ impl<'m> Env<'m> {
             active: RefCell::default(),
             depth: Cell::new(0),
             lenient: Cell::new(false),
+            deep: Cell::new(false),
             each: RefCell::new(None),
             count_index: Cell::new(None),
             module_dir: None,
@@ -263,6 +266,15 @@ impl<'m> Env<'m> {
         let prev = self.lenient.replace(true);
         let v = self.eval(e);
         self.lenient.set(prev);
+        v
+    }
+
+    /// [`Env::eval_lenient`], and the locals it reads keep their holes as well: the shape of a
+    /// value built in a local (`"/subscriptions/${var.id}"`) when its parts are not known.
+    pub fn eval_lenient_deep(&self, e: &Expr) -> Value {
+        let prev = self.deep.replace(true);
+        let v = self.eval_lenient(e);
+        self.deep.set(prev);
         v
     }
 
@@ -539,18 +551,21 @@ impl<'m> Env<'m> {
     }
 
     fn local(&self, name: &str) -> Value {
-        if let Some(v) = self.cache.borrow().get(name) {
+        // Read through `eval_lenient_deep`, a local keeps its holes too (cached apart).
+        let deep = self.deep.get();
+        let key = if deep { format!("~{name}") } else { name.to_owned() };
+        if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
         let Some(expr) = self.locals.get(name).copied() else { return Value::Unknown };
         if !self.active.borrow_mut().insert(name.to_owned()) {
             return Value::Unknown; // a cycle
         }
-        let lenient = self.lenient.replace(false);
+        let lenient = self.lenient.replace(deep);
         let v = self.eval(expr);
         self.lenient.set(lenient);
         self.active.borrow_mut().remove(name);
-        self.cache.borrow_mut().insert(name.to_owned(), v.clone());
+        self.cache.borrow_mut().insert(key, v.clone());
         v
     }
 

@@ -1,4 +1,4 @@
-use crate::eval::Value;
+use crate::eval::{HOLE, Value};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{ExprKind, TemplatePart};
@@ -15,6 +15,13 @@ pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
     let attr = item.attr("scope")?;
     if let Some(s) = item.str("scope") {
         return classify(&s);
+    }
+    // "/subscriptions/${var.id}" reached through a local or a module input: the shape is known.
+    if let Value::Str(s) = item.env.eval_lenient_deep(&attr.expr)
+        && s.contains(HOLE)
+        && !matches!(attr.expr.kind, ExprKind::Template(_))
+    {
+        return classify(&s.replace(HOLE, "00000000-0000-0000-0000-000000000000"));
     }
     match &attr.expr.kind {
         ExprKind::Template(parts) => {
@@ -149,6 +156,25 @@ impl Rule for AzurePrivilegedRole {
             if let Some(scope) = broad_scope(&a) {
                 cx.report(&a, a.span(key), format!("{role} assigned at {scope} scope"))
                     .help("assign a narrower role at the resource group or resource the identity manages");
+            }
+        }
+        // Vault's Azure secrets engine: every credential it issues is a service principal with
+        // these role assignments.
+        for r in cx.resources("vault_azure_secret_backend_role") {
+            for ar in r.nested("azure_roles") {
+                let Some(role) = ar.strs("role_name").iter().chain(&ar.strs("role_id")).find_map(|n| privileged(n))
+                else {
+                    continue;
+                };
+                if let Some(scope) = broad_scope(&ar) {
+                    let key = if ar.has("role_name") { "role_name" } else { "role_id" };
+                    cx.report(
+                        &r,
+                        ar.span(key),
+                        format!("every service principal this role issues gets {role} at {scope} scope"),
+                    )
+                    .help("give the role a narrower role at the resource group or resource its credentials manage");
+                }
             }
         }
         // Modules whose code is not here (local ones are checked through their own resources).
