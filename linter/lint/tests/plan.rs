@@ -52,7 +52,41 @@ fn odd_shapes_are_linted_or_refused_without_panicking() {
         &["resource_changes", "0", "address"],
         &["resource_changes", "0", "module_address"],
         &["resource_changes", "12", "change", "after", "metadata"],
+        &["resource_changes", "5", "mode"],
+        &["resource_changes", "5", "change", "after_unknown"],
+        &["resource_changes", "10", "index"],
+        &["resource_changes", "10", "address"],
+        &["variables"],
+        &["variables", "role"],
+        &["configuration", "root_module", "variables"],
+        &["configuration", "root_module", "resources"],
+        &["prior_state", "values", "root_module", "resources"],
     ];
+    // With HCL beside the plan, what the plan leaves unknown is read from it: odd shapes there
+    // too.
+    let hcl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        hcl.path().join("main.tf"),
+        r#"
+variable "role" {}
+locals { actions = ["s3:*"] }
+data "aws_iam_policy_document" "x" {
+  statement {
+    actions   = local.actions
+    resources = [aws_s3_bucket.b.arn]
+  }
+}
+resource "aws_iam_policy" "admin" {
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = aws_s3_bucket.b.arn }] })
+  lifecycle { replace_triggered_by = [time_rotating.r] }
+}
+resource "vault_token" "many" {
+  count    = 2
+  policies = [var.role]
+}
+"#,
+    )
+    .unwrap();
     for path in paths {
         for v in &odd {
             let mut doc = base.clone();
@@ -70,6 +104,7 @@ fn odd_shapes_are_linted_or_refused_without_panicking() {
             }
             // Either outcome is fine; a panic is not.
             let _ = lint_plan(&doc.to_string(), "p.json", None, &settings());
+            let _ = lint_plan(&doc.to_string(), "p.json", Some(hcl.path()), &settings());
         }
     }
 }
