@@ -13,6 +13,26 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
             out.push((s, span, "secret holds a non-expiring service-account token"));
         }
     }
+    // Reading a service account's legacy token secret (`default_secret_name`, `secret[0].name`)
+    // puts that non-expiring token in state.
+    for ty in ["kubernetes_secret", "kubernetes_secret_v1"] {
+        for d in cx.data(ty) {
+            let reads_token = d.nested("metadata").iter().filter_map(|m| m.attr("name")).any(|a| {
+                let mut found = false;
+                a.expr.walk(&mut |e| {
+                    found |= e.traversal_path().is_some_and(|p| {
+                        p.starts_with("kubernetes_service_account")
+                            && (p.ends_with(".default_secret_name") || p.contains(".secret[]"))
+                    });
+                });
+                found
+            });
+            if reads_token {
+                let span = d.header();
+                out.push((d, span, "reads a service account's token secret: a non-expiring token, now in state"));
+            }
+        }
+    }
     for m in cx.resources("kubernetes_manifest") {
         let Some(manifest) = m.value("manifest") else { continue };
         let kind = manifest.get("kind").and_then(|v| v.as_str().map(str::to_owned));
@@ -27,7 +47,10 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
 
 /// ## What it does
 /// Finds Kubernetes secrets of type `kubernetes.io/service-account-token`
-/// (`kubernetes_secret`, `kubernetes_secret_v1`, or a `kubernetes_manifest` Secret).
+/// (`kubernetes_secret`, `kubernetes_secret_v1`, or a `kubernetes_manifest` Secret), and
+/// `data "kubernetes_secret"` reads of a service account's legacy token secret
+/// (`name = kubernetes_service_account.x.default_secret_name`), which copy that token into the
+/// Terraform state.
 ///
 /// ## Why is this bad?
 /// Such a secret holds a service-account token that never expires and is not bound to a pod.
