@@ -604,6 +604,15 @@ impl<'m> Env<'m> {
     fn call(&self, name: &str, args: &[Expr], expand_final: bool) -> Value {
         let name = name.strip_prefix("provider::terraform::").unwrap_or(name);
         let mut vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        // Read leniently, text built with format()/join() keeps its unknown parts as holes, as a
+        // template's do.
+        if self.lenient.get() && matches!(name, "format" | "join") {
+            for v in &mut vals {
+                if matches!(v, Value::Unknown) {
+                    *v = Value::Str(HOLE.to_owned());
+                }
+            }
+        }
         if expand_final {
             match vals.pop() {
                 Some(Value::List(l)) => vals.extend(l),

@@ -63,8 +63,9 @@ impl Rule for AwsAdminPolicy {
 }
 
 /// Every place a managed policy is attached to a role, user or group, with the policy ARNs it
-/// attaches: each `for_each` instance's, and a partly known ARN's written text
-/// (`"arn:${local.partition}:iam::aws:policy/AdministratorAccess"`).
+/// attaches: each `for_each` instance's, and a partly known ARN's known text
+/// (`"arn:${local.partition}:iam::aws:policy/AdministratorAccess"`, or the same built with
+/// `format()` or in a local).
 pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<String>)> {
     let mut out = Vec::new();
     let attachments = cx.resources_of(&[
@@ -75,7 +76,13 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
     ]);
     for a in attachments {
         let written = a.attr("policy_arn").and_then(|p| crate::rules::common::written_text(&p.expr));
-        let arns: Vec<String> = a.strs("policy_arn").into_iter().chain(written).collect();
+        // `format("arn:%s:iam::aws:policy/AdministratorAccess", data.aws_partition.x.partition)`,
+        // or a local built that way: the known parts of the ARN.
+        let shaped = a.attr("policy_arn").and_then(|p| match a.env.eval_lenient_deep(&p.expr) {
+            crate::eval::Value::Str(s) if s.contains(crate::eval::HOLE) => Some(s.replace(crate::eval::HOLE, "${…}")),
+            _ => None,
+        });
+        let arns: Vec<String> = a.strs("policy_arn").into_iter().chain(written).chain(shaped).collect();
         let span = a.span("policy_arn");
         out.push((a, span, arns));
     }
