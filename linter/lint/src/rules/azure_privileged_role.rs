@@ -88,7 +88,8 @@ fn classify(scope: &str) -> Option<&'static str> {
 
 /// ## What it does
 /// Finds `azurerm_role_assignment` resources that assign Owner, Contributor or User Access
-/// Administrator (by name or definition ID) at subscription or management-group scope. Also
+/// Administrator (by name or definition ID) at subscription or management-group scope, and
+/// Owner or User Access Administrator at any scope (they can grant any role where they hold). Also
 /// finds those roles handed to a module that is not on disk (a registry or git module) through
 /// an input that says it assigns roles at subscription or management-group scope, such as
 /// `rbac_roles = { subscription_roles = ["Contributor"] }` or an assignment spelled out as
@@ -156,6 +157,10 @@ impl Rule for AzurePrivilegedRole {
             if let Some(scope) = broad_scope(&a) {
                 cx.report(&a, a.span(key), format!("{role} assigned at {scope} scope"))
                     .help("assign a narrower role at the resource group or resource the identity manages");
+            } else if role != "Contributor" {
+                // Owner and User Access Administrator can grant any role wherever they hold.
+                cx.report(&a, a.span(key), format!("{role} assigned: its holder can grant any role within its scope"))
+                    .help("assign a role that cannot write role assignments (e.g. Contributor, or a data role), or use a condition that restricts the roles it may assign");
             }
         }
         // Vault's Azure secrets engine: every credential it issues is a service principal with
