@@ -26,8 +26,9 @@ const PEOPLE_ROLES: [&str; 2] = ["roles/iam.serviceAccountTokenCreator", "roles/
 /// account or a workload identity federation principal (`principal://…`, `principalSet://…`);
 /// `iam.serviceAccountTokenCreator` and `iam.serviceAccountKeyAdmin` granted that way to a
 /// user, a group or a domain (who can then mint tokens or keys of every service account in
-/// scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers` or to a
-/// namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
+/// scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
+/// every identity of a workload identity pool (`principalSet://…/workloadIdentityPools/POOL/*`)
+/// whose providers do not all set an `attribute_condition`, or to a namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
@@ -104,6 +105,35 @@ impl Rule for GcpImpersonationRole {
                 cx.report(&b, span, format!("{m} can act as this service account")).help(
                     "grant the role to the specific principals that need it, never to allUsers or allAuthenticatedUsers",
                 );
+                continue;
+            }
+            // `principalSet://…/workloadIdentityPools/POOL/*`: every identity the pool accepts.
+            // A pool whose providers all set an attribute_condition admits only what they let in.
+            let conditioned = |m: &crate::syntax::Expr| {
+                let mut pools = Vec::new();
+                m.walk(&mut |e| {
+                    if let Some(p) = e.traversal_path().filter(|p| p.starts_with("google_iam_workload_identity_pool."))
+                    {
+                        pools.extend(p.split('.').nth(1).map(|n| format!("google_iam_workload_identity_pool.{n}.")));
+                    }
+                });
+                let providers: Vec<_> = cx
+                    .resources("google_iam_workload_identity_pool_provider")
+                    .into_iter()
+                    .filter(|pr| {
+                        pr.attr("workload_identity_pool_id").is_some_and(|a| pools.iter().any(|p| a.expr.mentions(p)))
+                    })
+                    .collect();
+                !providers.is_empty() && providers.iter().all(|pr| pr.has("attribute_condition"))
+            };
+            let whole_pool = crate::rules::common::member_exprs(&b).iter().any(|m| {
+                let t = b.env.eval(m).as_str().map(str::to_owned).or_else(|| crate::rules::common::written_text(m));
+                t.is_some_and(|t| t.starts_with("principalSet://") && t.trim_end().ends_with("/*")) && !conditioned(m)
+            });
+            if whole_pool {
+                let span = if b.has("member") { b.span("member") } else { b.span("members") };
+                cx.report(&b, span, "every identity of a workload identity pool can act as this service account")
+                    .help("bind the principalSet of one attribute (principalSet://…/attribute.repository/my-org/my-repo) or a single principal://");
                 continue;
             }
             // GKE workload identity for `[namespace/default]`: every pod of the namespace that
