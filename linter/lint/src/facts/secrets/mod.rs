@@ -317,7 +317,9 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
         if cred.is_none()
             && !lit.partial
             && (by_role || by_key)
-            && let Some(how) = literal_secret(lit.text)
+            // A secret store's value is stored as written, even when it reads like a variable's
+            // name (`SENSITIVE_API_KEY_12345`).
+            && let Some(how) = literal_secret(lit.text).or_else(|| (by_role && upper_snake(lit.text)).then_some(Literal::Placeholder))
         {
             let kind = SecretKind::Credential {
                 key: lit.key.to_owned(),
@@ -422,4 +424,10 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
         }
     }
     out
+}
+
+/// `DB_PASSWORD`: upper-case words joined by underscores.
+fn upper_snake(t: &str) -> bool {
+    let t = t.trim();
+    t.contains('_') && t.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }
