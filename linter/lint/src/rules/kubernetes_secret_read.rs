@@ -11,9 +11,9 @@ fn reads_secrets(api_groups: &[String], resources: &[String], verbs: &[String], 
         return None;
     }
     if resources.iter().any(|r| r == "*") {
-        Some(format!("`{verb}` on every core resource (\"*\" in api group \"\"), Secrets included, in every namespace"))
+        Some(format!("`{verb}` on every core resource (\"*\" in api group \"\"), Secrets included,"))
     } else if resources.iter().any(|r| r == "secrets") {
-        Some(format!("`{verb}` on every Secret in every namespace"))
+        Some(format!("`{verb}` on every Secret"))
     } else {
         None
     }
@@ -23,10 +23,13 @@ fn reads_secrets(api_groups: &[String], resources: &[String], verbs: &[String], 
 /// Finds Kubernetes cluster roles (`kubernetes_cluster_role`, its `_v1` form, or a
 /// `kubernetes_manifest` of kind `ClusterRole`) that can read Secrets across the cluster:
 /// `get`, `list`, `watch` or `*` on `secrets`, or on every resource (`"*"`) of the core API
-/// group (`""`), without `resource_names`. Roles that `kubernetes-wildcard-role` (NHI215) or
-/// `kubernetes-privilege-escalation` (NHI223) already report, namespaced roles, cluster roles
-/// the module binds only through namespaced `RoleBinding`s (they read Secrets in those
-/// namespaces only) and read access to other API groups are not findings. A cluster role with
+/// group (`""`), without `resource_names`; and namespaced roles (`kubernetes_role`, `_v1`, a
+/// `Role` manifest) that read every core resource (`"*"`) of their namespace, Secrets included
+/// (a namespaced role that names `secrets` reads them on purpose and is not a finding). Roles that
+/// `kubernetes-wildcard-role` (NHI215) or `kubernetes-privilege-escalation` (NHI223) already
+/// report, cluster roles the module binds only through namespaced `RoleBinding`s (they are
+/// reviewed as the shared definitions they are) and read access to other API groups are not
+/// findings. A cluster role with
 /// no binding in the module is judged as cluster-wide: its use is not known. Also cluster role
 /// bindings of the built-in `admin` or `edit` role to a service account (other than
 /// `default`, which is NHI225's): those roles read and write Secrets, here in every namespace.
@@ -76,15 +79,21 @@ impl Rule for KubernetesSecretRead {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "list only the resources the workload reads (e.g. resources = [\"pods\", \"configmaps\"]) and read Secrets with a namespaced Role and resource_names";
         for role in roles(cx) {
-            if !is_cluster_wide(cx, &role) || reported_as_wildcard_or_escalation(cx, &role) {
+            if reported_as_wildcard_or_escalation(cx, &role) {
                 continue;
             }
             let found = role.rules.iter().find_map(|r| {
                 reads_secrets(&r.api_groups, &r.resources, &r.verbs, !r.resource_names.is_empty())
                     .map(|why| (r.resources_span.clone(), why))
             });
-            if let Some((span, why)) = found {
-                cx.report(&role.item, span, format!("cluster role allows {why}")).help(HELP);
+            let Some((span, why)) = found else { continue };
+            if is_cluster_wide(cx, &role) {
+                cx.report(&role.item, span, format!("cluster role allows {why} in every namespace")).help(HELP);
+            } else if !role.cluster && role.rules.iter().any(|r| r.resources.iter().any(|x| x == "*")) {
+                // A namespaced Role that reads everything of its namespace's core group: its
+                // Secrets come with it, wanted or not. (A Role that names `secrets` reads them on
+                // purpose, in one namespace.)
+                cx.report(&role.item, span, format!("role allows {why} of its namespace")).help(HELP);
             }
         }
         // The built-in `admin` and `edit` roles read and write Secrets; bound cluster-wide to a
