@@ -128,7 +128,7 @@ impl Rule for AzurePrivilegedRole {
             name: "azure-privileged-role",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "Owner, Contributor or User Access Administrator at subscription or management-group scope",
+            summary: "Owner or User Access Administrator at any scope, Contributor at subscription or management-group scope",
             source: include_str!("azure_privileged_role.rs"),
             on_plan: OnPlan::Values,
         }
