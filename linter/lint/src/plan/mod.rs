@@ -36,8 +36,8 @@ use crate::syntax::{Block, Body, SourceFile};
 use map::{Tree, locate_in_block};
 use model::{Builder, collect_strings, mask};
 use read::{
-    config_expressions, configuration_items, data_reads, data_sources_read, has_references, instance, parse,
-    prior_state,
+    config_expressions, configuration_items, data_reads, data_sources_read, has_references, instance, module_prefix,
+    parse, prior_state,
 };
 use recover::{apply, overridden_variables, pinned, recover, written_in_code};
 
@@ -229,7 +229,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         let Some(e) = g.path.first().and_then(|k| exprs.get(&inst.config_address)?.get(k)) else { return true };
         let mut read = BTreeSet::new();
         data_sources_read(e, &mut read);
-        let prefix: String = inst.modules.iter().map(|m| format!("module.{m}.")).collect();
+        let prefix = module_prefix(&inst.modules);
         !read.iter().any(|d| flagged_data.contains(&(format!("{prefix}{d}"), *code)))
     });
 

@@ -48,30 +48,40 @@ pub(super) fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Js
     Ok(doc)
 }
 
-/// A resource change worth linting: a managed resource created, updated or replaced.
-/// `prior_state` resources by address: `(values, sensitive_values)`.
-pub(super) fn prior_state(doc: &serde_json::Map<String, Json>) -> HashMap<String, (Json, Json)> {
-    fn walk(module: &Json, out: &mut HashMap<String, (Json, Json)>, depth: usize) {
+/// Every resource of the plan's `prior_state`, with the address of the module it is in
+/// (`""` for the root module).
+fn prior_resources(doc: &serde_json::Map<String, Json>) -> Vec<(&str, &Json)> {
+    fn walk<'j>(module: &'j Json, out: &mut Vec<(&'j str, &'j Json)>, depth: usize) {
         if depth > 32 {
             return;
         }
-        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
-            if let (Some(addr), Some(v)) = (r.get("address").and_then(Json::as_str), r.get("values")) {
-                let sensitive = r.get("sensitive_values").cloned().unwrap_or(Json::Null);
-                out.insert(addr.to_owned(), (v.clone(), sensitive));
-            }
-        }
+        let at = module.get("address").and_then(Json::as_str).unwrap_or("");
+        out.extend(module.get("resources").and_then(Json::as_array).into_iter().flatten().map(|r| (at, r)));
         for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
             walk(child, out, depth + 1);
         }
     }
-    let mut out = HashMap::new();
+    let mut out = Vec::new();
     if let Some(root) = doc.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
         walk(root, &mut out, 0);
     }
     out
 }
 
+/// `prior_state` resources by address: `(values, sensitive_values)`.
+pub(super) fn prior_state(doc: &serde_json::Map<String, Json>) -> HashMap<String, (Json, Json)> {
+    prior_resources(doc)
+        .into_iter()
+        .filter_map(|(_, r)| {
+            let (addr, v) = (r.get("address").and_then(Json::as_str)?, r.get("values")?);
+            let sensitive = r.get("sensitive_values").cloned().unwrap_or(Json::Null);
+            Some((addr.to_owned(), (v.clone(), sensitive)))
+        })
+        .collect()
+}
+
+/// A resource change worth linting: a managed resource created, updated or replaced, or a data
+/// source read during apply.
 pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Option<Instance> {
     let managed = match rc.get("mode").and_then(Json::as_str) {
         Some("managed") => true,
@@ -123,7 +133,7 @@ pub(super) fn instance(rc: &Json, prior: &HashMap<String, (Json, Json)>) -> Opti
 /// `module.a.module.b.TYPE.NAME` (`…data.TYPE.NAME` for a data source): the address of the
 /// configuration block, without instance keys.
 fn config_address(modules: &[String], managed: bool, ty: &str, name: &str) -> String {
-    let mut out: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+    let mut out = module_prefix(modules);
     if !managed {
         out.push_str("data.");
     }
@@ -131,45 +141,39 @@ fn config_address(modules: &[String], managed: bool, ty: &str, name: &str) -> St
     out
 }
 
+/// `module.a.module.b.`: the address prefix of a module reached through these calls.
+pub(super) fn module_prefix(modules: &[String]) -> String {
+    modules.iter().map(|m| format!("module.{m}.")).collect()
+}
+
 /// Data sources read while planning (`prior_state`, mode `data`): what the configuration's
 /// readers see. Those read during apply are `read` changes (see [`instance`]).
 pub(super) fn data_reads(doc: &serde_json::Map<String, Json>) -> Vec<Instance> {
-    fn walk(module: &Json, out: &mut Vec<Instance>, depth: usize) {
-        if depth > 32 {
-            return;
-        }
-        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
-            if r.get("mode").and_then(Json::as_str) != Some("data") {
-                continue;
-            }
-            let text = |k: &str| r.get(k).and_then(Json::as_str).map(str::to_owned);
-            let (Some(address), Some(ty), Some(name), Some(values)) =
-                (text("address"), text("type"), text("name"), r.get("values"))
-            else {
-                continue;
-            };
-            let modules = module_names(module.get("address").and_then(Json::as_str).unwrap_or(""));
-            out.push(Instance {
-                kind: Kind::Data,
-                config_address: config_address(&modules, false, &ty, &name),
-                address,
-                modules,
-                ty,
-                name,
-                action: "read",
-                after: values.clone(),
-                unknown: Json::Null,
-                sensitive: r.get("sensitive_values").cloned().unwrap_or(Json::Null),
-                before: None,
-            });
-        }
-        for child in module.get("child_modules").and_then(Json::as_array).into_iter().flatten() {
-            walk(child, out, depth + 1);
-        }
-    }
     let mut out = Vec::new();
-    if let Some(root) = doc.get("prior_state").and_then(|p| p.get("values")).and_then(|v| v.get("root_module")) {
-        walk(root, &mut out, 0);
+    for (module, r) in prior_resources(doc) {
+        if r.get("mode").and_then(Json::as_str) != Some("data") {
+            continue;
+        }
+        let text = |k: &str| r.get(k).and_then(Json::as_str).map(str::to_owned);
+        let (Some(address), Some(ty), Some(name), Some(values)) =
+            (text("address"), text("type"), text("name"), r.get("values"))
+        else {
+            continue;
+        };
+        let modules = module_names(module);
+        out.push(Instance {
+            kind: Kind::Data,
+            config_address: config_address(&modules, false, &ty, &name),
+            address,
+            modules,
+            ty,
+            name,
+            action: "read",
+            after: values.clone(),
+            unknown: Json::Null,
+            sensitive: r.get("sensitive_values").cloned().unwrap_or(Json::Null),
+            before: None,
+        });
     }
     out
 }
@@ -277,8 +281,7 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         };
         let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
         let alias = p.get("alias").and_then(Json::as_str);
-        let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
-        address.push_str(&format!("provider.{name}"));
+        let mut address = format!("{}provider.{name}", module_prefix(&modules));
         if let Some(a) = alias {
             address.push_str(&format!(".{a}"));
         }
@@ -292,7 +295,7 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         if depth > 16 {
             return;
         }
-        let prefix: String = modules.iter().map(|m| format!("module.{m}.")).collect();
+        let prefix = module_prefix(modules);
         // A variable's default is written in the code, whatever value the plan was given.
         for (name, v) in module.get("variables").and_then(Json::as_object).into_iter().flatten() {
             let Some(default) = v.get("default") else { continue };
@@ -309,8 +312,7 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
             out.push(config_item(Kind::Output, modules.to_vec(), "", name, address, &output_expressions(o)));
         }
         for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
-            let mut address: String = modules.iter().map(|m| format!("module.{m}.")).collect();
-            address.push_str(&format!("module.{name}"));
+            let address = format!("{prefix}module.{name}");
             if let Some(exprs) = call.get("expressions") {
                 out.push(config_item(Kind::ModuleCall, modules.to_vec(), "", name, address, exprs));
             }
