@@ -159,11 +159,10 @@ pub(super) fn written_in_code(
                         _ => break,
                     };
                 }
+                // A document with known parts counts: the literal a rule found in it is one of them.
                 return Some(match &v {
                     Value::Unknown => false,
                     Value::Str(s) => !s.contains(HOLE),
-                    // A document with known parts: the literal a rule found in it is one of them.
-                    Value::Encoded(_) | Value::List(_) | Value::Object(_) => true,
                     _ => true,
                 });
             }
@@ -242,13 +241,19 @@ fn literal(v: &Value, span: crate::span::Span) -> Expr {
     Expr { kind, span }
 }
 
+/// An HCL expression moved into the plan's model: every span becomes `at`, so a finding about
+/// it lands where the model's own node for it is.
+fn pin_expr(e: &mut Expr, at: usize) {
+    e.walk_mut(&mut |x| x.span = at..at + 1);
+}
+
 /// An HCL block moved into the plan's model: every span becomes `at` (the instance's header),
 /// so a finding about it lands on the instance.
 pub(super) fn pinned(mut b: Block, at: usize) -> Block {
     fn pin(body: &mut crate::syntax::Body, at: usize) {
         for a in &mut body.attrs {
             a.span = at..at + 1;
-            a.expr.walk_mut(&mut |e| e.span = at..at + 1);
+            pin_expr(&mut a.expr, at);
         }
         for b in &mut body.blocks {
             b.span = at..at + 1;
@@ -262,19 +267,19 @@ pub(super) fn pinned(mut b: Block, at: usize) -> Block {
     b
 }
 
-/// Puts what the HCL told into an instance's block of the model.
+/// Puts what the HCL told into an instance's block of the model: a rebuilt attribute takes the
+/// place of the model's own (at its span), or joins the block at its header.
 pub(super) fn apply(b: &mut Block, r: &Recovered) {
     for (k, e) in &r.attrs {
+        let mut e = e.clone();
         match b.body.attrs.iter_mut().find(|a| &a.key == k) {
             Some(a) => {
-                let mut e = e.clone();
-                e.walk_mut(&mut |x| x.span = a.span.start..a.span.start + 1);
+                pin_expr(&mut e, a.span.start);
                 a.expr = e;
             }
             None => {
                 let at = b.header.start;
-                let mut e = e.clone();
-                e.walk_mut(&mut |x| x.span = at..at + 1);
+                pin_expr(&mut e, at);
                 b.body.attrs.push(crate::syntax::Attr { key: k.clone(), span: at..at + 1, expr: e });
             }
         }
