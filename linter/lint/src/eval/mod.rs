@@ -281,23 +281,18 @@ impl<'m> Env<'m> {
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
-        let prev = self.lenient.replace(true);
         // `jsonencode({...})`: read the structure instead of encoding and decoding it again.
         if let ExprKind::Call { name, args, expand_final: false } = &e.kind
             && name == "jsonencode"
             && args.len() == 1
         {
-            let v = self.eval(&args[0]);
-            self.lenient.set(prev);
-            match v {
+            match self.eval_lenient(&args[0]) {
                 v @ Value::Object(_) => return Some(v),
                 Value::Encoded(inner) => return Some(*inner),
                 _ => {}
             }
-            self.lenient.set(true);
         }
-        let v = self.eval(e);
-        self.lenient.set(prev);
+        let v = self.eval_lenient(e);
         v.as_document().or_else(|| match &v {
             Value::Str(s) if s.contains(HOLE) => {
                 // Holes placed outside of JSON strings: quote them and try once more.
