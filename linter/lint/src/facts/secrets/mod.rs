@@ -21,7 +21,7 @@ pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_se
 
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
-use values::{identifier_like, names_a_secret};
+use values::{env_var_name, identifier_like, names_a_secret};
 
 /// One literal met while walking a value.
 struct Lit<'v> {
@@ -40,13 +40,7 @@ type Visit<'f> = dyn FnMut(Lit<'_>) -> bool + 'f;
 /// Calls `f` for every literal in `e` until it returns `true`. Returns whether it stopped.
 fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool {
     match &e.kind {
-        ExprKind::Str(s) => {
-            f(Lit { key, text: s, span: &e.span, partial: false, direct })
-                || visit_json_text(s, &e.span, f)
-                || visit_embedded_text(s, &e.span, f)
-                || (!s.contains('\n') && visit_inline_pairs(s, &e.span, f))
-                || visit_base64(s, key, &e.span, f)
-        }
+        ExprKind::Str(s) => visit_text(s, key, &e.span, direct, f) || visit_base64(s, key, &e.span, f),
         ExprKind::Number(n) => {
             let text = if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", *n as i64) } else { n.to_string() };
             f(Lit { key, text: &text, span: &e.span, partial: false, direct })
@@ -67,14 +61,8 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
         ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, direct, f)),
         ExprKind::Object(items) => {
             // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
-            let field = |names: &[&str]| {
-                items.iter().find_map(|(k, v)| match (k, &v.kind) {
-                    (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
-                    _ => None,
-                })
-            };
             if let (Some((name, _)), Some((value, span))) =
-                (field(&["name", "Name", "key", "Key"]), field(&["value", "Value"]))
+                (str_field(items, &["name", "Name", "key", "Key"]), str_field(items, VALUE))
                 && f(Lit { key: name, text: value, span, partial: false, direct: false })
             {
                 return true;
@@ -91,11 +79,8 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 // `API_KEY = { value = "…", masked = true }` (CI variables, app settings keyed
                 // by name): the value is named by its key.
                 if let ExprKind::Object(fields) = &v.kind
-                    && let Some(value) = fields.iter().find_map(|(fk, fv)| match (fk, &fv.kind) {
-                        (ObjKey::Ident(i), ExprKind::Str(s)) if i == "value" || i == "Value" => Some((s, &fv.span)),
-                        _ => None,
-                    })
-                    && f(Lit { key: name, text: value.0, span: value.1, partial: false, direct: false })
+                    && let Some((value, span)) = str_field(fields, VALUE)
+                    && f(Lit { key: name, text: value, span, partial: false, direct: false })
                 {
                     return true;
                 }
@@ -192,10 +177,27 @@ fn visit_base64(s: &str, key: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
         return f(Lit { key: "private_key", text: &text, span, partial: false, direct: false });
     }
-    f(Lit { key, text: &text, span, partial: false, direct: false })
-        || visit_json_text(&text, span, f)
-        || visit_embedded_text(&text, span, f)
-        || (!text.contains('\n') && visit_inline_pairs(&text, span, f))
+    visit_text(&text, key, span, false, f)
+}
+
+/// A string value, whole and as the text it may hold: a JSON document, lines of a script,
+/// `key=value` pairs.
+fn visit_text(s: &str, key: &str, span: &Span, direct: bool, f: &mut Visit<'_>) -> bool {
+    f(Lit { key, text: s, span, partial: false, direct })
+        || visit_json_text(s, span, f)
+        || visit_embedded_text(s, span, f)
+        || (!s.contains('\n') && visit_inline_pairs(s, span, f))
+}
+
+/// The names a value field goes by in `{ name = …, value = … }` objects.
+const VALUE: &[&str] = &["value", "Value"];
+
+/// The string literal of an object's first field named one of `names`, with its span.
+fn str_field<'e>(items: &'e [(ObjKey, Expr)], names: &[&str]) -> Option<(&'e str, &'e Span)> {
+    items.iter().find_map(|(k, v)| match (k, &v.kind) {
+        (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
+        _ => None,
+    })
 }
 
 /// `key=value` pairs inside one line of text: the fields of a connection string
@@ -319,7 +321,7 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
             && (by_role || by_key)
             // A secret store's value is stored as written, even when it reads like a variable's
             // name (`SENSITIVE_API_KEY_12345`).
-            && let Some(how) = literal_secret(lit.text).or_else(|| (by_role && upper_snake(lit.text)).then_some(Literal::Placeholder))
+            && let Some(how) = literal_secret(lit.text).or_else(|| (by_role && env_var_name(lit.text)).then_some(Literal::Placeholder))
         {
             let kind = SecretKind::Credential {
                 key: lit.key.to_owned(),
@@ -424,10 +426,4 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
         }
     }
     out
-}
-
-/// `DB_PASSWORD`: upper-case words joined by underscores.
-fn upper_snake(t: &str) -> bool {
-    let t = t.trim();
-    t.contains('_') && t.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }

@@ -239,14 +239,18 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return Some(Literal::Placeholder);
     }
     // An environment variable's name (`DB_PASSWORD`): where a secret comes from, not the secret.
-    let b = t.as_bytes();
-    if b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
-        && t.contains('_')
-        && b[0].is_ascii_uppercase()
-    {
+    if env_var_name(t) {
         return None;
     }
     Some(Literal::Secret)
+}
+
+/// `DB_PASSWORD`: upper-case words joined by underscores, as environment variables are named.
+pub(super) fn env_var_name(t: &str) -> bool {
+    let b = t.trim().as_bytes();
+    b.first().is_some_and(u8::is_ascii_uppercase)
+        && b.contains(&b'_')
+        && b.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
 }
 
 fn url_has_password(url: &str) -> bool {
