@@ -41,10 +41,11 @@ fn level(ty: &str) -> &'static str {
 /// applied only to service accounts (`google_service_account_iam_policy`) grants on those
 /// accounts, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
-    grants(cx, wanted, machine_member_kind)
+    grants(cx, wanted, machine_member_kind, true)
 }
 
-/// Grants at project, folder or organization level to people: users, groups, domains.
+/// Grants at project, folder or organization level to people: users, groups, domains (not the
+/// bindings of `google_iam_policy` documents).
 pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
     let person = |m: &Expr, env: &Env<'_>| -> Option<&'static str> {
         let v = env.eval(m);
@@ -54,13 +55,16 @@ pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Gra
             .find(|(p, _)| s.starts_with(p))
             .map(|(_, kind)| *kind)
     };
-    grants(cx, wanted, person).into_iter().filter(|g| !g.level.starts_with("in a")).collect()
+    grants(cx, wanted, person, false)
 }
 
+/// Grants whose role satisfies `wanted` to a member `kind` names, in grant resources and, with
+/// `documents`, in `google_iam_policy` documents.
 fn grants<'a>(
     cx: &Ctx<'a>,
     wanted: impl Fn(&str) -> bool,
     kind: impl Fn(&Expr, &Env<'_>) -> Option<&'static str>,
+    documents: bool,
 ) -> Vec<Grant<'a>> {
     let mut out = Vec::new();
     for ty in GRANT_TYPES {
@@ -71,6 +75,9 @@ fn grants<'a>(
                 out.push(Grant { item: g, role, span, level: level(ty), grantee });
             }
         }
+    }
+    if !documents {
+        return out;
     }
     // `data "google_iam_policy"` bindings, applied with *_iam_policy resources.
     let appliers: Vec<(String, &str)> = cx
