@@ -43,9 +43,7 @@ impl SourceFile {
             Err(e) if !is_json && too_deep(&text).is_none() => recover_blocks(&text, e),
             Err(e) => (Body::default(), Some(e)),
         };
-        let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        let block_starts = starts(&body);
-        (Self { path, text, body, lines: Default::default(), first_block, block_starts }, err)
+        (Self::synthetic(path, text, body), err)
     }
 
     /// Drops the syntax tree once the rules are done; text and positions stay for printing.
@@ -53,11 +51,12 @@ impl SourceFile {
         self.body = Body::default();
     }
 
-    /// A file built from something other than text (a planned resource): `text` is what
-    /// may be shown, `body` what rules see.
+    /// A file from its text and syntax tree: parsed above, or built from something other than
+    /// text (a planned resource), where `text` is what may be shown and `body` what rules see.
     pub fn synthetic(path: PathBuf, text: String, body: Body) -> Self {
-        let first_block = body.blocks.iter().map(|b| b.span.start).min().unwrap_or(usize::MAX);
-        let block_starts = starts(&body);
+        let mut block_starts: Vec<usize> = body.blocks.iter().map(|b| b.span.start).collect();
+        block_starts.sort_unstable();
+        let first_block = block_starts.first().copied().unwrap_or(usize::MAX);
         Self { path, text, body, lines: Default::default(), first_block, block_starts }
     }
 
@@ -83,12 +82,6 @@ impl SourceFile {
 }
 
 /// The Terraform address of a top-level block, without module prefix.
-fn starts(body: &Body) -> Vec<usize> {
-    let mut v: Vec<usize> = body.blocks.iter().map(|b| b.span.start).collect();
-    v.sort_unstable();
-    v
-}
-
 /// Whether a file sets variables (`.tfvars`, `.tfvars.json`) rather than declaring a module.
 pub fn is_var_file(path: &std::path::Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
