@@ -21,7 +21,7 @@ pub struct ModuleView<'a> {
     pub prefix: &'a str,
     /// For each module call (by name) whose code is here: its outputs that return a credential
     /// without `sensitive = true`.
-    pub credential_outputs: HashMap<String, std::collections::HashSet<String>>,
+    pub credential_outputs: HashMap<String, std::rc::Rc<std::collections::HashSet<String>>>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
 }

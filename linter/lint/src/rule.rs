@@ -224,7 +224,9 @@ impl<'a> Ctx<'a> {
 
     /// Outputs of the modules this one calls that return a credential without being marked
     /// sensitive: call name → output names.
-    pub fn credential_outputs(&self) -> &'a std::collections::HashMap<String, std::collections::HashSet<String>> {
+    pub fn credential_outputs(
+        &self,
+    ) -> &'a std::collections::HashMap<String, std::rc::Rc<std::collections::HashSet<String>>> {
         &self.view.credential_outputs
     }
 

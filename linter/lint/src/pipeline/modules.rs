@@ -60,7 +60,7 @@ impl ModuleRunner<'_> {
 
     /// For each module call in `mods` whose code is loaded: the outputs of the called module
     /// that return a credential without `sensitive = true` (one level deep).
-    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, HashSet<String>> {
+    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashSet<String>>> {
         let mut out = HashMap::new();
         for f in mods {
             for b in f.body.blocks("module") {
@@ -84,7 +84,7 @@ impl ModuleRunner<'_> {
                     found
                 });
                 if !outputs.is_empty() {
-                    out.insert(name.clone(), (*outputs).clone());
+                    out.insert(name.clone(), outputs);
                 }
             }
         }
