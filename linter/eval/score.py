@@ -5,7 +5,8 @@ Usage:
     python3 linter/eval/score.py [--bin PATH] [--set corpus|debatable|all] [--json-in FILE]
                                  [--show N] [--summary-json FILE]
 
-Runs `nhi-lint check --format json <dir>` once per set (corpus/, debatable/), maps every finding to
+Runs `nhi-lint check --format json --select all <dir>` once per set (corpus/, debatable/): every
+rule, the opt-in ones included, since the corpus labels governance too. Maps every finding to
 the enclosing top-level block, and compares the multiset of categories per block with the
 `# expect: <category>` labels written on the lines directly above the block header.
 See README.md for the labelling rules. Always exits 0: this is a measurement, not a gate.
@@ -169,7 +170,7 @@ def extract_findings(doc):
 
 
 def run_linter(binary, root):
-    cmd = [binary, "check", "--format", "json", root]
+    cmd = [binary, "check", "--format", "json", "--select", "all", root]
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except FileNotFoundError:

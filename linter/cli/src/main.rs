@@ -330,6 +330,7 @@ fn rules_text(json: bool) -> String {
                 serde_json::json!({
                     "code": e.code, "name": m.name, "category": m.category.as_str(),
                     "severity": m.severity.as_str(), "summary": m.summary,
+                    "default": !codes::is_opt_in(e),
                     "url": codes::docs_url(codes::DOCS_BASE, e.code),
                 })
             })
@@ -339,8 +340,9 @@ fn rules_text(json: bool) -> String {
         let mut text = String::new();
         for e in codes::RULES {
             let m = e.rule.meta();
+            let opt_in = if codes::is_opt_in(e) { " (opt-in: runs only when selected)" } else { "" };
             text.push_str(&format!(
-                "{}  {:<32} {:<17} {:<8} {}\n",
+                "{}  {:<32} {:<17} {:<8} {}{opt_in}\n",
                 e.code,
                 m.name,
                 m.category.as_str(),

@@ -4,8 +4,9 @@
     python3 linter/eval/real/extract.py --mirror /work/.mirror
 
 expects each repository's git directory at MIRROR/<owner>+<repo>/repo (bare, or with a .git
-inside), as the team's fetch tool leaves them. Only *.tf, *.tf.json and *.tfvars files under the
-listed subdirs, at the pinned commit, are extracted, keeping their paths. Python stdlib only.
+inside), as the team's fetch tool leaves them. Only Terraform files (*.tf, *.tf.json, *.tfvars,
+*.tfvars.json) and the documents they may read (*.json, *.hcl, *.tpl, *.tftpl, *.yaml, *.yml) under
+the listed subdirs, at the pinned commit, are extracted, keeping their paths. Python stdlib only.
 """
 import argparse
 import fnmatch
@@ -57,8 +58,14 @@ def literal_dir(pattern):
     return head or "."
 
 
+# Terraform files, and the documents they read with file() / templatefile(): policies, Vault
+# policy HCL, templates, cloud-init and manifests. A rule judges what a policy file grants only
+# when the file is there, as it is on a user's machine.
+EXTENSIONS = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".json", ".hcl", ".tpl", ".tftpl", ".yaml", ".yml")
+
+
 def wanted(path, patterns):
-    if not path.endswith((".tf", ".tf.json", ".tfvars")):
+    if not path.endswith(EXTENSIONS):
         return False
     parts = path.split("/")
     for pat in patterns:

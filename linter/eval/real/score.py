@@ -307,6 +307,9 @@ def main():
                     help="first: the batch labelled before any fix; validation: the second blind batch "
                          "(validation.txt); any other NAME: a later blind batch (NAME.txt, e.g. third); "
                          "all: first and validation")
+    ap.add_argument("--risks-only", action="store_true",
+                    help="score the three risk categories only: governance labels are dropped (a block "
+                         "labelled only governance is then unlabelled), as in a set labelled without them")
     args = ap.parse_args()
     binary = os.path.abspath(args.bin) if os.sep in args.bin else args.bin
 
@@ -344,6 +347,8 @@ def main():
         blocks = collect_blocks(root, r["key"], fam)
         by_start = {(b.path, b.start): b for b in blocks}
         for p, ln, lab, reason in labels:
+            if args.risks_only and lab == "governance":
+                continue
             b = by_start.get((p, ln))
             if b is None:
                 inside = [x for x in blocks if x.path == p and x.start <= ln <= x.end]

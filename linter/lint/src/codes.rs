@@ -142,6 +142,17 @@ pub fn find(code_or_name: &str) -> Option<&'static Entry> {
     RULES.iter().find(|e| e.code.eq_ignore_ascii_case(code_or_name) || e.rule.meta().name == code_or_name)
 }
 
+/// Rules that run only when a selector names them (`select = ["NHI401"]`, `"NHI4"` or `"all"`):
+/// conventions an organisation adopts, not risks in themselves. Owner metadata on every
+/// third-party identity is such a convention; reported by default, it drowned the credential
+/// and scope findings of code that never adopted it.
+pub const OPT_IN: [&str; 1] = ["NHI401"];
+
+/// Whether a rule runs only when selected.
+pub fn is_opt_in(e: &Entry) -> bool {
+    OPT_IN.contains(&e.code)
+}
+
 /// Whether a selector (`ALL`, a code, a code prefix such as `NHI2`, or a name) matches a rule.
 pub fn selector_matches(sel: &str, e: &Entry) -> bool {
     sel.eq_ignore_ascii_case("all")
@@ -186,13 +197,21 @@ pub fn docs(e: &Entry) -> String {
 pub fn docs_page(e: &Entry) -> String {
     let m = e.rule.meta();
     format!(
-        "# {code} {name}\n\n{summary}.\n\n| code | name | category | default severity |\n| --- | --- | --- | --- |\n| {code} | {name} | {category} | {severity} |\n\n{body}\n\n## Suppressing\n```hcl\n# nhi-lint:ignore {code} reason=\"why this is acceptable (TICKET-123)\" until=2026-12-31\n```\n",
+        "# {code} {name}\n\n{summary}.{opt_in}\n\n| code | name | category | default severity |\n| --- | --- | --- | --- |\n| {code} | {name} | {category} | {severity} |\n\n{body}\n\n## Suppressing\n```hcl\n# nhi-lint:ignore {code} reason=\"why this is acceptable (TICKET-123)\" until=2026-12-31\n```\n",
         code = e.code,
         name = m.name,
         summary = capitalize(m.summary),
         category = m.category.as_str(),
         severity = m.severity.as_str(),
         body = docs(e),
+        opt_in = if is_opt_in(e) {
+            format!(
+                "\n\n**Opt-in:** this rule runs only when selected: `select = [\"{}\"]` (or `\"all\"`) in `.nhi-lint.toml`, or `--select`.",
+                e.code
+            )
+        } else {
+            String::new()
+        },
     )
 }
 
@@ -204,12 +223,13 @@ pub fn docs_index() -> String {
     for e in RULES {
         let m = e.rule.meta();
         s.push_str(&format!(
-            "| [{c}]({c}.md) | {n} | {cat} | {sev} | {sum} |\n",
+            "| [{c}]({c}.md) | {n} | {cat} | {sev} | {sum}{opt} |\n",
             c = e.code,
             n = m.name,
             cat = m.category.as_str(),
             sev = m.severity.as_str(),
-            sum = m.summary
+            sum = m.summary,
+            opt = if is_opt_in(e) { " (opt-in)" } else { "" },
         ));
     }
     s.push_str(CONFIG_AND_SUPPRESSIONS);

@@ -44,8 +44,14 @@ impl Settings {
         }
     }
 
+    /// Whether rule `e` runs: with no selection, every rule but the opt-in ones; with one,
+    /// the rules it names (opt-in ones included).
     pub fn enabled(&self, e: &Entry) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|s| codes::selector_matches(s, e));
+        let selected = if self.select.is_empty() {
+            !codes::is_opt_in(e)
+        } else {
+            self.select.iter().any(|s| codes::selector_matches(s, e))
+        };
         selected && !self.ignore.iter().any(|s| codes::selector_matches(s, e))
     }
 
@@ -59,5 +65,26 @@ impl Settings {
 
     pub(crate) fn ignorable(&self, e: &Entry) -> bool {
         !self.non_ignorable.iter().any(|s| codes::selector_matches(s, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(select: &[&str], code: &str) -> bool {
+        let mut s = Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap());
+        s.select = select.iter().map(|x| x.to_string()).collect();
+        s.enabled(codes::find(code).unwrap())
+    }
+
+    #[test]
+    fn opt_in_rules_run_only_when_a_selector_names_them() {
+        assert!(!on(&[], "NHI401"));
+        assert!(on(&[], "NHI101") && on(&[], "NHI402"));
+        for sel in ["NHI401", "NHI4", "all", "identity-without-owner"] {
+            assert!(on(&[sel], "NHI401"), "{sel}");
+        }
+        assert!(!on(&["NHI1"], "NHI401"));
     }
 }

@@ -23,8 +23,11 @@ use nhi_lint::syntax::{Block, Body, Expr, ExprKind, SourceFile};
 use nhi_lint::{Settings, lint_paths, lint_plan};
 use serde_json::{Map, Value as Json, json};
 
+/// Every rule, the opt-in ones included.
 fn settings() -> Settings {
-    Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
+    let mut s = Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap());
+    s.select = vec!["all".into()];
+    s
 }
 
 fn fixtures() -> PathBuf {

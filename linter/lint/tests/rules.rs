@@ -11,8 +11,11 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
 }
 
+/// Every rule runs, the opt-in ones included: each fixture tests its rule.
 pub fn settings() -> Settings {
-    Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
+    let mut s = Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap());
+    s.select = vec!["all".into()];
+    s
 }
 
 /// The fixture of a rule: `CODE.tf`, or a directory `CODE/` for cases that need modules.
