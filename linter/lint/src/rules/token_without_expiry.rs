@@ -11,7 +11,9 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// Scaleway keys, …) or that have none. A `lifecycle { replace_triggered_by }` fed by a
 /// `time_rotating` counts as rotation. Also client certificates signed through
 /// `kubernetes_certificate_signing_request` without `spec.expiration_seconds` (the signer's
-/// default: a year) or with one beyond `policy.static_key_max_lifetime`.
+/// default: a year) or with one beyond `policy.static_key_max_lifetime`, and token requests
+/// (`kubernetes_token_request_v1`) whose `spec.expiration_seconds` is beyond it: a token
+/// requested for years is a long-lived credential in state.
 ///
 /// ## Why is this bad?
 /// A token without an end stays valid after the workload, the cluster role or the person that
@@ -77,6 +79,19 @@ impl Rule for TokenWithoutExpiry {
             cx.report(&csr, span, message).help(format!(
                 "set spec.expiration_seconds within policy.static_key_max_lifetime ({max}), or use short-lived tokens"
             ));
+        }
+        // Token requests: short-lived unless asked for longer than a static key may live.
+        for req in cx.resources_of(&["kubernetes_token_request", "kubernetes_token_request_v1"]) {
+            let Some(spec) = req.nested("spec").into_iter().next() else { continue };
+            if let Some(Dur::Secs(s)) = spec.value("expiration_seconds").as_ref().and_then(duration)
+                && s > max.as_secs()
+                && !is_rotated(&req)
+            {
+                cx.report(&req, spec.span("expiration_seconds"), format!("token is requested for {}", interval(s)))
+                    .help(format!(
+                        "request tokens for hours, when needed, not beyond policy.static_key_max_lifetime ({max})"
+                    ));
+            }
         }
         for (ty, expiry) in SERVICE_KEYS {
             for k in cx.resources(ty) {
