@@ -36,7 +36,10 @@ fn is_default(email: &Value) -> bool {
 /// `…-compute@developer.gserviceaccount.com`, or taken from
 /// `data.google_compute_default_service_account`), GKE `node_config` without `service_account`,
 /// clusters that keep the default node pool without choosing a service account, and Cloud Run
-/// services and Cloud Functions without a service account of their own.
+/// services and Cloud Functions without a service account of their own. A VM or node whose
+/// OAuth scopes are written out and all read-only or telemetry (`logging.write`, `monitoring`,
+/// `devstorage.read_only`, `trace.append`, … or their gcloud aliases) is not reported: its
+/// tokens cannot use the account's Editor role beyond those APIs.
 ///
 /// ## Why is this bad?
 /// The default compute service account is shared by every workload in the project and is
@@ -84,7 +87,7 @@ impl Rule for GcpDefaultServiceAccount {
         ]);
         for vm in vms {
             for sa in vm.nested("service_account") {
-                if names_default(&sa, "email") {
+                if names_default(&sa, "email") && !narrow_scopes(&sa, "scopes") {
                     let span = if sa.has("email") { sa.span("email") } else { sa.header() };
                     let message = format!("runs as the default compute service account{}", full_access(&sa, "scopes"));
                     cx.report(&vm, span, message).help(HELP);
@@ -158,8 +161,47 @@ impl Rule for GcpDefaultServiceAccount {
     }
 }
 
+/// OAuth scopes that read or write telemetry only: with nothing else, the node's tokens reach
+/// no data and change nothing the default account's Editor role would allow.
+const NARROW_SCOPES: [&str; 22] = [
+    "logging.write",
+    "logging.read",
+    "monitoring",
+    "monitoring.write",
+    "monitoring.read",
+    "devstorage.read_only",
+    "servicecontrol",
+    "service.management.readonly",
+    "trace.append",
+    "trace.readonly",
+    "userinfo.email",
+    "compute.readonly",
+    "cloud-platform.read-only",
+    "logging-write",
+    "monitoring-write",
+    "storage-ro",
+    "service-control",
+    "service-management",
+    "trace",
+    "userinfo-email",
+    "compute-ro",
+    "default",
+];
+
+/// Whether `key` lists OAuth scopes, known, and each of them narrow.
+fn narrow_scopes(item: &Item<'_>, key: &str) -> bool {
+    let Some(Value::List(scopes)) = item.value(key) else { return false };
+    !scopes.is_empty()
+        && scopes.iter().all(|s| {
+            s.as_str().is_some_and(|s| {
+                let name = s.rsplit('/').next().unwrap_or(s);
+                NARROW_SCOPES.contains(&name)
+            })
+        })
+}
+
 fn report_node_config(cx: &mut Ctx<'_>, owner: &Item<'_>, nc: &Item<'_>, help: &str) {
-    if names_default(nc, "service_account") {
+    if names_default(nc, "service_account") && !narrow_scopes(nc, "oauth_scopes") {
         let span = if nc.has("service_account") { nc.span("service_account") } else { nc.header() };
         let message = format!("nodes run as the default compute service account{}", full_access(nc, "oauth_scopes"));
         cx.report(owner, span, message).help(help);

@@ -84,6 +84,6 @@ resource "google_compute_instance" "legacy" {
 
   service_account {
     email  = "123456789012-compute@developer.gserviceaccount.com"
-    scopes = ["logging-write", "monitoring-write"]
+    scopes = ["compute-rw", "logging-write", "monitoring-write"]
   }
 }
