@@ -52,6 +52,43 @@ pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
 
 /// What a reference used as a whole scope stands for: `data.azurerm_subscription.x.id`, a
 /// management group's id.
+/// Resources whose management plane hands out their data-plane secrets (`listKeys`, admin
+/// credentials, access policies): Contributor on them reads or grants those secrets.
+const KEY_HOLDERS: [(&str, &str); 8] = [
+    ("azurerm_key_vault", "a Key Vault: it can rewrite the vault's access policies and read every secret"),
+    ("azurerm_storage_account", "a storage account: it can list the account keys"),
+    ("azurerm_container_registry", "a container registry: it can read the admin credentials and push images"),
+    ("azurerm_cosmosdb_account", "a Cosmos DB account: it can list the account keys"),
+    ("azurerm_redis_cache", "a Redis cache: it can list the access keys"),
+    ("azurerm_eventhub_namespace", "an Event Hubs namespace: it can list the connection strings"),
+    ("azurerm_servicebus_namespace", "a Service Bus namespace: it can list the connection strings"),
+    ("azurerm_search_service", "a search service: it can list the admin keys"),
+];
+
+/// What the assignment's scope is, when it is one of [`KEY_HOLDERS`]: by reference
+/// (`azurerm_key_vault.x.id`, `data.azurerm_resource_group.x.id`) or by its resource ID.
+fn key_holding_scope(item: &Item<'_>) -> Option<&'static str> {
+    let attr = item.attr("scope")?;
+    if let Some(p) = attr.expr.traversal_path() {
+        let rest = p.strip_prefix("data.").unwrap_or(&p);
+        return KEY_HOLDERS.iter().find(|(ty, _)| rest.starts_with(&format!("{ty}."))).map(|(_, what)| *what);
+    }
+    let id = item.str("scope")?.trim_end_matches('/').to_ascii_lowercase();
+    let parts: Vec<&str> = id.trim_start_matches('/').split('/').collect();
+    let provider_type = |ns: &str, ty: &str| match (ns, ty) {
+        ("microsoft.keyvault", "vaults") => Some("azurerm_key_vault"),
+        ("microsoft.storage", "storageaccounts") => Some("azurerm_storage_account"),
+        ("microsoft.containerregistry", "registries") => Some("azurerm_container_registry"),
+        ("microsoft.documentdb", "databaseaccounts") => Some("azurerm_cosmosdb_account"),
+        _ => None,
+    };
+    let ty = match parts.as_slice() {
+        ["subscriptions", _, "resourcegroups", _, "providers", ns, ty, _] => provider_type(ns, ty),
+        _ => None,
+    }?;
+    KEY_HOLDERS.iter().find(|(t, _)| *t == ty).map(|(_, what)| *what)
+}
+
 fn subscription_reference(p: &str) -> Option<&'static str> {
     let rest = p.strip_prefix("data.").unwrap_or(p);
     if rest.starts_with("azurerm_subscription.") && (p.ends_with(".id") || p.ends_with(".subscription_id")) {
@@ -89,7 +126,11 @@ fn classify(scope: &str) -> Option<&'static str> {
 /// ## What it does
 /// Finds `azurerm_role_assignment` resources that assign Owner, Contributor or User Access
 /// Administrator (by name or definition ID) at subscription or management-group scope, and
-/// Owner or User Access Administrator at any scope (they can grant any role where they hold). Also
+/// Owner or User Access Administrator at any scope (they can grant any role where they hold).
+/// Contributor is also reported on a resource whose management plane
+/// hands out its secrets: a Key Vault (access policies), a storage account, container
+/// registry, Cosmos DB account, Redis cache, Event Hubs or Service Bus namespace, or search
+/// service (by reference or resource ID), where a data role would do. Also
 /// finds those roles handed to a module that is not on disk (a registry or git module) through
 /// an input that says it assigns roles at subscription or management-group scope, such as
 /// `rbac_roles = { subscription_roles = ["Contributor"] }` or an assignment spelled out as
@@ -128,7 +169,7 @@ impl Rule for AzurePrivilegedRole {
             name: "azure-privileged-role",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "Owner or User Access Administrator at any scope, Contributor at subscription or management-group scope",
+            summary: "Owner or User Access Administrator at any scope, Contributor at subscription or management-group scope or on a resource whose keys it can list",
             source: include_str!("azure_privileged_role.rs"),
             on_plan: OnPlan::Values,
         }
@@ -157,7 +198,12 @@ impl Rule for AzurePrivilegedRole {
             if let Some(scope) = broad_scope(&a) {
                 cx.report(&a, a.span(key), format!("{role} assigned at {scope} scope"))
                     .help("assign a narrower role at the resource group or resource the identity manages");
-            } else if role != "Contributor" {
+            } else if role == "Contributor" {
+                if let Some(what) = key_holding_scope(&a) {
+                    cx.report(&a, a.span(key), format!("Contributor assigned on {what}"))
+                        .help("assign the data role the identity needs (AcrPush, Storage Blob Data Contributor, Key Vault Secrets User, …) instead of Contributor");
+                }
+            } else {
                 // Owner and User Access Administrator can grant any role wherever they hold.
                 cx.report(&a, a.span(key), format!("{role} assigned: its holder can grant any role within its scope"))
                     .help("assign a role that cannot write role assignments (e.g. Contributor, or a data role), or use a condition that restricts the roles it may assign");
