@@ -8,7 +8,8 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// service-account token secrets (`kubernetes.io/service-account-token`, which cannot expire),
 /// and API keys of other services (the types of NHI117) whose expiry attribute is left unset
 /// (`expired_at` of Terraform Cloud tokens, `expires_on` of Cloudflare tokens, `expires_at` of
-/// Scaleway keys, …) or that have none. A `lifecycle { replace_triggered_by }` fed by a
+/// Scaleway keys, …), null (a module's expiry variable whose null default a call leaves
+/// as it is), or that have none. A `lifecycle { replace_triggered_by }` fed by a
 /// `time_rotating` counts as rotation. Also client certificates signed through
 /// `kubernetes_certificate_signing_request` without `spec.expiration_seconds` (the signer's
 /// default: a year) or with one beyond `policy.static_key_max_lifetime`, and token requests
@@ -101,6 +102,12 @@ impl Rule for TokenWithoutExpiry {
                 match expiry {
                     Some(attr) if !k.has(attr) => {
                         cx.report(&k, k.header(), format!("key never expires: no {attr}")).help(format!(
+                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
+                        ));
+                    }
+                    // `expired_at = var.expired_at` whose default is null: unset unless a caller sets it.
+                    Some(attr) if k.value(attr).is_none() || k.values(attr).iter().any(|v| v.is_null()) => {
+                        cx.report(&k, k.span(attr), format!("key never expires: {attr} is null")).help(format!(
                             "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
                         ));
                     }
