@@ -42,6 +42,7 @@ table! {
     "NHI116" => credential_output::CredentialOutput,
     "NHI117" => service_api_key::ServiceApiKey,
     "NHI118" => credential_in_url::CredentialInUrl,
+    "NHI119" => credential_in_local_file::CredentialInLocalFile,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,

@@ -545,6 +545,11 @@ impl<'m> Env<'m> {
         cur
     }
 
+    /// The expression a local is written with, when this module has it.
+    pub fn local_expr(&self, name: &str) -> Option<&'m Expr> {
+        self.locals.get(name).copied()
+    }
+
     fn local(&self, name: &str) -> Value {
         // Read through `eval_lenient_deep`, a local keeps its holes too (cached apart).
         let deep = self.deep.get();
