@@ -28,7 +28,9 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// are findings in such an attribute. A value that looks like a placeholder (`"changeme"`,
 /// `"<token>"`) is still reported, and the message says so. Empty strings, references,
 /// interpolations, file paths, URLs without credentials, environment variable names and
-/// pointers to a secret store (`arn:…`, Key Vault references) are not findings.
+/// pointers to a secret store (`arn:…`, Key Vault references) are not findings. A
+/// commented-out attribute inside a block (`# password = "…"`) is judged the same way: the
+/// secret is committed all the same.
 ///
 /// ## Why is this bad?
 /// The value is in version control and in every clone, and it cannot be rotated without a
@@ -83,6 +85,11 @@ impl Rule for HardcodedCredential {
                         )
                     } else {
                         format!("`{key}` is a hard-coded secret")
+                    };
+                    let message = if hit.commented {
+                        format!("{message}, in commented-out code (still committed)")
+                    } else {
+                        message
                     };
                     cx.report_at(fi, &hit.key, hit.span.clone(), message)
                         .help("pass the secret at run time (sensitive variable, secret manager, or ephemeral value) and rotate it");

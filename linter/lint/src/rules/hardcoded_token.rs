@@ -7,7 +7,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// inputs, `.tfvars` values: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
 /// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys (`nhik_…`, only with a valid
-/// checksum: the format the nhi registry mints, defined once in `nhi-core`).
+/// checksum: the format the nhi registry mints, defined once in `nhi-core`) — also in a
+/// commented-out attribute inside a block.
 ///
 /// ## Why is this bad?
 /// A credential in the code is readable by everyone with access to the repository, its forks,
@@ -45,7 +46,8 @@ impl Rule for HardcodedToken {
         for (fi, hits) in cx.facts().secrets() {
             for hit in hits {
                 if let SecretKind::Token(kind) = hit.kind {
-                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written in the code")).help(
+                    let where_ = if hit.commented { "in commented-out code (still committed)" } else { "in the code" };
+                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written {where_}")).help(
                         "revoke this credential and read it at run time from the environment or a secret manager",
                     );
                 }

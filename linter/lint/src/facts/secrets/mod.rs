@@ -292,6 +292,8 @@ pub struct SecretHit {
     pub key: String,
     pub span: Span,
     pub kind: SecretKind,
+    /// Found in a commented-out line of the block (`# password = "…"`), not in its code.
+    pub commented: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -388,7 +390,7 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
     let mut out = Vec::new();
     let mut push = |key: String, found: Option<(Span, SecretKind)>| {
         if let Some((span, kind)) = found {
-            out.push(SecretHit { key, span, kind });
+            out.push(SecretHit { key, span, kind, commented: false });
         }
     };
     // Top-level attributes: the values of a .tfvars file.
@@ -425,5 +427,43 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
             }
         }
     }
+    commented_out(file, &mut out);
     out
+}
+
+/// Commented-out attributes inside a block (`# client_key = base64decode("LS0t…")`): the
+/// secret is committed all the same. Judged like the block's own attributes, for blocks that
+/// have no other hit.
+fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
+    if file.body.blocks.is_empty() {
+        return;
+    }
+    let mut offset = 0;
+    for line in file.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        let Some(code) = t.strip_prefix('#').or_else(|| t.strip_prefix("//")) else { continue };
+        if !code.contains('=') || !code.contains('"') || code.len() > 65_536 {
+            continue;
+        }
+        let Some(block) = file.body.blocks.iter().find(|b| b.span.start <= start && start < b.span.end) else {
+            continue;
+        };
+        if block.ident == "locals" || block.ident == "variable" {
+            continue;
+        }
+        let key = address_of(block);
+        if out.iter().any(|h| h.key == key) {
+            continue;
+        }
+        let Ok(body) = crate::syntax::parse_hcl(code.trim()) else { continue };
+        let span = start + (line.len() - t.len())..start + line.trim_end().len();
+        for a in &body.attrs {
+            if let Some((_, kind)) = judge_source(attr_source(a, &a.key), false) {
+                out.push(SecretHit { key: key.clone(), span: span.clone(), kind, commented: true });
+                break;
+            }
+        }
+    }
 }
