@@ -130,8 +130,11 @@ pub fn statements_from_document(doc: &Value, span: &Span) -> Vec<Statement> {
 fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
     let Value::Object(o) = s else { return None };
     let get = |k: &str| o.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v);
+    // A policy document's statement without an Effect is malformed: IAM refuses the whole
+    // policy, so it grants nothing (aws_iam_policy_document's `effect` defaults to Allow; that
+    // is read elsewhere).
     let allow = match get("Effect") {
-        None => Some(true),
+        None => None,
         Some(v) => v.as_str().map(|e| e.eq_ignore_ascii_case("allow")),
     };
     let principals_of = |p: &Value| match p {

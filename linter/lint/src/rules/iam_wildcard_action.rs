@@ -70,7 +70,10 @@ impl Rule for IamWildcardAction {
                     );
                     break;
                 }
-                if s.not_actions.is_some() {
+                // `NotAction: "*"` takes every action away: the statement grants nothing.
+                let excludes_all =
+                    s.not_actions.iter().flatten().any(|a| a.as_str().is_some_and(|a| a == "*" || a == "*:*"));
+                if s.not_actions.is_some() && !excludes_all {
                     cx.report(item, s.actions_span.clone(), "policy allows every action except those in NotAction")
                         .help("replace NotAction with an explicit Action list");
                     break;

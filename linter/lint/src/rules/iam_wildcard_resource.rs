@@ -83,8 +83,10 @@ const NODE_AGENT: [&str; 7] = [
 ];
 
 /// Verbs of actions that only read.
-const READ_VERBS: [&str; 12] =
-    ["get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check"];
+const READ_VERBS: [&str; 13] = [
+    "get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check",
+    "simulate",
+];
 
 /// Reads that disclose secrets or data and so are sensitive even though they only read.
 const SENSITIVE_READS: [&str; 5] = [
@@ -273,5 +275,6 @@ mod tests {
         assert!(!is_sensitive_action("logs:PutLogEvents"));
         assert!(!is_sensitive_action("ssmmessages:OpenDataChannel"));
         assert!(is_sensitive_action("logs:DeleteLogGroup"));
+        assert!(!is_sensitive_action("iam:SimulatePrincipalPolicy"));
     }
 }
