@@ -130,11 +130,10 @@ pub fn statements_from_document(doc: &Value, span: &Span) -> Vec<Statement> {
 fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
     let Value::Object(o) = s else { return None };
     let get = |k: &str| o.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)).map(|(_, v)| v);
-    // A policy document's statement without an Effect is malformed: IAM refuses the whole
-    // policy, so it grants nothing (aws_iam_policy_document's `effect` defaults to Allow; that
-    // is read elsewhere).
+    // Without an Effect IAM refuses the policy, but what it was written to grant is an Allow:
+    // a reviewer reads it so, and adding the missing Effect would grant it.
     let allow = match get("Effect") {
-        None => None,
+        None => Some(true),
         Some(v) => v.as_str().map(|e| e.eq_ignore_ascii_case("allow")),
     };
     let principals_of = |p: &Value| match p {
