@@ -159,6 +159,8 @@ def collect_blocks(root, repo, family):
         dirnames.sort()
         for fn in sorted(filenames):
             rel = os.path.normpath(os.path.relpath(os.path.join(dirpath, fn), root))
+            if not os.path.isfile(os.path.join(root, rel)):
+                continue  # a symbolic link to a file outside the extracted subdirs
             if fn.endswith(".tfvars"):
                 blocks += tfvars_blocks(root, rel, repo, family)
             elif fn.endswith((".tf", ".tofu")):

@@ -2,7 +2,7 @@ use nhi_core::parse_timestamp;
 
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, null_by_default};
 
 const TYPES: [&str; 4] = [
     "azuread_application_password",
@@ -68,6 +68,22 @@ impl Rule for AzureCredentialExpiry {
             if !c.has("end_date") && !c.has("end_date_relative") {
                 cx.report(&owner, c.header(), "credential has no end_date: Azure applies a multi-year default")
                     .help(help.clone());
+                continue;
+            }
+            // Both left to variables whose default is null: unset unless a caller sets one.
+            let by_default = |k: &str| null_by_default(&c, k, cx);
+            let unset = |k: &str| !c.has(k) || by_default(k).is_some();
+            if unset("end_date")
+                && unset("end_date_relative")
+                && let Some((key, var)) =
+                    ["end_date", "end_date_relative"].into_iter().find_map(|k| by_default(k).map(|v| (k, v)))
+            {
+                cx.report(
+                    &owner,
+                    c.span(key),
+                    format!("credential has no end_date unless a caller sets var.{var}: its default is null"),
+                )
+                .help(help.clone());
                 continue;
             }
             if let Some(Dur::Secs(s)) = c.value("end_date_relative").as_ref().and_then(duration)

@@ -238,6 +238,19 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
     if loosely_keyed { Lifecycle::Unknown } else { Lifecycle::LongLived }
 }
 
+/// The variable behind `key` when the attribute is `var.NAME`, the module declares `NAME`
+/// with `default = null` and nothing here gives it a value: the attribute is unset unless a
+/// caller sets the variable (a reusable module's expiry left to its callers).
+pub fn null_by_default(item: &Item<'_>, key: &str, cx: &Ctx<'_>) -> Option<String> {
+    let path = item.attr(key)?.expr.traversal_path()?;
+    let name = path.strip_prefix("var.")?;
+    if name.contains(['.', '[']) || !matches!(item.env.var(name), Value::Unknown) {
+        return None;
+    }
+    let declared = cx.blocks("variable", None).into_iter().find(|v| v.label(0) == name)?;
+    matches!(declared.attr("default")?.expr.kind, ExprKind::Null).then(|| name.to_owned())
+}
+
 /// Resources of `types` that are static credentials: neither rotated nor short-lived.
 pub fn static_credentials<'a>(cx: &Ctx<'a>, types: &[&str]) -> Vec<Item<'a>> {
     cx.resources_of(types).into_iter().filter(|r| lifecycle(r, cx).is_static()).collect()

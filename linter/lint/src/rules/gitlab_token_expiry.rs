@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::is_rotated;
+use crate::rules::common::{is_rotated, null_by_default};
 use crate::rules::gitlab_access_token::EXPIRING_TOKEN_TYPES;
 
 /// GitLab tokens that have no expiry attribute at all.
@@ -64,8 +64,17 @@ impl Rule for GitlabTokenExpiry {
         let never =
             |t: &crate::query::Item<'_>| !t.has("expires_at") || t.values("expires_at").iter().any(|v| v.is_null());
         for t in cx.resources_of(&EXPIRING_TOKEN_TYPES) {
-            if !t.has("rotation_configuration") && never(&t) {
+            // Unset, or a variable left at its null default for callers to set.
+            let rotation_unset = t.nested("rotation_configuration").is_empty()
+                && (!t.has("rotation_configuration") || null_by_default(&t, "rotation_configuration", cx).is_some());
+            if !rotation_unset {
+                continue;
+            }
+            if never(&t) {
                 cx.report(&t, t.header(), "token never expires: no expires_at").help(help.clone());
+            } else if let Some(var) = null_by_default(&t, "expires_at", cx) {
+                let message = format!("token never expires unless a caller sets var.{var}: its default is null");
+                cx.report(&t, t.span("expires_at"), message).help(help.clone());
             }
         }
         for t in cx.resources_of(&NEVER_EXPIRING) {

@@ -83,10 +83,28 @@ const NODE_AGENT: [&str; 7] = [
 ];
 
 /// Verbs of actions that only read.
-const READ_VERBS: [&str; 13] = [
-    "get", "list", "describe", "view", "search", "lookup", "batchget", "query", "scan", "select", "head", "check",
+const READ_VERBS: [&str; 15] = [
+    "get",
+    "list",
+    "describe",
+    "view",
+    "search",
+    "lookup",
+    "batchget",
+    "batchcheck",
+    "query",
+    "scan",
+    "select",
+    "head",
+    "check",
     "simulate",
+    "filter",
 ];
+
+/// Actions whose names do not start with a read verb but that only read: running and
+/// stopping a Logs Insights query, pulling an image through a pull-through cache.
+const READS_BY_NAME: [&str; 4] =
+    ["logs:startquery", "logs:stopquery", "logs:startlivetail", "ecr:batchimportupstreamimage"];
 
 /// Reads that disclose secrets or data and so are sensitive even though they only read.
 const SENSITIVE_READS: [&str; 5] = [
@@ -103,6 +121,7 @@ pub fn is_sensitive_action(action: &str) -> bool {
     let l = action.to_ascii_lowercase();
     if STAR_ONLY.contains(&l.as_str())
         || NODE_AGENT.contains(&l.as_str())
+        || READS_BY_NAME.contains(&l.as_str())
         || TELEMETRY.iter().any(|t| action_matches(t, &l))
     {
         return false;
@@ -276,5 +295,8 @@ mod tests {
         assert!(!is_sensitive_action("ssmmessages:OpenDataChannel"));
         assert!(is_sensitive_action("logs:DeleteLogGroup"));
         assert!(!is_sensitive_action("iam:SimulatePrincipalPolicy"));
+        assert!(!is_sensitive_action("logs:StartQuery"));
+        assert!(!is_sensitive_action("ecr:BatchCheckLayerAvailability"));
+        assert!(!is_sensitive_action("logs:FilterLogEvents"));
     }
 }

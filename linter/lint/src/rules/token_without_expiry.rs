@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, interval, is_rotated};
+use crate::rules::common::{Dur, duration, interval, is_rotated, null_by_default};
 use crate::rules::kubernetes_token_secret::token_secrets;
 use crate::rules::service_api_key::SERVICE_KEYS;
 
@@ -108,6 +108,16 @@ impl Rule for TokenWithoutExpiry {
                     // `expired_at = var.expired_at` whose default is null: unset unless a caller sets it.
                     Some(attr) if k.value(attr).is_none() || k.values(attr).iter().any(|v| v.is_null()) => {
                         cx.report(&k, k.span(attr), format!("key never expires: {attr} is null")).help(format!(
+                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
+                        ));
+                    }
+                    Some(attr) if let Some(var) = null_by_default(&k, attr, cx) => {
+                        cx.report(
+                            &k,
+                            k.span(attr),
+                            format!("key never expires unless a caller sets var.{var}: its default is null"),
+                        )
+                        .help(format!(
                             "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
                         ));
                     }
