@@ -147,7 +147,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
 /// Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
 /// findings on an ARN that names every secret, parameter or key of the account
-/// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`).
+/// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), and
+/// `sts:AssumeRole` or `iam:PassRole` on every role of an account (`arn:aws:iam::123:role/*`).
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -226,7 +227,7 @@ impl Rule for IamWildcardResource {
                 let Some((arn, (service, what))) = every else { continue };
                 let read = SECRET_READS
                     .iter()
-                    .filter(|op| op.starts_with(service))
+                    .filter(|op| service.split('|').any(|sv| op.starts_with(sv)))
                     .find_map(|op| s.action_strs().into_iter().find(|a| action_matches(a, op)));
                 if let Some(action) = read {
                     cx.report(
@@ -234,7 +235,11 @@ impl Rule for IamWildcardResource {
                         s.resources_span.clone(),
                         format!("`{action}` allowed on every {what} of the account (`{arn}`)"),
                     )
-                    .help("name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)");
+                    .help(if what == "role" {
+                        "name the roles this workload assumes or passes (role/deploy-*, or their ARNs)"
+                    } else {
+                        "name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)"
+                    });
                     break;
                 }
             }
@@ -242,16 +247,19 @@ impl Rule for IamWildcardResource {
     }
 }
 
-/// Reads that hand out a secret's value.
-const SECRET_READS: [&str; 5] = [
+/// Actions that hand out a secret's value, or a role's permissions.
+const SECRET_READS: [&str; 7] = [
     "secretsmanager:GetSecretValue",
     "ssm:GetParameter",
     "ssm:GetParameters",
     "ssm:GetParametersByPath",
     "kms:Decrypt",
+    // Taking on, or handing out, any role of the account: every role's permissions.
+    "sts:AssumeRole",
+    "iam:PassRole",
 ];
 
-/// When `arn` names every secret, parameter or KMS key of an account (region and account may be
+/// When `arn` names every secret, parameter, KMS key or role of an account (region and account may be
 /// wildcards or references): the service and what it covers.
 fn every_secret_of(arn: &str) -> Option<(&'static str, &'static str)> {
     let mut parts = arn.splitn(6, ':');
@@ -261,6 +269,7 @@ fn every_secret_of(arn: &str) -> Option<(&'static str, &'static str)> {
         ("secretsmanager", "secret:*" | "*") => Some(("secretsmanager", "secret")),
         ("ssm", "parameter*" | "parameter/*" | "*") => Some(("ssm", "parameter")),
         ("kms", "key/*" | "*") => Some(("kms", "KMS key")),
+        ("iam", "role/*" | "role*") => Some(("sts|iam", "role")),
         _ => None,
     }
 }
@@ -279,6 +288,8 @@ mod tests {
         assert!(every_secret_of("arn:aws:secretsmanager:eu-west-1:123:secret:app-*").is_none());
         assert!(every_secret_of("arn:aws:s3:::bucket/*").is_none());
         assert!(every_secret_of("*").is_none());
+        assert!(every_secret_of("arn:aws:iam::123456789012:role/*").is_some());
+        assert!(every_secret_of("arn:aws:iam::123456789012:role/ci-*").is_none());
     }
 
     #[test]
