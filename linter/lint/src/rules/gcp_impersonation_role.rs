@@ -12,10 +12,12 @@ pub const ROLES: [&str; 8] = [
     "roles/iam.securityAdmin",
 ];
 
-/// Roles that mint credentials of every service account in scope: reported for people too.
-/// (`iam.serviceAccountUser` is how people deploy workloads that run as an account: not for
-/// people.)
-const PEOPLE_ROLES: [&str; 2] = ["roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountKeyAdmin"];
+/// Roles that mint credentials of, or act as, every service account in scope: reported for
+/// people too. `iam.serviceAccountUser` is how people deploy workloads that run as an account,
+/// but granted project-wide it lets them run as the most privileged account there; Google
+/// recommends it on the single account, and two blind readers flagged it project-wide.
+const PEOPLE_ROLES: [&str; 3] =
+    ["roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountKeyAdmin", "roles/iam.serviceAccountUser"];
 
 /// ## What it does
 /// Finds roles that let a machine identity act as, or mint credentials for, other service
@@ -24,9 +26,9 @@ const PEOPLE_ROLES: [&str; 2] = ["roles/iam.serviceAccountTokenCreator", "roles/
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
 /// (both can grant any role) — granted at project, folder or organization level to a service
 /// account or a workload identity federation principal (`principal://…`, `principalSet://…`);
-/// `iam.serviceAccountTokenCreator` and `iam.serviceAccountKeyAdmin` granted that way to a
-/// user, a group or a domain (who can then mint tokens or keys of every service account in
-/// scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
+/// `iam.serviceAccountTokenCreator`, `iam.serviceAccountKeyAdmin` and `iam.serviceAccountUser`
+/// granted that way to a user, a group or a domain (who can then mint tokens or keys of, or
+/// run workloads as, every service account in scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
 /// every identity of a workload identity pool (`principalSet://…/workloadIdentityPools/POOL/*`)
 /// whose providers do not all set an `attribute_condition`, or to a namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
@@ -87,7 +89,7 @@ impl Rule for GcpImpersonationRole {
                     &g.item,
                     g.span,
                     format!(
-                        "{} granted to {} {}: tokens or keys of every service account there",
+                        "{} granted to {} {}: tokens, keys or the identity of every service account there",
                         g.role, g.grantee, g.level
                     ),
                 )
