@@ -16,6 +16,10 @@ pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
     if let Some(s) = item.str("scope") {
         return classify(&s);
     }
+    // `scope = var.assignments[count.index].scope`: each instance's own scope.
+    if let Some(c) = item.strs("scope").iter().find_map(|s| classify(s)) {
+        return Some(c);
+    }
     // "/subscriptions/${var.id}" reached through a local or a module input: the shape is known.
     if let Value::Str(s) = item.env.eval_lenient_deep(&attr.expr)
         && s.contains(HOLE)
