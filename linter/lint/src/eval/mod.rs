@@ -595,6 +595,10 @@ impl<'m> Env<'m> {
         if let Some(a) = block.body.attr("arn") {
             return self.eval(&a.expr);
         }
+        // A name under a path prefix is a customer policy, whatever it is called.
+        if block.body.attr("path_prefix").is_some() {
+            return Value::Unknown;
+        }
         match block.body.attr("name").map(|a| self.eval(&a.expr)) {
             Some(Value::Str(n)) if !n.contains(HOLE) => Value::Str(format!("arn:aws:iam::aws:policy/{n}")),
             _ => Value::Unknown,
