@@ -259,7 +259,7 @@ suppression without `reason=` or `until=`, or past its date, does not apply and 
 errors:
 
 ```toml
-select        = ["NHI1", "NHI2"]        # codes, code prefixes or rule names; default all
+select        = ["NHI1", "NHI2"]        # codes, prefixes or names; default all but opt-in ones ("all": every rule)
 ignore        = ["identity-without-owner"]
 non_ignorable = ["NHI111"]              # inline suppressions cannot hide these
 
