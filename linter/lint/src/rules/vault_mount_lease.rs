@@ -5,7 +5,10 @@ use crate::rules::common::{Dur, duration, interval};
 /// Finds Vault secrets-engine mounts (`vault_mount`) whose maximum or default lease is longer
 /// than `policy.max_lifetime` (365 days by default): `max_lease_ttl_seconds = 315360000` on a
 /// PKI mount lets any role without its own `max_ttl` issue ten-year certificates, and every
-/// dynamic secret of the mount can be renewed that long.
+/// dynamic secret of the mount can be renewed that long. Also auth mounts (`vault_auth_backend`,
+/// `vault_jwt_auth_backend`, …) whose `tune` block sets a default or maximum lease beyond
+/// `policy.static_key_max_lifetime` (90 days by default): every token of a role without its own
+/// `token_max_ttl` may live that long.
 ///
 /// ## Why is this bad?
 /// The mount's maximum is the ceiling of everything issued under it. A role that forgets its
@@ -40,7 +43,7 @@ impl Rule for VaultMountLease {
             name: "vault-mount-lease",
             category: Category::MissingTtl,
             severity: Severity::Low,
-            summary: "a Vault secrets-engine mount whose leases may outlive policy.max_lifetime",
+            summary: "a Vault secrets-engine mount whose leases may outlive policy.max_lifetime, or an auth mount whose tokens may outlive a static key",
             source: include_str!("vault_mount_lease.rs"),
             on_plan: OnPlan::Values,
         }
@@ -65,6 +68,25 @@ impl Rule for VaultMountLease {
                 .help(format!(
                     "keep {key} within policy.max_lifetime ({limit}) and give a root CA's certificate its own ttl"
                 ));
+            }
+        }
+        // Auth mounts: their tune sets the lifetime of every token a role does not limit itself.
+        let token_limit = cx.policy.static_key_max_lifetime;
+        for m in cx.resources_where(|t| t.starts_with("vault_") && t.ends_with("auth_backend")) {
+            for tune in m.nested("tune") {
+                let over = ["max_lease_ttl", "default_lease_ttl"].into_iter().find_map(|k| {
+                    match tune.value(k).as_ref().map(duration) {
+                        Some(Some(Dur::Secs(s))) if s > token_limit.as_secs() => Some((k, s)),
+                        _ => None,
+                    }
+                });
+                if let Some((key, secs)) = over {
+                    cx.report(&m, tune.span(key), format!("tokens of this auth mount may last {}", interval(secs)))
+                        .help(format!(
+                            "keep tune.{key} within policy.static_key_max_lifetime ({token_limit}), and give roles a token_max_ttl"
+                        ));
+                    break;
+                }
             }
         }
     }
