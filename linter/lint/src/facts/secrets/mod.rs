@@ -281,6 +281,17 @@ fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
     {
         return true;
     }
+    // `variable { name = "key1" value = "…" is_secret = true }` (Azure DevOps variable groups),
+    // `sensitive = true` (Terraform Cloud variables): the block says its value is a secret.
+    let marked_secret = ["is_secret", "sensitive", "secret"]
+        .iter()
+        .any(|k| body.attr(k).is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true))));
+    if marked_secret
+        && let Some((value, span)) = lit("value")
+        && f(Lit { key: "secret_value", text: value, span, partial: false, direct: false })
+    {
+        return true;
+    }
     body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, true, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
 }

@@ -3,8 +3,11 @@
 
 const CRED_WORDS: [&str; 11] =
     ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat", "jwt"];
-const CRED_JOINED: [&str; 20] = [
+const CRED_JOINED: [&str; 22] = [
     "client_key",
+    // `serviceprincipalkey` (Azure DevOps service connections), `service_principal_key`.
+    "principalkey",
+    "principal_key",
     "app_key",
     "application_key",
     "shared_key",
