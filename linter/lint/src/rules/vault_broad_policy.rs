@@ -44,7 +44,8 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
 /// Finds Vault policies (`vault_policy`, or `data "vault_policy_document"` rules) that grant
 /// anything on `path "*"`, the `sudo` capability on any path, or `create`, `update`, `patch`
 /// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
-/// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), or a whole mount named by a variable
+/// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), orphan tokens
+/// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`), or a whole mount named by a variable
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
