@@ -80,6 +80,7 @@ table! {
     "NHI234" => gitlab_instance_variable::GitlabInstanceVariable,
     "NHI235" => vault_connection_any_role::VaultConnectionAnyRole,
     "NHI236" => gcp_custom_role_escalation::GcpCustomRoleEscalation,
+    "NHI237" => vault_ssh_any_user::VaultSshAnyUser,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

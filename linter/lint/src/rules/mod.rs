@@ -78,5 +78,6 @@ pub mod vault_mount_lease;
 pub mod vault_mounts;
 pub mod vault_root_policy;
 pub mod vault_secret_role_ttl;
+pub mod vault_ssh_any_user;
 pub mod vault_token;
 pub mod vault_token_ttl;
