@@ -50,7 +50,9 @@ fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
 /// mount whose lease defaults are not shorter either. Such credentials live for Vault's default
 /// lease of 32 days, renewable, however briefly the workload needs them. Roles whose mount is
 /// defined in the module with `default_lease_ttl_seconds` / `max_lease_ttl_seconds` under 32
-/// days are not findings.
+/// days are not findings. Also PKI roles and issued certificates
+/// (`vault_pki_secret_backend_role` `max_ttl`/`ttl`, `vault_pki_secret_backend_cert` `ttl`)
+/// whose leaf certificates are valid longer than `policy.max_lifetime`.
 ///
 /// ## Why is this bad?
 /// Dynamic secrets are only as short-lived as their lease. A database user or an IAM user key
@@ -86,7 +88,7 @@ impl Rule for VaultSecretRoleTtl {
             name: "vault-secret-role-ttl",
             category: Category::MissingTtl,
             severity: Severity::Medium,
-            summary: "a Vault secrets-engine role whose credentials get no lifetime of their own (the 32-day default lease)",
+            summary: "a Vault secrets-engine role whose credentials get no lifetime of their own (the 32-day default lease), or PKI leaf certificates valid beyond policy",
             source: include_str!("vault_secret_role_ttl.rs"),
             on_plan: OnPlan::Values,
         }
@@ -125,6 +127,30 @@ impl Rule for VaultSecretRoleTtl {
                     } else {
                         "set the role's default and maximum TTL (e.g. 3600 / 86400), or the mount's default_lease_ttl_seconds / max_lease_ttl_seconds"
                     });
+            }
+        }
+        // PKI: leaf certificates (roles, and certificates Terraform issues) valid longer than
+        // policy.max_lifetime. Root and intermediate CA certificates are other types.
+        let limit = cx.policy.max_lifetime;
+        for (ty, keys) in [
+            ("vault_pki_secret_backend_role", &["max_ttl", "ttl"][..]),
+            ("vault_pki_secret_backend_cert", &["ttl"][..]),
+        ] {
+            for r in cx.resources(ty) {
+                let over = keys.iter().find_map(|k| match r.value(k).as_ref().map(duration) {
+                    Some(Some(Dur::Secs(s))) if s > limit.as_secs() => Some((*k, s)),
+                    _ => None,
+                });
+                if let Some((key, secs)) = over {
+                    cx.report(
+                        &r,
+                        r.span(key),
+                        format!("leaf certificates valid for {}", crate::rules::common::interval(secs)),
+                    )
+                    .help(format!(
+                        "keep {key} within policy.max_lifetime ({limit}); renew certificates automatically instead"
+                    ));
+                }
             }
         }
     }
