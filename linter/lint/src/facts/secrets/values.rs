@@ -367,6 +367,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_joined_credential_word_is_a_credential_key() {
+        // The fast rejection in `is_credential_key` must let each of them through. A bare
+        // `connection_string` is the exception on purpose: it is judged by the password it
+        // holds (`url_password`), not by its name.
+        for j in CRED_JOINED.iter().filter(|j| **j != "connection_string") {
+            assert!(is_credential_key(j), "{j}");
+        }
+        assert!(!is_credential_key("connection_string"));
+        assert!(is_credential_key("serviceprincipalkey"));
+    }
+
+    #[test]
     fn placeholders_and_entropy() {
         for p in ["changeme", "REPLACE_ME", "${var.x}", "<secret>", "xxxxxxxxxx", "your-token-here", "abc"] {
             assert!(is_placeholder(p), "{p}");
