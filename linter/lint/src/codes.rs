@@ -282,7 +282,7 @@ A credential that Terraform mints is a static-credential finding (NHI101–NHI10
 NHI113, NHI114) only while it is long-lived. One judgement, shared by those rules, places it:
 
 * **rotated** — `keepers`, `rotate_when_changed` or `lifecycle { replace_triggered_by }` fed by a
-  `time_rotating` / `time_offset` resource, an expiry that is a `time_rotating`'s timestamp
+  `time_rotating` / `time_offset` resource (or a `time_static` capturing one), an expiry that is a `time_rotating`'s timestamp
   (`end_date = time_rotating.x.rotation_rfc3339`: each rotation replaces the credential), or a
   provider `rotation_configuration` (GitLab): not reported;
 * **short-lived** — its expiry is known and at most `policy.static_key_max_lifetime` ahead of

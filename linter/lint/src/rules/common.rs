@@ -173,8 +173,10 @@ impl Lifecycle {
 /// Attributes whose change replaces a credential: fed by a rotating resource, they rotate it.
 pub const ROTATION_TRIGGERS: [&str; 2] = ["keepers", "rotate_when_changed"];
 
-/// Resources whose change replaces a credential on a schedule.
-const ROTATORS: [&str; 2] = ["time_rotating.", "time_offset."];
+/// Resources whose change replaces a credential on a schedule. `time_static` is how a
+/// `time_rotating`'s timestamp is captured for `replace_triggered_by` (the time provider's
+/// documented rotation pattern); alone it never changes, but then nothing would trigger on it.
+const ROTATORS: [&str; 3] = ["time_rotating.", "time_offset.", "time_static."];
 
 /// Attributes holding an absolute expiry (RFC 3339 or a `YYYY-MM-DD` date).
 const EXPIRY_AT: [&str; 7] =
