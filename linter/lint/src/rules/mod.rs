@@ -73,6 +73,7 @@ pub mod vault_auth_role_ttl;
 pub mod vault_auth_wildcard_binding;
 pub mod vault_broad_policy;
 pub mod vault_connection_any_role;
+pub mod vault_database_role_broad_grant;
 pub mod vault_key_rotation;
 pub mod vault_mount_lease;
 pub mod vault_mounts;
