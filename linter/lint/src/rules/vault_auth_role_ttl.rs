@@ -1,7 +1,8 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{Dur, duration};
 use crate::rules::vault_auth_role_periodic::AUTH_ROLES;
-use crate::rules::vault_mounts::{role_mount, short_lease};
+use crate::rules::vault_mounts::role_mount;
 
 /// Resources that mount an auth method, with the path they mount at when none is given.
 const MOUNTS: [(&str, Option<&str>); 4] = [
@@ -26,11 +27,22 @@ fn default_backend(role_type: &str) -> &'static str {
     }
 }
 
-/// Whether a mount's `tune` gives its tokens a lifetime shorter than Vault's 32-day default:
-/// `default_lease_ttl` or `max_lease_ttl` set below 32 days (or to a value not known
-/// statically, which someone chose).
-fn tuned_short(mount: &Item<'_>) -> bool {
-    mount.nested("tune").iter().any(|t| short_lease(t, &["default_lease_ttl", "max_lease_ttl"]))
+/// The longest lease a mount's `tune` may give for its roles to need no lifetime of their own.
+const TUNED_CAP_SECS: u64 = 24 * 3600;
+
+/// Whether a mount's `tune` caps its tokens within `max_secs`: `default_lease_ttl` or
+/// `max_lease_ttl` at most that (or a value not known statically, which someone chose).
+fn tuned_short(mount: &Item<'_>, max_secs: u64) -> bool {
+    // A lease written with values not known here is given the benefit of the doubt.
+    mount.nested("tune").iter().any(|t| {
+        ["default_lease_ttl", "max_lease_ttl"].iter().filter(|k| t.has(k)).any(|k| {
+            match t.value(k).as_ref().map(duration) {
+                Some(Some(Dur::Secs(s))) => s <= max_secs,
+                Some(Some(Dur::Zero)) => false,
+                Some(None) | None => true,
+            }
+        })
+    })
 }
 
 /// Attributes that bound the lifetime of the tokens a role issues (the `token_*` names, and the
@@ -42,7 +54,7 @@ const LIFETIME: [&str; 7] =
 /// Finds Vault auth roles — JWT/OIDC, Kubernetes, AWS, GCP, Azure, cert, AliCloud and OCI —
 /// that set none of `token_ttl`, `token_max_ttl`, `token_explicit_max_ttl` and `token_period`
 /// (nor the pre-3.0 `ttl`, `max_ttl`, `period`), unless the mount the role belongs to tunes its
-/// lease TTLs below Vault's 32-day default (`tune { default_lease_ttl, max_lease_ttl }` on the
+/// lease TTLs to a day or less (or `policy.max_token_ttl` if longer) (`tune { default_lease_ttl, max_lease_ttl }` on the
 /// `vault_auth_backend` / `vault_jwt_auth_backend` / … that the role's `backend` names, or that
 /// mounts at the role's default path). A role whose `backend` is not known statically is not
 /// reported when some mount of the module is tuned short. Periodic roles without a maximum are
@@ -84,20 +96,36 @@ impl Rule for VaultAuthRoleTtl {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m));
+        // A mount that caps its tokens at a day is short enough for roles that set nothing;
+        // a week-long default (`168h`) is not.
+        let max_secs = cx.policy.max_token_ttl.as_secs().max(TUNED_CAP_SECS);
+        let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m, max_secs));
         for r in cx.resources_of(&AUTH_ROLES) {
             if LIFETIME.iter().any(|k| r.has(k)) {
                 continue;
             }
+            let mut mount_lease = None;
             let covered = match role_mount(cx, &r, &MOUNTS, Some(default_backend(r.label(0)))) {
-                Some(Some(m)) => tuned_short(&m),
+                Some(Some(m)) => {
+                    mount_lease = m.nested("tune").iter().find_map(|t| {
+                        t.value("default_lease_ttl").and_then(|v| match duration(&v) {
+                            Some(Dur::Secs(s)) => Some(crate::rules::common::interval(s)),
+                            _ => None,
+                        })
+                    });
+                    tuned_short(&m, max_secs)
+                }
                 Some(None) => false,
                 None => any_tuned,
             };
             if covered {
                 continue;
             }
-            cx.report(&r, r.header(), "role sets no token lifetime: its tokens get the mount's default (32 days)")
+            let message = match mount_lease {
+                Some(l) => format!("role sets no token lifetime: its tokens get the mount's tuned lease ({l})"),
+                None => "role sets no token lifetime: its tokens get the mount's default (32 days)".to_owned(),
+            };
+            cx.report(&r, r.header(), message)
                 .help("add token_ttl and token_max_ttl, e.g. token_ttl = 900 and token_max_ttl = 3600, or tune the mount's default_lease_ttl / max_lease_ttl");
         }
     }
