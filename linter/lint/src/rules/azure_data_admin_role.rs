@@ -3,18 +3,20 @@ use crate::rules::azure_privileged_role::{ROLES, broad_scope};
 
 /// A built-in role that administers a service or its data, by name: `… Administrator`,
 /// `… Owner`, `… Contributor` (`Key Vault Administrator`, `Storage Blob Data Owner`,
-/// `Storage Account Contributor`), but not the three NHI210 reports.
+/// `Storage Account Contributor`), and `Reader and Data Access` (which lists storage account
+/// keys), but not the three NHI210 reports.
 fn admin_role(name: &str) -> bool {
     let n = name.trim();
     let admin = ["Administrator", "Owner", "Contributor"].iter().any(|w| n.ends_with(&format!(" {w}")));
-    admin && !ROLES.iter().any(|(r, _)| r.eq_ignore_ascii_case(n))
+    // `Reader and Data Access` lists every storage account's keys in its scope.
+    (admin && !ROLES.iter().any(|(r, _)| r.eq_ignore_ascii_case(n))) || n.eq_ignore_ascii_case("Reader and Data Access")
 }
 
 /// ## What it does
 /// Finds `azurerm_role_assignment` resources that assign a built-in administrator, owner or
 /// contributor role of a service — `Key Vault Administrator`, `Storage Blob Data Owner`,
-/// `Storage Account Contributor` — at subscription or
-/// management-group scope. Owner, Contributor and User Access Administrator are NHI210.
+/// `Storage Account Contributor` — or `Reader and Data Access` (it lists storage account keys) at
+/// subscription or management-group scope. Owner, Contributor and User Access Administrator are NHI210.
 ///
 /// ## Why is this bad?
 /// At those scopes the role covers every vault, storage account or registry of every
@@ -70,7 +72,12 @@ mod tests {
 
     #[test]
     fn service_admin_roles_are_told_from_narrow_ones() {
-        for r in ["Key Vault Administrator", "Storage Blob Data Owner", "Storage Account Contributor"] {
+        for r in [
+            "Key Vault Administrator",
+            "Storage Blob Data Owner",
+            "Storage Account Contributor",
+            "Reader and Data Access",
+        ] {
             assert!(admin_role(r), "{r}");
         }
         for r in ["Owner", "Contributor", "Reader", "Key Vault Secrets User", "AcrPush", "Storage Blob Data Reader"] {
