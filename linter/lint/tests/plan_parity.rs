@@ -56,6 +56,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
     ("NHI210", "bad_vault_owner", "a variable without a default: a real plan has the subscription id in the scope"),
     (
+        "NHI229",
+        "bad_any_ref_of_a_variable_repo",
+        "variables without a default: a real plan has the repository in the subject, and finds it then",
+    ),
+    (
         "NHI118",
         "bad_token_in_query",
         "a variable without a default: a real plan has its value in the URL, this one cannot",

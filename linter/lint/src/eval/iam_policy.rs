@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Env, Value};
 use crate::span::Span;
-use crate::syntax::{Block, Body};
+use crate::syntax::{Block, Body, Expr};
 
 /// Stands for a condition operator or key that is not known statically.
 pub const UNKNOWN_KEY: &str = "\u{e000}unknown";
@@ -239,8 +239,12 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
                 None => String::new(),
                 Some(a) => env.eval(&a.expr).as_str().map_or_else(|| UNKNOWN_KEY.to_owned(), str::to_owned),
             };
-            let values = c.attr("values").map(|a| env.eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
-            (s("test"), s("variable"), values)
+            let key = s("variable");
+            // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
+            // wildcard admits is written there even when the repository is a variable.
+            let eval = |e: &Expr| if key.ends_with(":sub") { env.eval_lenient(e) } else { env.eval(e) };
+            let values = c.attr("values").map(|a| eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
+            (s("test"), key, values)
         })
         .collect();
     Statement {

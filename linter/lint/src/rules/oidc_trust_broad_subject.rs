@@ -136,10 +136,19 @@ impl Rule for OidcTrustBroadSubject {
                 .conditions
                 .iter()
                 .filter(|(_, key, _)| key.to_ascii_lowercase().ends_with(":sub"))
-                .flat_map(|(_, _, values)| values.iter().filter_map(|v| v.as_str()))
+                // Raw text, holes included: `repo:${var.org}/${var.repo}:*` still says `*`.
+                .flat_map(|(_, _, values)| {
+                    values.iter().filter_map(|v| match v {
+                        crate::eval::Value::Str(s) => Some(s.as_str()),
+                        _ => None,
+                    })
+                })
                 .find_map(|v| broad_subject(v).map(|what| (v.to_owned(), what)));
             if let Some((pattern, what)) = broad {
                 reported.insert(item.address());
+                // Parts written with values not known here read `${…}`.
+                let pattern = pattern.replace(crate::eval::HOLE, "${…}");
+                let what = what.replace(crate::eval::HOLE, "${…}");
                 cx.report(&item, s.principals_span.clone(), format!("{issuer} tokens of {what} can assume this role (`{pattern}`)"))
                     .help("trust the protected branch or environment that deploys, e.g. \"repo:my-org/my-repo:environment:production\"");
             }
@@ -158,6 +167,9 @@ mod tests {
         assert!(broad_subject("repo:acme/app:*").unwrap().contains("every branch"));
         assert!(broad_subject("repo:acme/app*").is_some());
         assert!(broad_subject("repo:acme/app:ref:refs/*").unwrap().contains("every branch and tag"));
+        let hole = crate::eval::HOLE;
+        assert!(broad_subject(&format!("repo:{hole}/{hole}:*")).unwrap().contains("every branch"));
+        assert!(broad_subject(&format!("repo:{hole}/{hole}:environment:production")).is_none());
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [
