@@ -240,6 +240,15 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
     if loosely_keyed { Lifecycle::Unknown } else { Lifecycle::LongLived }
 }
 
+/// The first of `keys` whose duration is known and longer than `max_secs`, with that duration
+/// in seconds: a lease, TTL or validity beyond policy.
+pub fn first_longer<'k>(item: &Item<'_>, keys: &[&'k str], max_secs: u64) -> Option<(&'k str, u64)> {
+    keys.iter().find_map(|k| match item.value(k).as_ref().map(duration) {
+        Some(Some(Dur::Secs(s))) if s > max_secs => Some((*k, s)),
+        _ => None,
+    })
+}
+
 /// The variable behind `key` when the attribute is `var.NAME`, the module declares `NAME`
 /// with `default = null` and nothing here gives it a value: the attribute is unset unless a
 /// caller sets the variable (a reusable module's expiry left to its callers).

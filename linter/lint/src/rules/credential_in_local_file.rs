@@ -51,10 +51,11 @@ fn credential_in(e: &Expr, env: &Env<'_>, depth: usize) -> Option<String> {
     found
 }
 
-/// A managed resource or data source (`TYPE.NAME…`, `data.TYPE.NAME…`), not a variable.
+/// A managed resource or data source (`TYPE.NAME…`, `data.TYPE.NAME…`): resource types have a
+/// provider prefix, the other roots (`var`, `each`, `path`, …) have none.
 fn is_resource(path: &str) -> bool {
     let head = path.split(['.', '[']).next().unwrap_or("");
-    head == "data" || (head.contains('_') && !matches!(head, "each" | "count" | "path" | "terraform" | "self"))
+    head == "data" || head.contains('_')
 }
 
 /// Attributes that hold a whole kubeconfig, credentials included.

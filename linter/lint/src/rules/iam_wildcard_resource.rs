@@ -224,11 +224,8 @@ impl Rule for IamWildcardResource {
                     }
                     _ => None,
                 });
-                let Some((arn, (service, what))) = every else { continue };
-                let read = SECRET_READS
-                    .iter()
-                    .filter(|op| service.split('|').any(|sv| op.starts_with(sv)))
-                    .find_map(|op| s.action_strs().into_iter().find(|a| action_matches(a, op)));
+                let Some((arn, (reads, what))) = every else { continue };
+                let read = reads.iter().find_map(|op| s.action_strs().into_iter().find(|a| action_matches(a, op)));
                 if let Some(action) = read {
                     cx.report(
                         item,
@@ -247,29 +244,21 @@ impl Rule for IamWildcardResource {
     }
 }
 
-/// Actions that hand out a secret's value, or a role's permissions.
-const SECRET_READS: [&str; 7] = [
-    "secretsmanager:GetSecretValue",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-    "ssm:GetParametersByPath",
-    "kms:Decrypt",
-    // Taking on, or handing out, any role of the account: every role's permissions.
-    "sts:AssumeRole",
-    "iam:PassRole",
-];
-
-/// When `arn` names every secret, parameter, KMS key or role of an account (region and account may be
-/// wildcards or references): the service and what it covers.
-fn every_secret_of(arn: &str) -> Option<(&'static str, &'static str)> {
+/// When `arn` names every secret, parameter, KMS key or role of an account (region and account
+/// may be wildcards or references): the actions that hand out what it covers (a secret's value,
+/// or a role's permissions), and what it covers.
+fn every_secret_of(arn: &str) -> Option<(&'static [&'static str], &'static str)> {
     let mut parts = arn.splitn(6, ':');
     let (_, _, service, _, _, resource) =
         (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     match (service, resource) {
-        ("secretsmanager", "secret:*" | "*") => Some(("secretsmanager", "secret")),
-        ("ssm", "parameter*" | "parameter/*" | "*") => Some(("ssm", "parameter")),
-        ("kms", "key/*" | "*") => Some(("kms", "KMS key")),
-        ("iam", "role/*" | "role*") => Some(("sts|iam", "role")),
+        ("secretsmanager", "secret:*" | "*") => Some((&["secretsmanager:GetSecretValue"], "secret")),
+        ("ssm", "parameter*" | "parameter/*" | "*") => {
+            Some((&["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "parameter"))
+        }
+        ("kms", "key/*" | "*") => Some((&["kms:Decrypt"], "KMS key")),
+        // Taking on, or handing out, any role of the account: every role's permissions.
+        ("iam", "role/*" | "role*") => Some((&["sts:AssumeRole", "iam:PassRole"], "role")),
         _ => None,
     }
 }

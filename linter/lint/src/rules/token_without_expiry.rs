@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, interval, is_rotated, null_by_default};
+use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated, null_by_default};
 use crate::rules::kubernetes_token_secret::token_secrets;
 use crate::rules::service_api_key::SERVICE_KEYS;
 
@@ -84,8 +84,7 @@ impl Rule for TokenWithoutExpiry {
         // Token requests: short-lived unless asked for longer than a static key may live.
         for req in cx.resources_of(&["kubernetes_token_request", "kubernetes_token_request_v1"]) {
             let Some(spec) = req.nested("spec").into_iter().next() else { continue };
-            if let Some(Dur::Secs(s)) = spec.value("expiration_seconds").as_ref().and_then(duration)
-                && s > max.as_secs()
+            if let Some((_, s)) = first_longer(&spec, &["expiration_seconds"], max.as_secs())
                 && !is_rotated(&req)
             {
                 cx.report(&req, spec.span("expiration_seconds"), format!("token is requested for {}", interval(s)))

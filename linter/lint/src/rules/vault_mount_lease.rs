@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, interval};
+use crate::rules::common::{first_longer, interval};
 
 /// ## What it does
 /// Finds Vault secrets-engine mounts (`vault_mount`) whose maximum or default lease is longer
@@ -53,13 +53,7 @@ impl Rule for VaultMountLease {
         let limit = cx.policy.max_lifetime;
         let max = limit.as_secs();
         for m in cx.resources("vault_mount") {
-            let over = ["max_lease_ttl_seconds", "default_lease_ttl_seconds"].into_iter().find_map(|k| {
-                match m.value(k).as_ref().map(duration) {
-                    Some(Some(Dur::Secs(s))) if s > max => Some((k, s)),
-                    _ => None,
-                }
-            });
-            if let Some((key, secs)) = over {
+            if let Some((key, secs)) = first_longer(&m, &["max_lease_ttl_seconds", "default_lease_ttl_seconds"], max) {
                 cx.report(
                     &m,
                     m.span(key),
@@ -74,13 +68,9 @@ impl Rule for VaultMountLease {
         let token_limit = cx.policy.static_key_max_lifetime;
         for m in cx.resources_where(|t| t.starts_with("vault_") && t.ends_with("auth_backend")) {
             for tune in m.nested("tune") {
-                let over = ["max_lease_ttl", "default_lease_ttl"].into_iter().find_map(|k| {
-                    match tune.value(k).as_ref().map(duration) {
-                        Some(Some(Dur::Secs(s))) if s > token_limit.as_secs() => Some((k, s)),
-                        _ => None,
-                    }
-                });
-                if let Some((key, secs)) = over {
+                if let Some((key, secs)) =
+                    first_longer(&tune, &["max_lease_ttl", "default_lease_ttl"], token_limit.as_secs())
+                {
                     cx.report(&m, tune.span(key), format!("tokens of this auth mount may last {}", interval(secs)))
                         .help(format!(
                             "keep tune.{key} within policy.static_key_max_lifetime ({token_limit}), and give roles a token_max_ttl"

@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, first_longer, interval};
 use crate::rules::vault_mounts::{role_mount, short_lease};
 
 /// Mounts of secrets engines whose lease defaults a role falls back on: `(type, default path)`.
@@ -137,19 +137,12 @@ impl Rule for VaultSecretRoleTtl {
             ("vault_pki_secret_backend_cert", &["ttl"][..]),
         ] {
             for r in cx.resources(ty) {
-                let over = keys.iter().find_map(|k| match r.value(k).as_ref().map(duration) {
-                    Some(Some(Dur::Secs(s))) if s > limit.as_secs() => Some((*k, s)),
-                    _ => None,
-                });
-                if let Some((key, secs)) = over {
-                    cx.report(
-                        &r,
-                        r.span(key),
-                        format!("leaf certificates valid for {}", crate::rules::common::interval(secs)),
-                    )
-                    .help(format!(
-                        "keep {key} within policy.max_lifetime ({limit}); renew certificates automatically instead"
-                    ));
+                if let Some((key, secs)) = first_longer(&r, keys, limit.as_secs()) {
+                    cx.report(&r, r.span(key), format!("leaf certificates valid for {}", interval(secs))).help(
+                        format!(
+                            "keep {key} within policy.max_lifetime ({limit}); renew certificates automatically instead"
+                        ),
+                    );
                 }
             }
         }

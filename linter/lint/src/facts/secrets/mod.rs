@@ -276,21 +276,21 @@ fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
     // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
     let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
     let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
-    if let (Some((name, _)), Some((value, span))) = (name, lit("value"))
-        && f(Lit { key: name, text: value, span, partial: false, direct: false })
-    {
-        return true;
-    }
-    // `variable { name = "key1" value = "…" is_secret = true }` (Azure DevOps variable groups),
-    // `sensitive = true` (Terraform Cloud variables): the block says its value is a secret.
-    let marked_secret = ["is_secret", "sensitive", "secret"]
-        .iter()
-        .any(|k| body.attr(k).is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true))));
-    if marked_secret
-        && let Some((value, span)) = lit("value")
-        && f(Lit { key: "secret_value", text: value, span, partial: false, direct: false })
-    {
-        return true;
+    if let Some((value, span)) = lit("value") {
+        if let Some((name, _)) = name
+            && f(Lit { key: name, text: value, span, partial: false, direct: false })
+        {
+            return true;
+        }
+        // `variable { name = "key1" value = "…" is_secret = true }` (Azure DevOps variable
+        // groups), `sensitive = true` (Terraform Cloud variables): the block says its value is
+        // a secret.
+        let marked_secret = ["is_secret", "sensitive", "secret"]
+            .iter()
+            .any(|k| body.attr(k).is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true))));
+        if marked_secret && f(Lit { key: "secret_value", text: value, span, partial: false, direct: false }) {
+            return true;
+        }
     }
     body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, true, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
