@@ -106,9 +106,11 @@ const READ_VERBS: [&str; 15] = [
 const READS_BY_NAME: [&str; 4] =
     ["logs:startquery", "logs:stopquery", "logs:startlivetail", "ecr:batchimportupstreamimage"];
 
-/// Reads that disclose secrets or data and so are sensitive even though they only read.
-const SENSITIVE_READS: [&str; 5] = [
+/// Reads that disclose secrets or data and so are sensitive even though they only read
+/// (`s3:GetObject` on `"*"` reads every object of every bucket, Terraform state included).
+const SENSITIVE_READS: [&str; 6] = [
     "secretsmanager:getsecretvalue",
+    "s3:getobject",
     "ssm:getparameter",
     "ssm:getparameters",
     "ssm:getparametersbypath",
@@ -139,8 +141,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 
 /// ## What it does
 /// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
-/// reads such as `secretsmanager:GetSecretValue` — on `"Resource": "*"` without a condition.
-/// Read-only actions, telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
+/// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
+/// every bucket — on `"Resource": "*"` without a condition. Other read-only actions, telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
 /// actions AWS only accepts with `"*"` (for example
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
