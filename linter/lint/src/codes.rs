@@ -82,6 +82,7 @@ table! {
     "NHI236" => gcp_custom_role_escalation::GcpCustomRoleEscalation,
     "NHI237" => vault_ssh_any_user::VaultSshAnyUser,
     "NHI238" => vault_database_role_broad_grant::VaultDatabaseRoleBroadGrant,
+    "NHI239" => aws_root_access_key::AwsRootAccessKey,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

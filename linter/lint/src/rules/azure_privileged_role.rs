@@ -134,7 +134,8 @@ fn classify(scope: &str) -> Option<&'static str> {
 /// Contributor is also reported on a resource whose management plane
 /// hands out its secrets: a Key Vault (access policies), a storage account, container
 /// registry, Cosmos DB account, Redis cache, Event Hubs or Service Bus namespace, or search
-/// service (by reference or resource ID), where a data role would do. Also
+/// service (by reference or resource ID), where a data role would do, or with no scope at all
+/// (a snippet that leaves the scope out). Contributor on a resource group is not reported. Also
 /// finds those roles handed to a module that is not on disk (a registry or git module) through
 /// an input that says it assigns roles at subscription or management-group scope, such as
 /// `rbac_roles = { subscription_roles = ["Contributor"] }` or an assignment spelled out as
@@ -206,6 +207,13 @@ impl Rule for AzurePrivilegedRole {
                 if let Some(what) = key_holding_scope(&a) {
                     cx.report(&a, a.span(key), format!("Contributor assigned on {what}"))
                         .help("assign the data role the identity needs (AcrPush, Storage Blob Data Contributor, Key Vault Secrets User, …) instead of Contributor");
+                } else if !a.has("scope") {
+                    cx.report(
+                        &a,
+                        a.span(key),
+                        "Contributor assigned with no scope given: it can change every resource where it holds",
+                    )
+                    .help("assign a service-specific role on the resources the identity manages");
                 }
             } else {
                 // Owner and User Access Administrator can grant any role wherever they hold.
