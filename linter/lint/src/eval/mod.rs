@@ -295,9 +295,9 @@ impl<'m> Env<'m> {
         let v = self.eval_lenient(e);
         v.as_document().or_else(|| match &v {
             Value::Str(s) if s.contains(HOLE) => {
-                // Holes placed outside of JSON strings: quote them and try once more.
-                let quoted = s.replace(HOLE, &format!("\"{HOLE}\""));
-                let j: serde_json::Value = serde_json::from_str(quoted.trim()).ok()?;
+                // Holes placed outside of JSON strings (`"Resource": ${arns}`): quote them and
+                // try once more.
+                let j: serde_json::Value = serde_json::from_str(quote_bare_holes(s).trim()).ok()?;
                 Some(Value::from_json(&j))
             }
             _ => None,
@@ -431,8 +431,24 @@ impl<'m> Env<'m> {
                     None if self.lenient.get() => s.push_str(HOLE),
                     None => return Value::Unknown,
                 },
-                TemplatePart::Directive if self.lenient.get() => s.push_str(HOLE),
-                TemplatePart::Directive => return Value::Unknown,
+                TemplatePart::Directive(Some(d)) => {
+                    // A known condition picks its branch; read leniently, an unknown one takes
+                    // the `if` branch (what the template writes when the feature is on).
+                    let branch = match self.eval(&d.cond).as_bool() {
+                        Some(true) => Some(&d.then),
+                        Some(false) => d.otherwise.as_ref(),
+                        None if self.lenient.get() => Some(&d.then),
+                        None => return Value::Unknown,
+                    };
+                    match branch.map(|b| self.eval(b)) {
+                        None => {}
+                        Some(Value::Str(t)) => s.push_str(&t),
+                        Some(_) if self.lenient.get() => s.push_str(HOLE),
+                        Some(_) => return Value::Unknown,
+                    }
+                }
+                TemplatePart::Directive(None) if self.lenient.get() => s.push_str(HOLE),
+                TemplatePart::Directive(None) => return Value::Unknown,
             }
         }
         Value::Str(s)
@@ -647,10 +663,41 @@ impl<'m> Env<'m> {
     }
 }
 
+/// JSON text with the holes that stand outside of strings quoted, so that it parses with
+/// each of them as one unknown string; holes inside strings are left as they are.
+fn quote_bare_holes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if !in_string && rest.starts_with(HOLE) {
+            out.push('"');
+            out.push_str(HOLE);
+            out.push('"');
+            rest = &rest[HOLE.len()..];
+            continue;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod for_tests {
     use super::*;
-    use crate::syntax::parse_hcl;
+    use crate::syntax::{parse_hcl, parse_template_text};
 
     /// Evaluates `local.out` of `locals { … }` text, with `var.known` = {a = "x", b = "y"}.
     fn local_out(locals: &str) -> Value {
@@ -692,6 +739,31 @@ mod for_tests {
             Value::List(vec![s("inner")]),
             "the loop variable shadows nothing outside the loop"
         );
+    }
+
+    #[test]
+    fn template_directives_render_their_branch() {
+        let env = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+        let t = |text: &str| parse_template_text(text).unwrap();
+        // A known condition picks its branch, read strictly or leniently.
+        assert_eq!(env.eval(&t("a%{ if 1 == 1 }b%{ else }c%{ endif }")), s("ab"));
+        assert_eq!(env.eval(&t("a%{ if 1 == 2 }b%{ endif }")), s("a"));
+        // An unknown one: unknown strictly, the `if` branch leniently.
+        let unknown = t("a%{ if var.on }b${var.x}%{ endif }");
+        assert_eq!(env.eval(&unknown), Value::Unknown);
+        assert_eq!(env.eval_lenient(&unknown), s(&format!("ab{HOLE}")));
+        // `for` directives stay unknown.
+        assert_eq!(env.eval_lenient(&t("%{ for x in var.l }${x}%{ endfor }")), s(HOLE));
+    }
+
+    #[test]
+    fn holes_outside_json_strings_are_quoted_and_inside_ones_kept() {
+        let text = format!("{{\"Resource\": {HOLE}, \"Arn\": \"arn:{HOLE}/*\", \"Q\": \"a\\\"{HOLE}\"}}");
+        let quoted = quote_bare_holes(&text);
+        let j: serde_json::Value = serde_json::from_str(&quoted).unwrap();
+        assert_eq!(j["Resource"], serde_json::Value::String(HOLE.into()));
+        assert_eq!(j["Arn"], serde_json::Value::String(format!("arn:{HOLE}/*")));
+        assert_eq!(j["Q"], serde_json::Value::String(format!("a\"{HOLE}")));
     }
 
     #[test]

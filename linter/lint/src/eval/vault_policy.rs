@@ -66,7 +66,7 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
                 },
                 // A `%{for}` / `%{if}` block: what it writes is not known, but the rules
                 // around it are whole and still read (the block's own rules are skipped).
-                TemplatePart::Directive => out.push('\n'),
+                TemplatePart::Directive(_) => out.push('\n'),
             }
         }
         return Some(out);

@@ -61,7 +61,7 @@ pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
                 Some(s) => out.push_str(s),
                 None => break,
             },
-            TemplatePart::Directive => break,
+            TemplatePart::Directive(_) => break,
         }
     }
     Some(out)
@@ -410,7 +410,7 @@ pub fn written_text(e: &Expr) -> Option<String> {
                 .iter()
                 .map(|p| match p {
                     TemplatePart::Lit(l) => l.as_str(),
-                    TemplatePart::Interp(_) | TemplatePart::Directive => "${…}",
+                    TemplatePart::Interp(_) | TemplatePart::Directive(_) => "${…}",
                 })
                 .collect(),
         ),

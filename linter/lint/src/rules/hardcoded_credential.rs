@@ -160,7 +160,7 @@ fn uses_in(key: &str, expr: &Expr, vars: &BTreeSet<String>, out: &mut Vec<(Strin
                     }
                     before = "";
                 }
-                TemplatePart::Directive => before = "",
+                TemplatePart::Directive(_) => before = "",
             }
         }
     });

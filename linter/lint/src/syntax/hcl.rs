@@ -3,7 +3,7 @@
 use hcl_edit::Span as _;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{BlockLabel, Structure};
-use hcl_edit::template::Element;
+use hcl_edit::template::{Directive, Element};
 
 use super::tree::*;
 use crate::span::Span;
@@ -185,7 +185,14 @@ pub(super) fn template_expr(elements: impl Iterator<Item = Element>, span: Span)
         match el {
             Element::Literal(l) => parts.push(TemplatePart::Lit(l.value_into())),
             Element::Interpolation(i) => parts.push(TemplatePart::Interp(convert_expr(i.expr, &span))),
-            Element::Directive(_) => parts.push(TemplatePart::Directive),
+            Element::Directive(d) => parts.push(TemplatePart::Directive(match *d {
+                Directive::If(d) => Some(Box::new(IfDirective {
+                    cond: convert_expr(d.if_expr.cond_expr, &span),
+                    then: template_expr(d.if_expr.template.into_iter(), span.clone()),
+                    otherwise: d.else_expr.map(|e| template_expr(e.template.into_iter(), span.clone())),
+                })),
+                Directive::For(_) => None,
+            })),
         }
     }
     simplify_template(parts, span)

@@ -93,8 +93,17 @@ pub enum BinOp {
 pub enum TemplatePart {
     Lit(String),
     Interp(Expr),
-    /// `%{ if }` / `%{ for }`: the result is unknown.
-    Directive,
+    /// `%{ if }` (with its condition and branches) or `%{ for }` (`None`: what it writes is
+    /// not known).
+    Directive(Option<Box<IfDirective>>),
+}
+
+/// `%{ if cond }then%{ else }otherwise%{ endif }` of a template.
+#[derive(Debug, Clone)]
+pub struct IfDirective {
+    pub cond: Expr,
+    pub then: Expr,
+    pub otherwise: Option<Expr>,
 }
 
 #[derive(Debug, Clone)]
@@ -242,8 +251,16 @@ impl Expr {
         match &mut self.kind {
             ExprKind::Template(parts) => {
                 for p in parts {
-                    if let TemplatePart::Interp(e) = p {
-                        e.walk_mut(f);
+                    match p {
+                        TemplatePart::Interp(e) => e.walk_mut(f),
+                        TemplatePart::Directive(Some(d)) => {
+                            d.cond.walk_mut(f);
+                            d.then.walk_mut(f);
+                            if let Some(o) = &mut d.otherwise {
+                                o.walk_mut(f);
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -286,8 +303,16 @@ impl Expr {
         match &self.kind {
             ExprKind::Template(parts) => {
                 for p in parts {
-                    if let TemplatePart::Interp(e) = p {
-                        e.walk(f);
+                    match p {
+                        TemplatePart::Interp(e) => e.walk(f),
+                        TemplatePart::Directive(Some(d)) => {
+                            d.cond.walk(f);
+                            d.then.walk(f);
+                            if let Some(o) = &d.otherwise {
+                                o.walk(f);
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
