@@ -2,7 +2,9 @@
 
 use crate::eval::iam_policy::{Statement, statements_from_block, statements_from_document};
 use crate::query::{Item, ModuleView};
-use crate::syntax::{Expr, ExprKind};
+use std::collections::HashSet;
+
+use crate::syntax::{Body, Expr, ExprKind, ObjKey};
 
 /// Identity-policy attributes: (resource type, attribute).
 const IDENTITY: [(&str, &str); 7] = [
@@ -58,6 +60,132 @@ pub enum Kind {
     Trust,
     /// A resource policy (`aws_s3_bucket_policy`, `aws_kms_key`, …).
     Resource,
+    /// A policy used only as a permissions boundary: it caps what roles and users may do and
+    /// grants nothing.
+    Boundary,
+}
+
+/// Every attribute of a body and of its nested blocks.
+fn each_attr<'b>(body: &'b Body, f: &mut dyn FnMut(&'b str, &'b Expr)) {
+    for a in &body.attrs {
+        f(&a.key, &a.expr);
+    }
+    for b in &body.blocks {
+        each_attr(&b.body, f);
+    }
+}
+
+/// The traversals (`aws_iam_policy.x`, `data.aws_iam_policy_document.y`) an expression names,
+/// as `TYPE.NAME` prefixes.
+fn named_blocks(e: &Expr, out: &mut Vec<String>) {
+    e.walk(&mut |x| {
+        if let Some(p) = x.traversal_path() {
+            let parts: Vec<&str> = p.splitn(4, '.').collect();
+            let key = match parts.as_slice() {
+                ["data", ty, name, ..] => format!("data.{ty}.{}", name.split('[').next().unwrap_or(name)),
+                [ty, name, ..] => format!("{ty}.{}", name.split('[').next().unwrap_or(name)),
+                _ => return,
+            };
+            out.push(key);
+        }
+    });
+}
+
+/// Policies and policy documents that only ever serve as a permissions boundary
+/// (`permissions_boundary = aws_iam_policy.x.arn`, and the document that policy is built from):
+/// `aws_iam_policy.NAME` and `data.aws_iam_policy_document.NAME`.
+fn boundary_only(view: &ModuleView<'_>) -> HashSet<String> {
+    // Most modules never mention a boundary: skip the walk over every expression. (A plan's
+    // blocks are not in the text the findings point at: their attributes are looked at.)
+    let blocks = view.all_blocks();
+    let mentioned = view.files().iter().any(|(_, f)| f.text.contains("boundary"))
+        || blocks
+            .iter()
+            .any(|b| b.label(0).contains("boundary") || b.body.attrs.iter().any(|a| a.key.contains("boundary")));
+    if !mentioned {
+        return HashSet::new();
+    }
+    // Who refers to what, split by whether the referring attribute sets a boundary.
+    let mut as_boundary: Vec<String> = Vec::new();
+    let mut other: Vec<(String, String)> = Vec::new(); // (referrer, referenced)
+    let mut any_boundary = false;
+    for b in &blocks {
+        let me = format!("{}.{}", b.label(0), b.label(1));
+        // `output "boundary" { value = aws_iam_policy.boundary.arn }`: handed out as a boundary.
+        let boundary_output = b.block.ident == "output" && b.label(0).contains("boundary");
+        each_attr(b.body, &mut |key, e| {
+            if key.contains("boundary") || boundary_output {
+                any_boundary = true;
+                named_blocks(e, &mut as_boundary);
+                return;
+            }
+            // `{ permission_boundary = aws_iam_policy.x.arn }` inside a value (a template's
+            // variables, a module input): a boundary use as well.
+            let mut inner = Vec::new();
+            e.walk(&mut |x| {
+                if let ExprKind::Object(items) = &x.kind {
+                    for (k, v) in items {
+                        let named = match k {
+                            ObjKey::Ident(i) => i.contains("boundary"),
+                            ObjKey::Expr(k) => match &k.kind {
+                                ExprKind::Var(name) => name.contains("boundary"),
+                                _ => k.as_str().is_some_and(|k| k.contains("boundary")),
+                            },
+                        };
+                        if named {
+                            named_blocks(v, &mut inner);
+                        }
+                    }
+                }
+            });
+            any_boundary |= !inner.is_empty();
+            let mut names = Vec::new();
+            named_blocks(e, &mut names);
+            for n in &inner {
+                if let Some(i) = names.iter().position(|m| m == n) {
+                    names.swap_remove(i);
+                }
+            }
+            as_boundary.extend(inner);
+            other.extend(names.into_iter().map(|n| (me.clone(), n)));
+        });
+    }
+    if !any_boundary {
+        return HashSet::new();
+    }
+    let mut only: HashSet<String> = as_boundary
+        .into_iter()
+        .filter(|n| n.starts_with("aws_iam_policy."))
+        .filter(|n| !other.iter().any(|(_, r)| r == n))
+        .collect();
+    // The documents those policies are written from, when nothing else uses them.
+    let docs: HashSet<String> = other
+        .iter()
+        .filter(|(from, to)| only.contains(from) && to.starts_with("data.aws_iam_policy_document."))
+        .map(|(_, to)| to.clone())
+        .collect();
+    for d in docs {
+        if other.iter().all(|(from, to)| to != &d || only.contains(from)) {
+            only.insert(d);
+        }
+    }
+    // In a plan the reference is resolved: the document whose rendered `json` is a boundary's
+    // policy text.
+    let texts: Vec<String> = blocks
+        .iter()
+        .filter(|b| b.block.ident == "resource" && only.contains(&format!("{}.{}", b.label(0), b.label(1))))
+        .filter_map(|b| b.str("policy"))
+        .collect();
+    if !texts.is_empty() {
+        for d in blocks.iter().filter(|b| b.block.ident == "data" && b.label(0) == "aws_iam_policy_document") {
+            let name = format!("data.aws_iam_policy_document.{}", d.label(1));
+            let used_elsewhere = other.iter().any(|(from, to)| to == &name && !only.contains(from));
+            if !used_elsewhere && d.str("json").is_some_and(|j| texts.contains(&j)) {
+                only.insert(name);
+            }
+        }
+    }
+    only
 }
 
 /// One place that holds statements.
@@ -71,9 +199,16 @@ pub struct PolicySource<'a> {
 pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
     {
         let mut out = Vec::new();
+        let boundaries = boundary_only(view);
+        let kind_of = |item: &Item<'_>, kind: Kind| {
+            let name =
+                format!("{}{}.{}", if item.block.ident == "data" { "data." } else { "" }, item.label(0), item.label(1));
+            if boundaries.contains(&name) { Kind::Boundary } else { kind }
+        };
         for d in view.blocks("data", Some("aws_iam_policy_document")) {
             let statements = statements_from_block(d.block, d.env);
-            out.push(PolicySource { item: d, statements, kind: Kind::Document });
+            let kind = kind_of(&d, Kind::Document);
+            out.push(PolicySource { item: d, statements, kind });
         }
         for (ty, key) in IDENTITY {
             for r in view.blocks("resource", Some(ty)) {
@@ -84,7 +219,8 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
                         }
                     }
                 } else if let Some(statements) = statements_of(&r, key) {
-                    out.push(PolicySource { item: r, statements, kind: Kind::Identity });
+                    let kind = kind_of(&r, Kind::Identity);
+                    out.push(PolicySource { item: r, statements, kind });
                 }
             }
         }
