@@ -24,12 +24,28 @@ fn names_mount(cx: &Ctx<'_>, e: &Expr) -> bool {
         && cx.resources(ty).iter().any(|r| r.label(1) == name)
 }
 
+/// Whether `sudo` on a path can unlock anything: Vault's root-protected endpoints live under
+/// `sys/`, the token store (`auth/token/…`) and a PKI mount's `root/…` endpoints, so `sudo` on
+/// an application path (`secret/data/app/*`) does nothing. Paths that may reach those (a
+/// wildcard or a variable in front, `auth/…`) count.
+fn sudo_matters(path: &str) -> bool {
+    let p = path.trim_start_matches('/');
+    p.starts_with('*')
+        || p.starts_with('+')
+        || p.starts_with(VARIABLE)
+        || p.starts_with(MOUNT)
+        || p.starts_with("sys/")
+        || p == "sys"
+        || p.starts_with("auth/")
+        || p.split('/').any(|seg| seg == "root" || seg.starts_with("root*"))
+}
+
 /// What is broad in one policy rule (`path` + `capabilities`).
 fn judge(path: &str, caps: &[String]) -> Option<String> {
     if caps.iter().any(|c| c == "deny") {
         return None;
     }
-    if caps.iter().any(|c| c == "sudo") {
+    if caps.iter().any(|c| c == "sudo") && sudo_matters(path) {
         return Some(format!("`sudo` capability on path {path:?}"));
     }
     if path == "*" || path == "+/*" || path == "/*" {
@@ -42,7 +58,9 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
 
 /// ## What it does
 /// Finds Vault policies (`vault_policy`, or `data "vault_policy_document"` rules) that grant
-/// anything on `path "*"`, the `sudo` capability on any path, or `create`, `update`, `patch`
+/// anything on `path "*"`, the `sudo` capability on a path where it unlocks something (`sys/`,
+/// `auth/`, a PKI `root/` endpoint, or a wildcard or variable that may reach them; not on an
+/// application path like `secret/data/app/*`), or `create`, `update`, `patch`
 /// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
 /// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), orphan tokens
 /// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`), or a whole mount named by a variable
