@@ -1,8 +1,9 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_iam::{people_grants, service_account_grants};
 
-pub const ROLES: [&str; 8] = [
+pub const ROLES: [&str; 9] = [
     "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountOpenIdTokenCreator",
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountKeyAdmin",
     "roles/iam.serviceAccountUser",
@@ -21,7 +22,8 @@ const PEOPLE_ROLES: [&str; 3] =
 
 /// ## What it does
 /// Finds roles that let a machine identity act as, or mint credentials for, other service
-/// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountUser`,
+/// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountOpenIdTokenCreator` (ID
+/// tokens that services accepting them take as the account), `iam.serviceAccountUser`,
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
 /// (both can grant any role) — granted at project, folder or organization level to a service

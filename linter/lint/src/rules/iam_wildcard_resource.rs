@@ -108,13 +108,23 @@ const READS_BY_NAME: [&str; 4] =
 
 /// Reads that disclose secrets or data and so are sensitive even though they only read
 /// (`s3:GetObject` on `"*"` reads every object of every bucket, Terraform state included).
-const SENSITIVE_READS: [&str; 6] = [
+const SENSITIVE_READS: [&str; 15] = [
     "secretsmanager:getsecretvalue",
+    "secretsmanager:batchgetsecretvalue",
     "s3:getobject",
     "ssm:getparameter",
     "ssm:getparameters",
     "ssm:getparametersbypath",
+    "ssm:getparameterhistory",
     "kms:decrypt",
+    // Reads whose answer is a credential: temporary keys, database or instance passwords.
+    "sts:getfederationtoken",
+    "redshift:getclustercredentials",
+    "redshift:getclustercredentialswithiam",
+    "redshift-serverless:getcredentials",
+    "ec2:getpassworddata",
+    "lightsail:getinstanceaccessdetails",
+    "lightsail:getrelationaldatabasemasteruserpassword",
 ];
 
 /// Whether an action (or pattern) includes something sensitive: a write, a permission change
@@ -150,7 +160,10 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
 /// findings on an ARN that names every secret, parameter or key of the account
 /// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), and
-/// `sts:AssumeRole` or `iam:PassRole` on every role of an account (`arn:aws:iam::123:role/*`).
+/// `sts:AssumeRole`, `iam:PassRole` or writing the policies of every role of an account
+/// (`arn:aws:iam::123:role/*`), and writing the policies or credentials of every user
+/// (`iam:PutUserPolicy`, `iam:CreateAccessKey` on `…:user/*`), group or managed policy
+/// (`iam:CreatePolicyVersion` on `…:policy/*`): each lets the holder make itself administrator.
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -234,8 +247,8 @@ impl Rule for IamWildcardResource {
                         s.resources_span.clone(),
                         format!("`{action}` allowed on every {what} of the account (`{arn}`)"),
                     )
-                    .help(if what == "role" {
-                        "name the roles this workload assumes or passes (role/deploy-*, or their ARNs)"
+                    .help(if matches!(what, "role" | "user" | "group" | "managed policy") {
+                        "name the roles, users, groups or policies this workload manages (role/deploy-*, or their ARNs)"
                     } else {
                         "name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)"
                     });
@@ -259,8 +272,36 @@ fn every_secret_of(arn: &str) -> Option<(&'static [&'static str], &'static str)>
             Some((&["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "parameter"))
         }
         ("kms", "key/*" | "*") => Some((&["kms:Decrypt"], "KMS key")),
-        // Taking on, or handing out, any role of the account: every role's permissions.
-        ("iam", "role/*" | "role*") => Some((&["sts:AssumeRole", "iam:PassRole"], "role")),
+        // Taking on, handing out or rewriting any role of the account: every role's permissions.
+        ("iam", "role/*" | "role*") => Some((
+            &[
+                "sts:AssumeRole",
+                "iam:PassRole",
+                "iam:PutRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:UpdateAssumeRolePolicy",
+            ],
+            "role",
+        )),
+        // Writing any user's policies or credentials: the holder can make itself administrator
+        // or act as anyone.
+        ("iam", "user/*" | "user*") => Some((
+            &[
+                "iam:PutUserPolicy",
+                "iam:AttachUserPolicy",
+                "iam:CreateAccessKey",
+                "iam:CreateLoginProfile",
+                "iam:UpdateLoginProfile",
+                "iam:DeleteUserPermissionsBoundary",
+            ],
+            "user",
+        )),
+        ("iam", "group/*" | "group*") => {
+            Some((&["iam:PutGroupPolicy", "iam:AttachGroupPolicy", "iam:AddUserToGroup"], "group"))
+        }
+        ("iam", "policy/*" | "policy*") => {
+            Some((&["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], "managed policy"))
+        }
         _ => None,
     }
 }
@@ -281,6 +322,8 @@ mod tests {
         assert!(every_secret_of("*").is_none());
         assert!(every_secret_of("arn:aws:iam::123456789012:role/*").is_some());
         assert!(every_secret_of("arn:aws:iam::123456789012:role/ci-*").is_none());
+        assert!(every_secret_of("arn:aws:iam::123456789012:user/*").is_some());
+        assert!(every_secret_of("arn:aws:iam::*:user/${aws:username}").is_none());
     }
 
     #[test]
