@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::Value as Json;
 
 use super::{Instance, Kind, PlanError};
-use crate::syntax::ExprKind;
+use crate::syntax::{ExprKind, TemplatePart};
 
 pub(super) fn parse(text: &str, path: &str) -> Result<serde_json::Map<String, Json>, PlanError> {
     let doc: Json = serde_json::from_str(text).map_err(|e| {
@@ -235,13 +235,36 @@ pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap
     out
 }
 
-/// What an unknown value refers to, from its configuration expression: the first reference
-/// (`google_service_account.x.email`), as a traversal the rules can read.
+/// What an unknown value refers to, from its configuration expression: its reference
+/// (`google_service_account.x.email`) as a traversal the rules can read, or, when it names
+/// several things (a template such as `"--password ${x.value} --tenant ${y.id}"`), all of them
+/// as the interpolations of a template. Terraform also lists the object of each attribute it
+/// references (`x.value`, then `x`): those prefixes add nothing.
 pub(super) fn first_reference(e: &Json) -> Option<ExprKind> {
-    let r = e.get("references")?.as_array()?.iter().find_map(Json::as_str)?;
-    let body = crate::syntax::parse_hcl(&format!("v = {r}")).ok()?;
-    let expr = body.attrs.into_iter().next()?.expr;
-    matches!(expr.kind, ExprKind::Traversal(..) | ExprKind::Var(_)).then_some(expr.kind)
+    let refs: Vec<&str> = e.get("references")?.as_array()?.iter().filter_map(Json::as_str).collect();
+    let distinct: Vec<&str> = refs
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !refs.iter().any(|o| o.len() > r.len() && o.starts_with(**r) && o[r.len()..].starts_with(['.', '[']))
+                && !refs[..*i].contains(r)
+        })
+        .map(|(_, r)| *r)
+        .collect();
+    let parse = |r: &str| {
+        let body = crate::syntax::parse_hcl(&format!("v = {r}")).ok()?;
+        let expr = body.attrs.into_iter().next()?.expr;
+        matches!(expr.kind, ExprKind::Traversal(..) | ExprKind::Var(_)).then_some(expr)
+    };
+    match distinct.as_slice() {
+        [] => None,
+        [one] => parse(one).map(|x| x.kind),
+        _ if distinct.len() <= 32 => {
+            let parts: Vec<TemplatePart> = distinct.iter().filter_map(|r| parse(r)).map(TemplatePart::Interp).collect();
+            (!parts.is_empty()).then_some(ExprKind::Template(parts))
+        }
+        _ => parse(distinct[0]).map(|x| x.kind),
+    }
 }
 
 /// A configuration expression object (`{"constant_value": …}` / `{"references": […]}`, or

@@ -5,8 +5,16 @@ use super::is_credential_key;
 use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
-const SECRET_ATTRS: [(&str, &str); 10] = [
+const SECRET_ATTRS: [(&str, &str); 18] = [
     ("random_password", "result"),
+    ("github_actions_secret", "plaintext_value"),
+    ("github_actions_organization_secret", "plaintext_value"),
+    ("google_apikeys_key", "key_string"),
+    ("aws_api_gateway_api_key", "value"),
+    ("azuread_application_password", "value"),
+    ("azuread_service_principal_password", "value"),
+    ("azuread_application_certificate", "value"),
+    ("azurerm_api_management_subscription", "primary_key"),
     ("vault_approle_auth_backend_role_secret_id", "secret_id"),
     ("vault_approle_auth_backend_role_secret_id", "wrapping_token"),
     ("azurerm_kubernetes_cluster", "kube_config_raw"),
@@ -72,10 +80,14 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
             ty if ty.contains('_') => {
                 let fields = attrs.get(1..).unwrap_or(&[]);
                 let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
+                // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
+                let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
                 whole
-                    || fields
-                        .iter()
-                        .any(|a| (is_credential_key(a) && !KEY_IDS.contains(a)) || SECRET_ATTRS.contains(&(ty, *a)))
+                    || fields.iter().any(|a| {
+                        (is_credential_key(a) && !KEY_IDS.contains(a))
+                            || SECRET_ATTRS.contains(&(ty, *a))
+                            || azure_connection(a)
+                    })
             }
             // A `for` expression's variable: `{ for k, v in gitlab_group_access_token.t : k => v.token }`.
             _ => attrs.iter().any(|a| is_credential_key(a) && !KEY_IDS.contains(a)),

@@ -1,8 +1,23 @@
 //! What a key and a literal say: whether an attribute or object key names a credential, whether
 //! a literal in such a place is a secret (or a placeholder), and the small measures behind it.
 
-const CRED_WORDS: [&str; 11] =
-    ["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "credential", "credentials", "pat", "jwt"];
+const CRED_WORDS: [&str; 14] = [
+    "password",
+    "passwords",
+    // `bindpass` (LDAP), `db_pass`.
+    "pass",
+    "bindpass",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "pat",
+    "jwt",
+];
 const CRED_JOINED: [&str; 22] = [
     "client_key",
     // `serviceprincipalkey` (Azure DevOps service connections), `service_principal_key`.
@@ -196,7 +211,8 @@ pub enum Literal {
 /// environment variable's name, a template marker).
 pub fn literal_secret(s: &str) -> Option<Literal> {
     let t = s.trim();
-    if t.is_empty() || t.len() > 16_384 {
+    // A value with an unknown part (the evaluator's hole) was not written here.
+    if t.is_empty() || t.len() > 16_384 || t.contains(crate::eval::HOLE) {
         return None;
     }
     let l = t.to_ascii_lowercase();
