@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, first_longer, interval};
 use crate::rules::vault_auth_role_periodic::AUTH_ROLES;
 use crate::rules::vault_mounts::role_mount;
 
@@ -58,7 +58,10 @@ const LIFETIME: [&str; 7] =
 /// `vault_auth_backend` / `vault_jwt_auth_backend` / … that the role's `backend` names, or that
 /// mounts at the role's default path). A role whose `backend` is not known statically is not
 /// reported when some mount of the module is tuned short. Periodic roles without a maximum are
-/// `vault-auth-role-periodic` (NHI316); AppRole roles are `vault-approle-ttl` (NHI302).
+/// `vault-auth-role-periodic` (NHI316); AppRole roles are `vault-approle-ttl` (NHI302). Roles of
+/// any auth method, AppRole included, whose `token_ttl`, `token_max_ttl` or
+/// `token_explicit_max_ttl` is longer than `policy.static_key_max_lifetime` (90 days by
+/// default, as long as a static key may live) are reported too.
 ///
 /// ## Why is this bad?
 /// Tokens then live as long as the mount's defaults allow: 32 days, renewable, unless someone
@@ -89,7 +92,7 @@ impl Rule for VaultAuthRoleTtl {
             name: "vault-auth-role-ttl",
             category: Category::MissingTtl,
             severity: Severity::Medium,
-            summary: "a Vault auth role whose tokens get no lifetime of their own (the mount's 32-day default)",
+            summary: "a Vault auth role whose tokens get no lifetime of their own (the mount's 32-day default), or one longer than a static key may live",
             source: include_str!("vault_auth_role_ttl.rs"),
             on_plan: OnPlan::Values,
         }
@@ -100,6 +103,18 @@ impl Rule for VaultAuthRoleTtl {
         // a week-long default (`168h`) is not.
         let max_secs = cx.policy.max_token_ttl.as_secs().max(TUNED_CAP_SECS);
         let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m, max_secs));
+        // Roles that set a lifetime, but one longer than a static key may live.
+        let token_limit = cx.policy.static_key_max_lifetime;
+        let mut roles = cx.resources_of(&AUTH_ROLES);
+        roles.extend(cx.resources("vault_approle_auth_backend_role"));
+        for r in &roles {
+            let keys = ["token_explicit_max_ttl", "token_max_ttl", "max_ttl", "token_ttl", "ttl"];
+            if let Some((key, secs)) = first_longer(r, &keys, token_limit.as_secs()) {
+                cx.report(r, r.span(key), format!("the role's tokens may live {}", interval(secs))).help(format!(
+                    "keep {key} within policy.static_key_max_lifetime ({token_limit}); a workload's token should last minutes to hours"
+                ));
+            }
+        }
         for r in cx.resources_of(&AUTH_ROLES) {
             if LIFETIME.iter().any(|k| r.has(k)) {
                 continue;
