@@ -26,7 +26,9 @@ fn machine_name(text: &str) -> bool {
 /// ## What it does
 /// Finds `github_membership` resources that make a machine account — one whose username, or
 /// the resource's own name, reads as a bot, CI or automation account — an organization owner
-/// (`role = "admin"`).
+/// (`role = "admin"`), and repository collaborators (`github_repository_collaborator`, the
+/// `user` blocks of `github_repository_collaborators`) that make one a repository
+/// administrator (`permission = "admin"`).
 ///
 /// ## Why is this bad?
 /// An organization owner can change every repository, secret, member and setting of the
@@ -58,7 +60,7 @@ impl Rule for GithubMachineAdmin {
             name: "github-machine-org-admin",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "a bot or automation account made a GitHub organization owner",
+            summary: "a bot or automation account made a GitHub organization owner or repository administrator",
             source: include_str!("github_machine_admin.rs"),
             on_plan: OnPlan::Values,
         }
@@ -74,6 +76,26 @@ impl Rule for GithubMachineAdmin {
             if machine {
                 cx.report(&m, m.span("role"), "a machine account is made an organization owner")
                     .help("give the bot member role plus repository access, or use a GitHub App with only the permissions it needs");
+            }
+        }
+        // Repository administrators: the collaborator resource, and the `user` blocks of
+        // `github_repository_collaborators`.
+        let admin_help = "give the bot the write (push) or maintain permission it needs, or use a GitHub App";
+        for c in cx.resources("github_repository_collaborator") {
+            let admin = c.str("permission").is_some_and(|p| p.eq_ignore_ascii_case("admin"));
+            let username = c.attr("username").and_then(|a| c.str("username").or_else(|| written_text(&a.expr)));
+            if admin && (username.as_deref().is_some_and(machine_name) || machine_name(c.label(1))) {
+                cx.report(&c, c.span("permission"), "a machine account is made a repository administrator")
+                    .help(admin_help);
+            }
+        }
+        for c in cx.resources("github_repository_collaborators") {
+            for u in c.nested("user") {
+                let admin = u.str("permission").is_some_and(|p| p.eq_ignore_ascii_case("admin"));
+                if admin && u.str("username").as_deref().is_some_and(machine_name) {
+                    cx.report(&c, u.span("permission"), "a machine account is made a repository administrator")
+                        .help(admin_help);
+                }
             }
         }
     }
