@@ -37,6 +37,7 @@ pub mod github_org_secret_visibility;
 pub mod github_plaintext_secret;
 pub mod github_write_deploy_key;
 pub mod gitlab_access_token;
+pub mod gitlab_admin_user;
 pub mod gitlab_instance_variable;
 pub mod gitlab_token_expiry;
 pub mod gitlab_token_scope;
