@@ -78,6 +78,104 @@ data "aws_iam_policy_document" "this" {
 }
 
 #[test]
+fn a_value_passed_on_from_a_variable_default_is_reported_at_the_default() {
+    let module = r#"
+variable "roles" {
+  type = set(string)
+}
+resource "azurerm_role_assignment" "this" {
+  for_each             = var.roles
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  role_definition_name = each.key
+  principal_id         = "x"
+}
+"#;
+    let example = r#"
+variable "roles" {
+  default = ["Contributor"]
+}
+module "ci" {
+  source = "./mod"
+  roles  = var.roles
+}
+module "narrow" {
+  source = "./mod"
+  roles  = ["Reader"]
+}
+"#;
+    let d = tree(&[("main.tf", example), ("mod/main.tf", module)]);
+    let f = lint(d.path());
+    // The broad role is written at the variable's default: reported there, once.
+    assert_eq!(codes(&f), vec![("var.roles".to_owned(), "NHI210")], "{f:#?}");
+    assert_eq!(f[0].start.unwrap().line, 3);
+    assert!(f[0].message.contains("from the default of var.roles passed to it"), "{}", f[0].message);
+    // Given another value in a variable file, the call is where the value arrives.
+    std::fs::write(d.path().join("terraform.tfvars"), "roles = [\"Owner\"]\n").unwrap();
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("module.ci".to_owned(), "NHI210")], "{f:#?}");
+}
+
+#[test]
+fn dynamic_blocks_are_read_once_per_element_with_their_iterator() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+locals {
+  subjects   = [{ kind = "Group", name = "ops" }, { kind = "ServiceAccount", name = "ci", namespace = "ci" }]
+  statements = { logs = { actions = ["logs:PutLogEvents"] }, all = { actions = ["s3:*"] } }
+}
+resource "kubernetes_cluster_role_binding_v1" "admins" {
+  metadata {
+    name = "admins"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "cluster-admin"
+  }
+  dynamic "subject" {
+    for_each = local.subjects
+    iterator = who
+    content {
+      kind      = who.value.kind
+      name      = who.value.name
+      namespace = lookup(who.value, "namespace", null)
+    }
+  }
+}
+data "aws_iam_policy_document" "app" {
+  dynamic "statement" {
+    for_each = local.statements
+    content {
+      sid       = statement.key
+      actions   = statement.value.actions
+      resources = ["arn:aws:s3:::b/*"]
+    }
+  }
+}
+data "aws_iam_policy_document" "none" {
+  dynamic "statement" {
+    for_each = {}
+    content {
+      actions   = ["*"]
+      resources = ["*"]
+    }
+  }
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    let got = codes(&f);
+    assert!(got.contains(&("kubernetes_cluster_role_binding_v1.admins".to_owned(), "NHI214")), "{f:#?}");
+    let binding = f.iter().find(|x| x.code == "NHI214").unwrap();
+    assert!(binding.message.contains("service account"), "{}", binding.message);
+    assert!(got.contains(&("data.aws_iam_policy_document.app".to_owned(), "NHI201")), "{f:#?}");
+    assert!(f.iter().find(|x| x.code == "NHI201").unwrap().message.contains("s3"), "{f:#?}");
+    // A known empty collection makes no block.
+    assert!(f.iter().all(|x| x.address != "data.aws_iam_policy_document.none"), "{f:#?}");
+}
+
+#[test]
 fn count_and_for_each_instances_are_one_finding() {
     let d = tree(&[(
         "main.tf",

@@ -175,13 +175,16 @@ fn statement_from_value(s: &Value, span: &Span) -> Option<Statement> {
     })
 }
 
-/// `statement` blocks (and `dynamic "statement"` contents) of an `aws_iam_policy_document`.
-fn statement_bodies(body: &Body) -> Vec<(&Body, Span)> {
-    body.expanded("statement").into_iter().map(|(b, inner)| (inner, b.header.clone())).collect()
-}
-
-fn nested_bodies<'a>(body: &'a Body, name: &str) -> Vec<&'a Body> {
-    body.expanded(name).into_iter().map(|(_, inner)| inner).collect()
+/// Reads each block `name` of a body (and each element of a `dynamic "name"`, its iterator
+/// bound) with `read`.
+fn read_nested<T>(body: &Body, name: &str, env: &Env<'_>, mut read: impl FnMut(&Block, &Body) -> T) -> Vec<T> {
+    env.expand_dynamic(body, name)
+        .into_iter()
+        .map(|(b, inner, it)| match it {
+            Some((n, k, v)) => env.with_iterator(&n, k, v, || read(b, inner)),
+            None => read(b, inner),
+        })
+        .collect()
 }
 
 /// The statements an `aws_iam_policy_document` block produces: those of its
@@ -203,56 +206,52 @@ pub fn statements_from_block(block: &Block, env: &Env<'_>) -> Vec<Statement> {
         out
     };
     let mut out = included(["source_policy_documents", "source_json"]);
-    out.extend(statement_bodies(&block.body).into_iter().map(|(b, header)| statement_from_body(b, header, env)));
+    out.extend(read_nested(&block.body, "statement", env, |b, inner| {
+        statement_from_body(inner, b.header.clone(), env)
+    }));
     out.extend(included(["override_policy_documents", "override_json"]));
     out
 }
 
 fn principal_list(b: &Body, block_name: &str, env: &Env<'_>) -> Option<Vec<(String, Vec<Value>)>> {
-    let blocks = nested_bodies(b, block_name);
-    (!blocks.is_empty()).then(|| {
-        blocks
-            .iter()
-            .map(|p| {
-                // An unknown principal type is kept as "?": its identifiers can still be judged.
-                let ty = p.attr("type").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
-                let ids = p.attr("identifiers").map(|a| env.eval(&a.expr).items()).unwrap_or_default();
-                (ty.unwrap_or_else(|| "?".to_owned()), ids)
-            })
-            .collect()
-    })
+    let principals = read_nested(b, block_name, env, |_, p| {
+        // An unknown principal type is kept as "?": its identifiers can still be judged.
+        let ty = p.attr("type").and_then(|a| env.eval(&a.expr).as_str().map(str::to_owned));
+        let ids = p.attr("identifiers").map(|a| env.eval(&a.expr).items()).unwrap_or_default();
+        (ty.unwrap_or_else(|| "?".to_owned()), ids)
+    });
+    (!principals.is_empty()).then_some(principals)
 }
 
 fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
-    let list = |k: &str| b.attr(k).map(|a| env.eval(&a.expr).items());
+    // `not_actions = statement.value.not_actions` of an input that leaves it out: null, which
+    // Terraform treats as not set.
+    let list = |k: &str| b.attr(k).map(|a| env.eval(&a.expr)).filter(|v| !v.is_null()).map(|v| v.items());
     let span_of = |k: &str| b.attr(k).map_or(header.clone(), |a| a.expr.span.clone());
-    let allow = match b.attr("effect") {
-        None => Some(true),
-        Some(a) => env.eval(&a.expr).as_str().map(|e| e.eq_ignore_ascii_case("allow")),
+    let allow = match b.attr("effect").map(|a| env.eval(&a.expr)) {
+        None | Some(Value::Null) => Some(true),
+        Some(v) => v.as_str().map(|e| e.eq_ignore_ascii_case("allow")),
     };
     let principals_span = b.blocks("principals").next().map_or(header.clone(), |p| p.span.clone());
-    let conditions = nested_bodies(b, "condition")
-        .iter()
-        .map(|c| {
-            // An attribute that is present but not known becomes UNKNOWN_KEY, never "".
-            let s = |k: &str| match c.attr(k) {
-                None => String::new(),
-                Some(a) => env.eval(&a.expr).as_str().map_or_else(|| UNKNOWN_KEY.to_owned(), str::to_owned),
-            };
-            let key = s("variable");
-            // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
-            // wildcard admits is written there even when the repository is a variable.
-            let eval = |e: &Expr| if key.ends_with(":sub") { env.eval_lenient(e) } else { env.eval(e) };
-            let values = c.attr("values").map(|a| eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
-            (s("test"), key, values)
-        })
-        .collect();
+    let conditions = read_nested(b, "condition", env, |_, c| {
+        // An attribute that is present but not known becomes UNKNOWN_KEY, never "".
+        let s = |k: &str| match c.attr(k) {
+            None => String::new(),
+            Some(a) => env.eval(&a.expr).as_str().map_or_else(|| UNKNOWN_KEY.to_owned(), str::to_owned),
+        };
+        let key = s("variable");
+        // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
+        // wildcard admits is written there even when the repository is a variable.
+        let eval = |e: &Expr| if key.ends_with(":sub") { env.eval_lenient(e) } else { env.eval(e) };
+        let values = c.attr("values").map(|a| eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
+        (s("test"), key, values)
+    });
     Statement {
         allow,
         actions: list("actions"),
         not_actions: list("not_actions"),
         // Kept with holes: an ARN's known parts say what it covers (`…:parameter/*`).
-        resources: b.attr("resources").map(|a| env.eval_lenient(&a.expr).items()),
+        resources: b.attr("resources").map(|a| env.eval_lenient(&a.expr)).filter(|v| !v.is_null()).map(|v| v.items()),
         not_resources: list("not_resources"),
         principals: principal_list(b, "principals", env),
         not_principals: principal_list(b, "not_principals", env),

@@ -6,7 +6,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::syntax::{BinOp, Block, Expr, ExprKind, ObjKey, TemplatePart, TraverseOp, UnaryOp};
+use crate::syntax::{BinOp, Block, Body, Expr, ExprKind, ObjKey, TemplatePart, TraverseOp, UnaryOp};
 
 pub mod functions;
 pub mod iam_policy;
@@ -163,6 +163,13 @@ fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9e15 { format!("{}", n as i64) } else { n.to_string() }
 }
 
+/// A `dynamic` block's iterator bound to one element: name, key, value.
+pub type DynIter = (String, Value, Value);
+
+/// One block of [`Env::expand_dynamic`]: the block (`dynamic` for generated ones), its body,
+/// and the iterator to bind while reading it.
+pub type Expanded<'b> = (&'b Block, &'b Body, Option<DynIter>);
+
 /// Everything an expression in one module may refer to.
 pub struct Env<'m> {
     vars: HashMap<String, Value>,
@@ -235,6 +242,59 @@ impl<'m> Env<'m> {
         let out = f();
         *self.each.borrow_mut() = prev;
         out
+    }
+
+    /// Evaluates `f` with the iterator of a `dynamic` block bound: `NAME.key`, `NAME.value`.
+    pub fn with_iterator<T>(&self, name: &str, key: Value, value: Value, f: impl FnOnce() -> T) -> T {
+        let mut scope = self.template_vars.borrow().clone().unwrap_or_default();
+        let it = BTreeMap::from([("key".to_owned(), key), ("value".to_owned(), value)]);
+        scope.insert(name.to_owned(), Value::Object(it));
+        let prev = self.template_vars.replace(Some(scope));
+        let out = f();
+        *self.template_vars.borrow_mut() = prev;
+        out
+    }
+
+    /// The blocks `name` of a body, with the `content` of each `dynamic "name"` once per
+    /// element of its `for_each` when the collection is known (with the iterator's name, key
+    /// and value to bind), or once unbound when it is not. A known empty collection makes
+    /// no block.
+    pub fn expand_dynamic<'b>(&self, body: &'b Body, name: &str) -> Vec<Expanded<'b>> {
+        const MAX_INSTANCES: usize = 64;
+        let mut out: Vec<Expanded<'b>> = body.blocks(name).map(|b| (b, &b.body, None)).collect();
+        for d in body.blocks("dynamic").filter(|d| d.labels.first().map(String::as_str) == Some(name)) {
+            let Some(content) = d.body.blocks("content").next() else { continue };
+            let iterator = d
+                .body
+                .attr("iterator")
+                .and_then(|a| match &a.expr.kind {
+                    ExprKind::Var(v) => Some(v.clone()),
+                    _ => a.expr.traversal_path(),
+                })
+                .unwrap_or_else(|| name.to_owned());
+            let pairs: Option<Vec<(Value, Value)>> = match d.body.attr("for_each").map(|fe| self.eval(&fe.expr)) {
+                Some(Value::List(items)) => {
+                    Some(items.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect())
+                }
+                Some(Value::Object(map)) => Some(map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect()),
+                _ => None,
+            };
+            match pairs {
+                Some(pairs) if pairs.len() <= MAX_INSTANCES => {
+                    out.extend(pairs.into_iter().map(|(k, v)| (d, &content.body, Some((iterator.clone(), k, v)))))
+                }
+                _ => out.push((d, &content.body, None)),
+            }
+        }
+        out
+    }
+
+    /// Evaluates `f` with the iterators of the `dynamic` blocks an item sits in bound.
+    pub fn in_iterators<T>(&self, iters: &[DynIter], f: impl FnOnce() -> T) -> T {
+        match iters.split_first() {
+            None => f(),
+            Some(((name, k, v), rest)) => self.with_iterator(name, k.clone(), v.clone(), || self.in_iterators(rest, f)),
+        }
     }
 
     /// Evaluates `f` with `count.index` bound.

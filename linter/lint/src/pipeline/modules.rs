@@ -148,7 +148,8 @@ impl ModuleRunner<'_> {
                             out.push(r);
                         } else {
                             let cause = if own { Cause::Module } else { Cause::Inputs(&[]) };
-                            out.push(self.on_call(r, ids[fi], b, name, prefix, cause));
+                            let on_call = self.on_call(r, ids[fi], b, name, prefix, cause);
+                            out.push(self.to_default(on_call, ids, &env, b, prefix));
                         }
                     }
                 }
@@ -188,6 +189,39 @@ impl ModuleRunner<'_> {
             }
         }
         vars
+    }
+
+    /// A finding on a call's input that is only `var.NAME` of the caller, whose value is the
+    /// variable's own default: the value is written at the default, so the finding goes there
+    /// (an example's `variable "roles" { default = ["Contributor"] }` passed to a module).
+    fn to_default(&self, mut r: RawFinding, ids: &[usize], env: &Env<'_>, call: &Block, prefix: &str) -> RawFinding {
+        let Some(input) = call.body.attrs.iter().find(|a| a.expr.span == r.span) else { return r };
+        let Some(name) = input.expr.traversal_path().and_then(|p| p.strip_prefix("var.").map(str::to_owned)) else {
+            return r;
+        };
+        if name.contains(['.', '[']) {
+            return r;
+        }
+        let declared = ids.iter().find_map(|&i| {
+            self.files[i]
+                .body
+                .blocks("variable")
+                .find(|v| v.labels.first() == Some(&name))
+                .and_then(|v| v.body.attr("default").map(|d| (i, v, d)))
+        });
+        let Some((file, var, default)) = declared else { return r };
+        // Given another value (a tfvars file, `-var`): the call is where it arrives.
+        if env.eval(&default.expr) != env.var(&name) {
+            return r;
+        }
+        if let Some(head) = r.message.strip_suffix(", from the value passed here)") {
+            r.message = format!("{head}, from the default of var.{name} passed to it)");
+        }
+        r.file = file;
+        r.span = default.expr.span.clone();
+        r.key = address_of(var);
+        r.address = format!("{prefix}{}", r.key);
+        r
     }
 
     /// Moves a finding onto a module call. Caused by its inputs: at the first input named in

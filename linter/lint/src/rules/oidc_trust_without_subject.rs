@@ -2,6 +2,7 @@ use crate::eval::iam_policy::Statement;
 use crate::facts::aws_policies::{is_assume_role, trust_statements};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::null_by_default;
 
 /// Issuers whose tokens are minted for any repository or project on the platform.
 const SHARED_ISSUERS: [&str; 4] =
@@ -45,7 +46,8 @@ pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str
 /// ## What it does
 /// Finds web-identity trust policies for shared CI issuers (GitHub Actions, GitLab.com,
 /// Terraform Cloud, CircleCI) that do not restrict the token subject (`…:sub`), and GCP
-/// workload identity pool providers for those issuers without an `attribute_condition`. Also
+/// workload identity pool providers for those issuers without an `attribute_condition` (or
+/// with one left to a variable whose default is null, as reusable modules do). Also
 /// finds web-identity trusts of any other IAM OIDC provider — an EKS cluster's, for IRSA — with
 /// no condition on the token subject: every service account of the cluster can assume them.
 ///
@@ -102,13 +104,22 @@ impl Rule for OidcTrustWithoutSubject {
             let Some(issuer) = issuer.and_then(|i| SHARED_ISSUERS.iter().find(|s| i.contains(*s)).copied()) else {
                 continue;
             };
+            let help = "set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"";
             if !p.has("attribute_condition") {
                 cx.report(
                     &p,
                     p.header(),
                     format!("any {issuer} workload can use this provider: no attribute_condition"),
                 )
-                .help("set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"");
+                .help(help);
+            } else if let Some(var) = null_by_default(&p, "attribute_condition", cx) {
+                // A reusable module that leaves the condition to its callers, null by default.
+                cx.report(
+                    &p,
+                    p.span("attribute_condition"),
+                    format!("any {issuer} workload can use this provider unless a caller sets var.{var}: its default is null"),
+                )
+                .help(help);
             }
         }
         let mut reported = std::collections::HashSet::new();
