@@ -46,6 +46,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
+    (
+        "NHI304",
+        "bad_optional_expiry",
+        "for_each over a variable without a value: a real plan knows every instance and its expires_at",
+    ),
     ("NHI111", "bad_slack", "a local no resource reads: locals are not in a plan"),
     ("NHI111", "bad_commented_out_key", "commented-out code: a plan has no comments"),
     ("NHI112", "bad_settings", "a local no resource reads: locals are not in a plan"),

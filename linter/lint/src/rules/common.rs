@@ -249,6 +249,22 @@ pub fn first_longer<'k>(item: &Item<'_>, keys: &[&'k str], max_secs: u64) -> Opt
     })
 }
 
+/// Whether the attribute is an optional input that falls back to null
+/// (`lookup(each.value, "expires_at", null)`, `try(each.value.expires_at, null)`): unset unless
+/// the input carries it.
+pub fn optional_null(item: &Item<'_>, key: &str) -> bool {
+    let Some(a) = item.attr(key) else { return false };
+    match &a.expr.kind {
+        ExprKind::Call { name, args, .. } if name == "lookup" && args.len() == 3 => {
+            matches!(args[2].kind, ExprKind::Null)
+        }
+        ExprKind::Call { name, args, .. } if name == "try" && args.len() >= 2 => {
+            args.last().is_some_and(|x| matches!(x.kind, ExprKind::Null))
+        }
+        _ => false,
+    }
+}
+
 /// The variable behind `key` when the attribute is `var.NAME`, the module declares `NAME`
 /// with `default = null` and nothing here gives it a value: the attribute is unset unless a
 /// caller sets the variable (a reusable module's expiry left to its callers).

@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{is_rotated, null_by_default};
+use crate::rules::common::{is_rotated, null_by_default, optional_null};
 use crate::rules::gitlab_access_token::EXPIRING_TOKEN_TYPES;
 
 /// GitLab tokens that have no expiry attribute at all.
@@ -8,7 +8,8 @@ const NEVER_EXPIRING: [&str; 2] = ["gitlab_pipeline_trigger", "gitlab_cluster_ag
 /// ## What it does
 /// Finds GitLab project, group and personal access tokens, user impersonation and
 /// service-account tokens, and deploy tokens without `expires_at` (and without
-/// `rotation_configuration`), or with an `expires_at` that is null for some instance. The help quotes the policy's
+/// `rotation_configuration`), or with an `expires_at` that is null for some instance or an
+/// optional input falling back to null (`lookup(each.value, "expires_at", null)`). The help quotes the policy's
 /// `static_key_max_lifetime` (default 90d) as the lifetime to aim for. Pipeline trigger tokens
 /// and cluster agent tokens cannot be given an expiry: they are findings unless Terraform
 /// replaces them on a schedule (`lifecycle { replace_triggered_by }` fed by `time_rotating`).
@@ -74,6 +75,9 @@ impl Rule for GitlabTokenExpiry {
                 cx.report(&t, t.header(), "token never expires: no expires_at").help(help.clone());
             } else if let Some(var) = null_by_default(&t, "expires_at", cx) {
                 let message = format!("token never expires unless a caller sets var.{var}: its default is null");
+                cx.report(&t, t.span("expires_at"), message).help(help.clone());
+            } else if optional_null(&t, "expires_at") && !t.values("expires_at").iter().any(|v| v.as_str().is_some()) {
+                let message = "token never expires unless its input sets expires_at: the fallback is null";
                 cx.report(&t, t.span("expires_at"), message).help(help.clone());
             }
         }
