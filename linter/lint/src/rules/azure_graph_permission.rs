@@ -16,7 +16,7 @@ const PRIVILEGED: [(&str, &str); 6] = [
 /// The privileged permission an expression names: a known ID, or
 /// `….app_role_ids["Directory.ReadWrite.All"]`.
 fn privileged(e: &Expr, item: &Item<'_>) -> Option<&'static str> {
-    if let Some(id) = item.env.eval(e).as_str() {
+    if let Some(id) = item.eval(e).as_str() {
         let l = id.to_ascii_lowercase();
         return PRIVILEGED.iter().find(|(_, g)| l == *g).map(|(n, _)| *n);
     }
