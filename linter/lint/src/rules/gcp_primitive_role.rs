@@ -9,8 +9,10 @@ use crate::rules::gcp_iam::{GRANT_TYPES, service_account_grants};
 /// organization level (`google_*_iam_member`, `google_*_iam_binding`, `data "google_iam_policy"`
 /// bindings), including grants made through a known `for_each`, and on a single resource
 /// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …), where they
-/// include changing that resource's IAM policy. People (`user:`, `group:`, workforce pool
-/// principals) are left out.
+/// include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
+/// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
+/// credential Vault issues carries. People (`user:`, `group:`, workforce pool principals) are
+/// left out.
 ///
 /// ## Why is this bad?
 /// Editor can change almost every resource in the project; Owner can also change IAM. A
@@ -76,6 +78,21 @@ impl Rule for GcpPrimitiveRole {
                     .replace('_', " ");
                 cx.report(&g, g.span("role"), format!("{role} granted to {grantee} on a {what}: it can also change who may use it"))
                     .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
+            }
+        }
+        // Vault's GCP secrets engine: every credential a roleset or static account hands out
+        // carries its bindings.
+        for r in cx.resources_of(&[
+            "vault_gcp_secret_roleset",
+            "vault_gcp_secret_static_account",
+            "vault_gcp_secret_impersonated_account",
+        ]) {
+            for b in r.nested("binding") {
+                if let Some(role) = b.strs("roles").into_iter().find(|x| x == "roles/owner" || x == "roles/editor") {
+                    cx.report(&r, b.span("roles"), format!("every credential Vault issues for it gets {role}")).help(
+                        "bind the predefined roles the consumers of these credentials need, on the resources they use",
+                    );
+                }
             }
         }
     }

@@ -89,7 +89,9 @@ fn admin_role(rr: &Item<'_>, names: &HashSet<String>, addresses: &HashSet<String
 /// group or user (but `system:masters`, whose members hold every permission already). Groups such as `system:serviceaccounts` and `system:authenticated` are the
 /// worst case: every workload (or every caller) in the cluster gets full control. Bindings
 /// written as YAML in a string — a heredoc in `locals`, the content of a file committed for
-/// Flux or Argo CD to apply — are read too.
+/// Flux or Argo CD to apply — are read too, and so are the roles of Vault's Kubernetes secrets
+/// engine (`vault_kubernetes_secret_backend_role` naming `cluster-admin`), whose every token is
+/// bound to it.
 ///
 /// ## Why is this bad?
 /// Every pod running as that service account — and anyone who can create such a pod or read
@@ -189,6 +191,21 @@ impl Rule for KubernetesClusterAdmin {
             let Some(man) = m.value("manifest") else { continue };
             if let Some(message) = judge(&man) {
                 cx.report(&m, m.span("manifest"), message).help(HELP);
+            }
+        }
+        // Vault's Kubernetes secrets engine binds every service account token it creates to
+        // the role it names.
+        for r in cx.resources("vault_kubernetes_secret_backend_role") {
+            let Some(role) = r.str("kubernetes_role_name") else { continue };
+            if role == "cluster-admin" || names.contains(&role) {
+                let wide = r.str("kubernetes_role_type").is_none_or(|t| t.eq_ignore_ascii_case("ClusterRole"));
+                let scope = if wide { "cluster-wide" } else { "in its namespaces" };
+                cx.report(
+                    &r,
+                    r.span("kubernetes_role_name"),
+                    format!("every token Vault issues for it is bound to {role} {scope}"),
+                )
+                .help("name a Role listing only the resources and verbs the token's users need");
             }
         }
         for b in cx.all_blocks() {

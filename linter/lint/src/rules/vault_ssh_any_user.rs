@@ -3,7 +3,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// ## What it does
 /// Finds Vault SSH secrets-engine roles (`vault_ssh_secret_backend_role`) that sign user
 /// certificates or issue one-time passwords for any login: `allowed_users = "*"` (alone or in
-/// the list), or `root` among the allowed users.
+/// the list), or `root` among the allowed users or as the `default_user`.
 ///
 /// ## Why is this bad?
 /// Whoever may use the role gets a certificate valid for every account on every host that
@@ -52,6 +52,11 @@ impl Rule for VaultSshAnyUser {
                 "any user"
             } else if users.iter().any(|u| u == "root") {
                 "root"
+            } else if r.str("default_user").is_some_and(|u| u.trim() == "root") {
+                // Logins that name no user get root.
+                cx.report(&r, r.span("default_user"), "the role's default login is root")
+                    .help("make the service login the default_user, and leave root out");
+                continue;
             } else {
                 continue;
             };
