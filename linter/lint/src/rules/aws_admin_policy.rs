@@ -13,7 +13,8 @@ fn admin_policy(arn: &str) -> Option<&'static str> {
 /// ## What it does
 /// Finds the AWS managed policies `AdministratorAccess`, `PowerUserAccess` and `IAMFullAccess`
 /// attached to roles, users or groups (`aws_iam_*_policy_attachment`,
-/// `aws_iam_policy_attachment`, `managed_policy_arns` of `aws_iam_role`,
+/// `aws_iam_policy_attachment`, `aws_ssoadmin_managed_policy_attachment` (a permission set),
+/// `managed_policy_arns` of `aws_iam_role`,
 /// `aws_iam_role_policy_attachments_exclusive`).
 ///
 /// ## Why is this bad?
@@ -84,6 +85,13 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
         });
         let arns: Vec<String> = a.strs("policy_arn").into_iter().chain(written).chain(shaped).collect();
         let span = a.span("policy_arn");
+        out.push((a, span, arns));
+    }
+    // An IAM Identity Center permission set: everyone assigned to it gets the policy in
+    // every account it is provisioned to.
+    for a in cx.resources("aws_ssoadmin_managed_policy_attachment") {
+        let arns = a.strs("managed_policy_arn");
+        let span = a.span("managed_policy_arn");
         out.push((a, span, arns));
     }
     for (ty, key) in
