@@ -1,3 +1,4 @@
+use crate::eval::Value;
 use crate::eval::iam_policy::action_matches;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
@@ -37,7 +38,8 @@ fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static st
 }
 
 /// ## What it does
-/// Finds `azurerm_role_definition` custom roles whose `permissions` allow `actions = ["*"]`,
+/// Finds `azurerm_role_definition` custom roles (and `azapi_resource` role definitions, by their
+/// `body.properties.permissions`) whose `permissions` allow `actions = ["*"]`,
 /// or that can grant roles: actions covering `Microsoft.Authorization/roleAssignments/write`,
 /// `Microsoft.Authorization/roleDefinitions/write` or `Microsoft.Authorization/elevateAccess/Action`
 /// (`Microsoft.Authorization/*`, `*/write`, …) that `not_actions` do not take away. Also
@@ -91,6 +93,32 @@ impl Rule for AzureCustomRoleWildcard {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        // The same role written for the azapi provider: `body.properties.permissions`.
+        for (r, body) in crate::rules::common::azapi_resources(cx, "Microsoft.Authorization/roleDefinitions") {
+            let permissions =
+                body.get("properties").and_then(|p| p.get("permissions")).map(Value::items).unwrap_or_default();
+            let list = |p: &Value, k: &str| -> Vec<String> {
+                p.get(k)
+                    .map(Value::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect()
+            };
+            let message = permissions.iter().find_map(|p| {
+                let (actions, not_actions) = (list(p, "actions"), list(p, "notActions"));
+                if actions.iter().any(|a| a == "*") {
+                    return Some("custom role allows every action (\"*\")".to_owned());
+                }
+                escalation(&actions, &not_actions).map(|(op, _)| {
+                    format!("custom role allows `{op}`: privilege escalation, its holder can grant itself Owner")
+                })
+            });
+            if let Some(message) = message {
+                cx.report(&r, r.span("body"), message)
+                    .help("list the resource provider operations the identity needs instead of \"*\" or Microsoft.Authorization writes");
+            }
+        }
         for r in cx.resources("azurerm_role_definition") {
             let permissions = r.nested("permissions");
             if let Some(p) = permissions.iter().find(|p| p.strs("actions").iter().any(|a| a == "*")) {

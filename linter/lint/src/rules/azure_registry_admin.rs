@@ -3,7 +3,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds Azure container registries with the admin user enabled
-/// (`azurerm_container_registry` with `admin_enabled = true`).
+/// (`azurerm_container_registry` with `admin_enabled = true`, or an azapi registry whose body
+/// sets `adminUserEnabled = true`).
 ///
 /// ## Why is this bad?
 /// The admin user is a shared, registry-wide username and password with push and pull rights.
@@ -43,6 +44,13 @@ impl Rule for AzureRegistryAdmin {
             if r.value("admin_enabled").as_ref().and_then(Value::as_bool) == Some(true) {
                 cx.report(&r, r.span("admin_enabled"), "registry admin user is a shared static credential")
                     .help("set admin_enabled = false and grant AcrPull/AcrPush to managed identities");
+            }
+        }
+        for (r, body) in crate::rules::common::azapi_resources(cx, "Microsoft.ContainerRegistry/registries") {
+            let admin = body.get("properties").and_then(|p| p.get("adminUserEnabled")).and_then(Value::as_bool);
+            if admin == Some(true) {
+                cx.report(&r, r.span("body"), "registry admin user is a shared static credential (adminUserEnabled)")
+                    .help("set adminUserEnabled = false and grant AcrPull/AcrPush to managed identities");
             }
         }
     }

@@ -249,6 +249,33 @@ pub fn first_longer<'k>(item: &Item<'_>, keys: &[&'k str], max_secs: u64) -> Opt
     })
 }
 
+/// The azapi provider's generic resources (`azapi_resource`, `azapi_update_resource`,
+/// `azapi_resource_action`, `azapi_data_plane_resource`) of an ARM resource type
+/// (`Microsoft.KeyVault/vaults/secrets`, case-insensitive, without the `@api-version`), with
+/// their `body` read as a value (`jsonencode` unwrapped).
+pub fn azapi_resources<'a>(cx: &Ctx<'a>, arm_type: &str) -> Vec<(Item<'a>, Value)> {
+    const TYPES: [&str; 4] =
+        ["azapi_resource", "azapi_update_resource", "azapi_resource_action", "azapi_data_plane_resource"];
+    let mut out = Vec::new();
+    for r in cx.resources_of(&TYPES) {
+        let matches = r.str("type").is_some_and(|t| t.split('@').next().unwrap_or("").eq_ignore_ascii_case(arm_type));
+        if !matches {
+            continue;
+        }
+        let body = match r.value("body") {
+            Some(Value::Encoded(inner)) => *inner,
+            Some(Value::Str(s)) => match serde_json::from_str::<serde_json::Value>(&s) {
+                Ok(j) => Value::from_json(&j),
+                Err(_) => continue,
+            },
+            Some(v) => v,
+            None => continue,
+        };
+        out.push((r, body));
+    }
+    out
+}
+
 /// Whether the attribute is an optional input that falls back to null
 /// (`lookup(each.value, "expires_at", null)`, `try(each.value.expires_at, null)`): unset unless
 /// the input carries it.

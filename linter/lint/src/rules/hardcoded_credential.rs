@@ -10,7 +10,8 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// `api_key`, `token`, `access_key`, …), values written into secret stores
 /// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables; a stored
 /// `jsonencode({ … })` document whose keys name no credential counts value by value, except
-/// descriptive keys such as `username` or `host` and prose), a chosen API Gateway key, the shared
+/// descriptive keys such as `username` or `host` and prose; a Key Vault secret's `value` in the
+/// body of an azapi resource), a chosen API Gateway key, the shared
 /// `token` or `secret` of a webhook however name-like (`"secret-token"`), environment
 /// entries named like a credential (`DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`) in maps, container
 /// definitions, scripts, cloud-init and manifests held in strings, locals, variable defaults

@@ -8,7 +8,10 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
 /// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, and `nhi` API keys (`nhik_…`, only with a valid
 /// checksum: the format the nhi registry mints, defined once in `nhi-core`) — also in a
-/// commented-out attribute inside a block.
+/// commented-out attribute inside a block. Values that only look like a format (`…EXAMPLE`,
+/// `xxxx`) are not findings, except the AWS documentation's example key pair
+/// (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), copied everywhere:
+/// it is reported as a placeholder, since where it stands a real key will be written.
 ///
 /// ## Why is this bad?
 /// A credential in the code is readable by everyone with access to the repository, its forks,
@@ -45,11 +48,21 @@ impl Rule for HardcodedToken {
     fn check(&self, cx: &mut Ctx<'_>) {
         for (fi, hits) in cx.facts().secrets() {
             for hit in hits {
-                if let SecretKind::Token(kind) = hit.kind {
-                    let where_ = if hit.commented { "in commented-out code (still committed)" } else { "in the code" };
-                    cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written {where_}")).help(
-                        "revoke this credential and read it at run time from the environment or a secret manager",
-                    );
+                let where_ = if hit.commented { "in commented-out code (still committed)" } else { "in the code" };
+                match hit.kind {
+                    SecretKind::Token(kind) => {
+                        cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written {where_}")).help(
+                            "revoke this credential and read it at run time from the environment or a secret manager",
+                        );
+                    }
+                    SecretKind::ExampleToken(kind) => {
+                        let message = format!(
+                            "{kind} written {where_}: the AWS documentation's example, a placeholder (if it stands for a real one, the real one will be written here too)"
+                        );
+                        cx.report_at(fi, &hit.key, hit.span.clone(), message)
+                            .help("read the credential at run time from the environment or a secret manager");
+                    }
+                    SecretKind::Credential { .. } => {}
                 }
             }
         }

@@ -336,6 +336,9 @@ pub struct SecretHit {
 pub enum SecretKind {
     /// A credential of a known format, named.
     Token(&'static str),
+    /// A documentation example of a known format (the AWS example key pair) where no
+    /// credential-named attribute holds it.
+    ExampleToken(&'static str),
     /// A literal in an attribute whose role is to carry a secret (`in_url`: the password of a
     /// URL held in any attribute).
     Credential { key: String, placeholder: bool, in_url: bool },
@@ -347,10 +350,16 @@ pub enum SecretKind {
 fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Span, SecretKind)> {
     let mut token: Option<(Span, SecretKind)> = None;
     let mut cred: Option<(Span, SecretKind)> = None;
+    let mut example: Option<(Span, SecretKind)> = None;
     visit(&mut |lit: Lit<'_>| {
         if let Some(kind) = known_token(lit.text) {
             token = Some((lit.span.clone(), SecretKind::Token(kind)));
             return true;
+        }
+        if example.is_none()
+            && let Some(kind) = tokens::documented_example(lit.text)
+        {
+            example = Some((lit.span.clone(), SecretKind::ExampleToken(kind)));
         }
         let by_role = forced && lit.direct;
         let by_key = !by_role && is_credential_key(lit.key) && !(names_a_secret(lit.key) && identifier_like(lit.text));
@@ -382,7 +391,7 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
         }
         false
     });
-    token.or(cred)
+    token.or(cred).or(example)
 }
 
 /// The attribute of a secret-store, CI-secret or webhook resource that holds the secret value
@@ -413,6 +422,42 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
         _ => return None,
     };
     b.body.attr(key)
+}
+
+/// The secret value an azapi resource writes into a Key Vault secret: `value` of the `body`
+/// (data plane) or of `body.properties` (ARM), the body written as an object or `jsonencode`d.
+fn azapi_secret_value(b: &Block) -> Option<&Expr> {
+    let ty = b.labels.first()?;
+    if b.ident != "resource" || !ty.starts_with("azapi_") {
+        return None;
+    }
+    let arm = b.body.attr("type")?.expr.as_str()?;
+    if !arm.split('@').next()?.eq_ignore_ascii_case("Microsoft.KeyVault/vaults/secrets") {
+        return None;
+    }
+    let mut body = &b.body.attr("body")?.expr;
+    if let ExprKind::Call { name, args, .. } = &body.kind
+        && name == "jsonencode"
+        && let [arg] = args.as_slice()
+    {
+        body = arg;
+    }
+    object_field(body, "value").or_else(|| object_field(object_field(body, "properties")?, "value"))
+}
+
+/// The value of an object expression's field `key` (`{ key = … }`, `{ "key" = … }`).
+fn object_field<'e>(e: &'e Expr, key: &str) -> Option<&'e Expr> {
+    let ExprKind::Object(items) = &e.kind else { return None };
+    items.iter().find_map(|(k, v)| {
+        let name = match k {
+            ObjKey::Ident(i) => i.as_str(),
+            ObjKey::Expr(x) => match &x.kind {
+                ExprKind::Var(v) => v.as_str(),
+                _ => x.as_str()?,
+            },
+        };
+        (name == key).then_some(v)
+    })
 }
 
 /// Visits one attribute's value as a source of its own.
@@ -506,10 +551,15 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
             "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
             _ => {
                 // Attributes that hold a secret whatever they are called come first.
-                let forced = secret_value_attr(b).and_then(|a| {
-                    judge_source(attr_source(a, &a.key), true)
-                        .or_else(|| stored_document_source(a).and_then(|doc| judge_source(doc, true)))
-                });
+                let forced = secret_value_attr(b)
+                    .and_then(|a| {
+                        judge_source(attr_source(a, &a.key), true)
+                            .or_else(|| stored_document_source(a).and_then(|doc| judge_source(doc, true)))
+                    })
+                    .or_else(|| {
+                        let value = azapi_secret_value(b)?;
+                        judge_source(|f| _ = visit_literals(value, "value", true, f), true)
+                    });
                 let found = forced.or_else(|| {
                     judge_source(
                         |f| {

@@ -79,6 +79,32 @@ fn compiled(i: usize) -> Option<&'static Regex> {
     COMPILED[i].get_or_init(|| Regex::new(FORMATS[i].pattern).ok()).as_ref()
 }
 
+/// The AWS documentation's example key pair, copied into code and fixtures everywhere. Written
+/// where a credential goes it is reported as a placeholder; elsewhere it is still the shape of
+/// a real key pair a reviewer expects to be told about.
+const DOCUMENTED_EXAMPLES: [(&str, &str); 3] = [
+    ("AKIAIOSFODNN7EXAMPLE", "AWS access key ID"),
+    ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS secret access key"),
+    ("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "AWS secret access key"),
+];
+
+/// The kind of documented example key in `s` (the AWS documentation's pair, as a whole token:
+/// not a longer or altered look-alike), if any.
+pub fn documented_example(s: &str) -> Option<&'static str> {
+    if s.len() < 20 || s.len() > 65_536 {
+        return None;
+    }
+    let part_of_key = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "/+".contains(c));
+    DOCUMENTED_EXAMPLES
+        .iter()
+        .find(|(example, _)| {
+            s.match_indices(example).any(|(at, m)| {
+                !part_of_key(s[..at].chars().next_back()) && !part_of_key(s[at + m.len()..].chars().next())
+            })
+        })
+        .map(|(_, kind)| *kind)
+}
+
 /// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
 pub fn known_token(s: &str) -> Option<&'static str> {
     if s.len() < 16 {
@@ -155,6 +181,14 @@ mod tests {
     fn token_formats() {
         assert_eq!(known_token("key AKIAZ7QW3RT5YU8IOP2L here"), Some("AWS access key ID"));
         assert_eq!(known_token("AKIAIOSFODNN7EXAMPLE"), None);
+        assert_eq!(documented_example("AKIAIOSFODNN7EXAMPLE"), Some("AWS access key ID"));
+        assert_eq!(documented_example("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), Some("AWS secret access key"));
+        assert_eq!(documented_example("AKIAZ7QW3RT5YU8IOP2L"), None);
+        // Look-alikes: longer, or with characters a key does not have.
+        assert_eq!(documented_example("AKIAIOSFOODNN7EXAMPLE"), None);
+        assert_eq!(documented_example("wJalrXUtnFOEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), None);
+        assert_eq!(documented_example("wJalrXUtnFEMI_K7MDENG=bPxRfiCYEXAMPLEKEY"), None);
+        assert_eq!(documented_example("export KEY=AKIAIOSFODNN7EXAMPLE;"), Some("AWS access key ID"));
         assert_eq!(known_token("ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"), Some("GitHub token"));
         assert_eq!(known_token("glpat-Xy7Zq1Wv3Ut5Sr7Qp9On"), Some("GitLab token"));
         assert_eq!(known_token("just a normal sentence that is long"), None);
