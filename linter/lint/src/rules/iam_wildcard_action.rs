@@ -1,4 +1,4 @@
-use crate::facts::aws_policies::identity_statements;
+use crate::facts::aws_policies::{Kind, identity_statements};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
@@ -7,9 +7,11 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
 /// and SSO permission sets. Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
-/// findings, and neither are resource policies (statements with a `Principal`) nor Allows that
-/// an unconditional `Deny` of the same document covers (`Deny` of `"*"` on `"*"`, or of the
-/// Allow's actions on its resources): they grant nothing.
+/// findings, and neither are resource policies (statements with a `Principal` in a policy
+/// document; in a policy attached to identities a `Principal` is an error AWS rejects, and the
+/// statement is judged as the grant it means to be) nor Allows that an unconditional `Deny` of
+/// the same document covers (`Deny` of `"*"` on `"*"`, or of the Allow's actions on its
+/// resources): they grant nothing.
 ///
 /// ## Why is this bad?
 /// A wildcard grants every action the service has today and every action it adds tomorrow,
@@ -57,7 +59,12 @@ impl Rule for IamWildcardAction {
     fn check(&self, cx: &mut Ctx<'_>) {
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            for s in stmts.iter().filter(|s| s.is_allow() && s.principals.is_none() && !s.is_denied_by(stmts)) {
+            // A Principal in a policy attached to identities is an error AWS rejects; what the
+            // statement means to grant is still an identity grant.
+            let identity = src.kind == Kind::Identity;
+            for s in
+                stmts.iter().filter(|s| s.is_allow() && (identity || s.principals.is_none()) && !s.is_denied_by(stmts))
+            {
                 let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
                 if let Some(a) = wild.first() {
                     let what = if a == "*" {

@@ -1,5 +1,5 @@
 use crate::eval::iam_policy::{Statement, action_matches};
-use crate::facts::aws_policies::identity_statements;
+use crate::facts::aws_policies::{Kind, identity_statements};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::iam_wildcard_action::is_full_wildcard;
 
@@ -206,8 +206,10 @@ impl Rule for IamWildcardResource {
     fn check(&self, cx: &mut Ctx<'_>) {
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            let granted =
-                |s: &&Statement| s.is_allow() && s.principals.is_none() && !s.has_condition() && !s.is_denied_by(stmts);
+            let identity = src.kind == Kind::Identity;
+            let granted = |s: &&Statement| {
+                s.is_allow() && (identity || s.principals.is_none()) && !s.has_condition() && !s.is_denied_by(stmts)
+            };
             for s in stmts.iter().filter(granted) {
                 if !s.resource_strs().iter().any(|r| r == "*") {
                     continue;
