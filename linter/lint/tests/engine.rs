@@ -116,6 +116,50 @@ module "narrow" {
 }
 
 #[test]
+fn for_each_instances_from_a_call_are_judged_one_by_one_even_without_declarations() {
+    // The module's variables file is not among the files read: the call's inputs still count.
+    let module = r#"
+resource "vault_mount" "this" {
+  for_each              = var.mounts
+  path                  = each.value.path
+  type                  = each.value.type
+  max_lease_ttl_seconds = each.value.max_lease_ttl_seconds
+}
+resource "vault_approle_auth_backend_role" "this" {
+  for_each       = var.approles
+  role_name      = each.key
+  token_policies = each.value.token_policies
+  token_ttl      = each.value.token_ttl
+  token_max_ttl  = each.value.token_max_ttl
+  secret_id_ttl  = each.value.secret_id_ttl
+}
+"#;
+    let example = r#"
+module "vault" {
+  source = "./mod"
+  mounts = {
+    kv  = { path = "secret", type = "kv", max_lease_ttl_seconds = null }
+    pki = { path = "pki", type = "pki", max_lease_ttl_seconds = 315360000 }
+  }
+  approles = {
+    ci  = { token_policies = ["ci"], token_ttl = 600, token_max_ttl = 1200, secret_id_ttl = 600 }
+    app = { token_policies = ["app"], token_ttl = 600, token_max_ttl = 1200, secret_id_ttl = null }
+  }
+}
+"#;
+    let d = tree(&[("main.tf", example), ("mod/main.tf", module)]);
+    let f = lint(d.path());
+    let got = codes(&f);
+    // One mount of ten years, one role whose secret IDs never expire: each found on the call.
+    assert!(got.contains(&("module.vault".to_owned(), "NHI320")), "{f:#?}");
+    let lease = f.iter().find(|x| x.code == "NHI320").unwrap();
+    assert!(lease.message.contains("3650 days"), "{}", lease.message);
+    assert!(got.contains(&("module.vault".to_owned(), "NHI302")), "{f:#?}");
+    let approle = f.iter().find(|x| x.code == "NHI302").unwrap();
+    assert!(approle.message.contains("secret_id_ttl") && !approle.message.contains("periodic"), "{}", approle.message);
+}
+
+#[test]
 fn dynamic_blocks_are_read_once_per_element_with_their_iterator() {
     let d = tree(&[(
         "main.tf",

@@ -389,13 +389,10 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
                 }
             }
         }
-        Inputs::Call(given) => {
-            for (k, v) in vars.iter_mut() {
-                if let Some(g) = given.get(k) {
-                    *v = g.clone();
-                }
-            }
-        }
+        // Terraform refuses an input the module does not declare, so a call's inputs are all
+        // declared; when the declarations are not among the files read (a module checked in
+        // part), the inputs still say what the variables hold.
+        Inputs::Call(given) => vars.extend(given),
     }
     let env = Env::new(vars, locals, docs);
     match mods.first() {

@@ -242,10 +242,18 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
 
 /// The first of `keys` whose duration is known and longer than `max_secs`, with that duration
 /// in seconds: a lease, TTL or validity beyond policy.
+/// Every `for_each` / `count` instance counts: the longest instance's value is the one judged.
 pub fn first_longer<'k>(item: &Item<'_>, keys: &[&'k str], max_secs: u64) -> Option<(&'k str, u64)> {
-    keys.iter().find_map(|k| match item.value(k).as_ref().map(duration) {
-        Some(Some(Dur::Secs(s))) if s > max_secs => Some((*k, s)),
-        _ => None,
+    keys.iter().find_map(|k| {
+        let longest = item
+            .values(k)
+            .iter()
+            .filter_map(|v| match duration(v) {
+                Some(Dur::Secs(s)) => Some(s),
+                _ => None,
+            })
+            .max()?;
+        (longest > max_secs).then_some((*k, longest))
     })
 }
 

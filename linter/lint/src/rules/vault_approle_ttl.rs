@@ -47,10 +47,20 @@ impl Rule for VaultApproleTtl {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for r in cx.resources("vault_approle_auth_backend_role") {
-            // Absent or 0 means "no limit"; unknown values are skipped.
-            let unlimited = |key: &str| match r.value(key) {
-                None => Some(true),
-                Some(v) => duration(&v).map(|d| d == Dur::Zero),
+            // Absent, null or 0 means "no limit" (in any `for_each` instance: a role map whose
+            // entry leaves it out); unknown values are skipped.
+            let unlimited = |key: &str| {
+                if !r.has(key) {
+                    return Some(true);
+                }
+                let values = r.values(key);
+                if values.iter().any(|v| v.is_null() || duration(v) == Some(Dur::Zero)) {
+                    Some(true)
+                } else if values.iter().all(|v| duration(v).is_some()) {
+                    Some(false)
+                } else {
+                    None
+                }
             };
             let mut problems = Vec::new();
             let mut span = r.header();
@@ -63,7 +73,9 @@ impl Rule for VaultApproleTtl {
             let token_limits = ["token_ttl", "token_max_ttl", "token_explicit_max_ttl"].map(unlimited);
             if token_limits.iter().all(|u| *u == Some(true)) {
                 problems.push("tokens have no TTL (token_ttl / token_max_ttl)");
-            } else if r.has("token_period") && unlimited("token_explicit_max_ttl") == Some(true) {
+            } else if r.values("token_period").iter().any(|v| !v.is_null() && !matches!(duration(v), Some(Dur::Zero)))
+                && unlimited("token_explicit_max_ttl") == Some(true)
+            {
                 problems.push("periodic tokens can be renewed forever (no token_explicit_max_ttl)");
             }
             if !problems.is_empty() {
