@@ -84,6 +84,7 @@ table! {
     "NHI238" => vault_database_role_broad_grant::VaultDatabaseRoleBroadGrant,
     "NHI239" => aws_root_access_key::AwsRootAccessKey,
     "NHI240" => gitlab_admin_user::GitlabAdminUser,
+    "NHI241" => redis_acl_all_commands::RedisAclAllCommands,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

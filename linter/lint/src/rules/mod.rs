@@ -58,6 +58,7 @@ pub mod nhi_broad_scope;
 pub mod nhi_expiry;
 pub mod oidc_trust_broad_subject;
 pub mod oidc_trust_without_subject;
+pub mod redis_acl_all_commands;
 pub mod resource_policy_any_principal;
 pub mod secret_rotation_interval;
 pub mod service_api_key;
