@@ -46,7 +46,9 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             f(Lit { key, text: &text, span: &e.span, partial: false, direct })
         }
         ExprKind::Template(parts) => {
-            literal_runs_with_holes(parts, key, &e.span, direct, f)
+            // Only a value whose role is a secret is judged whole (a cheap test first: most
+            // templates are names and paths).
+            ((direct || is_credential_key(key)) && literal_runs_with_holes(parts, key, &e.span, direct, f))
                 || parts.iter().enumerate().any(|(i, p)| match p {
                     TemplatePart::Lit(l) => {
                         // A literal run straight into an interpolation (`-password pass:${…}`): its last
