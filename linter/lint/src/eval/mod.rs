@@ -261,9 +261,12 @@ impl<'m> Env<'m> {
     /// no block.
     pub fn expand_dynamic<'b>(&self, body: &'b Body, name: &str) -> Vec<Expanded<'b>> {
         const MAX_INSTANCES: usize = 64;
-        let mut out: Vec<Expanded<'b>> = body.blocks(name).map(|b| (b, &b.body, None)).collect();
-        for d in body.blocks("dynamic").filter(|d| d.labels.first().map(String::as_str) == Some(name)) {
-            let Some(content) = d.body.blocks("content").next() else { continue };
+        let mut out: Vec<Expanded<'b>> = Vec::new();
+        for (d, content) in body.expanded(name) {
+            if d.ident != "dynamic" {
+                out.push((d, content, None));
+                continue;
+            }
             let iterator = d
                 .body
                 .attr("iterator")
@@ -281,9 +284,9 @@ impl<'m> Env<'m> {
             };
             match pairs {
                 Some(pairs) if pairs.len() <= MAX_INSTANCES => {
-                    out.extend(pairs.into_iter().map(|(k, v)| (d, &content.body, Some((iterator.clone(), k, v)))))
+                    out.extend(pairs.into_iter().map(|(k, v)| (d, content, Some((iterator.clone(), k, v)))))
                 }
-                _ => out.push((d, &content.body, None)),
+                _ => out.push((d, content, None)),
             }
         }
         out

@@ -4,7 +4,7 @@ use crate::eval::iam_policy::{Statement, statements_from_block, statements_from_
 use crate::query::{Item, ModuleView};
 use std::collections::HashSet;
 
-use crate::syntax::{Body, Expr, ExprKind, ObjKey};
+use crate::syntax::{Expr, ExprKind};
 
 /// Identity-policy attributes: (resource type, attribute).
 const IDENTITY: [(&str, &str); 7] = [
@@ -65,16 +65,6 @@ pub enum Kind {
     Boundary,
 }
 
-/// Every attribute of a body and of its nested blocks.
-fn each_attr<'b>(body: &'b Body, f: &mut dyn FnMut(&'b str, &'b Expr)) {
-    for a in &body.attrs {
-        f(&a.key, &a.expr);
-    }
-    for b in &body.blocks {
-        each_attr(&b.body, f);
-    }
-}
-
 /// The traversals (`aws_iam_policy.x`, `data.aws_iam_policy_document.y`) an expression names,
 /// as `TYPE.NAME` prefixes.
 fn named_blocks(e: &Expr, out: &mut Vec<String>) {
@@ -113,8 +103,9 @@ fn boundary_only(view: &ModuleView<'_>) -> HashSet<String> {
         let me = format!("{}.{}", b.label(0), b.label(1));
         // `output "boundary" { value = aws_iam_policy.boundary.arn }`: handed out as a boundary.
         let boundary_output = b.block.ident == "output" && b.label(0).contains("boundary");
-        each_attr(b.body, &mut |key, e| {
-            if key.contains("boundary") || boundary_output {
+        b.body.each_attr(&mut |a| {
+            let e = &a.expr;
+            if a.key.contains("boundary") || boundary_output {
                 any_boundary = true;
                 named_blocks(e, &mut as_boundary);
                 return;
@@ -125,14 +116,7 @@ fn boundary_only(view: &ModuleView<'_>) -> HashSet<String> {
             e.walk(&mut |x| {
                 if let ExprKind::Object(items) = &x.kind {
                     for (k, v) in items {
-                        let named = match k {
-                            ObjKey::Ident(i) => i.contains("boundary"),
-                            ObjKey::Expr(k) => match &k.kind {
-                                ExprKind::Var(name) => name.contains("boundary"),
-                                _ => k.as_str().is_some_and(|k| k.contains("boundary")),
-                            },
-                        };
-                        if named {
+                        if k.name().is_some_and(|k| k.contains("boundary")) {
                             named_blocks(v, &mut inner);
                         }
                     }

@@ -12,7 +12,7 @@ use crate::facts::{Facts, FileFacts};
 use crate::query::ModuleView;
 use crate::rule::RawFinding;
 use crate::settings::Settings;
-use crate::syntax::{Block, Body, Expr, ExprKind, SourceFile, address_of};
+use crate::syntax::{Block, Expr, ExprKind, SourceFile, address_of};
 
 use super::discover::{normalize, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
@@ -244,16 +244,18 @@ impl ModuleRunner<'_> {
         // Variables read where the finding points first, then anywhere in its block.
         let (mut at_span, mut anywhere): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
         if let Some(block) = inner {
-            visit_exprs(&block.body, &mut |e| {
-                if let Some(p) = e.traversal_path()
-                    && let Some(v) = p.strip_prefix("var.")
-                {
-                    let v = v.split(['.', '[']).next().unwrap_or(v).to_owned();
-                    if e.span.start < r.span.end && r.span.start < e.span.end {
-                        at_span.push(v.clone());
+            block.body.each_attr(&mut |a| {
+                a.expr.walk(&mut |e| {
+                    if let Some(p) = e.traversal_path()
+                        && let Some(v) = p.strip_prefix("var.")
+                    {
+                        let v = v.split(['.', '[']).next().unwrap_or(v).to_owned();
+                        if e.span.start < r.span.end && r.span.start < e.span.end {
+                            at_span.push(v.clone());
+                        }
+                        anywhere.push(v);
                     }
-                    anywhere.push(v);
-                }
+                })
             });
         }
         let input_for = |vars: &[String]| {
@@ -314,16 +316,6 @@ fn call_key(prefix: &str, name: &str) -> String {
         .collect();
     names.push(name);
     names.join(".")
-}
-
-/// Every expression of a body, nested blocks included.
-fn visit_exprs(body: &Body, f: &mut dyn FnMut(&Expr)) {
-    for a in &body.attrs {
-        a.expr.walk(f);
-    }
-    for b in &body.blocks {
-        visit_exprs(&b.body, f);
-    }
 }
 
 /// The inputs of a module call: once, or once per instance of a `for_each` whose collection

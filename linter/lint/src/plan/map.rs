@@ -11,7 +11,7 @@ use super::model::mask_in_place;
 use super::{Instance, Kind};
 use crate::pipeline;
 use crate::span::Span;
-use crate::syntax::{Block, Expr, ExprKind, ObjKey, SourceFile};
+use crate::syntax::{Block, Expr, ExprKind, SourceFile};
 
 /// The HCL under the configuration directory, parsed on demand per module directory.
 pub(super) struct Tree<'s> {
@@ -142,10 +142,7 @@ pub(super) fn narrow(e: &Expr, rest: &[String], value: &Json) -> Span {
             }
         }
         ExprKind::Object(fields) => {
-            let found = fields.iter().find(|(k, _)| match k {
-                ObjKey::Ident(i) => i == step,
-                ObjKey::Expr(x) => x.as_str() == Some(step.as_str()),
-            });
+            let found = fields.iter().find(|(k, _)| k.name() == Some(step.as_str()));
             match found {
                 Some((_, x)) => narrow(x, &rest[1..], value.get(step.as_str()).unwrap_or(&Json::Null)),
                 None => e.span.clone(),

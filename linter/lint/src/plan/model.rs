@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value as Json;
 
-use super::read::first_reference;
+use super::read::reference_expr;
 use super::{Instance, Kind};
 use crate::rules::common::ROTATION_TRIGGERS;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey};
@@ -112,7 +112,7 @@ impl Builder {
             // Unknown values, and rotation triggers whatever their value, keep what they refer
             // to: a key whose keepers come from a `time_rotating` rotates.
             let by_reference = is_true(u) || (path.len() == 1 && ROTATION_TRIGGERS.contains(&k.as_str()));
-            if by_reference && let Some(r) = c.and_then(first_reference) {
+            if by_reference && let Some(r) = c.and_then(reference_expr) {
                 expr.kind = r;
             }
             body.attrs.push(Attr { key: k.clone(), span: expr.span.clone(), expr });

@@ -240,7 +240,7 @@ pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap
 /// several things (a template such as `"--password ${x.value} --tenant ${y.id}"`), all of them
 /// as the interpolations of a template. Terraform also lists the object of each attribute it
 /// references (`x.value`, then `x`): those prefixes add nothing.
-pub(super) fn first_reference(e: &Json) -> Option<ExprKind> {
+pub(super) fn reference_expr(e: &Json) -> Option<ExprKind> {
     let refs: Vec<&str> = e.get("references")?.as_array()?.iter().filter_map(Json::as_str).collect();
     let distinct: Vec<&str> = refs
         .iter()

@@ -206,10 +206,7 @@ fn rebuild(v: &Value, e: &Expr) -> Expr {
             pairs
                 .iter()
                 .filter_map(|(k, e)| {
-                    let name = match k {
-                        ObjKey::Ident(n) => n.clone(),
-                        ObjKey::Expr(x) => x.as_str()?.to_owned(),
-                    };
+                    let name = k.name()?.to_owned();
                     Some((ObjKey::Ident(name.clone()), rebuild(fields.get(&name)?, e)))
                 })
                 .collect(),

@@ -266,7 +266,7 @@ pub fn azapi_resources<'a>(cx: &Ctx<'a>, arm_type: &str) -> Vec<(Item<'a>, Value
         ["azapi_resource", "azapi_update_resource", "azapi_resource_action", "azapi_data_plane_resource"];
     let mut out = Vec::new();
     for r in cx.resources_of(&TYPES) {
-        let matches = r.str("type").is_some_and(|t| t.split('@').next().unwrap_or("").eq_ignore_ascii_case(arm_type));
+        let matches = r.str("type").is_some_and(|t| crate::facts::secrets::is_arm_type(&t, arm_type));
         if !matches {
             continue;
         }

@@ -1,6 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::span::Span;
-use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
+use crate::syntax::{Body, Expr, ExprKind, TemplatePart};
 
 const MASTERS: &str = "system:masters";
 /// EKS access policies that are cluster-admin (or admin of everything but RBAC) on the scope.
@@ -40,10 +40,7 @@ fn maps_iam_principals(e: &Expr) -> bool {
             found |= parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if is_key(l)));
         }
         ExprKind::Object(items) => {
-            found |= items.iter().any(|(k, _)| match k {
-                ObjKey::Ident(i) => is_key(i),
-                ObjKey::Expr(e) => e.as_str().is_some_and(is_key),
-            });
+            found |= items.iter().any(|(k, _)| k.name().is_some_and(is_key));
         }
         _ => {}
     });

@@ -105,9 +105,9 @@ impl Rule for VaultAuthRoleTtl {
         let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m, max_secs));
         // Roles that set a lifetime, but one longer than a static key may live.
         let token_limit = cx.policy.static_key_max_lifetime;
-        let mut roles = cx.resources_of(&AUTH_ROLES);
-        roles.extend(cx.resources("vault_approle_auth_backend_role"));
-        for r in &roles {
+        let auth_roles = cx.resources_of(&AUTH_ROLES);
+        let approles = cx.resources("vault_approle_auth_backend_role");
+        for r in auth_roles.iter().chain(&approles) {
             let keys = ["token_explicit_max_ttl", "token_max_ttl", "max_ttl", "token_ttl", "ttl"];
             if let Some((key, secs)) = first_longer(r, &keys, token_limit.as_secs()) {
                 cx.report(r, r.span(key), format!("the role's tokens may live {}", interval(secs))).help(format!(
@@ -115,7 +115,7 @@ impl Rule for VaultAuthRoleTtl {
                 ));
             }
         }
-        for r in cx.resources_of(&AUTH_ROLES) {
+        for r in auth_roles {
             if LIFETIME.iter().any(|k| r.has(k)) {
                 continue;
             }

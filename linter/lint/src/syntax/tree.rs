@@ -112,6 +112,16 @@ pub enum ObjKey {
     Expr(Expr),
 }
 
+impl ObjKey {
+    /// The key's name when it is written out: a bare identifier or a quoted string.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            ObjKey::Ident(i) => Some(i),
+            ObjKey::Expr(x) => x.as_str(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum TraverseOp {
     Attr(String),
@@ -154,6 +164,16 @@ impl Block {
 impl Body {
     pub fn attr(&self, key: &str) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)
+    }
+
+    /// Visits every attribute of the body and of its nested blocks, at any depth.
+    pub fn each_attr<'s>(&'s self, f: &mut dyn FnMut(&'s Attr)) {
+        for a in &self.attrs {
+            f(a);
+        }
+        for b in &self.blocks {
+            b.body.each_attr(f);
+        }
     }
 
     pub fn blocks<'s: 'n, 'n>(&'s self, ident: &'n str) -> impl Iterator<Item = &'s Block> + 'n {

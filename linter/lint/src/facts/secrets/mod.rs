@@ -426,6 +426,12 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
     b.body.attr(key)
 }
 
+/// Whether an azapi `type` (`Microsoft.KeyVault/vaults/secrets@2023-02-01`) is the ARM resource
+/// type `arm`, whatever its API version and case.
+pub fn is_arm_type(type_attr: &str, arm: &str) -> bool {
+    type_attr.split('@').next().is_some_and(|t| t.eq_ignore_ascii_case(arm))
+}
+
 /// The secret value an azapi resource writes into a Key Vault secret: `value` of the `body`
 /// (data plane) or of `body.properties` (ARM), the body written as an object or `jsonencode`d.
 fn azapi_secret_value(b: &Block) -> Option<&Expr> {
@@ -434,7 +440,7 @@ fn azapi_secret_value(b: &Block) -> Option<&Expr> {
         return None;
     }
     let arm = b.body.attr("type")?.expr.as_str()?;
-    if !arm.split('@').next()?.eq_ignore_ascii_case("Microsoft.KeyVault/vaults/secrets") {
+    if !is_arm_type(arm, "Microsoft.KeyVault/vaults/secrets") {
         return None;
     }
     let mut body = &b.body.attr("body")?.expr;
@@ -450,16 +456,7 @@ fn azapi_secret_value(b: &Block) -> Option<&Expr> {
 /// The value of an object expression's field `key` (`{ key = … }`, `{ "key" = … }`).
 fn object_field<'e>(e: &'e Expr, key: &str) -> Option<&'e Expr> {
     let ExprKind::Object(items) = &e.kind else { return None };
-    items.iter().find_map(|(k, v)| {
-        let name = match k {
-            ObjKey::Ident(i) => i.as_str(),
-            ObjKey::Expr(x) => match &x.kind {
-                ExprKind::Var(v) => v.as_str(),
-                _ => x.as_str()?,
-            },
-        };
-        (name == key).then_some(v)
-    })
+    items.iter().find_map(|(k, v)| (k.name() == Some(key)).then_some(v))
 }
 
 /// Visits one attribute's value as a source of its own.
@@ -500,16 +497,12 @@ fn stored_document_source<'a>(a: &'a Attr) -> Option<impl FnOnce(&mut Visit<'_>)
     if name != "jsonencode" {
         return None;
     }
-    let key_of = |k: &'a ObjKey| match k {
-        ObjKey::Ident(i) => Some(i.as_str()),
-        ObjKey::Expr(x) => x.as_str(),
-    };
-    if items.iter().any(|(k, _)| key_of(k).is_none_or(is_credential_key)) {
+    if items.iter().any(|(k, _)| k.name().is_none_or(is_credential_key)) {
         return None;
     }
     Some(move |f: &mut Visit<'_>| {
         for (k, v) in items {
-            let key = key_of(k).unwrap_or_default();
+            let key = k.name().unwrap_or_default();
             if DESCRIPTIVE_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
                 continue;
             }
