@@ -233,6 +233,32 @@ const BLOCK_KEYWORDS: [&str; 11] = [
     "import",
 ];
 
+/// Refuse nesting deeper than this before parsing: the parser recurses.
+pub(crate) const MAX_NESTING: usize = 200;
+
+/// The offset where bracket nesting first exceeds the limit, if it does.
+pub(crate) fn too_deep(text: &str) -> Option<usize> {
+    // Nesting cannot exceed the number of openers; counting them is cheap and usually enough.
+    let openers = text.bytes().filter(|b| matches!(b, b'{' | b'[' | b'(')).count();
+    if openers <= MAX_NESTING {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// After `parse_hcl` failed on the whole text: parses each top-level block on its own (a block
 /// starts at a line beginning with a block keyword, outside heredocs), keeps those that parse,
 /// and says in the error which part was skipped.
@@ -253,7 +279,12 @@ pub fn recover_blocks(src: &str, whole: SyntaxError) -> (Body, Option<SyntaxErro
         if chunk.trim().is_empty() {
             continue;
         }
-        match parse_hcl(chunk) {
+        // A block nested too deeply for the parser is skipped like a malformed one.
+        let parsed = match too_deep(chunk) {
+            Some(off) => Err(SyntaxError { message: format!("nesting deeper than {MAX_NESTING} levels"), offset: off }),
+            None => parse_hcl(chunk),
+        };
+        match parsed {
             Ok(mut part) => {
                 part.shift(from);
                 body.attrs.append(&mut part.attrs);

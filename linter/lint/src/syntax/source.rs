@@ -2,11 +2,9 @@
 
 use std::path::PathBuf;
 
+use super::hcl::{MAX_NESTING, too_deep};
 use super::{Block, Body, SyntaxError, parse_hcl, parse_tf_json, parse_tfvars_json, recover_blocks};
 use crate::span::{LineIndex, Position};
-
-/// Refuse nesting deeper than this before parsing: the parser recurses.
-const MAX_NESTING: usize = 200;
 
 #[derive(Debug)]
 pub struct SourceFile {
@@ -39,8 +37,9 @@ impl SourceFile {
         };
         let (body, err) = match result {
             Ok(body) => (body, None),
-            // One malformed block should not hide the others: parse block by block.
-            Err(e) if !is_json && too_deep(&text).is_none() => recover_blocks(&text, e),
+            // One malformed (or too deeply nested) block should not hide the others: parse
+            // block by block.
+            Err(e) if !is_json => recover_blocks(&text, e),
             Err(e) => (Body::default(), Some(e)),
         };
         (Self::synthetic(path, text, body), err)
@@ -106,29 +105,6 @@ pub fn address_of(b: &Block) -> String {
     }
 }
 
-/// The offset where bracket nesting first exceeds the limit, if it does.
-fn too_deep(text: &str) -> Option<usize> {
-    // Nesting cannot exceed the number of openers; counting them is cheap and usually enough.
-    let openers = text.bytes().filter(|b| matches!(b, b'{' | b'[' | b'(')).count();
-    if openers <= MAX_NESTING {
-        return None;
-    }
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(i);
-                }
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +123,17 @@ mod tests {
     fn deep_nesting_is_a_syntax_error() {
         let text = format!("a = {}", "[".repeat(5000));
         assert!(SourceFile::parse("a.tf".into(), text).1.is_some());
+    }
+
+    #[test]
+    fn a_block_nested_too_deeply_does_not_hide_the_others() {
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let text = format!("locals {{\n  x = {deep}\n}}\nresource \"a\" \"b\" {{\n  k = 1\n}}\n");
+        let (f, err) = SourceFile::parse("a.tf".into(), text);
+        let err = err.expect("the deep block is an error");
+        assert!(err.message.contains("nesting deeper than 200 levels"), "{}", err.message);
+        assert!(err.message.contains("1 block was skipped, the other 1 checked"), "{}", err.message);
+        assert_eq!(f.body.blocks.len(), 1);
+        assert_eq!(f.body.blocks[0].ident, "resource");
     }
 }
