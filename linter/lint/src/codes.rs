@@ -301,6 +301,19 @@ NHI113, NHI114) only while it is long-lived. One judgement, shared by those rule
 The missing-ttl rules (NHI3xx) judge the expiry and rotation themselves, with the same policy
 settings. [credential-lifecycle.md](credential-lifecycle.md) lists every credential-issuing
 resource type we know, what makes it short-lived, and the rule that covers it.
+
+## Where a broad definition is reported
+
+A scope rule reports a policy document, managed policy, custom role or Vault policy where its
+broad statement is written. The same finding, under the same code, is reported again at each
+block of that module that hands the definition to a non-human identity, so that a reviewer sees
+who receives it: an IAM policy attachment, a role's `inline_policy` or `managed_policy_arns`, an
+Azure role assignment, a GCP IAM member or binding, a Vault auth role or identity entity that
+lists the policy (by reference or by its `name`), and a module call that passes it. A
+`vault_policy` that stores a broad `vault_policy_document` is reported as well: it is the policy
+Vault keeps. Grants to people (user, group and domain members, Azure `User`/`Group`
+principals, Vault LDAP, Okta and GitHub-team mappings, identity groups) and grants held back by
+a `condition` are not reported again; the definition's finding stands for them.
 "#;
 
 fn capitalize(s: &str) -> String {

@@ -860,3 +860,116 @@ provider "aws" {
         lint(d.path()).iter().filter(|f| f.code == "NHI112").map(|f| f.start.map_or(0, |p| p.line)).collect();
     assert_eq!(lines, vec![4, 9]);
 }
+
+#[test]
+fn a_broad_definition_is_reported_where_it_reaches_a_non_human_identity() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+data "aws_iam_policy_document" "admin" {
+  statement {
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+resource "aws_iam_policy" "admin" {
+  policy = data.aws_iam_policy_document.admin.json
+}
+resource "aws_iam_role_policy_attachment" "ci" {
+  role       = "ci"
+  policy_arn = aws_iam_policy.admin.arn
+}
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = "{}"
+  inline_policy {
+    name   = "all"
+    policy = data.aws_iam_policy_document.admin.json
+  }
+}
+data "vault_policy_document" "root_like" {
+  rule {
+    path         = "*"
+    capabilities = ["sudo", "read"]
+  }
+}
+resource "vault_policy" "root_like" {
+  name   = "root-like"
+  policy = data.vault_policy_document.root_like.hcl
+}
+resource "vault_jwt_auth_backend_role" "ci" {
+  role_name       = "ci"
+  user_claim      = "sub"
+  bound_audiences = ["https://github.com/acme"]
+  bound_claims    = { repository = "acme/app" }
+  token_policies  = ["root-like"]
+  token_ttl       = 300
+  token_max_ttl   = 600
+}
+resource "vault_ldap_auth_backend_group" "admins" {
+  groupname = "admins"
+  policies  = [vault_policy.root_like.name]
+}
+resource "google_project_iam_custom_role" "setter" {
+  role_id     = "setter"
+  title       = "setter"
+  permissions = ["resourcemanager.projects.setIamPolicy"]
+}
+resource "google_project_iam_member" "bot" {
+  project = "p"
+  role    = google_project_iam_custom_role.setter.id
+  member  = "serviceAccount:bot@p.iam.gserviceaccount.com"
+}
+resource "google_project_iam_member" "person" {
+  project = "p"
+  role    = google_project_iam_custom_role.setter.id
+  member  = "user:alice@example.com"
+}
+resource "google_project_iam_member" "only_viewer" {
+  project = "p"
+  role    = google_project_iam_custom_role.setter.id
+  member  = "serviceAccount:bot@p.iam.gserviceaccount.com"
+  condition {
+    title      = "viewer only"
+    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/viewer'])"
+  }
+}
+module "workspace" {
+  source   = "./workspace"
+  policies = [vault_policy.root_like.name]
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    let got: Vec<(String, &str)> = codes(&f);
+    for want in [
+        ("aws_iam_role_policy_attachment.ci", "NHI201"),
+        ("aws_iam_role.deploy", "NHI201"),
+        ("vault_policy.root_like", "NHI212"),
+        ("vault_jwt_auth_backend_role.ci", "NHI212"),
+        ("google_project_iam_member.bot", "NHI236"),
+        ("module.workspace", "NHI212"),
+    ] {
+        assert!(got.contains(&(want.0.to_owned(), want.1)), "{want:?} missing from {got:?}");
+    }
+    // A person's grant, a conditional grant and a restatement judged at its document are not
+    // reported again; each grant is reported once.
+    for quiet in [
+        "aws_iam_policy.admin",
+        "vault_ldap_auth_backend_group.admins",
+        "google_project_iam_member.person",
+        "google_project_iam_member.only_viewer",
+    ] {
+        assert!(!got.iter().any(|(a, _)| a == quiet), "{quiet} reported: {got:?}");
+    }
+    assert_eq!(got.iter().filter(|(a, _)| a == "aws_iam_role_policy_attachment.ci").count(), 1, "{got:?}");
+    let attachment = f.iter().find(|x| x.address == "aws_iam_role_policy_attachment.ci").unwrap();
+    assert!(
+        attachment
+            .message
+            .contains("`aws_iam_policy.admin`, the policy written in `data.aws_iam_policy_document.admin`"),
+        "{}",
+        attachment.message
+    );
+    assert_eq!(attachment.start.unwrap().line, 13, "at the `policy_arn` that grants it");
+}

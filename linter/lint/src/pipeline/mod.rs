@@ -4,6 +4,7 @@
 
 mod discover;
 mod finish;
+mod grants;
 mod inputs;
 mod modules;
 
@@ -70,6 +71,8 @@ pub fn run_rules<'a>(
         e.rule.check(&mut cx);
         out.extend(cx.into_findings());
     }
+    let grants = grants::grant_findings(view, &out);
+    out.extend(grants);
     out
 }
 

@@ -40,6 +40,7 @@ data "vault_policy_document" "broad" {
   }
 }
 
+# expect: excessive-scope
 resource "vault_policy" "broad" {
   name   = "broad"
   policy = data.vault_policy_document.broad.hcl

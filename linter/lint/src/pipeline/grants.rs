@@ -1,0 +1,228 @@
+//! Where a broad definition reaches an identity. Scope rules judge a policy document, a
+//! managed policy, a custom role or a Vault policy where it is written; a reviewer also needs to
+//! see each place that hands it to an identity: the attachment, the role assignment, the IAM
+//! member, the auth role or team that lists the policy, the module call it is passed to. This
+//! pass reports each such grant in the same module, under the code of the finding it carries,
+//! once per granted definition.
+//!
+//! It runs after the rules on one module view, for `check` and `plan` alike: it reads only the
+//! view and the findings the rules made there.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::codes;
+use crate::query::{Item, ModuleView};
+use crate::rule::{Category, RawFinding};
+use crate::span::Span;
+use crate::syntax::{Attr, Expr};
+
+/// Blocks that restate a definition under another address without granting it. Findings of
+/// the definition they take carry over to them, so that its grants are found; `reported` ones
+/// are the object the provider stores, where a reviewer looks for it (Vault keeps the policy
+/// text `vault_policy_document` renders; `aws_iam_policy` is judged at its document).
+const RESTATEMENTS: [(&str, &str, bool); 2] = [("aws_iam_policy", "policy", false), ("vault_policy", "policy", true)];
+
+/// How a block grants to a non-human identity: the attributes that name what it grants, by
+/// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
+/// to the definition's own finding, and so are Vault tokens, judged by their lifetime.
+fn grant_attrs(kind: &str, ty: &str) -> &'static [&'static str] {
+    match (kind, ty) {
+        ("resource", t) if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
+        ("resource", "aws_iam_role") => &["managed_policy_arns"],
+        ("resource", "azurerm_role_assignment") => &["role_definition_id", "role_definition_name"],
+        ("resource", t) if t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding")) => {
+            &["role"]
+        }
+        ("resource", t)
+            if t.starts_with("vault_") && (t.ends_with("_auth_backend_role") || t == "vault_identity_entity") =>
+        {
+            &["policies", "token_policies"]
+        }
+        _ => &[],
+    }
+}
+
+/// Definitions that grant rights when attached: what a grant may name.
+fn is_definition(address: &str) -> bool {
+    const TYPES: [&str; 7] = [
+        "data.aws_iam_policy_document.",
+        "aws_iam_policy.",
+        "data.vault_policy_document.",
+        "vault_policy.",
+        "azurerm_role_definition.",
+        "google_project_iam_custom_role.",
+        "google_organization_iam_custom_role.",
+    ];
+    TYPES.iter().any(|t| address.starts_with(t))
+}
+
+/// Whether a grant block is held back by a condition, or names only people as its grantees.
+fn limited_or_human(item: &Item<'_>) -> bool {
+    if item.has("condition") || !item.nested("condition").is_empty() {
+        return true;
+    }
+    let people = ["user:", "group:", "domain:"];
+    let members: Vec<String> = item.strs("member").into_iter().chain(item.strs("members")).collect();
+    if !members.is_empty() && members.iter().all(|m| people.iter().any(|p| m.starts_with(p))) {
+        return true;
+    }
+    if item.str("principal_type").is_some_and(|t| t == "User" || t == "Group") {
+        return true;
+    }
+    item.attr("principal_id").is_some_and(|a| {
+        ["azuread_user.", "azuread_group.", "data.azuread_user.", "data.azuread_group."]
+            .iter()
+            .any(|p| a.expr.mentions(p))
+    })
+}
+
+/// What a granted definition is known by: its address, and the name grants may spell out
+/// instead of referring to it (`policies = ["admin"]`).
+struct Target {
+    address: String,
+    name: Option<String>,
+    /// The finding it carries: the most severe of its scope findings.
+    finding: RawFinding,
+}
+
+/// Types whose `name` a grant may write literally in place of a reference.
+const NAMED: [&str; 2] = ["vault_policy", "azurerm_role_definition"];
+
+/// The findings the grants of broad definitions in `view` add to `found`.
+pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
+    let mut carried: BTreeMap<String, RawFinding> = BTreeMap::new();
+    for f in found {
+        let Some(e) = codes::find(f.code) else { continue };
+        if e.rule.meta().category != Category::ExcessiveScope || !is_definition(&f.key) {
+            continue;
+        }
+        let sev = e.rule.meta().severity;
+        let better =
+            carried.get(&f.key).is_none_or(|g| codes::find(g.code).is_some_and(|g| g.rule.meta().severity < sev));
+        if better {
+            carried.insert(f.key.clone(), f.clone());
+        }
+    }
+    if carried.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    // Restatements inherit; the reported ones are findings of their own.
+    for (ty, key, reported) in RESTATEMENTS {
+        for item in view.blocks("resource", Some(ty)) {
+            let address = crate::syntax::address_of(item.top);
+            if carried.contains_key(&address) {
+                continue;
+            }
+            let Some(attr) = item.attr(key) else { continue };
+            let Some(source) = carried.values().find(|f| refers_to(&attr.expr, &f.key)).cloned() else { continue };
+            if reported {
+                out.push(restated(&item, attr, &source));
+            }
+            carried.insert(address, source);
+        }
+    }
+    let targets: Vec<Target> = carried
+        .into_iter()
+        .map(|(address, finding)| {
+            let name = NAMED
+                .iter()
+                .any(|t| address.starts_with(&format!("{t}.")))
+                .then(|| block_named(view, &address).and_then(|b| b.str("name")))
+                .flatten();
+            Target { address, name, finding }
+        })
+        .collect();
+    for item in view.all_blocks() {
+        let address = crate::syntax::address_of(item.top);
+        let is_call = item.top.ident == "module";
+        if !is_call && limited_or_human(&item) {
+            continue;
+        }
+        let mut attrs: Vec<(&Attr, Option<Item<'_>>)> = if is_call {
+            item.body.attrs.iter().map(|a| (a, None)).collect()
+        } else {
+            let keys = grant_attrs(&item.top.ident, item.label(0));
+            keys.iter().filter_map(|k| item.attr(k)).map(|a| (a, None)).collect()
+        };
+        if item.top.ident == "resource" && item.label(0) == "aws_iam_role" {
+            for inline in item.nested("inline_policy") {
+                if let Some(a) = inline.attr("policy") {
+                    attrs.push((a, Some(inline.clone())));
+                }
+            }
+        }
+        let mut seen: HashSet<&str> = HashSet::new();
+        for (attr, within) in attrs {
+            let holder = within.as_ref().unwrap_or(&item);
+            for t in &targets {
+                if t.address == address || seen.contains(t.address.as_str()) {
+                    continue;
+                }
+                let by_name = !is_call && t.name.as_deref().is_some_and(|n| names(holder, attr, n));
+                if refers_to(&attr.expr, &t.address) || by_name {
+                    seen.insert(&t.address);
+                    out.push(granted(&item, attr.expr.span.clone(), t, is_call));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `e` reads `address` (`aws_iam_policy.p.arn`, `vault_policy.p[0].name`), not a
+/// longer name that starts with it.
+fn refers_to(e: &Expr, address: &str) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| {
+        if let Some(p) = x.traversal_path()
+            && let Some(rest) = p.strip_prefix(address)
+            && (rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+        {
+            found = true;
+        }
+    });
+    found
+}
+
+/// Whether the attribute's value, for any instance, is or lists the literal `name`.
+fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
+    let v = item.eval(&attr.expr);
+    v.as_str() == Some(name) || v.items().iter().any(|x| x.as_str() == Some(name))
+}
+
+fn block_named<'a>(view: &ModuleView<'a>, address: &str) -> Option<Item<'a>> {
+    let (ty, name) = address.split_once('.')?;
+    view.blocks("resource", Some(ty)).into_iter().find(|b| b.label(1) == name)
+}
+
+fn where_found(f: &RawFinding) -> String {
+    format!("`{}`: {}", f.key, f.message)
+}
+
+fn restated(item: &Item<'_>, attr: &Attr, source: &RawFinding) -> RawFinding {
+    finding(item, attr.expr.span.clone(), source, format!("stores the policy written in {}", where_found(source)))
+}
+
+fn granted(item: &Item<'_>, span: Span, t: &Target, is_call: bool) -> RawFinding {
+    let verb = if is_call { "passes to the module" } else { "grants" };
+    let mut message = format!("{verb} `{}`, which is broad: {}", t.address, t.finding.message);
+    if t.finding.key != t.address {
+        message = format!("{verb} `{}`, the policy written in {}", t.address, where_found(&t.finding));
+    }
+    finding(item, span, &t.finding, message)
+}
+
+fn finding(item: &Item<'_>, span: Span, source: &RawFinding, message: String) -> RawFinding {
+    let key = crate::syntax::address_of(item.top);
+    let prefix = source.address.strip_suffix(&source.key).unwrap_or("");
+    RawFinding {
+        code: source.code,
+        file: item.file,
+        span,
+        message,
+        help: source.help.clone(),
+        address: format!("{prefix}{key}"),
+        key,
+    }
+}
