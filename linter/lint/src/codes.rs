@@ -85,6 +85,7 @@ table! {
     "NHI239" => aws_root_access_key::AwsRootAccessKey,
     "NHI240" => gitlab_admin_user::GitlabAdminUser,
     "NHI241" => redis_acl_all_commands::RedisAclAllCommands,
+    "NHI242" => gcp_resource_admin_role::GcpResourceAdminRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

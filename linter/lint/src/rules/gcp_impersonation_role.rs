@@ -1,4 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::written_text;
 use crate::rules::gcp_iam::{people_grants, service_account_grants};
 
 pub const ROLES: [&str; 9] = [
@@ -20,6 +21,83 @@ pub const ROLES: [&str; 9] = [
 const PEOPLE_ROLES: [&str; 3] =
     ["roles/iam.serviceAccountTokenCreator", "roles/iam.serviceAccountKeyAdmin", "roles/iam.serviceAccountUser"];
 
+/// Roles on one service account that let the grantee act as it.
+const ACT_AS: [&str; 5] = [
+    "roles/iam.serviceAccountTokenCreator",
+    "roles/iam.serviceAccountOpenIdTokenCreator",
+    "roles/iam.serviceAccountUser",
+    "roles/iam.serviceAccountKeyAdmin",
+    "roles/iam.serviceAccountAdmin",
+];
+
+/// Whether an expression names the default compute (or App Engine) service account: through
+/// `data.google_compute_default_service_account`, its email written out, or a
+/// `data.google_service_account` looked up by that email.
+fn names_default_account(cx: &Ctx<'_>, e: &crate::syntax::Expr, env: &crate::eval::Env<'_>) -> bool {
+    let default_email =
+        |t: &str| t.contains("-compute@developer.gserviceaccount.com") || t.contains("@appspot.gserviceaccount.com");
+    if e.mentions("data.google_compute_default_service_account.") {
+        return true;
+    }
+    let text = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e));
+    if text.is_some_and(|t| default_email(&t)) {
+        return true;
+    }
+    cx.data("google_service_account").iter().any(|d| {
+        refers_to_data(e, d.label(1))
+            && d.attr("account_id").is_some_and(|a| {
+                let t = d.eval(&a.expr).as_str().map(str::to_owned).or_else(|| written_text(&a.expr));
+                t.is_some_and(|t| default_email(&t)) || call_text(&a.expr).is_some_and(|t| default_email(&t))
+            })
+    })
+}
+
+/// `format("%s-compute@…", var.n)`: the format string of a call.
+fn call_text(e: &crate::syntax::Expr) -> Option<String> {
+    match &e.kind {
+        crate::syntax::ExprKind::Call { args, .. } => args.first().and_then(written_text),
+        _ => None,
+    }
+}
+
+fn refers_to_data(e: &crate::syntax::Expr, name: &str) -> bool {
+    let me = format!("data.google_service_account.{name}.");
+    let mut found = false;
+    e.walk(&mut |x| found |= x.traversal_path().is_some_and(|p| p.starts_with(&me)));
+    found
+}
+
+/// Impersonation between one service account and the default compute account, which every
+/// VM, function and Cloud Run service without an account of its own runs as, and which holds
+/// Editor on the project by default: either every such workload may act as the account, or the
+/// grantee may act as the default account.
+fn default_account_impersonation(cx: &Ctx<'_>, b: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
+    let role = b.str("role")?;
+    if !ACT_AS.contains(&role.as_str()) {
+        return None;
+    }
+    let members = crate::rules::common::member_exprs(b);
+    if members.iter().any(|m| names_default_account(cx, m, b.env)) {
+        let span = if b.has("member") { b.span("member") } else { b.span("members") };
+        return Some((
+            span,
+            format!(
+                "{role} granted to the default compute service account: every workload that runs as it can act as this service account"
+            ),
+        ));
+    }
+    let target = b.attr("service_account_id")?;
+    if names_default_account(cx, &target.expr, b.env)
+        && members.iter().any(|m| crate::rules::common::machine_member_kind(m, b.env).is_some())
+    {
+        return Some((
+            b.span("service_account_id"),
+            format!("{role} on the default compute service account, which holds Editor on the project by default"),
+        ));
+    }
+    None
+}
+
 /// ## What it does
 /// Finds roles that let a machine identity act as, or mint credentials for, other service
 /// accounts — `iam.serviceAccountTokenCreator`, `iam.serviceAccountOpenIdTokenCreator` (ID
@@ -32,7 +110,11 @@ const PEOPLE_ROLES: [&str; 3] =
 /// granted that way to a user, a group or a domain (who can then mint tokens or keys of, or
 /// run workloads as, every service account in scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
 /// every identity of a workload identity pool (`principalSet://…/workloadIdentityPools/POOL/*`)
-/// whose providers do not all set an `attribute_condition`, or to a namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`). The
+/// whose providers do not all set an `attribute_condition`, or to a namespace's `default` Kubernetes service account (`PROJECT.svc.id.goog[ns/default]`); and
+/// token-creator, user, key-admin or admin rights on a service account granted to the default
+/// compute service account (every VM, function or Cloud Run service without an account of its
+/// own), or on the default compute account to a machine identity (it holds Editor by
+/// default). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
@@ -100,6 +182,12 @@ impl Rule for GcpImpersonationRole {
         }
         // Any role on a service account for allUsers / allAuthenticatedUsers: anyone can use it.
         for b in cx.resources_of(&["google_service_account_iam_member", "google_service_account_iam_binding"]) {
+            if let Some((span, message)) = default_account_impersonation(cx, &b) {
+                cx.report(&b, span, message).help(
+                    "run the workload as a dedicated service account, and grant impersonation between dedicated accounts only",
+                );
+                continue;
+            }
             let public = crate::rules::common::member_exprs(&b)
                 .iter()
                 .filter_map(|m| b.env.eval(m).as_str().map(str::to_owned))

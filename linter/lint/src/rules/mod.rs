@@ -29,6 +29,7 @@ pub mod gcp_impersonation_role;
 pub mod gcp_key_rotation;
 pub mod gcp_primitive_role;
 pub mod gcp_project_wide_role;
+pub mod gcp_resource_admin_role;
 pub mod gcp_secret_expiry;
 pub mod gcp_service_account_key;
 pub mod github_actions_write_token;

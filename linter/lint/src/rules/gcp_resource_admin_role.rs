@@ -1,0 +1,84 @@
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::{machine_member_kind, member_exprs};
+
+/// Administrator roles on one data-holding resource that include changing its IAM policy, and
+/// the role that would do the job instead.
+const ADMIN_ROLES: [(&str, &str); 7] = [
+    ("roles/storage.admin", "roles/storage.objectAdmin or objectUser"),
+    ("roles/secretmanager.admin", "roles/secretmanager.secretAccessor or secretVersionAdder"),
+    ("roles/pubsub.admin", "roles/pubsub.publisher or subscriber"),
+    ("roles/cloudkms.admin", "roles/cloudkms.cryptoKeyEncrypterDecrypter"),
+    ("roles/bigquery.admin", "roles/bigquery.dataEditor"),
+    ("roles/bigquery.dataOwner", "roles/bigquery.dataEditor"),
+    ("roles/artifactregistry.admin", "roles/artifactregistry.writer"),
+];
+
+/// Grants on one resource; project, folder, organization and service-account grants are the
+/// other GCP rules' (NHI206, NHI207, NHI228).
+fn on_one_resource(ty: &str) -> bool {
+    ty.starts_with("google_")
+        && (ty.ends_with("_iam_member") || ty.ends_with("_iam_binding"))
+        && !["google_project_", "google_folder_", "google_organization_", "google_service_account_"]
+            .iter()
+            .any(|p| ty.starts_with(p))
+}
+
+/// ## What it does
+/// Finds a service account or workload identity principal given the administrator role of a
+/// bucket, secret, topic, key, dataset or registry on that one resource
+/// (`roles/storage.admin`, `roles/secretmanager.admin`, `roles/pubsub.admin`,
+/// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
+/// `roles/artifactregistry.admin`). People and groups are left out, as are grants with an IAM
+/// `condition`.
+///
+/// ## Why is this bad?
+/// These roles include `setIamPolicy` on the resource: a workload that only needs to read or
+/// write objects can also grant anyone, `allUsers` included, access to the data, or delete it.
+/// A leaked key of that service account is enough to publish the bucket or the secret.
+///
+/// ## Example
+/// ```hcl
+/// resource "google_storage_bucket_iam_member" "uploader" {
+///   bucket = google_storage_bucket.media.name
+///   role   = "roles/storage.admin"
+///   member = "serviceAccount:${google_service_account.app.email}"
+/// }
+/// ```
+///
+/// ## Use instead
+/// ```hcl
+///   role   = "roles/storage.objectAdmin"
+/// ```
+#[derive(Debug)]
+pub struct GcpResourceAdminRole;
+
+impl Rule for GcpResourceAdminRole {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "gcp-resource-admin-role",
+            category: Category::ExcessiveScope,
+            severity: Severity::Medium,
+            summary: "a service account made administrator of a bucket, secret or key, able to change who can use it",
+            source: include_str!("gcp_resource_admin_role.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for g in cx.resources_where(on_one_resource) {
+            if g.has("condition") || !g.nested("condition").is_empty() {
+                continue;
+            }
+            let Some((role, instead)) =
+                g.strs("role").into_iter().find_map(|r| ADMIN_ROLES.iter().find(|(a, _)| *a == r).copied())
+            else {
+                continue;
+            };
+            let Some(grantee) = member_exprs(&g).iter().find_map(|m| machine_member_kind(m, g.env)) else {
+                continue;
+            };
+            cx.report(&g, g.span("role"), format!("{role} on this resource for {grantee}: it can change who may use the resource (setIamPolicy) or delete it"))
+                .help(format!("grant only what the workload does, e.g. {instead}"));
+        }
+    }
+}
