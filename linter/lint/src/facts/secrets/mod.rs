@@ -368,9 +368,9 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
         if cred.is_none()
             && !lit.partial
             && (by_role || by_key)
-            // A secret store's value is stored as written, even when it reads like a variable's
-            // name (`SENSITIVE_API_KEY_12345`).
-            && let Some(how) = literal_secret(lit.text).or_else(|| (by_role && env_var_name(lit.text)).then_some(Literal::Placeholder))
+            // A value that reads like a variable's name (`SECRET_PASS`, `SENSITIVE_API_KEY_12345`)
+            // in a secret's place is still what is written there: a placeholder, reported.
+            && let Some(how) = literal_secret(lit.text).or_else(|| env_var_name(lit.text).then_some(Literal::Placeholder))
         {
             let kind = SecretKind::Credential {
                 key: lit.key.to_owned(),
