@@ -69,10 +69,13 @@ pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
 
 /// Whether an IAM member expression names a GCP service account.
 pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
-    if let Some(p) = known_prefix(e, env)
-        && p.starts_with("serviceAccount:")
-    {
-        return true;
+    if let Some(p) = known_prefix(e, env) {
+        // A service account's email is a machine identity whatever the member is prefixed
+        // with (`user:ci@p.iam.gserviceaccount.com`) or when the prefix is left out.
+        let email = p.rsplit(':').next().unwrap_or("");
+        if p.starts_with("serviceAccount:") || (email.contains('@') && email.ends_with(".gserviceaccount.com")) {
+            return true;
+        }
     }
     match e.traversal_path() {
         Some(p) => {
