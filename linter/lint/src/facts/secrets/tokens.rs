@@ -20,7 +20,7 @@ const fn f(name: &'static str, pattern: &'static str, markers: &'static [&'stati
 }
 
 /// Known token formats, in the order they are tried.
-const FORMATS: [Format; 18] = [
+const FORMATS: [Format; 20] = [
     f("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", &["AKIA", "ASIA", "ABIA", "ACCA"]),
     f("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b", &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
     f("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}", &["github_pat_"]),
@@ -52,8 +52,24 @@ const FORMATS: [Format; 18] = [
     // counts only when its checksum holds (see `known_token`).
     f(NHI_API_KEY, nhi_core::API_KEY_PATTERN, &["nhik_"]),
     f("Terraform Cloud token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_\-=]{60,}", &[".atlasv1."]),
+    f("Artifactory API key", r"\bAKCp[A-Za-z0-9]{69}\b", &["AKCp"]),
+    // Counts only when the encoded part decodes to `user:password` (see `known_token`).
+    f(BASIC_AUTH, r"\bBasic [A-Za-z0-9+/]{8,}={0,2}", &["Basic "]),
     f("Twilio API key", r"\bSK[0-9a-f]{32}\b", &[]),
 ];
+
+const BASIC_AUTH: &str = "HTTP Basic credentials";
+
+/// Whether `Basic <base64>` carries `user:password`: printable text with a colon and something
+/// on both sides of it (not the words "Basic Authentication").
+fn basic_credentials(t: &str) -> bool {
+    use base64::Engine as _;
+    let Some(encoded) = t.strip_prefix("Basic ") else { return false };
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(encoded) else { return false };
+    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
+    text.chars().all(|c| !c.is_control())
+        && text.split_once(':').is_some_and(|(user, pw)| !user.is_empty() && !pw.is_empty())
+}
 
 fn candidate(format: &Format, s: &str) -> bool {
     if format.markers.is_empty() { twilio_like(s) } else { format.markers.iter().any(|m| s.contains(m)) }
@@ -125,6 +141,9 @@ pub fn known_token(s: &str) -> Option<&'static str> {
             if format.name == NHI_API_KEY && nhi_core::check_api_key(t).is_err() {
                 continue;
             }
+            if format.name == BASIC_AUTH && !basic_credentials(t) {
+                continue;
+            }
             return Some(format.name);
         }
     }
@@ -155,6 +174,8 @@ mod tests {
             "DefaultEndpointsProtocol=https;AccountKey=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01234567==",
             NHI_SAMPLE,
             "abcdefghijklmn.atlasv1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
+            "AKCp8kqWvF3nB6tY1hR5mZ2cX9pL4sD7gJ0eQ3aU6iO8wE1rT5yH2nM4bV7cK9xZ3fG6jL1pS",
+            "Basic YWRtaW46czNjcjN0LXBhc3M=",
             "SK0123456789abcdef0123456789abcdef",
         ];
         for t in samples {
@@ -162,6 +183,9 @@ mod tests {
             assert!(may_hold_token(t), "{t}");
         }
         assert!(!may_hold_token("arn:aws:iam::123456789012:role/deployer"));
+        // The words, or base64 that is not `user:password`, are not credentials.
+        assert_eq!(known_token("use Basic Authentication here please"), None);
+        assert_eq!(known_token("Basic dXNlcm5hbWVvbmx5"), None);
     }
 
     /// A well-formed nhi API key (what the registry mints: prefix, 52 characters, checksum).
