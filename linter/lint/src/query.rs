@@ -156,6 +156,31 @@ pub fn presence(b: &Block, env: &Env<'_>) -> Presence {
     if refers { Presence::Conditional } else { Presence::Never }
 }
 
+fn is_empty_collection(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// The instances a feature flag keeps off: `for_each = toset(var.on ? local.roles : [])` with
+/// `on` false declares `local.roles`; a block reported as conditional is judged on them.
+fn flagged_instances(e: &Expr, env: &Env<'_>) -> Option<Value> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none()
+            && let ExprKind::Cond(_, yes, no) = &x.kind
+        {
+            found = [yes, no]
+                .into_iter()
+                .map(|b| env.eval(b))
+                .find(|v| matches!(v, Value::List(_) | Value::Object(_)) && !is_empty_collection(v));
+        }
+    });
+    found
+}
+
 /// A block together with what is needed to read its values.
 #[derive(Clone)]
 pub struct Item<'a> {
@@ -214,7 +239,10 @@ impl<'a> Item<'a> {
     fn values_here(&self, key: &str) -> Vec<Value> {
         let Some(attr) = self.body.attr(key) else { return Vec::new() };
         let top = self.block;
-        let instances = top.body.attr("for_each").map(|fe| self.env.eval(&fe.expr));
+        let instances = top.body.attr("for_each").map(|fe| {
+            let v = self.env.eval(&fe.expr);
+            if is_empty_collection(&v) { flagged_instances(&fe.expr, self.env).unwrap_or(v) } else { v }
+        });
         match instances {
             Some(Value::List(items)) if !items.is_empty() => {
                 items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(&attr.expr))).collect()

@@ -879,6 +879,11 @@ resource "aws_iam_role_policy_attachment" "ci" {
   role       = "ci"
   policy_arn = aws_iam_policy.admin.arn
 }
+resource "aws_ssoadmin_permission_set_inline_policy" "admins" {
+  inline_policy      = data.aws_iam_policy_document.admin.json
+  instance_arn       = "arn:aws:sso:::instance/ssoins-1"
+  permission_set_arn = "arn:aws:sso:::permissionSet/ssoins-1/ps-1"
+}
 resource "aws_iam_role" "deploy" {
   name               = "deploy"
   assume_role_policy = "{}"
@@ -945,6 +950,8 @@ module "workspace" {
     for want in [
         ("aws_iam_role_policy_attachment.ci", "NHI201"),
         ("aws_iam_role.deploy", "NHI201"),
+        ("aws_ssoadmin_permission_set_inline_policy.admins", "NHI201"),
+        ("aws_iam_policy.admin", "NHI201"),
         ("vault_policy.root_like", "NHI212"),
         ("vault_jwt_auth_backend_role.ci", "NHI212"),
         ("google_project_iam_member.bot", "NHI236"),
@@ -952,10 +959,9 @@ module "workspace" {
     ] {
         assert!(got.contains(&(want.0.to_owned(), want.1)), "{want:?} missing from {got:?}");
     }
-    // A person's grant, a conditional grant and a restatement judged at its document are not
-    // reported again; each grant is reported once.
+    // A person's grant and a conditional grant are not reported again; each grant is reported
+    // once.
     for quiet in [
-        "aws_iam_policy.admin",
         "vault_ldap_auth_backend_group.admins",
         "google_project_iam_member.person",
         "google_project_iam_member.only_viewer",
@@ -972,4 +978,29 @@ module "workspace" {
         attachment.message
     );
     assert_eq!(attachment.start.unwrap().line, 13, "at the `policy_arn` that grants it");
+}
+
+#[test]
+fn a_for_each_behind_a_feature_flag_is_judged_on_the_instances_it_declares() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+variable "hub" {
+  type    = bool
+  default = false
+}
+locals {
+  hub_roles = ["roles/compute.networkViewer", "roles/resourcemanager.projectIamAdmin"]
+}
+resource "google_project_iam_member" "network" {
+  for_each = toset(var.hub ? local.hub_roles : [])
+  project  = "hub"
+  role     = each.key
+  member   = "serviceAccount:net@p.iam.gserviceaccount.com"
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("google_project_iam_member.network".to_owned(), "NHI207")]);
+    assert!(f[0].message.contains("projectIamAdmin") && f[0].message.contains("conditional"), "{}", f[0].message);
 }

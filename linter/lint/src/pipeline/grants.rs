@@ -16,11 +16,11 @@ use crate::rule::{Category, RawFinding};
 use crate::span::Span;
 use crate::syntax::{Attr, Expr};
 
-/// Blocks that restate a definition under another address without granting it. Findings of
-/// the definition they take carry over to them, so that its grants are found; `reported` ones
-/// are the object the provider stores, where a reviewer looks for it (Vault keeps the policy
-/// text `vault_policy_document` renders; `aws_iam_policy` is judged at its document).
-const RESTATEMENTS: [(&str, &str, bool); 2] = [("aws_iam_policy", "policy", false), ("vault_policy", "policy", true)];
+/// Blocks that store a definition written in a document data source: the managed policy or
+/// Vault policy the provider keeps, where reviewers look for it (blind readers label them as
+/// often as the document). They carry the document's finding to their own grants and are
+/// reported themselves.
+const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_policy", "policy")];
 
 /// How a block grants to a non-human identity: the attributes that name what it grants, by
 /// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
@@ -29,6 +29,8 @@ fn grant_attrs(kind: &str, ty: &str) -> &'static [&'static str] {
     match (kind, ty) {
         ("resource", t) if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
         ("resource", "aws_iam_role") => &["managed_policy_arns"],
+        ("resource", "aws_ssoadmin_permission_set_inline_policy") => &["inline_policy"],
+        ("resource", "aws_ssoadmin_customer_managed_policy_attachment") => &["customer_managed_policy_reference"],
         ("resource", "azurerm_role_assignment") => &["role_definition_id", "role_definition_name"],
         ("resource", t) if t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding")) => {
             &["role"]
@@ -107,8 +109,8 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
         return Vec::new();
     }
     let mut out = Vec::new();
-    // Restatements inherit; the reported ones are findings of their own.
-    for (ty, key, reported) in RESTATEMENTS {
+    // Stored policies carry their document's finding, and are findings of their own.
+    for (ty, key) in RESTATEMENTS {
         for item in view.blocks("resource", Some(ty)) {
             let address = crate::syntax::address_of(item.top);
             if carried.contains_key(&address) {
@@ -116,9 +118,7 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
             }
             let Some(attr) = item.attr(key) else { continue };
             let Some(source) = carried.values().find(|f| refers_to(&attr.expr, &f.key)).cloned() else { continue };
-            if reported {
-                out.push(restated(&item, attr, &source));
-            }
+            out.push(restated(&item, attr, &source));
             carried.insert(address, source);
         }
     }

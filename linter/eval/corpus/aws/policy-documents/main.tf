@@ -79,6 +79,7 @@ data "aws_iam_policy_document" "dynamo_full" {
   }
 }
 
+# expect: excessive-scope
 resource "aws_iam_policy" "dynamo_full" {
   name   = "etl-dynamo"
   policy = data.aws_iam_policy_document.dynamo_full.json
