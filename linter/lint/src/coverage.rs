@@ -56,6 +56,12 @@ pub const LIFECYCLE: &[Credential] = &[
     c("google_apikeys_key", "gcp", REPLACE, &["NHI113"]),
     c("google_sql_user (password)", "gcp", "none (rotate the value)", &["NHI112"]),
     c(
+        "google_container_cluster (`master_auth` basic auth, client certificate)",
+        "gcp",
+        "none: both last as long as the cluster",
+        &["NHI120"],
+    ),
+    c(
         "google_secret_manager_secret",
         "gcp",
         "`expire_time` / `ttl`, or `rotation.rotation_period`",
