@@ -52,7 +52,9 @@ fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
 /// defined in the module with `default_lease_ttl_seconds` / `max_lease_ttl_seconds` under 32
 /// days are not findings. Also PKI roles and issued certificates
 /// (`vault_pki_secret_backend_role` `max_ttl`/`ttl`, `vault_pki_secret_backend_cert` `ttl`)
-/// whose leaf certificates are valid longer than `policy.max_lifetime`.
+/// whose leaf certificates are valid longer than `policy.max_lifetime`, and PKI roles without
+/// `max_ttl` on a `vault_mount` of the module whose `max_lease_ttl_seconds` is beyond it (a root
+/// CA's mount is tuned to years; its roles may then issue leaves for as long).
 ///
 /// ## Why is this bad?
 /// Dynamic secrets are only as short-lived as their lease. A database user or an IAM user key
@@ -143,6 +145,17 @@ impl Rule for VaultSecretRoleTtl {
                             "keep {key} within policy.max_lifetime ({limit}); renew certificates automatically instead"
                         ),
                     );
+                    continue;
+                }
+                // A role without `max_ttl` issues up to its mount's maximum: a root CA's mount is
+                // tuned to years so that the CA certificate can last, and its roles inherit that.
+                if ty == "vault_pki_secret_backend_role"
+                    && !has_own_lifetime(&r, &["max_ttl"])
+                    && let Some(Some(m)) = role_mount(cx, &r, &MOUNTS[..1], None)
+                    && let Some((_, secs)) = first_longer(&m, &["max_lease_ttl_seconds"], limit.as_secs())
+                {
+                    cx.report(&r, r.header(), format!("role sets no max_ttl: leaf certificates may be requested for up to {}, its mount's maximum", interval(secs)))
+                        .help(format!("set max_ttl (and ttl) on the role, within policy.max_lifetime ({limit})"));
                 }
             }
         }
