@@ -86,6 +86,14 @@ pub fn broad_write_path(path: &str) -> Option<&'static str> {
         ["sys", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every path of sys/"),
         ["auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every auth method"),
         ["sys", "policy" | "policies", ..] if path.ends_with('*') => Some("every ACL policy"),
+        // Enabling, tuning and disabling (which deletes its data) any secrets engine or auth
+        // method.
+        ["sys", "mounts", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
+            Some("every secrets engine (disabling one deletes its data)")
+        }
+        ["sys", "auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
+            Some("every auth method (enabling one admits new identities)")
+        }
         // Orphan tokens outlive the token that made them and escape its revocation; token
         // roles say which policies their tokens get.
         ["auth", "token", "create-orphan"] => Some("tokens without a parent"),
@@ -120,6 +128,8 @@ mod tests {
             "\u{e000}var\u{e000}/*",
             "auth/token/create-orphan",
             "auth/token/roles/ci",
+            "sys/mounts/*",
+            "sys/auth/*",
         ] {
             assert!(broad_write_path(p).is_some(), "{p}");
         }

@@ -62,7 +62,8 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
 /// `auth/`, a PKI `root/` endpoint, or a wildcard or variable that may reach them; not on an
 /// application path like `secret/data/app/*`), or `create`, `update`, `patch`
 /// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
-/// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), orphan tokens
+/// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), every secrets engine or auth method
+/// (`sys/mounts/*`, `sys/auth/*`: enable, tune, disable), orphan tokens
 /// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`), or a whole mount named by a variable
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
