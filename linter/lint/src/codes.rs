@@ -87,6 +87,7 @@ table! {
     "NHI240" => gitlab_admin_user::GitlabAdminUser,
     "NHI241" => redis_acl_all_commands::RedisAclAllCommands,
     "NHI242" => gcp_resource_admin_role::GcpResourceAdminRole,
+    "NHI243" => azure_key_vault_access_policy::AzureKeyVaultAccessPolicy,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -12,6 +12,7 @@ pub mod azure_custom_role_wildcard;
 pub mod azure_data_admin_role;
 pub mod azure_directory_role;
 pub mod azure_graph_permission;
+pub mod azure_key_vault_access_policy;
 pub mod azure_key_vault_expiry;
 pub mod azure_privileged_role;
 pub mod azure_registry_admin;
