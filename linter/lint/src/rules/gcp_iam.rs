@@ -38,8 +38,8 @@ fn level(ty: &str) -> &'static str {
 }
 
 /// Grants to machine identities whose role satisfies `wanted`. A `data "google_iam_policy"`
-/// applied only to service accounts (`google_service_account_iam_policy`) grants on those
-/// accounts, not project-wide, and is left out.
+/// applied only to single resources (`google_service_account_iam_policy`,
+/// `google_storage_bucket_iam_policy`, …) grants on those, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
     grants(cx, wanted, machine_member_kind, true)
 }
@@ -88,7 +88,12 @@ fn grants<'a>(
     for d in cx.data("google_iam_policy") {
         let doc = format!("data.google_iam_policy.{}.", d.label(1));
         let uses: Vec<&str> = appliers.iter().filter(|(p, _)| p.starts_with(&doc)).map(|(_, ty)| *ty).collect();
-        if !uses.is_empty() && uses.iter().all(|ty| *ty == "google_service_account_iam_policy") {
+        // Applied only to single resources (a service account, a bucket, a secret): not a
+        // grant on the project, folder or organization.
+        let wide = |ty: &&str| {
+            matches!(*ty, "google_project_iam_policy" | "google_folder_iam_policy" | "google_organization_iam_policy")
+        };
+        if !uses.is_empty() && !uses.iter().any(wide) {
             continue;
         }
         for b in d.nested("binding") {

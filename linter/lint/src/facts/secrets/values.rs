@@ -219,8 +219,12 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
     if matches!(l.as_str(), "true" | "false" | "null" | "none" | "disabled" | "enabled") {
         return None;
     }
-    const POINTERS: [&str; 17] = [
+    const POINTERS: [&str; 20] = [
         "arn:",
+        // GCP IAM roles (`roles/iam.serviceAccountKeyAdmin` under a key named after it).
+        "roles/",
+        "organizations/",
+        "folders/",
         "/",
         "./",
         "../",
@@ -253,7 +257,10 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     // `is_placeholder` calls every short value a placeholder; here short values are real.
-    let looks_fake = l.contains("example") || if t.len() < 6 { t.starts_with('<') } else { is_placeholder(t) };
+    // Placeholder words are placeholders at any length (`FIXME`, `TODO`).
+    const SHORT_WORDS: [&str; 6] = ["fixme", "todo", "tbd", "xxx", "xxxx", "dummy"];
+    let looks_fake = l.contains("example")
+        || if t.len() < 6 { t.starts_with('<') || SHORT_WORDS.contains(&l.as_str()) } else { is_placeholder(t) };
     if looks_fake {
         return Some(Literal::Placeholder);
     }
@@ -433,7 +440,7 @@ mod tests {
         for v in ["Sup3rS3cret!", "password123", "root", "123", "foo", "prod-db-password"] {
             assert_eq!(literal_secret(v), Some(Literal::Secret), "{v}");
         }
-        for v in ["changeme", "AKIAIOSFODNN7EXAMPLE", "<token>", "yourpassword", "example-value"] {
+        for v in ["changeme", "AKIAIOSFODNN7EXAMPLE", "<token>", "yourpassword", "example-value", "FIXME"] {
             assert_eq!(literal_secret(v), Some(Literal::Placeholder), "{v}");
         }
         for v in [
@@ -448,6 +455,7 @@ mod tests {
             "{{ .Values.pw }}",
             "https://vault.example.com",
             "true",
+            "roles/iam.serviceAccountKeyAdmin",
         ] {
             assert_eq!(literal_secret(v), None, "{v}");
         }
