@@ -49,6 +49,7 @@ pub mod hardcoded_token;
 pub mod iam_wildcard_action;
 pub mod iam_wildcard_resource;
 pub mod identity_without_owner;
+pub mod kms_key_rotation;
 pub mod kubernetes_broad_binding;
 pub mod kubernetes_cluster_admin;
 pub mod kubernetes_privilege_escalation;
