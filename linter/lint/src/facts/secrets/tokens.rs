@@ -20,7 +20,7 @@ const fn f(name: &'static str, pattern: &'static str, markers: &'static [&'stati
 }
 
 /// Known token formats, in the order they are tried.
-const FORMATS: [Format; 20] = [
+const FORMATS: [Format; 21] = [
     f("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", &["AKIA", "ASIA", "ABIA", "ACCA"]),
     f("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b", &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
     f("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}", &["github_pat_"]),
@@ -38,8 +38,14 @@ const FORMATS: [Format; 20] = [
     f("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}", &["AIza"]),
     f(
         "private key",
-        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*[A-Za-z0-9+/=]{40,}",
+        // Encrypted PEM keys carry `Proc-Type:`/`DEK-Info:` header lines before the body.
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*(?:[A-Za-z-]+: [^\n\\]*(?:\n|\\n)(?:\s|\\n)*)*[A-Za-z0-9+/=]{40,}",
         &["PRIVATE KEY"],
+    ),
+    f(
+        "PuTTY private key",
+        r"PuTTY-User-Key-File-[23]: [\s\S]{0,2000}?Private-Lines: \d+(?:\s|\\n)+[A-Za-z0-9+/=]{40,}",
+        &["PuTTY-User-Key-File-"],
     ),
     f("Stripe secret key", r"\b[sr]k_live_[0-9A-Za-z]{20,}", &["k_live_"]),
     f("SendGrid API key", r"\bSG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}", &["SG."]),
@@ -176,6 +182,8 @@ mod tests {
             "abcdefghijklmn.atlasv1.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",
             "AKCp8kqWvF3nB6tY1hR5mZ2cX9pL4sD7gJ0eQ3aU6iO8wE1rT5yH2nM4bV7cK9xZ3fG6jL1pS",
             "Basic YWRtaW46czNjcjN0LXBhc3M=",
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,0A1B2C3D\n\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS",
+            "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nPublic-Lines: 1\nAAAAB3NzaC1yc2E\nPrivate-Lines: 1\nAAABAQCi6sD2Jv3y2lVnG2vOaYz0dN4kW8qRtHbXe5mPfLuQwKjS7iC1",
             "SK0123456789abcdef0123456789abcdef",
         ];
         for t in samples {
