@@ -88,6 +88,7 @@ table! {
     "NHI241" => redis_acl_all_commands::RedisAclAllCommands,
     "NHI242" => gcp_resource_admin_role::GcpResourceAdminRole,
     "NHI243" => azure_key_vault_access_policy::AzureKeyVaultAccessPolicy,
+    "NHI244" => trust_whole_account::TrustWholeAccount,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -73,6 +73,7 @@ pub mod suppression_unknown_code;
 pub mod suppression_unused;
 pub mod token_without_expiry;
 pub mod trust_any_principal;
+pub mod trust_whole_account;
 pub mod vault_approle_secret_id;
 pub mod vault_approle_ttl;
 pub mod vault_auth_role_periodic;
