@@ -12,10 +12,23 @@ fn full_access(arn_or_name: &str) -> Option<&str> {
     (full && !name.contains("ReadOnly") && !name.contains("Invoke")).then_some(name)
 }
 
+/// AWS managed policies that are not called full access but read or manage every secret of
+/// the account.
+fn every_secret(arn: &str) -> Option<(&'static str, &'static str)> {
+    const POLICIES: [(&str, &str); 2] = [
+        ("AmazonSSMReadOnlyAccess", "reads every SSM parameter of the account, SecureStrings included"),
+        ("SecretsManagerReadWrite", "reads, changes and deletes every Secrets Manager secret of the account"),
+    ];
+    let name = arn.rsplit('/').next()?;
+    POLICIES.iter().find(|(p, _)| *p == name).copied()
+}
+
 /// ## What it does
 /// Finds provider-managed "full access" policies attached to machine identities: AWS managed
 /// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`) or
-/// `AdministratorAccess-<service>` on roles, users and groups, and Scaleway IAM
+/// `AdministratorAccess-<service>` on roles, users and groups, the managed policies that read or
+/// manage every secret of the account (`AmazonSSMReadOnlyAccess`, `SecretsManagerReadWrite`),
+/// and Scaleway IAM
 /// policies granting `…FullAccess` permission sets. `IAMFullAccess` and `AdministratorAccess`
 /// are NHI205.
 ///
@@ -57,10 +70,13 @@ impl Rule for AwsFullAccessPolicy {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for (item, span, arns) in managed_policy_attachments(cx) {
-            let aws_managed = arns.iter().filter(|a| a.contains(":iam::aws:policy/"));
-            if let Some(name) = aws_managed.into_iter().find_map(|a| full_access(a).map(str::to_owned)) {
+            let aws_managed: Vec<&String> = arns.iter().filter(|a| a.contains(":iam::aws:policy/")).collect();
+            if let Some(name) = aws_managed.iter().find_map(|a| full_access(a).map(str::to_owned)) {
                 cx.report(&item, span, format!("{name} attached: every action on every resource of the service"))
                     .help("attach a customer-managed policy naming the resources and actions this identity uses");
+            } else if let Some((name, what)) = aws_managed.iter().find_map(|a| every_secret(a)) {
+                cx.report(&item, span, format!("{name} attached: it {what}"))
+                    .help("attach a customer-managed policy naming the parameters or secrets this identity reads (a path prefix)");
             }
         }
         for p in cx.resources("scaleway_iam_policy") {
