@@ -94,8 +94,11 @@ const NAMED: [&str; 2] = ["vault_policy", "azurerm_role_definition"];
 pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
     let mut carried: BTreeMap<String, RawFinding> = BTreeMap::new();
     for f in found {
+        if !is_definition(&f.key) {
+            continue;
+        }
         let Some(e) = codes::find(f.code) else { continue };
-        if e.rule.meta().category != Category::ExcessiveScope || !is_definition(&f.key) {
+        if e.rule.meta().category != Category::ExcessiveScope {
             continue;
         }
         let sev = e.rule.meta().severity;
@@ -133,7 +136,9 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
             Target { address, name, finding }
         })
         .collect();
-    for item in view.all_blocks() {
+    // Only the blocks that can grant: the resource types above, and module calls.
+    let grants = view.blocks_where("resource", |t| !grant_attrs("resource", t).is_empty());
+    for item in grants.into_iter().chain(view.blocks("module", None)) {
         let address = crate::syntax::address_of(item.top);
         let is_call = item.top.ident == "module";
         if !is_call && limited_or_human(&item) {
