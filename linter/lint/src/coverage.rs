@@ -46,6 +46,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("aws_lightsail_key_pair", "aws", "none possible", &[]),
     c("aws_key_pair", "aws", "public key only: not a secret", &[]),
     c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102", "NHI305"]),
+    c("tls_private_key", "tls", REPLACE, &["NHI121"]),
     c(
         "google provider `credentials = file(…)` (a downloaded key)",
         "gcp",

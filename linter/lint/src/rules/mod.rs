@@ -33,6 +33,7 @@ pub mod gcp_project_wide_role;
 pub mod gcp_resource_admin_role;
 pub mod gcp_secret_expiry;
 pub mod gcp_service_account_key;
+pub mod generated_private_key;
 pub mod github_actions_write_token;
 pub mod github_machine_admin;
 pub mod github_org_secret_visibility;
