@@ -1,6 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::machine_member_kind;
-use crate::rules::gcp_iam::{GRANT_TYPES, service_account_grants};
+use crate::rules::gcp_iam::{GRANT_TYPES, people_grants, service_account_grants};
 
 /// ## What it does
 /// Finds the basic roles `roles/owner` and `roles/editor` granted to machine identities —
@@ -11,8 +11,9 @@ use crate::rules::gcp_iam::{GRANT_TYPES, service_account_grants};
 /// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …), where they
 /// include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
 /// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
-/// credential Vault issues carries. People (`user:`, `group:`, workforce pool principals) are
-/// left out.
+/// credential Vault issues carries. The same basic roles granted to people (`user:`, `group:`,
+/// `domain:`) at project, folder or organization level are reported too: the basic roles are
+/// the CIS-benchmark finding whoever holds them.
 ///
 /// ## Why is this bad?
 /// Editor can change almost every resource in the project; Owner can also change IAM. A
@@ -45,16 +46,26 @@ impl Rule for GcpPrimitiveRole {
             name: "gcp-primitive-role",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "roles/owner or roles/editor granted to a service account or workload identity principal",
+            summary: "roles/owner or roles/editor granted to a service account or workload identity principal, or to people project-wide",
             source: include_str!("gcp_primitive_role.rs"),
             on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let mut reported = std::collections::HashSet::new();
         for g in service_account_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
+            reported.insert(g.item.address());
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level))
                 .help("grant predefined roles for the services the workload uses, e.g. roles/storage.objectViewer");
+        }
+        // People with a basic role hold every permission of every service there, and every
+        // service account's too through it (every blind reader who met one labelled it).
+        for g in people_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
+            if reported.insert(g.item.address()) {
+                cx.report(&g.item, g.span, format!("{} granted to {} {}: basic roles hold nearly every permission of every service", g.role, g.grantee, g.level))
+                    .help("grant the predefined roles of the job (e.g. roles/viewer plus the service roles needed), through a group");
+            }
         }
         // The same basic roles on one resource (a Cloud Run service, a bucket): they include
         // changing the resource's own IAM policy. Service accounts as resources are NHI207's.
