@@ -16,7 +16,13 @@ const SERVERLESS: [(&str, &[&str], &str); 4] = [
 
 pub(crate) fn names_default(item: &Item<'_>, key: &str) -> bool {
     let via_data = item.attr(key).is_some_and(|a| a.expr.mentions("data.google_compute_default_service_account."));
-    via_data || is_default(&item.value(key).unwrap_or(Value::Null))
+    // `"${data.google_project.p.number}-compute@developer.gserviceaccount.com"`: the default
+    // account's email with the project number left to the plan.
+    let written = item
+        .attr(key)
+        .and_then(|a| crate::rules::common::written_text(&a.expr))
+        .is_some_and(|t| t.contains("${") && is_default(&Value::Str(t)));
+    via_data || written || is_default(&item.value(key).unwrap_or(Value::Null))
 }
 
 fn is_default(email: &Value) -> bool {
