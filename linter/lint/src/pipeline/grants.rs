@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, HashSet};
 use crate::codes;
 use crate::query::{Item, ModuleView};
 use crate::rule::{Category, RawFinding};
+use crate::rules::common::refers_to_address;
 use crate::span::Span;
-use crate::syntax::{Attr, Expr};
+use crate::syntax::Attr;
 
 /// Blocks that store a definition written in a document data source: the managed policy or
 /// Vault policy the provider keeps, where reviewers look for it (blind readers label them as
@@ -120,7 +121,9 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
                 continue;
             }
             let Some(attr) = item.attr(key) else { continue };
-            let Some(source) = carried.values().find(|f| refers_to(&attr.expr, &f.key)).cloned() else { continue };
+            let Some(source) = carried.values().find(|f| refers_to_address(&attr.expr, &f.key)).cloned() else {
+                continue;
+            };
             out.push(restated(&item, attr, &source));
             carried.insert(address, source);
         }
@@ -165,7 +168,7 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
                     continue;
                 }
                 let by_name = !is_call && t.name.as_deref().is_some_and(|n| names(holder, attr, n));
-                if refers_to(&attr.expr, &t.address) || by_name {
+                if refers_to_address(&attr.expr, &t.address) || by_name {
                     seen.insert(&t.address);
                     out.push(granted(&item, attr.expr.span.clone(), t, is_call));
                 }
@@ -173,21 +176,6 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
         }
     }
     out
-}
-
-/// Whether `e` reads `address` (`aws_iam_policy.p.arn`, `vault_policy.p[0].name`), not a
-/// longer name that starts with it.
-fn refers_to(e: &Expr, address: &str) -> bool {
-    let mut found = false;
-    e.walk(&mut |x| {
-        if let Some(p) = x.traversal_path()
-            && let Some(rest) = p.strip_prefix(address)
-            && (rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
-        {
-            found = true;
-        }
-    });
-    found
 }
 
 /// Whether the attribute's value, for any instance, is or lists the literal `name`.

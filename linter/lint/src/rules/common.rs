@@ -443,11 +443,17 @@ pub fn referenced<'a>(cx: &Ctx<'a>, e: &Expr, ty: &str) -> Option<Item<'a>> {
 
 /// Whether an expression refers to the resource `item` (`TYPE.NAME…`).
 pub fn refers_to(e: &Expr, item: &Item<'_>) -> bool {
-    let me = format!("{}.{}", item.label(0), item.label(1));
+    refers_to_address(e, &format!("{}.{}", item.label(0), item.label(1)))
+}
+
+/// Whether an expression reads `address` (`aws_iam_policy.p.arn`, `vault_policy.p[0].name`,
+/// `data.x.y.json`), not a longer name that starts with it.
+pub fn refers_to_address(e: &Expr, address: &str) -> bool {
     let mut found = false;
     e.walk(&mut |x| {
         if let Some(p) = x.traversal_path()
-            && (p == me || p.starts_with(&format!("{me}.")) || p.starts_with(&format!("{me}[")))
+            && let Some(rest) = p.strip_prefix(address)
+            && (rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
         {
             found = true;
         }

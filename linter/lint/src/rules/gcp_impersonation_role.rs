@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::written_text;
+use crate::rules::common::{refers_to_address, written_text};
 use crate::rules::gcp_iam::{people_grants, service_account_grants};
 
 pub const ROLES: [&str; 9] = [
@@ -44,7 +44,7 @@ fn names_default_account(cx: &Ctx<'_>, e: &crate::syntax::Expr, env: &crate::eva
         return true;
     }
     cx.data("google_service_account").iter().any(|d| {
-        refers_to_data(e, d.label(1))
+        refers_to_address(e, &format!("data.google_service_account.{}", d.label(1)))
             && d.attr("account_id").is_some_and(|a| {
                 let t = d.eval(&a.expr).as_str().map(str::to_owned).or_else(|| written_text(&a.expr));
                 t.is_some_and(|t| default_email(&t)) || call_text(&a.expr).is_some_and(|t| default_email(&t))
@@ -58,13 +58,6 @@ fn call_text(e: &crate::syntax::Expr) -> Option<String> {
         crate::syntax::ExprKind::Call { args, .. } => args.first().and_then(written_text),
         _ => None,
     }
-}
-
-fn refers_to_data(e: &crate::syntax::Expr, name: &str) -> bool {
-    let me = format!("data.google_service_account.{name}.");
-    let mut found = false;
-    e.walk(&mut |x| found |= x.traversal_path().is_some_and(|p| p.starts_with(&me)));
-    found
 }
 
 /// Impersonation between one service account and the default compute account, which every
