@@ -1004,3 +1004,58 @@ resource "google_project_iam_member" "network" {
     assert_eq!(codes(&f), vec![("google_project_iam_member.network".to_owned(), "NHI207")]);
     assert!(f[0].message.contains("projectIamAdmin") && f[0].message.contains("conditional"), "{}", f[0].message);
 }
+
+#[test]
+fn try_falls_back_on_a_missing_attribute_and_lookups_echo_their_name() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "admins" {
+  source   = "./rbac"
+  for_each = { "cluster-admin" = { reuse = true, subjects = [{ kind = "ServiceAccount", name = "deployer" }] } }
+  reuse    = try(each.value.reuse, false)
+  name     = try(each.value.role_name, each.key)
+  subjects = try(each.value.subjects, [])
+}
+"#,
+        ),
+        (
+            "rbac/main.tf",
+            r#"
+variable "reuse" {}
+variable "name" {}
+variable "subjects" {}
+data "kubernetes_resource" "existing" {
+  count       = var.reuse ? 1 : 0
+  api_version = "rbac.authorization.k8s.io/v1"
+  kind        = "ClusterRole"
+  metadata {
+    name = var.name
+  }
+}
+resource "kubernetes_cluster_role_binding_v1" "this" {
+  metadata {
+    name = "binding"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = var.reuse ? data.kubernetes_resource.existing[0].object.metadata.name : "custom"
+  }
+  dynamic "subject" {
+    for_each = var.subjects
+    content {
+      kind = subject.value.kind
+      name = subject.value.name
+    }
+  }
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // `each.value.role_name` does not exist, so `try` gives the key, "cluster-admin"; the data
+    // source that looks the role up by that name returns it under the same name.
+    assert_eq!(codes(&f), vec![("module.admins".to_owned(), "NHI214")], "{f:#?}");
+}

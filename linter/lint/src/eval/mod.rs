@@ -553,6 +553,12 @@ impl<'m> Env<'m> {
     }
 
     fn traversal(&self, root: &Expr, ops: &[TraverseOp]) -> Value {
+        self.traversal_with(root, ops, false)
+    }
+
+    /// `strict`: an attribute a known object lacks is an error (unknown), as inside `try()`,
+    /// which then falls back to its next argument.
+    fn traversal_with(&self, root: &Expr, ops: &[TraverseOp], strict: bool) -> Value {
         let attr = |i: usize| match ops.get(i) {
             Some(TraverseOp::Attr(a)) => Some(a.as_str()),
             _ => None,
@@ -579,6 +585,10 @@ impl<'m> Env<'m> {
                         (self.policy_doc(name), rest)
                     }
                     (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
+                    (Some(ty), Some(name), Some(leaf)) => match self.lookup_echo(ty, name, leaf, rest) {
+                        Some((v, rest)) => (v, rest),
+                        None => return Value::Unknown,
+                    },
                     _ => return Value::Unknown,
                 }
             }
@@ -610,7 +620,11 @@ impl<'m> Env<'m> {
                 (_, Value::Unknown) => return Value::Unknown,
                 // A known object without the attribute: in valid Terraform that is an `optional()`
                 // attribute of a typed variable left out, which is null.
-                (TraverseOp::Attr(a), Value::Object(o)) => o.get(a).cloned().unwrap_or(Value::Null),
+                (TraverseOp::Attr(a), Value::Object(o)) => match o.get(a) {
+                    Some(v) => v.clone(),
+                    None if strict => return Value::Unknown,
+                    None => Value::Null,
+                },
                 (TraverseOp::Index(ix), v) => match (self.eval(ix), v) {
                     (Value::Number(n), Value::List(l)) if n >= 0.0 => {
                         l.get(n as usize).cloned().unwrap_or(Value::Unknown)
@@ -649,6 +663,43 @@ impl<'m> Env<'m> {
     }
 
     /// `data.aws_iam_policy_document.NAME.json`, as the structure it encodes.
+    /// What a lookup data source returns of what it was asked for: the name it looks up by is
+    /// the name of what it finds. `data.T.N.name` is the block's own `name` argument, and
+    /// `metadata[0].name` / `object.metadata.name` (Kubernetes lookups) its `metadata { name }`.
+    /// Anything else a data source returns is not known here.
+    fn lookup_echo<'o>(
+        &self,
+        ty: &str,
+        name: &str,
+        leaf: &str,
+        rest: &'o [TraverseOp],
+    ) -> Option<(Value, &'o [TraverseOp])> {
+        const ECHOED: [&str; 4] = ["name", "role_name", "account_id", "namespace"];
+        let block = self.policy_docs.get(&format!("{ty}.{name}")).copied()?;
+        let arg = |body: &crate::syntax::Body, key: &str| {
+            body.attr(key).map(|a| self.eval(&a.expr)).filter(|v| v.as_str().is_some_and(|s| !s.contains(HOLE)))
+        };
+        if ECHOED.contains(&leaf) {
+            return arg(&block.body, leaf).map(|v| (v, rest));
+        }
+        // `metadata[0].name`, or `object.metadata.name` of `kubernetes_resource`.
+        let after = match (leaf, rest) {
+            ("object", [TraverseOp::Attr(m), more @ ..]) if m == "metadata" => more,
+            ("metadata", more) => more,
+            _ => return None,
+        };
+        let after = match after {
+            [TraverseOp::Index(_), more @ ..] => more,
+            more => more,
+        };
+        let [TraverseOp::Attr(key), more @ ..] = after else { return None };
+        if !ECHOED.contains(&key.as_str()) {
+            return None;
+        }
+        let meta = block.body.blocks("metadata").next()?;
+        arg(&meta.body, key).map(|v| (v, more))
+    }
+
     fn policy_doc(&self, name: &str) -> Value {
         let key = format!("data.aws_iam_policy_document.{name}");
         if let Some(v) = self.cache.borrow().get(&key) {
@@ -686,7 +737,16 @@ impl<'m> Env<'m> {
 
     fn call(&self, name: &str, args: &[Expr], expand_final: bool) -> Value {
         let name = name.strip_prefix("provider::terraform::").unwrap_or(name);
-        let mut vals: Vec<Value> = args.iter().map(|a| self.eval(a)).collect();
+        // `try(each.value.name, each.key)`: an attribute the object lacks makes Terraform fall
+        // back to the next argument.
+        let strict = name == "try";
+        let mut vals: Vec<Value> = args
+            .iter()
+            .map(|a| match &a.kind {
+                ExprKind::Traversal(root, ops) if strict => self.traversal_with(root, ops, true),
+                _ => self.eval(a),
+            })
+            .collect();
         // Read leniently, text built with format()/join() keeps its unknown parts as holes, as a
         // template's do.
         if self.lenient.get() && matches!(name, "format" | "join") {

@@ -359,7 +359,9 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
                         locals.insert(a.key.clone(), &a.expr);
                     }
                 }
-                ("data", Some(t)) if t == "aws_iam_policy_document" || t == "aws_iam_policy" => {
+                // Every data source: policy documents are rendered, lookups echo what they were
+                // asked for (`data.kubernetes_resource.r.object.metadata.name`).
+                ("data", Some(t)) => {
                     if let Some(n) = b.labels.get(1) {
                         docs.insert(format!("{t}.{n}"), b);
                     }
