@@ -213,6 +213,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("newrelic_api_access_key", "newrelic", REPLACE, &["NHI117", "NHI319"]),
     c("confluent_api_key", "confluent", REPLACE, &["NHI117", "NHI319"]),
     c("hcp_service_principal_key", "hcp", REPLACE, &["NHI117", "NHI319"]),
+    c("hcp_consul_cluster_root_token", "hcp", "none: the cluster's bootstrap token", &["NHI117", "NHI230", "NHI319"]),
     c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),
     c("nhi_api_key", "nhi", "`expires_at` within `policy.static_key_max_lifetime`", &["NHI307"]),
     c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),

@@ -28,8 +28,9 @@ fn on_one_resource(ty: &str) -> bool {
 /// bucket, secret, topic, key, dataset or registry on that one resource
 /// (`roles/storage.admin`, `roles/secretmanager.admin`, `roles/pubsub.admin`,
 /// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
-/// `roles/artifactregistry.admin`). People and groups are left out, as are grants with an IAM
-/// `condition`.
+/// `roles/artifactregistry.admin`), and any role on a KMS key, key ring or Secret Manager secret
+/// granted to `allUsers` or `allAuthenticatedUsers`. People and groups are left out, as are
+/// grants with an IAM `condition`.
 ///
 /// ## Why is this bad?
 /// These roles include `setIamPolicy` on the resource: a workload that only needs to read or
@@ -58,7 +59,7 @@ impl Rule for GcpResourceAdminRole {
             name: "gcp-resource-admin-role",
             category: Category::ExcessiveScope,
             severity: Severity::Medium,
-            summary: "a service account made administrator of a bucket, secret or key, able to change who can use it",
+            summary: "a service account made administrator of a bucket, secret or key, or a key or secret granted to everyone",
             source: include_str!("gcp_resource_admin_role.rs"),
             on_plan: OnPlan::Values,
         }
@@ -67,6 +68,18 @@ impl Rule for GcpResourceAdminRole {
     fn check(&self, cx: &mut Ctx<'_>) {
         for g in cx.resources_where(on_one_resource) {
             if g.has("condition") || !g.nested("condition").is_empty() {
+                continue;
+            }
+            // Keys and secrets granted to everyone: any Google account (or anyone) decrypts,
+            // signs or reads with them.
+            let guards_secrets = ["google_kms_", "google_secret_manager_"].iter().any(|p| g.label(0).starts_with(p));
+            let public = member_exprs(&g).iter().find_map(|m| {
+                g.env.eval(m).as_str().filter(|s| *s == "allUsers" || *s == "allAuthenticatedUsers").map(str::to_owned)
+            });
+            if guards_secrets && let Some(who) = public {
+                let role = g.strs("role").into_iter().next().unwrap_or_else(|| "a role".to_owned());
+                cx.report(&g, g.span("role"), format!("{role} granted to {who} on a key or secret: anyone with a Google account (or anyone) can use it"))
+                    .help("grant the role to the service accounts that use the key or secret, never to allUsers or allAuthenticatedUsers");
                 continue;
             }
             let Some((role, instead)) =

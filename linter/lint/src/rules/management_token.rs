@@ -6,8 +6,9 @@ const CONSUL_GLOBAL_MANAGEMENT: [&str; 2] = ["global-management", "00000000-0000
 /// ## What it does
 /// Finds tokens and token roles of HashiCorp Consul and Nomad that are root-equivalent: Consul
 /// ACL tokens, roles and Vault Consul secrets-engine roles given the built-in
-/// `global-management` policy, and Nomad tokens or Vault Nomad secrets-engine roles of type
-/// `management`.
+/// `global-management` policy, the root token of an HCP Consul cluster
+/// (`hcp_consul_cluster_root_token`), and Nomad tokens or Vault Nomad secrets-engine roles of
+/// type `management`.
 ///
 /// ## Why is this bad?
 /// These tokens bypass every ACL of the cluster: whoever holds one can read every key and
@@ -68,6 +69,15 @@ impl Rule for ManagementToken {
                 cx.report(&r, p.header(), "role carries Consul's global-management policy: every ACL of the cluster")
                     .help("write a consul_acl_policy with the rules this workload needs and grant that instead");
             }
+        }
+        // HCP's root token of a managed Consul cluster is its bootstrap token: global-management.
+        for t in cx.resources("hcp_consul_cluster_root_token") {
+            cx.report(
+                &t,
+                t.header(),
+                "the Consul cluster's root (bootstrap) token: global-management, every ACL of the cluster",
+            )
+            .help("use it once to create scoped tokens outside Terraform state, then keep it out of configuration");
         }
         for (ty, key) in [("vault_nomad_secret_role", "type"), ("nomad_acl_token", "type")] {
             for t in cx.resources(ty) {

@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 14] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 15] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -18,14 +18,15 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 14] = [
     ("newrelic_api_access_key", None),
     ("confluent_api_key", None),
     ("hcp_service_principal_key", None),
+    ("hcp_consul_cluster_root_token", None),
 ];
 
 /// ## What it does
 /// Finds API keys and tokens of other services that Terraform creates and keeps in state:
 /// Terraform Cloud/Enterprise team, organization, audit-trail and agent tokens, Cloudflare API
 /// tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account tokens,
-/// Datadog API and application keys, New Relic API keys, Confluent API keys and HCP
-/// service-principal keys. Keys that expire within `policy.static_key_max_lifetime` or are
+/// Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
+/// service-principal keys and HCP Consul root tokens. Keys that expire within `policy.static_key_max_lifetime` or are
 /// replaced on a schedule are not reported (see "Severity follows the lifecycle").
 ///
 /// ## Why is this bad?
