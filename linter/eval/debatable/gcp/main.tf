@@ -1,4 +1,6 @@
-# Owner to a human user: a risk, but not a non-human identity.
+# Owner to a human user: not a non-human identity, but every blind reader who met a basic role
+# for a person labelled it (7 of 7), so NHI206 reports it.
+# expect: excessive-scope
 resource "google_project_iam_member" "human_owner" {
   project = "acme-prod"
   role    = "roles/owner"
