@@ -41,7 +41,8 @@ fn is_default(email: &Value) -> bool {
 /// account: a `service_account` block without `email` (or with `"default"` or
 /// `…-compute@developer.gserviceaccount.com`, or taken from
 /// `data.google_compute_default_service_account`), GKE `node_config` without `service_account`,
-/// clusters that keep the default node pool without choosing a service account, and Cloud Run
+/// clusters that keep the default node pool (`initial_node_count`) without choosing a service
+/// account, and Cloud Run
 /// services and Cloud Functions that name the default account as theirs (one that names no
 /// account is not reported). A VM or node whose
 /// OAuth scopes are written out and all read-only or telemetry (`logging.write`, `monitoring`,
@@ -156,6 +157,11 @@ impl Rule for GcpDefaultServiceAccount {
             }
             if let Some(nc) = c.nested("node_config").first() {
                 report_node_config(cx, &c, nc, HELP);
+                continue;
+            }
+            // A cluster with neither `initial_node_count` nor node pools does not say how its
+            // default pool is built (the provider refuses it): a fragment, not judged.
+            if !c.has("initial_node_count") {
                 continue;
             }
             let removes_default = c.value("remove_default_node_pool").and_then(|v| v.as_bool());

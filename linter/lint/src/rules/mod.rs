@@ -44,6 +44,7 @@ pub mod gitlab_admin_user;
 pub mod gitlab_instance_variable;
 pub mod gitlab_token_expiry;
 pub mod gitlab_token_scope;
+pub mod gke_pod_identity;
 pub mod gke_static_credential;
 pub mod hardcoded_credential;
 pub mod hardcoded_token;
