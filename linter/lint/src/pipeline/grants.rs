@@ -1,7 +1,7 @@
 //! Where a broad definition reaches an identity. Scope rules judge a policy document, a
 //! managed policy, a custom role or a Vault policy where it is written; a reviewer also needs to
 //! see each place that hands it to an identity: the attachment, the role assignment, the IAM
-//! member, the auth role or team that lists the policy, the module call it is passed to. This
+//! member, the Vault auth role or entity that lists the policy, the module call it is passed to. This
 //! pass reports each such grant in the same module, under the code of the finding it carries,
 //! once per granted definition.
 //!
