@@ -109,6 +109,12 @@ pub const LIFECYCLE: &[Credential] = &[
         "`shared_access_key_enabled = false`; no key expiry attribute",
         &[],
     ),
+    c(
+        "data azurerm_storage_account_sas / azurerm_storage_account_blob_container_sas",
+        "azure",
+        "`start` to `expiry`",
+        &["NHI303"],
+    ),
     c("azurerm_container_registry (admin user)", "azure", "none: disable `admin_enabled`", &["NHI115"]),
     c("azurerm_search_service (admin keys)", "azure", "none: `local_authentication_enabled = false`", &[]),
     c("vault_token", "vault", "`explicit_max_ttl`, or `ttl` with `renewable = false`", &["NHI109", "NHI301"]),

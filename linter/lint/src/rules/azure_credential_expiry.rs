@@ -2,7 +2,7 @@ use nhi_core::parse_timestamp;
 
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, null_by_default};
+use crate::rules::common::{Dur, duration, interval, null_by_default, timestamp};
 
 const TYPES: [&str; 4] = [
     "azuread_application_password",
@@ -14,7 +14,9 @@ const TYPES: [&str; 4] = [
 /// ## What it does
 /// Finds Azure AD application and service-principal passwords and certificates without an
 /// `end_date` / `end_date_relative`, or whose end date lies further ahead than the policy's
-/// `static_key_max_lifetime` (default 90d, the provider's value).
+/// `static_key_max_lifetime` (default 90d, the provider's value); and storage shared access
+/// signatures (`data "azurerm_storage_account_sas"`, `…_blob_container_sas`) valid from `start`
+/// to `expiry` for longer than that.
 ///
 /// ## Why is this bad?
 /// Without an end date Azure applies its default (two years for secrets): a static
@@ -47,7 +49,7 @@ impl Rule for AzureCredentialExpiry {
             name: "azure-credential-expiry",
             category: Category::MissingTtl,
             severity: Severity::Medium,
-            summary: "an Azure AD secret or certificate without an end date, or beyond policy",
+            summary: "an Azure AD secret or certificate without an end date, or one (or a storage SAS) beyond policy",
             source: include_str!("azure_credential_expiry.rs"),
             on_plan: OnPlan::Values,
         }
@@ -107,6 +109,20 @@ impl Rule for AzureCredentialExpiry {
                     )
                     .help(help.clone());
                 }
+            }
+        }
+        // Shared access signatures: bearer tokens valid from `start` to `expiry`.
+        for sas in cx
+            .data("azurerm_storage_account_sas")
+            .into_iter()
+            .chain(cx.data("azurerm_storage_account_blob_container_sas"))
+        {
+            let at = |k: &str| sas.str(k).and_then(|t| timestamp(&t));
+            let (Some(start), Some(end)) = (at("start"), at("expiry")) else { continue };
+            let secs = end.as_second() - start.as_second();
+            if secs > max.as_secs() as i64 {
+                cx.report(&sas, sas.span("expiry"), format!("shared access signature valid for {}, beyond the policy maximum {max}", interval(secs as u64)))
+                    .help(format!("issue SAS tokens for at most {max} (policy.static_key_max_lifetime), or use a user delegation SAS / managed identity"));
             }
         }
     }
