@@ -16,7 +16,8 @@ const TYPES: [&str; 4] = [
 /// `end_date` / `end_date_relative`, or whose end date lies further ahead than the policy's
 /// `static_key_max_lifetime` (default 90d, the provider's value); and storage shared access
 /// signatures (`data "azurerm_storage_account_sas"`, `…_blob_container_sas`) valid from `start`
-/// to `expiry` for longer than that.
+/// to `expiry` for longer than that. A secret without an end date that `rotate_when_changed`
+/// replaces through a `time_rotating` at least that often is not reported.
 ///
 /// ## Why is this bad?
 /// Without an end date Azure applies its default (two years for secrets): a static
@@ -67,6 +68,15 @@ impl Rule for AzureCredentialExpiry {
         let help =
             format!("set end_date at most {max} ahead (policy.static_key_max_lifetime) and rotate with time_rotating");
         for (owner, c) in items {
+            // Replaced within policy (`rotate_when_changed` fed by a `time_rotating` of at most
+            // static_key_max_lifetime): each rotation ends the old secret's life whatever Azure's
+            // default end date. A longer schedule is still reported.
+            if !c.has("end_date")
+                && !c.has("end_date_relative")
+                && rotation_secs(cx, &c).is_some_and(|secs| secs <= max.as_secs())
+            {
+                continue;
+            }
             if !c.has("end_date") && !c.has("end_date_relative") {
                 cx.report(&owner, c.header(), "credential has no end_date: Azure applies a multi-year default")
                     .help(help.clone());
@@ -126,4 +136,18 @@ impl Rule for AzureCredentialExpiry {
             }
         }
     }
+}
+
+/// How often the `time_rotating` that `rotate_when_changed` reads replaces the credential.
+fn rotation_secs(cx: &Ctx<'_>, c: &Item<'_>) -> Option<u64> {
+    let a = c.attr("rotate_when_changed")?;
+    let r = crate::rules::common::referenced(cx, &a.expr, "time_rotating")?;
+    const UNITS: [(&str, u64); 5] = [
+        ("rotation_minutes", 60),
+        ("rotation_hours", 3_600),
+        ("rotation_days", 86_400),
+        ("rotation_months", 31 * 86_400),
+        ("rotation_years", 366 * 86_400),
+    ];
+    UNITS.iter().find_map(|(k, unit)| r.value(k).and_then(|v| v.as_f64()).map(|n| (n.max(0.0) as u64) * unit))
 }
