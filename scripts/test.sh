@@ -20,6 +20,10 @@ fi
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
+# Building and testing everything takes a few GB, and incremental caches about 2 GB more
+# (CI turns those off); a full disk shows up as odd database errors, so say how much there is.
+df -h "$root" /tmp 2>/dev/null | sed 's/^/disk: /' >&2 || true
+
 step "scripts/get-terraform.sh"
 scripts/get-terraform.sh
 export NHI_TERRAFORM_1_15="$root/.tools/bin/terraform-1.15.5"
@@ -39,7 +43,16 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 eval "$(scripts/postgres.sh start)"
-trap 'scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"' EXIT
+# On a failure, the server's last words explain errors the tests could only summarise.
+on_exit() {
+    local status=$?
+    if [[ $status -ne 0 && -f "$NHI_TEST_POSTGRES_DIR/server.log" ]]; then
+        echo "--- the last lines of the test PostgreSQL server's log:" >&2
+        tail -n 30 "$NHI_TEST_POSTGRES_DIR/server.log" >&2
+    fi
+    scripts/postgres.sh stop "$NHI_TEST_POSTGRES_DIR"
+}
+trap on_exit EXIT
 echo "PostgreSQL at ${NHI_TEST_POSTGRES_URL}" >&2
 
 step "python3 jsonschema, pre-commit and PyJWT (SARIF validation, the hook test, and an independent JWT verifier for tokens)"

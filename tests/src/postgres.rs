@@ -51,9 +51,32 @@ pub fn fresh_database(label: &str) -> String {
     let name = format!("t{}_{}_{label}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
     let name: String = name.chars().take(63).collect();
     let mut client = postgres::Client::connect(&admin, postgres::NoTls)
-        .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL server ({URL_VAR}): {e}"));
-    client.batch_execute(&format!("CREATE DATABASE \"{name}\"")).unwrap_or_else(|e| panic!("CREATE DATABASE: {e}"));
+        .unwrap_or_else(|e| panic!("cannot connect to the test PostgreSQL server ({URL_VAR}): {}", explain(&e)));
+    client
+        .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {}", explain(&e)));
     database_url(&admin, &name)
+}
+
+/// What the server said, not only the driver's one-word summary ("db error"): the SQLSTATE,
+/// message, detail and hint of a server error, or the chain of causes of any other error.
+pub fn explain(error: &postgres::Error) -> String {
+    if let Some(db) = error.as_db_error() {
+        let mut text = format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+        for (label, extra) in [("detail", db.detail()), ("hint", db.hint())] {
+            if let Some(extra) = extra {
+                text.push_str(&format!("; {label}: {extra}"));
+            }
+        }
+        return text;
+    }
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
 }
 
 /// `admin` with its database replaced by `database`.
