@@ -174,7 +174,8 @@ pub type Expanded<'b> = (&'b Block, &'b Body, Option<DynIter>);
 pub struct Env<'m> {
     vars: HashMap<String, Value>,
     locals: HashMap<String, &'m Expr>,
-    policy_docs: HashMap<String, &'m Block>,
+    /// Every data block by `TYPE.NAME`.
+    data_blocks: HashMap<String, &'m Block>,
     cache: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
     depth: Cell<usize>,
@@ -195,12 +196,12 @@ impl<'m> Env<'m> {
     pub fn new(
         vars: HashMap<String, Value>,
         locals: HashMap<String, &'m Expr>,
-        policy_docs: HashMap<String, &'m Block>,
+        data_blocks: HashMap<String, &'m Block>,
     ) -> Self {
         Self {
             vars,
             locals,
-            policy_docs,
+            data_blocks,
             cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
@@ -675,7 +676,7 @@ impl<'m> Env<'m> {
         rest: &'o [TraverseOp],
     ) -> Option<(Value, &'o [TraverseOp])> {
         const ECHOED: [&str; 4] = ["name", "role_name", "account_id", "namespace"];
-        let block = self.policy_docs.get(&format!("{ty}.{name}")).copied()?;
+        let block = self.data_blocks.get(&format!("{ty}.{name}")).copied()?;
         let arg = |body: &crate::syntax::Body, key: &str| {
             body.attr(key).map(|a| self.eval(&a.expr)).filter(|v| v.as_str().is_some_and(|s| !s.contains(HOLE)))
         };
@@ -705,7 +706,7 @@ impl<'m> Env<'m> {
         if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
-        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy_document.{name}")).copied() else {
+        let Some(block) = self.data_blocks.get(&format!("aws_iam_policy_document.{name}")).copied() else {
             return Value::Unknown;
         };
         if !self.active.borrow_mut().insert(key.clone()) {
@@ -719,7 +720,7 @@ impl<'m> Env<'m> {
 
     /// `data.aws_iam_policy.NAME.arn`: its `arn`, or the AWS managed policy named by `name`.
     fn managed_policy_arn(&self, name: &str) -> Value {
-        let Some(block) = self.policy_docs.get(&format!("aws_iam_policy.{name}")).copied() else {
+        let Some(block) = self.data_blocks.get(&format!("aws_iam_policy.{name}")).copied() else {
             return Value::Unknown;
         };
         if let Some(a) = block.body.attr("arn") {

@@ -340,12 +340,12 @@ fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
     instances.into_iter().map(|(k, v)| env.with_each(k, v, eval_all)).collect()
 }
 
-/// The environment of one module: its variables (defaults, then `inputs`), locals and policy
-/// documents.
+/// The environment of one module: its variables (defaults, then `inputs`), locals and data
+/// blocks (policy documents to render, lookups that echo what they were asked for).
 pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
     let mut vars = HashMap::new();
     let mut locals: HashMap<String, &Expr> = HashMap::new();
-    let mut docs: HashMap<String, &Block> = HashMap::new();
+    let mut data_blocks: HashMap<String, &Block> = HashMap::new();
     let empty = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
     for f in mods {
         for b in &f.body.blocks {
@@ -363,7 +363,7 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
                 // asked for (`data.kubernetes_resource.r.object.metadata.name`).
                 ("data", Some(t)) => {
                     if let Some(n) = b.labels.get(1) {
-                        docs.insert(format!("{t}.{n}"), b);
+                        data_blocks.insert(format!("{t}.{n}"), b);
                     }
                 }
                 _ => {}
@@ -388,7 +388,7 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
         // part), the inputs still say what the variables hold.
         Inputs::Call(given) => vars.extend(given),
     }
-    let env = Env::new(vars, locals, docs);
+    let env = Env::new(vars, locals, data_blocks);
     match mods.first() {
         Some(f) => env.with_module_dir(parent(&f.path)),
         None => env,
