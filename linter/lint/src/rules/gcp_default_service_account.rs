@@ -27,13 +27,15 @@ pub(crate) fn names_default(item: &Item<'_>, key: &str) -> bool {
 
 fn is_default(email: &Value) -> bool {
     match email.as_str() {
-        Some(e) => {
-            e == "default"
-                || e.ends_with("-compute@developer.gserviceaccount.com")
-                || e.ends_with("@appspot.gserviceaccount.com")
-        }
+        Some(e) => e == "default" || names_default_email(e),
         None => email.is_null(),
     }
+}
+
+/// Whether text names a default service account's email: Compute Engine's
+/// (`NUMBER-compute@developer.gserviceaccount.com`) or App Engine's (`PROJECT@appspot…`).
+pub(crate) fn names_default_email(text: &str) -> bool {
+    text.ends_with("-compute@developer.gserviceaccount.com") || text.ends_with("@appspot.gserviceaccount.com")
 }
 
 /// ## What it does

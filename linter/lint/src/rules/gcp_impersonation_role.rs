@@ -34,8 +34,7 @@ const ACT_AS: [&str; 5] = [
 /// `data.google_compute_default_service_account`, its email written out, or a
 /// `data.google_service_account` looked up by that email.
 fn names_default_account(cx: &Ctx<'_>, e: &crate::syntax::Expr, env: &crate::eval::Env<'_>) -> bool {
-    let default_email =
-        |t: &str| t.contains("-compute@developer.gserviceaccount.com") || t.contains("@appspot.gserviceaccount.com");
+    let default_email = crate::rules::gcp_default_service_account::names_default_email;
     if e.mentions("data.google_compute_default_service_account.") {
         return true;
     }
