@@ -65,15 +65,22 @@ impl Rule for GkePodIdentity {
                 .into_iter()
                 .chain(c.nested("node_pool").into_iter().flat_map(|p| p.nested("node_config")));
             if let Some(how) = configs.into_iter().find_map(|nc| exposes_node_identity(&nc)) {
-                cx.report(&c, c.header(), format!("nodes expose their metadata server to pods ({how}): every pod can act as the node's service account"))
-                    .help("use Workload Identity: workload_metadata_config { mode = \"GKE_METADATA\" }");
+                report_exposed(cx, &c, &how);
             }
         }
         for p in cx.resources("google_container_node_pool") {
             if let Some(how) = p.nested("node_config").iter().find_map(exposes_node_identity) {
-                cx.report(&p, p.header(), format!("nodes expose their metadata server to pods ({how}): every pod can act as the node's service account"))
-                    .help("use Workload Identity: workload_metadata_config { mode = \"GKE_METADATA\" }");
+                report_exposed(cx, &p, &how);
             }
         }
     }
+}
+
+fn report_exposed(cx: &mut Ctx<'_>, item: &Item<'_>, how: &str) {
+    cx.report(
+        item,
+        item.header(),
+        format!("nodes expose their metadata server to pods ({how}): every pod can act as the node's service account"),
+    )
+    .help("use Workload Identity: workload_metadata_config { mode = \"GKE_METADATA\" }");
 }
