@@ -64,9 +64,8 @@ fn limited_or_human(item: &Item<'_>) -> bool {
     if item.has("condition") || !item.nested("condition").is_empty() {
         return true;
     }
-    let people = ["user:", "group:", "domain:"];
     let members: Vec<String> = item.strs("member").into_iter().chain(item.strs("members")).collect();
-    if !members.is_empty() && members.iter().all(|m| people.iter().any(|p| m.starts_with(p))) {
+    if !members.is_empty() && members.iter().all(|m| crate::rules::common::person_member_kind(m).is_some()) {
         return true;
     }
     if item.str("principal_type").is_some_and(|t| t == "User" || t == "Group") {

@@ -123,6 +123,14 @@ pub fn machine_member_kind(e: &Expr, env: &Env<'_>) -> Option<&'static str> {
     }
 }
 
+/// What kind of person an IAM member string names (`user:`, `group:`, `domain:`), if any.
+pub fn person_member_kind(member: &str) -> Option<&'static str> {
+    [("user:", "a user"), ("group:", "a group"), ("domain:", "a whole domain")]
+        .iter()
+        .find(|(p, _)| member.starts_with(p))
+        .map(|(_, kind)| *kind)
+}
+
 /// Member expressions of a `member` attribute or the elements of a `members` list.
 pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
     let mut out = Vec::new();

@@ -47,14 +47,7 @@ pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -
 /// Grants at project, folder or organization level to people: users, groups, domains (not the
 /// bindings of `google_iam_policy` documents).
 pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
-    let person = |m: &Expr, env: &Env<'_>| -> Option<&'static str> {
-        let v = env.eval(m);
-        let s = v.as_str()?;
-        [("user:", "a user"), ("group:", "a group"), ("domain:", "a whole domain")]
-            .iter()
-            .find(|(p, _)| s.starts_with(p))
-            .map(|(_, kind)| *kind)
-    };
+    let person = |m: &Expr, env: &Env<'_>| crate::rules::common::person_member_kind(env.eval(m).as_str()?);
     grants(cx, wanted, person, false)
 }
 
