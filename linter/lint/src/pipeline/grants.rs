@@ -26,19 +26,15 @@ const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_p
 /// How a block grants to a non-human identity: the attributes that name what it grants, by
 /// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
 /// to the definition's own finding, and so are Vault tokens, judged by their lifetime.
-fn grant_attrs(kind: &str, ty: &str) -> &'static [&'static str] {
-    match (kind, ty) {
-        ("resource", t) if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
-        ("resource", "aws_iam_role") => &["managed_policy_arns"],
-        ("resource", "aws_ssoadmin_permission_set_inline_policy") => &["inline_policy"],
-        ("resource", "aws_ssoadmin_customer_managed_policy_attachment") => &["customer_managed_policy_reference"],
-        ("resource", "azurerm_role_assignment") => &["role_definition_id", "role_definition_name"],
-        ("resource", t) if t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding")) => {
-            &["role"]
-        }
-        ("resource", t)
-            if t.starts_with("vault_") && (t.ends_with("_auth_backend_role") || t == "vault_identity_entity") =>
-        {
+fn grant_attrs(ty: &str) -> &'static [&'static str] {
+    match ty {
+        t if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
+        "aws_iam_role" => &["managed_policy_arns"],
+        "aws_ssoadmin_permission_set_inline_policy" => &["inline_policy"],
+        "aws_ssoadmin_customer_managed_policy_attachment" => &["customer_managed_policy_reference"],
+        "azurerm_role_assignment" => &["role_definition_id", "role_definition_name"],
+        t if t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding")) => &["role"],
+        t if t.starts_with("vault_") && (t.ends_with("_auth_backend_role") || t == "vault_identity_entity") => {
             &["policies", "token_policies"]
         }
         _ => &[],
@@ -139,7 +135,7 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
         })
         .collect();
     // Only the blocks that can grant: the resource types above, and module calls.
-    let grants = view.blocks_where("resource", |t| !grant_attrs("resource", t).is_empty());
+    let grants = view.blocks_where("resource", |t| !grant_attrs(t).is_empty());
     for item in grants.into_iter().chain(view.blocks("module", None)) {
         let address = crate::syntax::address_of(item.top);
         let is_call = item.top.ident == "module";
@@ -149,7 +145,7 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
         let mut attrs: Vec<(&Attr, Option<Item<'_>>)> = if is_call {
             item.body.attrs.iter().map(|a| (a, None)).collect()
         } else {
-            let keys = grant_attrs(&item.top.ident, item.label(0));
+            let keys = grant_attrs(item.label(0));
             keys.iter().filter_map(|k| item.attr(k)).map(|a| (a, None)).collect()
         };
         if item.top.ident == "resource" && item.label(0) == "aws_iam_role" {
