@@ -116,6 +116,85 @@ module "narrow" {
 }
 
 #[test]
+fn references_passed_into_modules_keep_what_they_refer_to() {
+    // The scope only says "subscription" as the data source it is; the module sees var.scope_id.
+    let assignment = r#"
+variable "scope_id" {}
+variable "principal_id" {}
+resource "azurerm_role_assignment" "this" {
+  scope                = var.scope_id
+  role_definition_name = "Contributor"
+  principal_id         = var.principal_id
+}
+"#;
+    let wrapper = r#"
+variable "target" {}
+module "inner" {
+  source       = "../assign"
+  scope_id     = var.target
+  principal_id = "p"
+}
+"#;
+    let member = r#"
+variable "member" {}
+resource "google_project_iam_member" "this" {
+  project = "p"
+  role    = "roles/editor"
+  member  = var.member
+}
+"#;
+    let root = r#"
+data "azurerm_subscription" "current" {}
+data "azurerm_resource_group" "rg" {
+  name = "rg"
+}
+resource "google_service_account" "ci" {
+  account_id = "ci"
+}
+locals {
+  subscription = data.azurerm_subscription.current.id
+}
+module "through_a_local" {
+  source       = "./assign"
+  scope_id     = local.subscription
+  principal_id = "p"
+}
+module "two_levels_down" {
+  source = "./wrapper"
+  target = "${data.azurerm_subscription.current.id}"
+}
+module "a_resource_group" {
+  source       = "./assign"
+  scope_id     = data.azurerm_resource_group.rg.id
+  principal_id = "p"
+}
+module "editor" {
+  source = "./member"
+  member = google_service_account.ci.member
+}
+"#;
+    let d = tree(&[
+        ("main.tf", root),
+        ("assign/main.tf", assignment),
+        ("wrapper/main.tf", wrapper),
+        ("member/main.tf", member),
+    ]);
+    let f = lint(d.path());
+    let mut got = codes(&f);
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            ("module.editor".to_owned(), "NHI206"),
+            ("module.through_a_local".to_owned(), "NHI210"),
+            ("module.two_levels_down".to_owned(), "NHI210"),
+        ],
+        "{f:#?}"
+    );
+    assert!(f.iter().any(|x| x.message.contains("Contributor assigned at subscription scope")), "{f:#?}");
+}
+
+#[test]
 fn for_each_instances_from_a_call_are_judged_one_by_one_even_without_declarations() {
     // The module's variables file is not among the files read: the call's inputs still count.
     let module = r#"

@@ -20,6 +20,8 @@ pub const HOLE: &str = "\u{e000}unknown\u{e000}";
 /// Longest collection a `for` expression is evaluated over.
 const MAX_FOR_ITEMS: usize = 10_000;
 const MAX_DEPTH: usize = 64;
+/// How many locals and module inputs [`Env::origin`] follows back (a cycle stops there too).
+const MAX_ORIGIN_HOPS: usize = 16;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -159,6 +161,17 @@ impl Value {
     }
 }
 
+/// `x` for `x` and for a template that is only `"${x}"`.
+fn plain_reference(e: &Expr) -> Option<&Expr> {
+    match &e.kind {
+        ExprKind::Template(parts) => match parts.as_slice() {
+            [TemplatePart::Interp(x)] => Some(x),
+            _ => None,
+        },
+        _ => Some(e),
+    }
+}
+
 fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 9e15 { format!("{}", n as i64) } else { n.to_string() }
 }
@@ -176,6 +189,8 @@ pub struct Env<'m> {
     locals: HashMap<String, &'m Expr>,
     /// Every data block by `TYPE.NAME`.
     data_blocks: HashMap<String, &'m Block>,
+    /// In a called module, the references its caller passes, by variable name.
+    origins: HashMap<String, String>,
     cache: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
     depth: Cell<usize>,
@@ -202,6 +217,7 @@ impl<'m> Env<'m> {
             vars,
             locals,
             data_blocks,
+            origins: HashMap::new(),
             cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
@@ -218,6 +234,38 @@ impl<'m> Env<'m> {
     pub fn with_module_dir(mut self, dir: std::path::PathBuf) -> Self {
         self.module_dir = Some(dir);
         self
+    }
+
+    /// Sets what the caller of this module passes as plain references (see [`Env::origin`]).
+    pub fn with_origins(mut self, origins: HashMap<String, String>) -> Self {
+        self.origins = origins;
+        self
+    }
+
+    /// The reference an expression is (`data.azurerm_subscription.s.id`, also written
+    /// `"${…}"`), followed through locals and, in a called module, back to what the caller
+    /// passes: a module's `var.scope_id` reads as the caller's `data.azurerm_subscription.s.id`.
+    /// `None` for anything but a plain reference.
+    pub fn origin(&self, e: &Expr) -> Option<String> {
+        let mut path = plain_reference(e)?.traversal_path()?;
+        for _ in 0..MAX_ORIGIN_HOPS {
+            let (root, rest) = match path.split_once('.') {
+                Some((root @ ("var" | "local"), rest)) => (root, rest),
+                _ => break,
+            };
+            let split = rest.find(['.', '[']).unwrap_or(rest.len());
+            let (name, tail) = rest.split_at(split);
+            let next = if root == "var" {
+                self.origins.get(name).cloned()
+            } else {
+                self.locals.get(name).and_then(|e| plain_reference(e)?.traversal_path())
+            };
+            match next {
+                Some(next) => path = format!("{next}{tail}"),
+                None => break,
+            }
+        }
+        Some(path)
     }
 
     fn template_var(&self, name: &str) -> Option<Value> {

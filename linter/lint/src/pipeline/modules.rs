@@ -22,8 +22,9 @@ pub(crate) enum Inputs {
     /// A root module, or a module on its own: variables default, overridden by tfvars /
     /// `-var`. A `null` default means "whoever calls or applies decides": unknown here.
     Root(HashMap<String, Value>),
-    /// A called module: variables the caller passes, else their defaults.
-    Call(HashMap<String, Value>),
+    /// A called module: variables the caller passes, else their defaults; and for inputs the
+    /// caller passes as a plain reference, what that reference is (see [`Env::origin`]).
+    Call(HashMap<String, Value>, HashMap<String, String>),
 }
 
 const META_ARGS: [&str; 6] = ["source", "version", "count", "for_each", "providers", "depends_on"];
@@ -123,12 +124,13 @@ impl ModuleRunner<'_> {
                 let Some(child_ids) = self.by_dir.get(&dir) else { continue };
                 let intrinsic = self.standalone(&dir, child_ids, stack);
                 let child_prefix = format!("{prefix}module.{name}.");
+                let origins = call_origins(b, &env);
                 for given in call_inputs(b, &env) {
                     let mut found = Vec::new();
                     let switched_on: Vec<String> =
                         given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
-                    self.run(child_ids, Inputs::Call(given), &child_prefix, stack, &mut found);
+                    self.run(child_ids, Inputs::Call(given, origins.clone()), &child_prefix, stack, &mut found);
                     stack.pop();
                     for r in found {
                         // A downloaded module's findings belong on the call: its files are
@@ -340,12 +342,26 @@ fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
     instances.into_iter().map(|(k, v)| env.with_each(k, v, eval_all)).collect()
 }
 
+/// The references a call passes as its inputs, followed back through the caller's own locals
+/// and inputs: `scope_id = data.azurerm_subscription.s.id` makes the module's `var.scope_id`
+/// read as that data source.
+fn call_origins(call: &Block, env: &Env<'_>) -> HashMap<String, String> {
+    call.body
+        .attrs
+        .iter()
+        .filter(|a| !META_ARGS.contains(&a.key.as_str()))
+        .filter_map(|a| Some((a.key.clone(), env.origin(&a.expr)?)))
+        .filter(|(_, origin)| !origin.starts_with("var.") && !origin.starts_with("local."))
+        .collect()
+}
+
 /// The environment of one module: its variables (defaults, then `inputs`), locals and data
 /// blocks (policy documents to render, lookups that echo what they were asked for).
 pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
     let mut vars = HashMap::new();
     let mut locals: HashMap<String, &Expr> = HashMap::new();
     let mut data_blocks: HashMap<String, &Block> = HashMap::new();
+    let mut origins = HashMap::new();
     let empty = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
     for f in mods {
         for b in &f.body.blocks {
@@ -386,9 +402,12 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
         // Terraform refuses an input the module does not declare, so a call's inputs are all
         // declared; when the declarations are not among the files read (a module checked in
         // part), the inputs still say what the variables hold.
-        Inputs::Call(given) => vars.extend(given),
+        Inputs::Call(given, from) => {
+            vars.extend(given);
+            origins = from;
+        }
     }
-    let env = Env::new(vars, locals, data_blocks);
+    let env = Env::new(vars, locals, data_blocks).with_origins(origins);
     match mods.first() {
         Some(f) => env.with_module_dir(parent(&f.path)),
         None => env,

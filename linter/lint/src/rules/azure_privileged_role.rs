@@ -27,6 +27,11 @@ pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
     {
         return classify(&s.replace(HOLE, "00000000-0000-0000-0000-000000000000"));
     }
+    // `data.azurerm_subscription.x.id` (also as "${…}", or passed into a module as its
+    // `var.scope`): the subscription's id is its scope.
+    if let Some(p) = item.env.origin(&attr.expr) {
+        return subscription_reference(&p);
+    }
     match &attr.expr.kind {
         ExprKind::Template(parts) => {
             // "/subscriptions/${…}" with nothing after the id.
@@ -35,22 +40,13 @@ pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {
                 .filter_map(|p| if let TemplatePart::Lit(l) = p { Some(l.as_str()) } else { None })
                 .collect();
             let ends_with_interp = matches!(parts.last(), Some(TemplatePart::Interp(_)));
-            // "${data.azurerm_subscription.x.id}": the subscription's id is its scope.
-            if let [TemplatePart::Interp(x)] = parts.as_slice()
-                && let Some(p) = x.traversal_path()
-            {
-                return subscription_reference(&p);
-            }
             match lits.as_slice() {
                 ["/subscriptions/"] if ends_with_interp => Some("subscription"),
                 ["/providers/Microsoft.Management/managementGroups/"] if ends_with_interp => Some("management group"),
                 _ => None,
             }
         }
-        _ => {
-            let p = attr.expr.traversal_path()?;
-            subscription_reference(&p)
-        }
+        _ => None,
     }
 }
 

@@ -77,7 +77,8 @@ pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
             return true;
         }
     }
-    match e.traversal_path() {
+    // Also `var.member` of a module whose caller passes `google_service_account.x.member`.
+    match env.origin(e) {
         Some(p) => {
             // `.member` is `serviceAccount:EMAIL`; a bare `.email` is what a plan's configuration
             // says an unknown member refers to (the template around it is not kept there).
