@@ -15,7 +15,8 @@ fn admin_policy(arn: &str) -> Option<&'static str> {
 /// attached to roles, users or groups (`aws_iam_*_policy_attachment`,
 /// `aws_iam_policy_attachment`, `aws_ssoadmin_managed_policy_attachment` (a permission set),
 /// `managed_policy_arns` of `aws_iam_role`,
-/// `aws_iam_role_policy_attachments_exclusive`).
+/// `aws_iam_role_policy_attachments_exclusive`), and given by Vault's AWS secrets engine to
+/// the users and roles it creates (`policy_arns` of `vault_aws_secret_backend_role`).
 ///
 /// ## Why is this bad?
 /// These policies grant (nearly) everything in the account, or the power to grant it. A
@@ -94,9 +95,12 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
         let span = a.span("managed_policy_arn");
         out.push((a, span, arns));
     }
-    for (ty, key) in
-        [("aws_iam_role", "managed_policy_arns"), ("aws_iam_role_policy_attachments_exclusive", "policy_arns")]
-    {
+    for (ty, key) in [
+        ("aws_iam_role", "managed_policy_arns"),
+        ("aws_iam_role_policy_attachments_exclusive", "policy_arns"),
+        // Vault creates an IAM user or role with these for every lease it hands out.
+        ("vault_aws_secret_backend_role", "policy_arns"),
+    ] {
         for r in cx.resources(ty) {
             let Some(v) = r.value(key) else { continue };
             let arns: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
