@@ -1,6 +1,7 @@
 use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::Expr;
+use std::collections::HashMap;
 
 /// Resources that each create one mount (secrets engine or auth method).
 const MOUNTS: [&str; 6] = [
@@ -40,8 +41,75 @@ fn sudo_matters(path: &str) -> bool {
         || p.split('/').any(|seg| seg == "root" || seg.starts_with("root*"))
 }
 
+/// Secrets engines that mint credentials: their mount type (also their default path), the
+/// resource that mounts one, and what they are called in messages.
+const CREDENTIAL_ENGINES: [(&str, &str, &str); 10] = [
+    ("aws", "vault_aws_secret_backend", "AWS"),
+    ("gcp", "vault_gcp_secret_backend", "Google Cloud"),
+    ("azure", "vault_azure_secret_backend", "Azure"),
+    ("database", "vault_database_secrets_mount", "database"),
+    ("consul", "vault_consul_secret_backend", "Consul"),
+    ("nomad", "vault_nomad_secret_backend", "Nomad"),
+    ("kubernetes", "vault_kubernetes_secret_backend", "Kubernetes"),
+    ("rabbitmq", "vault_rabbitmq_secret_backend", "RabbitMQ"),
+    ("terraform", "vault_terraform_cloud_secret_backend", "Terraform Cloud"),
+    ("ldap", "vault_ldap_secret_backend", "LDAP"),
+];
+
+/// The endpoints under which such an engine hands out a role's credentials
+/// (`aws/creds/ROLE`, `gcp/roleset/ROLE/token`, `database/static-creds/ROLE`).
+const CREDENTIAL_ENDPOINTS: [&str; 6] =
+    ["creds", "sts", "static-creds", "roleset", "static-account", "impersonated-account"];
+
+/// Credential engines by mount path: at their default paths (a policy is often written where
+/// the engine is not mounted), and where the configuration mounts them.
+fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, &'static str> {
+    let mut out: HashMap<String, &'static str> =
+        CREDENTIAL_ENGINES.iter().map(|(t, _, n)| ((*t).to_owned(), *n)).collect();
+    for (ty, resource, name) in CREDENTIAL_ENGINES {
+        for m in cx.resources(resource) {
+            if let Some(p) = m.str("path") {
+                out.insert(p.trim_matches('/').to_owned(), name);
+            }
+        }
+        for m in cx.resources("vault_mount").into_iter().filter(|m| m.str("type").as_deref() == Some(ty)) {
+            if let Some(p) = m.str("path") {
+                out.insert(p.trim_matches('/').to_owned(), name);
+            }
+        }
+    }
+    out
+}
+
+/// What a rule on a credential engine's paths opens: the credentials of every role (a wildcard
+/// where the role is named: `aws/creds/*`, `database/+`…), or with a write capability everything
+/// the engine has, its root credentials (`aws/config/root`) included.
+fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -> Option<String> {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let (mount, rest) = segs.split_first()?;
+    let engine = engines.get(*mount)?;
+    let glob = |s: &&str| matches!(*s, "*" | "+" | "");
+    let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"));
+    let mints = caps.iter().any(|c| matches!(c.as_str(), "read" | "create" | "update"));
+    if !rest.is_empty() && rest.iter().all(glob) {
+        return match writes {
+            Some(w) => Some(format!(
+                "`{w}` on {path:?}: all of the {engine} secrets engine at `{mount}/`, its root configuration included"
+            )),
+            None if mints => Some(format!("credentials of every role of the {engine} secrets engine ({path:?})")),
+            None => None,
+        };
+    }
+    match rest {
+        [endpoint, role, ..] if CREDENTIAL_ENDPOINTS.contains(endpoint) && glob(role) && mints => {
+            Some(format!("credentials of every role of the {engine} secrets engine ({path:?})"))
+        }
+        _ => None,
+    }
+}
+
 /// What is broad in one policy rule (`path` + `capabilities`).
-fn judge(path: &str, caps: &[String]) -> Option<String> {
+fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -> Option<String> {
     if caps.iter().any(|c| c == "deny") {
         return None;
     }
@@ -50,6 +118,9 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
     }
     if path == "*" || path == "+/*" || path == "/*" {
         return Some(format!("rule on every path ({path:?})"));
+    }
+    if let Some(why) = engine_wide(path, caps, engines) {
+        return Some(why);
     }
     let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"))?;
     let what = broad_write_path(path)?;
@@ -65,14 +136,20 @@ fn judge(path: &str, caps: &[String]) -> Option<String> {
 /// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), every secrets engine or auth method
 /// (`sys/mounts/*`, `sys/auth/*`: enable, tune, disable), orphan tokens
 /// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`), or a whole mount named by a variable
-/// (`path "${each.key}/*"`, `"${var.mount}/*"`). Narrow application paths such as
+/// (`path "${each.key}/*"`, `"${var.mount}/*"`); and on a secrets engine that mints
+/// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
+/// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
+/// credentials of every role (`aws/creds/*`, `database/static-creds/+`, `aws/*`) or a write on
+/// the whole engine (`aws/*`, which reaches its root credentials at `aws/config/root`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
 ///
 /// ## Why is this bad?
 /// `path "*"` reaches every secret engine and `sys/` — policies, auth methods, audit devices.
 /// `sudo` unlocks root-protected endpoints. Writing to `sys/*`, `auth/*` or ACL policies lets
-/// the token grant itself anything. A token with such a policy is effectively root.
+/// the token grant itself anything. A token with such a policy is effectively root. A token
+/// that can mint the credentials of every role of a secrets engine holds the rights of its
+/// most powerful role (often an administrator's), whatever it was meant to deploy.
 ///
 /// ## Example
 /// ```hcl
@@ -103,19 +180,26 @@ impl Rule for VaultBroadPolicy {
             name: "vault-broad-policy",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "a Vault policy on path \"*\", with sudo, or writing to sys/, auth/ or a whole mount",
+            summary: "a Vault policy on path \"*\", with sudo, writing to sys/, auth/ or a whole mount, or minting every role's credentials",
             source: include_str!("vault_broad_policy.rs"),
             on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        const HELP: &str = "grant only the capabilities needed on the specific paths, e.g. path \"secret/data/app/*\" { capabilities = [\"read\"] }";
+        let help = |why: &str| {
+            if why.contains("secrets engine") {
+                "name the role whose credentials the token needs, e.g. path \"aws/creds/deploy\" { capabilities = [\"read\"] }"
+            } else {
+                "grant only the capabilities needed on the specific paths, e.g. path \"secret/data/app/*\" { capabilities = [\"read\"] }"
+            }
+        };
+        let engines = credential_engines(cx);
         for p in cx.resources("vault_policy") {
             let mount = |e: &Expr| names_mount(cx, e);
             let Some(text) = p.attr("policy").and_then(|a| policy_text_with(&a.expr, p.env, &mount)) else { continue };
-            if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps)) {
-                cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(HELP);
+            if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps, &engines)) {
+                cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(help(&why));
             }
         }
         for d in cx.data("vault_policy_document") {
@@ -123,8 +207,8 @@ impl Rule for VaultBroadPolicy {
                 let mount = |e: &Expr| names_mount(cx, e);
                 let path = r.attr("path").and_then(|a| policy_text_with(&a.expr, r.env, &mount));
                 let (Some(path), caps) = (path, r.strs("capabilities")) else { continue };
-                if let Some(why) = judge(&path, &caps) {
-                    cx.report(&d, r.span("path"), format!("policy grants {why}")).help(HELP);
+                if let Some(why) = judge(&path, &caps, &engines) {
+                    cx.report(&d, r.span("path"), format!("policy grants {why}")).help(help(&why));
                     break;
                 }
             }
