@@ -34,7 +34,8 @@ bindir() {
 
 as_server_user() {
     if [[ $(id -u) -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        # From /, which the server user may enter (a root-owned work tree may be closed to it).
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
