@@ -55,6 +55,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI111", "bad_commented_out_key", "commented-out code: a plan has no comments"),
     ("NHI112", "bad_settings", "a local no resource reads: locals are not in a plan"),
     ("NHI112", "bad_commented_out_password", "commented-out code: a plan has no comments"),
+    (
+        "NHI112",
+        "bad_password_before_an_interpolated_host",
+        "the URL is unknown until its host exists, and a plan keeps no template text",
+    ),
     ("NHI224", "bad_map_users", "a local: the plan shows it where a resource reads it"),
     ("NHI224", "ok_uses_local", "the reader of the local bad_map_users: where the plan shows that literal"),
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),

@@ -17,7 +17,10 @@ mod values;
 
 pub use reads::credential_read;
 pub use tokens::known_token;
-pub use values::{Literal, entropy, is_credential_key, is_placeholder, literal_secret, url_password};
+pub use values::{
+    Literal, entropy, is_credential_key, is_placeholder, literal_secret, url_password,
+    url_password_before_interpolation,
+};
 
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
@@ -53,8 +56,11 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                     TemplatePart::Lit(l) => {
                         // A literal run straight into an interpolation (`-password pass:${…}`): its last
                         // word continues with a value unknown here, so it is not read as a value.
+                        // A URL's user information before its host (`postgres://u:pw@${host}/db`)
+                        // is whole, though.
                         let continued = parts.get(i + 1).is_some_and(|n| !matches!(n, TemplatePart::Lit(_)))
-                            && !l.ends_with(char::is_whitespace);
+                            && !l.ends_with(char::is_whitespace)
+                            && url_password_before_interpolation(l).is_none();
                         let l: &str =
                             if continued { &l[..l.rfind(char::is_whitespace).map_or(0, |w| w + 1)] } else { l };
                         f(Lit { key, text: l, span: &e.span, partial: true, direct })
@@ -382,6 +388,7 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
         // A URL with a password in it (`postgres://app:…@db/app`), whatever the attribute.
         if cred.is_none()
             && let Some(pw) = url_password(lit.text)
+                .or_else(|| lit.partial.then(|| url_password_before_interpolation(lit.text)).flatten())
             && let Some(how) = literal_secret(pw)
         {
             let kind = SecretKind::Credential {

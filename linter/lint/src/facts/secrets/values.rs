@@ -290,11 +290,21 @@ fn url_has_password(url: &str) -> bool {
 /// The password written in a URL's user information (`postgres://app:hunter2@db/app` →
 /// `hunter2`), anywhere in a text.
 pub fn url_password(text: &str) -> Option<&str> {
+    url_password_in(text, false)
+}
+
+/// [`url_password`] of the literal text before an interpolation: the host may be what follows
+/// (`"postgres://root:hunter2@${aws_db_instance.db.address}/app"`).
+pub fn url_password_before_interpolation(text: &str) -> Option<&str> {
+    url_password_in(text, text.contains("://") && text.ends_with('@'))
+}
+
+fn url_password_in(text: &str, host_follows: bool) -> Option<&str> {
     let Some((_, rest)) = text.split_once("://") else { return bare_connection_password(text) };
     let authority = rest.split(['/', '?', '#', ' ', '"', '\'', '\n']).next()?;
     let (userinfo, host) = authority.rsplit_once('@')?;
     let (_, pw) = userinfo.split_once(':')?;
-    (!pw.is_empty() && !host.is_empty()).then_some(pw)
+    (!pw.is_empty() && (host_follows || !host.is_empty())).then_some(pw)
 }
 
 /// A connection string without a scheme that is the whole value, `user:password@host[:port]
@@ -462,6 +472,11 @@ mod tests {
         assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
         assert_eq!(url_password("conn = postgres://app:hunter2@db:5432/app?x=1"), Some("hunter2"));
         assert_eq!(url_password("mongodb://:s3cr3t@db"), Some("s3cr3t"));
+        // The literal part of "postgres://root:hunter2@${aws_db_instance.db.address}/app".
+        assert_eq!(url_password("postgres://root:hunter2@"), None);
+        assert_eq!(url_password_before_interpolation("postgres://root:hunter2@"), Some("hunter2"));
+        assert_eq!(url_password_before_interpolation("user:pass@"), None);
+        assert_eq!(url_password_before_interpolation("https://example.com/a@"), None);
         // Connection strings without a scheme, when they are the whole value.
         assert_eq!(url_password("admin:myPassword@localhost:1521/OraDoc.localhost"), Some("myPassword"));
         assert_eq!(url_password("app:s3cr3t@db.internal/orders"), Some("s3cr3t"));
