@@ -206,6 +206,13 @@ impl<'a> Item<'a> {
         format!("{}{}", self.prefix, address_of(self.top))
     }
 
+    /// The top-level block this item belongs to, as one of its kind: unlike [`Item::address`],
+    /// two blocks with the same address in different files (fixtures, templates that each
+    /// stand alone) are told apart.
+    pub fn block_id(&self) -> (usize, usize) {
+        (self.file, self.top.span.start)
+    }
+
     pub fn header(&self) -> Span {
         self.block.header.clone()
     }

@@ -195,6 +195,26 @@ module "editor" {
 }
 
 #[test]
+fn blocks_with_one_address_in_two_files_are_each_judged() {
+    // Fixture and template directories hold files that each stand alone: Terraform would refuse
+    // them as one module, but each file's block is still a risk of its own.
+    let grant = |member: &str| {
+        format!(
+            "resource \"google_folder_iam_member\" \"editor\" {{\n  folder = \"1\"\n  role   = \"roles/editor\"\n  member = \"{member}\"\n}}\n"
+        )
+    };
+    let d = tree(&[
+        ("a.tf", &grant("user:jane@example.com")),
+        ("b.tf", &grant("serviceAccount:ci@p.iam.gserviceaccount.com")),
+    ]);
+    let f = lint(d.path());
+    let files: Vec<String> =
+        f.iter().map(|x| Path::new(&x.path).file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(files, vec!["a.tf", "b.tf"], "{f:#?}");
+    assert!(f.iter().all(|x| x.code == "NHI206"), "{f:#?}");
+}
+
+#[test]
 fn for_each_instances_from_a_call_are_judged_one_by_one_even_without_declarations() {
     // The module's variables file is not among the files read: the call's inputs still count.
     let module = r#"

@@ -1,11 +1,11 @@
 //! GCP IAM grants at project, folder and organization level, for the role rules.
 
-use crate::eval::Env;
+use crate::eval::{Env, Value};
 use crate::query::Item;
 use crate::rule::Ctx;
 use crate::rules::common::{machine_member_kind, member_exprs};
 use crate::span::Span;
-use crate::syntax::Expr;
+use crate::syntax::{Expr, ExprKind};
 
 pub const GRANT_TYPES: [&str; 6] = [
     "google_project_iam_member",
@@ -41,23 +41,39 @@ fn level(ty: &str) -> &'static str {
 /// applied only to single resources (`google_service_account_iam_policy`,
 /// `google_storage_bucket_iam_policy`, …) grants on those, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
-    grants(cx, wanted, machine_member_kind, true)
+    grants(cx, wanted, machine_member_kind, Documents::UnappliedOrWide)
 }
 
 /// Grants at project, folder or organization level to people: users, groups, domains (not the
 /// bindings of `google_iam_policy` documents).
 pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
     let person = |m: &Expr, env: &Env<'_>| crate::rules::common::person_member_kind(env.eval(m).as_str()?);
-    grants(cx, wanted, person, false)
+    grants(cx, wanted, person, Documents::Wide)
 }
 
-/// Grants whose role satisfies `wanted` to a member `kind` names, in grant resources and, with
-/// `documents`, in `google_iam_policy` documents.
+/// Which policy documents count besides grant resources.
+#[derive(Clone, Copy, PartialEq)]
+enum Documents {
+    /// `google_iam_policy` documents applied project-, folder- or organization-wide, or not
+    /// applied here (the document is the grant, wherever it lands).
+    UnappliedOrWide,
+    /// Only documents applied project-, folder- or organization-wide.
+    Wide,
+}
+
+/// The authoritative policy resources whose document holds for a whole project, folder or
+/// organization.
+const WIDE_POLICIES: [&str; 3] =
+    ["google_project_iam_policy", "google_folder_iam_policy", "google_organization_iam_policy"];
+
+/// Grants whose role satisfies `wanted` to a member `kind` names, in grant resources, in
+/// `google_iam_policy` documents (which ones: `documents`), and in a wide policy resource's
+/// `policy_data` written out as JSON.
 fn grants<'a>(
     cx: &Ctx<'a>,
     wanted: impl Fn(&str) -> bool,
     kind: impl Fn(&Expr, &Env<'_>) -> Option<&'static str>,
-    documents: bool,
+    documents: Documents,
 ) -> Vec<Grant<'a>> {
     let mut out = Vec::new();
     for ty in GRANT_TYPES {
@@ -69,8 +85,29 @@ fn grants<'a>(
             }
         }
     }
-    if !documents {
-        return out;
+    // `policy_data = jsonencode({ bindings = [...] })` or the JSON text itself.
+    for ty in WIDE_POLICIES {
+        for r in cx.resources(ty) {
+            let Some(doc) = r.value("policy_data").and_then(|v| match v {
+                Value::Str(s) => serde_json::from_str::<serde_json::Value>(&s).ok().map(|j| Value::from_json(&j)),
+                Value::Encoded(inner) => Some(*inner),
+                other => Some(other),
+            }) else {
+                continue;
+            };
+            let span = r.span("policy_data");
+            let found = doc.get("bindings").map(Value::items).unwrap_or_default().into_iter().find_map(|b| {
+                let role = b.get("role")?.as_str().filter(|r| wanted(r))?.to_owned();
+                let grantee = b.get("members")?.items().iter().find_map(|m| {
+                    let m = Expr { kind: ExprKind::Str(m.as_str()?.to_owned()), span: span.clone() };
+                    kind(&m, r.env)
+                })?;
+                Some((role, grantee))
+            });
+            if let Some((role, grantee)) = found {
+                out.push(Grant { item: r.clone(), role, span: span.clone(), level: level(ty), grantee });
+            }
+        }
     }
     // `data "google_iam_policy"` bindings, applied with *_iam_policy resources.
     let appliers: Vec<(String, &str)> = cx
@@ -83,10 +120,9 @@ fn grants<'a>(
         let uses: Vec<&str> = appliers.iter().filter(|(p, _)| p.starts_with(&doc)).map(|(_, ty)| *ty).collect();
         // Applied only to single resources (a service account, a bucket, a secret): not a
         // grant on the project, folder or organization.
-        let wide = |ty: &&str| {
-            matches!(*ty, "google_project_iam_policy" | "google_folder_iam_policy" | "google_organization_iam_policy")
-        };
-        if !uses.is_empty() && !uses.iter().any(wide) {
+        let wide = |ty: &&str| WIDE_POLICIES.contains(ty);
+        let applied_wide = uses.iter().any(wide);
+        if !applied_wide && (documents == Documents::Wide || !uses.is_empty()) {
             continue;
         }
         for b in d.nested("binding") {

@@ -152,7 +152,7 @@ impl Rule for GcpImpersonationRole {
     fn check(&self, cx: &mut Ctx<'_>) {
         let mut reported = std::collections::HashSet::new();
         for g in service_account_grants(cx, |r| ROLES.contains(&r)) {
-            reported.insert(g.item.address());
+            reported.insert(g.item.block_id());
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level)).help(
                 "grant the role on the single service account to impersonate (google_service_account_iam_member)",
             );
@@ -160,7 +160,7 @@ impl Rule for GcpImpersonationRole {
         // People who may act as every service account in the project: every machine identity
         // there is theirs.
         for g in people_grants(cx, |r| PEOPLE_ROLES.contains(&r)) {
-            if reported.insert(g.item.address()) {
+            if reported.insert(g.item.block_id()) {
                 cx.report(
                     &g.item,
                     g.span,

@@ -7,13 +7,16 @@ use crate::rules::gcp_iam::{GRANT_TYPES, people_grants, service_account_grants};
 /// service accounts (`serviceAccount:…`) and workload identity federation principals
 /// (`principal://…` and `principalSet://…` of a workload identity pool) — at project, folder or
 /// organization level (`google_*_iam_member`, `google_*_iam_binding`, `data "google_iam_policy"`
-/// bindings), including grants made through a known `for_each`, and on a single resource
+/// bindings, and the `policy_data` of `google_project_iam_policy`, `google_folder_iam_policy`
+/// and `google_organization_iam_policy` written as JSON or `jsonencode`), including grants made
+/// through a known `for_each`, and on a single resource
 /// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …), where they
 /// include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
 /// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
 /// credential Vault issues carries. The same basic roles granted to people (`user:`, `group:`,
-/// `domain:`) at project, folder or organization level are reported too: the basic roles are
-/// the CIS-benchmark finding whoever holds them.
+/// `domain:`) at project, folder or organization level (a `google_iam_policy` document only when
+/// it is applied there) are reported too: the basic roles are the CIS-benchmark finding whoever
+/// holds them.
 ///
 /// ## Why is this bad?
 /// Editor can change almost every resource in the project; Owner can also change IAM. A
@@ -55,14 +58,14 @@ impl Rule for GcpPrimitiveRole {
     fn check(&self, cx: &mut Ctx<'_>) {
         let mut reported = std::collections::HashSet::new();
         for g in service_account_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
-            reported.insert(g.item.address());
+            reported.insert(g.item.block_id());
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level))
                 .help("grant predefined roles for the services the workload uses, e.g. roles/storage.objectViewer");
         }
         // People with a basic role hold every permission of every service there, and every
         // service account's too through it (every blind reader who met one labelled it).
         for g in people_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
-            if reported.insert(g.item.address()) {
+            if reported.insert(g.item.block_id()) {
                 cx.report(&g.item, g.span, format!("{} granted to {} {}: basic roles hold nearly every permission of every service", g.role, g.grantee, g.level))
                     .help("grant the predefined roles of the job (e.g. roles/viewer plus the service roles needed), through a group");
             }

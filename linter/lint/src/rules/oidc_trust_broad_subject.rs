@@ -129,7 +129,7 @@ impl Rule for OidcTrustBroadSubject {
         }
         let mut reported = std::collections::HashSet::new();
         for (item, s, issuer) in ci_trusts(cx) {
-            if reported.contains(&item.address()) {
+            if reported.contains(&item.block_id()) {
                 continue;
             }
             let broad = s
@@ -145,7 +145,7 @@ impl Rule for OidcTrustBroadSubject {
                 })
                 .find_map(|v| broad_subject(v).map(|what| (v.to_owned(), what)));
             if let Some((pattern, what)) = broad {
-                reported.insert(item.address());
+                reported.insert(item.block_id());
                 // Parts written with values not known here read `${…}`.
                 let pattern = pattern.replace(crate::eval::HOLE, "${…}");
                 let what = what.replace(crate::eval::HOLE, "${…}");

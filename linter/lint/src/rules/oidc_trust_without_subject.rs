@@ -124,7 +124,7 @@ impl Rule for OidcTrustWithoutSubject {
         }
         let mut reported = std::collections::HashSet::new();
         for (item, s, issuer) in ci_trusts(cx) {
-            if reported.contains(&item.address()) {
+            if reported.contains(&item.block_id()) {
                 continue;
             }
             let restricted = s.conditions.iter().any(|(_, key, values)| {
@@ -137,7 +137,7 @@ impl Rule for OidcTrustWithoutSubject {
                     && !values.iter().any(|v| v.as_str().is_some_and(matches_any_owner))
             });
             if !restricted {
-                reported.insert(item.address());
+                reported.insert(item.block_id());
                 cx.report(&item, s.principals_span.clone(), format!("any {issuer} workload can assume this role: the token subject is not restricted"))
                     .help(format!("add a condition on \"{issuer}:sub\" naming your repository and branch, e.g. \"repo:my-org/my-repo:ref:refs/heads/main\""));
             }
@@ -145,7 +145,7 @@ impl Rule for OidcTrustWithoutSubject {
         // Any other OIDC provider of the account (an EKS cluster's, for IRSA): without a
         // condition on the subject, every identity it issues tokens for can assume the role.
         for src in trust_statements(cx.facts().policies()) {
-            if reported.contains(&src.item.address()) {
+            if reported.contains(&src.item.block_id()) {
                 continue;
             }
             let open = src.statements.iter().find(|s| {
@@ -164,7 +164,7 @@ impl Rule for OidcTrustWithoutSubject {
                 })
             });
             if let Some(s) = open {
-                reported.insert(src.item.address());
+                reported.insert(src.item.block_id());
                 cx.report(&src.item, s.principals_span.clone(), "any identity of this OIDC provider can assume this role (for an EKS cluster: every service account in it): the token subject is not restricted")
                     .help("add a StringEquals condition on \"<issuer>:sub\", e.g. \"system:serviceaccount:my-namespace:my-service-account\", and one on \"<issuer>:aud\"");
             }
