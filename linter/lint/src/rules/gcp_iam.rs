@@ -88,24 +88,14 @@ fn grants<'a>(
     // `policy_data = jsonencode({ bindings = [...] })` or the JSON text itself.
     for ty in WIDE_POLICIES {
         for r in cx.resources(ty) {
-            let Some(doc) = r.value("policy_data").and_then(|v| match v {
-                Value::Str(s) => serde_json::from_str::<serde_json::Value>(&s).ok().map(|j| Value::from_json(&j)),
-                Value::Encoded(inner) => Some(*inner),
-                other => Some(other),
-            }) else {
-                continue;
-            };
-            let span = r.span("policy_data");
-            let found = doc.get("bindings").map(Value::items).unwrap_or_default().into_iter().find_map(|b| {
-                let role = b.get("role")?.as_str().filter(|r| wanted(r))?.to_owned();
-                let grantee = b.get("members")?.items().iter().find_map(|m| {
-                    let m = Expr { kind: ExprKind::Str(m.as_str()?.to_owned()), span: span.clone() };
-                    kind(&m, r.env)
-                })?;
+            let found = policy_data_bindings(&r).into_iter().find_map(|b| {
+                let role = b.roles.into_iter().find(|r| wanted(r))?;
+                let grantee = b.members.iter().find_map(|m| kind(m, r.env))?;
                 Some((role, grantee))
             });
             if let Some((role, grantee)) = found {
-                out.push(Grant { item: r.clone(), role, span: span.clone(), level: level(ty), grantee });
+                let span = r.span("policy_data");
+                out.push(Grant { item: r.clone(), role, span, level: level(ty), grantee });
             }
         }
     }
@@ -135,4 +125,57 @@ fn grants<'a>(
         }
     }
     out
+}
+
+/// One binding of roles to members: of a `*_iam_member` or `*_iam_binding` resource, or one of
+/// the `bindings` of an `*_iam_policy` resource's `policy_data`.
+pub struct Binding {
+    pub roles: Vec<String>,
+    /// Member expressions; those of a `policy_data` document are its strings, located at
+    /// `policy_data`.
+    pub members: Vec<Expr>,
+    /// Whether an IAM condition limits it.
+    pub conditional: bool,
+}
+
+/// The bindings a grant or policy resource makes.
+pub fn bindings(item: &Item<'_>) -> Vec<Binding> {
+    if item.label(0).ends_with("_iam_policy") {
+        return policy_data_bindings(item);
+    }
+    vec![Binding {
+        roles: item.strs("role"),
+        members: member_exprs(item),
+        conditional: item.has("condition") || !item.nested("condition").is_empty(),
+    }]
+}
+
+/// The `bindings` of a policy resource's `policy_data` written as JSON text or `jsonencode`
+/// (a `data "google_iam_policy"` document is read as a document of its own).
+fn policy_data_bindings(item: &Item<'_>) -> Vec<Binding> {
+    let doc = match item.value("policy_data") {
+        Some(Value::Str(s)) => match serde_json::from_str::<serde_json::Value>(&s) {
+            Ok(j) => Value::from_json(&j),
+            Err(_) => return Vec::new(),
+        },
+        Some(Value::Encoded(inner)) => *inner,
+        Some(other) => other,
+        None => return Vec::new(),
+    };
+    let span = item.span("policy_data");
+    let Some(list) = doc.get("bindings") else { return Vec::new() };
+    list.items()
+        .iter()
+        .map(|b| Binding {
+            roles: b.get("role").and_then(Value::as_str).map(str::to_owned).into_iter().collect(),
+            members: b
+                .get("members")
+                .map(Value::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| Some(Expr { kind: ExprKind::Str(m.as_str()?.to_owned()), span: span.clone() }))
+                .collect(),
+            conditional: b.get("condition").is_some_and(|c| !c.is_null()),
+        })
+        .collect()
 }

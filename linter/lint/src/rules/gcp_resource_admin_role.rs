@@ -1,5 +1,7 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{machine_member_kind, member_exprs};
+use crate::rules::common::machine_member_kind;
+use crate::rules::gcp_iam::{Binding, bindings};
 
 /// Administrator roles on one data-holding resource that include changing its IAM policy, and
 /// the role that would do the job instead.
@@ -17,7 +19,7 @@ const ADMIN_ROLES: [(&str, &str); 7] = [
 /// other GCP rules' (NHI206, NHI207, NHI228).
 fn on_one_resource(ty: &str) -> bool {
     ty.starts_with("google_")
-        && (ty.ends_with("_iam_member") || ty.ends_with("_iam_binding"))
+        && (ty.ends_with("_iam_member") || ty.ends_with("_iam_binding") || ty.ends_with("_iam_policy"))
         && !["google_project_", "google_folder_", "google_organization_", "google_service_account_"]
             .iter()
             .any(|p| ty.starts_with(p))
@@ -29,8 +31,9 @@ fn on_one_resource(ty: &str) -> bool {
 /// (`roles/storage.admin`, `roles/secretmanager.admin`, `roles/pubsub.admin`,
 /// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
 /// `roles/artifactregistry.admin`), and any role on a KMS key, key ring or Secret Manager secret
-/// granted to `allUsers` or `allAuthenticatedUsers`. People and groups are left out, as are
-/// grants with an IAM `condition`.
+/// granted to `allUsers` or `allAuthenticatedUsers` — by `*_iam_member` and `*_iam_binding`
+/// resources, or in the `policy_data` of an `*_iam_policy` resource written as JSON or
+/// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`.
 ///
 /// ## Why is this bad?
 /// These roles include `setIamPolicy` on the resource: a workload that only needs to read or
@@ -67,31 +70,38 @@ impl Rule for GcpResourceAdminRole {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for g in cx.resources_where(on_one_resource) {
-            if g.has("condition") || !g.nested("condition").is_empty() {
-                continue;
-            }
-            // Keys and secrets granted to everyone: any Google account (or anyone) decrypts,
-            // signs or reads with them.
-            let guards_secrets = ["google_kms_", "google_secret_manager_"].iter().any(|p| g.label(0).starts_with(p));
-            let public = member_exprs(&g).iter().find_map(|m| {
-                g.env.eval(m).as_str().filter(|s| *s == "allUsers" || *s == "allAuthenticatedUsers").map(str::to_owned)
-            });
-            if guards_secrets && let Some(who) = public {
-                let role = g.strs("role").into_iter().next().unwrap_or_else(|| "a role".to_owned());
-                cx.report(&g, g.span("role"), format!("{role} granted to {who} on a key or secret: anyone with a Google account (or anyone) can use it"))
-                    .help("grant the role to the service accounts that use the key or secret, never to allUsers or allAuthenticatedUsers");
-                continue;
-            }
-            let Some((role, instead)) =
-                g.strs("role").into_iter().find_map(|r| ADMIN_ROLES.iter().find(|(a, _)| *a == r).copied())
+            // The role's span, or for a policy document the document's.
+            let span = if g.has("role") { g.span("role") } else { g.span("policy_data") };
+            let Some((why, help)) = bindings(&g).into_iter().filter(|b| !b.conditional).find_map(|b| judge(&g, &b))
             else {
                 continue;
             };
-            let Some(grantee) = member_exprs(&g).iter().find_map(|m| machine_member_kind(m, g.env)) else {
-                continue;
-            };
-            cx.report(&g, g.span("role"), format!("{role} on this resource for {grantee}: it can change who may use the resource (setIamPolicy) or delete it"))
-                .help(format!("grant only what the workload does, e.g. {instead}"));
+            cx.report(&g, span, why).help(help);
         }
     }
+}
+
+/// What is wrong with one unconditional binding on a single resource, and the help.
+fn judge(g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
+    // Keys and secrets granted to everyone: any Google account (or anyone) decrypts, signs or
+    // reads with them.
+    let guards_secrets = ["google_kms_", "google_secret_manager_"].iter().any(|p| g.label(0).starts_with(p));
+    let public = b.members.iter().find_map(|m| {
+        g.env.eval(m).as_str().filter(|s| *s == "allUsers" || *s == "allAuthenticatedUsers").map(str::to_owned)
+    });
+    if guards_secrets && let Some(who) = public {
+        let role = b.roles.first().cloned().unwrap_or_else(|| "a role".to_owned());
+        return Some((
+            format!("{role} granted to {who} on a key or secret: anyone with a Google account (or anyone) can use it"),
+            "grant the role to the service accounts that use the key or secret, never to allUsers or allAuthenticatedUsers".to_owned(),
+        ));
+    }
+    let (role, instead) = b.roles.iter().find_map(|r| ADMIN_ROLES.iter().find(|(a, _)| *a == r).copied())?;
+    let grantee = b.members.iter().find_map(|m| machine_member_kind(m, g.env))?;
+    Some((
+        format!(
+            "{role} on this resource for {grantee}: it can change who may use the resource (setIamPolicy) or delete it"
+        ),
+        format!("grant only what the workload does, e.g. {instead}"),
+    ))
 }
