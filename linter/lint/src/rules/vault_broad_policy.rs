@@ -82,8 +82,9 @@ fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, &'static str> {
 }
 
 /// What a rule on a credential engine's paths opens: the credentials of every role (a wildcard
-/// where the role is named: `aws/creds/*`, `database/+`…), or with a write capability everything
-/// the engine has, its root credentials (`aws/config/root`) included.
+/// where the role is named: `aws/creds/*`, `database/static-creds/+`), or with a write
+/// capability on the whole engine (`aws/*`) everything it has, its root credentials
+/// (`aws/config/root`) included.
 fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -> Option<String> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (mount, rest) = segs.split_first()?;
@@ -91,14 +92,13 @@ fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, &'static s
     let glob = |s: &&str| matches!(*s, "*" | "+" | "");
     let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"));
     let mints = caps.iter().any(|c| matches!(c.as_str(), "read" | "create" | "update"));
+    // Reading a whole engine (`aws/*`) is left alone: readers take it for a mount-wide read.
     if !rest.is_empty() && rest.iter().all(glob) {
-        return match writes {
-            Some(w) => Some(format!(
+        return writes.map(|w| {
+            format!(
                 "`{w}` on {path:?}: all of the {engine} secrets engine at `{mount}/`, its root configuration included"
-            )),
-            None if mints => Some(format!("credentials of every role of the {engine} secrets engine ({path:?})")),
-            None => None,
-        };
+            )
+        });
     }
     match rest {
         [endpoint, role, ..] if CREDENTIAL_ENDPOINTS.contains(endpoint) && glob(role) && mints => {
@@ -139,8 +139,8 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
-/// credentials of every role (`aws/creds/*`, `database/static-creds/+`, `aws/*`) or a write on
-/// the whole engine (`aws/*`, which reaches its root credentials at `aws/config/root`). Narrow application paths such as
+/// credentials of every role (`aws/creds/*`, `database/static-creds/+`) or a write on the
+/// whole engine (`aws/*`, which reaches its root credentials at `aws/config/root`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
 ///
