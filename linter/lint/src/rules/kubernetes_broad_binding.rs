@@ -1,6 +1,7 @@
 use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, ROLE_BINDINGS, RoleDef, WRITE_VERBS, names_role, roles};
+use crate::rules::kubernetes_secret_read::reads_secrets;
 use crate::syntax::Expr;
 
 /// Roles every cluster binds to everyone so that clients can discover the API.
@@ -15,7 +16,8 @@ enum Grant {
     Admin,
     /// Discovery only, or only the `use` of a restrictive pod security policy: no API access.
     Discovery,
-    /// Write access (the built-in `admin` and `edit`, or a role with a write verb).
+    /// Write access (the built-in `admin` and `edit`, or a role with a write verb), or reading
+    /// every Secret.
     Write(String),
     /// Read access only.
     Read(String),
@@ -25,6 +27,7 @@ enum Grant {
 
 fn grant(
     module_roles: &[RoleDef<'_>],
+    file: usize,
     kind: Option<&str>,
     name: Option<&str>,
     written: Option<&Expr>,
@@ -38,15 +41,24 @@ fn grant(
         _ => {}
     }
     // A role of this module, found by reference or by name.
-    let found = module_roles.iter().find(|r| {
-        let same_kind = match kind {
-            Some("Role") => !r.cluster,
-            _ => r.cluster,
-        };
-        same_kind
-            && (names_role(Some("ClusterRole"), name, written, r) == Some(true)
-                || (!r.cluster && name.is_some() && r.name.as_deref() == name))
-    });
+    let same_kind = |r: &&RoleDef<'_>| match kind {
+        Some("Role") => !r.cluster,
+        _ => r.cluster,
+    };
+    // The binding's own file first: fixture directories repeat names and labels across files.
+    let mut candidates: Vec<&RoleDef<'_>> = module_roles.iter().filter(same_kind).collect();
+    candidates.sort_by_key(|r| r.item.file != file);
+    let found = candidates
+        .iter()
+        .find(|r| {
+            names_role(Some("ClusterRole"), name, written, r) == Some(true)
+                || (!r.cluster && name.is_some() && r.name.as_deref() == name)
+        })
+        // `name = "reader"` where no role is named so but the resource is (`kubernetes_role.reader`):
+        // what the author meant, though the cluster would look for a role called `reader`.
+        .or_else(|| {
+            candidates.iter().find(|r| name.is_some_and(|n| r.item.label(1) == n && r.name.as_deref() != Some(n)))
+        });
     let Some(role) = found else {
         return name
             .map(|n| if restrictive_psp_role(n) { Grant::Discovery } else { Grant::Unknown(format!("role `{n}`")) });
@@ -71,8 +83,14 @@ fn grant(
     if role.rules.iter().any(|r| all(&r.verbs) && all(&r.resources)) {
         return Some(Grant::Admin);
     }
+    // Reading every Secret is as good as the identities the Secrets hold (tokens, keys).
+    let reads_secrets = |r: &crate::rules::kubernetes_rbac::RoleRule| {
+        reads_secrets(&r.api_groups, &r.resources, &r.verbs, !r.resource_names.is_empty()).is_some()
+    };
     if role.rules.iter().any(|r| r.verbs.iter().any(|v| WRITE_VERBS.contains(&v.as_str()))) {
         Some(Grant::Write(label))
+    } else if role.rules.iter().any(reads_secrets) {
+        Some(Grant::Write(format!("{label}, which reads every Secret,")))
     } else {
         Some(Grant::Read(label))
     }
@@ -154,7 +172,9 @@ fn judge(grant: &Grant, subjects: impl Iterator<Item = Option<Who>>) -> Option<S
 /// (public OIDC documents) and roles that only `use` a pod security
 /// policy that is not privileged (`psp:restricted`: admission, not API access). Bindings that give a namespace's `default`
 /// service account a role that can write (the built-in `admin` or `edit`, or a role of the
-/// module with a write verb) are findings too. `cluster-admin` is NHI214's.
+/// module with a write verb) or read every Secret it reaches are findings too. A `role_ref`
+/// that names a role of the module by its resource label, when no role carries that name, is
+/// read as that role (what the author meant). `cluster-admin` is NHI214's.
 ///
 /// ## Why is this bad?
 /// Permissions bound to a group of everyone are held by every workload and identity, present
@@ -208,7 +228,7 @@ impl Rule for KubernetesBroadBinding {
             name: "kubernetes-broad-binding",
             category: Category::ExcessiveScope,
             severity: Severity::High,
-            summary: "a Kubernetes role bound to everyone, or a write-capable role bound to a default service account",
+            summary: "a Kubernetes role bound to everyone, or a write-capable or Secret-reading role bound to a default service account",
             source: include_str!("kubernetes_broad_binding.rs"),
             on_plan: OnPlan::Values,
         }
@@ -223,6 +243,7 @@ impl Rule for KubernetesBroadBinding {
             let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
             let Some(g) = grant(
                 &module_roles,
+                b.file,
                 rr.str("kind").as_deref(),
                 rr.str("name").as_deref(),
                 rr.attr("name").map(|a| &a.expr),
@@ -247,7 +268,8 @@ impl Rule for KubernetesBroadBinding {
             let str_of =
                 |v: Option<&Value>, k: &str| v.and_then(|x| x.get(k)).and_then(Value::as_str).map(str::to_owned);
             let rr = man.get("roleRef");
-            let Some(g) = grant(&module_roles, str_of(rr, "kind").as_deref(), str_of(rr, "name").as_deref(), None)
+            let Some(g) =
+                grant(&module_roles, m.file, str_of(rr, "kind").as_deref(), str_of(rr, "name").as_deref(), None)
             else {
                 continue;
             };

@@ -4,7 +4,12 @@ use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, is_cluster_wide, reported_
 const READ_VERBS: [&str; 4] = ["*", "get", "list", "watch"];
 
 /// What a cluster-role rule lets its holder read cluster-wide, when that includes Secrets.
-fn reads_secrets(api_groups: &[String], resources: &[String], verbs: &[String], named: bool) -> Option<String> {
+pub(crate) fn reads_secrets(
+    api_groups: &[String],
+    resources: &[String],
+    verbs: &[String],
+    named: bool,
+) -> Option<String> {
     let core = api_groups.iter().any(|g| g.is_empty() || g == "*");
     let verb = verbs.iter().find(|v| READ_VERBS.contains(&v.as_str()))?;
     if !core || named {
