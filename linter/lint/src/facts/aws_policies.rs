@@ -7,8 +7,11 @@ use std::collections::HashSet;
 use crate::syntax::{Expr, ExprKind};
 
 /// Identity-policy attributes: (resource type, attribute).
-const IDENTITY: [(&str, &str); 7] = [
+const IDENTITY: [(&str, &str); 8] = [
     ("vault_aws_secret_backend_role", "policy_document"),
+    // Not an argument the provider has (it takes `policy_arn`), but scanners' fixtures write
+    // an attachment's document inline this way, and it says what the author means to grant.
+    ("aws_iam_policy_attachment", "policy"),
     ("aws_iam_policy", "policy"),
     ("aws_iam_role_policy", "policy"),
     ("aws_iam_user_policy", "policy"),
