@@ -17,8 +17,9 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// definitions, scripts, cloud-init and manifests held in strings, locals, variable defaults
 /// (any default of a `sensitive` variable) and `.tfvars` values. Inside any string it also
 /// reads the password of a URL (`postgres://app:…@db/app`), the credential fields of a
-/// connection string (`Password=…;`, `AccountKey=…`) or URL query, and credential flags of a
-/// command line (`--db-password …`, `TOKEN=… ./run`).
+/// connection string (`Password=…;`, `AccountKey=…`) or URL query, credential flags of a
+/// command line (`--db-password …`, `TOKEN=… ./run`), and credentials in HTTP headers
+/// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`).
 ///
 /// A variable holding such a secret (its default or a `.tfvars` value) is reported where it
 /// is, and again where a resource, data source or provider uses it as a credential

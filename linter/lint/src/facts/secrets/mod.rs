@@ -180,10 +180,11 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         return false;
     }
     for line in s.lines() {
-        let found = match assignment(line) {
-            Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
-            None => visit_inline_pairs(line, span, f),
-        };
+        let found = visit_auth_header(line, span, f)
+            || match assignment(line) {
+                Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
+                None => visit_inline_pairs(line, span, f),
+            };
         if found {
             return true;
         }
@@ -219,7 +220,49 @@ fn visit_text(s: &str, key: &str, span: &Span, direct: bool, f: &mut Visit<'_>) 
     f(Lit { key, text: s, span, partial: false, direct })
         || visit_json_text(s, span, f)
         || visit_embedded_text(s, span, f)
-        || (!s.contains('\n') && visit_inline_pairs(s, span, f))
+        || (!s.contains('\n') && (visit_auth_header(s, span, f) || visit_inline_pairs(s, span, f)))
+}
+
+/// HTTP headers that carry a credential, by lower-case name, and the key their value is judged
+/// under.
+const AUTH_HEADERS: [(&str, &str); 6] = [
+    ("authorization:", "Authorization token"),
+    ("proxy-authorization:", "Authorization token"),
+    ("private-token:", "PRIVATE-TOKEN"),
+    ("x-api-key:", "X-API-Key"),
+    ("x-auth-token:", "X-Auth-Token"),
+    ("x-vault-token:", "X-Vault-Token"),
+];
+
+/// A credential in an HTTP header written in a line of text (`curl -H "Authorization: Bearer
+/// …"`, `PRIVATE-TOKEN: …`): the value after the scheme word. A shell or template variable
+/// (`$TOKEN`, `${…}`) is not a literal.
+fn visit_auth_header(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    if line.len() > 16_384 || !line.contains(':') {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    for (name, key) in AUTH_HEADERS {
+        let Some(at) = lower.find(name) else { continue };
+        // A header name starts a word: `x-authorization:` is not `authorization:`.
+        if lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '-') {
+            continue;
+        }
+        let mut words = line[at + name.len()..].split_whitespace();
+        let mut value = words.next().unwrap_or("");
+        let scheme = value.to_ascii_lowercase();
+        if matches!(scheme.as_str(), "bearer" | "token" | "basic" | "bot" | "apikey" | "sso-key") {
+            value = words.next().unwrap_or("");
+        }
+        let value = value.trim_matches(['"', '\'', '`', ',', ';', ')']);
+        if value.len() < 8 || value.contains(['$', '{', '}', '<', '%']) {
+            continue;
+        }
+        if f(Lit { key, text: value, span, partial: false, direct: false }) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The names a value field goes by in `{ name = …, value = … }` objects.
