@@ -98,6 +98,7 @@ const KNOWN_GAPS: &[&str] = &[
     "NHI212 bad_doc_mount",
     "NHI212 bad_mount_per_team",
     "NHI226 bad_every_role_of_a_list",
+    "NHI246 bad_every_lab_user",
     // The member is `format("serviceAccount:%s", data.….email)`: the plan recovers it from the
     // HCL as a partly unknown string, which no longer says which data source it reads.
     "NHI207 bad_default_account_impersonates",

@@ -7,6 +7,7 @@ pub mod aws_service_credential;
 pub mod aws_session_duration;
 pub mod azure_app_certificate;
 pub mod azure_app_password;
+pub mod azure_app_user_owner;
 pub mod azure_credential_expiry;
 pub mod azure_custom_role_wildcard;
 pub mod azure_data_admin_role;
