@@ -92,6 +92,7 @@ table! {
     "NHI244" => trust_whole_account::TrustWholeAccount,
     "NHI245" => gke_pod_identity::GkePodIdentity,
     "NHI246" => azure_app_user_owner::AzureAppUserOwner,
+    "NHI247" => hcp_organization_role::HcpOrganizationRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

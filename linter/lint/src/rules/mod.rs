@@ -49,6 +49,7 @@ pub mod gke_pod_identity;
 pub mod gke_static_credential;
 pub mod hardcoded_credential;
 pub mod hardcoded_token;
+pub mod hcp_organization_role;
 pub mod iam_wildcard_action;
 pub mod iam_wildcard_resource;
 pub mod identity_without_owner;
