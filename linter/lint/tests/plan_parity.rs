@@ -56,6 +56,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI112", "bad_settings", "a local no resource reads: locals are not in a plan"),
     ("NHI112", "bad_commented_out_password", "commented-out code: a plan has no comments"),
     (
+        "NHI303",
+        "bad_three_years_from_each_apply",
+        "timestamp() is unknown until apply, and a plan keeps no local's expression",
+    ),
+    (
         "NHI112",
         "bad_password_before_an_interpolated_host",
         "the URL is unknown until its host exists, and a plan keeps no template text",

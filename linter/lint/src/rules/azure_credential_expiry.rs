@@ -14,7 +14,9 @@ const TYPES: [&str; 4] = [
 /// ## What it does
 /// Finds Azure AD application and service-principal passwords and certificates without an
 /// `end_date` / `end_date_relative`, or whose end date lies further ahead than the policy's
-/// `static_key_max_lifetime` (default 90d, the provider's value); and storage shared access
+/// `static_key_max_lifetime` (default 90d, the provider's value) — a date, or one relative to
+/// each apply (`timeadd(timestamp(), "26280h")`, also reformatted with `formatdate` or through
+/// locals; a secret replaced on a `time_rotating` schedule is left to it); and storage shared access
 /// signatures (`data "azurerm_storage_account_sas"`, `…_blob_container_sas`) valid from `start`
 /// to `expiry` for longer than that. A secret without an end date that `rotate_when_changed`
 /// replaces through a `time_rotating` at least that often is not reported.
@@ -105,6 +107,22 @@ impl Rule for AzureCredentialExpiry {
                     &owner,
                     c.span("end_date_relative"),
                     format!("credential lives longer than the policy maximum {max}"),
+                )
+                .help(help.clone());
+                continue;
+            }
+            // `timeadd(timestamp(), "26280h")`, however reformatted: the same lifetime at every
+            // apply. A secret replaced on a schedule (`time_rotating`) is left to its schedule.
+            let rotated = rotation_secs(cx, &c).is_some() || crate::rules::common::is_rotated(&c);
+            if !rotated
+                && let Some(a) = c.attr("end_date")
+                && let Some(secs) = crate::rules::common::lifetime_from_now(&a.expr, c.env, 0)
+                && secs > max.as_secs()
+            {
+                cx.report(
+                    &owner,
+                    c.span("end_date"),
+                    format!("credential lives {} from each apply, beyond the policy maximum {max}", interval(secs)),
                 )
                 .help(help.clone());
                 continue;

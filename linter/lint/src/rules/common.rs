@@ -353,18 +353,41 @@ fn expiry_lifecycle(e: &Expr, env: &Env<'_>, now: Timestamp, max: Ttl) -> Lifecy
             None => Lifecycle::Unknown,
         };
     }
-    if let ExprKind::Call { name, args, .. } = &e.kind
-        && name == "timeadd"
-        && let [base, by] = args.as_slice()
-        && let Some(Dur::Secs(d)) = duration(&env.eval(by))
-    {
-        let base_is_now = matches!(&base.kind, ExprKind::Call { name, .. } if name == "timestamp" || name == "plantimestamp")
-            || base.mentions("time_rotating.");
-        if base_is_now {
-            return if d <= max.as_secs() { Lifecycle::ShortLived } else { Lifecycle::LongLived };
-        }
+    match lifetime_from_now(e, env, 0) {
+        Some(d) if d <= max.as_secs() => Lifecycle::ShortLived,
+        Some(_) => Lifecycle::LongLived,
+        None => Lifecycle::Unknown,
     }
-    Lifecycle::Unknown
+}
+
+/// The lifetime of an expiry written relative to the time of apply: `timeadd(timestamp(), "720h")`
+/// (or from a `time_rotating`), also reformatted (`formatdate(…, timeadd(…))`, a template of
+/// such parts) and through locals.
+pub fn lifetime_from_now(e: &Expr, env: &Env<'_>, depth: usize) -> Option<u64> {
+    if depth > 8 {
+        return None;
+    }
+    match &e.kind {
+        ExprKind::Call { name, args, .. } if name == "timeadd" => {
+            let [base, by] = args.as_slice() else { return None };
+            let Some(Dur::Secs(d)) = duration(&env.eval(by)) else { return None };
+            let base = plain_local(base, env).unwrap_or(base);
+            let base_is_now = matches!(&base.kind, ExprKind::Call { name, .. } if name == "timestamp" || name == "plantimestamp")
+                || base.mentions("time_rotating.");
+            base_is_now.then_some(d)
+        }
+        ExprKind::Call { name, args, .. } if name == "formatdate" => lifetime_from_now(args.get(1)?, env, depth + 1),
+        ExprKind::Template(parts) => parts.iter().find_map(|p| match p {
+            TemplatePart::Interp(x) => lifetime_from_now(x, env, depth + 1),
+            _ => None,
+        }),
+        _ => lifetime_from_now(plain_local(e, env)?, env, depth + 1),
+    }
+}
+
+/// The expression of `local.NAME` when `e` is exactly that.
+fn plain_local<'m>(e: &Expr, env: &Env<'m>) -> Option<&'m Expr> {
+    env.local_expr(e.traversal_path()?.strip_prefix("local.")?)
 }
 
 /// An RFC 3339 timestamp, or a `YYYY-MM-DD` date (midnight UTC) as GitLab writes `expires_at`.
