@@ -79,6 +79,14 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             {
                 return true;
             }
+            // An External Secrets mapping (`{ secretKey = "private_key", remoteRef = { … } }`):
+            // `secretKey` names the key the synced secret gets, it is not one.
+            let key_is = |k: &ObjKey, want: &str| match k {
+                ObjKey::Ident(i) => i == want,
+                ObjKey::Expr(x) => matches!(&x.kind, ExprKind::Str(s) if s == want),
+            };
+            let mapping = items.iter().any(|(k, _)| key_is(k, "remoteRef") || key_is(k, "remote_ref"));
+            let names_only = |name: &str| mapping && matches!(name, "secretKey" | "secret_key");
             items.iter().any(|(k, v)| {
                 let name = match k {
                     ObjKey::Ident(i) => i.as_str(),
@@ -88,6 +96,9 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                         _ => key,
                     },
                 };
+                if names_only(name) {
+                    return false;
+                }
                 // `API_KEY = { value = "…", masked = true }` (CI variables, app settings keyed
                 // by name): the value is named by its key.
                 if let ExprKind::Object(fields) = &v.kind
@@ -163,7 +174,9 @@ fn visit_json_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
                 if let (Some(name), Some(value)) = (field(&["name", "Name"]), field(&["value", "Value"])) {
                     out.push((name.to_owned(), value.to_owned()));
                 }
-                o.iter().for_each(|(k, x)| leaves(x, k, out));
+                // An External Secrets mapping: `secretKey` names a key of the synced secret.
+                let mapping = o.contains_key("remoteRef");
+                o.iter().filter(|(k, _)| !(mapping && k.as_str() == "secretKey")).for_each(|(k, x)| leaves(x, k, out));
             }
             _ => {}
         }
@@ -179,9 +192,12 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     if !s.contains('\n') || s.len() > 262_144 {
         return false;
     }
+    // External Secrets mappings in YAML: `secretKey:` names a key of the synced secret.
+    let external_secrets = s.contains("remoteRef:");
     for line in s.lines() {
         let found = visit_auth_header(line, span, f)
             || match assignment(line) {
+                Some(("secretKey", _)) if external_secrets => false,
                 Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
                 None => visit_inline_pairs(line, span, f),
             };
@@ -368,7 +384,12 @@ fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
             return true;
         }
     }
-    body.attrs.iter().filter(|a| a.key != "description").any(|a| visit_literals(&a.expr, &a.key, true, f))
+    // An External Secrets mapping read from a plan (objects become blocks there).
+    let mapping = body.attr("remoteRef").is_some() || body.blocks("remoteRef").next().is_some();
+    body.attrs
+        .iter()
+        .filter(|a| a.key != "description" && !(mapping && a.key == "secretKey"))
+        .any(|a| visit_literals(&a.expr, &a.key, true, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
 }
 
