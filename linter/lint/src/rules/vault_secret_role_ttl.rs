@@ -50,7 +50,9 @@ fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
 /// mount whose lease defaults are not shorter either. Such credentials live for Vault's default
 /// lease of 32 days, renewable, however briefly the workload needs them. Roles whose mount is
 /// defined in the module with `default_lease_ttl_seconds` / `max_lease_ttl_seconds` under 32
-/// days are not findings. Also PKI roles and issued certificates
+/// days are not findings. A role whose own lifetime is longer than
+/// `policy.static_key_max_lifetime` (90d) is reported too: its credentials are static keys in
+/// all but name. Also PKI roles and issued certificates
 /// (`vault_pki_secret_backend_role` `max_ttl`/`ttl`, `vault_pki_secret_backend_cert` `ttl`)
 /// whose leaf certificates are valid longer than `policy.max_lifetime`, and PKI roles without
 /// `max_ttl` on a `vault_mount` of the module whose `max_lease_ttl_seconds` is beyond it (a root
@@ -110,6 +112,14 @@ impl Rule for VaultSecretRoleTtl {
                     && (r.str("key_type").as_deref() != Some("ca")
                         || r.value("allow_user_certificates").and_then(|v| v.as_bool()) != Some(true))
                 {
+                    continue;
+                }
+                // A lifetime of its own, but longer than a static key may live: no longer dynamic.
+                let limit = cx.policy.static_key_max_lifetime;
+                if let Some((key, secs)) = first_longer(&r, own, limit.as_secs()) {
+                    cx.report(&r, r.span(key), format!("role issues {what} that may live {}", interval(secs))).help(
+                        format!("keep {key} within policy.static_key_max_lifetime ({limit}); dynamic credentials should last hours"),
+                    );
                     continue;
                 }
                 if has_own_lifetime(&r, own) {
