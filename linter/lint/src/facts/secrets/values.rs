@@ -1,7 +1,7 @@
 //! What a key and a literal say: whether an attribute or object key names a credential, whether
 //! a literal in such a place is a secret (or a placeholder), and the small measures behind it.
 
-const CRED_WORDS: [&str; 14] = [
+const CRED_WORDS: [&str; 15] = [
     "password",
     "passwords",
     // `bindpass` (LDAP), `db_pass`.
@@ -9,6 +9,8 @@ const CRED_WORDS: [&str; 14] = [
     "bindpass",
     "passwd",
     "pwd",
+    // `db_pw`, `admin_pw`.
+    "pw",
     "passphrase",
     "secret",
     "token",
@@ -135,7 +137,7 @@ const NOT_VALUE: &[&str] = &[
 /// not about one (`password_length`, `secret_name`, `token_ttl`).
 pub fn is_credential_key(key: &str) -> bool {
     // Fast rejection without allocating: every credential word contains one of these.
-    const HINTS: [&[u8]; 7] = [b"pass", b"pwd", b"secret", b"token", b"key", b"cred", b"pat"];
+    const HINTS: [&[u8]; 7] = [b"pass", b"pw", b"secret", b"token", b"key", b"cred", b"pat"];
     let b = key.as_bytes();
     if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
         return false;
@@ -431,6 +433,8 @@ mod tests {
             assert!(!is_credential_key(k), "{k}");
         }
         assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
+        assert!(is_credential_key("postgres_admin_pw") && is_credential_key("DB_PW"));
+        assert!(!is_credential_key("pw_length") && !is_credential_key("pwm"));
         assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
         assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
         assert!(
