@@ -31,6 +31,10 @@ fn subject_risk(cluster_wide: bool, kind: Option<&str>, name: Option<&str>) -> O
         "User" if name.starts_with("system:serviceaccount:") => Some((2, "a service account".to_owned())),
         // Kubernetes grants its members everything already (the default cluster-admin binding).
         "Group" if name == "system:masters" => None,
+        // A name not known here (a variable, a `for_each` value) is said so, not shown as `?`.
+        "Group" | "User" if cluster_wide && name == "?" => {
+            Some((1, format!("a {} named by a value not known here", kind?.to_ascii_lowercase())))
+        }
         "Group" if cluster_wide => Some((1, format!("group `{name}`"))),
         "User" if cluster_wide => Some((1, format!("user `{name}`"))),
         _ => None,
