@@ -215,6 +215,33 @@ fn blocks_with_one_address_in_two_files_are_each_judged() {
 }
 
 #[test]
+fn named_variable_files_beside_a_root_are_judged_each_on_its_own() {
+    // `prod.tfvars` is applied with `-var-file`: what it adds is reported at its value; the
+    // defaults and a harmless file add nothing.
+    let main = r#"
+variable "role" {
+  default = "Reader"
+}
+resource "azurerm_role_assignment" "ci" {
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  role_definition_name = var.role
+  principal_id         = "p"
+}
+"#;
+    let d = tree(&[("main.tf", main), ("prod.tfvars", "role = \"Owner\"\n"), ("dev.tfvars", "role = \"Reader\"\n")]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("azurerm_role_assignment.ci".to_owned(), "NHI210")], "{f:#?}");
+    assert!(f[0].path.ends_with("prod.tfvars"), "{f:#?}");
+    assert!(f[0].message.contains("var.role, set here"), "{}", f[0].message);
+    // terraform.tfvars is loaded by Terraform itself: its value is the module's own input.
+    std::fs::remove_file(d.path().join("prod.tfvars")).unwrap();
+    std::fs::write(d.path().join("terraform.tfvars"), "role = \"Owner\"\n").unwrap();
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("azurerm_role_assignment.ci".to_owned(), "NHI210")], "{f:#?}");
+    assert!(f[0].path.ends_with("main.tf"), "{f:#?}");
+}
+
+#[test]
 fn for_each_instances_from_a_call_are_judged_one_by_one_even_without_declarations() {
     // The module's variables file is not among the files read: the call's inputs still count.
     let module = r#"

@@ -136,6 +136,16 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
     report
 }
 
+/// A variable file that Terraform loads only when told to (`-var-file`): not
+/// `terraform.tfvars` nor `*.auto.tfvars` (or their `.json` forms).
+fn is_named_var_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    crate::syntax::is_var_file(path)
+        && !["terraform.tfvars", "terraform.tfvars.json"].contains(&name)
+        && !name.ends_with(".auto.tfvars")
+        && !name.ends_with(".auto.tfvars.json")
+}
+
 /// How far above a directory of variable files its root module may be (`env/prod/` → `../..`).
 const VAR_FILE_DEPTH: usize = 3;
 
@@ -334,6 +344,13 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
         let owner_ids = by_dir.get(owner).cloned().unwrap_or_default();
         let runner = ModuleRunner { downloaded: &owner_downloaded, ..runner };
         raw.extend(var_file_findings(&runner, &refs, owner, &owner_ids, &own_ids, settings));
+    } else {
+        // Variable files beside the module that Terraform does not load on its own
+        // (`fixtures.us-east-2.tfvars`, `prod.tfvars`): what the module is applied with by
+        // `-var-file`, each on its own.
+        for &id in own_ids.iter().filter(|&&id| is_named_var_file(&refs[id].path)) {
+            raw.extend(var_file_findings(&runner, &refs, dir, &own_ids, &[id], settings));
+        }
     }
     r.raw = raw;
     for f in &mut r.files {
