@@ -4,8 +4,10 @@ use crate::rules::common::{Dur, duration};
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
 /// (`period`) without an `explicit_max_ttl`, and token roles (`vault_token_auth_backend_role`)
-/// that issue periodic tokens without `token_explicit_max_ttl`. The help quotes the policy's `max_token_ttl`
-/// (default 1h, the provider's value) as the value to aim for.
+/// that issue periodic tokens without `token_explicit_max_ttl`, or that set no token lifetime at
+/// all (`token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period` absent or `0`).
+/// The help quotes the policy's `max_token_ttl` (default 1h, the provider's value) as the value
+/// to aim for.
 ///
 /// ## Why is this bad?
 /// Without a TTL the token lives as long as the mount allows (32 days by default) and can be
@@ -45,9 +47,21 @@ impl Rule for VaultTokenTtl {
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.max_token_ttl;
         for r in cx.resources("vault_token_auth_backend_role") {
-            if r.has("token_period") && !r.has("token_explicit_max_ttl") {
+            // `0` is "not set" for every one of these.
+            let set = |k: &str| r.has(k) && !matches!(r.value(k).as_ref().and_then(duration), Some(Dur::Zero));
+            if set("token_period") && !set("token_explicit_max_ttl") {
                 cx.report(&r, r.span("token_period"), "role issues periodic tokens that can be renewed forever")
                     .help(format!("set token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"));
+            } else if !["token_period", "token_ttl", "token_max_ttl", "token_explicit_max_ttl"].iter().any(|k| set(k)) {
+                // Nothing set (or only zeros): the token store's defaults, 32 days and renewable.
+                cx.report(
+                    &r,
+                    r.header(),
+                    "role sets no token lifetime: its tokens get the token store's default (32 days)",
+                )
+                .help(format!(
+                    "set token_ttl and token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"
+                ));
             }
         }
         for t in cx.resources("vault_token") {
