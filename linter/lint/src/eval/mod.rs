@@ -711,7 +711,6 @@ impl<'m> Env<'m> {
         v
     }
 
-    /// `data.aws_iam_policy_document.NAME.json`, as the structure it encodes.
     /// What a lookup data source returns of what it was asked for: the name it looks up by is
     /// the name of what it finds. `data.T.N.name` is the block's own `name` argument, and
     /// `metadata[0].name` / `object.metadata.name` (Kubernetes lookups) its `metadata { name }`.
@@ -749,6 +748,7 @@ impl<'m> Env<'m> {
         arg(&meta.body, key).map(|v| (v, more))
     }
 
+    /// `data.aws_iam_policy_document.NAME.json`, as the structure it encodes.
     fn policy_doc(&self, name: &str) -> Value {
         let key = format!("data.aws_iam_policy_document.{name}");
         if let Some(v) = self.cache.borrow().get(&key) {
