@@ -153,15 +153,7 @@ pub fn bindings(item: &Item<'_>) -> Vec<Binding> {
 /// The `bindings` of a policy resource's `policy_data` written as JSON text or `jsonencode`
 /// (a `data "google_iam_policy"` document is read as a document of its own).
 fn policy_data_bindings(item: &Item<'_>) -> Vec<Binding> {
-    let doc = match item.value("policy_data") {
-        Some(Value::Str(s)) => match serde_json::from_str::<serde_json::Value>(&s) {
-            Ok(j) => Value::from_json(&j),
-            Err(_) => return Vec::new(),
-        },
-        Some(Value::Encoded(inner)) => *inner,
-        Some(other) => other,
-        None => return Vec::new(),
-    };
+    let Some(doc) = item.value("policy_data").and_then(|v| v.as_document()) else { return Vec::new() };
     let span = item.span("policy_data");
     let Some(list) = doc.get("bindings") else { return Vec::new() };
     list.items()

@@ -74,14 +74,7 @@ impl Rule for HcpOrganizationRole {
             }
         }
         for p in cx.resources("hcp_organization_iam_policy") {
-            let written = p.value("policy_data").and_then(|v| match v {
-                Value::Encoded(inner) => broad_binding(inner.get("bindings")?),
-                Value::Str(s) => {
-                    let j = serde_json::from_str::<serde_json::Value>(&s).ok()?;
-                    broad_binding(Value::from_json(&j).get("bindings")?)
-                }
-                _ => None,
-            });
+            let written = p.value("policy_data").and_then(|v| broad_binding(v.as_document()?.get("bindings")?));
             let document = applied_document(cx, &p);
             let from_document = document.as_ref().and_then(|d| broad_binding(&d.value("bindings")?));
             let Some(role) = written.or_else(|| from_document.clone()) else { continue };
