@@ -1,5 +1,6 @@
 use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::vault_mounts::mount_path;
 use crate::syntax::Expr;
 use std::collections::HashMap;
 
@@ -67,14 +68,11 @@ fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, &'static str> {
     let mut out: HashMap<String, &'static str> =
         CREDENTIAL_ENGINES.iter().map(|(t, _, n)| ((*t).to_owned(), *n)).collect();
     for (ty, resource, name) in CREDENTIAL_ENGINES {
-        for m in cx.resources(resource) {
-            if let Some(p) = m.str("path") {
-                out.insert(p.trim_matches('/').to_owned(), name);
-            }
-        }
-        for m in cx.resources("vault_mount").into_iter().filter(|m| m.str("type").as_deref() == Some(ty)) {
-            if let Some(p) = m.str("path") {
-                out.insert(p.trim_matches('/').to_owned(), name);
+        let mounts = cx.resources(resource).into_iter().map(|m| (m, Some(ty)));
+        let generic = cx.resources("vault_mount").into_iter().filter(|m| m.str("type").as_deref() == Some(ty));
+        for (m, default) in mounts.chain(generic.map(|m| (m, None))) {
+            if let Some(p) = mount_path(&m, default) {
+                out.insert(p, name);
             }
         }
     }

@@ -19,8 +19,14 @@ pub fn short_lease(item: &Item<'_>, keys: &[&str]) -> bool {
     })
 }
 
+/// Whether one of `attrs` of a role sets a lifetime limit: present and not `0`, which Vault
+/// reads as "not set" (an unknown value is the author's limit).
+pub fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
+    attrs.iter().filter(|k| r.has(k)).any(|k| !matches!(r.value(k).as_ref().map(duration), Some(Some(Dur::Zero))))
+}
+
 /// A mount's path, without slashes: its `path`, else the type's default path, else its `type`.
-fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
+pub fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
     let p = m
         .str("path")
         .or_else(|| if m.has("path") { None } else { default.map(str::to_owned).or_else(|| m.str("type")) })?;

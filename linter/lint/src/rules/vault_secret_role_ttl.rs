@@ -1,7 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, first_longer, interval};
-use crate::rules::vault_mounts::{role_mount, short_lease};
+use crate::rules::common::{first_longer, interval};
+use crate::rules::vault_mounts::{has_own_lifetime, role_mount, short_lease};
 
 /// Mounts of secrets engines whose lease defaults a role falls back on: `(type, default path)`.
 const MOUNTS: [(&str, Option<&str>); 6] = [
@@ -33,11 +33,6 @@ const ROLES: [(&str, &str, &[&str], &str); 7] = [
 /// Whether a mount's own lease defaults are shorter than Vault's 32 days.
 fn mount_short(m: &Item<'_>) -> bool {
     short_lease(m, &["default_lease_ttl_seconds", "max_lease_ttl_seconds"])
-}
-
-/// Whether one of the role's lifetime attributes is set to a limit (not `0`).
-fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
-    attrs.iter().filter(|k| r.has(k)).any(|k| !matches!(r.value(k).as_ref().map(duration), Some(Some(Dur::Zero))))
 }
 
 /// ## What it does

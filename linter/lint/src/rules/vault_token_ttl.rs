@@ -1,5 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration};
+use crate::rules::vault_mounts::has_own_lifetime;
 
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
@@ -48,11 +49,11 @@ impl Rule for VaultTokenTtl {
         let max = cx.policy.max_token_ttl;
         for r in cx.resources("vault_token_auth_backend_role") {
             // `0` is "not set" for every one of these.
-            let set = |k: &str| r.has(k) && !matches!(r.value(k).as_ref().and_then(duration), Some(Dur::Zero));
+            let set = |k: &str| has_own_lifetime(&r, &[k]);
             if set("token_period") && !set("token_explicit_max_ttl") {
                 cx.report(&r, r.span("token_period"), "role issues periodic tokens that can be renewed forever")
                     .help(format!("set token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"));
-            } else if !["token_period", "token_ttl", "token_max_ttl", "token_explicit_max_ttl"].iter().any(|k| set(k)) {
+            } else if !has_own_lifetime(&r, &["token_period", "token_ttl", "token_max_ttl", "token_explicit_max_ttl"]) {
                 // Nothing set (or only zeros): the token store's defaults, 32 days and renewable.
                 cx.report(
                     &r,
