@@ -26,12 +26,7 @@ pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            ["terraform.tfvars", "terraform.tfvars.json"].contains(&n)
-                || n.ends_with(".auto.tfvars")
-                || n.ends_with(".auto.tfvars.json")
-        })
+        .filter(|p| is_auto_var_file(p.file_name().and_then(|n| n.to_str()).unwrap_or("")))
         .collect();
     let rank = |p: &PathBuf| match p.file_name().and_then(|n| n.to_str()) {
         Some("terraform.tfvars") => 0,
@@ -45,6 +40,14 @@ pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
         }
     }
     out
+}
+
+/// Whether a file name is one Terraform loads for a root on its own: `terraform.tfvars`,
+/// `*.auto.tfvars` and their `.json` forms.
+pub(super) fn is_auto_var_file(name: &str) -> bool {
+    ["terraform.tfvars", "terraform.tfvars.json"].contains(&name)
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
 }
 
 /// Reads a `.tfvars` file (HCL attributes, literal values).

@@ -28,7 +28,7 @@ use crate::rule::{Ctx, OnPlan, RawFinding};
 use crate::settings::Settings;
 use crate::syntax::SourceFile;
 use discover::{downloaded_modules, local_module_dirs, read_and_parse};
-use inputs::auto_tfvars;
+use inputs::{auto_tfvars, is_auto_var_file};
 use modules::ModuleRunner;
 
 /// How deep local module calls are followed.
@@ -139,11 +139,7 @@ pub fn lint_files(list: &[PathBuf], settings: &Settings) -> Report {
 /// A variable file that Terraform loads only when told to (`-var-file`): not
 /// `terraform.tfvars` nor `*.auto.tfvars` (or their `.json` forms).
 fn is_named_var_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    crate::syntax::is_var_file(path)
-        && !["terraform.tfvars", "terraform.tfvars.json"].contains(&name)
-        && !name.ends_with(".auto.tfvars")
-        && !name.ends_with(".auto.tfvars.json")
+    crate::syntax::is_var_file(path) && !is_auto_var_file(path.file_name().and_then(|n| n.to_str()).unwrap_or(""))
 }
 
 /// How far above a directory of variable files its root module may be (`env/prod/` → `../..`).
@@ -181,39 +177,56 @@ fn var_file_owner(dir: &Path, own: &[SourceFile]) -> Option<PathBuf> {
     None
 }
 
-/// What the root module `owner` does wrong only with the values of the variable files
-/// `var_files` (findings it has with its own defaults are reported for it already), each
-/// reported at the value in the variable file that causes it.
+/// What the root module `owner` does wrong only with the values of variable files (findings it
+/// has with its own defaults are reported for it already), each reported at the value in the
+/// variable file that causes it. Each group of `groups` is one set of files applied together
+/// (`-var-file` each); the module on its own is run once for all of them.
 fn var_file_findings(
     runner: &ModuleRunner<'_>,
     files: &[&SourceFile],
     owner: &Path,
     owner_ids: &[usize],
-    var_files: &[usize],
+    groups: &[Vec<usize>],
     settings: &Settings,
 ) -> Vec<RawFinding> {
     let mut base_inputs: HashMap<String, Value> = auto_tfvars(owner);
     base_inputs.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
-    // Where each variable is set: (file id, span of the assignment).
-    let mut set_at: BTreeMap<String, (usize, crate::span::Span)> = BTreeMap::new();
-    let mut with_files = base_inputs.clone();
-    for &id in var_files {
-        let env = crate::eval::Env::new(HashMap::new(), HashMap::new(), HashMap::new());
-        for a in &files[id].body.attrs {
-            with_files.insert(a.key.clone(), env.eval(&a.expr));
-            set_at.insert(a.key.clone(), (id, a.span.clone()));
-        }
-    }
-    with_files.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
     let run = |inputs| {
         let mut out = Vec::new();
         runner.run(owner_ids, Inputs::Root(inputs), "", &mut vec![owner.to_owned()], &mut out);
         out
     };
     let base: HashSet<(&str, usize, usize, usize)> =
-        run(base_inputs).iter().map(|f| (f.code, f.file, f.span.start, f.span.end)).collect();
+        run(base_inputs.clone()).iter().map(|f| (f.code, f.file, f.span.start, f.span.end)).collect();
     let mut out = Vec::new();
-    for f in run(with_files) {
+    for group in groups {
+        // Where each variable is set: (file id, span of the assignment).
+        let mut set_at: BTreeMap<String, (usize, crate::span::Span)> = BTreeMap::new();
+        let mut with_files = base_inputs.clone();
+        for &id in group {
+            let env = crate::eval::Env::new(HashMap::new(), HashMap::new(), HashMap::new());
+            for a in &files[id].body.attrs {
+                with_files.insert(a.key.clone(), env.eval(&a.expr));
+                set_at.insert(a.key.clone(), (id, a.span.clone()));
+            }
+        }
+        with_files.extend(settings.vars.iter().map(|(k, v)| (k.clone(), v.clone())));
+        out.extend(group_findings(run(with_files), &base, &set_at, files, owner));
+    }
+    out
+}
+
+/// The findings of one run with variable files that the module's own run did not have, moved
+/// to the variable file value they come from.
+fn group_findings(
+    found: Vec<RawFinding>,
+    base: &HashSet<(&str, usize, usize, usize)>,
+    set_at: &BTreeMap<String, (usize, crate::span::Span)>,
+    files: &[&SourceFile],
+    owner: &Path,
+) -> Vec<RawFinding> {
+    let mut out = Vec::new();
+    for f in found {
         if base.contains(&(f.code, f.file, f.span.start, f.span.end)) {
             continue;
         }
@@ -343,13 +356,15 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
     if let Some(owner) = &owner {
         let owner_ids = by_dir.get(owner).cloned().unwrap_or_default();
         let runner = ModuleRunner { downloaded: &owner_downloaded, ..runner };
-        raw.extend(var_file_findings(&runner, &refs, owner, &owner_ids, &own_ids, settings));
+        raw.extend(var_file_findings(&runner, &refs, owner, &owner_ids, std::slice::from_ref(&own_ids), settings));
     } else {
         // Variable files beside the module that Terraform does not load on its own
         // (`fixtures.us-east-2.tfvars`, `prod.tfvars`): what the module is applied with by
         // `-var-file`, each on its own.
-        for &id in own_ids.iter().filter(|&&id| is_named_var_file(&refs[id].path)) {
-            raw.extend(var_file_findings(&runner, &refs, dir, &own_ids, &[id], settings));
+        let named: Vec<Vec<usize>> =
+            own_ids.iter().filter(|&&id| is_named_var_file(&refs[id].path)).map(|&id| vec![id]).collect();
+        if !named.is_empty() {
+            raw.extend(var_file_findings(&runner, &refs, dir, &own_ids, &named, settings));
         }
     }
     r.raw = raw;
