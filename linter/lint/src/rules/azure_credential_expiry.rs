@@ -18,7 +18,8 @@ const TYPES: [&str; 4] = [
 /// each apply (`timeadd(timestamp(), "26280h")`, also reformatted with `formatdate` or through
 /// locals; a secret replaced on a `time_rotating` schedule is left to it); and storage shared access
 /// signatures (`data "azurerm_storage_account_sas"`, `…_blob_container_sas`) valid from `start`
-/// to `expiry` for longer than that. A secret without an end date that `rotate_when_changed`
+/// to `expiry`, or from each apply (`expiry = timeadd(timestamp(), "8760h")`), for longer than
+/// that. A secret without an end date that `rotate_when_changed`
 /// replaces through a `time_rotating` at least that often is not reported.
 ///
 /// ## Why is this bad?
@@ -146,8 +147,17 @@ impl Rule for AzureCredentialExpiry {
             .chain(cx.data("azurerm_storage_account_blob_container_sas"))
         {
             let at = |k: &str| sas.str(k).and_then(|t| timestamp(&t));
-            let (Some(start), Some(end)) = (at("start"), at("expiry")) else { continue };
-            let secs = end.as_second() - start.as_second();
+            let secs = match (at("start"), at("expiry")) {
+                (Some(start), Some(end)) => end.as_second() - start.as_second(),
+                // `expiry = timeadd(timestamp(), "8760h")`: valid that long from each apply.
+                _ => {
+                    match sas.attr("expiry").and_then(|a| crate::rules::common::lifetime_from_now(&a.expr, sas.env, 0))
+                    {
+                        Some(secs) => secs as i64,
+                        None => continue,
+                    }
+                }
+            };
             if secs > max.as_secs() as i64 {
                 cx.report(&sas, sas.span("expiry"), format!("shared access signature valid for {}, beyond the policy maximum {max}", interval(secs as u64)))
                     .help(format!("issue SAS tokens for at most {max} (policy.static_key_max_lifetime), or use a user delegation SAS / managed identity"));

@@ -3,7 +3,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Microsoft Graph application permissions that amount to tenant takeover, with their IDs.
-const PRIVILEGED: [(&str, &str); 6] = [
+const PRIVILEGED: [(&str, &str); 9] = [
     ("Directory.ReadWrite.All", "19dbc75e-c2e2-444c-a770-ec69d8559fc7"),
     ("RoleManagement.ReadWrite.Directory", "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8"),
     ("AppRoleAssignment.ReadWrite.All", "06b708a9-e830-4db3-a914-8e69da51d44f"),
@@ -11,6 +11,10 @@ const PRIVILEGED: [(&str, &str); 6] = [
     // Membership of every group, including the ones that hold Azure roles or app access.
     ("Group.ReadWrite.All", "62a82d76-70ea-41e2-9197-370581804d09"),
     ("GroupMember.ReadWrite.All", "dbaae8cf-10b5-4b86-a4a1-f871c94c6695"),
+    // Writing every user, every mailbox or every file of the tenant.
+    ("User.ReadWrite.All", "741f803b-c850-494e-b5df-cde7c675a1ca"),
+    ("Mail.ReadWrite", "e2a3a72e-5f79-4c64-b1b1-878b674786c9"),
+    ("Files.ReadWrite.All", "75359482-378d-4052-8f01-80520e7db3cd"),
 ];
 
 /// The privileged permission an expression names: a known ID, or
@@ -34,13 +38,15 @@ fn privileged(e: &Expr, item: &Item<'_>) -> Option<&'static str> {
 /// Finds Azure AD applications and app-role assignments that grant Microsoft Graph
 /// application permissions equivalent to tenant administration: `Directory.ReadWrite.All`,
 /// `RoleManagement.ReadWrite.Directory`, `AppRoleAssignment.ReadWrite.All`,
-/// `Application.ReadWrite.All`, and `Group.ReadWrite.All` / `GroupMember.ReadWrite.All` (by ID,
-/// or by `app_role_ids["…"]`).
+/// `Application.ReadWrite.All`, and `Group.ReadWrite.All` / `GroupMember.ReadWrite.All`, or
+/// write access to every user, mailbox or file of the tenant: `User.ReadWrite.All`,
+/// `Mail.ReadWrite`, `Files.ReadWrite.All` (by ID, or by `app_role_ids["…"]`).
 ///
 /// ## Why is this bad?
 /// With any of these, the application can grant itself or others Global Administrator, add
 /// credentials to any other application, or add itself to the groups that hold Azure roles and
-/// application access. A leaked client secret becomes a tenant compromise.
+/// application access; with the others it can rewrite any account or read and change every
+/// mailbox or document. A leaked client secret becomes a tenant compromise.
 ///
 /// ## Example
 /// ```hcl
@@ -63,7 +69,7 @@ impl Rule for AzureGraphPermission {
             name: "azure-graph-permission",
             category: Category::ExcessiveScope,
             severity: Severity::Critical,
-            summary: "an Azure AD application with tenant-admin Microsoft Graph permissions",
+            summary: "an Azure AD application with tenant-wide write Microsoft Graph permissions",
             source: include_str!("azure_graph_permission.rs"),
             on_plan: OnPlan::Values,
         }
