@@ -92,6 +92,9 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
 /// Parity gaps not closed yet, each a class to close; an entry that starts to pass must be
 /// removed, so this list only shrinks.
 const KNOWN_GAPS: &[&str] = &[
+    // Provisioners are in a plan's `configuration` (with their expressions) but the plan's
+    // model does not read them yet.
+    "NHI112 bad_openssl_pass_phrase",
     // Outputs are read from the configuration's expressions only, which name what they read
     // but not the `nonsensitive()` around it.
     "NHI116 bad_unwrapped",

@@ -277,7 +277,14 @@ impl<'m> Env<'m> {
         const MAX: u64 = 1 << 20;
         let dir = self.module_dir.as_ref()?;
         let p = std::path::Path::new(path);
-        let full = if p.is_absolute() || p.starts_with(dir) { p.to_path_buf() } else { dir.join(p) };
+        // An absolute path elsewhere names a file of the author's machine, not of this tree.
+        let full = if p.starts_with(dir) {
+            p.to_path_buf()
+        } else if p.is_relative() {
+            dir.join(p)
+        } else {
+            return None;
+        };
         let meta = std::fs::metadata(&full).ok()?;
         if !meta.is_file() || meta.len() > MAX {
             return None;

@@ -29,16 +29,28 @@ pub struct Facts<'a> {
     view: &'a ModuleView<'a>,
     files: &'a FileFacts,
     policies: OnceCell<Vec<aws_policies::PolicySource<'a>>>,
+    file_secrets: OnceCell<Vec<secrets::FileSecret>>,
 }
 
 impl<'a> Facts<'a> {
     pub fn new(view: &'a ModuleView<'a>, files: &'a FileFacts) -> Self {
-        Self { view, files, policies: OnceCell::new() }
+        Self { view, files, policies: OnceCell::new(), file_secrets: OnceCell::new() }
     }
 
     /// Every place in the module that holds AWS policy statements, read once.
     pub fn policies(&self) -> &[aws_policies::PolicySource<'a>] {
         self.policies.get_or_init(|| aws_policies::collect(self.view))
+    }
+
+    /// Secrets in the files the module's blocks read with `file()` / `templatefile()` (a
+    /// `user_data` template with keys in it), for blocks with no literal secret of their own.
+    pub fn file_secrets(&self) -> &[secrets::FileSecret] {
+        self.file_secrets.get_or_init(|| {
+            let own = self.secrets();
+            let mut found = secrets::in_read_files(&self.view.all_blocks());
+            found.retain(|h| !own.iter().any(|(fi, hits)| *fi == h.file && hits.iter().any(|x| x.key == h.key)));
+            found
+        })
     }
 
     /// Literal secrets per file of the module: `(file id, hits)`.

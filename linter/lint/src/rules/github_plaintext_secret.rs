@@ -1,4 +1,5 @@
-use crate::facts::secrets::{Literal, literal_secret};
+use crate::eval::Value;
+use crate::facts::secrets::{Literal, is_descriptive_name, secret_in_role};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::ExprKind;
 
@@ -15,8 +16,9 @@ const TYPES: [&str; 7] = [
 /// ARNs and plain URLs are configuration stored as secrets, not credentials.
 /// ## What it does
 /// Finds GitHub Actions, Dependabot and Codespaces secrets whose `plaintext_value` is written
-/// as a literal in the configuration (directly, or through a local or a variable default),
-/// whatever the value looks like: a short or placeholder-looking value is still a secret in the
+/// as a literal in the configuration (directly, through a local or a variable default, as an
+/// element of the map a `for_each` walks, or passed to a local module by its call), whatever
+/// the value looks like: a short or placeholder-looking value is still a secret in the
 /// code (the message says when it looks like a placeholder). ARNs, URLs without credentials and
 /// empty strings are not findings.
 ///
@@ -65,13 +67,23 @@ impl Rule for GithubPlaintextSecret {
                 if matches!(attr.expr.kind, ExprKind::Call { .. }) {
                     continue;
                 }
-                let Some(v) = s.value(key).and_then(|v| match v {
-                    crate::eval::Value::Number(n) => Some(n.to_string()),
-                    other => other.as_str().map(str::to_owned),
-                }) else {
+                // Every instance of a `for_each` (`plaintext_value = each.value` over a map of
+                // secrets written in the code), except values stored under a name that says
+                // they describe something (`AWS_DEFAULT_REGION`, `DEPLOY_USER`).
+                let names = s.values("secret_name");
+                let Some(how) = s
+                    .values(key)
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !names.get(*i).and_then(Value::as_str).is_some_and(is_descriptive_name))
+                    .filter_map(|(_, v)| match v {
+                        Value::Number(n) => Some(n.to_string()),
+                        other => other.as_str().map(str::to_owned),
+                    })
+                    .find_map(|v| secret_in_role(&v))
+                else {
                     continue;
                 };
-                let Some(how) = literal_secret(&v) else { continue };
                 let message = match how {
                     Literal::Secret => format!("`{key}` is a literal secret in the code"),
                     Literal::Placeholder => format!(

@@ -21,6 +21,10 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// command line (`--db-password …`, `TOKEN=… ./run`), and credentials in HTTP headers
 /// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`).
 ///
+/// Scripts, templates and documents that a resource, data source or provider reads with
+/// `file()` or `templatefile()` (a `user_data` template exporting `AWS_SECRET_ACCESS_KEY=…`)
+/// are read the same way, rendered with the values the call gives, and reported at the call.
+///
 /// A variable holding such a secret (its default or a `.tfvars` value) is reported where it
 /// is, and again where a resource, data source or provider uses it as a credential
 /// (`password = var.db_password`, `DB_PASSWORD = var.db_password` in a map,
@@ -98,6 +102,13 @@ impl Rule for HardcodedCredential {
                     cx.report_at(fi, &hit.key, hit.span.clone(), message)
                         .help("pass the secret at run time (sensitive variable, secret manager, or ephemeral value) and rotate it");
                 }
+            }
+        }
+        for hit in cx.facts().file_secrets() {
+            if let SecretKind::Credential { key, placeholder, .. } = &hit.kind {
+                let looks = if *placeholder { " (its value looks like a placeholder)" } else { "" };
+                cx.report_at(hit.file, &hit.key, hit.span.clone(), format!("`{key}` is a hard-coded secret in `{}`, read here{looks}", hit.name))
+                    .help("remove the secret from the file and pass it at run time (sensitive variable, secret manager, or ephemeral value); rotate it");
             }
         }
         report_consumers(cx);

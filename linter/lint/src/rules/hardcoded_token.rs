@@ -12,7 +12,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// commented-out attribute inside a block. Values that only look like a format (`…EXAMPLE`,
 /// `xxxx`) are not findings, except the AWS documentation's example key pair
 /// (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), copied everywhere:
-/// it is reported as a placeholder, since where it stands a real key will be written.
+/// it is reported as a placeholder, since where it stands a real key will be written. A file
+/// of the tree that a resource, data source or provider reads with `file()` or
+/// `templatefile()` (a private key, a script) is searched too, and reported at the call.
 ///
 /// ## Why is this bad?
 /// A credential in the code is readable by everyone with access to the repository, its forks,
@@ -65,6 +67,19 @@ impl Rule for HardcodedToken {
                     }
                     SecretKind::Credential { .. } => {}
                 }
+            }
+        }
+        for hit in cx.facts().file_secrets() {
+            if let SecretKind::Token(kind) = hit.kind {
+                cx.report_at(
+                    hit.file,
+                    &hit.key,
+                    hit.span.clone(),
+                    format!("{kind} written in `{}`, read here", hit.name),
+                )
+                .help(
+                    "revoke this credential, remove the file from the repository and read the credential at run time",
+                );
             }
         }
     }

@@ -18,13 +18,13 @@ mod values;
 pub use reads::credential_read;
 pub use tokens::known_token;
 pub use values::{
-    Literal, entropy, is_credential_key, is_placeholder, literal_secret, url_password,
-    url_password_before_interpolation,
+    Literal, entropy, is_credential_key, is_descriptive_name, is_placeholder, literal_secret, secret_in_role,
+    url_password, url_password_before_interpolation,
 };
 
 use crate::span::Span;
 use crate::syntax::{Attr, Block, Body, Expr, ExprKind, ObjKey, SourceFile, TemplatePart, address_of};
-use values::{env_var_name, identifier_like, names_a_secret};
+use values::{identifier_like, names_a_secret};
 
 /// One literal met while walking a value.
 struct Lit<'v> {
@@ -86,6 +86,9 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 ObjKey::Expr(x) => matches!(&x.kind, ExprKind::Str(s) if s == want),
             };
             let mapping = items.iter().any(|(k, _)| key_is(k, "remoteRef") || key_is(k, "remote_ref"));
+            // A record (`{ name = "WEBHOOK_SECRET", valueFrom = … }`) is not such a map.
+            let record = items.iter().any(|(k, _)| k.name().is_some_and(|n| n.to_ascii_lowercase().ends_with("name")));
+            let held = held_secret(key).filter(|_| !record);
             let names_only = |name: &str| mapping && matches!(name, "secretKey" | "secret_key");
             items.iter().any(|(k, v)| {
                 let name = match k {
@@ -99,11 +102,21 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 if names_only(name) {
                     return false;
                 }
-                // `API_KEY = { value = "…", masked = true }` (CI variables, app settings keyed
-                // by name): the value is named by its key.
+                // `API_KEY = { value = "…", masked = true }` (CI variables, app settings and
+                // GitHub secrets keyed by name): the value is named by its key.
                 if let ExprKind::Object(fields) = &v.kind
-                    && let Some((value, span)) = str_field(fields, VALUE)
+                    && let Some((value, span)) = str_field(fields, KEYED_VALUE)
                     && f(Lit { key: name, text: value, span, partial: false, direct: false })
+                {
+                    return true;
+                }
+                // A map named for what it holds (`secrets = { api = "…" }`, `db_passwords`):
+                // each entry is one, whatever its own key says, except descriptive ones.
+                if let Some(held) = held
+                    && !is_credential_key(name)
+                    && !is_descriptive_name(name)
+                    && let Some(text) = literal_str(v)
+                    && f(Lit { key: held, text, span: &v.span, partial: false, direct: false })
                 {
                     return true;
                 }
@@ -284,12 +297,41 @@ fn visit_auth_header(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
 /// The names a value field goes by in `{ name = …, value = … }` objects.
 const VALUE: &[&str] = &["value", "Value"];
 
+/// The names the value of an object keyed by its name goes by (`API_KEY = { value = … }`,
+/// `TOKEN = { plaintext_value = … }`).
+const KEYED_VALUE: &[&str] = &["value", "Value", "plaintext_value"];
+
 /// The string literal of an object's first field named one of `names`, with its span.
 fn str_field<'e>(items: &'e [(ObjKey, Expr)], names: &[&str]) -> Option<(&'e str, &'e Span)> {
-    items.iter().find_map(|(k, v)| match (k, &v.kind) {
-        (ObjKey::Ident(i), ExprKind::Str(s)) if names.contains(&i.as_str()) => Some((s.as_str(), &v.span)),
+    items.iter().find_map(|(k, v)| match k {
+        ObjKey::Ident(i) if names.contains(&i.as_str()) => literal_str(v).map(|s| (s, &v.span)),
         _ => None,
     })
+}
+
+/// A string literal, also marked `sensitive("…")`: the marking changes nothing in the code.
+fn literal_str(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Str(s) => Some(s),
+        ExprKind::Call { name, args, .. } if matches!(name.as_str(), "sensitive" | "nonsensitive") => {
+            match args.as_slice() {
+                [arg] => arg.as_str(),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The kind of secret a map is named for holding (`secrets`, `github_secrets`, `db_passwords`,
+/// `api_tokens`), as the key its entries are judged under.
+fn held_secret(key: &str) -> Option<&'static str> {
+    let k = key.to_ascii_lowercase();
+    let held = [("secrets", "secret"), ("passwords", "password"), ("tokens", "token")]
+        .into_iter()
+        .find_map(|(plural, one)| k.ends_with(plural).then_some(one))?;
+    // `encrypted_secrets`, `public_tokens`: what is held is not the secret itself.
+    (!["encrypted", "hashed", "public"].iter().any(|w| k.contains(w))).then_some(held)
 }
 
 /// `key=value` pairs inside one line of text: the fields of a connection string
@@ -334,6 +376,12 @@ fn visit_inline_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         {
             continue;
         }
+        // OpenSSL's pass phrase arguments (`-passout pass:…`, `-passin pass:…`): the text after
+        // `pass:` is the password (`env:` and `file:` name where it is instead).
+        let (k, v) = match v.strip_prefix("pass:") {
+            Some(pw) if flag => ("password", pw),
+            _ => (k, v),
+        };
         if !v.is_empty() && f(Lit { key: k, text: v, span, partial: false, direct: false }) {
             return true;
         }
@@ -438,9 +486,7 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
         if cred.is_none()
             && !lit.partial
             && (by_role || by_key)
-            // A value that reads like a variable's name (`SECRET_PASS`, `SENSITIVE_API_KEY_12345`)
-            // in a secret's place is still what is written there: a placeholder, reported.
-            && let Some(how) = literal_secret(lit.text).or_else(|| env_var_name(lit.text).then_some(Literal::Placeholder))
+            && let Some(how) = secret_in_role(lit.text)
         {
             let kind = SecretKind::Credential {
                 key: lit.key.to_owned(),
@@ -538,26 +584,6 @@ fn attr_source<'a>(a: &'a Attr, key: &str) -> impl FnOnce(&mut Visit<'_>) + 'a {
     }
 }
 
-/// Keys of a stored secret document that describe the secret rather than hold it.
-const DESCRIPTIVE_KEYS: [&str; 16] = [
-    "user",
-    "username",
-    "login",
-    "host",
-    "hostname",
-    "url",
-    "endpoint",
-    "port",
-    "database",
-    "db",
-    "dbname",
-    "region",
-    "email",
-    "engine",
-    "type",
-    "description",
-];
-
 /// A secret store's value written as a document (`data_json = jsonencode({ zip = "zap" })`)
 /// whose keys name no credential: every value in it is what the store keeps secret, whatever it
 /// is called. Descriptive keys (`username`, `host`) and prose are not.
@@ -574,7 +600,7 @@ fn stored_document_source<'a>(a: &'a Attr) -> Option<impl FnOnce(&mut Visit<'_>)
     Some(move |f: &mut Visit<'_>| {
         for (k, v) in items {
             let key = k.name().unwrap_or_default();
-            if DESCRIPTIVE_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            if is_descriptive_name(key) {
                 continue;
             }
             // Prose (`"just leave this empty"`) is a note, not a stored secret.
@@ -586,6 +612,64 @@ fn stored_document_source<'a>(a: &'a Attr) -> Option<impl FnOnce(&mut Visit<'_>)
             }
         }
     })
+}
+
+/// A secret in a file a block reads with `file()` or `templatefile()`.
+#[derive(Debug, Clone)]
+pub struct FileSecret {
+    /// The file and unprefixed address of the block that reads it.
+    pub file: usize,
+    pub key: String,
+    /// The attribute's value (the call).
+    pub span: Span,
+    pub kind: SecretKind,
+    /// The file's name, as the call gives it.
+    pub name: String,
+}
+
+/// Secrets in the scripts and documents resources, data sources and providers read into an
+/// attribute (`user_data = templatefile("${path.module}/init.tpl", {})`): the text is judged as
+/// any script or document written in the code, at most once per block. A credential argument
+/// or a secret store's value read from a file (`private_key = file(…)`) is not: that is how
+/// secrets are kept out of the code.
+pub fn in_read_files(items: &[crate::query::Item<'_>]) -> Vec<FileSecret> {
+    let mut out = Vec::new();
+    for item in items {
+        if !matches!(item.block.ident.as_str(), "resource" | "data" | "provider") {
+            continue;
+        }
+        // A credential or a secret store's value read from a file is how secrets are kept out
+        // of the code (the file is often ignored by git): only scripts and documents count.
+        let store = secret_value_attr(item.top).map(|a| a.key.as_str());
+        let mut attrs = Vec::new();
+        item.body.each_attr(&mut |a| attrs.push(a));
+        for a in attrs.into_iter().filter(|a| !is_credential_key(&a.key) && Some(a.key.as_str()) != store) {
+            let mut name = None;
+            a.expr.walk(&mut |e| {
+                if let ExprKind::Call { name: f, args, .. } = &e.kind
+                    && matches!(f.as_str(), "file" | "templatefile")
+                    && name.is_none()
+                    && let Some(path) = args.first().map(|p| item.eval(p))
+                {
+                    name = path.as_str().map(|p| p.rsplit('/').next().unwrap_or(p).to_owned());
+                }
+            });
+            let Some(name) = name else { continue };
+            let crate::eval::Value::Str(text) = item.eval(&a.expr) else { continue };
+            let span = &a.expr.span;
+            let found = judge_source(
+                |f| {
+                    let _ = visit_text(&text, &a.key, span, false, f) || visit_base64(&text, &a.key, span, f);
+                },
+                false,
+            );
+            if let Some((span, kind)) = found {
+                out.push(FileSecret { file: item.file, key: address_of(item.top), span, kind, name });
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// At most one hit per source (block, local value or variable) of a file.
@@ -676,5 +760,22 @@ fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::held_secret;
+
+    #[test]
+    fn maps_named_for_the_secrets_they_hold() {
+        assert_eq!(held_secret("secrets"), Some("secret"));
+        assert_eq!(held_secret("github_secrets"), Some("secret"));
+        assert_eq!(held_secret("dbPasswords"), Some("password"));
+        assert_eq!(held_secret("api_tokens"), Some("token"));
+        assert_eq!(held_secret("encrypted_secrets"), None, "what is held is not the secret");
+        assert_eq!(held_secret("secrets_encrypted"), None);
+        assert_eq!(held_secret("secret_names"), None);
+        assert_eq!(held_secret("tags"), None);
     }
 }

@@ -181,6 +181,41 @@ pub(super) fn identifier_like(t: &str) -> bool {
             .all(|seg| seg.bytes().all(|c| c.is_ascii_alphabetic()) || seg.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// Names that describe a secret rather than hold it (`username`, `host`, `url`).
+const DESCRIPTIVE_NAMES: [&str; 16] = [
+    "user",
+    "username",
+    "login",
+    "host",
+    "hostname",
+    "url",
+    "endpoint",
+    "port",
+    "database",
+    "db",
+    "dbname",
+    "region",
+    "email",
+    "engine",
+    "type",
+    "description",
+];
+
+/// Last words that make a longer name describe a secret too (`DB_HOST`, `AWS_DEFAULT_REGION`,
+/// `GITHUB_APP_ID`, `DOCKER_USERNAME`). Not `url`: a webhook's URL is its credential.
+const DESCRIPTIVE_LAST_WORDS: [&str; 13] = [
+    "user", "username", "login", "host", "hostname", "port", "region", "zone", "email", "id", "account", "project",
+    "location",
+];
+
+/// Whether a key names something that describes a secret (its user, host, region, id) rather
+/// than the secret itself.
+pub fn is_descriptive_name(key: &str) -> bool {
+    let k = snake_case(key);
+    DESCRIPTIVE_NAMES.contains(&k.as_str())
+        || k.rsplit('_').next().is_some_and(|last| DESCRIPTIVE_LAST_WORDS.contains(&last))
+}
+
 /// `dbPassword` → `db_password`; `-`, `.` and spaces become `_` too.
 fn snake_case(key: &str) -> String {
     let mut out = String::with_capacity(key.len() + 4);
@@ -218,7 +253,11 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     let l = t.to_ascii_lowercase();
-    if matches!(l.as_str(), "true" | "false" | "null" | "none" | "disabled" | "enabled") {
+    // Switches, and the access levels of permission maps (`id-token: write` in a workflow).
+    if matches!(
+        l.as_str(),
+        "true" | "false" | "null" | "none" | "disabled" | "enabled" | "read" | "write" | "read-all" | "write-all"
+    ) {
         return None;
     }
     const POINTERS: [&str; 20] = [
@@ -247,8 +286,15 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
     if POINTERS.iter().any(|p| l.starts_with(p)) {
         return None;
     }
-    // Template markers of other tools, and shell/YAML references: `$VAR`, `{{ .Values.x }}`, `!Ref`.
-    if t.starts_with('$') || t.starts_with("{{") || t.starts_with('!') || t.starts_with("%{") || t.contains("${") {
+    // Template markers of other tools, and shell/YAML references: `$VAR`, `$(cmd)`,
+    // `{{ .Values.x }}`, `!Ref x`. A value that only starts with `$` or `!` (`$uper$ecure`,
+    // `!Passw0rd`) is one.
+    let is_word = |w: &str| !w.is_empty() && w.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
+    let shell_ref = t.strip_prefix('$').is_some_and(|r| r.starts_with(['(', '{']) || is_word(r));
+    let yaml_tag = t.strip_prefix('!').is_some_and(|r| {
+        r.split(' ').next().is_some_and(|tag| !tag.is_empty() && tag.bytes().all(|c| c.is_ascii_alphabetic()))
+    });
+    if shell_ref || yaml_tag || t.starts_with("{{") || t.starts_with("%{") || t.contains("${") {
         return None;
     }
     if (l.starts_with("http://") || l.starts_with("https://")) && !url_has_password(t) {
@@ -271,6 +317,13 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     Some(Literal::Secret)
+}
+
+/// How a literal in a secret's place reads, as [`literal_secret`], except that a value that
+/// reads like a variable's name (`SECRET_PASS`, `SENSITIVE_API_KEY_12345`) is what is written
+/// there all the same: a placeholder.
+pub fn secret_in_role(s: &str) -> Option<Literal> {
+    literal_secret(s).or_else(|| env_var_name(s).then_some(Literal::Placeholder))
 }
 
 /// `DB_PASSWORD`: upper-case words joined by underscores, as environment variables are named.
@@ -450,10 +503,21 @@ mod tests {
     }
 
     #[test]
+    fn names_that_describe_a_secret() {
+        for k in ["username", "DOCKER_USERNAME", "AWS_DEFAULT_REGION", "GITHUB_APP_ID", "dbHost", "url"] {
+            assert!(is_descriptive_name(k), "{k}");
+        }
+        for k in ["password", "NPM_TOKEN", "slack_webhook_url", "deploy", "example_secret_name"] {
+            assert!(!is_descriptive_name(k), "{k}");
+        }
+    }
+
+    #[test]
     fn any_literal_in_a_secret_role_is_a_secret() {
-        for v in ["Sup3rS3cret!", "password123", "root", "123", "foo", "prod-db-password"] {
+        for v in ["Sup3rS3cret!", "password123", "root", "123", "foo", "prod-db-password", "$uper$ecure", "!Passw0rd"] {
             assert_eq!(literal_secret(v), Some(Literal::Secret), "{v}");
         }
+        assert_eq!(secret_in_role("SECRET_VAL"), Some(Literal::Placeholder), "a variable's name in a secret's place");
         for v in ["changeme", "AKIAIOSFODNN7EXAMPLE", "<token>", "yourpassword", "example-value", "FIXME"] {
             assert_eq!(literal_secret(v), Some(Literal::Placeholder), "{v}");
         }
@@ -466,6 +530,9 @@ mod tests {
             "key.pem",
             "~/.aws/credentials",
             "$TOKEN",
+            "$(cat /run/secrets/db)",
+            "!Ref DbPassword",
+            "write",
             "{{ .Values.pw }}",
             "https://vault.example.com",
             "true",
