@@ -136,6 +136,35 @@ fn configuration_plan() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/plans/configuration.json")).unwrap()
 }
 
+/// Provisioners are in no planned value, only in the configuration (`terraform show -json` of
+/// a plan with a `local-exec` provisioner, as Terraform 1.11 writes it): their constants are
+/// what was written, and a command built from references is not a literal.
+#[test]
+fn provisioners_of_the_configuration_are_linted() {
+    let plan = r#"{"format_version":"1.2","terraform_version":"1.11.4",
+      "resource_changes":[
+        {"address":"terraform_data.pfx","mode":"managed","type":"terraform_data","name":"pfx",
+         "provider_name":"terraform.io/builtin/terraform",
+         "change":{"actions":["create"],"before":null,"after":{"input":null,"triggers_replace":null},
+                   "after_unknown":{"id":true,"output":true},"before_sensitive":false,"after_sensitive":{}}},
+        {"address":"terraform_data.from_env","mode":"managed","type":"terraform_data","name":"from_env",
+         "provider_name":"terraform.io/builtin/terraform",
+         "change":{"actions":["create"],"before":null,"after":{"input":null,"triggers_replace":null},
+                   "after_unknown":{"id":true,"output":true},"before_sensitive":false,"after_sensitive":{}}}],
+      "configuration":{"root_module":{"resources":[
+        {"address":"terraform_data.pfx","mode":"managed","type":"terraform_data","name":"pfx",
+         "provider_config_key":"terraform","schema_version":0,
+         "provisioners":[{"type":"local-exec","expressions":{"command":{"constant_value":
+           "openssl pkcs12 -export -in c.pem -passout pass:Exp0rt-Pw -out c.pfx"}}}]},
+        {"address":"terraform_data.from_env","mode":"managed","type":"terraform_data","name":"from_env",
+         "provider_config_key":"terraform","schema_version":0,
+         "provisioners":[{"type":"local-exec","expressions":{"command":{"references":["var.pass"]}}}]}]}}}"#;
+    let report = lint_plan(plan, "p.json", None, &settings()).unwrap();
+    let got: Vec<(&str, &str)> = report.findings.iter().map(|f| (f.code, f.address.as_str())).collect();
+    assert_eq!(got, vec![("NHI112", "terraform_data.pfx")]);
+    assert!(!report.findings[0].message.contains("Exp0rt-Pw"), "{}", report.findings[0].message);
+}
+
 /// What a plan says about its configuration is linted too: literal credentials of provider
 /// blocks and module arguments, attributes the configuration leaves to the provider, and what
 /// an unknown value refers to.

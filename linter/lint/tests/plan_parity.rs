@@ -92,9 +92,6 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
 /// Parity gaps not closed yet, each a class to close; an entry that starts to pass must be
 /// removed, so this list only shrinks.
 const KNOWN_GAPS: &[&str] = &[
-    // Provisioners are in a plan's `configuration` (with their expressions) but the plan's
-    // model does not read them yet.
-    "NHI112 bad_openssl_pass_phrase",
     // Outputs are read from the configuration's expressions only, which name what they read
     // but not the `nonsensitive()` around it.
     "NHI116 bad_unwrapped",
@@ -349,10 +346,20 @@ fn plan_of(dir: &Path) -> String {
                 let managed = b.ident == "resource";
                 let base = if managed { format!("{ty}.{name}") } else { format!("data.{ty}.{name}") };
                 let provider = ty.split('_').next().unwrap_or(ty);
-                config_resources.push(json!({
+                let mut config = json!({
                     "address": base, "mode": if managed { "managed" } else { "data" }, "type": ty, "name": name,
                     "provider_config_key": provider, "expressions": expressions(&b.body, &env, &[]),
-                }));
+                });
+                // Provisioners are listed beside the expressions, each with its type.
+                let provisioners: Vec<Json> = b
+                    .body
+                    .blocks("provisioner")
+                    .map(|p| json!({ "type": p.labels.first(), "expressions": expressions(&p.body, &env, &["connection"]) }))
+                    .collect();
+                if !provisioners.is_empty() {
+                    config["provisioners"] = Json::Array(provisioners);
+                }
+                config_resources.push(config);
                 for (index, each) in instances(b, &env) {
                     let (mut after, unknown, sensitive) = with(&env, &each, || values(&b.body, &env));
                     // Terraform reads a policy document during the plan: its `json` is there.

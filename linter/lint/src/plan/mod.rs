@@ -36,8 +36,8 @@ use crate::syntax::{Block, Body, SourceFile};
 use map::{Tree, locate_in_block};
 use model::{Builder, collect_strings, mask};
 use read::{
-    config_expressions, configuration_items, data_reads, data_sources_read, has_references, instance, module_prefix,
-    parse, prior_state,
+    config_expressions, config_provisioners, configuration_items, data_reads, data_sources_read, has_references,
+    instance, module_prefix, parse, prior_state,
 };
 use recover::{apply, overridden_variables, pinned, recover, written_in_code};
 
@@ -114,6 +114,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         instances.iter().filter(|i| i.kind == Kind::Data).map(|i| i.address.clone()).collect();
     instances.extend(data_reads(&doc).into_iter().filter(|d| !deferred.contains(&d.address)));
     let exprs = config_expressions(&doc);
+    let provisioners = config_provisioners(&doc);
     let mut model = Builder::default();
     // Provider configurations and module call arguments: their constants are what was written.
     for item in configuration_items(&doc) {
@@ -146,6 +147,13 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
                 .then(|| exprs.get(&inst.config_address))
                 .flatten();
             let mut b = model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config);
+            if inst.kind == Kind::Resource {
+                for (n, (ty, e)) in provisioners.get(&inst.config_address).into_iter().flatten().enumerate() {
+                    let p = model.provisioner(i, n, ty, e);
+                    b.span.end = b.span.end.max(p.span.end);
+                    b.body.blocks.push(p);
+                }
+            }
             if let Some(r) = recovered.get(&i) {
                 apply(&mut b, r);
             }
@@ -184,10 +192,16 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         let on_plan = codes::find(r.code).map_or(OnPlan::Values, |e| e.rule.meta().on_plan);
         // Configuration items hold only what was written: constants are literals.
         if on_plan != OnPlan::Values && matches!(instance.kind, Kind::Resource | Kind::Data) {
-            let refs = attr_path
-                .first()
-                .and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k)))
-                .map(has_references);
+            let written = match attr_path.as_slice() {
+                // `provisioner.N.command`: the provisioner's own expressions.
+                [p, n, k, ..] if p == "provisioner" => n
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|n| provisioners.get(&instance.config_address)?.get(n))
+                    .and_then(|(_, e)| e.get(k)),
+                _ => attr_path.first().and_then(|k| exprs.get(&instance.config_address).and_then(|e| e.get(k))),
+            };
+            let refs = written.map(has_references);
             let keep = match on_plan {
                 OnPlan::NeedsConstant => {
                     refs == Some(false)

@@ -143,6 +143,23 @@ impl Builder {
         body
     }
 
+    /// A `provisioner "TYPE"` block of the configuration (the `n`th of the resource), with the
+    /// constants written in it; what it refers to is unknown, as in the HCL.
+    pub(super) fn provisioner(&mut self, inst: usize, n: usize, ty: &str, exprs: &Json) -> Block {
+        let constants: serde_json::Map<String, Json> = exprs
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, e)| Some((k.clone(), e.get("constant_value")?.clone())))
+            .collect();
+        let after = Json::Object(constants);
+        let node = Node { after: &after, unknown: None, sensitive: None, config: Some(exprs) };
+        let mut path = vec!["provisioner".to_owned(), n.to_string()];
+        let mut b = self.nested(inst, "provisioner", node, &mut path);
+        b.labels = vec![ty.to_owned()];
+        b
+    }
+
     fn nested(&mut self, inst: usize, ident: &str, node: Node<'_>, path: &mut Vec<String>) -> Block {
         let header = self.mark(inst, path);
         let sensitive = if is_true(node.sensitive) { None } else { node.sensitive };

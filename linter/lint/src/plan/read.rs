@@ -208,6 +208,41 @@ pub(super) fn module_names(addr: &str) -> Vec<String> {
     parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
 }
 
+/// The provisioners of the configuration's resources: config address → `(type, expressions)`
+/// in order. They run on the machine of the apply and are in no planned value.
+pub(super) fn config_provisioners(doc: &serde_json::Map<String, Json>) -> HashMap<String, Vec<(String, Json)>> {
+    fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Vec<(String, Json)>>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
+            let (Some(addr), Some(list)) =
+                (r.get("address").and_then(Json::as_str), r.get("provisioners").and_then(Json::as_array))
+            else {
+                continue;
+            };
+            let found: Vec<(String, Json)> = list
+                .iter()
+                .filter_map(|p| {
+                    let ty = p.get("type").and_then(Json::as_str)?;
+                    Some((ty.to_owned(), p.get("expressions").cloned().unwrap_or(Json::Null)))
+                })
+                .collect();
+            out.insert(format!("{prefix}{addr}"), found);
+        }
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            if let Some(m) = call.get("module") {
+                walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
+        walk(root, "", &mut out, 0);
+    }
+    out
+}
+
 /// `configuration.root_module` flattened: config address → `expressions`.
 pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap<String, Json> {
     fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Json>, depth: usize) {
