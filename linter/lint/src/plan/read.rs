@@ -208,13 +208,30 @@ pub(super) fn module_names(addr: &str) -> Vec<String> {
     parts.chunks(2).filter(|p| p[0] == "module" && p.len() == 2).map(|p| p[1].clone()).collect()
 }
 
-/// The provisioners of the configuration's resources: config address → `(type, expressions)`
-/// in order. They run on the machine of the apply and are in no planned value.
-pub(super) fn config_provisioners(doc: &serde_json::Map<String, Json>) -> HashMap<String, Vec<(String, Json)>> {
-    fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Vec<(String, Json)>>, depth: usize) {
+/// Calls `f` with every module of `configuration` (the root first) and its address prefix
+/// (`""`, `"module.db."`).
+fn each_config_module(doc: &serde_json::Map<String, Json>, f: &mut dyn FnMut(&Json, &str)) {
+    fn walk(module: &Json, prefix: &str, f: &mut dyn FnMut(&Json, &str), depth: usize) {
         if depth > 16 {
             return;
         }
+        f(module, prefix);
+        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
+            if let Some(m) = call.get("module") {
+                walk(m, &format!("{prefix}module.{name}."), f, depth + 1);
+            }
+        }
+    }
+    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
+        walk(root, "", f, 0);
+    }
+}
+
+/// The provisioners of the configuration's resources: config address → `(type, expressions)`
+/// in order. They run on the machine of the apply and are in no planned value.
+pub(super) fn config_provisioners(doc: &serde_json::Map<String, Json>) -> HashMap<String, Vec<(String, Json)>> {
+    let mut out = HashMap::new();
+    each_config_module(doc, &mut |module, prefix| {
         for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
             let (Some(addr), Some(list)) =
                 (r.get("address").and_then(Json::as_str), r.get("provisioners").and_then(Json::as_array))
@@ -230,25 +247,14 @@ pub(super) fn config_provisioners(doc: &serde_json::Map<String, Json>) -> HashMa
                 .collect();
             out.insert(format!("{prefix}{addr}"), found);
         }
-        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
-            if let Some(m) = call.get("module") {
-                walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
-        walk(root, "", &mut out, 0);
-    }
+    });
     out
 }
 
 /// `configuration.root_module` flattened: config address → `expressions`.
 pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap<String, Json> {
-    fn walk(module: &Json, prefix: &str, out: &mut HashMap<String, Json>, depth: usize) {
-        if depth > 16 {
-            return;
-        }
+    let mut out = HashMap::new();
+    each_config_module(doc, &mut |module, prefix| {
         for r in module.get("resources").and_then(Json::as_array).into_iter().flatten() {
             if let (Some(addr), Some(e)) = (r.get("address").and_then(Json::as_str), r.get("expressions")) {
                 out.insert(format!("{prefix}{addr}"), e.clone());
@@ -257,16 +263,7 @@ pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap
         for (name, o) in module.get("outputs").and_then(Json::as_object).into_iter().flatten() {
             out.insert(format!("{prefix}output.{name}"), output_expressions(o));
         }
-        for (name, call) in module.get("module_calls").and_then(Json::as_object).into_iter().flatten() {
-            if let Some(m) = call.get("module") {
-                walk(m, &format!("{prefix}module.{name}."), out, depth + 1);
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    if let Some(root) = doc.get("configuration").and_then(|c| c.get("root_module")) {
-        walk(root, "", &mut out, 0);
-    }
+    });
     out
 }
 
