@@ -75,8 +75,8 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
 }
 
 /// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
-/// `delete`): a wildcard at the top of `sys/` or `auth/`, any ACL policy, orphan tokens, token
-/// roles, or a glob over a
+/// `delete`): a wildcard at the top of `sys/`, `auth/` or the token store (`auth/token/*`), any
+/// ACL policy, orphan tokens, token roles, or a glob over a
 /// whole mount named by a variable (`"${each.key}/*"`). A segment that names one dedicated mount
 /// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
 pub fn broad_write_path(path: &str) -> Option<&'static str> {
@@ -97,6 +97,9 @@ pub fn broad_write_path(path: &str) -> Option<&'static str> {
         // Orphan tokens outlive the token that made them and escape its revocation; token
         // roles say which policies their tokens get.
         ["auth", "token", "create-orphan"] => Some("tokens without a parent"),
+        ["auth", "token", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
+            Some("the whole token store (token roles that choose tokens' policies, orphan tokens)")
+        }
         ["auth", "token", "roles", ..] => Some("the token roles that choose tokens' policies"),
         [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
             Some("a whole mount chosen by a variable")
@@ -128,6 +131,7 @@ mod tests {
             "\u{e000}var\u{e000}/*",
             "auth/token/create-orphan",
             "auth/token/roles/ci",
+            "auth/token/*",
             "sys/mounts/*",
             "sys/auth/*",
         ] {

@@ -47,12 +47,17 @@ pub fn duration(v: &Value) -> Option<Dur> {
 }
 
 /// The known beginning of a string expression: the whole string when known, else the literal
-/// text before the first unknown interpolation.
+/// text before the first unknown interpolation (or unknown argument of `format`).
 pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
     if let Some(s) = env.eval(e).as_str() {
         return Some(s.to_owned());
     }
-    let ExprKind::Template(parts) = &e.kind else { return None };
+    let ExprKind::Template(parts) = &e.kind else {
+        // `format("serviceAccount:%s", google_service_account.x.email)`: the text before what
+        // is not known.
+        let Value::Str(s) = env.eval_lenient(e) else { return None };
+        return Some(s.split(crate::eval::HOLE).next().unwrap_or_default().to_owned());
+    };
     let mut out = String::new();
     for p in parts {
         match p {

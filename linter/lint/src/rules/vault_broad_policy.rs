@@ -133,7 +133,8 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
 /// or `delete` on a wildcard that spans mounts or auth methods: `sys/*`, `auth/*`,
 /// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), every secrets engine or auth method
 /// (`sys/mounts/*`, `sys/auth/*`: enable, tune, disable), orphan tokens
-/// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`), or a whole mount named by a variable
+/// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`) or the whole token store
+/// (`auth/token/*`), or a whole mount named by a variable
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
