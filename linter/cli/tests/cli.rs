@@ -60,8 +60,10 @@ fn json_findings_carry_the_documented_fields() {
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let findings = v["findings"].as_array().unwrap();
-    // One source block, called twice and linted standalone: reported once.
-    assert_eq!(findings.len(), 1, "{findings:#?}");
+    // One source block, called twice and linted standalone: reported once by each rule (the
+    // static key, and its missing rotation).
+    let codes: Vec<&str> = findings.iter().filter_map(|f| f["code"].as_str()).collect();
+    assert_eq!(codes, ["NHI101", "NHI322"], "{findings:#?}");
     let f = &findings[0];
     for key in ["code", "name", "category", "severity", "message", "path", "address", "help", "url"] {
         assert!(f[key].is_string(), "{key} missing in {f}");
@@ -86,7 +88,7 @@ fn clean_tree_exits_0_and_fail_on_raises_the_bar() {
     write(d.path(), "key.tf", KEY);
     assert_eq!(run(d.path(), &["check", "--fail-on", "critical"]).status.code(), Some(0));
     assert_eq!(run(d.path(), &["check", "--fail-on", "high"]).status.code(), Some(1));
-    assert_eq!(run(d.path(), &["check", "--ignore", "NHI101"]).status.code(), Some(0));
+    assert_eq!(run(d.path(), &["check", "--ignore", "NHI101,NHI322"]).status.code(), Some(0));
     assert_eq!(run(d.path(), &["check", "--select", "NHI2"]).status.code(), Some(0));
 }
 
@@ -119,12 +121,12 @@ fn usage_and_config_errors_exit_2() {
 fn config_ignores_and_overrides_severity() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "main.tf", KEY);
-    write(d.path(), ".nhi-lint.toml", "[severity]\nNHI101 = \"low\"\n");
+    write(d.path(), ".nhi-lint.toml", "[severity]\nNHI101 = \"low\"\nNHI322 = \"low\"\n");
     let o = run(d.path(), &["check", "--format", "json", "--fail-on", "medium"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["findings"][0]["severity"], "low");
-    write(d.path(), ".nhi-lint.toml", "ignore = [\"aws-access-key\"]\n");
+    write(d.path(), ".nhi-lint.toml", "ignore = [\"aws-access-key\", \"aws-key-rotation\"]\n");
     assert_eq!(run(d.path(), &["check"]).status.code(), Some(0));
 }
 
@@ -134,7 +136,7 @@ fn non_ignorable_rules_ignore_suppressions() {
     write(
         d.path(),
         "main.tf",
-        "# nhi-lint:ignore NHI101 reason=\"vendor (SEC-1)\" until=2026-12-31\nresource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n",
+        "# nhi-lint:ignore NHI101,NHI322 reason=\"vendor (SEC-1)\" until=2026-12-31\nresource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n",
     );
     assert_eq!(run(d.path(), &["check"]).status.code(), Some(0));
     write(d.path(), ".nhi-lint.toml", "non_ignorable = [\"NHI1\"]\n");

@@ -229,14 +229,15 @@ fn baseline_fails_only_on_new_findings_and_reports_expired_and_stale_entries() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let base: serde_json::Value = serde_json::from_slice(&std::fs::read(d.path().join("base.json")).unwrap()).unwrap();
     assert_eq!(base["version"], 1);
-    assert_eq!(base["entries"].as_array().unwrap().len(), 2);
+    // Two keys, each static (NHI101) and never rotated (NHI322).
+    assert_eq!(base["entries"].as_array().unwrap().len(), 4);
     assert_eq!(base["entries"][0]["reason"], "legacy keys (SEC-1)");
     assert_eq!(base["entries"][0]["expires"], "2026-12-31");
 
     // Same findings: clean.
     let o = run_in(d.path(), &["check", "--baseline", "base.json"], None);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
-    assert!(text(&o.stdout).contains("0 findings") && text(&o.stdout).contains("2 baselined"), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("0 findings") && text(&o.stdout).contains("4 baselined"), "{}", text(&o.stdout));
 
     // One fixed, one new: fails on the new one only, and the fixed one's entry is stale.
     std::fs::write(d.path().join("main.tf"), key("a") + &key("c")).unwrap();
@@ -244,9 +245,10 @@ fn baseline_fails_only_on_new_findings_and_reports_expired_and_stale_entries() {
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let addrs: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["address"].as_str().unwrap()).collect();
-    assert_eq!(addrs, ["aws_iam_access_key.c"]);
-    assert_eq!(v["baseline"]["baselined"], 1);
+    assert_eq!(addrs, ["aws_iam_access_key.c", "aws_iam_access_key.c"]);
+    assert_eq!(v["baseline"]["baselined"], 2);
     assert_eq!(v["baseline"]["stale"][0]["address"], "aws_iam_access_key.b");
+    assert_eq!(v["baseline"]["stale"].as_array().unwrap().len(), 2);
 
     // After the expiry the accepted finding counts again, and the entry is reported.
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_nhi-lint"));

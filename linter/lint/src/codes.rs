@@ -112,6 +112,7 @@ table! {
     "NHI319" => token_without_expiry::TokenWithoutExpiry,
     "NHI320" => vault_mount_lease::VaultMountLease,
     "NHI321" => kms_key_rotation::KmsKeyRotation,
+    "NHI322" => aws_key_rotation::AwsKeyRotation,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,

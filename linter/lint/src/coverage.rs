@@ -24,7 +24,7 @@ const fn c(
 const REPLACE: &str = "`lifecycle.replace_triggered_by` a `time_rotating` (no expiry attribute)";
 
 pub const LIFECYCLE: &[Credential] = &[
-    c("aws_iam_access_key", "aws", REPLACE, &["NHI101"]),
+    c("aws_iam_access_key", "aws", REPLACE, &["NHI101", "NHI322"]),
     c("awsutils_expiring_iam_access_key", "aws", "provider-managed key age", &["NHI101"]),
     c("aws_iam_service_specific_credential", "aws", REPLACE, &["NHI114"]),
     c("aws_iam_signing_certificate", "aws", REPLACE, &["NHI114"]),

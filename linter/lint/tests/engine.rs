@@ -366,6 +366,7 @@ resource "aws_iam_role_policy_attachment" "admin" {
         codes(&f),
         vec![
             ("aws_iam_access_key.many".to_owned(), "NHI101"),
+            ("aws_iam_access_key.many".to_owned(), "NHI322"),
             ("aws_iam_role_policy_attachment.admin".to_owned(), "NHI205")
         ]
     );
@@ -485,7 +486,9 @@ fn output_is_sorted_by_path_offset_and_code_and_stable() {
         ("a.tf", "NHI102"),
         ("a.tf", "NHI305"),
         ("a.tf", "NHI101"),
+        ("a.tf", "NHI322"),
         ("b.tf", "NHI101"),
+        ("b.tf", "NHI322"),
         ("sub/c.tf", "NHI109"),
         ("sub/c.tf", "NHI301"),
     ];
@@ -560,7 +563,14 @@ data "aws_iam_policy_document" "this" {
     let f = lint(d.path());
     // The broad instance comes from the map of inputs: reported on the call. The access key is
     // the module's own: reported in the module, once.
-    assert_eq!(codes(&f), vec![("module.role".to_owned(), "NHI201"), ("aws_iam_access_key.k".to_owned(), "NHI101")]);
+    assert_eq!(
+        codes(&f),
+        vec![
+            ("module.role".to_owned(), "NHI201"),
+            ("aws_iam_access_key.k".to_owned(), "NHI101"),
+            ("aws_iam_access_key.k".to_owned(), "NHI322")
+        ]
+    );
     assert!(f[1].path.ends_with("main.tf") && f[1].path.contains("mod"), "{}", f[1].path);
 }
 
@@ -728,7 +738,12 @@ resource "aws_iam_access_key" "this" {
     // The call that turns it off gets nothing.
     assert_eq!(
         codes(&f),
-        vec![("module.switched_on".to_owned(), "NHI101"), ("aws_iam_access_key.this".to_owned(), "NHI101")]
+        vec![
+            ("module.switched_on".to_owned(), "NHI101"),
+            ("module.switched_on".to_owned(), "NHI322"),
+            ("aws_iam_access_key.this".to_owned(), "NHI101"),
+            ("aws_iam_access_key.this".to_owned(), "NHI322")
+        ]
     );
     let at = f[0].start.as_ref().map(|p| (p.line, p.column));
     assert_eq!(at, Some((7, 23)), "at `create_access_key = true`: {:?}", f[0]);

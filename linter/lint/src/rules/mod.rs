@@ -1,6 +1,7 @@
 pub mod aws_access_key;
 pub mod aws_admin_policy;
 pub mod aws_full_access_policy;
+pub mod aws_key_rotation;
 pub mod aws_root_access_key;
 pub mod aws_secret_rotation;
 pub mod aws_service_credential;

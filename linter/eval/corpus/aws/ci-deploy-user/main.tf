@@ -9,6 +9,7 @@ resource "aws_iam_user" "ci" {
 }
 
 # expect: static-credential
+# expect: missing-ttl
 resource "aws_iam_access_key" "ci" {
   user    = aws_iam_user.ci.name
   pgp_key = var.pgp_key
