@@ -19,6 +19,7 @@ pub mod azure_key_vault_expiry;
 pub mod azure_privileged_role;
 pub mod azure_registry_admin;
 pub mod common;
+pub mod credential_in_boot_data;
 pub mod credential_in_local_file;
 pub mod credential_in_url;
 pub mod credential_output;

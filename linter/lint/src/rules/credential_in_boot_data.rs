@@ -1,0 +1,103 @@
+use crate::facts::secrets::credential_read;
+use crate::query::Item;
+use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{Attr, Expr, ExprKind};
+
+/// Attributes that hand a script or cloud-init document to a machine when it boots.
+const BOOT_DATA: [&str; 5] =
+    ["user_data", "user_data_base64", "custom_data", "metadata_startup_script", "startup_script"];
+
+/// Keys of a GCE `metadata` map that the guest agent runs or reads at boot.
+const BOOT_METADATA: [&str; 4] =
+    ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1"];
+
+/// The credential an expression reads from a resource of this configuration, if any
+/// (`tls_private_key.x.private_key_pem`, `google_service_account_key.x.private_key`), as written.
+/// A variable or a module output is passed in at run time: not made here.
+fn generated_credential(e: &Expr) -> Option<String> {
+    let read = credential_read(e, &|_, _| false)?;
+    let head = read.split(['.', '[']).next().unwrap_or("");
+    (head.contains('_') && head != "data").then_some(read)
+}
+
+/// Where boot data of `item` carries a credential: the attribute and what it reads.
+fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
+    let direct =
+        BOOT_DATA.iter().filter_map(|k| item.attr(k)).find_map(|a| generated_credential(&a.expr).map(|r| (a, r)));
+    direct.or_else(|| {
+        let meta = item.attr("metadata")?;
+        let ExprKind::Object(entries) = &meta.expr.kind else { return None };
+        entries
+            .iter()
+            .filter(|(k, _)| k.name().is_some_and(|n| BOOT_METADATA.contains(&n)))
+            .find_map(|(_, v)| generated_credential(v))
+            .map(|r| (meta, r))
+    })
+}
+
+/// ## What it does
+/// Finds a credential that Terraform creates — a generated private key
+/// (`tls_private_key.x.private_key_pem`), a service-account key, an access key's secret, an
+/// application password, a generated password — written into what a machine receives at boot:
+/// `user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata` startup script, and
+/// the parts of a `cloudinit_config`, directly or through `templatefile()` and `base64encode()`.
+/// A secret passed in from a variable is left to the rules on that variable.
+///
+/// ## Why is this bad?
+/// Boot data is not secret: every process on the machine can read it from the metadata
+/// service, and so can anyone allowed to describe the instance or its template, for as long
+/// as the machine exists. The credential also lives unencrypted in state and never changes.
+///
+/// ## Example
+/// ```hcl
+/// resource "aws_instance" "bastion" {
+///   ami       = "ami-0123456789abcdef0"
+///   user_data = "echo '${tls_private_key.internal.private_key_pem}' > /home/ec2-user/.ssh/id_rsa"
+/// }
+/// ```
+///
+/// ## Use instead
+/// Give the machine an identity (instance profile, service account, managed identity) and let
+/// it fetch the credential from a secret manager at boot:
+/// ```hcl
+/// resource "aws_instance" "bastion" {
+///   ami                  = "ami-0123456789abcdef0"
+///   iam_instance_profile = aws_iam_instance_profile.bastion.name
+///   user_data            = file("${path.module}/fetch-key-from-secrets-manager.sh")
+/// }
+/// ```
+#[derive(Debug)]
+pub struct CredentialInBootData;
+
+impl Rule for CredentialInBootData {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            name: "credential-in-boot-data",
+            category: Category::StaticCredential,
+            severity: Severity::Medium,
+            summary: "a credential Terraform creates, written into a machine's boot data",
+            source: include_str!("credential_in_boot_data.rs"),
+            on_plan: OnPlan::Values,
+        }
+    }
+
+    fn check(&self, cx: &mut Ctx<'_>) {
+        for r in cx.all_blocks() {
+            let found = if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
+                r.nested("part").into_iter().find_map(|p| {
+                    let a = p.attr("content")?;
+                    generated_credential(&a.expr)
+                        .map(|read| (a.expr.span.clone(), read, "a cloud-init part".to_owned()))
+                })
+            } else if r.top.ident == "resource" {
+                boot_credential(&r).map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key)))
+            } else {
+                None
+            };
+            if let Some((span, read, into)) = found {
+                cx.report(&r, span, format!("`{read}` is written into {into}: readable by every process on the machine and by whoever may describe it"))
+                    .help("give the machine an identity (instance profile, service account, managed identity) and fetch the credential from a secret manager at boot");
+            }
+        }
+    }
+}
