@@ -1,11 +1,12 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, null_by_default};
 
 /// ## What it does
 /// Finds `vault_approle_auth_backend_role` resources whose secret IDs never expire
 /// (`secret_id_ttl` missing or `0`) or whose tokens have no lifetime limit (neither
 /// `token_ttl`, `token_max_ttl` nor `token_explicit_max_ttl` set to a non-zero value), and
-/// periodic roles (`token_period`) without `token_explicit_max_ttl`.
+/// periodic roles (`token_period`) without `token_explicit_max_ttl`. In a reusable module, a
+/// limit taken from a variable whose default is null is missing unless a caller sets it.
 ///
 /// ## Why is this bad?
 /// A secret ID without TTL is a permanent password for the role. Tokens without limits live
@@ -49,8 +50,11 @@ impl Rule for VaultApproleTtl {
         for r in cx.resources("vault_approle_auth_backend_role") {
             // Absent, null or 0 means "no limit" (in any `for_each` instance: a role map whose
             // entry leaves it out); unknown values are skipped.
+            // `secret_id_ttl = var.secret_id_ttl` whose default is null: unlimited unless a
+            // caller sets it.
+            let by_default = |key: &str| null_by_default(&r, key, cx);
             let unlimited = |key: &str| {
-                if !r.has(key) {
+                if !r.has(key) || by_default(key).is_some() {
                     return Some(true);
                 }
                 let values = r.values(key);
@@ -78,8 +82,22 @@ impl Rule for VaultApproleTtl {
             {
                 problems.push("periodic tokens can be renewed forever (no token_explicit_max_ttl)");
             }
+            // The variables a caller could set to lift the problems reported.
+            let mut keys: Vec<&str> = Vec::new();
+            if problems.iter().any(|p| p.contains("secret_id_ttl")) {
+                keys.push("secret_id_ttl");
+            }
+            if problems.iter().any(|p| p.contains("token_")) {
+                keys.extend(["token_ttl", "token_max_ttl", "token_explicit_max_ttl"]);
+            }
+            let callers: Vec<String> = keys.iter().filter_map(|k| by_default(k)).map(|v| format!("var.{v}")).collect();
             if !problems.is_empty() {
-                cx.report(&r, span, format!("AppRole {}", problems.join("; ")))
+                let unless = if callers.is_empty() {
+                    String::new()
+                } else {
+                    format!(", unless a caller sets {} (null by default)", callers.join(", "))
+                };
+                cx.report(&r, span, format!("AppRole {}{unless}", problems.join("; ")))
                     .help("set secret_id_ttl (e.g. 600), token_ttl and token_max_ttl (e.g. 900 and 3600)");
             }
         }

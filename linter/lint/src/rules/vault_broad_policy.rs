@@ -58,9 +58,19 @@ const CREDENTIAL_ENGINES: [(&str, &str, &str); 10] = [
 ];
 
 /// The endpoints under which such an engine hands out a role's credentials
-/// (`aws/creds/ROLE`, `gcp/roleset/ROLE/token`, `database/static-creds/ROLE`).
-const CREDENTIAL_ENDPOINTS: [&str; 6] =
-    ["creds", "sts", "static-creds", "roleset", "static-account", "impersonated-account"];
+/// (`aws/creds/ROLE`, `gcp/roleset/ROLE/token`, `database/static-creds/ROLE`, and the Google
+/// Cloud engine's older `gcp/key/ROLESET` and `gcp/token/ROLESET`).
+const CREDENTIAL_ENDPOINTS: [&str; 9] = [
+    "creds",
+    "sts",
+    "static-creds",
+    "static-cred",
+    "roleset",
+    "static-account",
+    "impersonated-account",
+    "key",
+    "token",
+];
 
 /// Credential engines by mount path: at their default paths (a policy is often written where
 /// the engine is not mounted), and where the configuration mounts them.
