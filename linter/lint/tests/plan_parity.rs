@@ -61,6 +61,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "timestamp() is unknown until apply, and a plan keeps no local's expression",
     ),
     (
+        "NHI303",
+        "bad_two_years_from_creation",
+        "a time_static is unknown until it is created, and a plan keeps the references of `timeadd`, not its duration",
+    ),
+    (
         "NHI112",
         "bad_password_before_an_interpolated_host",
         "the URL is unknown until its host exists, and a plan keeps no template text",

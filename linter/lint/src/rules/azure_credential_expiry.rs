@@ -19,7 +19,8 @@ const TYPES: [&str; 4] = [
 /// locals; a secret replaced on a `time_rotating` schedule is left to it); and storage shared access
 /// signatures (`data "azurerm_storage_account_sas"`, `…_blob_container_sas`) valid from `start`
 /// to `expiry`, or from each apply (`expiry = timeadd(timestamp(), "8760h")`), for longer than
-/// that. A secret without an end date that `rotate_when_changed`
+/// that; and container registry token passwords (`azurerm_container_registry_token_password`)
+/// without an `expiry`, or with one beyond it. A secret without an end date that `rotate_when_changed`
 /// replaces through a `time_rotating` at least that often is not reported.
 ///
 /// ## Why is this bad?
@@ -161,6 +162,31 @@ impl Rule for AzureCredentialExpiry {
             if secs > max.as_secs() as i64 {
                 cx.report(&sas, sas.span("expiry"), format!("shared access signature valid for {}, beyond the policy maximum {max}", interval(secs as u64)))
                     .help(format!("issue SAS tokens for at most {max} (policy.static_key_max_lifetime), or use a user delegation SAS / managed identity"));
+            }
+        }
+        // Container registry token passwords: valid until `expiry`, forever without one.
+        for t in cx.resources("azurerm_container_registry_token_password") {
+            let help =
+                format!("set expiry at most {max} ahead (policy.static_key_max_lifetime), fed by a time_rotating");
+            for p in ["password1", "password2"].into_iter().flat_map(|n| t.nested(n)) {
+                let Some(a) = p.attr("expiry") else {
+                    cx.report(&t, p.header(), "registry token password never expires: no expiry").help(help.clone());
+                    break;
+                };
+                let secs = crate::rules::common::lifetime_from_now(&a.expr, p.env, 0).map(|s| s as i64).or_else(|| {
+                    let end = parse_timestamp(&p.str("expiry")?).ok()?;
+                    Some(end.as_second() - cx.now.as_second())
+                });
+                if let Some(secs) = secs
+                    && secs > max.as_secs() as i64
+                {
+                    let message = format!(
+                        "registry token password valid for {}, beyond the policy maximum {max}",
+                        interval(secs as u64)
+                    );
+                    cx.report(&t, a.expr.span.clone(), message).help(help.clone());
+                    break;
+                }
             }
         }
     }

@@ -377,8 +377,10 @@ pub fn lifetime_from_now(e: &Expr, env: &Env<'_>, depth: usize) -> Option<u64> {
             let [base, by] = args.as_slice() else { return None };
             let Some(Dur::Secs(d)) = duration(&env.eval(by)) else { return None };
             let base = plain_local(base, env).unwrap_or(base);
+            // A `time_static` is the time of the first apply: the credential lives `d` from it.
             let base_is_now = matches!(&base.kind, ExprKind::Call { name, .. } if name == "timestamp" || name == "plantimestamp")
-                || base.mentions("time_rotating.");
+                || base.mentions("time_rotating.")
+                || base.mentions("time_static.");
             base_is_now.then_some(d)
         }
         ExprKind::Call { name, args, .. } if name == "formatdate" => lifetime_from_now(args.get(1)?, env, depth + 1),
