@@ -154,7 +154,16 @@ pub fn is_credential_key(key: &str) -> bool {
     // The credential word must be the head noun: only words naming a form of the value may
     // follow it (`client_secret`, `secret_string`, `password_wo`), not `secret_id_num_uses`.
     const VALUE_FORMS: [&str; 9] = ["value", "string", "data", "text", "plaintext", "b64", "base64", "pem", "wo"];
-    let is_cred = |t: &&str| CRED_WORDS.contains(t) || t.ends_with("password") || t.ends_with("secret");
+    // Words joined to the credential word (`rootpass`, `dbpwd`, `adminpassword`), but not the
+    // English words that end in "pass" (`bypass`, `compass`).
+    const PASS_WORDS: [&str; 7] = ["bypass", "compass", "overpass", "underpass", "surpass", "trespass", "encompass"];
+    let is_cred = |t: &&str| {
+        CRED_WORDS.contains(t)
+            || t.ends_with("password")
+            || t.ends_with("secret")
+            || t.ends_with("pwd")
+            || (t.ends_with("pass") && !PASS_WORDS.contains(t))
+    };
     // `encrypted_secret_text`, `hashed_password`: what is held is not the secret itself.
     const NOT_PLAIN: [&str; 4] = ["encrypted", "hashed", "hash", "public"];
     match tokens.iter().rposition(is_cred) {
@@ -478,7 +487,17 @@ mod tests {
 
     #[test]
     fn credential_keys_and_values() {
-        for k in ["password", "db_password", "client_secret", "api_key", "token", "secret_string", "GITHUB_TOKEN"] {
+        for k in [
+            "password",
+            "db_password",
+            "client_secret",
+            "api_key",
+            "token",
+            "secret_string",
+            "GITHUB_TOKEN",
+            "POSTGRES_ROOTPASS",
+            "dbpwd",
+        ] {
             assert!(is_credential_key(k), "{k}");
         }
         assert!(is_credential_key("auth.rootPassword"));
@@ -500,6 +519,7 @@ mod tests {
         );
         assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
+        assert!(!is_credential_key("proxy_bypass") && !is_credential_key("compass"), "words that end in pass");
     }
 
     #[test]
