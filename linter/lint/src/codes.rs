@@ -45,7 +45,7 @@ table! {
     "NHI119" => credential_in_local_file::CredentialInLocalFile,
     "NHI120" => gke_static_credential::GkeStaticCredential,
     "NHI121" => generated_private_key::GeneratedPrivateKey,
-    "NHI122" => credential_in_boot_data::CredentialInBootData,
+    "NHI122" => credential_in_shared_data::CredentialInSharedData,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,

@@ -7,6 +7,14 @@ use crate::syntax::{Attr, Expr, ExprKind};
 const BOOT_DATA: [&str; 5] =
     ["user_data", "user_data_base64", "custom_data", "metadata_startup_script", "startup_script"];
 
+/// Objects of a bucket or storage account, by type, and the attributes holding their content.
+const OBJECT_CONTENT: [(&str, &[&str]); 4] = [
+    ("aws_s3_object", &["content", "content_base64"]),
+    ("aws_s3_bucket_object", &["content", "content_base64"]),
+    ("google_storage_bucket_object", &["content"]),
+    ("azurerm_storage_blob", &["source_content"]),
+];
+
 /// Keys of a GCE `metadata` map that the guest agent runs or reads at boot.
 const BOOT_METADATA: [&str; 4] =
     ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1"];
@@ -38,15 +46,19 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// ## What it does
 /// Finds a credential that Terraform creates — a generated private key
 /// (`tls_private_key.x.private_key_pem`), a service-account key, an access key's secret, an
-/// application password, a generated password — written into what a machine receives at boot:
-/// `user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata` startup script, and
-/// the parts of a `cloudinit_config`, directly or through `templatefile()` and `base64encode()`.
-/// A secret passed in from a variable is left to the rules on that variable.
+/// application password, a generated password — written where others read it: what a machine
+/// receives at boot (`user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata`
+/// startup script, the parts of a `cloudinit_config`) and the content of a bucket or storage
+/// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), directly
+/// or through `templatefile()` and `base64encode()`. A secret passed in from a variable is left
+/// to the rules on that variable.
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
 /// service, and so can anyone allowed to describe the instance or its template, for as long
-/// as the machine exists. The credential also lives unencrypted in state and never changes.
+/// as the machine exists. A bucket object is readable by every identity that may read the
+/// bucket, and copied by its replication and backups. The credential also lives unencrypted in
+/// state and never changes.
 ///
 /// ## Example
 /// ```hcl
@@ -67,23 +79,28 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// }
 /// ```
 #[derive(Debug)]
-pub struct CredentialInBootData;
+pub struct CredentialInSharedData;
 
-impl Rule for CredentialInBootData {
+impl Rule for CredentialInSharedData {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
-            name: "credential-in-boot-data",
+            name: "credential-in-shared-data",
             category: Category::StaticCredential,
             severity: Severity::Medium,
-            summary: "a credential Terraform creates, written into a machine's boot data",
-            source: include_str!("credential_in_boot_data.rs"),
+            summary: "a credential Terraform creates, written into a machine's boot data or a storage object",
+            source: include_str!("credential_in_shared_data.rs"),
             on_plan: OnPlan::Values,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for r in cx.all_blocks() {
-            let found = if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
+            let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
+            let found = if let Some((_, keys)) = object {
+                keys.iter().filter_map(|k| r.attr(k)).find_map(|a| {
+                    generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read, "a storage object".to_owned()))
+                })
+            } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
                     generated_credential(&a.expr)
@@ -95,8 +112,8 @@ impl Rule for CredentialInBootData {
                 None
             };
             if let Some((span, read, into)) = found {
-                cx.report(&r, span, format!("`{read}` is written into {into}: readable by every process on the machine and by whoever may describe it"))
-                    .help("give the machine an identity (instance profile, service account, managed identity) and fetch the credential from a secret manager at boot");
+                cx.report(&r, span, format!("`{read}` is written into {into}: {}", if into == "a storage object" { "readable by whoever may read the bucket, and by its copies" } else { "readable by every process on the machine and by whoever may describe it" }))
+                    .help("keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it");
             }
         }
     }
