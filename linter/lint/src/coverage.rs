@@ -28,7 +28,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("awsutils_expiring_iam_access_key", "aws", "provider-managed key age", &["NHI101"]),
     c("aws_iam_service_specific_credential", "aws", REPLACE, &["NHI114"]),
     c("aws_iam_signing_certificate", "aws", REPLACE, &["NHI114"]),
-    c("aws_iam_user_login_profile", "aws", "`password_reset_required`; none for the password itself", &[]),
+    c("aws_iam_user_login_profile", "aws", "`password_reset_required`; none for the password itself", &["NHI114"]),
     c(
         "aws_secretsmanager_secret",
         "aws",
