@@ -29,6 +29,8 @@ const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_p
 fn grant_attrs(ty: &str) -> &'static [&'static str] {
     match ty {
         t if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
+        // Inline policies whose document is written elsewhere (`policy = data.….json`).
+        "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => &["policy"],
         "aws_iam_role" => &["managed_policy_arns"],
         "aws_ssoadmin_permission_set_inline_policy" => &["inline_policy"],
         "aws_ssoadmin_customer_managed_policy_attachment" => &["customer_managed_policy_reference"],

@@ -232,14 +232,19 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
     }
 
     // A reader of a flagged data source (`policy = data.aws_iam_policy_document.x.json`) is
-    // not flagged again for what it read: the finding is on the data source, as in the HCL.
+    // not flagged again for what it read: the finding is on the data source, as in the HCL;
+    // except an inline policy, which the HCL reports too as what grants the document.
     let flagged_data: BTreeSet<(String, &'static str)> = groups
         .iter()
         .filter(|(_, g)| instances[g.first].kind == Kind::Data)
         .map(|((address, code), _)| (address.clone(), *code))
         .collect();
+    const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
     groups.retain(|(_, code), g| {
         let inst = &instances[g.first];
+        if INLINE_POLICIES.contains(&inst.ty.as_str()) {
+            return true;
+        }
         let Some(e) = g.path.first().and_then(|k| exprs.get(&inst.config_address)?.get(k)) else { return true };
         let mut read = BTreeSet::new();
         data_sources_read(e, &mut read);
