@@ -61,6 +61,7 @@ resource "aws_iam_role" "cluster_autoscaler" {
   }
 }
 
+# expect: excessive-scope
 resource "aws_iam_role_policy" "cluster_autoscaler" {
   name   = "cluster-autoscaler"
   role   = aws_iam_role.cluster_autoscaler.id

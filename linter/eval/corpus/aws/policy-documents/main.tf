@@ -36,6 +36,7 @@ data "aws_iam_policy_document" "etl_admin" {
   }
 }
 
+# expect: excessive-scope
 resource "aws_iam_role_policy" "etl_admin" {
   name   = "etl-admin"
   role   = aws_iam_role.etl.id
@@ -114,6 +115,7 @@ data "aws_iam_policy_document" "pass_any_role" {
   }
 }
 
+# expect: excessive-scope
 resource "aws_iam_role_policy" "pass_any_role" {
   name   = "etl-pass-role"
   role   = aws_iam_role.etl.id
