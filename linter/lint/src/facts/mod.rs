@@ -46,8 +46,15 @@ impl<'a> Facts<'a> {
     /// `user_data` template with keys in it), for blocks with no literal secret of their own.
     pub fn file_secrets(&self) -> &[secrets::FileSecret] {
         self.file_secrets.get_or_init(|| {
+            // Only files that call `file(` or `templatefile(` at all: most do not.
+            let calling: Vec<usize> =
+                self.view.files().into_iter().filter(|(_, f)| f.text.contains("file(")).map(|(id, _)| id).collect();
+            if calling.is_empty() {
+                return Vec::new();
+            }
             let own = self.secrets();
-            let mut found = secrets::in_read_files(&self.view.all_blocks());
+            let items: Vec<_> = self.view.all_blocks().into_iter().filter(|i| calling.contains(&i.file)).collect();
+            let mut found = secrets::in_read_files(&items);
             found.retain(|h| !own.iter().any(|(fi, hits)| *fi == h.file && hits.iter().any(|x| x.key == h.key)));
             found
         })
