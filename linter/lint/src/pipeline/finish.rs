@@ -43,15 +43,16 @@ pub fn finish(
     // Of several, the one that points into the block (an input of a call) rather than at its
     // header says more: it wins, then the shortest address, then the first place.
     let mut best: BTreeMap<(usize, String, &'static str, Option<usize>), RawFinding> = BTreeMap::new();
-    let at_header = |f: &RawFinding, block: Option<usize>| {
-        block.and_then(|b| files.get(f.file)?.block_starts.get(b)).is_some_and(|start| *start == f.span.start)
-    };
+    fn rank<'f>(f: &'f RawFinding, files: &[Arc<SourceFile>], block: Option<usize>) -> (bool, usize, &'f str, usize) {
+        let at_header =
+            block.and_then(|b| files.get(f.file)?.block_starts.get(b)).is_some_and(|start| *start == f.span.start);
+        (at_header, f.address.len(), &f.address, f.span.start)
+    }
     for f in located {
         let block = files.get(f.file).and_then(|file| file.block_at(f.span.start));
         let k = (f.file, f.key.clone(), f.code, block);
-        let rank = |f: &RawFinding| (at_header(f, block), f.address.len(), f.address.clone(), f.span.start);
         match best.get(&k) {
-            Some(old) if rank(old) <= rank(&f) => {}
+            Some(old) if rank(old, files, block) <= rank(&f, files, block) => {}
             _ => {
                 best.insert(k, f);
             }

@@ -23,6 +23,9 @@ use crate::syntax::Attr;
 /// reported themselves.
 const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_policy", "policy")];
 
+/// Inline policies: a policy written into the identity itself, which grants what it reads.
+pub(crate) const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+
 /// How a block grants to a non-human identity: the attributes that name what it grants, by
 /// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
 /// to the definition's own finding, and so are Vault tokens, judged by their lifetime.
@@ -30,7 +33,7 @@ fn grant_attrs(ty: &str) -> &'static [&'static str] {
     match ty {
         t if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],
         // Inline policies whose document is written elsewhere (`policy = data.….json`).
-        "aws_iam_role_policy" | "aws_iam_user_policy" | "aws_iam_group_policy" => &["policy"],
+        t if INLINE_POLICIES.contains(&t) => &["policy"],
         "aws_iam_role" => &["managed_policy_arns"],
         "aws_ssoadmin_permission_set_inline_policy" => &["inline_policy"],
         "aws_ssoadmin_customer_managed_policy_attachment" => &["customer_managed_policy_reference"],

@@ -239,10 +239,9 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .filter(|(_, g)| instances[g.first].kind == Kind::Data)
         .map(|((address, code), _)| (address.clone(), *code))
         .collect();
-    const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
     groups.retain(|(_, code), g| {
         let inst = &instances[g.first];
-        if INLINE_POLICIES.contains(&inst.ty.as_str()) {
+        if crate::pipeline::INLINE_POLICIES.contains(&inst.ty.as_str()) {
             return true;
         }
         let Some(e) = g.path.first().and_then(|k| exprs.get(&inst.config_address)?.get(k)) else { return true };

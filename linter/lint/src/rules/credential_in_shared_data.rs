@@ -94,25 +94,30 @@ impl Rule for CredentialInSharedData {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        const OBJECT_READERS: &str = "readable by whoever may read the bucket, and by its copies";
+        const MACHINE_READERS: &str = "readable by every process on the machine and by whoever may describe it";
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
+            // (where, what it reads, what it is written into, who can read that)
             let found = if let Some((_, keys)) = object {
                 keys.iter().filter_map(|k| r.attr(k)).find_map(|a| {
-                    generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read, "a storage object".to_owned()))
+                    let read = generated_credential(&a.expr)?;
+                    Some((a.expr.span.clone(), read, "a storage object".to_owned(), OBJECT_READERS))
                 })
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
-                    generated_credential(&a.expr)
-                        .map(|read| (a.expr.span.clone(), read, "a cloud-init part".to_owned()))
+                    let read = generated_credential(&a.expr)?;
+                    Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS))
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r).map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key)))
+                boot_credential(&r)
+                    .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS))
             } else {
                 None
             };
-            if let Some((span, read, into)) = found {
-                cx.report(&r, span, format!("`{read}` is written into {into}: {}", if into == "a storage object" { "readable by whoever may read the bucket, and by its copies" } else { "readable by every process on the machine and by whoever may describe it" }))
+            if let Some((span, read, into, readers)) = found {
+                cx.report(&r, span, format!("`{read}` is written into {into}: {readers}"))
                     .help("keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it");
             }
         }

@@ -81,11 +81,7 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             }
             // An External Secrets mapping (`{ secretKey = "private_key", remoteRef = { … } }`):
             // `secretKey` names the key the synced secret gets, it is not one.
-            let key_is = |k: &ObjKey, want: &str| match k {
-                ObjKey::Ident(i) => i == want,
-                ObjKey::Expr(x) => matches!(&x.kind, ExprKind::Str(s) if s == want),
-            };
-            let mapping = items.iter().any(|(k, _)| key_is(k, "remoteRef") || key_is(k, "remote_ref"));
+            let mapping = items.iter().any(|(k, _)| matches!(k.name(), Some("remoteRef" | "remote_ref")));
             // A record (`{ name = "WEBHOOK_SECRET", valueFrom = … }`) is not such a map.
             let record = items.iter().any(|(k, _)| k.name().is_some_and(|n| n.to_ascii_lowercase().ends_with("name")));
             let held = held_secret(key).filter(|_| !record);
