@@ -30,6 +30,26 @@ fn headline(f: &Finding) -> String {
     format!("{} [{}]{}", f.message, f.address, plan_context(f))
 }
 
+/// Text from the configuration made safe for a terminal: control characters (an escape
+/// sequence in a label, a file name or the source itself) become `?`, byte for byte, so that
+/// spans into the text stay valid. Line breaks and tabs stay.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let control = |c: char| c.is_control() && !matches!(c, '\n' | '\t' | '\r');
+    if !s.chars().any(control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if control(c) {
+            // C1 controls take two bytes in UTF-8: two marks keep the length.
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// For plan findings: ` (planned: a[0], a[1]; already in the prior state)`, the instances
 /// when they differ from the address, and whether the change leaves an applied finding as it
 /// was rather than introducing it. Empty for HCL findings.
@@ -51,33 +71,31 @@ pub fn human(report: &Report, fancy: bool) -> String {
     if fancy {
         let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode()).with_links(true);
         for f in &report.findings {
-            let mut diag = MietteDiagnostic::new(headline(f))
+            let mut diag = MietteDiagnostic::new(printable(&headline(f)))
                 .with_code(format!("{} {}", f.code, f.name))
                 .with_severity(miette_severity(f.severity))
-                .with_help(f.help.clone())
+                .with_help(printable(&f.help))
                 .with_url(f.url.clone());
             match f.file {
                 Some(id) => {
                     let file = &report.files[id];
                     diag = diag.with_label(LabeledSpan::at(f.span.clone(), f.severity.as_str()));
-                    let report = miette::Report::new(diag)
-                        .with_source_code(NamedSource::new(file.path.display().to_string(), file.text.clone()));
+                    let report = miette::Report::new(diag).with_source_code(source(file));
                     let _ = handler.render_report(&mut out, report.as_ref());
                 }
                 None => {
-                    diag.message = format!("{}: {} ({NO_LINE})", f.path, diag.message);
+                    diag.message = format!("{}: {} ({NO_LINE})", printable(&f.path), diag.message);
                     let _ = handler.render_report(&mut out, &diag);
                 }
             }
             out.push('\n');
         }
         for e in &report.errors {
-            let mut diag = MietteDiagnostic::new(e.message.clone()).with_code("parse-error");
+            let mut diag = MietteDiagnostic::new(printable(&e.message)).with_code("parse-error");
             if let Some(id) = e.file {
                 diag = diag.with_label(LabeledSpan::at(e.offset..e.offset, "here"));
                 let file = &report.files[id];
-                let report = miette::Report::new(diag)
-                    .with_source_code(NamedSource::new(file.path.display().to_string(), file.text.clone()));
+                let report = miette::Report::new(diag).with_source_code(source(file));
                 let _ = handler.render_report(&mut out, report.as_ref());
             } else {
                 let _ = handler.render_report(&mut out, &diag);
@@ -87,8 +105,19 @@ pub fn human(report: &Report, fancy: bool) -> String {
     } else {
         plain(report, &mut out);
     }
-    baseline_notes(report, &mut out);
+    if !fancy {
+        // Plain text carries no escape sequences of its own: all of it is made printable.
+        out = printable(&out).into_owned();
+    }
+    let mut notes = String::new();
+    baseline_notes(report, &mut notes);
+    out.push_str(&printable(&notes));
     out
+}
+
+/// A file's text for miette, made printable (same length, so the spans still fit).
+fn source(file: &nhi_lint::syntax::SourceFile) -> NamedSource<String> {
+    NamedSource::new(printable(&file.path.display().to_string()), printable(&file.text).into_owned())
 }
 
 /// `path:line:col: severity CODE name: message [address]` and indented help and docs lines;
@@ -157,4 +186,19 @@ pub fn summary(report: &Report, elapsed: Duration) -> String {
         plural(report.errors.len(), "error", "errors"),
         elapsed.as_secs_f64()
     )
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_become_marks_of_the_same_length() {
+        assert_eq!(printable("plain `text`\n\tok"), "plain `text`\n\tok");
+        let hostile = "a\u{1b}[2Jb\u{9b}X\u{7}";
+        let shown = printable(hostile);
+        assert_eq!(shown, "a?[2Jb??X?");
+        assert_eq!(shown.len(), hostile.len(), "spans into the text stay valid");
+        assert!(!shown.chars().any(|c| c.is_control()));
+    }
 }
