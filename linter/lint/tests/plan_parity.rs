@@ -55,6 +55,7 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI111", "bad_commented_out_key", "commented-out code: a plan has no comments"),
     ("NHI112", "bad_settings", "a local no resource reads: locals are not in a plan"),
     ("NHI112", "bad_commented_out_password", "commented-out code: a plan has no comments"),
+    ("NHI112", "bad_commented_out_with_slashes", "commented-out code: a plan has no comments"),
     (
         "NHI303",
         "bad_three_years_from_each_apply",

@@ -729,10 +729,22 @@ fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
     if file.body.blocks.is_empty() {
         return;
     }
-    let mut offset = 0;
-    for line in file.text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
+    let text = file.text.as_str();
+    let bytes = text.as_bytes();
+    // Only lines whose first non-blank character starts a comment: found from the comment
+    // characters rather than by walking every line, which is most of a file's lines.
+    let mut done = 0;
+    for at in memchr::memchr2_iter(b'#', b'/', bytes) {
+        if at < done {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        done = end;
+        if !text[start..at].chars().all(char::is_whitespace) {
+            continue;
+        }
+        let line = &text[start..end];
         let t = line.trim_start();
         let Some(code) = t.strip_prefix('#').or_else(|| t.strip_prefix("//")) else { continue };
         if !code.contains('=') || !code.contains('"') || code.len() > 65_536 {
