@@ -10,6 +10,7 @@ rule, the opt-in ones included, since the corpus labels governance too. Maps eve
 the enclosing top-level block, and compares the multiset of categories per block with the
 `# expect: <category>` labels written on the lines directly above the block header.
 See README.md for the labelling rules. Always exits 0: this is a measurement, not a gate.
+The linter runs as of the day the labels were written (LABELLED_AS_OF; NHI_LINT_NOW overrides).
 """
 
 import argparse
@@ -169,10 +170,17 @@ def extract_findings(doc):
     return []
 
 
+# The labels judge expiries and suppression dates as of this day; the linter is run as of it
+# (unless NHI_LINT_NOW is set), so that a score does not change with the calendar.
+LABELLED_AS_OF = "2026-12-04T00:00:00Z"
+
+
 def run_linter(binary, root):
     cmd = [binary, "check", "--format", "json", "--select", "all", root]
+    env = dict(os.environ)
+    env.setdefault("NHI_LINT_NOW", LABELLED_AS_OF)
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
     except FileNotFoundError:
         sys.exit(f"score.py: linter binary not found: {binary} (use --bin or NHI_LINT)")
     out = p.stdout.strip()
