@@ -94,6 +94,7 @@ table! {
     "NHI245" => gke_pod_identity::GkePodIdentity,
     "NHI246" => azure_app_user_owner::AzureAppUserOwner,
     "NHI247" => hcp_organization_role::HcpOrganizationRole,
+    "NHI248" => vault_pki_any_name::VaultPkiAnyName,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

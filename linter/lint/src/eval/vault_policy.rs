@@ -79,6 +79,10 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
 /// ACL policy, orphan tokens, token roles, or a glob over a
 /// whole mount named by a variable (`"${each.key}/*"`). A segment that names one dedicated mount
 /// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
+/// What [`broad_write_path`] says of an auth method's role definition: only creating or
+/// changing one escalates, deleting it does not.
+pub const ROLE_DEFINITION: &str = "an auth role's definition, which chooses the policies its logins get";
+
 pub fn broad_write_path(path: &str) -> Option<&'static str> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let glob = |s: &&str| matches!(*s, "*" | "+" | "");
@@ -101,6 +105,10 @@ pub fn broad_write_path(path: &str) -> Option<&'static str> {
             Some("the whole token store (token roles that choose tokens' policies, orphan tokens)")
         }
         ["auth", "token", "roles", ..] => Some("the token roles that choose tokens' policies"),
+        // An auth method's role (`auth/approle/role/ci`, `…/ci/*`, `…/role/*`) says which
+        // policies its logins get: whoever may write it can grant itself more. Its
+        // `secret-id`, `role-id` and `login` endpoints below it are not the role.
+        ["auth", _, "role" | "roles", _, rest @ ..] if rest.iter().all(glob) => Some(ROLE_DEFINITION),
         [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
             Some("a whole mount chosen by a variable")
         }
@@ -134,6 +142,10 @@ mod tests {
             "auth/token/*",
             "sys/mounts/*",
             "sys/auth/*",
+            "auth/approle/role/ci",
+            "auth/approle/role/ci/*",
+            "auth/kubernetes/role/*",
+            "auth/jwt/role/+",
         ] {
             assert!(broad_write_path(p).is_some(), "{p}");
         }
@@ -144,6 +156,9 @@ mod tests {
             "kv/\u{e000}var\u{e000}/*",
             "\u{e000}mount\u{e000}/*",
             "\u{e000}mount\u{e000}/data/*",
+            "auth/approle/role/ci/secret-id",
+            "auth/approle/role/ci/role-id",
+            "auth/approle/login",
         ] {
             assert!(broad_write_path(p).is_none(), "{p}");
         }

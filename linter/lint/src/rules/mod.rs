@@ -91,6 +91,7 @@ pub mod vault_database_role_broad_grant;
 pub mod vault_key_rotation;
 pub mod vault_mount_lease;
 pub mod vault_mounts;
+pub mod vault_pki_any_name;
 pub mod vault_root_policy;
 pub mod vault_secret_role_ttl;
 pub mod vault_ssh_any_user;

@@ -1,4 +1,4 @@
-use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
+use crate::eval::vault_policy::{MOUNT, ROLE_DEFINITION, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::mount_path;
 use crate::syntax::Expr;
@@ -130,8 +130,13 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
     if let Some(why) = engine_wide(path, caps, engines) {
         return Some(why);
     }
-    let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"))?;
     let what = broad_write_path(path)?;
+    let changes = |c: &&String| matches!(c.as_str(), "create" | "update" | "patch");
+    let writes = if what == ROLE_DEFINITION {
+        caps.iter().find(changes)?
+    } else {
+        caps.iter().find(|c| changes(c) || *c == "delete")?
+    };
     Some(format!("`{writes}` on {:?}, {what}", path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}")))
 }
 
@@ -144,7 +149,9 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
 /// `auth/+/*`, any ACL policy (`sys/policies/acl/*`), every secrets engine or auth method
 /// (`sys/mounts/*`, `sys/auth/*`: enable, tune, disable), orphan tokens
 /// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`) or the whole token store
-/// (`auth/token/*`), or a whole mount named by a variable
+/// (`auth/token/*`), an auth method's role (`create`/`update`/`patch` on
+/// `auth/approle/role/ci`, `…/ci/*` or `…/role/*`: its holder can choose the policies the
+/// role's logins get, its own included), or a whole mount named by a variable
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
