@@ -193,6 +193,89 @@ fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
     v.as_str() == Some(name) || v.items().iter().any(|x| x.as_str() == Some(name))
 }
 
+/// Blocks that grant a policy to an AWS group, and the attribute naming the group(s).
+const GROUP_GRANTS: [(&str, &str); 3] = [
+    ("aws_iam_group_policy_attachment", "group"),
+    ("aws_iam_group_policy", "group"),
+    ("aws_iam_policy_attachment", "groups"),
+];
+
+/// Blocks that put users into AWS groups: the attribute naming the group(s), and the one
+/// naming the user(s).
+const MEMBERSHIPS: [(&str, &str, &str); 2] =
+    [("aws_iam_group_membership", "group", "users"), ("aws_iam_user_group_membership", "groups", "user")];
+
+/// The `aws_iam_user` blocks of the view that have an access key there: machine users. People
+/// sign in with a password; their group memberships are left to the group's own findings.
+fn users_with_keys(view: &ModuleView<'_>) -> Vec<String> {
+    let users = view.blocks("resource", Some("aws_iam_user"));
+    let keys = view.blocks("resource", Some("aws_iam_access_key"));
+    users
+        .iter()
+        .map(|u| (crate::syntax::address_of(u.top), u.str("name")))
+        .filter(|(address, name)| {
+            keys.iter().any(|k| {
+                k.attr("user").is_some_and(|a| {
+                    refers_to_address(&a.expr, address) || name.as_deref().is_some_and(|n| names(k, a, n))
+                })
+            })
+        })
+        .map(|(address, _)| address)
+        .collect()
+}
+
+/// The `aws_iam_group` blocks of the view an attribute names, by reference or by name.
+fn groups_named<'a>(view: &ModuleView<'a>, holder: &Item<'_>, attr: &Attr) -> Vec<String> {
+    view.blocks("resource", Some("aws_iam_group"))
+        .into_iter()
+        .map(|g| (crate::syntax::address_of(g.top), g.str("name")))
+        .filter(|(address, name)| {
+            refers_to_address(&attr.expr, address) || name.as_deref().is_some_and(|n| names(holder, attr, n))
+        })
+        .map(|(address, _)| address)
+        .collect()
+}
+
+/// A group membership hands its users whatever the group is granted: a membership that puts a
+/// machine user (one with an access key) into a group a broad policy is attached to is
+/// reported with that grant's finding, once per group.
+pub(crate) fn membership_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
+    let mut broad: BTreeMap<String, &RawFinding> = BTreeMap::new();
+    for f in found {
+        let Some((ty, attr_name)) = GROUP_GRANTS.iter().find(|(ty, _)| f.key.starts_with(&format!("{ty}."))) else {
+            continue;
+        };
+        if codes::find(f.code).is_none_or(|e| e.rule.meta().category != Category::ExcessiveScope) {
+            continue;
+        }
+        let Some(grant) = block_named(view, &f.key).filter(|b| b.label(0) == *ty) else { continue };
+        let Some(attr) = grant.attr(attr_name) else { continue };
+        for group in groups_named(view, &grant, attr) {
+            broad.entry(group).or_insert(f);
+        }
+    }
+    if broad.is_empty() {
+        return Vec::new();
+    }
+    let machines = users_with_keys(view);
+    let mut out = Vec::new();
+    for (ty, group_attr, user_attr) in MEMBERSHIPS {
+        for item in view.blocks("resource", Some(ty)) {
+            let (Some(attr), Some(users)) = (item.attr(group_attr), item.attr(user_attr)) else { continue };
+            let Some(machine) = machines.iter().find(|u| refers_to_address(&users.expr, u)) else { continue };
+            for group in groups_named(view, &item, attr) {
+                let Some(source) = broad.get(&group) else { continue };
+                let message = format!(
+                    "adds `{machine}`, a user with an access key, to `{group}`, granted broad rights by {}",
+                    where_found(source)
+                );
+                out.push(finding(&item, attr.expr.span.clone(), source, message));
+            }
+        }
+    }
+    out
+}
+
 fn block_named<'a>(view: &ModuleView<'a>, address: &str) -> Option<Item<'a>> {
     let (ty, name) = address.split_once('.')?;
     view.blocks("resource", Some(ty)).into_iter().find(|b| b.label(1) == name)

@@ -74,6 +74,8 @@ pub fn run_rules<'a>(
     }
     let grants = grants::grant_findings(view, &out);
     out.extend(grants);
+    let memberships = grants::membership_findings(view, &out);
+    out.extend(memberships);
     out
 }
 
