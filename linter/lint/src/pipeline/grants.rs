@@ -193,6 +193,35 @@ fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
     v.as_str() == Some(name) || v.items().iter().any(|x| x.as_str() == Some(name))
 }
 
+/// The rules that judge who a trust policy lets in: any principal, a federated provider
+/// without a subject or with a broad one, a whole account.
+pub(crate) const TRUST_RULES: [&str; 4] = ["NHI203", "NHI204", "NHI229", "NHI244"];
+
+/// A role whose trust policy is written in a document data source lets in whoever the
+/// document does: the role carries the document's trust finding, as it would if the policy
+/// were written inline (and as a plan shows it, rendered into the role).
+pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
+    let docs: Vec<&RawFinding> = found
+        .iter()
+        .filter(|f| TRUST_RULES.contains(&f.code) && f.key.starts_with("data.aws_iam_policy_document."))
+        .collect();
+    if docs.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for role in view.blocks("resource", Some("aws_iam_role")) {
+        let Some(attr) = role.attr("assume_role_policy") else { continue };
+        let mut codes: HashSet<&str> = HashSet::new();
+        for doc in docs.iter().filter(|d| refers_to_address(&attr.expr, &d.key)) {
+            if codes.insert(doc.code) {
+                let message = format!("trusts whom `{}` lets in: {}", doc.key, doc.message);
+                out.push(finding(&role, attr.expr.span.clone(), doc, message));
+            }
+        }
+    }
+    out
+}
+
 /// Blocks that grant a policy to an AWS group, and the attribute naming the group(s).
 const GROUP_GRANTS: [(&str, &str); 3] = [
     ("aws_iam_group_policy_attachment", "group"),

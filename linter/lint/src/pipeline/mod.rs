@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 pub use discover::{dir_files, discover, normalize, parent};
 pub use finish::{Hygiene, finish};
-pub(crate) use grants::INLINE_POLICIES;
+pub(crate) use grants::{INLINE_POLICIES, TRUST_RULES};
 pub use inputs::{TfvarsError, parse_var_value, read_tfvars};
 pub(crate) use modules::{Inputs, module_env};
 
@@ -76,6 +76,8 @@ pub fn run_rules<'a>(
     out.extend(grants);
     let memberships = grants::membership_findings(view, &out);
     out.extend(memberships);
+    let trusts = grants::trust_findings(view, &out);
+    out.extend(trusts);
     out
 }
 

@@ -69,6 +69,8 @@ data "aws_iam_policy_document" "gha_no_sub" {
   }
 }
 
+# The role lets in whoever its trust document does.
+# expect: excessive-scope
 resource "aws_iam_role" "gha_deploy" {
   name               = "gha-deploy"
   assume_role_policy = data.aws_iam_policy_document.gha_no_sub.json
