@@ -45,6 +45,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI101", "bad_flag_off_for_each", "the same, with for_each over an empty default"),
     ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
+    (
+        "NHI206",
+        "bad_service_account_module_editor",
+        "a registry module's input built from a variable: a real plan lists the module's grants, found there",
+    ),
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
     (
         "NHI304",

@@ -1,6 +1,8 @@
+use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::machine_member_kind;
+use crate::rules::common::{machine_member_kind, written_text};
 use crate::rules::gcp_iam::{GRANT_TYPES, people_grants, service_account_grants};
+use crate::syntax::ExprKind;
 
 /// ## What it does
 /// Finds the basic roles `roles/owner` and `roles/editor` granted to machine identities —
@@ -109,5 +111,64 @@ impl Rule for GcpPrimitiveRole {
                 }
             }
         }
+        // Registry modules whose code is not here, given the roles to grant as inputs:
+        // `project_roles = ["${project}=>roles/editor"]` of a service-account module, or
+        // `bindings = { "roles/owner" = ["serviceAccount:…"] }` of an IAM module.
+        for call in cx.blocks("module", None) {
+            if call.block.local_source().is_some() {
+                continue;
+            }
+            for attr in &call.body.attrs {
+                let key = attr.key.to_ascii_lowercase();
+                let granting = (key.contains("role") || key == "bindings")
+                    && !["deny", "denied", "exclude", "remove", "revoke", "deprivilege"]
+                        .iter()
+                        .any(|w| key.contains(w));
+                if !granting {
+                    continue;
+                }
+                // Strings written with an unknown project (`"${var.project}=>roles/editor"`)
+                // do not evaluate: they are read as written.
+                let mut written = None;
+                attr.expr.walk(&mut |e| {
+                    if written.is_none() && matches!(e.kind, ExprKind::Template(_)) {
+                        written = written_text(e).and_then(|t| basic_role_granted(&Value::Str(t)));
+                    }
+                });
+                if let Some(role) = basic_role_granted(&call.eval(&attr.expr)).or(written) {
+                    cx.report(
+                        &call,
+                        attr.expr.span.clone(),
+                        format!("{role} passed to the module in `{}`, to grant to the identities it manages", attr.key),
+                    )
+                    .help("pass the predefined roles the workload needs, e.g. roles/storage.objectViewer");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A basic role in a module input that grants roles: a role string (`roles/editor`, or
+/// `PROJECT=>roles/editor`), or a role keying a list that names a machine member.
+fn basic_role_granted(v: &Value) -> Option<&'static str> {
+    let basic = |s: &str| {
+        let role = s.rsplit("=>").next().unwrap_or(s).trim();
+        ["roles/owner", "roles/editor"].into_iter().find(|r| *r == role)
+    };
+    match v {
+        Value::Str(s) => basic(s),
+        Value::List(items) => items.iter().find_map(basic_role_granted),
+        Value::Object(map) => map.iter().find_map(|(k, members)| {
+            let machine = members
+                .items()
+                .iter()
+                .any(|m| matches!(m, Value::Str(m) if m.starts_with("serviceAccount:") || m.starts_with("principal")));
+            match basic(k) {
+                Some(role) if machine => Some(role),
+                _ => basic_role_granted(members),
+            }
+        }),
+        _ => None,
     }
 }
