@@ -246,9 +246,11 @@ impl<'a> Item<'a> {
     fn values_here(&self, key: &str) -> Vec<Value> {
         let Some(attr) = self.body.attr(key) else { return Vec::new() };
         let top = self.block;
-        let instances = top.body.attr("for_each").map(|fe| {
-            let v = self.env.eval(&fe.expr);
-            if is_empty_collection(&v) { flagged_instances(&fe.expr, self.env).unwrap_or(v) } else { v }
+        let instances = top.body.attr("for_each").map(|fe| match self.env.eval(&fe.expr) {
+            v if is_empty_collection(&v) => flagged_instances(&fe.expr, self.env).unwrap_or(v),
+            // Instances not known here: one of each shape the collection is built with.
+            Value::Unknown => self.env.eval_shapes(&fe.expr),
+            v => v,
         });
         match instances {
             Some(Value::List(items)) if !items.is_empty() => {

@@ -46,6 +46,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
     (
+        "NHI210",
+        "bad_owner_on_every_looked_up_subscription",
+        "for_each over data sources of a variable without a value: a real plan lists every instance and its role",
+    ),
+    (
         "NHI206",
         "bad_service_account_module_editor",
         "a registry module's input built from a variable: a real plan lists the module's grants, found there",

@@ -197,6 +197,9 @@ pub struct Env<'m> {
     lenient: Cell<bool>,
     /// Whether locals are read leniently too (see [`Env::eval_lenient_deep`]).
     deep: Cell<bool>,
+    /// Whether a `for` over an unknown collection stands for one element of each shape it
+    /// builds (see [`Env::eval_shapes`]).
+    shapes: Cell<bool>,
     /// `each.key` / `each.value` while one `for_each` instance is evaluated.
     each: RefCell<Option<(Value, Value)>>,
     /// `count.index` while one `count` instance is evaluated.
@@ -223,6 +226,7 @@ impl<'m> Env<'m> {
             depth: Cell::new(0),
             lenient: Cell::new(false),
             deep: Cell::new(false),
+            shapes: Cell::new(false),
             each: RefCell::new(None),
             count_index: Cell::new(None),
             module_dir: None,
@@ -397,6 +401,17 @@ impl<'m> Env<'m> {
         v
     }
 
+    /// [`Env::eval_lenient_deep`], where a `for` over a collection not known here
+    /// (`{ for id, s in data.azurerm_subscription.all : id => { role = "Owner", … } }`) gives
+    /// one element of the shape it builds, its unknown parts as holes: what every instance of
+    /// a `for_each` over it has in common, when the instances themselves are not known.
+    pub fn eval_shapes(&self, e: &Expr) -> Value {
+        let prev = self.shapes.replace(true);
+        let v = self.eval_lenient_deep(e);
+        self.shapes.set(prev);
+        v
+    }
+
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
@@ -476,6 +491,7 @@ impl<'m> Env<'m> {
         let items: Vec<(Value, Value)> = match self.eval(&f.collection) {
             Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
             Value::Object(o) => o.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
+            Value::Unknown if self.shapes.get() => return self.for_shape(f),
             _ => return Value::Unknown,
         };
         if items.len() > MAX_FOR_ITEMS {
@@ -537,6 +553,30 @@ impl<'m> Env<'m> {
             Value::Object(groups.into_iter().map(|(k, v)| (k, Value::List(v))).collect())
         } else {
             Value::Object(object)
+        }
+    }
+
+    /// One element standing for every element of a `for` over an unknown collection: the
+    /// loop variables unknown, a key not known as a hole, an unknown condition taken as met.
+    fn for_shape(&self, f: &crate::syntax::ForExpr) -> Value {
+        let outer = self.template_vars.borrow().clone().unwrap_or_default();
+        let mut scope = outer;
+        if let Some(name) = &f.key_var {
+            scope.insert(name.clone(), Value::Unknown);
+        }
+        scope.insert(f.value_var.clone(), Value::Unknown);
+        let prev = self.template_vars.replace(Some(scope));
+        let skip = f.cond.as_ref().is_some_and(|c| self.eval(c).as_bool() == Some(false));
+        let value = if skip { None } else { Some(self.eval(&f.value)) };
+        let key = f.key.as_ref().map(|k| self.eval(k).to_template_string().unwrap_or_else(|| HOLE.to_owned()));
+        *self.template_vars.borrow_mut() = prev;
+        let Some(value) = value else {
+            return if f.key.is_some() { Value::Object(BTreeMap::new()) } else { Value::List(Vec::new()) };
+        };
+        match key {
+            None => Value::List(vec![value]),
+            Some(k) if f.grouping => Value::Object(BTreeMap::from([(k, Value::List(vec![value]))])),
+            Some(k) => Value::Object(BTreeMap::from([(k, value)])),
         }
     }
 
@@ -702,7 +742,11 @@ impl<'m> Env<'m> {
     fn local(&self, name: &str) -> Value {
         // Read through `eval_lenient_deep`, a local keeps its holes too (cached apart).
         let deep = self.deep.get();
-        let key = if deep { format!("~{name}") } else { name.to_owned() };
+        let key = match (deep, self.shapes.get()) {
+            (_, true) => format!("?{name}"),
+            (true, false) => format!("~{name}"),
+            (false, false) => name.to_owned(),
+        };
         if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
@@ -918,6 +962,28 @@ mod for_tests {
             Value::List(vec![s("inner")]),
             "the loop variable shadows nothing outside the loop"
         );
+    }
+
+    #[test]
+    fn a_for_over_an_unknown_collection_has_a_shape() {
+        let body = parse_hcl(
+            "locals {\n  grants = merge({ for k, v in var.unknown : \"owner_${k}\" => { role = \"Owner\", scope = v.id } }, { fixed = { role = \"Reader\" } })\n  none = [for v in var.unknown : v if false]\n}\n",
+        )
+        .unwrap();
+        let locals: HashMap<String, &Expr> =
+            body.blocks[0].body.attrs.iter().map(|a| (a.key.clone(), &a.expr)).collect();
+        let env = Env::new(HashMap::new(), locals, HashMap::new());
+        let refs = parse_hcl("g = local.grants\nn = local.none\n").unwrap();
+        let (grants, none) = (&refs.attrs[0].expr, &refs.attrs[1].expr);
+        assert_eq!(env.eval(grants), Value::Unknown, "strictly, the instances are not known");
+        let Value::Object(shapes) = env.eval_shapes(grants) else { panic!("an object of shapes") };
+        assert_eq!(shapes.len(), 2);
+        let owner = shapes.iter().find(|(k, _)| k.starts_with("owner_")).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(owner.get("role"), Some(&s("Owner")));
+        assert!(owner.get("scope").and_then(Value::as_str).is_none(), "the scope is not known");
+        assert_eq!(env.eval_shapes(none), Value::List(vec![]));
+        // The strict reading is not changed by the shapes read before it (cached apart).
+        assert_eq!(env.eval(grants), Value::Unknown);
     }
 
     #[test]
