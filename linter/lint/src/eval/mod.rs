@@ -559,8 +559,7 @@ impl<'m> Env<'m> {
     /// One element standing for every element of a `for` over an unknown collection: the
     /// loop variables unknown, a key not known as a hole, an unknown condition taken as met.
     fn for_shape(&self, f: &crate::syntax::ForExpr) -> Value {
-        let outer = self.template_vars.borrow().clone().unwrap_or_default();
-        let mut scope = outer;
+        let mut scope = self.template_vars.borrow().clone().unwrap_or_default();
         if let Some(name) = &f.key_var {
             scope.insert(name.clone(), Value::Unknown);
         }

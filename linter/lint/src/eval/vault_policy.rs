@@ -74,43 +74,56 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
     env.eval(e).as_str().map(str::to_owned)
 }
 
+/// A path on which writing is broad (see [`broad_write_path`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BroadWrite {
+    /// What the path reaches, for messages.
+    pub what: &'static str,
+    /// Whether `delete` alone is broad there too. Removing every policy or mount is; removing
+    /// an auth role grants nothing, only creating or changing one does.
+    pub by_delete: bool,
+}
+
+const fn any_write(what: &'static str) -> Option<BroadWrite> {
+    Some(BroadWrite { what, by_delete: true })
+}
+
 /// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
 /// `delete`): a wildcard at the top of `sys/`, `auth/` or the token store (`auth/token/*`), any
-/// ACL policy, orphan tokens, token roles, or a glob over a
+/// ACL policy, orphan tokens, token roles, an auth method's role definition, or a glob over a
 /// whole mount named by a variable (`"${each.key}/*"`). A segment that names one dedicated mount
 /// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
-/// What [`broad_write_path`] says of an auth method's role definition: only creating or
-/// changing one escalates, deleting it does not.
-pub const ROLE_DEFINITION: &str = "an auth role's definition, which chooses the policies its logins get";
-
-pub fn broad_write_path(path: &str) -> Option<&'static str> {
+pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let glob = |s: &&str| matches!(*s, "*" | "+" | "");
     match segs.as_slice() {
-        ["sys", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every path of sys/"),
-        ["auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => Some("every auth method"),
-        ["sys", "policy" | "policies", ..] if path.ends_with('*') => Some("every ACL policy"),
+        ["sys", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => any_write("every path of sys/"),
+        ["auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => any_write("every auth method"),
+        ["sys", "policy" | "policies", ..] if path.ends_with('*') => any_write("every ACL policy"),
         // Enabling, tuning and disabling (which deletes its data) any secrets engine or auth
         // method.
         ["sys", "mounts", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
-            Some("every secrets engine (disabling one deletes its data)")
+            any_write("every secrets engine (disabling one deletes its data)")
         }
         ["sys", "auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
-            Some("every auth method (enabling one admits new identities)")
+            any_write("every auth method (enabling one admits new identities)")
         }
         // Orphan tokens outlive the token that made them and escape its revocation; token
         // roles say which policies their tokens get.
-        ["auth", "token", "create-orphan"] => Some("tokens without a parent"),
+        ["auth", "token", "create-orphan"] => any_write("tokens without a parent"),
         ["auth", "token", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => {
-            Some("the whole token store (token roles that choose tokens' policies, orphan tokens)")
+            any_write("the whole token store (token roles that choose tokens' policies, orphan tokens)")
         }
-        ["auth", "token", "roles", ..] => Some("the token roles that choose tokens' policies"),
+        ["auth", "token", "roles", ..] => any_write("the token roles that choose tokens' policies"),
         // An auth method's role (`auth/approle/role/ci`, `…/ci/*`, `…/role/*`) says which
         // policies its logins get: whoever may write it can grant itself more. Its
         // `secret-id`, `role-id` and `login` endpoints below it are not the role.
-        ["auth", _, "role" | "roles", _, rest @ ..] if rest.iter().all(glob) => Some(ROLE_DEFINITION),
+        ["auth", _, "role" | "roles", _, rest @ ..] if rest.iter().all(glob) => Some(BroadWrite {
+            what: "an auth role's definition, which chooses the policies its logins get",
+            by_delete: false,
+        }),
         [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
-            Some("a whole mount chosen by a variable")
+            any_write("a whole mount chosen by a variable")
         }
         _ => None,
     }
@@ -162,5 +175,8 @@ mod tests {
         ] {
             assert!(broad_write_path(p).is_none(), "{p}");
         }
+        // Deleting an auth role grants nothing; deleting every policy or mount is still broad.
+        assert_eq!(broad_write_path("auth/approle/role/ci/*").map(|b| b.by_delete), Some(false));
+        assert_eq!(broad_write_path("sys/policies/acl/*").map(|b| b.by_delete), Some(true));
     }
 }

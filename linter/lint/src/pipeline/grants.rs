@@ -24,7 +24,7 @@ use crate::syntax::Attr;
 const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_policy", "policy")];
 
 /// Inline policies: a policy written into the identity itself, which grants what it reads.
-pub(crate) const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
+const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 
 /// How a block grants to a non-human identity: the attributes that name what it grants, by
 /// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
@@ -195,7 +195,7 @@ fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
 
 /// The rules that judge who a trust policy lets in: any principal, a federated provider
 /// without a subject or with a broad one, a whole account.
-pub(crate) const TRUST_RULES: [&str; 4] = ["NHI203", "NHI204", "NHI229", "NHI244"];
+const TRUST_RULES: [&str; 4] = ["NHI203", "NHI204", "NHI229", "NHI244"];
 
 /// A role whose trust policy is written in a document data source lets in whoever the
 /// document does: the role carries the document's trust finding, as it would if the policy
@@ -222,6 +222,15 @@ pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
     out
 }
 
+/// Whether this pass reports a block that reads a flagged data source (`policy =
+/// data.aws_iam_policy_document.x.json`) for what it read: an inline policy, as what grants
+/// the document, and a role's trust policy, as whom the role lets in. A plan, which otherwise
+/// leaves such readers to the data source's finding, keeps these.
+pub(crate) fn reader_reported(ty: &str, attr: Option<&str>, code: &str) -> bool {
+    INLINE_POLICIES.contains(&ty)
+        || (ty == "aws_iam_role" && attr == Some("assume_role_policy") && TRUST_RULES.contains(&code))
+}
+
 /// Blocks that grant a policy to an AWS group, and the attribute naming the group(s).
 const GROUP_GRANTS: [(&str, &str); 3] = [
     ("aws_iam_group_policy_attachment", "group"),
@@ -234,34 +243,33 @@ const GROUP_GRANTS: [(&str, &str); 3] = [
 const MEMBERSHIPS: [(&str, &str, &str); 2] =
     [("aws_iam_group_membership", "group", "users"), ("aws_iam_user_group_membership", "groups", "user")];
 
-/// The `aws_iam_user` blocks of the view that have an access key there: machine users. People
-/// sign in with a password; their group memberships are left to the group's own findings.
-fn users_with_keys(view: &ModuleView<'_>) -> Vec<String> {
-    let users = view.blocks("resource", Some("aws_iam_user"));
-    let keys = view.blocks("resource", Some("aws_iam_access_key"));
-    users
-        .iter()
-        .map(|u| (crate::syntax::address_of(u.top), u.str("name")))
+/// The addresses of the blocks of type `ty` that `attr` of `holder` names, by reference or by
+/// their literal `name`.
+fn blocks_named_by(view: &ModuleView<'_>, ty: &str, holder: &Item<'_>, attr: &Attr) -> Vec<String> {
+    view.blocks("resource", Some(ty))
+        .into_iter()
+        .map(|b| (crate::syntax::address_of(b.top), b.str("name")))
         .filter(|(address, name)| {
-            keys.iter().any(|k| {
-                k.attr("user").is_some_and(|a| {
-                    refers_to_address(&a.expr, address) || name.as_deref().is_some_and(|n| names(k, a, n))
-                })
-            })
+            refers_to_address(&attr.expr, address) || name.as_deref().is_some_and(|n| names(holder, attr, n))
         })
         .map(|(address, _)| address)
         .collect()
 }
 
-/// The `aws_iam_group` blocks of the view an attribute names, by reference or by name.
-fn groups_named<'a>(view: &ModuleView<'a>, holder: &Item<'_>, attr: &Attr) -> Vec<String> {
-    view.blocks("resource", Some("aws_iam_group"))
-        .into_iter()
-        .map(|g| (crate::syntax::address_of(g.top), g.str("name")))
-        .filter(|(address, name)| {
-            refers_to_address(&attr.expr, address) || name.as_deref().is_some_and(|n| names(holder, attr, n))
-        })
-        .map(|(address, _)| address)
+/// The `aws_iam_user` blocks of the view that have an access key there: machine users. People
+/// sign in with a password; their group memberships are left to the group's own findings.
+fn users_with_keys(view: &ModuleView<'_>) -> Vec<String> {
+    let keyed: HashSet<String> = view
+        .blocks("resource", Some("aws_iam_access_key"))
+        .iter()
+        .filter_map(|k| Some(blocks_named_by(view, "aws_iam_user", k, k.attr("user")?)))
+        .flatten()
+        .collect();
+    // In the order the users are written, so that messages name the first of several.
+    view.blocks("resource", Some("aws_iam_user"))
+        .iter()
+        .map(|u| crate::syntax::address_of(u.top))
+        .filter(|address| keyed.contains(address))
         .collect()
 }
 
@@ -271,15 +279,14 @@ fn groups_named<'a>(view: &ModuleView<'a>, holder: &Item<'_>, attr: &Attr) -> Ve
 pub(crate) fn membership_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
     let mut broad: BTreeMap<String, &RawFinding> = BTreeMap::new();
     for f in found {
-        let Some((ty, attr_name)) = GROUP_GRANTS.iter().find(|(ty, _)| f.key.starts_with(&format!("{ty}."))) else {
-            continue;
-        };
+        let ty = f.key.split_once('.').map_or("", |(ty, _)| ty);
+        let Some((_, attr_name)) = GROUP_GRANTS.iter().find(|(t, _)| *t == ty) else { continue };
         if codes::find(f.code).is_none_or(|e| e.rule.meta().category != Category::ExcessiveScope) {
             continue;
         }
-        let Some(grant) = block_named(view, &f.key).filter(|b| b.label(0) == *ty) else { continue };
+        let Some(grant) = block_named(view, &f.key) else { continue };
         let Some(attr) = grant.attr(attr_name) else { continue };
-        for group in groups_named(view, &grant, attr) {
+        for group in blocks_named_by(view, "aws_iam_group", &grant, attr) {
             broad.entry(group).or_insert(f);
         }
     }
@@ -292,7 +299,7 @@ pub(crate) fn membership_findings(view: &ModuleView<'_>, found: &[RawFinding]) -
         for item in view.blocks("resource", Some(ty)) {
             let (Some(attr), Some(users)) = (item.attr(group_attr), item.attr(user_attr)) else { continue };
             let Some(machine) = machines.iter().find(|u| refers_to_address(&users.expr, u)) else { continue };
-            for group in groups_named(view, &item, attr) {
+            for group in blocks_named_by(view, "aws_iam_group", &item, attr) {
                 let Some(source) = broad.get(&group) else { continue };
                 let message = format!(
                     "adds `{machine}`, a user with an access key, to `{group}`, granted broad rights by {}",

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 pub use discover::{dir_files, discover, normalize, parent};
 pub use finish::{Hygiene, finish};
-pub(crate) use grants::{INLINE_POLICIES, TRUST_RULES};
+pub(crate) use grants::reader_reported;
 pub use inputs::{TfvarsError, parse_var_value, read_tfvars};
 pub(crate) use modules::{Inputs, module_env};
 

@@ -233,8 +233,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
 
     // A reader of a flagged data source (`policy = data.aws_iam_policy_document.x.json`) is
     // not flagged again for what it read: the finding is on the data source, as in the HCL;
-    // except an inline policy, which the HCL reports too as what grants the document, and a
-    // role's trust policy, which the HCL reports too as whom the role lets in.
+    // except the readers the HCL reports too (an inline policy, a role's trust policy).
     let flagged_data: BTreeSet<(String, &'static str)> = groups
         .iter()
         .filter(|(_, g)| instances[g.first].kind == Kind::Data)
@@ -242,13 +241,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .collect();
     groups.retain(|(_, code), g| {
         let inst = &instances[g.first];
-        if crate::pipeline::INLINE_POLICIES.contains(&inst.ty.as_str()) {
-            return true;
-        }
-        if inst.ty == "aws_iam_role"
-            && crate::pipeline::TRUST_RULES.contains(code)
-            && g.path.first().is_some_and(|k| k == "assume_role_policy")
-        {
+        if crate::pipeline::reader_reported(&inst.ty, g.path.first().map(String::as_str), code) {
             return true;
         }
         let Some(e) = g.path.first().and_then(|k| exprs.get(&inst.config_address)?.get(k)) else { return true };

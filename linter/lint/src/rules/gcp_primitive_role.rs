@@ -129,13 +129,16 @@ impl Rule for GcpPrimitiveRole {
                 }
                 // Strings written with an unknown project (`"${var.project}=>roles/editor"`)
                 // do not evaluate: they are read as written.
-                let mut written = None;
-                attr.expr.walk(&mut |e| {
-                    if written.is_none() && matches!(e.kind, ExprKind::Template(_)) {
-                        written = written_text(e).and_then(|t| basic_role_granted(&Value::Str(t)));
-                    }
-                });
-                if let Some(role) = basic_role_granted(&call.eval(&attr.expr)).or(written) {
+                let as_written = || {
+                    let mut found = None;
+                    attr.expr.walk(&mut |e| {
+                        if found.is_none() && matches!(e.kind, ExprKind::Template(_)) {
+                            found = written_text(e).and_then(|t| basic_role_granted(&Value::Str(t)));
+                        }
+                    });
+                    found
+                };
+                if let Some(role) = basic_role_granted(&call.eval(&attr.expr)).or_else(as_written) {
                     cx.report(
                         &call,
                         attr.expr.span.clone(),

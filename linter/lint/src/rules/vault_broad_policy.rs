@@ -1,4 +1,4 @@
-use crate::eval::vault_policy::{MOUNT, ROLE_DEFINITION, VARIABLE, broad_write_path, path_rules, policy_text_with};
+use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::mount_path;
 use crate::syntax::Expr;
@@ -130,14 +130,11 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
     if let Some(why) = engine_wide(path, caps, engines) {
         return Some(why);
     }
-    let what = broad_write_path(path)?;
-    let changes = |c: &&String| matches!(c.as_str(), "create" | "update" | "patch");
-    let writes = if what == ROLE_DEFINITION {
-        caps.iter().find(changes)?
-    } else {
-        caps.iter().find(|c| changes(c) || *c == "delete")?
-    };
-    Some(format!("`{writes}` on {:?}, {what}", path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}")))
+    let broad = broad_write_path(path)?;
+    let writes = caps
+        .iter()
+        .find(|c| matches!(c.as_str(), "create" | "update" | "patch") || (broad.by_delete && *c == "delete"))?;
+    Some(format!("`{writes}` on {:?}, {}", path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}"), broad.what))
 }
 
 /// ## What it does
