@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use crate::syntax::{Expr, ExprKind};
 
 /// Identity-policy attributes: (resource type, attribute).
-const IDENTITY: [(&str, &str); 8] = [
+const IDENTITY: [(&str, &str); 13] = [
     ("vault_aws_secret_backend_role", "policy_document"),
     // Not an argument the provider has (it takes `policy_arn`), but scanners' fixtures write
     // an attachment's document inline this way, and it says what the author means to grant.
@@ -18,7 +18,17 @@ const IDENTITY: [(&str, &str); 8] = [
     ("aws_iam_group_policy", "policy"),
     ("aws_ssoadmin_permission_set_inline_policy", "inline_policy"),
     ("aws_iam_role", "inline_policy"),
+    // The Cloud Control provider writes the same documents under other names.
+    ("awscc_iam_policy", "policy_document"),
+    ("awscc_iam_managed_policy", "policy_document"),
+    ("awscc_iam_role_policy", "policy_document"),
+    ("awscc_iam_user_policy", "policy_document"),
+    ("awscc_iam_group_policy", "policy_document"),
 ];
+
+/// Cloud Control identities with inline policies as an attribute:
+/// `policies = [{ policy_name = "…", policy_document = jsonencode({…}) }]`.
+const CC_INLINE: [&str; 3] = ["awscc_iam_role", "awscc_iam_user", "awscc_iam_group"];
 
 /// Resource-policy attributes: (resource type, attribute).
 const RESOURCE_POLICIES: [(&str, &str); 16] = [
@@ -211,9 +221,22 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
                 }
             }
         }
-        for r in view.blocks("resource", Some("aws_iam_role")) {
-            if let Some(statements) = statements_of(&r, "assume_role_policy") {
-                out.push(PolicySource { item: r, statements, kind: Kind::Trust });
+        for ty in CC_INLINE {
+            for r in view.blocks("resource", Some(ty)) {
+                let Some(attr) = r.attr("policies") else { continue };
+                for p in r.env.eval_lenient(&attr.expr).items() {
+                    if let Some(doc) = p.get("policy_document").and_then(|d| d.as_document()) {
+                        let statements = statements_from_document(&doc, &attr.expr.span);
+                        out.push(PolicySource { item: r.clone(), statements, kind: Kind::Identity });
+                    }
+                }
+            }
+        }
+        for (ty, key) in [("aws_iam_role", "assume_role_policy"), ("awscc_iam_role", "assume_role_policy_document")] {
+            for r in view.blocks("resource", Some(ty)) {
+                if let Some(statements) = statements_of(&r, key) {
+                    out.push(PolicySource { item: r, statements, kind: Kind::Trust });
+                }
             }
         }
         for (ty, key) in RESOURCE_POLICIES {

@@ -6,7 +6,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// (`"s3:*"`, `"iam:*"`), or that allow with `NotAction` — in `aws_iam_policy_document` data
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
-/// and SSO permission sets. Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
+/// and SSO permission sets, and of the Cloud Control provider's IAM resources
+/// (`awscc_iam_role_policy`, `awscc_iam_managed_policy`, the `policies` of `awscc_iam_role`, …). Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
 /// findings, and neither are resource policies (statements with a `Principal` in a policy
 /// document; in a policy attached to identities a `Principal` is an error AWS rejects, and the
 /// statement is judged as the grant it means to be) nor Allows that an unconditional `Deny` of
@@ -67,7 +68,7 @@ impl Rule for IamWildcardAction {
             {
                 let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
                 if let Some(a) = wild.first() {
-                    let what = if a == "*" {
+                    let what = if a == "*" || a == "*:*" {
                         "every action".to_owned()
                     } else {
                         format!("every {} action", a.trim_end_matches(":*").trim_end_matches('*').trim_end_matches(':'))
