@@ -145,6 +145,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
         || NODE_AGENT.contains(&l.as_str())
         || READS_BY_NAME.contains(&l.as_str())
         || TELEMETRY.iter().any(|t| action_matches(t, &l))
+        // IAM's `Generate*` actions start reports (credential report, last-accessed details).
+        || l.starts_with("iam:generate")
     {
         return false;
     }
@@ -162,7 +164,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// ## What it does
 /// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
 /// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
-/// every bucket — on `"Resource": "*"` without a condition. Other read-only actions, telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
+/// every bucket — on `"Resource": "*"` without a condition. Other read-only actions, IAM's
+/// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
 /// actions AWS only accepts with `"*"` (for example
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
@@ -355,5 +358,8 @@ mod tests {
         assert!(!is_sensitive_action("logs:StartQuery"));
         assert!(!is_sensitive_action("ecr:BatchCheckLayerAvailability"));
         assert!(!is_sensitive_action("logs:FilterLogEvents"));
+        assert!(!is_sensitive_action("iam:Generate*"));
+        assert!(!is_sensitive_action("iam:GenerateCredentialReport"));
+        assert!(is_sensitive_action("kms:GenerateDataKey"));
     }
 }
