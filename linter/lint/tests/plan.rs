@@ -227,7 +227,8 @@ module "db" {
     .unwrap();
     let report = lint_plan(&configuration_plan(), "p.json", Some(d.path()), &settings()).unwrap();
     let line = |addr: &str| report.findings.iter().find(|f| f.address == addr).and_then(|f| f.start).map(|p| p.line);
-    assert_eq!(line("provider.aws"), Some(3));
+    // The secret half of the key pair, not its ID.
+    assert_eq!(line("provider.aws"), Some(4));
     assert_eq!(line("module.db"), Some(10));
 }
 

@@ -36,7 +36,9 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// are findings in such an attribute. A value that looks like a placeholder (`"changeme"`,
 /// `"<token>"`) is still reported, and the message says so. Empty strings, references,
 /// interpolations, file paths, URLs without credentials, environment variable names and
-/// pointers to a secret store (`arn:…`, Key Vault references) are not findings. A
+/// pointers to a secret store (`arn:…`, Key Vault references) are not findings, and neither
+/// is an `access_key` beside a `secret_key`: it is the key pair's ID, and the secret half is
+/// judged on its own. A
 /// commented-out attribute inside a block (`# password = "…"`) is judged the same way: the
 /// secret is committed all the same.
 ///

@@ -430,9 +430,15 @@ fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
     }
     // An External Secrets mapping read from a plan (objects become blocks there).
     let mapping = body.attr("remoteRef").is_some() || body.blocks("remoteRef").next().is_some();
+    // `access_key = "AKIA…"` beside `secret_key`: the key's ID; the secret half is judged on
+    // its own.
+    let id_beside_secret = |k: &str| {
+        matches!(k, "access_key" | "access_key_id")
+            && ["secret_key", "secret_access_key"].iter().any(|s| body.attr(s).is_some())
+    };
     body.attrs
         .iter()
-        .filter(|a| a.key != "description" && !(mapping && a.key == "secretKey"))
+        .filter(|a| a.key != "description" && !(mapping && a.key == "secretKey") && !id_beside_secret(&a.key))
         .any(|a| visit_literals(&a.expr, &a.key, true, f))
         || body.blocks.iter().any(|b| visit_body(&b.body, f))
 }
