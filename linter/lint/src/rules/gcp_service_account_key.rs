@@ -11,7 +11,10 @@ use crate::syntax::ExprKind;
 /// Also a call of the public `terraform-google-modules/service-accounts/google` module with
 /// `generate_keys = true`, which creates a key per account, even when the module itself is
 /// not on disk. And `google` / `google-beta` provider blocks whose `credentials` reads a key
-/// file (`file("sa.json")`, or a path to one): a downloaded key exists and signs Terraform in.
+/// file the configuration names (`file("sa.json")`, or a path to one): a downloaded key exists,
+/// kept with the code, and signs Terraform in. A path the caller passes in
+/// (`file(var.credentials_path)`) or one under `~` is the operator's own credential and is not
+/// reported.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private
@@ -69,9 +72,17 @@ impl Rule for GcpServiceAccountKey {
             ["google", "google-beta"].iter().flat_map(|ty| cx.blocks("provider", Some(ty))).collect();
         for p in providers {
             let Some(a) = p.attr("credentials") else { continue };
+            // A key file named in the configuration sits with the code, or in a place the code
+            // decides; a path the caller passes in (`file(var.credentials_path)`) or one in the
+            // user's home is where the person running Terraform keeps their own credentials.
+            let kept_with_code = |path: &crate::syntax::Expr| {
+                let callers = path.traversal_path().is_some_and(|p| p.starts_with("var."));
+                let home = p.eval(path).as_str().is_some_and(|t| t.starts_with('~'));
+                !callers && !home
+            };
             let key_file = match &a.expr.kind {
-                ExprKind::Call { name, .. } => name == "file",
-                ExprKind::Str(s) => s.trim().ends_with(".json"),
+                ExprKind::Call { name, args, .. } => name == "file" && args.first().is_some_and(kept_with_code),
+                ExprKind::Str(s) => s.trim().ends_with(".json") && !s.trim().starts_with('~'),
                 _ => false,
             };
             if key_file {
