@@ -39,6 +39,8 @@ fn grant_attrs(ty: &str) -> &'static [&'static str] {
         "aws_ssoadmin_customer_managed_policy_attachment" => &["customer_managed_policy_reference"],
         "azurerm_role_assignment" => &["role_definition_id", "role_definition_name"],
         t if t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding")) => &["role"],
+        // A `google_iam_policy` document applied to a resource (`policy_data = data.….policy_data`).
+        t if t.starts_with("google_") && t.ends_with("_iam_policy") => &["policy_data"],
         t if t.starts_with("vault_") && (t.ends_with("_auth_backend_role") || t == "vault_identity_entity") => {
             &["policies", "token_policies"]
         }
@@ -48,8 +50,9 @@ fn grant_attrs(ty: &str) -> &'static [&'static str] {
 
 /// Definitions that grant rights when attached: what a grant may name.
 fn is_definition(address: &str) -> bool {
-    const TYPES: [&str; 7] = [
+    const TYPES: [&str; 8] = [
         "data.aws_iam_policy_document.",
+        "data.google_iam_policy.",
         "aws_iam_policy.",
         "data.vault_policy_document.",
         "vault_policy.",
@@ -88,6 +91,20 @@ fn limited_or_human(item: &Item<'_>) -> bool {
     })
 }
 
+/// Whether the binding of a `google_iam_policy` document a finding points into grants to a
+/// machine identity. Findings about people's roles stay on the document: applying it is how
+/// people get their roles.
+fn binds_machines(view: &ModuleView<'_>, f: &RawFinding) -> bool {
+    let name = f.key.trim_start_matches("data.google_iam_policy.");
+    view.blocks("data", Some("google_iam_policy")).iter().filter(|d| d.label(1) == name && d.file == f.file).any(|d| {
+        d.nested("binding").iter().filter(|b| b.block.span.contains(&f.span.start)).any(|b| {
+            crate::rules::common::member_exprs(b)
+                .iter()
+                .any(|m| crate::rules::common::machine_member_kind(m, b.env).is_some())
+        })
+    })
+}
+
 /// What a granted definition is known by: its address, and the name grants may spell out
 /// instead of referring to it (`policies = ["admin"]`).
 struct Target {
@@ -104,7 +121,7 @@ const NAMED: [&str; 2] = ["vault_policy", "azurerm_role_definition"];
 pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
     let mut carried: BTreeMap<String, RawFinding> = BTreeMap::new();
     for f in found {
-        if !is_definition(&f.key) {
+        if !is_definition(&f.key) || (f.key.starts_with("data.google_iam_policy.") && !binds_machines(view, f)) {
             continue;
         }
         let Some(e) = codes::find(f.code) else { continue };
@@ -224,11 +241,14 @@ pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
 
 /// Whether this pass reports a block that reads a flagged data source (`policy =
 /// data.aws_iam_policy_document.x.json`) for what it read: an inline policy, as what grants
-/// the document, and a role's trust policy, as whom the role lets in. A plan, which otherwise
+/// the document, a role's trust policy, as whom the role lets in, and a GCP resource's
+/// authoritative policy, as what applies a `google_iam_policy` document. A plan, which otherwise
 /// leaves such readers to the data source's finding, keeps these.
 pub(crate) fn reader_reported(ty: &str, attr: Option<&str>, code: &str) -> bool {
     INLINE_POLICIES.contains(&ty)
         || (ty == "aws_iam_role" && attr == Some("assume_role_policy") && TRUST_RULES.contains(&code))
+        // A resource's authoritative policy applying a `google_iam_policy` document grants it.
+        || (ty.starts_with("google_") && ty.ends_with("_iam_policy") && attr == Some("policy_data"))
 }
 
 /// Blocks that grant a policy to an AWS group, and the attribute naming the group(s).

@@ -129,6 +129,17 @@ pub fn machine_member_kind(e: &Expr, env: &Env<'_>) -> Option<&'static str> {
     }
 }
 
+/// Whether an IAM member names a Google-managed service agent
+/// (`service-PROJECT_NUMBER@compute-system.iam.gserviceaccount.com`,
+/// `PROJECT_NUMBER@cloudservices.gserviceaccount.com`): Google's own machinery acting for a
+/// service, which documented setups must grant roles to, not a workload of the configuration.
+pub fn is_service_agent_member(e: &Expr, env: &Env<'_>) -> bool {
+    let Some(text) = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e)) else { return false };
+    let email = text.strip_prefix("serviceAccount:").unwrap_or(&text);
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    local.starts_with("service-") || domain == "cloudservices.gserviceaccount.com"
+}
+
 /// What kind of person an IAM member string names (`user:`, `group:`, `domain:`), if any.
 pub fn person_member_kind(member: &str) -> Option<&'static str> {
     [("user:", "a user"), ("group:", "a group"), ("domain:", "a whole domain")]
@@ -443,7 +454,8 @@ fn vault_lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
 
 /// Calls of a well-known public module that switch one of `inputs` on explicitly
 /// (`generate_keys = true`): each call with the input that does it. `source` is the module's
-/// registry address (`NAMESPACE/NAME/PROVIDER`, with `//SUBDIR` for a submodule), matched in
+/// registry address (`NAMESPACE/NAME/PROVIDER`, with `//SUBDIR` for a submodule, or `//*` for
+/// the module and all its submodules), matched in
 /// any version, with or without the `registry.terraform.io/` host. What the module creates is
 /// known from its documentation, so this holds when the module itself is not on disk.
 pub fn registry_module_switches<'a>(
@@ -455,7 +467,12 @@ pub fn registry_module_switches<'a>(
     for call in cx.blocks("module", None) {
         let Some(src) = call.str("source") else { continue };
         let src = src.strip_prefix("registry.terraform.io/").unwrap_or(&src).to_ascii_lowercase();
-        if src != source {
+        // `NAMESPACE/NAME/PROVIDER//*`: the module and every submodule of it.
+        let matches = match source.strip_suffix("//*") {
+            Some(base) => src == base || src.strip_prefix(base).is_some_and(|rest| rest.starts_with("//")),
+            None => src == source,
+        };
+        if !matches {
             continue;
         }
         if let Some(input) = inputs.iter().find(|i| call.value(i) == Some(Value::Bool(true))) {

@@ -1,8 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::member_exprs;
 use crate::rules::gcp_default_service_account::names_default;
-use crate::rules::gcp_iam::service_account_grants;
+use crate::rules::gcp_iam::{broad_role_of, is_broad_role, service_account_grants};
 
 pub(crate) fn is_cloud_platform(s: &str) -> bool {
     s == "cloud-platform" || s == "https://www.googleapis.com/auth/cloud-platform"
@@ -94,25 +93,9 @@ impl Rule for GcpCloudPlatformScope {
         ]);
         // Accounts this configuration grants a broad role: by resource (`google_service_account.
         // NAME.`) or by email, with the role that makes them broad.
-        let broad = service_account_grants(cx, |r| {
-            r == "roles/owner" || r == "roles/editor" || r.ends_with("admin") || r.ends_with("Admin")
-        });
-        let broad_role_of = |account: &Item<'_>, key: &str| -> Option<String> {
-            let a = account.attr(key)?;
-            let resource = a.expr.traversal_path().filter(|p| p.starts_with("google_service_account."));
-            let email = account.str(key);
-            broad.iter().find_map(|g| {
-                let hit = member_exprs(&g.item).iter().any(|m| {
-                    resource.as_ref().is_some_and(|r| {
-                        let name = r.split('.').take(2).collect::<Vec<_>>().join(".");
-                        m.mentions(&format!("{name}."))
-                    }) || email
-                        .as_ref()
-                        .is_some_and(|e| g.item.env.eval(m).as_str().is_some_and(|v| v.ends_with(e.as_str())))
-                });
-                hit.then(|| g.role.clone())
-            })
-        };
+        // Accounts this configuration grants a broad role, with the role that makes them broad.
+        let broad = service_account_grants(cx, is_broad_role);
+        let role_of = |account: &Item<'_>, key: &str| broad_role_of(&broad, &account.attr(key)?.expr, account.env);
         for it in items {
             // On the default compute service account, NHI209 reports the pair as one risk.
             let hit = scopes_in(&it).into_iter().find_map(|(b, key)| {
@@ -120,7 +103,7 @@ impl Rule for GcpCloudPlatformScope {
                 if !b.strs(key).iter().any(|s| is_cloud_platform(s)) || names_default(&b, account_key) {
                     return None;
                 }
-                broad_role_of(&b, account_key).map(|role| (b, key, role))
+                role_of(&b, account_key).map(|role| (b, key, role))
             });
             if let Some((b, key, role)) = hit {
                 cx.report(&it, b.span(key), format!("machine token has the cloud-platform scope, and its service account has {role}"))

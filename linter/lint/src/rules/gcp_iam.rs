@@ -103,7 +103,7 @@ fn grants<'a>(
     let appliers: Vec<(String, &str)> = cx
         .resources_where(|t| t.ends_with("_iam_policy"))
         .iter()
-        .filter_map(|r| Some((r.attr("policy_data")?.expr.traversal_path()?, r.label(0))))
+        .filter_map(|r| Some((without_index(&r.attr("policy_data")?.expr.traversal_path()?), r.label(0))))
         .collect();
     for d in cx.data("google_iam_policy") {
         let doc = format!("data.google_iam_policy.{}.", d.label(1));
@@ -170,4 +170,44 @@ fn policy_data_bindings(item: &Item<'_>) -> Vec<Binding> {
             conditional: b.get("condition").is_some_and(|c| !c.is_null()),
         })
         .collect()
+}
+
+/// Roles broad enough that acting as their holder is itself broad: owner, editor and the
+/// `…admin` roles.
+pub fn is_broad_role(r: &str) -> bool {
+    r == "roles/owner" || r == "roles/editor" || r.ends_with("admin") || r.ends_with("Admin")
+}
+
+/// The broad role one of `broad` (grants of [`is_broad_role`] roles) gives the service account
+/// `account` names: `google_service_account.NAME.email` (or `.name`, `.id`, `.member`), or its
+/// email, alone or at the end of a resource name (`projects/-/serviceAccounts/EMAIL`).
+pub fn broad_role_of(broad: &[Grant<'_>], account: &Expr, env: &Env<'_>) -> Option<String> {
+    let resource = account
+        .traversal_path()
+        .filter(|p| p.starts_with("google_service_account."))
+        .map(|p| format!("{}.", p.split('.').take(2).collect::<Vec<_>>().join(".")));
+    let email =
+        env.eval(account).as_str().map(|s| s.rsplit('/').next().unwrap_or(s).to_owned()).filter(|e| e.contains('@'));
+    broad.iter().find_map(|g| {
+        let hit = member_exprs(&g.item).iter().any(|m| {
+            resource.as_ref().is_some_and(|r| m.mentions(r))
+                || email.as_ref().is_some_and(|e| g.item.env.eval(m).as_str().is_some_and(|v| v.ends_with(e.as_str())))
+        });
+        hit.then(|| g.role.clone())
+    })
+}
+
+/// A traversal path without its index steps: `data.x.y[0].policy_data` → `data.x.y.policy_data`.
+pub fn without_index(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for c in path.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }

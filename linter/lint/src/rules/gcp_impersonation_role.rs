@@ -1,6 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{refers_to_address, written_text};
-use crate::rules::gcp_iam::{people_grants, service_account_grants};
+use crate::rules::gcp_iam::{broad_role_of, is_broad_role, people_grants, service_account_grants};
 
 pub const ROLES: [&str; 9] = [
     "roles/iam.serviceAccountTokenCreator",
@@ -106,7 +106,9 @@ fn default_account_impersonation(cx: &Ctx<'_>, b: &crate::query::Item<'_>) -> Op
 /// token-creator, user, key-admin or admin rights on a service account granted to the default
 /// compute service account (every VM, function or Cloud Run service without an account of its
 /// own), or on the default compute account to a machine identity (it holds Editor by
-/// default). The
+/// default); and those rights granted to a machine identity on a single service account that
+/// this configuration makes owner, editor or an admin at project, folder or organization level
+/// (the grantee holds that role one token away). The
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
@@ -172,6 +174,7 @@ impl Rule for GcpImpersonationRole {
                 .help("grant the role on the single service account they need (google_service_account_iam_member)");
             }
         }
+        let mut broad = None;
         // Any role on a service account for allUsers / allAuthenticatedUsers: anyone can use it.
         for b in cx.resources_of(&["google_service_account_iam_member", "google_service_account_iam_binding"]) {
             if let Some((span, message)) = default_account_impersonation(cx, &b) {
@@ -232,6 +235,25 @@ impl Rule for GcpImpersonationRole {
                 let ns = if ns.contains("${") { "its namespace".to_owned() } else { format!("`{ns}`") };
                 cx.report(&b, span, format!("the `default` Kubernetes service account of {ns} can act as this service account: every pod there that names no service account of its own"))
                     .help("bind a dedicated Kubernetes service account (`[namespace/app]`) and set serviceAccountName on the pods that need it");
+                continue;
+            }
+            // A machine identity that may act as an account this configuration makes owner,
+            // editor or an admin: the grantee holds that role too, one token away.
+            if let Some(role) = b.str("role").filter(|r| ACT_AS.contains(&r.as_str()))
+                && let Some(target) = b.attr("service_account_id")
+                && crate::rules::common::member_exprs(&b).iter().any(|m| {
+                    crate::rules::common::machine_member_kind(m, b.env).is_some()
+                        && !crate::rules::common::is_service_agent_member(m, b.env)
+                })
+                && let Some(held) = broad_role_of(
+                    broad.get_or_insert_with(|| service_account_grants(cx, is_broad_role)),
+                    &target.expr,
+                    b.env,
+                )
+            {
+                let span = if b.has("member") { b.span("member") } else { b.span("members") };
+                cx.report(&b, span, format!("{role} lets a machine identity act as a service account that holds {held}"))
+                    .help("give the workload the roles it needs on its own account instead of letting it act as a privileged one");
             }
         }
     }

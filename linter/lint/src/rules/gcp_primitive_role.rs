@@ -12,8 +12,9 @@ use crate::syntax::ExprKind;
 /// bindings, and the `policy_data` of `google_project_iam_policy`, `google_folder_iam_policy`
 /// and `google_organization_iam_policy` written as JSON or `jsonencode`), including grants made
 /// through a known `for_each`, and on a single resource
-/// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …), where they
-/// include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
+/// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …, or the
+/// `policy_data` of its `…_iam_policy`, and a `google_iam_policy` document applied only to such
+/// resources), where they include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
 /// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
 /// credential Vault issues carries. The same basic roles granted to people (`user:`, `group:`,
 /// `domain:`) at project, folder or organization level (a `google_iam_policy` document only when
@@ -96,6 +97,30 @@ impl Rule for GcpPrimitiveRole {
                     .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
             }
         }
+        // The same written into such a resource's authoritative policy (`policy_data` as JSON,
+        // as a plan shows every applied `google_iam_policy` document).
+        for r in cx.resources_where(|t| {
+            t.starts_with("google_")
+                && t.ends_with("_iam_policy")
+                && !WIDE.contains(&t)
+                && !t.starts_with("google_service_account")
+        }) {
+            let found = crate::rules::gcp_iam::bindings(&r).into_iter().filter(|b| !b.conditional).find_map(|b| {
+                let role = b.roles.into_iter().find(|r| r == "roles/owner" || r == "roles/editor")?;
+                let grantee = b.members.iter().find_map(|m| machine_member_kind(m, r.env))?;
+                Some((role, grantee))
+            });
+            if let Some((role, grantee)) = found {
+                let what = r.label(0).trim_start_matches("google_").trim_end_matches("_iam_policy").replace('_', " ");
+                cx.report(&r, r.span("policy_data"), format!("{role} granted to {grantee} on a {what}: it can also change who may use it"))
+                    .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
+            }
+        }
+        // A `google_iam_policy` document applied only to such resources grants the same.
+        for (d, span, role, grantee, what) in documents_on_resources(cx) {
+            cx.report(&d, span, format!("{role} granted to {grantee} in a google_iam_policy document applied to a {what}: it can also change who may use it"))
+                .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
+        }
         // Vault's GCP secrets engine: every credential a roleset or static account hands out
         // carries its bindings.
         for r in cx.resources_of(&[
@@ -175,3 +200,43 @@ fn basic_role_granted(v: &Value) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// `google_iam_policy` documents applied only to single resources other than service accounts
+/// (`google_kms_key_ring_iam_policy`, `google_storage_bucket_iam_policy`, …) that bind a basic
+/// role to a machine identity: (document, where, role, grantee, what the resource is).
+type OnResource<'a> = (crate::query::Item<'a>, crate::span::Span, String, &'static str, String);
+
+fn documents_on_resources<'a>(cx: &Ctx<'a>) -> Vec<OnResource<'a>> {
+    let appliers: Vec<(String, &str)> = cx
+        .resources_where(|t| t.starts_with("google_") && t.ends_with("_iam_policy"))
+        .iter()
+        .filter_map(|r| {
+            Some((crate::rules::gcp_iam::without_index(&r.attr("policy_data")?.expr.traversal_path()?), r.label(0)))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for d in cx.data("google_iam_policy") {
+        let doc = format!("data.google_iam_policy.{}.", d.label(1));
+        let uses: Vec<&str> = appliers.iter().filter(|(p, _)| p.starts_with(&doc)).map(|(_, ty)| *ty).collect();
+        let single = |ty: &&str| !ty.starts_with("google_service_account") && !WIDE.contains(ty);
+        if uses.is_empty() || !uses.iter().all(single) {
+            continue;
+        }
+        for b in d.nested("binding") {
+            let Some(role) = b.strs("role").into_iter().find(|r| r == "roles/owner" || r == "roles/editor") else {
+                continue;
+            };
+            if let Some(grantee) =
+                crate::rules::common::member_exprs(&b).iter().find_map(|m| machine_member_kind(m, b.env))
+            {
+                let what = uses[0].trim_start_matches("google_").trim_end_matches("_iam_policy").replace('_', " ");
+                out.push((d.clone(), b.span("role"), role, grantee, what));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Authoritative policies of a whole project, folder or organization: judged as such grants.
+const WIDE: [&str; 3] = ["google_project_iam_policy", "google_folder_iam_policy", "google_organization_iam_policy"];

@@ -81,12 +81,15 @@ resource "google_organization_iam_member" "org_viewer" {
   member = "serviceAccount:terraform@acme-seed.iam.gserviceaccount.com"
 }
 
+# `ci` holds roles/owner above: whoever may act as it is owner too.
+# expect: excessive-scope
 resource "google_service_account_iam_member" "ci_can_impersonate_runtime" {
   service_account_id = google_service_account.ci.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = "serviceAccount:cloudbuild@acme-prod.iam.gserviceaccount.com"
 }
 
+# expect: excessive-scope
 resource "google_service_account_iam_member" "ci_user" {
   service_account_id = google_service_account.ci.name
   role               = "roles/iam.serviceAccountUser"
