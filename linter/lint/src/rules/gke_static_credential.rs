@@ -1,12 +1,15 @@
 use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::registry_module_switches;
 
 /// ## What it does
 /// Finds GKE clusters (`google_container_cluster`) that issue a static cluster credential in
 /// `master_auth`: basic authentication (a non-empty `username`, with a `password` written or
 /// generated) or a client certificate (`client_certificate_config { issue_client_certificate =
 /// true }`, or the older `issue_client_certificate = true` directly in `master_auth`). An empty
-/// `username` and `password` turn basic authentication off and are not findings.
+/// `username` and `password` turn basic authentication off and are not findings. Also a call of
+/// the public `terraform-google-modules/kubernetes-engine/google` module (or one of its
+/// submodules) with `issue_client_certificate = true`, even when the module is not on disk.
 ///
 /// ## Why is this bad?
 /// Both credentials are cluster-admin, never expire and cannot be rotated without recreating
@@ -79,6 +82,15 @@ impl Rule for GkeStaticCredential {
                     .help(HELP);
                 }
             }
+        }
+        // The public GKE modules pass the switch through to the cluster's `master_auth`.
+        for (call, input) in registry_module_switches(
+            cx,
+            "terraform-google-modules/kubernetes-engine/google//*",
+            &["issue_client_certificate"],
+        ) {
+            cx.report(&call, call.span(input), "GKE client certificate: the module's cluster issues a static cluster-admin credential that never expires, kept in state")
+                .help(HELP);
         }
     }
 }
