@@ -74,6 +74,10 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
     env.eval(e).as_str().map(str::to_owned)
 }
 
+/// Mount names of the shared key/value store: `secret/` (Vault's default) and its common
+/// spellings. A mount named for one application (`payments/`) is that application's own.
+const SHARED_KV: [&str; 3] = ["secret", "secrets", "kv"];
+
 /// A path on which writing is broad (see [`broad_write_path`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BroadWrite {
@@ -90,8 +94,9 @@ const fn any_write(what: &'static str) -> Option<BroadWrite> {
 
 /// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
 /// `delete`): a wildcard at the top of `sys/`, `auth/` or the token store (`auth/token/*`), any
-/// ACL policy, orphan tokens, token roles, an auth method's role definition, or a glob over a
-/// whole mount named by a variable (`"${each.key}/*"`). A segment that names one dedicated mount
+/// ACL policy, orphan tokens, token roles, an auth method's role definition, a glob over a
+/// whole mount named by a variable (`"${each.key}/*"`), or over all of the shared key/value
+/// mount (`secret/*`, `secret/data/*`). A segment that names one dedicated mount
 /// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
 pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -124,6 +129,19 @@ pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
         }),
         [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
             any_write("a whole mount chosen by a variable")
+        }
+        // The shared key/value mount every application's secrets live in (Vault's dev server
+        // and most guides mount it at `secret/`): overwriting or deleting all of it.
+        [first, rest @ ..]
+            if SHARED_KV.contains(first)
+                && match rest {
+                    ["data" | "metadata" | "delete" | "destroy", tail @ ..] => {
+                        !tail.is_empty() && tail.iter().all(glob)
+                    }
+                    _ => !rest.is_empty() && rest.iter().all(glob),
+                } =>
+        {
+            any_write("every secret of the shared key/value mount")
         }
         _ => None,
     }
@@ -159,6 +177,9 @@ mod tests {
             "auth/approle/role/ci/*",
             "auth/kubernetes/role/*",
             "auth/jwt/role/+",
+            "secret/*",
+            "secret/data/*",
+            "kv/*",
         ] {
             assert!(broad_write_path(p).is_some(), "{p}");
         }
@@ -166,6 +187,8 @@ mod tests {
             "sys/mounts",
             "auth/token/lookup-self",
             "secret/data/app/*",
+            "payments/*",
+            "secret/data",
             "kv/\u{e000}var\u{e000}/*",
             "\u{e000}mount\u{e000}/*",
             "\u{e000}mount\u{e000}/data/*",

@@ -148,8 +148,9 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -
 /// (`auth/token/create-orphan`), token roles (`auth/token/roles/*`) or the whole token store
 /// (`auth/token/*`), an auth method's role (`create`/`update`/`patch` on
 /// `auth/approle/role/ci`, `…/ci/*` or `…/role/*`: its holder can choose the policies the
-/// role's logins get, its own included), or a whole mount named by a variable
-/// (`path "${each.key}/*"`, `"${var.mount}/*"`); and on a secrets engine that mints
+/// role's logins get, its own included), a whole mount named by a variable
+/// (`path "${each.key}/*"`, `"${var.mount}/*"`), or all of the shared key/value mount
+/// (`secret/*`, `secret/data/*`, `kv/*`: every application's secrets); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
 /// credentials of every role (`aws/creds/*`, `database/static-creds/+`) or a write on the
