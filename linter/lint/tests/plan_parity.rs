@@ -44,6 +44,7 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     ("NHI101", "bad_flag_off_for_each", "the same, with for_each over an empty default"),
     ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
+    ("NHI101", "bad_system_user_default_key", "a registry module: a real plan lists its access key, found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
     ("NHI120", "bad_gke_module_client_certificate", "a registry module: a real plan lists its cluster, found there"),
     (

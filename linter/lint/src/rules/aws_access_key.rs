@@ -11,7 +11,8 @@ use crate::rules::common::{lifecycle, registry_module_switches};
 ///
 /// Also a call of the public `terraform-aws-modules/iam/aws//modules/iam-user` module with
 /// `create_iam_access_key = true` (or `create_access_key = true`), whose documented effect is
-/// such a key, even when the module itself is not on disk.
+/// such a key, even when the module itself is not on disk; and of Cloud Posse's
+/// `cloudposse/iam-system-user/aws`, which creates one unless `create_iam_access_key = false`.
 ///
 /// ## Why is this bad?
 /// An access key never expires on its own. It gets copied into CI variables, laptops and
@@ -63,8 +64,22 @@ impl Rule for AwsAccessKey {
             cx,
             "terraform-aws-modules/iam/aws//modules/iam-user",
             &["create_iam_access_key", "create_access_key"],
+            false,
         ) {
             cx.report(&call, call.span(input), format!("static AWS access key: the module creates one with `{input} = true`"))
+                .help("set it to false and give the workload an IAM role with short-lived credentials (OIDC web identity, instance or task role)");
+        }
+        // Cloud Posse's iam-system-user creates a key unless told not to.
+        for (call, input) in
+            registry_module_switches(cx, "cloudposse/iam-system-user/aws", &["create_iam_access_key"], true)
+        {
+            let how = if call.has(input) {
+                format!("with `{input} = true`")
+            } else {
+                format!("by default (`{input}` is not set to false)")
+            };
+            let span = if call.has(input) { call.span(input) } else { call.span("source") };
+            cx.report(&call, span, format!("static AWS access key: the module creates one {how}"))
                 .help("set it to false and give the workload an IAM role with short-lived credentials (OIDC web identity, instance or task role)");
         }
     }

@@ -453,7 +453,8 @@ fn vault_lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
 }
 
 /// Calls of a well-known public module that switch one of `inputs` on explicitly
-/// (`generate_keys = true`): each call with the input that does it. `source` is the module's
+/// (`generate_keys = true`), or, for a module whose default is on (`default_on`), leave them
+/// all unset: each call with the input that does it (the first input when unset). `source` is the module's
 /// registry address (`NAMESPACE/NAME/PROVIDER`, with `//SUBDIR` for a submodule, or `//*` for
 /// the module and all its submodules), matched in
 /// any version, with or without the `registry.terraform.io/` host. What the module creates is
@@ -462,6 +463,7 @@ pub fn registry_module_switches<'a>(
     cx: &Ctx<'a>,
     source: &str,
     inputs: &[&'static str],
+    default_on: bool,
 ) -> Vec<(Item<'a>, &'static str)> {
     let mut out = Vec::new();
     for call in cx.blocks("module", None) {
@@ -477,6 +479,9 @@ pub fn registry_module_switches<'a>(
         }
         if let Some(input) = inputs.iter().find(|i| call.value(i) == Some(Value::Bool(true))) {
             out.push((call, *input));
+        } else if default_on && inputs.iter().all(|i| !call.has(i)) {
+            // Left unset: the module's own default turns it on.
+            out.push((call, inputs[0]));
         }
     }
     out

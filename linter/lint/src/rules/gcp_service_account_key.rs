@@ -62,7 +62,7 @@ impl Rule for GcpServiceAccountKey {
             );
         }
         for (call, input) in
-            registry_module_switches(cx, "terraform-google-modules/service-accounts/google", &["generate_keys"])
+            registry_module_switches(cx, "terraform-google-modules/service-accounts/google", &["generate_keys"], false)
         {
             cx.report(&call, call.span(input), format!("static GCP service-account keys: the module creates one per account with `{input} = true`"))
                 .help("set generate_keys = false and attach the service accounts to their workloads, or use Workload Identity Federation");

@@ -88,6 +88,7 @@ impl Rule for GkeStaticCredential {
             cx,
             "terraform-google-modules/kubernetes-engine/google//*",
             &["issue_client_certificate"],
+            false,
         ) {
             cx.report(&call, call.span(input), "GKE client certificate: the module's cluster issues a static cluster-admin credential that never expires, kept in state")
                 .help(HELP);
