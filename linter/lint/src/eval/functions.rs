@@ -91,6 +91,7 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             _ => Value::Unknown,
         },
         "format" => format(&args),
+        "formatlist" => formatlist(&args),
         "coalesce" => {
             for a in args {
                 match a {
@@ -169,6 +170,29 @@ fn flatten_into(items: Vec<Value>, out: &mut Vec<Value>) {
 }
 
 /// `format` with `%s`, `%d`, `%v` and `%%`; anything else is unknown.
+/// `formatlist(spec, a, b…)`: `format` over the elements of the list arguments (all of one
+/// length), with other arguments repeated for each.
+fn formatlist(args: &[Value]) -> Value {
+    let lens: Vec<usize> =
+        args.iter().skip(1).filter_map(|a| if let Value::List(l) = a { Some(l.len()) } else { None }).collect();
+    let Some(&n) = lens.first() else { return Value::List(vec![format(args)]) };
+    if lens.iter().any(|&l| l != n) {
+        return Value::Unknown;
+    }
+    let items = (0..n).map(|i| {
+        let row: Vec<Value> = args
+            .iter()
+            .enumerate()
+            .map(|(j, a)| match a {
+                Value::List(l) if j > 0 => l[i].clone(),
+                other => other.clone(),
+            })
+            .collect();
+        format(&row)
+    });
+    Value::List(items.collect())
+}
+
 fn format(args: &[Value]) -> Value {
     let Some(spec) = args.first().and_then(Value::as_str) else { return Value::Unknown };
     let mut out = String::new();
@@ -209,6 +233,11 @@ mod tests {
         );
         assert_eq!(call("toset", vec![Value::List(vec![s("a"), s("a")])]), Value::List(vec![s("a")]));
         assert_eq!(call("format", vec![s("arn:%s:%d"), s("x"), Value::Number(3.0)]), s("arn:x:3"));
+        assert_eq!(
+            call("formatlist", vec![s("sa:%s:%s"), Value::List(vec![s("a"), s("b")]), s("x")]),
+            Value::List(vec![s("sa:a:x"), s("sa:b:x")])
+        );
+        assert_eq!(call("formatlist", vec![s("%s"), Value::List(vec![s("a")]), Value::List(vec![])]), Value::Unknown);
         assert_eq!(call("jsonencode", vec![Value::List(vec![s("*")])]), s("[\"*\"]"));
         assert!(matches!(call("jsonencode", vec![Value::List(vec![Value::Unknown])]), Value::Encoded(_)));
         assert_eq!(call("merge", vec![Value::Object(BTreeMap::new()), Value::Unknown]), Value::Unknown);

@@ -155,10 +155,12 @@ impl Rule for OidcTrustWithoutSubject {
                     return false;
                 }
                 let Some(public) = web_identity_provider(s) else { return false };
-                !s.conditions.iter().any(|(_, key, _)| {
+                !s.conditions.iter().any(|(test, key, values)| {
                     let k = key.to_ascii_lowercase();
-                    key == crate::eval::iam_policy::UNKNOWN_KEY
-                        || k.ends_with(":sub")
+                    // A key not known until apply may be the subject, unless its values admit
+                    // every subject anyway.
+                    ((key == crate::eval::iam_policy::UNKNOWN_KEY || k.ends_with(":sub"))
+                        && !admits_any_subject(test, values))
                         || k.ends_with(":amr")
                         || (public && k.ends_with(":aud"))
                 })
@@ -170,6 +172,16 @@ impl Rule for OidcTrustWithoutSubject {
             }
         }
     }
+}
+
+/// Whether a wildcard subject condition lets every identity of the provider through: `*`, or
+/// for an EKS cluster `system:serviceaccount:*:…` (any namespace, so anyone who can create a
+/// namespace or a service account). A value with a named namespace restricts.
+fn admits_any_subject(test: &str, values: &[crate::eval::Value]) -> bool {
+    let wildcard_test = test.to_ascii_lowercase().contains("like");
+    wildcard_test
+        && !values.is_empty()
+        && values.iter().all(|v| v.as_str().is_some_and(|t| t == "*" || t.starts_with("system:serviceaccount:*")))
 }
 
 /// Web identity providers whose tokens are told apart by audience (an app id), not subject.
