@@ -95,6 +95,7 @@ table! {
     "NHI246" => azure_app_user_owner::AzureAppUserOwner,
     "NHI247" => hcp_organization_role::HcpOrganizationRole,
     "NHI248" => vault_pki_any_name::VaultPkiAnyName,
+    "NHI249" => aks_rbac_disabled::AksRbacDisabled,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -1,3 +1,4 @@
+pub mod aks_rbac_disabled;
 pub mod aws_access_key;
 pub mod aws_admin_policy;
 pub mod aws_full_access_policy;
