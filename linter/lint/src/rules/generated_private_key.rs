@@ -3,8 +3,9 @@ use crate::rules::common::static_credentials;
 
 /// ## What it does
 /// Finds private keys that Terraform generates (`resource "tls_private_key"`) and hands out
-/// — its `private_key_pem` / `private_key_openssh` read by another block (a secret, a file, an
-/// output, user data, a module), not only by the `tls_*` resources that sign with it — without
+/// — its `private_key_pem` / `private_key_openssh`, or the whole object
+/// (`jsonencode(tls_private_key.k)`), read by another block (a secret, a file, an output, user
+/// data, a module), not only by the `tls_*` resources that sign with it — without
 /// rotating them: no `lifecycle { replace_triggered_by }` fed by a `time_rotating` (or
 /// `time_offset`) resource. A key whose private half stays with Terraform (only its public key
 /// is used) and the `ephemeral "tls_private_key"` form are not findings.
@@ -59,15 +60,24 @@ impl Rule for GeneratedPrivateKey {
         }
         // Where each key's private half goes: blocks that read `private_key_*` of it, other than
         // the tls_* resources that sign with it.
+        // The whole object (`jsonencode(tls_private_key.k)`) carries the private half too;
+        // ordering arguments (`depends_on`) only name it.
+        const ORDERING: [&str; 3] = ["depends_on", "replace_triggered_by", "ignore_changes"];
         let mut readers: Vec<(String, String)> = Vec::new();
-        for b in cx.all_blocks().iter().filter(|b| !b.label(0).starts_with("tls_")) {
+        // Refactoring blocks (`moved`, `import`, `removed`) name a key without reading it.
+        let reads = |b: &&crate::query::Item<'_>| {
+            !b.label(0).starts_with("tls_") && !matches!(b.block.ident.as_str(), "moved" | "import" | "removed")
+        };
+        for b in cx.all_blocks().iter().filter(reads) {
             b.body.each_attr(&mut |a| {
+                if ORDERING.contains(&a.key.as_str()) {
+                    return;
+                }
                 a.expr.walk(&mut |x| {
-                    if let Some(p) = x.traversal_path()
-                        && let Some(rest) = p.strip_prefix("tls_private_key.")
-                        && let Some((name, attr)) = rest.split_once('.')
-                        && attr.starts_with("private_key")
-                    {
+                    let Some(p) = x.traversal_path() else { return };
+                    let Some(rest) = p.strip_prefix("tls_private_key.") else { return };
+                    let (name, attr) = rest.split_once('.').unwrap_or((rest, ""));
+                    if attr.is_empty() || attr.starts_with("private_key") {
                         readers.push((name.split('[').next().unwrap_or(name).to_owned(), b.address()));
                     }
                 });
