@@ -2,12 +2,14 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`) or to every
-/// namespace (`"*"`), and JWT/OIDC auth roles for CI issuers without any `bound_claims` or
-/// `bound_subject`.
+/// namespace (`"*"`), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
+/// (browser) roles on a public identity provider (Google, GitLab.com, Microsoft's `common`
+/// endpoint) that grant a policy beyond `default` without binding a tenant, domain or group.
 ///
 /// ## Why is this bad?
-/// Any pod in the cluster, or any job of any repository the issuer serves, can then log in
-/// to Vault with this role's policies.
+/// Any pod in the cluster, any job of any repository the issuer serves, or anyone who opens
+/// an account with the public identity provider, can then log in to Vault with this role's
+/// policies.
 ///
 /// ## Example
 /// ```hcl
@@ -57,18 +59,93 @@ impl Rule for VaultAuthWildcardBinding {
             cx.report(&r, r.span(key), message)
                 .help("bind the role to the service account names and namespaces of the workload");
         }
+        let backends = cx.resources("vault_jwt_auth_backend");
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // Machine logins are role_type "jwt"; "oidc" roles are people in a browser.
             let machine = r.str("role_type").as_deref() == Some("jwt");
             let bound = r.has("bound_claims") || r.has("bound_subject");
-            if machine && !bound {
+            if bound {
+                continue;
+            }
+            if machine {
                 cx.report(
                     &r,
                     r.header(),
                     "JWT role accepts any subject of its issuer: no bound_claims or bound_subject",
                 )
                 .help("add bound_claims such as { repository = \"my-org/my-repo\", ref = \"refs/heads/main\" }");
+                continue;
             }
+            // A browser login through a public identity provider: every account there.
+            let granted: Vec<String> =
+                ["token_policies", "policies"].iter().flat_map(|k| r.strs(k)).filter(|p| p != "default").collect();
+            let Some(provider) =
+                backend_of(&r, &backends).and_then(|b| b.str("oidc_discovery_url")).and_then(|u| public_idp(&u))
+            else {
+                continue;
+            };
+            if let Some(policy) = granted.first() {
+                cx.report(
+                    &r,
+                    r.header(),
+                    format!("any {provider} account can log in with this role and get the `{policy}` policy: no bound_claims or bound_subject"),
+                )
+                .help("bind the role to your tenant or group, e.g. bound_claims = { hd = \"example.com\" } or { groups = \"vault-admins\" }");
+            }
+        }
+    }
+}
+
+/// The auth backend a role is mounted on: by reference (`vault_jwt_auth_backend.x.path`) or by
+/// the path written in both.
+fn backend_of<'a>(
+    role: &crate::query::Item<'a>,
+    backends: &'a [crate::query::Item<'a>],
+) -> Option<&'a crate::query::Item<'a>> {
+    let attr = role.attr("backend")?;
+    if let Some(p) = attr.expr.traversal_path()
+        && let Some(rest) = p.strip_prefix("vault_jwt_auth_backend.")
+    {
+        let name = rest.split(['.', '[']).next().unwrap_or(rest);
+        return backends.iter().find(|b| b.label(1) == name);
+    }
+    let path = role.str("backend")?;
+    backends.iter().find(|b| b.str("path").is_some_and(|p| p.trim_matches('/') == path.trim_matches('/')))
+}
+
+/// The name of a multi-tenant identity provider whose accounts anyone can open, by its
+/// discovery URL: Google, GitLab.com, Microsoft's common endpoints.
+fn public_idp(url: &str) -> Option<&'static str> {
+    let u = url.trim_end_matches('/').to_ascii_lowercase();
+    let host_path = u.trim_start_matches("https://").trim_start_matches("http://");
+    match host_path {
+        "accounts.google.com" => Some("Google"),
+        "gitlab.com" => Some("GitLab.com"),
+        h if h.starts_with("login.microsoftonline.com/")
+            && ["common", "organizations", "consumers"].iter().any(|t| h.split('/').nth(1) == Some(t)) =>
+        {
+            Some("Microsoft")
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::public_idp;
+
+    #[test]
+    fn public_identity_providers_are_told_from_a_tenant_s_own() {
+        assert_eq!(public_idp("https://accounts.google.com"), Some("Google"));
+        assert_eq!(public_idp("https://gitlab.com/"), Some("GitLab.com"));
+        assert_eq!(public_idp("https://login.microsoftonline.com/common/v2.0"), Some("Microsoft"));
+        for own in [
+            "https://login.microsoftonline.com/8f9a7c1e-0000-4000-8000-000000000000/v2.0",
+            "https://gitlab.example.com",
+            "https://auth.example.com/application/o/vault/",
+            "https://token.actions.githubusercontent.com",
+        ] {
+            assert_eq!(public_idp(own), None, "{own}");
         }
     }
 }
