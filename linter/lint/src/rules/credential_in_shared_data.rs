@@ -15,6 +15,10 @@ const OBJECT_CONTENT: [(&str, &[&str]); 4] = [
     ("azurerm_storage_blob", &["source_content"]),
 ];
 
+/// Kubernetes ConfigMaps: configuration any workload of the namespace may mount, kept
+/// unencrypted, and readable by every role that lists ConfigMaps.
+const CONFIG_MAPS: [&str; 3] = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
+
 /// Keys of a GCE `metadata` map that the guest agent runs or reads at boot.
 const BOOT_METADATA: [&str; 4] =
     ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1"];
@@ -49,15 +53,17 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// application password, a generated password — written where others read it: what a machine
 /// receives at boot (`user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`) and the content of a bucket or storage
-/// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), directly
-/// or through `templatefile()` and `base64encode()`. A secret passed in from a variable is left
-/// to the rules on that variable.
+/// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
+/// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
+/// output sensitive), directly or through `templatefile()` and `base64encode()`. A secret
+/// passed in from a variable is left to the rules on that variable.
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
 /// service, and so can anyone allowed to describe the instance or its template, for as long
 /// as the machine exists. A bucket object is readable by every identity that may read the
-/// bucket, and copied by its replication and backups. The credential also lives unencrypted in
+/// bucket, and copied by its replication and backups. A ConfigMap is not a Secret: it is stored
+/// unencrypted and read by roles that were never meant to see credentials. The credential also lives unencrypted in
 /// state and never changes.
 ///
 /// ## Example
@@ -87,7 +93,7 @@ impl Rule for CredentialInSharedData {
             name: "credential-in-shared-data",
             category: Category::StaticCredential,
             severity: Severity::Medium,
-            summary: "a credential Terraform creates, written into a machine's boot data or a storage object",
+            summary: "a credential Terraform creates, written into a machine's boot data, a storage object or a ConfigMap",
             source: include_str!("credential_in_shared_data.rs"),
             on_plan: OnPlan::Values,
         }
@@ -96,6 +102,8 @@ impl Rule for CredentialInSharedData {
     fn check(&self, cx: &mut Ctx<'_>) {
         const OBJECT_READERS: &str = "readable by whoever may read the bucket, and by its copies";
         const MACHINE_READERS: &str = "readable by every process on the machine and by whoever may describe it";
+        const CONFIG_MAP_READERS: &str =
+            "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
             // (where, what it reads, what it is written into, who can read that)
@@ -103,6 +111,26 @@ impl Rule for CredentialInSharedData {
                 keys.iter().filter_map(|k| r.attr(k)).find_map(|a| {
                     let read = generated_credential(&a.expr)?;
                     Some((a.expr.span.clone(), read, "a storage object".to_owned(), OBJECT_READERS))
+                })
+            } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
+                // Also what a local module returns without marking it sensitive
+                // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
+                let outputs = cx.credential_outputs();
+                let from_module = |e: &Expr| {
+                    let p = e.traversal_path()?;
+                    let rest = p.strip_prefix("module.")?;
+                    let (module, output) = rest.split_once('.')?;
+                    let output = output.split(['.', '[']).next().unwrap_or(output);
+                    outputs.get(module).filter(|o| o.contains(output)).map(|_| format!("module.{module}.{output}"))
+                };
+                ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
+                    let mut read = generated_credential(&a.expr);
+                    a.expr.walk(&mut |x| {
+                        if read.is_none() {
+                            read = from_module(x);
+                        }
+                    });
+                    Some((a.expr.span.clone(), read?, "a ConfigMap".to_owned(), CONFIG_MAP_READERS))
                 })
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
@@ -117,8 +145,12 @@ impl Rule for CredentialInSharedData {
                 None
             };
             if let Some((span, read, into, readers)) = found {
-                cx.report(&r, span, format!("`{read}` is written into {into}: {readers}"))
-                    .help("keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it");
+                let help = if readers == CONFIG_MAP_READERS {
+                    "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead"
+                } else {
+                    "keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it"
+                };
+                cx.report(&r, span, format!("`{read}` is written into {into}: {readers}")).help(help);
             }
         }
     }
