@@ -1,3 +1,4 @@
+use crate::eval::Value;
 use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::mount_path;
@@ -217,14 +218,27 @@ impl Rule for VaultBroadPolicy {
             }
         }
         for d in cx.data("vault_policy_document") {
-            for r in d.nested("rule") {
-                let mount = |e: &Expr| names_mount(cx, e);
-                let path = r.attr("path").and_then(|a| policy_text_with(&a.expr, r.env, &mount));
-                let (Some(path), caps) = (path, r.strs("capabilities")) else { continue };
-                if let Some(why) = judge(&path, &caps, &engines) {
-                    cx.report(&d, r.span("path"), format!("policy grants {why}")).help(help(&why));
-                    break;
-                }
+            // The rules of each `for_each` instance (`dynamic "rule" { for_each = each.value }`
+            // over a map of policies), or of the one document.
+            let instances: Vec<(Value, Value)> = match d.block.body.attr("for_each").map(|fe| d.env.eval(&fe.expr)) {
+                Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
+                Some(Value::List(items)) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+                _ => Vec::new(),
+            };
+            let broad_rule = || {
+                d.nested("rule").into_iter().find_map(|r| {
+                    let mount = |e: &Expr| names_mount(cx, e);
+                    let path = r.within(|| r.attr("path").and_then(|a| policy_text_with(&a.expr, r.env, &mount)))?;
+                    judge(&path, &r.strs("capabilities"), &engines).map(|why| (r.span("path"), why))
+                })
+            };
+            let found = if instances.is_empty() {
+                broad_rule()
+            } else {
+                instances.into_iter().find_map(|(k, v)| d.env.with_each(k, v, broad_rule))
+            };
+            if let Some((span, why)) = found {
+                cx.report(&d, span, format!("policy grants {why}")).help(help(&why));
             }
         }
     }
