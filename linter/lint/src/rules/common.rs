@@ -158,8 +158,9 @@ pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
         match &a.expr.kind {
             ExprKind::Array(items) => out.extend(items.iter().cloned()),
             _ => {
-                // A list from a variable or local: keep its known strings as literals.
-                for v in item.env.eval(&a.expr).items() {
+                // A list from a variable, a local or a dynamic block's iterator: keep its known
+                // strings as literals.
+                for v in item.eval(&a.expr).items() {
                     if let Value::Str(s) = v {
                         out.push(Expr { kind: ExprKind::Str(s), span: a.expr.span.clone() });
                     }
