@@ -297,6 +297,16 @@ impl<'m> Env<'m> {
     }
 
     /// Evaluates `f` with `each.key` and `each.value` bound.
+    /// The `(each.key, each.value)` pairs of a block's `for_each` when its collection is known
+    /// here (a set or list gives each element as both); empty without one or when unknown.
+    pub fn for_each_instances(&self, block: &Block) -> Vec<(Value, Value)> {
+        match block.body.attr("for_each").map(|fe| self.eval(&fe.expr)) {
+            Some(Value::List(items)) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+            Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn with_each<T>(&self, key: Value, value: Value, f: impl FnOnce() -> T) -> T {
         let prev = self.each.replace(Some((key, value)));
         let out = f();

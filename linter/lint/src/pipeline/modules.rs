@@ -331,11 +331,7 @@ fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
             .map(|a| (a.key.clone(), env.eval(&a.expr)))
             .collect()
     };
-    let instances: Vec<(Value, Value)> = match call.body.attr("for_each").map(|fe| env.eval(&fe.expr)) {
-        Some(Value::List(items)) => items.into_iter().map(|v| (v.clone(), v)).collect(),
-        Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
-        _ => Vec::new(),
-    };
+    let instances = env.for_each_instances(call);
     if instances.is_empty() {
         return vec![eval_all()];
     }

@@ -100,17 +100,18 @@ impl Rule for CredentialInSharedData {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        const FETCH: &str = "keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it";
         const OBJECT_READERS: &str = "readable by whoever may read the bucket, and by its copies";
         const MACHINE_READERS: &str = "readable by every process on the machine and by whoever may describe it";
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
-            // (where, what it reads, what it is written into, who can read that)
+            // (where, what it reads, what it is written into, who can read that, what to do)
             let found = if let Some((_, keys)) = object {
                 keys.iter().filter_map(|k| r.attr(k)).find_map(|a| {
                     let read = generated_credential(&a.expr)?;
-                    Some((a.expr.span.clone(), read, "a storage object".to_owned(), OBJECT_READERS))
+                    Some((a.expr.span.clone(), read, "a storage object".to_owned(), OBJECT_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
@@ -130,26 +131,23 @@ impl Rule for CredentialInSharedData {
                             read = from_module(x);
                         }
                     });
-                    Some((a.expr.span.clone(), read?, "a ConfigMap".to_owned(), CONFIG_MAP_READERS))
+                    let help =
+                        "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead";
+                    Some((a.expr.span.clone(), read?, "a ConfigMap".to_owned(), CONFIG_MAP_READERS, help))
                 })
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
                     let read = generated_credential(&a.expr)?;
-                    Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS))
+                    Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" {
                 boot_credential(&r)
-                    .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS))
+                    .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
             };
-            if let Some((span, read, into, readers)) = found {
-                let help = if readers == CONFIG_MAP_READERS {
-                    "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead"
-                } else {
-                    "keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it"
-                };
+            if let Some((span, read, into, readers, help)) = found {
                 cx.report(&r, span, format!("`{read}` is written into {into}: {readers}")).help(help);
             }
         }

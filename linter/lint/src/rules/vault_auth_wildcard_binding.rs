@@ -1,4 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::vault_mounts::role_mount;
 
 /// ## What it does
 /// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`) or to every
@@ -59,7 +60,6 @@ impl Rule for VaultAuthWildcardBinding {
             cx.report(&r, r.span(key), message)
                 .help("bind the role to the service account names and namespaces of the workload");
         }
-        let backends = cx.resources("vault_jwt_auth_backend");
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // Machine logins are role_type "jwt"; "oidc" roles are people in a browser.
             let machine = r.str("role_type").as_deref() == Some("jwt");
@@ -79,9 +79,8 @@ impl Rule for VaultAuthWildcardBinding {
             // A browser login through a public identity provider: every account there.
             let granted: Vec<String> =
                 ["token_policies", "policies"].iter().flat_map(|k| r.strs(k)).filter(|p| p != "default").collect();
-            let Some(provider) =
-                backend_of(&r, &backends).and_then(|b| b.str("oidc_discovery_url")).and_then(|u| public_idp(&u))
-            else {
+            let backend = role_mount(cx, &r, &[("vault_jwt_auth_backend", Some("jwt"))], Some("jwt")).flatten();
+            let Some(provider) = backend.and_then(|b| b.str("oidc_discovery_url")).and_then(|u| public_idp(&u)) else {
                 continue;
             };
             if let Some(policy) = granted.first() {
@@ -94,23 +93,6 @@ impl Rule for VaultAuthWildcardBinding {
             }
         }
     }
-}
-
-/// The auth backend a role is mounted on: by reference (`vault_jwt_auth_backend.x.path`) or by
-/// the path written in both.
-fn backend_of<'a>(
-    role: &crate::query::Item<'a>,
-    backends: &'a [crate::query::Item<'a>],
-) -> Option<&'a crate::query::Item<'a>> {
-    let attr = role.attr("backend")?;
-    if let Some(p) = attr.expr.traversal_path()
-        && let Some(rest) = p.strip_prefix("vault_jwt_auth_backend.")
-    {
-        let name = rest.split(['.', '[']).next().unwrap_or(rest);
-        return backends.iter().find(|b| b.label(1) == name);
-    }
-    let path = role.str("backend")?;
-    backends.iter().find(|b| b.str("path").is_some_and(|p| p.trim_matches('/') == path.trim_matches('/')))
 }
 
 /// The name of a multi-tenant identity provider whose accounts anyone can open, by its

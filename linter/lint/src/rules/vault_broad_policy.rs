@@ -1,4 +1,3 @@
-use crate::eval::Value;
 use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::mount_path;
@@ -220,11 +219,7 @@ impl Rule for VaultBroadPolicy {
         for d in cx.data("vault_policy_document") {
             // The rules of each `for_each` instance (`dynamic "rule" { for_each = each.value }`
             // over a map of policies), or of the one document.
-            let instances: Vec<(Value, Value)> = match d.block.body.attr("for_each").map(|fe| d.env.eval(&fe.expr)) {
-                Some(Value::Object(map)) => map.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
-                Some(Value::List(items)) => items.into_iter().map(|v| (v.clone(), v)).collect(),
-                _ => Vec::new(),
-            };
+            let instances = d.env.for_each_instances(d.block);
             let broad_rule = || {
                 d.nested("rule").into_iter().find_map(|r| {
                     let mount = |e: &Expr| names_mount(cx, e);
