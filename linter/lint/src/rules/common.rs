@@ -6,7 +6,7 @@ use nhi_core::{Timestamp, Ttl, parse_timestamp};
 use crate::eval::{Env, Value};
 use crate::query::Item;
 use crate::rule::Ctx;
-use crate::syntax::{Expr, ExprKind, TemplatePart};
+use crate::syntax::{BinOp, Expr, ExprKind, TemplatePart};
 
 /// A duration as Vault and cloud providers write it: seconds, or `1h30m`/`768h`/`90d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -332,14 +332,35 @@ pub fn optional_null(item: &Item<'_>, key: &str) -> bool {
 /// The variable behind `key` when the attribute is `var.NAME`, the module declares `NAME`
 /// with `default = null` and nothing here gives it a value: the attribute is unset unless a
 /// caller sets the variable (a reusable module's expiry left to its callers).
+///
+/// A value built only when the variable is set counts the same: `var.NAME != null ? {…} : null`
+/// (or `var.NAME == null ? null : …`) is null until a caller sets `NAME`.
 pub fn null_by_default(item: &Item<'_>, key: &str, cx: &Ctx<'_>) -> Option<String> {
-    let path = item.attr(key)?.expr.traversal_path()?;
-    let name = path.strip_prefix("var.")?;
-    if name.contains(['.', '[']) || !matches!(item.env.var(name), Value::Unknown) {
+    let name = null_unless_set(&item.attr(key)?.expr)?;
+    if name.contains(['.', '[']) || !matches!(item.env.var(&name), Value::Unknown) {
         return None;
     }
     let declared = cx.blocks("variable", None).into_iter().find(|v| v.label(0) == name)?;
-    matches!(declared.attr("default")?.expr.kind, ExprKind::Null).then(|| name.to_owned())
+    matches!(declared.attr("default")?.expr.kind, ExprKind::Null).then_some(name)
+}
+
+/// The variable an expression is null without: `var.NAME` itself, or a conditional on
+/// `var.NAME` being null whose branch for that case is `null`.
+fn null_unless_set(e: &Expr) -> Option<String> {
+    let var_name = |e: &Expr| e.traversal_path().and_then(|p| p.strip_prefix("var.").map(str::to_owned));
+    if let Some(name) = var_name(e) {
+        return Some(name);
+    }
+    let ExprKind::Cond(cond, yes, no) = &e.kind else { return None };
+    let ExprKind::Binary(op @ (BinOp::Eq | BinOp::NotEq), l, r) = &cond.kind else { return None };
+    let name = match (&l.kind, &r.kind) {
+        (_, ExprKind::Null) => var_name(l)?,
+        (ExprKind::Null, _) => var_name(r)?,
+        _ => return None,
+    };
+    // When the variable is null, `==` takes the first branch and `!=` the second.
+    let when_null = if matches!(op, BinOp::Eq) { yes } else { no };
+    matches!(when_null.kind, ExprKind::Null).then_some(name)
 }
 
 /// Resources of `types` that are static credentials: neither rotated nor short-lived.
