@@ -18,7 +18,10 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// (any default of a `sensitive` variable) and `.tfvars` values. Inside any string it also
 /// reads the password of a URL (`postgres://app:…@db/app`), the credential fields of a
 /// connection string (`Password=…;`, `AccountKey=…`) or URL query, credential flags of a
-/// command line (`--db-password …`, `TOKEN=… ./run`), and credentials in HTTP headers
+/// command line (`--db-password …`, `TOKEN=… ./run`), the passwords that common commands take
+/// as short flags or arguments (`mysql -p…`, `docker login -p …`, `sqlcmd -P …`,
+/// `curl -u user:…`, `useradd -p …`, `htpasswd -b file user …`, `net user NAME … /add`, and what
+/// `echo` pipes into `chpasswd` or `--password-stdin`), and credentials in HTTP headers
 /// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`).
 ///
 /// Scripts, templates and documents that a resource, data source or provider reads with

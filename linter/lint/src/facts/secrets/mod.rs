@@ -209,7 +209,8 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
                 Some(("secretKey", _)) if external_secrets => false,
                 Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
                 None => visit_inline_pairs(line, span, f),
-            };
+            }
+            || visit_command_password(line, span, f);
         if found {
             return true;
         }
@@ -245,7 +246,135 @@ fn visit_text(s: &str, key: &str, span: &Span, direct: bool, f: &mut Visit<'_>) 
     f(Lit { key, text: s, span, partial: false, direct })
         || visit_json_text(s, span, f)
         || visit_embedded_text(s, span, f)
-        || (!s.contains('\n') && (visit_auth_header(s, span, f) || visit_inline_pairs(s, span, f)))
+        || (!s.contains('\n')
+            && (visit_auth_header(s, span, f) || visit_inline_pairs(s, span, f) || visit_command_password(s, span, f)))
+}
+
+/// Commands that take a password as a short flag (or, for `mysql`, glued to `-p`), with that
+/// flag: only for these commands does `-p` mean a password (`mkdir -p`, `ssh -p 22` and
+/// `docker run -p 80:80` do not). Long flags (`--password …`) are read for every command.
+const PASSWORD_FLAGS: [(&str, &str); 16] = [
+    ("mysql", "-p"),
+    ("mysqldump", "-p"),
+    ("mysqladmin", "-p"),
+    ("mariadb", "-p"),
+    ("sqlcmd", "-P"),
+    ("bcp", "-P"),
+    ("osql", "-P"),
+    ("redis-cli", "-a"),
+    ("mongo", "-p"),
+    ("mongosh", "-p"),
+    ("mongodump", "-p"),
+    ("mongorestore", "-p"),
+    ("sshpass", "-p"),
+    // Meant for a crypt(3) hash (`$6$…`, which is not read as a literal), often given the
+    // password itself.
+    ("useradd", "-p"),
+    ("usermod", "-p"),
+    // `docker login -p`, `podman login -p`, `az login -p`, `helm registry login -p`: see below.
+    ("login", "-p"),
+];
+
+/// A password given to a command on its command line, in a line of a script: a short
+/// password flag of the commands in [`PASSWORD_FLAGS`], `curl -u user:password`,
+/// `htpasswd -b file user password`, `echo 'user:password' | chpasswd`,
+/// `echo password | docker login --password-stdin`, `aws configure set aws_secret_access_key …`,
+/// `net user NAME PASSWORD /add`.
+/// A shell or template variable (`$PW`, `${…}`, `{{ … }}`) is not a literal.
+fn visit_command_password(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    const HINTS: [&str; 9] = ["-p", "-P", "-a ", "-u ", "--user ", "htpasswd", "chpasswd", "configure set", "/add"];
+    if line.len() > 16_384 || !line.contains(' ') || !HINTS.iter().any(|h| line.contains(h)) {
+        return false;
+    }
+    let literal = |v: &str| -> Option<String> {
+        let v = v.trim_matches(['"', '\'', ';', ')', '(']);
+        (!v.is_empty() && !v.contains(['$', '{', '}', '<', '>', '%', '`'])).then(|| v.to_owned())
+    };
+    let mut report =
+        |key: &str, v: &str| literal(v).is_some_and(|v| f(Lit { key, text: &v, span, partial: false, direct: false }));
+    // Commands of the line, split at pipes and separators.
+    let words: Vec<&str> = line.split_whitespace().map(|w| w.trim_matches(['"', '\''])).collect();
+    let commands: Vec<&[&str]> = words.split(|w| matches!(*w, "|" | "||" | "&&" | ";")).collect();
+    for (n, cmd) in commands.iter().enumerate() {
+        let name = |w: &str| w.rsplit('/').next().unwrap_or(w).to_owned();
+        for (i, w) in cmd.iter().enumerate() {
+            let word = name(w);
+            if let Some((_, flag)) = PASSWORD_FLAGS.iter().find(|(c, _)| *c == word) {
+                // `login` counts after a registry client or `az` only, and is named by it.
+                let key = if word == "login" {
+                    let clients = ["docker", "podman", "nerdctl", "buildah", "skopeo", "helm", "oras", "az"];
+                    match cmd[..i].iter().map(|c| name(c)).find(|c| clients.contains(&c.as_str())) {
+                        Some(client) => format!("{client} login password"),
+                        None => continue,
+                    }
+                } else {
+                    format!("{word} password")
+                };
+                // `mysql -p db` asks for the password and opens `db`: only `-pPASSWORD` holds one.
+                let glued_only = word.starts_with("mysql") || word == "mariadb";
+                let glued = glued_only || matches!(word.as_str(), "sshpass" | "sqlcmd" | "bcp" | "osql");
+                for (j, a) in cmd.iter().enumerate().skip(i + 1) {
+                    let value = if *a == *flag && !glued_only {
+                        cmd.get(j + 1).copied()
+                    } else if glued {
+                        a.strip_prefix(flag).filter(|v| !v.is_empty())
+                    } else {
+                        None
+                    };
+                    if value.is_some_and(|v| report(&key, v)) {
+                        return true;
+                    }
+                }
+            }
+            if word == "curl" {
+                let pair = cmd[i + 1..].windows(2).find(|p| matches!(p[0], "-u" | "--user")).map(|p| p[1]);
+                if pair.and_then(|p| p.split_once(':')).is_some_and(|(_, pw)| report("curl password", pw)) {
+                    return true;
+                }
+            }
+            if word == "htpasswd" {
+                // `htpasswd -b[c] FILE USER PASSWORD`, `htpasswd -nb USER PASSWORD`.
+                let flags: String = cmd[i + 1..].iter().filter(|a| a.starts_with('-')).map(|a| &a[1..]).collect();
+                let args: Vec<&str> = cmd[i + 1..].iter().filter(|a| !a.starts_with('-')).copied().collect();
+                let at = if flags.contains('n') { 1 } else { 2 };
+                if flags.contains('b') && args.get(at).is_some_and(|pw| report("htpasswd password", pw)) {
+                    return true;
+                }
+            }
+            if word == "net"
+                && cmd.get(i + 1).is_some_and(|u| u.eq_ignore_ascii_case("user"))
+                && cmd[i + 2..].iter().any(|a| a.eq_ignore_ascii_case("/add"))
+                && cmd.get(i + 3).is_some_and(|pw| !pw.starts_with('/') && report("net user password", pw))
+            {
+                return true;
+            }
+            if word == "configure"
+                && cmd.get(i + 1) == Some(&"set")
+                && let (Some(key), Some(v)) = (cmd.get(i + 2), cmd.get(i + 3))
+                && is_credential_key(key)
+                && report(key, v)
+            {
+                return true;
+            }
+        }
+        // What `echo`/`printf` pipes into `chpasswd` (`user:password`) or a `--password-stdin` login.
+        let Some(next) = commands.get(n + 1) else { continue };
+        let into_chpasswd = next.first().is_some_and(|c| name(c) == "chpasswd");
+        let into_stdin_login = next.contains(&"--password-stdin");
+        if (into_chpasswd || into_stdin_login) && cmd.first().is_some_and(|c| matches!(*c, "echo" | "printf")) {
+            let Some(text) = cmd.iter().skip(1).find(|a| !a.starts_with('-')) else { continue };
+            let (key, pw) = if into_chpasswd {
+                ("chpasswd password".to_owned(), text.split_once(':').map(|(_, pw)| pw))
+            } else {
+                let client = next.iter().map(|c| name(c)).find(|c| c != "sudo").map_or_else(String::new, |c| c + " ");
+                (format!("{client}login password"), Some(*text))
+            };
+            if pw.is_some_and(|pw| report(&key, pw)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// HTTP headers that carry a credential, by lower-case name, and the key their value is judged
