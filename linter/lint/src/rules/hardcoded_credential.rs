@@ -7,7 +7,8 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// ## What it does
 /// Finds literals in attributes whose job is to carry a secret: credential-named arguments of
 /// provider, backend and resource blocks and module calls (`password`, `client_secret`,
-/// `api_key`, `token`, `access_key`, …), values written into secret stores
+/// `api_key`, `token`, `access_key`, …, and the provider arguments whose names do not say so:
+/// Grafana's `auth`, Nomad's `secret_id`), values written into secret stores
 /// (`secret_string`, `secret_data`, `value`, `data_json`, masked CI variables; a stored
 /// `jsonencode({ … })` document whose keys name no credential counts value by value, except
 /// descriptive keys such as `username` or `host` and prose; a Key Vault secret's `value` in the

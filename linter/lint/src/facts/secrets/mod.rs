@@ -644,9 +644,22 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
     token.or(cred).or(example)
 }
 
-/// The attribute of a secret-store, CI-secret or webhook resource that holds the secret value
-/// itself.
+/// The attribute of a secret-store, CI-secret or webhook resource (or of a provider) that holds
+/// the secret value itself.
 pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
+    if b.ident == "provider" {
+        // Provider arguments that hold the provider's credential under a name that does not
+        // say so (Grafana's `auth` is `user:password` or an API key, Nomad's `secret_id` its
+        // ACL token).
+        let key = match b.labels.first()?.as_str() {
+            "grafana" => "auth",
+            "nomad" => "secret_id",
+            "rancher2" => "token_key",
+            "cloudflare" => "api_user_service_key",
+            _ => return None,
+        };
+        return b.body.attr(key);
+    }
     if b.ident != "resource" {
         return None;
     }
