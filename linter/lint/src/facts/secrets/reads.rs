@@ -26,6 +26,11 @@ const SECRET_ATTRS: [(&str, &str); 18] = [
     ("kubernetes_secret_v1", "data"),
 ];
 
+/// Data-source attributes that hold a secret although their names do not say so: the SAS
+/// tokens Azure signs with the account key.
+const DATA_SECRET_ATTRS: [(&str, &str); 2] =
+    [("azurerm_storage_account_sas", "sas"), ("azurerm_storage_account_blob_container_sas", "sas")];
+
 /// Attributes of key resources that name the key, not its secret half (`access_key` of a
 /// Scaleway or AWS key pair is its id).
 const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
@@ -75,7 +80,10 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
-            "data" => attrs.iter().skip(2).any(|a| is_credential_key(a)),
+            "data" => {
+                let ty = attrs.first().copied().unwrap_or("");
+                attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
+            }
             // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
             ty if ty.contains('_') => {
                 let fields = attrs.get(1..).unwrap_or(&[]);
