@@ -3,12 +3,13 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 15] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 20] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
     ("tfe_agent_token", None),
     ("cloudflare_api_token", Some("expires_on")),
+    ("cloudflare_account_token", Some("expires_on")),
     ("scaleway_iam_api_key", Some("expires_at")),
     ("linode_token", Some("expiry")),
     ("grafana_cloud_access_policy_token", Some("expires_at")),
@@ -19,14 +20,19 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 15] = [
     ("confluent_api_key", None),
     ("hcp_service_principal_key", None),
     ("hcp_consul_cluster_root_token", None),
+    ("tailscale_oauth_client", None),
+    ("mongodbatlas_api_key", None),
+    ("digitalocean_spaces_key", None),
+    ("launchdarkly_access_token", None),
 ];
 
 /// ## What it does
 /// Finds API keys and tokens of other services that Terraform creates and keeps in state:
 /// Terraform Cloud/Enterprise team, organization, audit-trail and agent tokens, Cloudflare API
-/// tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account tokens,
-/// Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
-/// service-principal keys and HCP Consul root tokens. Keys that expire within `policy.static_key_max_lifetime` or are
+/// and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account
+/// tokens, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
+/// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
+/// keys, DigitalOcean Spaces keys and LaunchDarkly access tokens. Keys that expire within `policy.static_key_max_lifetime` or are
 /// replaced on a schedule are not reported (see "Severity follows the lifecycle").
 ///
 /// ## Why is this bad?
