@@ -322,7 +322,8 @@ broad statement is written. The same finding, under the same code, is reported a
 block of that module that hands the definition to a non-human identity, so that a reviewer sees
 who receives it: an IAM policy attachment, a role's `inline_policy` or `managed_policy_arns`, an
 Azure role assignment, a GCP IAM member or binding, a Vault auth role or identity entity that
-lists the policy (by reference or by its `name`), an IAM Identity Center permission set's
+lists the policy (by reference or by its `name`, also an auth role or user written through
+`vault_generic_endpoint` under `auth/`), an IAM Identity Center permission set's
 inline policy, and a module call that passes it. An `aws_iam_policy` or `vault_policy` that
 stores a broad document data source is reported as well: it is the policy the provider keeps.
 Grants to people (user, group and domain members, Azure `User`/`Group`

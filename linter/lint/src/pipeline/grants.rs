@@ -44,6 +44,9 @@ fn grant_attrs(ty: &str) -> &'static [&'static str] {
         t if t.starts_with("vault_") && (t.ends_with("_auth_backend_role") || t == "vault_identity_entity") => {
             &["policies", "token_policies"]
         }
+        // An auth method's role or user written through the generic API (`path =
+        // "auth/approle/role/ci"`, `data_json = { token_policies = [...] }`).
+        "vault_generic_endpoint" => &["data_json"],
         _ => &[],
     }
 }
@@ -204,8 +207,18 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
     out
 }
 
-/// Whether the attribute's value, for any instance, is or lists the literal `name`.
+/// Whether the attribute's value, for any instance, is or lists the literal `name`; for a
+/// Vault generic endpoint under `auth/`, whether its document lists `name` among its policies.
 fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
+    if item.label(0) == "vault_generic_endpoint" {
+        let under_auth = item.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/"));
+        let Some(doc) = item.env.eval_document(&attr.expr).filter(|_| under_auth) else { return false };
+        return ["policies", "token_policies"].iter().filter_map(|k| doc.get(k)).any(|v| {
+            // A list, or the API's comma-separated string.
+            v.items().iter().any(|x| x.as_str() == Some(name))
+                || v.as_str().is_some_and(|s| s.split(',').any(|p| p.trim() == name))
+        });
+    }
     let v = item.eval(&attr.expr);
     v.as_str() == Some(name) || v.items().iter().any(|x| x.as_str() == Some(name))
 }
