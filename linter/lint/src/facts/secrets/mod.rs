@@ -166,8 +166,9 @@ fn visit_json_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     if !(t.starts_with('{') || t.starts_with('[')) || t.len() > 262_144 {
         return false;
     }
-    // Only documents that mention a credential-like key are worth decoding.
-    const HINTS: [&[u8]; 6] = [b"pass", b"secret", b"token", b"key", b"cred", b"pwd"];
+    // Only documents that mention a credential-like key are worth decoding (`auth_data`,
+    // `auth_config`: the well-known registry-login settings).
+    const HINTS: [&[u8]; 8] = [b"pass", b"secret", b"token", b"key", b"cred", b"pwd", b"auth_data", b"auth_config"];
     let b = t.as_bytes();
     if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
         return false;

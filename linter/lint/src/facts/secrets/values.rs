@@ -133,9 +133,21 @@ const NOT_VALUE: &[&str] = &[
     "usage",
 ];
 
+/// Well-known settings that hold a credential under a name that does not say so: the Vault dev
+/// server's root token (`VAULT_DEV_ROOT_TOKEN_ID`), the ECS agent's and GitLab Runner's registry
+/// logins (`ECS_ENGINE_AUTH_DATA`, `DOCKER_AUTH_CONFIG`).
+const WELL_KNOWN: [&str; 3] = ["vault_dev_root_token_id", "ecs_engine_auth_data", "docker_auth_config"];
+
 /// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
 /// not about one (`password_length`, `secret_name`, `token_ttl`).
 pub fn is_credential_key(key: &str) -> bool {
+    let well_known = |w: &&str| {
+        w.len() == key.len()
+            && w.bytes().zip(key.bytes()).all(|(a, b)| a == b.to_ascii_lowercase() || (a == b'_' && b == b'-'))
+    };
+    if WELL_KNOWN.iter().any(well_known) {
+        return true;
+    }
     // Fast rejection without allocating: every credential word contains one of these.
     const HINTS: [&[u8]; 7] = [b"pass", b"pw", b"secret", b"token", b"key", b"cred", b"pat"];
     let b = key.as_bytes();
