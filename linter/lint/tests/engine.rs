@@ -1200,3 +1200,34 @@ resource "kubernetes_cluster_role_binding_v1" "this" {
     // source that looks the role up by that name returns it under the same name.
     assert_eq!(codes(&f), vec![("module.admins".to_owned(), "NHI214")], "{f:#?}");
 }
+
+#[test]
+fn a_backend_that_signs_in_with_a_key_file_is_reported_on_the_terraform_block() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+terraform {
+  backend "gcs" {
+    bucket      = "state"
+    credentials = "secrets/terraform-state-sa.json"
+  }
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("terraform".to_owned(), "NHI102")]);
+    assert!(f[0].message.contains("gcs backend"), "{}", f[0].message);
+    // The operator's own key under `~`, or another backend's settings, are not findings.
+    let d = tree(&[(
+        "main.tf",
+        r#"
+terraform {
+  backend "gcs" {
+    bucket      = "state"
+    credentials = "~/.config/gcloud/state.json"
+  }
+}
+"#,
+    )]);
+    assert!(lint(d.path()).is_empty());
+}

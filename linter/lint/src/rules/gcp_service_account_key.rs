@@ -10,7 +10,7 @@ use crate::syntax::ExprKind;
 ///
 /// Also a call of the public `terraform-google-modules/service-accounts/google` module with
 /// `generate_keys = true`, which creates a key per account, even when the module itself is
-/// not on disk. And `google` / `google-beta` provider blocks whose `credentials` reads a key
+/// not on disk. And `google` / `google-beta` provider blocks (and the `gcs` backend) whose `credentials` reads a key
 /// file the configuration names (`file("sa.json")`, or a path to one): a downloaded key exists,
 /// kept with the code, and signs Terraform in. A path the caller passes in
 /// (`file(var.credentials_path)`) or one under `~` is the operator's own credential and is not
@@ -70,8 +70,16 @@ impl Rule for GcpServiceAccountKey {
         // A provider that signs in with a key file: a downloaded key exists and is used.
         let providers: Vec<_> =
             ["google", "google-beta"].iter().flat_map(|ty| cx.blocks("provider", Some(ty))).collect();
-        for p in providers {
+        // The gcs backend signs in the same way to read and write the state.
+        let backends: Vec<_> = cx
+            .blocks("terraform", None)
+            .iter()
+            .flat_map(|t| t.nested("backend"))
+            .filter(|b| b.block.labels.first().is_some_and(|l| l == "gcs"))
+            .collect();
+        for p in providers.into_iter().chain(backends) {
             let Some(a) = p.attr("credentials") else { continue };
+            let what = if p.block.ident == "backend" { "the gcs backend" } else { "provider" };
             // A key file named in the configuration sits with the code, or in a place the code
             // decides; a path the caller passes in (`file(var.credentials_path)`) or one in the
             // user's home is where the person running Terraform keeps their own credentials.
@@ -86,7 +94,7 @@ impl Rule for GcpServiceAccountKey {
                 _ => false,
             };
             if key_file {
-                cx.report(&p, a.expr.span.clone(), "provider signs in with a service-account key file")
+                cx.report(&p, a.expr.span.clone(), format!("{what} signs in with a service-account key file"))
                     .help("use Application Default Credentials, impersonate_service_account or Workload Identity Federation instead of a downloaded key");
             }
         }
