@@ -10,11 +10,11 @@ use crate::syntax::ExprKind;
 ///
 /// Also a call of the public `terraform-google-modules/service-accounts/google` module with
 /// `generate_keys = true`, which creates a key per account, even when the module itself is
-/// not on disk. And `google` / `google-beta` provider blocks (and the `gcs` backend) whose `credentials` reads a key
-/// file the configuration names (`file("sa.json")`, or a path to one): a downloaded key exists,
-/// kept with the code, and signs Terraform in. A path the caller passes in
-/// (`file(var.credentials_path)`) or one under `~` is the operator's own credential and is not
-/// reported.
+/// not on disk. And `google` / `google-beta` provider blocks (and the `gcs` backend) whose
+/// `credentials` reads a key file the configuration names (`file("sa.json")`, or a path to
+/// one): a downloaded key exists, kept with the code, and signs Terraform in. A path the caller
+/// passes in (`file(var.credentials_path)`) or one under `~` is the operator's own credential
+/// and is not reported.
 ///
 /// ## Why is this bad?
 /// A service-account key is valid for years by default, works from anywhere, and its private

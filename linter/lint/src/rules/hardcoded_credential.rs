@@ -8,8 +8,8 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// Finds literals in attributes whose job is to carry a secret: credential-named arguments of
 /// provider, backend and resource blocks and module calls (`password`, `client_secret`,
 /// `api_key`, `token`, `access_key`, …, and the provider arguments whose names do not say so:
-/// Grafana's `auth`, Nomad's `secret_id`), values written into secret stores
-/// (`secret_string`, `secret_binary`, `secret_data`, `value`, `data_json`, masked CI variables; a stored
+/// Grafana's `auth`, Nomad's `secret_id`), values written into secret stores (`secret_string`,
+/// `secret_binary`, `secret_data`, `value`, `data_json`, masked CI variables; a stored
 /// `jsonencode({ … })` document whose keys name no credential counts value by value, except
 /// descriptive keys such as `username` or `host` and prose; a Key Vault secret's `value` in the
 /// body of an azapi resource), a chosen API Gateway key, the shared
@@ -19,11 +19,11 @@ use crate::syntax::{Body, Expr, ExprKind, ObjKey, TemplatePart};
 /// (any default of a `sensitive` variable) and `.tfvars` values. Inside any string it also
 /// reads the password of a URL (`postgres://app:…@db/app`), the credential fields of a
 /// connection string (`Password=…;`, `AccountKey=…`) or URL query, the base64 `user:password`
-/// of a Docker config's `auth`, credential flags of a
-/// command line (`--db-password …`, `TOKEN=… ./run`), the passwords that common commands take
-/// as short flags or arguments (`mysql -p…`, `docker login -p …`, `sqlcmd -P …`,
-/// `curl -u user:…`, `useradd -p …`, `htpasswd -b file user …`, `net user NAME … /add`, and what
-/// `echo` pipes into `chpasswd` or `--password-stdin`), and credentials in HTTP headers
+/// of a Docker config's `auth`, credential flags of a command line (`--db-password …`,
+/// `TOKEN=… ./run`), the passwords that common commands take as short flags or arguments
+/// (`mysql -p…`, `docker login -p …`, `sqlcmd -P …`, `curl -u user:…`, `useradd -p …`,
+/// `htpasswd -b file user …`, `net user NAME … /add`, and what `echo` pipes into `chpasswd` or
+/// `--password-stdin`), and credentials in HTTP headers
 /// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`).
 ///
 /// Scripts, templates and documents that a resource, data source or provider reads with

@@ -32,8 +32,9 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 20] = [
 /// and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account
 /// tokens, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
-/// keys, DigitalOcean Spaces keys and LaunchDarkly access tokens. Keys that expire within `policy.static_key_max_lifetime` or are
-/// replaced on a schedule are not reported (see "Severity follows the lifecycle").
+/// keys, DigitalOcean Spaces keys and LaunchDarkly access tokens. Keys that expire within
+/// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
+/// "Severity follows the lifecycle").
 ///
 /// ## Why is this bad?
 /// Each is a bearer secret in Terraform state, usually copied on into CI variables or secret

@@ -195,19 +195,10 @@ fn visit_json_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     let mut found = Vec::new();
     leaves(&json, "", &mut found);
     // A registry login in a Docker config (`{"auths": {"reg": {"auth": "<base64 user:password>"}}}`).
-    if let Some(pw) = found.iter().filter(|(k, _)| k == "auth").find_map(|(_, v)| basic_auth_password(v)) {
+    if let Some(pw) = found.iter().filter(|(k, _)| k == "auth").find_map(|(_, v)| tokens::basic_auth_password(v)) {
         found.insert(0, ("registry password".to_owned(), pw));
     }
     found.iter().any(|(k, v)| f(Lit { key: k, text: v, span, partial: false, direct: false }))
-}
-
-/// The password of base64-encoded `user:password` (a Docker config's `auth`), if it is one.
-fn basic_auth_password(encoded: &str) -> Option<String> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    let (user, pw) = text.split_once(':')?;
-    (!user.is_empty() && !pw.is_empty() && !text.chars().any(char::is_control)).then(|| pw.to_owned())
 }
 
 /// A multi-line text (a `user_data` script, cloud-init, a YAML manifest or template held in a

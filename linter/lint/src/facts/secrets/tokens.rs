@@ -67,15 +67,19 @@ const FORMATS: [Format; 21] = [
 
 const BASIC_AUTH: &str = "HTTP Basic credentials";
 
-/// Whether `Basic <base64>` carries `user:password`: printable text with a colon and something
-/// on both sides of it (not the words "Basic Authentication").
+/// Whether `Basic <base64>` carries `user:password` (not the words "Basic Authentication").
 fn basic_credentials(t: &str) -> bool {
+    t.strip_prefix("Basic ").and_then(basic_auth_password).is_some()
+}
+
+/// The password of base64-encoded `user:password` (HTTP Basic credentials, a Docker config's
+/// `auth`): printable text with a colon and something on both sides of it.
+pub(super) fn basic_auth_password(encoded: &str) -> Option<String> {
     use base64::Engine as _;
-    let Some(encoded) = t.strip_prefix("Basic ") else { return false };
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(encoded) else { return false };
-    let Ok(text) = std::str::from_utf8(&bytes) else { return false };
-    text.chars().all(|c| !c.is_control())
-        && text.split_once(':').is_some_and(|(user, pw)| !user.is_empty() && !pw.is_empty())
+    let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (user, pw) = text.split_once(':')?;
+    (!user.is_empty() && !pw.is_empty() && !text.chars().any(char::is_control)).then(|| pw.to_owned())
 }
 
 /// Every format's markers in one automaton, each pattern mapped to its format's index: one
