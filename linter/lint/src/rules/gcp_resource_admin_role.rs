@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::machine_member_kind;
+use crate::rules::common::{machine_member_kind, referenced};
 use crate::rules::gcp_iam::{Binding, bindings};
 
 /// Administrator roles on one data-holding resource that include changing its IAM policy, and
@@ -14,6 +14,22 @@ const ADMIN_ROLES: [(&str, &str); 7] = [
     ("roles/bigquery.dataOwner", "roles/bigquery.dataEditor"),
     ("roles/artifactregistry.admin", "roles/artifactregistry.writer"),
 ];
+
+/// Resources whose IAM policy guards data: granting any role on them to everyone publishes it.
+const DATA_HOLDERS: [(&str, &str); 6] = [
+    ("google_storage_bucket_", "bucket"),
+    ("google_bigquery_dataset_", "dataset"),
+    ("google_bigquery_table_", "table"),
+    ("google_pubsub_topic_", "topic"),
+    ("google_pubsub_subscription_", "subscription"),
+    ("google_spanner_database_", "database"),
+];
+
+/// Roles that only let a caller reach a public endpoint (a Cloud Run service, a function): for
+/// `allUsers` that is what a public web service is.
+fn invoker(role: &str) -> bool {
+    role.ends_with(".invoker") || role == "roles/iap.httpsResourceAccessor"
+}
 
 /// Grants on one resource; project, folder, organization and service-account grants are the
 /// other GCP rules' (NHI206, NHI207, NHI228).
@@ -30,15 +46,19 @@ fn on_one_resource(ty: &str) -> bool {
 /// bucket, secret, topic, key, dataset or registry on that one resource
 /// (`roles/storage.admin`, `roles/secretmanager.admin`, `roles/pubsub.admin`,
 /// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
-/// `roles/artifactregistry.admin`), and any role on a KMS key, key ring or Secret Manager secret
-/// granted to `allUsers` or `allAuthenticatedUsers` — by `*_iam_member` and `*_iam_binding`
+/// `roles/artifactregistry.admin`); any role on a KMS key, key ring or Secret Manager secret
+/// granted to `allUsers` or `allAuthenticatedUsers`; and any role but an invoker's on a bucket,
+/// BigQuery dataset or table, Pub/Sub topic or subscription or Spanner database granted to them
+/// (`allUsers` reading a bucket that serves a `website` is left out) — by `*_iam_member` and `*_iam_binding`
 /// resources, or in the `policy_data` of an `*_iam_policy` resource written as JSON or
 /// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`.
 ///
 /// ## Why is this bad?
 /// These roles include `setIamPolicy` on the resource: a workload that only needs to read or
 /// write objects can also grant anyone, `allUsers` included, access to the data, or delete it.
-/// A leaked key of that service account is enough to publish the bucket or the secret.
+/// A leaked key of that service account is enough to publish the bucket or the secret. A
+/// grant to `allUsers` needs no credential at all, and `allAuthenticatedUsers` is any Google
+/// account in the world, not the users of your organisation.
 ///
 /// ## Example
 /// ```hcl
@@ -62,7 +82,7 @@ impl Rule for GcpResourceAdminRole {
             name: "gcp-resource-admin-role",
             category: Category::ExcessiveScope,
             severity: Severity::Medium,
-            summary: "a service account made administrator of a bucket, secret or key, or a key or secret granted to everyone",
+            summary: "a service account made administrator of a bucket, secret or key, or its data granted to everyone",
             source: include_str!("gcp_resource_admin_role.rs"),
             on_plan: OnPlan::Values,
         }
@@ -72,7 +92,7 @@ impl Rule for GcpResourceAdminRole {
         for g in cx.resources_where(on_one_resource) {
             // The role's span, or for a policy document the document's.
             let span = if g.has("role") { g.span("role") } else { g.span("policy_data") };
-            let Some((why, help)) = bindings(&g).into_iter().filter(|b| !b.conditional).find_map(|b| judge(&g, &b))
+            let Some((why, help)) = bindings(&g).into_iter().filter(|b| !b.conditional).find_map(|b| judge(cx, &g, &b))
             else {
                 continue;
             };
@@ -82,18 +102,38 @@ impl Rule for GcpResourceAdminRole {
 }
 
 /// What is wrong with one unconditional binding on a single resource, and the help.
-fn judge(g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
+fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
     // Keys and secrets granted to everyone: any Google account (or anyone) decrypts, signs or
     // reads with them.
     let guards_secrets = ["google_kms_", "google_secret_manager_"].iter().any(|p| g.label(0).starts_with(p));
     let public = b.members.iter().find_map(|m| {
         g.env.eval(m).as_str().filter(|s| *s == "allUsers" || *s == "allAuthenticatedUsers").map(str::to_owned)
     });
-    if guards_secrets && let Some(who) = public {
+    if guards_secrets && let Some(who) = public.clone() {
         let role = b.roles.first().cloned().unwrap_or_else(|| "a role".to_owned());
         return Some((
             format!("{role} granted to {who} on a key or secret: anyone with a Google account (or anyone) can use it"),
             "grant the role to the service accounts that use the key or secret, never to allUsers or allAuthenticatedUsers".to_owned(),
+        ));
+    }
+    let holder = DATA_HOLDERS.iter().find(|(p, _)| g.label(0).starts_with(p)).map(|(_, what)| *what);
+    if let (Some(what), Some(who)) = (holder, &public)
+        && let Some(role) = b.roles.iter().find(|r| !invoker(r))
+        && !(who == "allUsers" && what == "bucket" && serves_website(cx, g))
+    {
+        let anyone = if who == "allUsers" {
+            "anyone on the internet, with no credential"
+        } else {
+            "any Google account in the world"
+        };
+        let website = if what == "bucket" {
+            "; serve content meant for everyone from a bucket with a `website` configuration"
+        } else {
+            ""
+        };
+        return Some((
+            format!("{role} granted to {who} on this {what}: its data is open to {anyone}"),
+            format!("grant the role to the service accounts and groups that need the data{website}"),
         ));
     }
     let (role, instead) = b.roles.iter().find_map(|r| ADMIN_ROLES.iter().find(|(a, _)| *a == r).copied())?;
@@ -104,4 +144,11 @@ fn judge(g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ),
         format!("grant only what the workload does, e.g. {instead}"),
     ))
+}
+
+/// Whether the bucket a grant is on is configured to serve a website (content meant for everyone).
+fn serves_website(cx: &Ctx<'_>, g: &Item<'_>) -> bool {
+    g.attr("bucket")
+        .and_then(|a| referenced(cx, &a.expr, "google_storage_bucket"))
+        .is_some_and(|bucket| !bucket.nested("website").is_empty())
 }
