@@ -735,19 +735,28 @@ resource "aws_iam_access_key" "this" {
     let f = lint(d.path());
     // The module has the key on its own (default on): reported in the module, once. The call
     // that turns it on explicitly is where that decision is made: reported at that input too.
-    // The call that turns it off gets nothing.
+    // The call that keeps the default made the same decision by saying nothing: reported at
+    // its header. The call that turns it off gets nothing.
     assert_eq!(
         codes(&f),
         vec![
+            ("module.default_on".to_owned(), "NHI101"),
+            ("module.default_on".to_owned(), "NHI322"),
             ("module.switched_on".to_owned(), "NHI101"),
             ("module.switched_on".to_owned(), "NHI322"),
             ("aws_iam_access_key.this".to_owned(), "NHI101"),
             ("aws_iam_access_key.this".to_owned(), "NHI322")
         ]
     );
-    let at = f[0].start.as_ref().map(|p| (p.line, p.column));
-    assert_eq!(at, Some((7, 23)), "at `create_access_key = true`: {:?}", f[0]);
-    assert!(f[0].message.contains("in module `switched_on`'s `aws_iam_access_key.this`"), "{}", f[0].message);
+    assert_eq!(f[0].start.as_ref().map(|p| (p.line, p.column)), Some((2, 1)), "{:?}", f[0]);
+    assert!(
+        f[0].message.contains("from the default of its var.create_access_key, which this call keeps"),
+        "{}",
+        f[0].message
+    );
+    let at = f[2].start.as_ref().map(|p| (p.line, p.column));
+    assert_eq!(at, Some((7, 23)), "at `create_access_key = true`: {:?}", f[2]);
+    assert!(f[2].message.contains("in module `switched_on`'s `aws_iam_access_key.this`"), "{}", f[2].message);
 }
 
 #[test]
@@ -1230,4 +1239,62 @@ terraform {
 "#,
     )]);
     assert!(lint(d.path()).is_empty());
+}
+
+#[test]
+fn a_call_that_keeps_a_risky_default_of_its_module_is_reported_on_the_call() {
+    let d = tree(&[
+        (
+            "examples/complete/main.tf",
+            r#"
+module "keeps" {
+  source     = "../.."
+  project_id = "p"
+}
+module "overrides" {
+  source     = "../.."
+  project_id = "p"
+  roles      = ["roles/logging.logWriter"]
+}
+"#,
+        ),
+        (
+            "main.tf",
+            r#"
+variable "project_id" {
+  type = string
+}
+variable "roles" {
+  type    = list(string)
+  default = ["roles/editor"]
+}
+locals {
+  all_roles = toset(concat(var.roles, []))
+}
+resource "google_service_account" "ci" {
+  account_id = "ci"
+}
+resource "google_project_iam_member" "ci" {
+  for_each = local.all_roles
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.ci.email}"
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The module's default role list reaches the grant through a local: the module has the
+    // finding on its own, and the example that keeps the default has it too; the one that
+    // passes its own roles does not.
+    let found = codes(&f);
+    assert!(found.contains(&("module.keeps".to_owned(), "NHI206")), "{found:?}");
+    assert!(found.contains(&("google_project_iam_member.ci".to_owned(), "NHI206")), "{found:?}");
+    assert!(!found.iter().any(|(a, _)| a == "module.overrides"), "{found:?}");
+    let on_call = f.iter().find(|x| x.address == "module.keeps").unwrap();
+    assert!(
+        on_call.message.contains("from the default of its var.roles, which this call keeps"),
+        "{}",
+        on_call.message
+    );
 }

@@ -146,6 +146,16 @@ impl ModuleRunner<'_> {
                                 switches.iter().filter(|v| call_sets(b, std::slice::from_ref(*v))).collect();
                             if !set.is_empty() && set.iter().all(|v| switched_on.contains(v)) {
                                 out.push(self.on_call(r.clone(), ids[fi], b, name, prefix, Cause::Inputs(&switches)));
+                            } else if let Some(kept) = self.kept_default(&r, b, child_ids) {
+                                // It comes from a default of the module that this call keeps
+                                // (`roles` left at `["roles/editor"]`): taking the default is
+                                // the call's decision, and the call is where it is overridden.
+                                let mut on_call = self.on_call(r.clone(), ids[fi], b, name, prefix, Cause::Module);
+                                on_call.message = format!(
+                                    "{} (in module `{name}`'s `{}`, from the default of its var.{kept}, which this call keeps)",
+                                    r.message, r.key
+                                );
+                                out.push(on_call);
                             }
                             out.push(r);
                         } else {
@@ -191,6 +201,52 @@ impl ModuleRunner<'_> {
             }
         }
         vars
+    }
+
+    /// The module variable a finding's value comes from, when the module declares a default for
+    /// it and `call` does not set it: read where the finding points, or by its block's
+    /// `count`/`for_each`.
+    fn kept_default(&self, r: &RawFinding, call: &Block, child_ids: &[usize]) -> Option<String> {
+        let block = self.files.get(r.file)?.body.blocks.iter().find(|b| address_of(b) == r.key)?;
+        let mut vars = Vec::new();
+        let mut read = |e: &Expr| self.vars_read(e, child_ids, 0, &mut vars);
+        for meta in ["count", "for_each"] {
+            if let Some(a) = block.body.attr(meta) {
+                read(&a.expr);
+            }
+        }
+        block.body.each_attr(&mut |a| {
+            if a.expr.span.start < r.span.end && r.span.start < a.expr.span.end {
+                read(&a.expr);
+            }
+        });
+        vars.into_iter().find(|v| {
+            !call_sets(call, std::slice::from_ref(v))
+                && child_ids.iter().any(|&i| {
+                    self.files[i].body.blocks("variable").any(|d| {
+                        d.labels.first() == Some(v)
+                            && d.body.attr("default").is_some_and(|a| !matches!(a.expr.kind, ExprKind::Null))
+                    })
+                })
+        })
+    }
+
+    /// The module variables an expression reads, directly or through the module's locals.
+    fn vars_read(&self, e: &Expr, ids: &[usize], depth: usize, out: &mut Vec<String>) {
+        e.walk(&mut |x| {
+            let Some(p) = x.traversal_path() else { return };
+            let head = |p: &str| p.split(['.', '[']).next().unwrap_or(p).to_owned();
+            if let Some(v) = p.strip_prefix("var.") {
+                out.push(head(v));
+            } else if let Some(l) = p.strip_prefix("local.").map(head)
+                && depth < 4
+            {
+                let def = ids.iter().flat_map(|&i| self.files[i].body.blocks("locals")).find_map(|b| b.body.attr(&l));
+                if let Some(def) = def {
+                    self.vars_read(&def.expr, ids, depth + 1, out);
+                }
+            }
+        });
     }
 
     /// A finding on a call's input that is only `var.NAME` of the caller, whose value is the
