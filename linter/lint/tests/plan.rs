@@ -242,6 +242,7 @@ fn the_later_classes_are_found_in_a_plan() {
     assert_eq!(
         got,
         vec![
+            ("NHI117", "consul_acl_token.vault"),
             ("NHI117", "scaleway_iam_api_key.eso"),
             // The URL is sensitive in the plan, yet its token is reported, never shown.
             ("NHI118", "github_repository_webhook.mirror"),

@@ -7,8 +7,9 @@ const CONSUL_GLOBAL_MANAGEMENT: [&str; 2] = ["global-management", "00000000-0000
 /// Finds tokens and token roles of HashiCorp Consul and Nomad that are root-equivalent: Consul
 /// ACL tokens, roles and Vault Consul secrets-engine roles given the built-in
 /// `global-management` policy, the root token of an HCP Consul cluster
-/// (`hcp_consul_cluster_root_token`), and Nomad tokens or Vault Nomad secrets-engine roles of
-/// type `management`.
+/// (`hcp_consul_cluster_root_token`), Consul ACL policies that grant `acl = "write"` (their
+/// holders can mint a token with any policy), and Nomad tokens or Vault Nomad secrets-engine
+/// roles of type `management`.
 ///
 /// ## Why is this bad?
 /// These tokens bypass every ACL of the cluster: whoever holds one can read every key and
@@ -70,6 +71,13 @@ impl Rule for ManagementToken {
                     .help("write a consul_acl_policy with the rules this workload needs and grant that instead");
             }
         }
+        // `acl = "write"` lets the holder mint a token with any policy: global-management too.
+        for p in cx.resources("consul_acl_policy") {
+            if p.str("rules").is_some_and(|r| consul_acl_write(&r)) {
+                cx.report(&p, p.span("rules"), "policy grants acl = \"write\": its holder can create a token with any policy, global-management included")
+                    .help("leave `acl` out of workload policies (`acl = \"read\"` at most); ACL administration belongs to the bootstrap token");
+            }
+        }
         // HCP's root token of a managed Consul cluster is its bootstrap token: global-management.
         for t in cx.resources("hcp_consul_cluster_root_token") {
             cx.report(
@@ -86,6 +94,30 @@ impl Rule for ManagementToken {
                         .help("use type = \"client\" with nomad_acl_policy rules for what the holder runs");
                 }
             }
+        }
+    }
+}
+
+/// Whether Consul ACL rules (HCL or JSON) grant `acl = "write"`.
+fn consul_acl_write(rules: &str) -> bool {
+    rules.lines().any(|line| {
+        let code = line.split('#').next().unwrap_or("").split("//").next().unwrap_or("");
+        let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        compact.starts_with("acl=\"write\"") || compact.contains("\"acl\":\"write\"")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::consul_acl_write;
+
+    #[test]
+    fn acl_write_in_hcl_and_json_rules() {
+        assert!(consul_acl_write("node_prefix \"\" { policy = \"read\" }\n  acl  =  \"write\"\n"));
+        assert!(consul_acl_write(r#"{"acl":"write","node_prefix":{"":{"policy":"read"}}}"#));
+        assert!(consul_acl_write("{\n  \"acl\": \"write\"\n}"));
+        for no in ["acl = \"read\"", "# acl = \"write\"", "key_prefix \"acl\" { policy = \"write\" }", ""] {
+            assert!(!consul_acl_write(no), "{no}");
         }
     }
 }

@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 20] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 22] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -24,6 +24,10 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 20] = [
     ("mongodbatlas_api_key", None),
     ("digitalocean_spaces_key", None),
     ("launchdarkly_access_token", None),
+    // Consul and Nomad can expire a token within a day at most (their servers' maximum
+    // expiration TTL): a token Terraform keeps is one that does not.
+    ("consul_acl_token", None),
+    ("nomad_acl_token", None),
 ];
 
 /// ## What it does
@@ -32,7 +36,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 20] = [
 /// and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account
 /// tokens, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
-/// keys, DigitalOcean Spaces keys and LaunchDarkly access tokens. Keys that expire within
+/// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, and Consul and Nomad ACL tokens
+/// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").
 ///

@@ -8,8 +8,8 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// service-account token secrets (`kubernetes.io/service-account-token`, which cannot expire),
 /// and API keys of other services (the types of NHI117) whose expiry attribute is left unset
 /// (`expired_at` of Terraform Cloud tokens, `expires_on` of Cloudflare tokens, `expires_at` of
-/// Scaleway keys, …), null (a module's expiry variable whose null default a call leaves
-/// as it is), or that have none. A `lifecycle { replace_triggered_by }` fed by a
+/// Scaleway keys, …) or null (a module's expiry variable whose null default a call leaves
+/// as it is); keys that have no expiry attribute are NHI117's alone. A `lifecycle { replace_triggered_by }` fed by a
 /// `time_rotating` counts as rotation. Also client certificates signed through
 /// `kubernetes_certificate_signing_request` without `spec.expiration_seconds` (the signer's
 /// default: a year) or with one beyond `policy.static_key_max_lifetime`, and token requests
@@ -120,9 +120,8 @@ impl Rule for TokenWithoutExpiry {
                             "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
                         ));
                     }
-                    None => {
-                        cx.report(&k, k.header(), "key cannot expire and is not replaced on a schedule").help(help);
-                    }
+                    // One that cannot expire is NHI117's alone: there is no expiry to set.
+                    None => {}
                     Some(_) => {}
                 }
             }
