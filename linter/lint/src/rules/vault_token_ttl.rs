@@ -1,12 +1,17 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration};
+use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated};
 use crate::rules::vault_mounts::has_own_lifetime;
+
+const DAY_SECS: u64 = 24 * 3600;
 
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
 /// (`period`) without an `explicit_max_ttl`, and token roles (`vault_token_auth_backend_role`)
 /// that issue periodic tokens without `token_explicit_max_ttl`, or that set no token lifetime at
 /// all (`token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period` absent or `0`).
+/// A `vault_token` whose `explicit_max_ttl`, or else `ttl`, is longer than a day (or than
+/// `policy.max_token_ttl`, if that is longer) is reported too, unless Terraform replaces it on
+/// a schedule (`replace_triggered_by` a `time_rotating`).
 /// The help quotes the policy's `max_token_ttl` (default 1h, the provider's value) as the value
 /// to aim for.
 ///
@@ -78,12 +83,23 @@ impl Rule for VaultTokenTtl {
                 cx.report(&t, t.header(), "token has no ttl").help(help);
                 continue;
             }
-            // A TTL longer than our policy is still a TTL: only "0" (no limit) is reported here.
-            for key in ["explicit_max_ttl", "ttl"] {
-                if let Some(Dur::Zero) = t.value(key).as_ref().and_then(duration) {
-                    cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
-                    break;
-                }
+            let zero = ["explicit_max_ttl", "ttl"]
+                .into_iter()
+                .find(|key| matches!(t.value(key).as_ref().and_then(duration), Some(Dur::Zero)));
+            if let Some(key) = zero {
+                cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
+                continue;
+            }
+            // A token Terraform keeps for weeks is a static credential; hours are what a
+            // workload's token needs (a day is allowed, as for auth roles on a tuned mount).
+            let cap = max.as_secs().max(DAY_SECS);
+            let key: &[&str] = if explicit.is_some() { &["explicit_max_ttl"] } else { &["ttl"] };
+            if let Some((key, secs)) = first_longer(&t, key, cap)
+                && !is_rotated(&t)
+            {
+                let renewable = key == "ttl" && t.value("renewable") != Some(crate::eval::Value::Bool(false));
+                let also = if renewable { ", and renewals extend it up to the mount's maximum" } else { "" };
+                cx.report(&t, t.span(key), format!("token lives {}{also}", interval(secs))).help(help);
             }
         }
     }
