@@ -20,13 +20,22 @@ const AUTH_ROLES: [&str; 16] = [
     "vault_userpass_auth_backend_user",
 ];
 
+const HELP: &str = "grant a policy that names only the paths and capabilities the workload needs";
+
+/// Vault's root policy, and the one HCP Vault gives its cluster administrators.
+fn root(policy: &str) -> bool {
+    matches!(policy.trim(), "root" | "hcp-root")
+}
+
 /// ## What it does
-/// Finds Vault tokens and auth roles that hand out the `root` policy: `policies` of
-/// `vault_token`, `token_policies` of any `vault_*_auth_backend_role`, and
-/// `allowed_policies` of `vault_token_auth_backend_role`.
+/// Finds Vault tokens and auth roles that hand out the `root` policy, or HCP Vault's
+/// `hcp-root` (the administrator policy of an HCP Vault cluster): `policies` of `vault_token`,
+/// `token_policies` of any `vault_*_auth_backend_role`, `allowed_policies` of
+/// `vault_token_auth_backend_role`, and the `policies` of a role or user written through
+/// `vault_generic_endpoint` under `auth/`.
 ///
 /// ## Why is this bad?
-/// The root policy can do everything in Vault, including reading every secret and rewriting
+/// The root policy can do everything in Vault (and `hcp-root` nearly everything), including reading every secret and rewriting
 /// every policy. It is meant for break-glass use, not for workloads.
 ///
 /// ## Example
@@ -61,9 +70,23 @@ impl Rule for VaultRootPolicy {
             let Some(key) = ["token_policies", "policies", "allowed_policies"].into_iter().find(|k| b.has(k)) else {
                 continue;
             };
-            if b.strs(key).iter().any(|p| p == "root") {
-                cx.report(&b, b.span(key), "grants the root policy")
-                    .help("grant a policy that names only the paths and capabilities the workload needs");
+            if let Some(p) = b.strs(key).into_iter().find(|p| root(p)) {
+                cx.report(&b, b.span(key), format!("grants the {p} policy")).help(HELP);
+            }
+        }
+        // A userpass user or auth role written as a raw API document.
+        for e in cx.resources("vault_generic_endpoint") {
+            let under_auth = e.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/"));
+            let Some(attr) = e.attr("data_json").filter(|_| under_auth) else { continue };
+            let Some(doc) = e.env.eval_document(&attr.expr) else { continue };
+            let granted = ["policies", "token_policies"].iter().filter_map(|k| doc.get(k)).find_map(|v| {
+                let mut names: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
+                // The API also takes a comma-separated string.
+                names.extend(v.as_str().into_iter().flat_map(|s| s.split(',').map(|p| p.trim().to_owned())));
+                names.into_iter().find(|p| root(p))
+            });
+            if let Some(p) = granted {
+                cx.report(&e, e.span("data_json"), format!("grants the {p} policy")).help(HELP);
             }
         }
     }
