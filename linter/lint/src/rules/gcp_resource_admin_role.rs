@@ -49,7 +49,8 @@ fn on_one_resource(ty: &str) -> bool {
 /// `roles/artifactregistry.admin`); any role on a KMS key, key ring or Secret Manager secret
 /// granted to `allUsers` or `allAuthenticatedUsers`; and any role but an invoker's on a bucket,
 /// BigQuery dataset or table, Pub/Sub topic or subscription or Spanner database granted to them
-/// (`allUsers` reading a bucket that serves a `website` is left out) — by `*_iam_member` and `*_iam_binding`
+/// (`allUsers` reading a bucket that serves a `website` is left out), also through Cloud
+/// Storage's legacy ACLs (`entity`, `role_entity`, `predefined_acl = "publicRead"`) — by `*_iam_member` and `*_iam_binding`
 /// resources, or in the `policy_data` of an `*_iam_policy` resource written as JSON or
 /// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`.
 ///
@@ -98,6 +99,57 @@ impl Rule for GcpResourceAdminRole {
             };
             cx.report(&g, span, why).help(help);
         }
+        // The same through the legacy ACLs of Cloud Storage: `entity = "allUsers"`,
+        // `role_entity = ["READER:allUsers"]`, `predefined_acl = "publicRead"`.
+        for a in cx.resources_of(&ACLS) {
+            let Some((key, who)) = public_acl_entry(&a) else { continue };
+            let what = match a.label(0) {
+                t if t.starts_with("google_storage_default_object_") => "bucket's new objects",
+                t if t.starts_with("google_storage_object_") => "object",
+                _ => "bucket",
+            };
+            if who == "allUsers" && what == "bucket" && serves_website(cx, &a) {
+                continue;
+            }
+            let anyone = if who == "allUsers" {
+                "anyone on the internet, with no credential"
+            } else {
+                "any Google account in the world"
+            };
+            cx.report(&a, a.span(key), format!("the ACL opens this {what} to {who}: the data is open to {anyone}"))
+                .help("grant access to the service accounts and groups that need the data, with IAM and uniform bucket-level access");
+        }
+    }
+}
+
+/// Cloud Storage's legacy ACL resources.
+const ACLS: [&str; 6] = [
+    "google_storage_bucket_access_control",
+    "google_storage_default_object_access_control",
+    "google_storage_object_access_control",
+    "google_storage_bucket_acl",
+    "google_storage_default_object_acl",
+    "google_storage_object_acl",
+];
+
+/// The argument of an ACL resource that names everyone, and whom: an `entity`, a
+/// `role_entity` entry (`ROLE:entity`) or a predefined ACL that reads as one.
+fn public_acl_entry(a: &Item<'_>) -> Option<(&'static str, &'static str)> {
+    let public = |e: &str| match e.trim() {
+        "allUsers" => Some("allUsers"),
+        "allAuthenticatedUsers" => Some("allAuthenticatedUsers"),
+        _ => None,
+    };
+    if let Some(who) = a.str("entity").as_deref().and_then(public) {
+        return Some(("entity", who));
+    }
+    if let Some(who) = a.strs("role_entity").iter().find_map(|re| re.split_once(':').and_then(|(_, e)| public(e))) {
+        return Some(("role_entity", who));
+    }
+    match a.str("predefined_acl").as_deref() {
+        Some("publicRead" | "publicReadWrite") => Some(("predefined_acl", "allUsers")),
+        Some("authenticatedRead") => Some(("predefined_acl", "allAuthenticatedUsers")),
+        _ => None,
     }
 }
 
