@@ -16,7 +16,9 @@ fn admin_policy(arn: &str) -> Option<&'static str> {
 /// `aws_iam_policy_attachment`, `aws_ssoadmin_managed_policy_attachment` (a permission set),
 /// `managed_policy_arns` of `aws_iam_role`,
 /// `aws_iam_role_policy_attachments_exclusive`), and given by Vault's AWS secrets engine to
-/// the users and roles it creates (`policy_arns` of `vault_aws_secret_backend_role`).
+/// the users and roles it creates (`policy_arns` of `vault_aws_secret_backend_role`), or passed
+/// in any input of a registry or git module whose code is not here (`policy_arns`, a map of
+/// roles with theirs).
 ///
 /// ## Why is this bad?
 /// These policies grant (nearly) everything in the account, or the power to grant it. A
@@ -58,7 +60,12 @@ impl Rule for AwsAdminPolicy {
             "attach a customer-managed policy that lists only the actions and resources this identity needs";
         for (item, span, arns) in managed_policy_attachments(cx) {
             if let Some(p) = arns.iter().find_map(|arn| admin_policy(arn)) {
-                cx.report(&item, span, format!("{p} attached")).help(HELP);
+                let message = if item.block.ident == "module" {
+                    format!("{p} passed to the module, to attach to the identities it manages")
+                } else {
+                    format!("{p} attached")
+                };
+                cx.report(&item, span, message).help(HELP);
             }
         }
     }
@@ -108,5 +115,42 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
             out.push((r, span, arns));
         }
     }
+    // Registry and git modules whose code is not here, given the policies to attach as inputs
+    // (`policy_arns`, `roles = { ci = { policy_arns = [...] } }`): every policy ARN in an input,
+    // at any depth. Inputs that exclude or bound rather than grant are left out.
+    for call in cx.blocks("module", None) {
+        if call.block.local_source().is_some() {
+            continue;
+        }
+        for attr in &call.body.attrs {
+            let key = attr.key.to_ascii_lowercase();
+            if ["deny", "exclude", "boundary", "remove", "detach"].iter().any(|w| key.contains(w)) {
+                continue;
+            }
+            let mut arns = Vec::new();
+            strings(&call.eval(&attr.expr), &mut arns);
+            attr.expr.walk(&mut |e| {
+                if matches!(e.kind, crate::syntax::ExprKind::Template(_))
+                    && let Some(t) = crate::rules::common::written_text(e)
+                {
+                    arns.push(t);
+                }
+            });
+            arns.retain(|a| a.contains(":policy/"));
+            if !arns.is_empty() {
+                out.push((call.clone(), attr.expr.span.clone(), arns));
+            }
+        }
+    }
     out
+}
+
+/// Every string in a value, at any depth.
+fn strings(v: &crate::eval::Value, out: &mut Vec<String>) {
+    match v {
+        crate::eval::Value::Str(s) => out.push(s.clone()),
+        crate::eval::Value::List(items) => items.iter().for_each(|x| strings(x, out)),
+        crate::eval::Value::Object(map) => map.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
 }
