@@ -10,7 +10,8 @@ use crate::rules::kubernetes_rbac::{escalation, is_cluster_wide, roles, wildcard
 ///   on any resource;
 /// * `get`/`create` on `nodes/proxy` (the kubelet API: exec in any pod of the node);
 /// * `create` on `serviceaccounts/token` (unless limited by `resource_names`);
-/// * `create` on `pods/exec` or `pods/attach`;
+/// * `create` on `pods` (a pod runs as any service account of its namespace, and mounts its
+///   token), `pods/exec` or `pods/attach`;
 /// * `update`/`patch` on `certificatesigningrequests/approval`;
 /// * `create`, `update` or `patch` on `mutatingwebhookconfigurations` or
 ///   `validatingwebhookconfigurations` (unless limited by `resource_names`, as operators that

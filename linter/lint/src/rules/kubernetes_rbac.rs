@@ -209,7 +209,7 @@ const WEBHOOK_WRITE: &[&str] = &["create", "update", "patch", "*"];
 
 /// Permissions that lead to cluster-admin without any wildcard when granted cluster-wide:
 /// `(resource, verbs that escalate, limited by resource_names, what it gives)`.
-const ESCALATING: [(&str, &[&str], bool, &str); 7] = [
+const ESCALATING: [(&str, &[&str], bool, &str); 8] = [
     ("nodes/proxy", &["get", "create", "*"], false, "the kubelet API of every node: exec into any pod"),
     ("serviceaccounts/token", &["create", "*"], true, "tokens for any service account"),
     ("pods/exec", &["create", "get", "*"], false, "a shell in any pod of the cluster"),
@@ -227,6 +227,12 @@ const ESCALATING: [(&str, &[&str], bool, &str); 7] = [
         WEBHOOK_WRITE,
         true,
         "an admission webhook that sees every object written, Secrets included",
+    ),
+    (
+        "pods",
+        &["create", "*"],
+        false,
+        "pods in every namespace, run as any service account there with its token mounted",
     ),
 ];
 
