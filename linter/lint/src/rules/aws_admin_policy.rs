@@ -128,7 +128,7 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
                 continue;
             }
             let mut arns = Vec::new();
-            strings(&call.eval(&attr.expr), &mut arns);
+            crate::rules::common::strings_in(&call.eval(&attr.expr), &mut arns);
             attr.expr.walk(&mut |e| {
                 if matches!(e.kind, crate::syntax::ExprKind::Template(_))
                     && let Some(t) = crate::rules::common::written_text(e)
@@ -143,14 +143,4 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
         }
     }
     out
-}
-
-/// Every string in a value, at any depth.
-fn strings(v: &crate::eval::Value, out: &mut Vec<String>) {
-    match v {
-        crate::eval::Value::Str(s) => out.push(s.clone()),
-        crate::eval::Value::List(items) => items.iter().for_each(|x| strings(x, out)),
-        crate::eval::Value::Object(map) => map.values().for_each(|x| strings(x, out)),
-        _ => {}
-    }
 }

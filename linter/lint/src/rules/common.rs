@@ -253,7 +253,7 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
             return expiry_lifecycle(&a.expr, item.env, cx.now, max);
         }
     }
-    for key in ["end_date_relative", "ttl", "seconds_to_live"] {
+    for key in ["end_date_relative", "ttl", "seconds_to_live", "lifetime_seconds"] {
         if let Some(v) = item.value(key) {
             return match duration(&v) {
                 Some(Dur::Secs(s)) if s <= max.as_secs() => Lifecycle::ShortLived,
@@ -558,6 +558,16 @@ pub fn written_text(e: &Expr) -> Option<String> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// Every string in a value, at any depth.
+pub fn strings_in(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Str(s) => out.push(s.clone()),
+        Value::List(items) => items.iter().for_each(|x| strings_in(x, out)),
+        Value::Object(map) => map.values().for_each(|x| strings_in(x, out)),
+        _ => {}
     }
 }
 

@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 22] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 24] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -28,6 +28,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 22] = [
     // expiration TTL): a token Terraform keeps is one that does not.
     ("consul_acl_token", None),
     ("nomad_acl_token", None),
+    ("databricks_token", Some("lifetime_seconds")),
+    ("databricks_obo_token", Some("lifetime_seconds")),
 ];
 
 /// ## What it does
@@ -36,7 +38,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 22] = [
 /// and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account
 /// tokens, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
-/// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, and Consul and Nomad ACL tokens
+/// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Databricks personal and
+/// on-behalf-of tokens, and Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").
