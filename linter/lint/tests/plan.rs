@@ -259,3 +259,53 @@ fn the_later_classes_are_found_in_a_plan() {
         assert!(!f.message.contains("glpat-redacted"), "{}", f.message);
     }
 }
+
+/// In a plan of an identity that already exists, its ARN is known and the inline policy holds
+/// it: a policy that lets the user rewrite its own policies is found by value.
+#[test]
+fn a_user_that_may_rewrite_its_own_policies_is_found_in_a_plan_by_its_arn() {
+    let arn = "arn:aws:iam::123456789012:user/intern";
+    let policy = |action: &str| {
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{ "Effect": "Allow", "Action": action, "Resource": arn }]
+        })
+        .to_string()
+    };
+    let change = |address: &str, ty: &str, name: &str, after: serde_json::Value| {
+        serde_json::json!({
+            "address": address, "mode": "managed", "type": ty, "name": name,
+            "change": { "actions": ["update"], "before": after, "after": after, "after_unknown": {} }
+        })
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.15.5",
+        "resource_changes": [
+            change("aws_iam_user.intern", "aws_iam_user", "intern", serde_json::json!({ "name": "intern", "arn": arn })),
+            change(
+                "aws_iam_user_policy.self",
+                "aws_iam_user_policy",
+                "self",
+                serde_json::json!({ "name": "self", "user": "intern", "policy": policy("iam:PutUserPolicy") }),
+            ),
+            change(
+                "aws_iam_user_policy.keys",
+                "aws_iam_user_policy",
+                "keys",
+                serde_json::json!({ "name": "keys", "user": "intern", "policy": policy("iam:ListAccessKeys") }),
+            ),
+        ],
+        "configuration": { "root_module": { "resources": [
+            { "address": "aws_iam_user_policy.self", "mode": "managed", "type": "aws_iam_user_policy", "name": "self",
+              "expressions": { "user": { "references": ["aws_iam_user.intern.name", "aws_iam_user.intern"] } } },
+            { "address": "aws_iam_user_policy.keys", "mode": "managed", "type": "aws_iam_user_policy", "name": "keys",
+              "expressions": { "user": { "references": ["aws_iam_user.intern.name", "aws_iam_user.intern"] } } }
+        ] } }
+    })
+    .to_string();
+    let report = lint_plan(&plan, "p.json", None, &settings()).unwrap();
+    let found: Vec<(&str, &str)> =
+        report.findings.iter().filter(|f| f.code == "NHI202").map(|f| (f.code, f.address.as_str())).collect();
+    assert_eq!(found, vec![("NHI202", "aws_iam_user_policy.self")], "{:#?}", report.findings);
+}

@@ -103,6 +103,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "bad_try_fallback",
         "this plan's evaluator reads a missing attribute as null; Terraform plans the fallback",
     ),
+    (
+        "NHI202",
+        "bad_user_may_rewrite_itself",
+        "the user is created by the same plan: its ARN, and so the policy naming it, is unknown until apply",
+    ),
+    (
+        "NHI202",
+        "bad_role_may_attach_to_itself",
+        "the role is created by the same plan: its ARN, and so the policy naming it, is unknown until apply",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];

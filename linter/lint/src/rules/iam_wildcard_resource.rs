@@ -1,7 +1,9 @@
 use crate::eval::iam_policy::{Statement, action_matches};
 use crate::facts::aws_policies::{Kind, identity_statements};
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::iam_wildcard_action::is_full_wildcard;
+use crate::span::Span;
 
 /// Actions that AWS only accepts with `"Resource": "*"` (they have no resource-level
 /// permissions), so `"*"` is the only correct value for them.
@@ -177,6 +179,9 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// (`arn:aws:iam::123:role/*`), and writing the policies or credentials of every user
 /// (`iam:PutUserPolicy`, `iam:CreateAccessKey` on `…:user/*`), group or managed policy
 /// (`iam:CreatePolicyVersion` on `…:policy/*`): each lets the holder make itself administrator.
+/// So does an inline user or role policy that lets its own identity write its policies
+/// (`iam:PutUserPolicy` on `aws_iam_user.x.arn` or `user/${aws:username}` in
+/// `aws_iam_user_policy.x`, `iam:AttachRolePolicy` on the role's own ARN).
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -246,6 +251,7 @@ impl Rule for IamWildcardResource {
             }
             // Reading secrets through an ARN that names every secret, parameter or key of the
             // account (`arn:aws:ssm:*:*:parameter/*`): the same reach as `"*"` for that service.
+            let mut reported = false;
             for s in stmts.iter().filter(granted) {
                 // Region and account may be references: the string keeps holes for them.
                 let every = s.resources.iter().flatten().find_map(|r| match r {
@@ -267,11 +273,85 @@ impl Rule for IamWildcardResource {
                     } else {
                         "name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)"
                     });
+                    reported = true;
                     break;
                 }
             }
+            // An inline policy that lets its own user or role rewrite its policies: it can give
+            // itself any permission.
+            if !reported && let Some((action, who)) = self_escalation(cx, item, stmts) {
+                cx.report(
+                    item,
+                    action.1,
+                    format!(
+                        "`{}` allowed on the {who} this policy belongs to: it can grant itself any permission",
+                        action.0
+                    ),
+                )
+                .help(
+                    "leave IAM writes on the identity itself out of its policies; an administrator path changes them",
+                );
+            }
         }
     }
+}
+
+/// Actions that rewrite what an identity may do, by the kind of identity they act on.
+const SELF_WRITES: [(&str, &[&str]); 2] = [
+    ("aws_iam_user", &["iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:DeleteUserPermissionsBoundary"]),
+    (
+        "aws_iam_role",
+        &[
+            "iam:PutRolePolicy",
+            "iam:AttachRolePolicy",
+            "iam:DeleteRolePermissionsBoundary",
+            "iam:UpdateAssumeRolePolicy",
+        ],
+    ),
+];
+
+/// For an inline `aws_iam_user_policy` / `aws_iam_role_policy`: an allowed action that writes
+/// the policies of the very user or role it belongs to (its resource names that identity's ARN,
+/// or `${aws:username}`), with the statement's resources span, and what the identity is.
+fn self_escalation(cx: &Ctx<'_>, item: &Item<'_>, stmts: &[Statement]) -> Option<((String, Span), &'static str)> {
+    let (key, ty, who) = match item.label(0) {
+        "aws_iam_user_policy" => ("user", "aws_iam_user", "user"),
+        "aws_iam_role_policy" => ("role", "aws_iam_role", "role"),
+        _ => return None,
+    };
+    // The identity by reference (`aws_iam_user.x.name`), or by its name (a plan's values).
+    let by_ref = item
+        .attr(key)?
+        .expr
+        .traversal_path()
+        .and_then(|p| Some(p.strip_prefix(&format!("{ty}."))?.split(['.', '[']).next()?.to_owned()));
+    let name = match by_ref {
+        Some(n) => n,
+        None => {
+            let given = item.str(key)?;
+            let owner = cx.resources(ty).into_iter().find(|r| r.str("name").as_deref() == Some(given.as_str()))?;
+            owner.label(1).to_owned()
+        }
+    };
+    let writes = SELF_WRITES.iter().find(|(t, _)| *t == ty)?.1;
+    let text = cx.files().into_iter().find(|(id, _)| *id == item.file).map(|(_, f)| f.text.as_str());
+    // In a plan of an identity that exists, its ARN is known and the document holds it.
+    let arn = cx.resources(ty).into_iter().find(|r| r.label(1) == name).and_then(|r| r.str("arn"));
+    stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && !s.is_denied_by(stmts)).find_map(|s| {
+        let written = text.and_then(|t| t.get(s.resources_span.start..s.resources_span.end)).unwrap_or_default();
+        let by_value = s
+            .resource_strs()
+            .iter()
+            .any(|r| Some(r) == arn.as_ref() || (ty == "aws_iam_user" && r.contains("${aws:username}")));
+        let names_self = by_value
+            || written.contains(&format!("{ty}.{name}."))
+            || (ty == "aws_iam_user" && written.contains("${aws:username}"));
+        if !names_self {
+            return None;
+        }
+        let action = s.action_strs().into_iter().find(|a| writes.iter().any(|w| action_matches(a, w)))?;
+        Some(((action, s.resources_span.clone()), who))
+    })
 }
 
 /// When `arn` names every secret, parameter, KMS key or role of an account (region and account
