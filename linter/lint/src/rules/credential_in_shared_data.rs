@@ -24,12 +24,14 @@ const BOOT_METADATA: [&str; 4] =
     ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1"];
 
 /// The credential an expression reads from a resource of this configuration, if any
-/// (`tls_private_key.x.private_key_pem`, `google_service_account_key.x.private_key`), as written.
-/// A variable or a module output is passed in at run time: not made here.
+/// (`tls_private_key.x.private_key_pem`, `google_service_account_key.x.private_key`), or from a
+/// data source at plan time (`data.terraform_remote_state.x.outputs.root_token`,
+/// `data.aws_secretsmanager_secret_version.x.secret_string`), as written. A variable or a module
+/// output is passed in at run time: left to the rules on it.
 fn generated_credential(e: &Expr) -> Option<String> {
     let read = credential_read(e, &|_, _| false)?;
     let head = read.split(['.', '[']).next().unwrap_or("");
-    (head.contains('_') && head != "data").then_some(read)
+    (head.contains('_') || head == "data").then_some(read)
 }
 
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
@@ -50,7 +52,9 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// ## What it does
 /// Finds a credential that Terraform creates — a generated private key
 /// (`tls_private_key.x.private_key_pem`), a service-account key, an access key's secret, an
-/// application password, a generated password — written where others read it: what a machine
+/// application password, a generated password — or reads from a secret store or another
+/// configuration's state (`data.terraform_remote_state.x.outputs.root_token`), written where
+/// others read it: what a machine
 /// receives at boot (`user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`) and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
