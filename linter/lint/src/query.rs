@@ -251,6 +251,16 @@ impl<'a> Item<'a> {
 
     fn values_here(&self, key: &str) -> Vec<Value> {
         let Some(attr) = self.body.attr(key) else { return Vec::new() };
+        self.eval_instances_here(&attr.expr)
+    }
+
+    /// An expression of this item evaluated once per `for_each` / `count` instance (as
+    /// [`Item::values`] does for an attribute): `app_role_ids[each.value]` inside a traversal.
+    pub fn eval_instances(&self, e: &Expr) -> Vec<Value> {
+        self.env.in_iterators(&self.iters, || self.eval_instances_here(e))
+    }
+
+    fn eval_instances_here(&self, e: &Expr) -> Vec<Value> {
         let top = self.block;
         let instances = top.body.attr("for_each").map(|fe| match self.env.eval(&fe.expr) {
             v if is_empty_collection(&v) => flagged_instances(&fe.expr, self.env).unwrap_or(v),
@@ -260,25 +270,24 @@ impl<'a> Item<'a> {
         });
         match instances {
             Some(Value::List(items)) if !items.is_empty() => {
-                items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(&attr.expr))).collect()
+                items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(e))).collect()
             }
-            Some(Value::Object(map)) if !map.is_empty() => map
-                .into_iter()
-                .map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(&attr.expr)))
-                .collect(),
+            Some(Value::Object(map)) if !map.is_empty() => {
+                map.into_iter().map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(e))).collect()
+            }
             _ => match top.body.attr("count").map(|c| self.env.eval(&c.expr)) {
                 // `role = var.roles[count.index]`: each instance's value, once each.
                 Some(Value::Number(n)) if n >= 1.0 && n.fract() == 0.0 => {
                     let mut out: Vec<Value> = Vec::new();
                     for i in 0..(n as usize).min(MAX_COUNT_INSTANCES) {
-                        let v = self.env.with_count_index(i, || self.env.eval(&attr.expr));
+                        let v = self.env.with_count_index(i, || self.env.eval(e));
                         if !out.contains(&v) {
                             out.push(v);
                         }
                     }
                     out
                 }
-                _ => vec![self.env.eval(&attr.expr)],
+                _ => vec![self.env.eval(e)],
             },
         }
     }

@@ -138,6 +138,9 @@ const KNOWN_GAPS: &[&str] = &[
     // The project number comes from a data source this harness cannot read; a real plan reads
     // it, and the email is then known.
     "NHI209 bad_default_email_with_the_project_number",
+    // The same for `app_role_ids` of the Graph service principal: a real plan holds the role's
+    // id in `app_role_id`, which the rule knows by its GUID.
+    "NHI219 bad_from_a_list_of_names",
     // The policy's `policy_data` is the JSON a data source renders at plan time: a real plan
     // holds it, which this harness cannot compute.
     "NHI247 bad_policy_applying_it",

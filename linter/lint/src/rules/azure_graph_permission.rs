@@ -26,9 +26,14 @@ fn privileged(e: &Expr, item: &Item<'_>) -> Option<&'static str> {
     }
     let ExprKind::Traversal(_, ops) = &e.kind else { return None };
     ops.iter().find_map(|op| match op {
+        // `app_role_ids["User.ReadWrite.All"]`, or an index that evaluates to the name
+        // (`app_role_ids[each.value]`, a dynamic block's iterator).
         TraverseOp::Index(ix) => {
-            let key = ix.as_str()?;
-            PRIVILEGED.iter().find(|(n, _)| *n == key).map(|(n, _)| *n)
+            let keys: Vec<String> = match ix.as_str() {
+                Some(k) => vec![k.to_owned()],
+                None => item.eval_instances(ix).iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            };
+            PRIVILEGED.iter().find(|(n, _)| keys.iter().any(|k| k == n)).map(|(n, _)| *n)
         }
         _ => None,
     })
