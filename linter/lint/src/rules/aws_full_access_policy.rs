@@ -1,5 +1,10 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use std::collections::HashSet;
+
+use crate::query::Item;
 use crate::rules::aws_admin_policy::managed_policy_attachments;
+use crate::rules::common::refers_to_address;
+use crate::rules::oidc_trust_without_subject::ci_trusts;
 
 /// The name of a provider-managed "full access" policy or permission set, when `arn_or_name`
 /// is one: every action of a service on every resource of it. Read-only and invoke-only sets
@@ -23,11 +28,46 @@ fn every_secret(arn: &str) -> Option<(&'static str, &'static str)> {
     POLICIES.iter().find(|(p, _)| *p == name).copied()
 }
 
+/// The role (`aws_iam_role` name label) a managed policy is attached to, when known.
+fn attached_role(item: &Item<'_>) -> Option<String> {
+    match item.label(0) {
+        "aws_iam_role" => Some(item.label(1).to_owned()),
+        "aws_iam_role_policy_attachment" | "aws_iam_role_policy_attachments_exclusive" => {
+            let key = if item.has("role") { "role" } else { "role_name" };
+            let path = item.attr(key)?.expr.traversal_path()?;
+            Some(path.strip_prefix("aws_iam_role.")?.split(['.', '[']).next()?.to_owned())
+        }
+        _ => None,
+    }
+}
+
+/// Roles that CI pipelines assume through OIDC federation (GitHub Actions, GitLab, Terraform
+/// Cloud, CircleCI): their trust is written inline or in a policy document they use.
+fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let roles = cx.resources("aws_iam_role");
+    for (item, _, _) in ci_trusts(cx) {
+        if item.label(0) == "aws_iam_role" {
+            out.insert(item.label(1).to_owned());
+        } else if item.block.ident == "data" {
+            let doc = format!("data.{}.{}", item.label(0), item.label(1));
+            for r in &roles {
+                if r.attr("assume_role_policy").is_some_and(|a| refers_to_address(&a.expr, &doc)) {
+                    out.insert(r.label(1).to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// ## What it does
 /// Finds provider-managed "full access" policies attached to machine identities: AWS managed
 /// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`) or
 /// `AdministratorAccess-<service>` on roles, users and groups, the managed policies that read or
 /// manage every secret of the account (`AmazonSSMReadOnlyAccess`, `SecretsManagerReadWrite`),
+/// `AmazonEC2ContainerRegistryPowerUser` on a role that CI does not assume through OIDC (a node
+/// or workload role that can overwrite every image of the account),
 /// and Scaleway IAM
 /// policies granting `…FullAccess` permission sets. `IAMFullAccess` and `AdministratorAccess`
 /// are NHI205.
@@ -69,11 +109,20 @@ impl Rule for AwsFullAccessPolicy {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let ci_roles = ci_roles(cx);
         for (item, span, arns) in managed_policy_attachments(cx) {
             let aws_managed: Vec<&String> = arns.iter().filter(|a| a.contains(":iam::aws:policy/")).collect();
             if let Some(name) = aws_managed.iter().find_map(|a| full_access(a).map(str::to_owned)) {
                 cx.report(&item, span, format!("{name} attached: every action on every resource of the service"))
                     .help("attach a customer-managed policy naming the resources and actions this identity uses");
+            } else if aws_managed.iter().any(|a| a.ends_with("/AmazonEC2ContainerRegistryPowerUser"))
+                && let Some(role) = attached_role(&item)
+                && !ci_roles.contains(&role)
+            {
+                // A pipeline that builds images pushes them; a workload or node role that can
+                // overwrite every image of the account can plant code in every other workload.
+                cx.report(&item, span, "AmazonEC2ContainerRegistryPowerUser attached to a role that is not a build pipeline's: it pushes and overwrites images in every ECR repository of the account")
+                    .help("attach AmazonEC2ContainerRegistryReadOnly to workloads and nodes; only the pipeline that builds an image pushes it, to its own repository");
             } else if let Some((name, what)) = aws_managed.iter().find_map(|a| every_secret(a)) {
                 cx.report(&item, span, format!("{name} attached: it {what}"))
                     .help("attach a customer-managed policy naming the parameters or secrets this identity reads (a path prefix)");
