@@ -1,6 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use std::collections::HashSet;
 
+use crate::facts::aws_policies::trust_statements;
 use crate::query::Item;
 use crate::rules::aws_admin_policy::managed_policy_attachments;
 use crate::rules::common::refers_to_address;
@@ -46,7 +47,27 @@ fn attached_role(item: &Item<'_>) -> Option<String> {
 fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
     let mut out = HashSet::new();
     let roles = cx.resources("aws_iam_role");
-    for (item, _, _) in ci_trusts(cx) {
+    // A web-identity trust whose issuer is not written out (a provider ARN from a local) is a
+    // pipeline's unless it shows an EKS cluster's service accounts (IRSA).
+    let eks = |t: &str| t.contains("oidc.eks.") || t.starts_with("system:serviceaccount:");
+    let by_subject = trust_statements(cx.facts().policies()).into_iter().filter(|src| {
+        src.statements.iter().any(|s| {
+            let web = s.action_strs().iter().any(|a| a.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"));
+            let texts: Vec<String> = s
+                .principals
+                .iter()
+                .flatten()
+                .flat_map(|(_, ids)| ids.iter().filter_map(|v| v.as_str().map(str::to_owned)))
+                .chain(s.conditions.iter().flat_map(|(_, key, values)| {
+                    std::iter::once(key.clone()).chain(values.iter().filter_map(|v| v.as_str().map(str::to_owned)))
+                }))
+                .collect();
+            web && !texts.iter().any(|t| eks(t))
+        })
+    });
+    let trusting: Vec<Item<'_>> =
+        ci_trusts(cx).into_iter().map(|(item, _, _)| item).chain(by_subject.map(|src| src.item.clone())).collect();
+    for item in trusting {
         if item.label(0) == "aws_iam_role" {
             out.insert(item.label(1).to_owned());
         } else if item.block.ident == "data" {
