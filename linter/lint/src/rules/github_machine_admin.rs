@@ -2,7 +2,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::written_text;
 
 /// Whether a name reads as a machine account's: a word such as `bot`, `ci`, `automation`,
-/// `deploy`, `svc`, or one ending in `bot` (`pushbot`, `renovatebot`).
+/// `deploy`, `svc`, or one ending in `bot` or `builder` (`pushbot`, `renovatebot`,
+/// `acmebuilder`).
 fn machine_name(text: &str) -> bool {
     const WORDS: [&str; 12] = [
         "bot",
@@ -20,7 +21,7 @@ fn machine_name(text: &str) -> bool {
     ];
     text.to_ascii_lowercase()
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| WORDS.contains(&w) || (w.len() > 3 && w.ends_with("bot")))
+        .any(|w| WORDS.contains(&w) || (w.len() > 3 && w.ends_with("bot")) || (w.len() > 7 && w.ends_with("builder")))
 }
 
 /// ## What it does
@@ -71,8 +72,10 @@ impl Rule for GithubMachineAdmin {
             if m.str("role").as_deref() != Some("admin") {
                 continue;
             }
-            let username = m.attr("username").and_then(|a| m.str("username").or_else(|| written_text(&a.expr)));
-            let machine = username.as_deref().is_some_and(machine_name) || machine_name(m.label(1));
+            // Each `count` / `for_each` instance's user (`element(local.admins, count.index)`).
+            let mut usernames = m.strs("username");
+            usernames.extend(m.attr("username").and_then(|a| written_text(&a.expr)));
+            let machine = usernames.iter().any(|u| machine_name(u)) || machine_name(m.label(1));
             if machine {
                 cx.report(&m, m.span("role"), "a machine account is made an organization owner")
                     .help("give the bot member role plus repository access, or use a GitHub App with only the permissions it needs");
@@ -107,7 +110,7 @@ mod tests {
 
     #[test]
     fn machine_names_are_told_from_people() {
-        for m in ["bot", "acme-push-bot", "renovatebot", "ci-runner", "svc_terraform"] {
+        for m in ["bot", "acme-push-bot", "renovatebot", "ci-runner", "svc_terraform", "containersshbuilder"] {
             assert!(machine_name(m), "{m}");
         }
         for p in ["alice", "bob-smith", "robotics-lab-member", "abbott", "circe"] {
