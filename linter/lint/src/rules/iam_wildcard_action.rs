@@ -66,7 +66,10 @@ impl Rule for IamWildcardAction {
             for s in
                 stmts.iter().filter(|s| s.is_allow() && (identity || s.principals.is_none()) && !s.is_denied_by(stmts))
             {
-                let wild: Vec<String> = s.action_strs().into_iter().filter(|a| is_full_wildcard(a)).collect();
+                // `pricing:*`: the Price List API has only read actions.
+                let read_only_service = |a: &str| a.to_ascii_lowercase().starts_with("pricing:");
+                let wild: Vec<String> =
+                    s.action_strs().into_iter().filter(|a| is_full_wildcard(a) && !read_only_service(a)).collect();
                 if let Some(a) = wild.first() {
                     let what = if a == "*" || a == "*:*" {
                         "every action".to_owned()
