@@ -211,13 +211,7 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
 /// Vault generic endpoint under `auth/`, whether its document lists `name` among its policies.
 fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
     if item.label(0) == "vault_generic_endpoint" {
-        let under_auth = item.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/"));
-        let Some(doc) = item.env.eval_document(&attr.expr).filter(|_| under_auth) else { return false };
-        return ["policies", "token_policies"].iter().filter_map(|k| doc.get(k)).any(|v| {
-            // A list, or the API's comma-separated string.
-            v.items().iter().any(|x| x.as_str() == Some(name))
-                || v.as_str().is_some_and(|s| s.split(',').any(|p| p.trim() == name))
-        });
+        return crate::rules::vault_mounts::generic_endpoint_policies(item).iter().any(|p| p == name);
     }
     let v = item.eval(&attr.expr);
     v.as_str() == Some(name) || v.items().iter().any(|x| x.as_str() == Some(name))

@@ -28,7 +28,9 @@ fn default_backend(role_type: &str) -> &'static str {
 }
 
 /// The longest lease a mount's `tune` may give for its roles to need no lifetime of their own.
-const TUNED_CAP_SECS: u64 = 24 * 3600;
+/// A day: the longest token lifetime taken as short when nothing stricter is set (a tuned
+/// mount's lease, a `vault_token`'s TTL), even if `policy.max_token_ttl` is shorter.
+pub(crate) const TUNED_CAP_SECS: u64 = 24 * 3600;
 
 /// Whether a mount's `tune` caps its tokens within `max_secs`: `default_lease_ttl` or
 /// `max_lease_ttl` at most that (or a value not known statically, which someone chose).

@@ -33,6 +33,21 @@ pub fn mount_path(m: &Item<'_>, default: Option<&str>) -> Option<String> {
     Some(p.trim_matches('/').to_owned())
 }
 
+/// The policies a `vault_generic_endpoint` grants when it writes an auth role or user (a path
+/// under `auth/`): `policies` or `token_policies` of its `data_json` document, each a list or
+/// the API's comma-separated string. Empty for other endpoints or a document not known here.
+pub fn generic_endpoint_policies(item: &Item<'_>) -> Vec<String> {
+    let under_auth = item.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/"));
+    let doc = item.attr("data_json").filter(|_| under_auth).and_then(|a| item.env.eval_document(&a.expr));
+    let Some(doc) = doc else { return Vec::new() };
+    let mut out = Vec::new();
+    for v in ["policies", "token_policies"].iter().filter_map(|k| doc.get(k)) {
+        out.extend(v.items().iter().filter_map(|x| x.as_str().map(str::to_owned)));
+        out.extend(v.as_str().into_iter().flat_map(|s| s.split(',').map(|p| p.trim().to_owned())));
+    }
+    out
+}
+
 /// The mount among `mounts` (`(type, default path)`) that role `r` lives on, through its
 /// `backend` (or `mount`) argument or, without one, at `default` path: `Some(Some(m))` found,
 /// `Some(None)` named but not in the module, `None` not known.

@@ -35,8 +35,9 @@ fn root(policy: &str) -> bool {
 /// `vault_generic_endpoint` under `auth/`.
 ///
 /// ## Why is this bad?
-/// The root policy can do everything in Vault (and `hcp-root` nearly everything), including reading every secret and rewriting
-/// every policy. It is meant for break-glass use, not for workloads.
+/// The root policy can do everything in Vault (and `hcp-root` nearly everything), including
+/// reading every secret and rewriting every policy. It is meant for break-glass use, not for
+/// workloads.
 ///
 /// ## Example
 /// ```hcl
@@ -76,15 +77,7 @@ impl Rule for VaultRootPolicy {
         }
         // A userpass user or auth role written as a raw API document.
         for e in cx.resources("vault_generic_endpoint") {
-            let under_auth = e.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/"));
-            let Some(attr) = e.attr("data_json").filter(|_| under_auth) else { continue };
-            let Some(doc) = e.env.eval_document(&attr.expr) else { continue };
-            let granted = ["policies", "token_policies"].iter().filter_map(|k| doc.get(k)).find_map(|v| {
-                let mut names: Vec<String> = v.items().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect();
-                // The API also takes a comma-separated string.
-                names.extend(v.as_str().into_iter().flat_map(|s| s.split(',').map(|p| p.trim().to_owned())));
-                names.into_iter().find(|p| root(p))
-            });
+            let granted = crate::rules::vault_mounts::generic_endpoint_policies(&e).into_iter().find(|p| root(p));
             if let Some(p) = granted {
                 cx.report(&e, e.span("data_json"), format!("grants the {p} policy")).help(HELP);
             }

@@ -1,8 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated};
+use crate::rules::vault_auth_role_ttl::TUNED_CAP_SECS;
 use crate::rules::vault_mounts::has_own_lifetime;
-
-const DAY_SECS: u64 = 24 * 3600;
 
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
@@ -92,7 +91,7 @@ impl Rule for VaultTokenTtl {
             }
             // A token Terraform keeps for weeks is a static credential; hours are what a
             // workload's token needs (a day is allowed, as for auth roles on a tuned mount).
-            let cap = max.as_secs().max(DAY_SECS);
+            let cap = max.as_secs().max(TUNED_CAP_SECS);
             let key: &[&str] = if explicit.is_some() { &["explicit_max_ttl"] } else { &["ttl"] };
             if let Some((key, secs)) = first_longer(&t, key, cap)
                 && !is_rotated(&t)
