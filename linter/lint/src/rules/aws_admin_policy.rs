@@ -129,13 +129,7 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
             }
             let mut arns = Vec::new();
             crate::rules::common::strings_in(&call.eval(&attr.expr), &mut arns);
-            attr.expr.walk(&mut |e| {
-                if matches!(e.kind, crate::syntax::ExprKind::Template(_))
-                    && let Some(t) = crate::rules::common::written_text(e)
-                {
-                    arns.push(t);
-                }
-            });
+            arns.extend(crate::rules::common::written_templates(&attr.expr));
             arns.retain(|a| a.contains(":policy/"));
             if !arns.is_empty() {
                 out.push((call.clone(), attr.expr.span.clone(), arns));

@@ -561,6 +561,20 @@ pub fn written_text(e: &Expr) -> Option<String> {
     }
 }
 
+/// The known text of every template in an expression, as written
+/// (`"${var.project}=>roles/editor"`, `"arn:${local.partition}:iam::aws:policy/X"`).
+pub fn written_templates(e: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    e.walk(&mut |x| {
+        if matches!(x.kind, ExprKind::Template(_))
+            && let Some(t) = written_text(x)
+        {
+            out.push(t);
+        }
+    });
+    out
+}
+
 /// Every string in a value, at any depth.
 pub fn strings_in(v: &Value, out: &mut Vec<String>) {
     match v {

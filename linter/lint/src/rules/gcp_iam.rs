@@ -138,6 +138,16 @@ pub struct Binding {
     pub conditional: bool,
 }
 
+/// The special members that stand for everyone, as written: `allUsers` (anyone, with no
+/// credential) and `allAuthenticatedUsers` (any Google account).
+pub fn public_member(m: &str) -> Option<&'static str> {
+    match m {
+        "allUsers" => Some("allUsers"),
+        "allAuthenticatedUsers" => Some("allAuthenticatedUsers"),
+        _ => None,
+    }
+}
+
 /// The bindings a grant or policy resource makes.
 pub fn bindings(item: &Item<'_>) -> Vec<Binding> {
     if item.label(0).ends_with("_iam_policy") {

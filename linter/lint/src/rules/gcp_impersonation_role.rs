@@ -185,8 +185,7 @@ impl Rule for GcpImpersonationRole {
             }
             let public = crate::rules::common::member_exprs(&b)
                 .iter()
-                .filter_map(|m| b.env.eval(m).as_str().map(str::to_owned))
-                .find(|m| m == "allUsers" || m == "allAuthenticatedUsers");
+                .find_map(|m| b.env.eval(m).as_str().and_then(crate::rules::gcp_iam::public_member));
             if let Some(m) = public {
                 let span = if b.has("member") { b.span("member") } else { b.span("members") };
                 cx.report(&b, span, format!("{m} can act as this service account")).help(

@@ -1,8 +1,7 @@
 use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{machine_member_kind, written_text};
+use crate::rules::common::{machine_member_kind, written_templates};
 use crate::rules::gcp_iam::{GRANT_TYPES, people_grants, service_account_grants};
-use crate::syntax::ExprKind;
 
 /// ## What it does
 /// Finds the basic roles `roles/owner` and `roles/editor` granted to machine identities —
@@ -154,15 +153,8 @@ impl Rule for GcpPrimitiveRole {
                 }
                 // Strings written with an unknown project (`"${var.project}=>roles/editor"`)
                 // do not evaluate: they are read as written.
-                let as_written = || {
-                    let mut found = None;
-                    attr.expr.walk(&mut |e| {
-                        if found.is_none() && matches!(e.kind, ExprKind::Template(_)) {
-                            found = written_text(e).and_then(|t| basic_role_granted(&Value::Str(t)));
-                        }
-                    });
-                    found
-                };
+                let as_written =
+                    || written_templates(&attr.expr).into_iter().find_map(|t| basic_role_granted(&Value::Str(t)));
                 if let Some(role) = basic_role_granted(&call.eval(&attr.expr)).or_else(as_written) {
                     cx.report(
                         &call,

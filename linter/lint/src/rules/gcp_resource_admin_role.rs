@@ -1,7 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{machine_member_kind, referenced};
-use crate::rules::gcp_iam::{Binding, bindings};
+use crate::rules::gcp_iam::{Binding, bindings, public_member};
 
 /// Administrator roles on one data-holding resource that include changing its IAM policy, and
 /// the role that would do the job instead.
@@ -111,11 +111,7 @@ impl Rule for GcpResourceAdminRole {
             if who == "allUsers" && what == "bucket" && serves_website(cx, &a) {
                 continue;
             }
-            let anyone = if who == "allUsers" {
-                "anyone on the internet, with no credential"
-            } else {
-                "any Google account in the world"
-            };
+            let anyone = open_to(who);
             cx.report(&a, a.span(key), format!("the ACL opens this {what} to {who}: the data is open to {anyone}"))
                 .help("grant access to the service accounts and groups that need the data, with IAM and uniform bucket-level access");
         }
@@ -135,11 +131,7 @@ const ACLS: [&str; 6] = [
 /// The argument of an ACL resource that names everyone, and whom: an `entity`, a
 /// `role_entity` entry (`ROLE:entity`) or a predefined ACL that reads as one.
 fn public_acl_entry(a: &Item<'_>) -> Option<(&'static str, &'static str)> {
-    let public = |e: &str| match e.trim() {
-        "allUsers" => Some("allUsers"),
-        "allAuthenticatedUsers" => Some("allAuthenticatedUsers"),
-        _ => None,
-    };
+    let public = |e: &str| public_member(e.trim());
     if let Some(who) = a.str("entity").as_deref().and_then(public) {
         return Some(("entity", who));
     }
@@ -158,10 +150,8 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
     // Keys and secrets granted to everyone: any Google account (or anyone) decrypts, signs or
     // reads with them.
     let guards_secrets = ["google_kms_", "google_secret_manager_"].iter().any(|p| g.label(0).starts_with(p));
-    let public = b.members.iter().find_map(|m| {
-        g.env.eval(m).as_str().filter(|s| *s == "allUsers" || *s == "allAuthenticatedUsers").map(str::to_owned)
-    });
-    if guards_secrets && let Some(who) = public.clone() {
+    let public = b.members.iter().find_map(|m| g.env.eval(m).as_str().and_then(public_member));
+    if guards_secrets && let Some(who) = public {
         let role = b.roles.first().cloned().unwrap_or_else(|| "a role".to_owned());
         return Some((
             format!("{role} granted to {who} on a key or secret: anyone with a Google account (or anyone) can use it"),
@@ -169,15 +159,11 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ));
     }
     let holder = DATA_HOLDERS.iter().find(|(p, _)| g.label(0).starts_with(p)).map(|(_, what)| *what);
-    if let (Some(what), Some(who)) = (holder, &public)
+    if let (Some(what), Some(who)) = (holder, public)
         && let Some(role) = b.roles.iter().find(|r| !invoker(r))
         && !(who == "allUsers" && what == "bucket" && serves_website(cx, g))
     {
-        let anyone = if who == "allUsers" {
-            "anyone on the internet, with no credential"
-        } else {
-            "any Google account in the world"
-        };
+        let anyone = open_to(who);
         let website = if what == "bucket" {
             "; serve content meant for everyone from a bucket with a `website` configuration"
         } else {
@@ -196,6 +182,11 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ),
         format!("grant only what the workload does, e.g. {instead}"),
     ))
+}
+
+/// Who a public member opens a resource to, in words.
+fn open_to(who: &str) -> &'static str {
+    if who == "allUsers" { "anyone on the internet, with no credential" } else { "any Google account in the world" }
 }
 
 /// Whether the bucket a grant is on is configured to serve a website (content meant for everyone).
