@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use crate::facts::aws_policies::trust_statements;
 use crate::query::Item;
 use crate::rules::aws_admin_policy::managed_policy_attachments;
-use crate::rules::common::refers_to_address;
+use crate::rules::common::{referenced, refers_to_address};
 use crate::rules::oidc_trust_without_subject::ci_trusts;
 
 /// The name of a provider-managed "full access" policy or permission set, when `arn_or_name`
@@ -30,13 +30,12 @@ fn every_secret(arn: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The role (`aws_iam_role` name label) a managed policy is attached to, when known.
-fn attached_role(item: &Item<'_>) -> Option<String> {
+fn attached_role(cx: &Ctx<'_>, item: &Item<'_>) -> Option<String> {
     match item.label(0) {
         "aws_iam_role" => Some(item.label(1).to_owned()),
         "aws_iam_role_policy_attachment" | "aws_iam_role_policy_attachments_exclusive" => {
             let key = if item.has("role") { "role" } else { "role_name" };
-            let path = item.attr(key)?.expr.traversal_path()?;
-            Some(path.strip_prefix("aws_iam_role.")?.split(['.', '[']).next()?.to_owned())
+            referenced(cx, &item.attr(key)?.expr, "aws_iam_role").map(|r| r.label(1).to_owned())
         }
         _ => None,
     }
@@ -137,7 +136,7 @@ impl Rule for AwsFullAccessPolicy {
                 cx.report(&item, span, format!("{name} attached: every action on every resource of the service"))
                     .help("attach a customer-managed policy naming the resources and actions this identity uses");
             } else if aws_managed.iter().any(|a| a.ends_with("/AmazonEC2ContainerRegistryPowerUser"))
-                && let Some(role) = attached_role(&item)
+                && let Some(role) = attached_role(cx, &item)
                 && !ci_roles.contains(&role)
             {
                 // A pipeline that builds images pushes them; a workload or node role that can

@@ -2,6 +2,7 @@ use crate::eval::iam_policy::{Statement, action_matches};
 use crate::facts::aws_policies::{Kind, identity_statements};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::referenced;
 use crate::rules::iam_wildcard_action::is_full_wildcard;
 use crate::span::Span;
 
@@ -320,23 +321,16 @@ fn self_escalation(cx: &Ctx<'_>, item: &Item<'_>, stmts: &[Statement]) -> Option
         _ => return None,
     };
     // The identity by reference (`aws_iam_user.x.name`), or by its name (a plan's values).
-    let by_ref = item
-        .attr(key)?
-        .expr
-        .traversal_path()
-        .and_then(|p| Some(p.strip_prefix(&format!("{ty}."))?.split(['.', '[']).next()?.to_owned()));
-    let name = match by_ref {
-        Some(n) => n,
-        None => {
-            let given = item.str(key)?;
-            let owner = cx.resources(ty).into_iter().find(|r| r.str("name").as_deref() == Some(given.as_str()))?;
-            owner.label(1).to_owned()
-        }
-    };
+    let attr = item.attr(key)?;
+    let owner = referenced(cx, &attr.expr, ty).or_else(|| {
+        let given = item.str(key)?;
+        cx.resources(ty).into_iter().find(|r| r.str("name").as_deref() == Some(given.as_str()))
+    })?;
+    let name = owner.label(1);
     let writes = SELF_WRITES.iter().find(|(t, _)| *t == ty)?.1;
     let text = cx.files().into_iter().find(|(id, _)| *id == item.file).map(|(_, f)| f.text.as_str());
     // In a plan of an identity that exists, its ARN is known and the document holds it.
-    let arn = cx.resources(ty).into_iter().find(|r| r.label(1) == name).and_then(|r| r.str("arn"));
+    let arn = owner.str("arn");
     stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && !s.is_denied_by(stmts)).find_map(|s| {
         let written = text.and_then(|t| t.get(s.resources_span.start..s.resources_span.end)).unwrap_or_default();
         let by_value = s
