@@ -368,11 +368,23 @@ fn settings(cli: &RuleArgs, config_search: &Path) -> Result<Settings, String> {
     if let Some(p) = &config_path {
         let c = Config::load(p).map_err(|e| e.to_string())?;
         c.apply_to(&mut settings).map_err(|e| format!("{}: {e}", p.display()))?;
+        for (code, note) in c.removed_ignores() {
+            eprintln!("warning: {}: ignore names removed rule {code} ({note}); ignoring it has no effect", p.display());
+        }
+    }
+    let removed = nhi_lint::config::removed_rules(cli.select.iter().chain(&cli.ignore).map(String::as_str));
+    for sel in &cli.select {
+        if let Some((_, note)) = removed.iter().find(|(c, _)| c == sel) {
+            return Err(format!("--select {sel}: that rule was removed ({note})"));
+        }
     }
     for sel in cli.select.iter().chain(&cli.ignore) {
-        if !codes::selector_is_known(sel) {
+        if !codes::selector_is_known(sel) && !removed.iter().any(|(c, _)| c == sel) {
             return Err(format!("unknown rule selector {sel:?}; see `nhi-lint rules`"));
         }
+    }
+    for (code, note) in removed.iter().filter(|(c, _)| cli.ignore.iter().any(|i| i == c)) {
+        eprintln!("warning: --ignore names removed rule {code} ({note}); ignoring it has no effect");
     }
     if !cli.select.is_empty() {
         settings.select = cli.select.clone();

@@ -60,10 +60,9 @@ fn json_findings_carry_the_documented_fields() {
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let findings = v["findings"].as_array().unwrap();
-    // One source block, called twice and linted standalone: reported once by each rule (the
-    // static key, and its missing rotation).
+    // One source block, called twice and linted standalone: reported once.
     let codes: Vec<&str> = findings.iter().filter_map(|f| f["code"].as_str()).collect();
-    assert_eq!(codes, ["NHI101", "NHI322"], "{findings:#?}");
+    assert_eq!(codes, ["NHI101"], "{findings:#?}");
     let f = &findings[0];
     for key in ["code", "name", "category", "severity", "message", "path", "address", "help", "url"] {
         assert!(f[key].is_string(), "{key} missing in {f}");
@@ -88,7 +87,7 @@ fn clean_tree_exits_0_and_fail_on_raises_the_bar() {
     write(d.path(), "key.tf", KEY);
     assert_eq!(run(d.path(), &["check", "--fail-on", "critical"]).status.code(), Some(0));
     assert_eq!(run(d.path(), &["check", "--fail-on", "high"]).status.code(), Some(1));
-    assert_eq!(run(d.path(), &["check", "--ignore", "NHI101,NHI322"]).status.code(), Some(0));
+    assert_eq!(run(d.path(), &["check", "--ignore", "NHI101"]).status.code(), Some(0));
     assert_eq!(run(d.path(), &["check", "--select", "NHI2"]).status.code(), Some(0));
 }
 
@@ -121,13 +120,34 @@ fn usage_and_config_errors_exit_2() {
 fn config_ignores_and_overrides_severity() {
     let d = tempfile::tempdir().unwrap();
     write(d.path(), "main.tf", KEY);
-    write(d.path(), ".nhi-lint.toml", "[severity]\nNHI101 = \"low\"\nNHI322 = \"low\"\n");
+    write(d.path(), ".nhi-lint.toml", "[severity]\nNHI101 = \"low\"\n");
     let o = run(d.path(), &["check", "--format", "json", "--fail-on", "medium"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["findings"][0]["severity"], "low");
-    write(d.path(), ".nhi-lint.toml", "ignore = [\"aws-access-key\", \"aws-key-rotation\"]\n");
+    write(d.path(), ".nhi-lint.toml", "ignore = [\"aws-access-key\"]\n");
     assert_eq!(run(d.path(), &["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn removed_rules_are_harmless_to_ignore_and_explained_elsewhere() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "main.tf", KEY);
+    // Ignoring a removed rule has no effect: a warning that says why, and the run goes on.
+    write(d.path(), ".nhi-lint.toml", "ignore = [\"NHI322\", \"aws-access-key\"]\n");
+    let o = run(d.path(), &["check", "--ignore", "gcp-key-rotation"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("ignore names removed rule NHI322 (merged into NHI101"), "{err}");
+    assert!(err.contains("--ignore names removed rule gcp-key-rotation (merged into NHI102"), "{err}");
+    // Selecting it, or setting its severity, cannot mean anything: an error that says why.
+    let o = run(d.path(), &["check", "--select", "NHI322"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("that rule was removed (merged into NHI101"));
+    write(d.path(), ".nhi-lint.toml", "[severity]\nNHI305 = \"low\"\n");
+    let o = run(d.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names a rule that was removed: merged into NHI102"));
 }
 
 #[test]
@@ -136,7 +156,7 @@ fn non_ignorable_rules_ignore_suppressions() {
     write(
         d.path(),
         "main.tf",
-        "# nhi-lint:ignore NHI101,NHI322 reason=\"vendor (SEC-1)\" until=2026-12-31\nresource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n",
+        "# nhi-lint:ignore NHI101 reason=\"vendor (SEC-1)\" until=2026-12-31\nresource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n",
     );
     assert_eq!(run(d.path(), &["check"]).status.code(), Some(0));
     write(d.path(), ".nhi-lint.toml", "non_ignorable = [\"NHI1\"]\n");

@@ -101,7 +101,6 @@ table! {
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
     "NHI303" => azure_credential_expiry::AzureCredentialExpiry,
     "NHI304" => gitlab_token_expiry::GitlabTokenExpiry,
-    "NHI305" => gcp_key_rotation::GcpKeyRotation,
     "NHI306" => aws_session_duration::AwsSessionDuration,
     "NHI307" => nhi_expiry::NhiExpiry,
     "NHI308" => azure_key_vault_expiry::AzureKeyVaultExpiry,
@@ -115,7 +114,6 @@ table! {
     "NHI319" => token_without_expiry::TokenWithoutExpiry,
     "NHI320" => vault_mount_lease::VaultMountLease,
     "NHI321" => kms_key_rotation::KmsKeyRotation,
-    "NHI322" => aws_key_rotation::AwsKeyRotation,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,
@@ -134,8 +132,19 @@ pub struct Removed {
     pub note: &'static str,
 }
 
-/// Retired codes. None yet; a rule that is retired moves here from `RULES`.
-pub static REMOVED: &[Removed] = &[];
+/// Retired codes; a rule that is retired moves here from `RULES`.
+pub static REMOVED: &[Removed] = &[
+    Removed {
+        code: "NHI305",
+        name: "gcp-key-rotation",
+        note: "merged into NHI102: an unrotated service-account key is one static-credential finding",
+    },
+    Removed {
+        code: "NHI322",
+        name: "aws-key-rotation",
+        note: "merged into NHI101: an unrotated access key is one static-credential finding",
+    },
+];
 
 /// What a code or rule name is: an active rule, a retired one, or nothing known.
 pub fn status(code_or_name: &str) -> CodeStatus {
@@ -250,6 +259,12 @@ pub fn docs_index() -> String {
             sum = m.summary,
             opt = if is_opt_in(e) { " (opt-in)" } else { "" },
         ));
+    }
+    if !REMOVED.is_empty() {
+        s.push_str("\n## Retired codes\n\nNever reused. Ignoring one is harmless (a warning says so); naming one in `select`, `non_ignorable` or `[severity]` is an error.\n\n| code | name | why |\n| --- | --- | --- |\n");
+        for r in REMOVED {
+            s.push_str(&format!("| {} | {} | {} |\n", r.code, r.name, r.note));
+        }
     }
     s.push_str(CONFIG_AND_SUPPRESSIONS);
     s

@@ -67,6 +67,16 @@ pub enum ConfigProblem {
     RemovedRule { code: String, note: &'static str },
 }
 
+/// The selectors among `sels` that name removed rules, with why each was removed.
+pub fn removed_rules<'a>(sels: impl IntoIterator<Item = &'a str>) -> Vec<(&'a str, &'static str)> {
+    sels.into_iter()
+        .filter_map(|s| match codes::status(s) {
+            CodeStatus::Removed(note) if !codes::selector_is_known(s) => Some((s, note)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text =
@@ -91,12 +101,24 @@ impl Config {
                 return Err(removed(code).unwrap_or_else(|| ConfigProblem::UnknownSeverityRule(code.clone())));
             }
         }
-        for sel in c.select.iter().chain(&c.ignore).chain(&c.non_ignorable) {
+        for sel in c.select.iter().chain(&c.non_ignorable) {
             if !codes::selector_is_known(sel) {
                 return Err(removed(sel).unwrap_or_else(|| ConfigProblem::UnknownSelector(sel.clone())));
             }
         }
+        // Ignoring a rule that was removed is harmless (it no longer runs): only unknown names
+        // are errors here; `removed_ignores` lists the others for a warning.
+        for sel in &c.ignore {
+            if !codes::selector_is_known(sel) && removed(sel).is_none() {
+                return Err(ConfigProblem::UnknownSelector(sel.clone()));
+            }
+        }
         Ok(c)
+    }
+
+    /// The `ignore` entries that name removed rules, with why each was removed.
+    pub fn removed_ignores(&self) -> Vec<(&str, &'static str)> {
+        removed_rules(self.ignore.iter().map(String::as_str))
     }
 
     /// Applies this configuration to `settings`; command-line selections are added later.

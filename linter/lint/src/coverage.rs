@@ -24,7 +24,7 @@ const fn c(
 const REPLACE: &str = "`lifecycle.replace_triggered_by` a `time_rotating` (no expiry attribute)";
 
 pub const LIFECYCLE: &[Credential] = &[
-    c("aws_iam_access_key", "aws", REPLACE, &["NHI101", "NHI322"]),
+    c("aws_iam_access_key", "aws", REPLACE, &["NHI101"]),
     c("awsutils_expiring_iam_access_key", "aws", "provider-managed key age", &["NHI101"]),
     c("aws_iam_service_specific_credential", "aws", REPLACE, &["NHI114"]),
     c("aws_iam_signing_certificate", "aws", REPLACE, &["NHI114"]),
@@ -45,7 +45,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("aws_db_instance (password)", "aws", "`manage_master_user_password` (rotated by Secrets Manager)", &["NHI112"]),
     c("aws_lightsail_key_pair", "aws", "none possible", &[]),
     c("aws_key_pair", "aws", "public key only: not a secret", &[]),
-    c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102", "NHI305"]),
+    c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102"]),
     c("tls_private_key", "tls", REPLACE, &["NHI121"]),
     c(
         "google provider `credentials = file(…)` (a downloaded key)",

@@ -7,7 +7,10 @@ use crate::rules::common::{lifecycle, registry_module_switches};
 /// known to create nothing are skipped, like in every rule.
 ///
 /// Keys that Terraform rotates (`lifecycle { replace_triggered_by = [time_rotating.x] }`) are
-/// not reported: see "Severity follows the lifecycle" in the rules index.
+/// not reported: see "Severity follows the lifecycle" in the rules index. An access key has no
+/// expiry attribute, so a key that is never rotated is this one finding (the retired NHI322
+/// used to repeat it as missing-ttl). An `Inactive` key is reported too: its secret is in
+/// state, and anyone allowed `iam:UpdateAccessKey` can switch it back on.
 ///
 /// Also a call of the public `terraform-aws-modules/iam/aws//modules/iam-user` module with
 /// `create_iam_access_key = true` (or `create_access_key = true`), whose documented effect is
@@ -55,8 +58,8 @@ impl Rule for AwsAccessKey {
                 continue;
             }
             let user = k.str("user").map_or_else(String::new, |u| format!(" for user {u:?}"));
-            cx.report(&k, k.header(), format!("static AWS access key{user}")).help(
-                "assume an IAM role with short-lived credentials (OIDC web identity, instance or task role) instead of a long-lived access key",
+            cx.report(&k, k.header(), format!("static AWS access key{user}, never rotated")).help(
+                "assume an IAM role with short-lived credentials (OIDC web identity, instance or task role); where a key is unavoidable, replace it on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] })",
             );
         }
         // terraform-aws-modules' iam-user: `create_iam_access_key` before v6, `create_access_key` since.

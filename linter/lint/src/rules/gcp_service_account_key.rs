@@ -6,7 +6,8 @@ use crate::syntax::ExprKind;
 /// Finds `google_service_account_key` resources — downloadable keys for a service account —
 /// and `google_storage_hmac_key` resources, HMAC keys that act as a service account. Keys
 /// rotated by Terraform (`keepers` or `replace_triggered_by` fed by `time_rotating`) are not
-/// reported: see "Severity follows the lifecycle" in the rules index.
+/// reported: see "Severity follows the lifecycle" in the rules index. A key that is never
+/// rotated is this one finding (the retired NHI305 used to repeat it as missing-ttl).
 ///
 /// Also a call of the public `terraform-google-modules/service-accounts/google` module with
 /// `generate_keys = true`, which creates a key per account, even when the module itself is
@@ -57,8 +58,8 @@ impl Rule for GcpServiceAccountKey {
             if !lifecycle(&k, cx).is_static() {
                 continue;
             }
-            cx.report(&k, k.header(), "static GCP service-account key").help(
-                "attach the service account to the workload or use Workload Identity Federation instead of a key",
+            cx.report(&k, k.header(), "static GCP service-account key, never rotated").help(
+                "attach the service account to the workload or use Workload Identity Federation; where a key is unavoidable, rotate it (keepers = { rotation = time_rotating.key.rotation_rfc3339 })",
             );
         }
         for (call, input) in
