@@ -57,6 +57,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "bad_service_account_module_editor",
         "a registry module's input built from a variable: a real plan lists the module's grants, found there",
     ),
+    (
+        "NHI228",
+        "bad_service_accounts_module",
+        "a registry module's input built from a variable: a real plan lists the module's grants, found there",
+    ),
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
     (
         "NHI304",

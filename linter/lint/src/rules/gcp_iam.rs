@@ -51,6 +51,48 @@ pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Gra
     grants(cx, wanted, person, Documents::Wide)
 }
 
+/// Whether a module input's name says it carries roles to grant (`roles`, `project_roles`,
+/// `bindings`), not roles to take away (`deny_roles`, `excluded_roles`).
+pub fn grants_roles(input: &str) -> bool {
+    let key = input.to_ascii_lowercase();
+    (key.contains("role") || key == "bindings")
+        && !["deny", "denied", "exclude", "remove", "revoke", "deprivilege"].iter().any(|w| key.contains(w))
+}
+
+/// Roles that a call of a module whose code is not here grants at project level, read from its
+/// role inputs: the `PROJECT=>ROLE` form of terraform-google-modules' service-accounts module
+/// (in any such input), and every role of an input named `project_roles`. Strings written with
+/// an unknown project (`"${var.project}=>roles/editor"`) are read as written. Each entry is
+/// (call, the input's span, the input's name, the role).
+pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, String)> {
+    let mut out = Vec::new();
+    for call in cx.blocks("module", None) {
+        if call.block.local_source().is_some() {
+            continue;
+        }
+        for attr in call.body.attrs.iter().filter(|a| grants_roles(&a.key)) {
+            let mut texts = Vec::new();
+            crate::rules::common::strings_in(&call.eval(&attr.expr), &mut texts);
+            texts.extend(crate::rules::common::written_templates(&attr.expr));
+            let whole_input = attr.key.to_ascii_lowercase().ends_with("project_roles");
+            let mut roles: Vec<String> = texts
+                .iter()
+                .filter_map(|t| match t.rsplit_once("=>") {
+                    Some((_, role)) => Some(role.trim()),
+                    None if whole_input => Some(t.trim()),
+                    None => None,
+                })
+                .filter(|r| r.starts_with("roles/"))
+                .map(str::to_owned)
+                .collect();
+            roles.sort();
+            roles.dedup();
+            out.extend(roles.into_iter().map(|r| (call.clone(), attr.expr.span.clone(), attr.key.clone(), r)));
+        }
+    }
+    out
+}
+
 /// Which policy documents count besides grant resources.
 #[derive(Clone, Copy, PartialEq)]
 enum Documents {

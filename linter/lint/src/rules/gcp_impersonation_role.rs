@@ -1,6 +1,8 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{refers_to_address, written_text};
-use crate::rules::gcp_iam::{broad_role_of, is_broad_role, people_grants, service_account_grants};
+use crate::rules::gcp_iam::{
+    broad_role_of, is_broad_role, module_project_roles, people_grants, service_account_grants,
+};
 
 pub const ROLES: [&str; 9] = [
     "roles/iam.serviceAccountTokenCreator",
@@ -97,7 +99,9 @@ fn default_account_impersonation(cx: &Ctx<'_>, b: &crate::query::Item<'_>) -> Op
 /// `iam.serviceAccountAdmin`, `iam.serviceAccountKeyAdmin`, `iam.workloadIdentityUser`, or
 /// `resourcemanager.projectIamAdmin`, `resourcemanager.folderIamAdmin` or `iam.securityAdmin`
 /// (both can grant any role) — granted at project, folder or organization level to a service
-/// account or a workload identity federation principal (`principal://…`, `principalSet://…`);
+/// account or a workload identity federation principal (`principal://…`, `principalSet://…`),
+/// or passed to a registry module that grants it project-wide to the accounts it creates
+/// (`project_roles = ["p=>roles/iam.workloadIdentityUser"]`);
 /// `iam.serviceAccountTokenCreator`, `iam.serviceAccountKeyAdmin` and `iam.serviceAccountUser`
 /// granted that way to a user, a group or a domain (who can then mint tokens or keys of, or
 /// run workloads as, every service account in scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
@@ -172,6 +176,22 @@ impl Rule for GcpImpersonationRole {
                     ),
                 )
                 .help("grant the role on the single service account they need (google_service_account_iam_member)");
+            }
+        }
+        // A module whose code is not here, told to grant such a role project-wide to the
+        // accounts it creates (`project_roles = ["p=>roles/iam.serviceAccountUser"]`).
+        for (call, span, key, role) in module_project_roles(cx) {
+            if ROLES.contains(&role.as_str()) && reported.insert(call.block_id()) {
+                cx.report(
+                    &call,
+                    span,
+                    format!(
+                        "{role} passed to the module in `{key}`, to grant at project level to the identities it manages"
+                    ),
+                )
+                .help(
+                    "grant the role on the single service account to impersonate (google_service_account_iam_member)",
+                );
             }
         }
         let mut broad = None;

@@ -142,15 +142,7 @@ impl Rule for GcpPrimitiveRole {
             if call.block.local_source().is_some() {
                 continue;
             }
-            for attr in &call.body.attrs {
-                let key = attr.key.to_ascii_lowercase();
-                let granting = (key.contains("role") || key == "bindings")
-                    && !["deny", "denied", "exclude", "remove", "revoke", "deprivilege"]
-                        .iter()
-                        .any(|w| key.contains(w));
-                if !granting {
-                    continue;
-                }
+            for attr in call.body.attrs.iter().filter(|a| crate::rules::gcp_iam::grants_roles(&a.key)) {
                 // Strings written with an unknown project (`"${var.project}=>roles/editor"`)
                 // do not evaluate: they are read as written.
                 let as_written =

@@ -39,8 +39,10 @@ fn classify(role: &str) -> Option<String> {
 /// `roles/cloudkms.admin`) and roles made for a single secret or key
 /// (`roles/secretmanager.secretAccessor`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
 /// `cryptoKeyDecrypter`, `signer`, `signerVerifier`) granted at project, folder or organization
-/// level to a service account or a workload identity federation principal. Owner, editor and
-/// the impersonation roles are NHI206 and NHI207.
+/// level to a service account or a workload identity federation principal; also such a role
+/// passed to a registry module that grants it project-wide to the accounts it creates
+/// (`project_roles = ["p=>roles/storage.admin"]` of terraform-google-modules' service-accounts
+/// module). Owner, editor and the impersonation roles are NHI206 and NHI207.
 ///
 /// ## Why is this bad?
 /// Granted at project level, an administrator role covers every resource of that service in
@@ -93,6 +95,18 @@ impl Rule for GcpProjectWideRole {
             let what = classify(&g.role).unwrap_or_default();
             cx.report(&g.item, g.span, format!("{} granted to {} {}: {what} there", g.role, g.grantee, g.level))
                 .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
+        }
+        // A module whose code is not here, told to grant such a role project-wide to the
+        // accounts it creates (`project_roles = ["p=>roles/storage.admin"]`). A call that also
+        // grants owner, editor or an impersonation role is reported for that.
+        let inputs = crate::rules::gcp_iam::module_project_roles(cx);
+        let mut reported = std::collections::HashSet::new();
+        for (call, span, key, role) in &inputs {
+            let elsewhere = inputs.iter().any(|(c, _, _, r)| c.block_id() == call.block_id() && judged_elsewhere(r));
+            if let Some(what) = classify(role).filter(|_| !elsewhere && reported.insert(call.block_id())) {
+                cx.report(call, span.clone(), format!("{role} passed to the module in `{key}`, to grant at project level to the identities it manages: {what} there"))
+                    .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
+            }
         }
     }
 }
