@@ -63,6 +63,7 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a registry module's input built from a variable: a real plan lists the module's grants, found there",
     ),
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
+    ("NHI102", "bad_key_file_interpolated", "file() of a key that is not on disk: Terraform would fail to plan"),
     (
         "NHI304",
         "bad_optional_expiry",

@@ -198,7 +198,14 @@ pub(super) fn template_expr(elements: impl Iterator<Item = Element>, span: Span)
     simplify_template(parts, span)
 }
 
-fn simplify_template(parts: Vec<TemplatePart>, span: Span) -> Expr {
+fn simplify_template(mut parts: Vec<TemplatePart>, span: Span) -> Expr {
+    // `"${x}"` is `x` itself, unconverted (HCL's rule for a template that is one interpolation
+    // and nothing else): Terraform 0.11 wrote every expression this way.
+    if parts.len() == 1
+        && let Some(TemplatePart::Interp(inner)) = parts.pop_if(|p| matches!(p, TemplatePart::Interp(_)))
+    {
+        return Expr { span, ..inner };
+    }
     if parts.iter().all(|p| matches!(p, TemplatePart::Lit(_))) {
         let mut s = String::new();
         for p in parts {
