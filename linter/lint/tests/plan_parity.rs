@@ -63,6 +63,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a registry module's input built from a variable: a real plan lists the module's grants, found there",
     ),
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
+    (
+        "NHI116",
+        "bad_cluster_auth",
+        "its client key is a sensitive attribute: Terraform refuses to plan an output of it without sensitive = true",
+    ),
+    (
+        "NHI116",
+        "bad_aks_kube_config",
+        "its client key is a sensitive attribute: Terraform refuses to plan an output of it without sensitive = true",
+    ),
     ("NHI102", "bad_key_file_interpolated", "file() of a key that is not on disk: Terraform would fail to plan"),
     (
         "NHI304",

@@ -26,6 +26,17 @@ const SECRET_ATTRS: [(&str, &str); 18] = [
     ("kubernetes_secret_v1", "data"),
 ];
 
+/// Attributes whose whole object holds a secret among other fields: read whole, by an index
+/// (an output of `google_container_cluster.x.master_auth[0]`), they carry it; read for one
+/// field (`master_auth[0].cluster_ca_certificate`), only that field counts. Without the index
+/// (`master_auth`) it is not counted: a plan's `references` stop at the first index, so there
+/// the whole object and one public field of it look the same.
+const SECRET_OBJECTS: [(&str, &str); 3] = [
+    ("google_container_cluster", "master_auth"),
+    ("azurerm_kubernetes_cluster", "kube_config"),
+    ("digitalocean_kubernetes_cluster", "kube_config"),
+];
+
 /// Data-source attributes that hold a secret although their names do not say so: the SAS
 /// tokens Azure signs with the account key.
 const DATA_SECRET_ATTRS: [(&str, &str); 2] =
@@ -90,7 +101,10 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
                 let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
                 let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
+                let indexed_last = matches!(ops.last(), Some(TraverseOp::Index(_) | TraverseOp::Splat));
+                let secret_object = indexed_last && fields.last().is_some_and(|a| SECRET_OBJECTS.contains(&(ty, *a)));
                 whole
+                    || secret_object
                     || fields.iter().any(|a| {
                         (is_credential_key(a) && !KEY_IDS.contains(a))
                             || SECRET_ATTRS.contains(&(ty, *a))
