@@ -230,6 +230,13 @@ impl<'a> Ctx<'a> {
         &self.view.credential_outputs
     }
 
+    /// A test of whether output `output` of module call `call` returns a credential (the called
+    /// module's own output reads one), for `credential_read`.
+    pub fn module_credentials(&self) -> impl Fn(&str, &str) -> bool + 'a {
+        let known = self.credential_outputs();
+        move |call, output| known.get(call).is_some_and(|o| o.contains(output))
+    }
+
     /// Whether this module evaluation is the module itself rather than a call into it.
     pub fn is_standalone(&self) -> bool {
         self.view.prefix.is_empty()

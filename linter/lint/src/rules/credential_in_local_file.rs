@@ -10,8 +10,8 @@ const LOCAL_DEPTH: usize = 3;
 /// (`tls_private_key.k.private_key_pem`, a cluster's kubeconfig), a credential-named key of an
 /// object or of a template's text given a value (`token = data.x.data["token"]`,
 /// `token = "${…}"`), also through the locals it reads.
-fn credential_in(e: &Expr, env: &Env<'_>, depth: usize) -> Option<String> {
-    if let Some(read) = credential_read(e, &|_, _| false) {
+fn credential_in(e: &Expr, env: &Env<'_>, module_output: &dyn Fn(&str, &str) -> bool, depth: usize) -> Option<String> {
+    if let Some(read) = credential_read(e, module_output) {
         return Some(format!("`{read}`"));
     }
     let mut found = None;
@@ -26,7 +26,7 @@ fn credential_in(e: &Expr, env: &Env<'_>, depth: usize) -> Option<String> {
                     && depth < LOCAL_DEPTH
                     && let Some(local) = env.local_expr(name)
                 {
-                    found = credential_in(local, env, depth + 1);
+                    found = credential_in(local, env, module_output, depth + 1);
                 } else if is_resource(&path) && path.split(['.', '[']).skip(2).any(names_kubeconfig) {
                     found = Some(format!("`{path}`"));
                 }
@@ -124,10 +124,11 @@ impl Rule for CredentialInLocalFile {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let module_output = cx.module_credentials();
         for f in cx.resources("local_file") {
             for key in ["content", "content_base64"] {
                 let Some(attr) = f.attr(key) else { continue };
-                if let Some(what) = credential_in(&attr.expr, f.env, 0) {
+                if let Some(what) = credential_in(&attr.expr, f.env, &module_output, 0) {
                     cx.report(&f, attr.expr.span.clone(), format!("writes {what} to a plain file"))
                         .help("use local_sensitive_file (kept out of plans, 0700 by default), or keep the credential out of files");
                     break;

@@ -45,8 +45,7 @@ impl Rule for CredentialOutput {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let known = cx.credential_outputs();
-        let module_output = |call: &str, output: &str| known.get(call).is_some_and(|o| o.contains(output));
+        let module_output = cx.module_credentials();
         for out in cx.blocks("output", None) {
             let Some(value) = out.attr("value") else { continue };
             // `nonsensitive(x)` takes the mark off on purpose: reported even in a sensitive output.
