@@ -114,6 +114,7 @@ table! {
     "NHI319" => token_without_expiry::TokenWithoutExpiry,
     "NHI320" => vault_mount_lease::VaultMountLease,
     "NHI321" => kms_key_rotation::KmsKeyRotation,
+    "NHI323" => rotation_beyond_policy::RotationBeyondPolicy,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,
@@ -316,7 +317,9 @@ NHI113, NHI114) only while it is long-lived. One judgement, shared by those rule
 * **rotated** — `keepers`, `rotate_when_changed` or `lifecycle { replace_triggered_by }` fed by a
   `time_rotating` / `time_offset` resource (or a `time_static` capturing one), an expiry that is a `time_rotating`'s timestamp
   (`end_date = time_rotating.x.rotation_rfc3339`: each rotation replaces the credential), or a
-  provider `rotation_configuration` (GitLab): not reported;
+  provider `rotation_configuration` (GitLab) with a field set: not reported here; rotated less
+  often than `policy.static_key_max_lifetime` (`rotation_days = 365`), it is a missing-ttl
+  finding instead (NHI323);
 * **short-lived** — its expiry is known and at most `policy.static_key_max_lifetime` ahead of
   now (`expires_at`, `end_date`, `end_date_relative`, `timeadd(timestamp(), "720h")`,
   `timeadd(time_rotating.x.id, "2160h")`); for Vault tokens and AppRole secret IDs, a hard limit

@@ -21,7 +21,7 @@ const TYPES: [&str; 4] = [
 /// to `expiry`, or from each apply (`expiry = timeadd(timestamp(), "8760h")`), for longer than
 /// that; and container registry token passwords (`azurerm_container_registry_token_password`)
 /// without an `expiry`, or with one beyond it. A secret without an end date that `rotate_when_changed`
-/// replaces through a `time_rotating` at least that often is not reported.
+/// replaces through a `time_rotating` is not reported: a schedule longer than policy is NHI323's.
 ///
 /// ## Why is this bad?
 /// Without an end date Azure applies its default (two years for secrets): a static
@@ -72,13 +72,10 @@ impl Rule for AzureCredentialExpiry {
         let help =
             format!("set end_date at most {max} ahead (policy.static_key_max_lifetime) and rotate with time_rotating");
         for (owner, c) in items {
-            // Replaced within policy (`rotate_when_changed` fed by a `time_rotating` of at most
-            // static_key_max_lifetime): each rotation ends the old secret's life whatever Azure's
-            // default end date. A longer schedule is still reported.
-            if !c.has("end_date")
-                && !c.has("end_date_relative")
-                && rotation_secs(cx, &c).is_some_and(|secs| secs <= max.as_secs())
-            {
+            // Replaced on a schedule (`rotate_when_changed` fed by a `time_rotating`): each
+            // rotation ends the old secret's life whatever Azure's default end date. A schedule
+            // longer than policy is NHI323's finding.
+            if !c.has("end_date") && !c.has("end_date_relative") && rotation_secs(cx, &c).is_some() {
                 continue;
             }
             if !c.has("end_date") && !c.has("end_date_relative") {
@@ -195,13 +192,5 @@ impl Rule for AzureCredentialExpiry {
 /// How often the `time_rotating` that `rotate_when_changed` reads replaces the credential.
 fn rotation_secs(cx: &Ctx<'_>, c: &Item<'_>) -> Option<u64> {
     let a = c.attr("rotate_when_changed")?;
-    let r = crate::rules::common::referenced(cx, &a.expr, "time_rotating")?;
-    const UNITS: [(&str, u64); 5] = [
-        ("rotation_minutes", 60),
-        ("rotation_hours", 3_600),
-        ("rotation_days", 86_400),
-        ("rotation_months", 31 * 86_400),
-        ("rotation_years", 366 * 86_400),
-    ];
-    UNITS.iter().find_map(|(k, unit)| r.value(k).and_then(|v| v.as_f64()).map(|n| (n.max(0.0) as u64) * unit))
+    crate::rules::common::time_rotating_period(&crate::rules::common::referenced(cx, &a.expr, "time_rotating")?)
 }

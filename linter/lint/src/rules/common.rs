@@ -374,10 +374,40 @@ pub fn is_rotated(item: &Item<'_>) -> bool {
     if ROTATION_TRIGGERS.iter().filter_map(|k| item.attr(k)).any(|a| fed_by_rotator(&a.expr)) {
         return true;
     }
-    if item.has("rotation_configuration") || !item.nested("rotation_configuration").is_empty() {
+    if rotation_configured(item) {
         return true;
     }
     item.nested("lifecycle").iter().filter_map(|l| l.attr("replace_triggered_by")).any(|a| fed_by_rotator(&a.expr))
+}
+
+/// How often a `time_rotating` rotates, in seconds, when that is known statically (a month
+/// counted as 30 days, a year as 365).
+pub fn time_rotating_period(t: &Item<'_>) -> Option<u64> {
+    const UNITS: [(&str, u64); 5] = [
+        ("rotation_minutes", 60),
+        ("rotation_hours", 3_600),
+        ("rotation_days", 86_400),
+        ("rotation_months", 30 * 86_400),
+        ("rotation_years", 365 * 86_400),
+    ];
+    UNITS.iter().find_map(|(key, unit)| {
+        let n = t.value(key)?.as_f64()?;
+        (n.is_finite() && n > 0.0).then_some((n * *unit as f64) as u64)
+    })
+}
+
+/// Whether a provider's `rotation_configuration` (an attribute or a block) is set to something:
+/// an object whose fields are all null (`{ expiration_days = try(var.x.days, null) }` of a
+/// module whose caller passes nothing) rotates nothing. A value not known statically counts.
+pub fn rotation_configured(item: &Item<'_>) -> bool {
+    let some = |v: &Value| match v {
+        Value::Null => false,
+        Value::Object(fields) => fields.values().any(|f| !f.is_null()),
+        _ => true,
+    };
+    let block =
+        item.nested("rotation_configuration").iter().any(|b| b.body.attrs.iter().any(|a| some(&b.eval(&a.expr))));
+    block || item.value("rotation_configuration").is_some_and(|v| some(&v))
 }
 
 /// An absolute expiry: known and within `max` of `now` is short-lived. `timeadd(X, "D")` from

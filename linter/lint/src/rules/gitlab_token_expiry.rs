@@ -66,8 +66,8 @@ impl Rule for GitlabTokenExpiry {
             |t: &crate::query::Item<'_>| !t.has("expires_at") || t.values("expires_at").iter().any(|v| v.is_null());
         for t in cx.resources_of(&EXPIRING_TOKEN_TYPES) {
             // Unset, or a variable left at its null default for callers to set.
-            let rotation_unset = t.nested("rotation_configuration").is_empty()
-                && (!t.has("rotation_configuration") || null_by_default(&t, "rotation_configuration", cx).is_some());
+            let rotation_unset = !crate::rules::common::rotation_configured(&t)
+                || null_by_default(&t, "rotation_configuration", cx).is_some();
             if !rotation_unset {
                 continue;
             }

@@ -69,6 +69,7 @@ pub mod oidc_trust_broad_subject;
 pub mod oidc_trust_without_subject;
 pub mod redis_acl_all_commands;
 pub mod resource_policy_any_principal;
+pub mod rotation_beyond_policy;
 pub mod secret_rotation_interval;
 pub mod service_api_key;
 pub mod suppression_expired;
