@@ -1,6 +1,8 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{ROTATION_TRIGGERS, interval, is_rotated, rotation_configured, time_rotating_period};
+use crate::rules::common::{
+    ROTATION_TRIGGERS, interval, is_rotated, refers_to, rotation_configured, time_rotating_period,
+};
 use crate::span::Span;
 
 /// The rotation of a credential that Terraform replaces on a schedule: how often (seconds),
@@ -36,10 +38,8 @@ fn rotation(item: &Item<'_>, cx: &Ctx<'_>) -> Option<(u64, Span, String)> {
     triggers
         .into_iter()
         .flat_map(|(span, e)| {
-            rotators.iter().filter_map(move |t| {
-                let name = format!("time_rotating.{}", t.label(1));
-                let fed = e.mentions(&format!("{name}.")) || e.mentions(&name);
-                fed.then(|| time_rotating_period(t).map(|s| (s, span.clone(), format!("`{name}`"))))?
+            rotators.iter().filter(|t| refers_to(e, t)).filter_map(move |t| {
+                time_rotating_period(t).map(|s| (s, span.clone(), format!("`time_rotating.{}`", t.label(1))))
             })
         })
         .min_by_key(|(s, _, _)| *s)
@@ -64,7 +64,7 @@ fn rotation(item: &Item<'_>, cx: &Ctx<'_>) -> Option<(u64, Span, String)> {
 /// }
 ///
 /// resource "azuread_application_password" "ci" {
-///   application_id    = azuread_application.ci.id
+///   application_id      = azuread_application.ci.id
 ///   rotate_when_changed = { rotation = time_rotating.ci.id }
 /// }
 /// ```
