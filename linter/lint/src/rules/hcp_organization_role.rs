@@ -1,6 +1,7 @@
 use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::refers_to_address;
 
 /// HCP roles that, held on the organization, reach every project in it.
 const BROAD: [&str; 3] = ["roles/owner", "roles/admin", "roles/contributor"];
@@ -25,7 +26,10 @@ fn applied_document<'a>(cx: &Ctx<'a>, policy: &Item<'_>) -> Option<Item<'a>> {
 /// `roles/admin` or `roles/contributor` in an `hcp_organization_iam_binding`, or in the
 /// bindings of an `hcp_organization_iam_policy` (written with `jsonencode`, or a
 /// `data "hcp_iam_policy"` document, which is reported too). The same roles on one project
-/// (`hcp_project_iam_binding`) are not findings.
+/// (`hcp_project_iam_binding`) are not findings. Also a team token (`tfe_team_token`) of an
+/// HCP Terraform organization's `owners` team (a `tfe_team` or `data "tfe_team"` of that name):
+/// the owners team administers the whole organization, and its token carries that to whatever
+/// holds it.
 ///
 /// ## Why is this bad?
 /// An organization role holds in every project: a service principal with it can create,
@@ -83,6 +87,21 @@ impl Rule for HcpOrganizationRole {
             if let (Some(d), Some(role)) = (document, from_document) {
                 cx.report(&d, d.span("bindings"), format!("{role} in a policy applied to the whole HCP organization"))
                     .help(HELP);
+            }
+        }
+        // HCP Terraform: a token of the owners team is the organization's administrator.
+        let owners: Vec<String> = cx
+            .resources("tfe_team")
+            .into_iter()
+            .map(|t| (format!("tfe_team.{}", t.label(1)), t))
+            .chain(cx.data("tfe_team").into_iter().map(|t| (format!("data.tfe_team.{}", t.label(1)), t)))
+            .filter(|(_, t)| t.str("name").is_some_and(|n| n.eq_ignore_ascii_case("owners")))
+            .map(|(address, _)| address)
+            .collect();
+        for t in cx.resources("tfe_team_token") {
+            if t.attr("team_id").is_some_and(|a| owners.iter().any(|o| refers_to_address(&a.expr, o))) {
+                cx.report(&t, t.span("team_id"), "token of the organization's owners team: it administers every workspace, team and setting of the HCP Terraform organization")
+                    .help("create a team with the workspace and project permissions the workload needs (tfe_team organization_access, tfe_team_access) and a token for that team");
             }
         }
     }
