@@ -1230,6 +1230,53 @@ terraform {
 }
 
 #[test]
+fn a_call_that_keeps_a_slow_rotation_default_is_reported_on_the_call() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "keeps" {
+  source = "./modules/sp"
+}
+module "overrides" {
+  source        = "./modules/sp"
+  rotation_days = 30
+}
+"#,
+        ),
+        (
+            "modules/sp/main.tf",
+            r#"
+variable "rotation_days" {
+  type    = number
+  default = 365
+}
+resource "time_rotating" "password" {
+  rotation_days = var.rotation_days
+}
+resource "azuread_service_principal_password" "sp" {
+  service_principal_id = "sp"
+  rotate_when_changed  = { rotation = time_rotating.password.id }
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The rotation schedule the password reads takes its period from a variable: the call
+    // that keeps the yearly default is where it would be shortened.
+    let found = codes(&f);
+    assert!(found.contains(&("module.keeps".to_owned(), "NHI323")), "{found:?}");
+    assert!(found.contains(&("azuread_service_principal_password.sp".to_owned(), "NHI323")), "{found:?}");
+    assert!(!found.iter().any(|(a, _)| a == "module.overrides"), "{found:?}");
+    let on_call = f.iter().find(|x| x.address == "module.keeps").unwrap();
+    assert!(
+        on_call.message.contains("from the default of its var.rotation_days, which this call keeps"),
+        "{}",
+        on_call.message
+    );
+}
+
+#[test]
 fn a_call_that_keeps_a_risky_default_of_its_module_is_reported_on_the_call() {
     let d = tree(&[
         (

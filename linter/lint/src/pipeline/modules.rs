@@ -231,7 +231,9 @@ impl ModuleRunner<'_> {
         })
     }
 
-    /// The module variables an expression reads, directly or through the module's locals.
+    /// The module variables an expression reads, directly, through the module's locals, or
+    /// through the rotation schedule it reads (`time_rotating.x.id` whose `rotation_days` is
+    /// `var.rotation_days`: the schedule is the credential's lifetime).
     fn vars_read(&self, e: &Expr, ids: &[usize], depth: usize, out: &mut Vec<String>) {
         e.walk(&mut |x| {
             let Some(p) = x.traversal_path() else { return };
@@ -244,6 +246,18 @@ impl ModuleRunner<'_> {
                 let def = ids.iter().flat_map(|&i| self.files[i].body.blocks("locals")).find_map(|b| b.body.attr(&l));
                 if let Some(def) = def {
                     self.vars_read(&def.expr, ids, depth + 1, out);
+                }
+            } else if let Some(name) = p.strip_prefix("time_rotating.").map(head)
+                && depth < 4
+            {
+                let schedule = ids
+                    .iter()
+                    .flat_map(|&i| self.files[i].body.blocks("resource"))
+                    .find(|b| b.labels.first().is_some_and(|t| t == "time_rotating") && b.labels.get(1) == Some(&name));
+                if let Some(schedule) = schedule {
+                    for a in schedule.body.attrs.iter().filter(|a| a.key.starts_with("rotation_")) {
+                        self.vars_read(&a.expr, ids, depth + 1, out);
+                    }
                 }
             }
         });
