@@ -6,7 +6,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// configuration — provider blocks, resource attributes, variable defaults, locals, module
 /// inputs, `.tfvars` values: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
-/// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, Artifactory (`AKCp…`), PuTTY private keys, HTTP Basic credentials
+/// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, Artifactory (`AKCp…`), PuTTY private keys,
+/// Azure storage account keys and shared access signatures (`sv=…&sig=…`), HTTP Basic credentials
 /// (`Basic ` and base64 of `user:password`), and `nhi` API keys (`nhik_…`, only with a valid
 /// checksum: the format the nhi registry mints, defined once in `nhi-core`) — also in a
 /// commented-out attribute inside a block. Values that only look like a format (`…EXAMPLE`,

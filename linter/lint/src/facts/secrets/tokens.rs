@@ -21,7 +21,7 @@ const fn f(name: &'static str, pattern: &'static str, markers: &'static [&'stati
 }
 
 /// Known token formats, in the order they are tried.
-const FORMATS: [Format; 21] = [
+const FORMATS: [Format; 22] = [
     f("AWS access key ID", r"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b", &["AKIA", "ASIA", "ABIA", "ACCA"]),
     f("GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b", &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]),
     f("GitHub fine-grained token", r"\bgithub_pat_[A-Za-z0-9_]{40,}", &["github_pat_"]),
@@ -55,6 +55,8 @@ const FORMATS: [Format; 21] = [
     f("JSON web token", r"\beyJ[A-Za-z0-9_\-]{10,}\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}", &["eyJ"]),
     f("DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", &["_v1_"]),
     f("Azure storage account key", r"AccountKey=[A-Za-z0-9+/=]{60,}", &["AccountKey="]),
+    // A shared access signature: its `sig` signs the grant, whoever holds the URL uses it.
+    f("Azure shared access signature", r"\bsv=\d{4}-\d{2}-\d{2}&[^\s\x22']*?\bsig=[A-Za-z0-9%+/=]{30,}", &["sig="]),
     // One definition of the format, shared with the registry that mints the keys; a match
     // counts only when its checksum holds (see `known_token`).
     f(NHI_API_KEY, nhi_core::API_KEY_PATTERN, &["nhik_"]),
@@ -237,6 +239,7 @@ mod tests {
             "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: DES-EDE3-CBC,0A1B2C3D\n\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAaAAAABNlY2RzYS",
             "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nPublic-Lines: 1\nAAAAB3NzaC1yc2E\nPrivate-Lines: 1\nAAABAQCi6sD2Jv3y2lVnG2vOaYz0dN4kW8qRtHbXe5mPfLuQwKjS7iC1",
             "SK0123456789abcdef0123456789abcdef",
+            "SharedAccessSignature=sv=2019-12-12&ss=bfqt&srt=sco&sp=rl&se=2020-11-19T17:27:35Z&sig=c8MBs5cBrMo1ImXEj5V47KjiWs8yKy4iRIyku%2F%2FnNGw%3D",
         ];
         for t in samples {
             assert!(known_token(t).is_some(), "{t}");
@@ -246,6 +249,9 @@ mod tests {
         // The words, or base64 that is not `user:password`, are not credentials.
         assert_eq!(known_token("use Basic Authentication here please"), None);
         assert_eq!(known_token("Basic dXNlcm5hbWVvbmx5"), None);
+        // A SAS URL's shape without its signature, or a short one, is not a credential.
+        assert_eq!(known_token("https://x.blob.core.windows.net/c?sv=2019-12-12&sp=r"), None);
+        assert_eq!(known_token("?sv=2019-12-12&sig=short"), None);
     }
 
     /// A well-formed nhi API key (what the registry mints: prefix, 52 characters, checksum).
