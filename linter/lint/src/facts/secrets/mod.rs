@@ -86,6 +86,13 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             let record = items.iter().any(|(k, _)| k.name().is_some_and(|n| n.to_ascii_lowercase().ends_with("name")));
             let held = held_secret(key).filter(|_| !record);
             let names_only = |name: &str| mapping && matches!(name, "secretKey" | "secret_key");
+            // A webhook written as an object (`{ url = "https://…", secret = "…" }`): its bare
+            // `secret` is the shared value the receiver checks, not the name of a secret, whatever
+            // it looks like (`"test-secret"`); it is reported as `webhook.secret`.
+            let webhook = items.iter().any(|(k, v)| {
+                k.name().is_some_and(|n| matches!(n, "url" | "payload_url" | "endpoint"))
+                    && literal_str(v).is_some_and(|u| u.starts_with("https://") || u.starts_with("http://"))
+            });
             items.iter().any(|(k, v)| {
                 let name = match k {
                     ObjKey::Ident(i) => i.as_str(),
@@ -97,6 +104,13 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
                 };
                 if names_only(name) {
                     return false;
+                }
+                if webhook
+                    && matches!(name, "secret" | "token")
+                    && let Some(text) = literal_str(v)
+                    && f(Lit { key: "webhook.secret", text, span: &v.span, partial: false, direct: false })
+                {
+                    return true;
                 }
                 // `API_KEY = { value = "…", masked = true }` (CI variables, app settings and
                 // GitHub secrets keyed by name): the value is named by its key.
