@@ -102,11 +102,13 @@ impl Rule for GcpProjectWideRole {
         let inputs = crate::rules::gcp_iam::module_project_roles(cx);
         let mut reported = std::collections::HashSet::new();
         for (call, span, key, role) in &inputs {
+            let Some(what) = classify(role) else { continue };
             let elsewhere = inputs.iter().any(|(c, _, _, r)| c.block_id() == call.block_id() && judged_elsewhere(r));
-            if let Some(what) = classify(role).filter(|_| !elsewhere && reported.insert(call.block_id())) {
-                cx.report(call, span.clone(), format!("{role} passed to the module in `{key}`, to grant at project level to the identities it manages: {what} there"))
-                    .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
+            if elsewhere || !reported.insert(call.block_id()) {
+                continue;
             }
+            cx.report(call, span.clone(), format!("{role} passed to the module in `{key}`, to grant at project level to the identities it manages: {what} there"))
+                .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
         }
     }
 }
