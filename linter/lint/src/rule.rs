@@ -222,18 +222,10 @@ impl<'a> Ctx<'a> {
         self.facts
     }
 
-    /// Outputs of the modules this one calls that return a credential without being marked
-    /// sensitive: call name → output names.
-    pub fn credential_outputs(
-        &self,
-    ) -> &'a std::collections::HashMap<String, std::rc::Rc<std::collections::HashSet<String>>> {
-        &self.view.credential_outputs
-    }
-
-    /// A test of whether output `output` of module call `call` returns a credential (the called
-    /// module's own output reads one), for `credential_read`.
+    /// A test of whether output `output` of module call `call` returns a credential without
+    /// being marked sensitive (the called module's own output reads one), for `credential_read`.
     pub fn module_credentials(&self) -> impl Fn(&str, &str) -> bool + 'a {
-        let known = self.credential_outputs();
+        let known = &self.view.credential_outputs;
         move |call, output| known.get(call).is_some_and(|o| o.contains(output))
     }
 

@@ -120,13 +120,13 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
                 // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
-                let outputs = cx.credential_outputs();
+                let returns_credential = cx.module_credentials();
                 let from_module = |e: &Expr| {
                     let p = e.traversal_path()?;
                     let rest = p.strip_prefix("module.")?;
                     let (module, output) = rest.split_once('.')?;
                     let output = output.split(['.', '[']).next().unwrap_or(output);
-                    outputs.get(module).filter(|o| o.contains(output)).map(|_| format!("module.{module}.{output}"))
+                    returns_credential(module, output).then(|| format!("module.{module}.{output}"))
                 };
                 ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
                     let mut read = generated_credential(&a.expr);
