@@ -19,9 +19,9 @@ pub struct ModuleView<'a> {
     pub env: &'a Env<'a>,
     /// `""` or `module.x.` (nested calls chain).
     pub prefix: &'a str,
-    /// For each module call (by name) whose code is here: its outputs that return a credential
-    /// without `sensitive = true`.
-    pub credential_outputs: HashMap<String, std::rc::Rc<std::collections::HashSet<String>>>,
+    /// For each module call (by name) whose code is here: its outputs that return a credential,
+    /// each with whether it is marked `sensitive = true`.
+    pub credential_outputs: HashMap<String, std::rc::Rc<HashMap<String, bool>>>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
 }

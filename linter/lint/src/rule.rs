@@ -223,10 +223,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// A test of whether output `output` of module call `call` returns a credential without
-    /// being marked sensitive (the called module's own output reads one), for `credential_read`.
+    /// being marked sensitive (the called module's own output reads one), for `credential_read`:
+    /// what an output of this module may not pass on unmarked.
     pub fn module_credentials(&self) -> impl Fn(&str, &str) -> bool + 'a {
         let known = &self.view.credential_outputs;
-        move |call, output| known.get(call).is_some_and(|o| o.contains(output))
+        move |call, output| known.get(call).and_then(|o| o.get(output)).is_some_and(|sensitive| !sensitive)
+    }
+
+    /// A test of whether output `output` of module call `call` returns a credential at all,
+    /// marked sensitive or not: what must not be written into a file or shared data, where the
+    /// mark does not follow it.
+    pub fn module_credentials_any(&self) -> impl Fn(&str, &str) -> bool + 'a {
+        let known = &self.view.credential_outputs;
+        move |call, output| known.get(call).is_some_and(|o| o.contains_key(output))
     }
 
     /// Whether this module evaluation is the module itself rather than a call into it.

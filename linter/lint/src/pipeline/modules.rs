@@ -45,7 +45,7 @@ pub(super) struct ModuleRunner<'r> {
     /// Per module directory: the findings it has on its own, with its variables' defaults.
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
     /// Per module directory: its outputs that return a credential without being sensitive.
-    pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashSet<String>>>>,
+    pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, bool>>>>,
 }
 
 impl ModuleRunner<'_> {
@@ -61,7 +61,7 @@ impl ModuleRunner<'_> {
 
     /// For each module call in `mods` whose code is loaded: the outputs of the called module
     /// that return a credential without `sensitive = true` (one level deep).
-    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashSet<String>>> {
+    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashMap<String, bool>>> {
         let mut out = HashMap::new();
         for f in mods {
             for b in f.body.blocks("module") {
@@ -69,16 +69,17 @@ impl ModuleRunner<'_> {
                 let Some(child_ids) = self.by_dir.get(&dir) else { continue };
                 let cached = self.secret_outputs.borrow().get(&dir).cloned();
                 let outputs = cached.unwrap_or_else(|| {
-                    let found: HashSet<String> = child_ids
+                    let found: HashMap<String, bool> = child_ids
                         .iter()
                         .flat_map(|&i| self.files[i].body.blocks("output"))
                         .filter(|o| {
-                            !o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)))
-                        })
-                        .filter(|o| {
                             o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &|_, _| false).is_some())
                         })
-                        .filter_map(|o| o.labels.first().cloned())
+                        .filter_map(|o| {
+                            let sensitive =
+                                o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)));
+                            Some((o.labels.first()?.clone(), sensitive))
+                        })
                         .collect();
                     let found = Rc::new(found);
                     self.secret_outputs.borrow_mut().insert(dir.clone(), Rc::clone(&found));

@@ -124,7 +124,7 @@ impl Rule for CredentialInLocalFile {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let module_output = cx.module_credentials();
+        let module_output = cx.module_credentials_any();
         for f in cx.resources("local_file") {
             for key in ["content", "content_base64"] {
                 let Some(attr) = f.attr(key) else { continue };

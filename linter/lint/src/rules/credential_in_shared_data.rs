@@ -120,7 +120,7 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
                 // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
-                let returns_credential = cx.module_credentials();
+                let returns_credential = cx.module_credentials_any();
                 let from_module = |e: &Expr| {
                     let p = e.traversal_path()?;
                     let rest = p.strip_prefix("module.")?;
