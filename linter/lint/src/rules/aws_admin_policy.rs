@@ -118,18 +118,13 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
     // Registry and git modules whose code is not here, given the policies to attach as inputs
     // (`policy_arns`, `roles = { ci = { policy_arns = [...] } }`): every policy ARN in an input,
     // at any depth. Inputs that exclude or bound rather than grant are left out.
-    for call in cx.blocks("module", None) {
-        if call.block.local_source().is_some() {
-            continue;
-        }
+    for call in crate::rules::common::remote_module_calls(cx) {
         for attr in &call.body.attrs {
             let key = attr.key.to_ascii_lowercase();
             if ["deny", "exclude", "boundary", "remove", "detach"].iter().any(|w| key.contains(w)) {
                 continue;
             }
-            let mut arns = Vec::new();
-            crate::rules::common::strings_in(&call.eval(&attr.expr), &mut arns);
-            arns.extend(crate::rules::common::written_templates(&attr.expr));
+            let mut arns = crate::rules::common::input_texts(&call, &attr.expr);
             arns.retain(|a| a.contains(":policy/"));
             if !arns.is_empty() {
                 out.push((call.clone(), attr.expr.span.clone(), arns));

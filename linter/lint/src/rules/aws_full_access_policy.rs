@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use crate::facts::aws_policies::trust_statements;
 use crate::query::Item;
 use crate::rules::aws_admin_policy::managed_policy_attachments;
-use crate::rules::common::{referenced, refers_to_address};
+use crate::rules::common::{referenced, refers_to};
 use crate::rules::oidc_trust_without_subject::ci_trusts;
 
 /// The name of a provider-managed "full access" policy or permission set, when `arn_or_name`
@@ -70,9 +70,8 @@ fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
         if item.label(0) == "aws_iam_role" {
             out.insert(item.label(1).to_owned());
         } else if item.block.ident == "data" {
-            let doc = format!("data.{}.{}", item.label(0), item.label(1));
             for r in &roles {
-                if r.attr("assume_role_policy").is_some_and(|a| refers_to_address(&a.expr, &doc)) {
+                if r.attr("assume_role_policy").is_some_and(|a| refers_to(&a.expr, &item)) {
                     out.insert(r.label(1).to_owned());
                 }
             }

@@ -237,11 +237,7 @@ impl Rule for AzurePrivilegedRole {
             }
         }
         // Modules whose code is not here (local ones are checked through their own resources).
-        for call in cx.blocks("module", None) {
-            let local = call.block.local_source().is_some();
-            if local {
-                continue;
-            }
+        for call in crate::rules::common::remote_module_calls(cx) {
             for attr in &call.body.attrs {
                 let Some(value) = call.value(&attr.key) else { continue };
                 let mut found = None;

@@ -556,7 +556,7 @@ pub fn referenced<'a>(cx: &Ctx<'a>, e: &Expr, ty: &str) -> Option<Item<'a>> {
 
 /// Whether an expression refers to the resource `item` (`TYPE.NAME…`).
 pub fn refers_to(e: &Expr, item: &Item<'_>) -> bool {
-    refers_to_address(e, &format!("{}.{}", item.label(0), item.label(1)))
+    refers_to_address(e, &crate::syntax::source::address_of(item.top))
 }
 
 /// Whether an expression reads `address` (`aws_iam_policy.p.arn`, `vault_policy.p[0].name`,
@@ -602,6 +602,22 @@ pub fn written_templates(e: &Expr) -> Vec<String> {
             out.push(t);
         }
     });
+    out
+}
+
+/// Calls of modules whose code is not here (registry or git sources): what such a module does
+/// is known only from its documented inputs, so rules read those.
+pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {
+    cx.blocks("module", None).into_iter().filter(|call| call.block.local_source().is_none()).collect()
+}
+
+/// The text of every string a module input holds: each string of its value at any depth, and
+/// each template as written (`"${var.project}=>roles/editor"` does not evaluate, but its role
+/// is written in it).
+pub fn input_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    strings_in(&call.eval(e), &mut out);
+    out.extend(written_templates(e));
     out
 }
 

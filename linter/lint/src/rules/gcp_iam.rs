@@ -66,14 +66,9 @@ pub fn grants_roles(input: &str) -> bool {
 /// (call, the input's span, the input's name, the role).
 pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, String)> {
     let mut out = Vec::new();
-    for call in cx.blocks("module", None) {
-        if call.block.local_source().is_some() {
-            continue;
-        }
+    for call in crate::rules::common::remote_module_calls(cx) {
         for attr in call.body.attrs.iter().filter(|a| grants_roles(&a.key)) {
-            let mut texts = Vec::new();
-            crate::rules::common::strings_in(&call.eval(&attr.expr), &mut texts);
-            texts.extend(crate::rules::common::written_templates(&attr.expr));
+            let texts = crate::rules::common::input_texts(&call, &attr.expr);
             let whole_input = attr.key.to_ascii_lowercase().ends_with("project_roles");
             let mut roles: Vec<String> = texts
                 .iter()

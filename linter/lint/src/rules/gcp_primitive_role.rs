@@ -138,10 +138,7 @@ impl Rule for GcpPrimitiveRole {
         // Registry modules whose code is not here, given the roles to grant as inputs:
         // `project_roles = ["${project}=>roles/editor"]` of a service-account module, or
         // `bindings = { "roles/owner" = ["serviceAccount:…"] }` of an IAM module.
-        for call in cx.blocks("module", None) {
-            if call.block.local_source().is_some() {
-                continue;
-            }
+        for call in crate::rules::common::remote_module_calls(cx) {
             for attr in call.body.attrs.iter().filter(|a| crate::rules::gcp_iam::grants_roles(&a.key)) {
                 // Strings written with an unknown project (`"${var.project}=>roles/editor"`)
                 // do not evaluate: they are read as written.

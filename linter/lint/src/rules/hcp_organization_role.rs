@@ -1,7 +1,7 @@
 use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::refers_to_address;
+use crate::rules::common::refers_to;
 
 /// HCP roles that, held on the organization, reach every project in it.
 const BROAD: [&str; 3] = ["roles/owner", "roles/admin", "roles/contributor"];
@@ -90,16 +90,14 @@ impl Rule for HcpOrganizationRole {
             }
         }
         // HCP Terraform: a token of the owners team is the organization's administrator.
-        let owners: Vec<String> = cx
+        let owners: Vec<Item<'_>> = cx
             .resources("tfe_team")
             .into_iter()
-            .map(|t| (format!("tfe_team.{}", t.label(1)), t))
-            .chain(cx.data("tfe_team").into_iter().map(|t| (format!("data.tfe_team.{}", t.label(1)), t)))
-            .filter(|(_, t)| t.str("name").is_some_and(|n| n.eq_ignore_ascii_case("owners")))
-            .map(|(address, _)| address)
+            .chain(cx.data("tfe_team"))
+            .filter(|t| t.str("name").is_some_and(|n| n.eq_ignore_ascii_case("owners")))
             .collect();
         for t in cx.resources("tfe_team_token") {
-            if t.attr("team_id").is_some_and(|a| owners.iter().any(|o| refers_to_address(&a.expr, o))) {
+            if t.attr("team_id").is_some_and(|a| owners.iter().any(|o| refers_to(&a.expr, o))) {
                 cx.report(&t, t.span("team_id"), "token of the organization's owners team: it administers every workspace, team and setting of the HCP Terraform organization")
                     .help("create a team with the workspace and project permissions the workload needs (tfe_team organization_access, tfe_team_access) and a token for that team");
             }

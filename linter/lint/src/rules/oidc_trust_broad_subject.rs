@@ -116,10 +116,7 @@ impl Rule for OidcTrustBroadSubject {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         // OIDC role modules whose code is not here, given their trust as inputs.
-        for call in cx.blocks("module", None) {
-            if call.block.local_source().is_some() {
-                continue;
-            }
+        for call in crate::rules::common::remote_module_calls(cx) {
             for attr in &call.body.attrs {
                 let Some((repo, what)) = call.value(&attr.key).as_ref().and_then(module_claim) else { continue };
                 cx.report(&call, attr.expr.span.clone(), format!("CI tokens of {what} of `{repo}` can assume a role this module creates"))
