@@ -27,10 +27,12 @@ fn default_backend(role_type: &str) -> &'static str {
     }
 }
 
-/// The longest lease a mount's `tune` may give for its roles to need no lifetime of their own.
-/// A day: the longest token lifetime taken as short when nothing stricter is set (a tuned
-/// mount's lease, a `vault_token`'s TTL), even if `policy.max_token_ttl` is shorter.
-pub(crate) const TUNED_CAP_SECS: u64 = 24 * 3600;
+/// The longest life a machine's Vault token may have, in seconds: a day, or
+/// `policy.max_token_ttl` if that is longer. A day is taken as short when nothing stricter is
+/// set (a tuned mount's lease, a `vault_token`'s TTL), even if the policy's TTL is shorter.
+pub(crate) fn machine_token_limit(cx: &Ctx<'_>) -> u64 {
+    cx.policy.max_token_ttl.as_secs().max(24 * 3600)
+}
 
 /// Whether a mount's `tune` caps its tokens within `max_secs`: `default_lease_ttl` or
 /// `max_lease_ttl` at most that (or a value not known statically, which someone chose).
@@ -103,7 +105,7 @@ impl Rule for VaultAuthRoleTtl {
     fn check(&self, cx: &mut Ctx<'_>) {
         // A mount that caps its tokens at a day is short enough for roles that set nothing;
         // a week-long default (`168h`) is not.
-        let max_secs = cx.policy.max_token_ttl.as_secs().max(TUNED_CAP_SECS);
+        let max_secs = machine_token_limit(cx);
         let any_tuned = MOUNTS.iter().flat_map(|(t, _)| cx.resources(t)).any(|m| tuned_short(&m, max_secs));
         // Roles that set a lifetime, but one longer than a static key may live.
         let token_limit = cx.policy.static_key_max_lifetime;

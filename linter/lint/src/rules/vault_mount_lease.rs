@@ -1,6 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{first_longer, interval};
-use crate::rules::vault_auth_role_ttl::TUNED_CAP_SECS;
+use crate::rules::vault_auth_role_ttl::machine_token_limit;
 
 /// ## What it does
 /// Finds Vault secrets-engine mounts (`vault_mount`) whose maximum or default lease is longer
@@ -70,7 +70,7 @@ impl Rule for VaultMountLease {
         // Auth mounts: their tune sets the lifetime of every token a role does not limit itself.
         // A mount that only machines log in to is held to a day, like a machine token.
         let token_limit = cx.policy.static_key_max_lifetime;
-        let machine_limit = cx.policy.max_token_ttl.as_secs().max(TUNED_CAP_SECS);
+        let machine_limit = machine_token_limit(cx);
         for m in cx.resources_where(|t| t.starts_with("vault_") && t.ends_with("auth_backend")) {
             let machines = machines_only(&m);
             let limit = if machines { machine_limit } else { token_limit.as_secs() };

@@ -1,6 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated};
-use crate::rules::vault_auth_role_ttl::TUNED_CAP_SECS;
+use crate::rules::vault_auth_role_ttl::machine_token_limit;
 use crate::rules::vault_mounts::has_own_lifetime;
 
 /// ## What it does
@@ -91,7 +91,7 @@ impl Rule for VaultTokenTtl {
             }
             // A token Terraform keeps for weeks is a static credential; hours are what a
             // workload's token needs (a day is allowed, as for auth roles on a tuned mount).
-            let cap = max.as_secs().max(TUNED_CAP_SECS);
+            let cap = machine_token_limit(cx);
             let key: &[&str] = if explicit.is_some() { &["explicit_max_ttl"] } else { &["ttl"] };
             if let Some((key, secs)) = first_longer(&t, key, cap)
                 && !is_rotated(&t)
