@@ -44,7 +44,8 @@ pub(super) struct ModuleRunner<'r> {
     pub downloaded: &'r HashMap<String, PathBuf>,
     /// Per module directory: the findings it has on its own, with its variables' defaults.
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
-    /// Per module directory: its outputs that return a credential without being sensitive.
+    /// Per module directory: its outputs that return a credential, each with whether it is
+    /// marked `sensitive = true`.
     pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, bool>>>>,
 }
 
@@ -60,7 +61,8 @@ impl ModuleRunner<'_> {
     }
 
     /// For each module call in `mods` whose code is loaded: the outputs of the called module
-    /// that return a credential without `sensitive = true` (one level deep).
+    /// that return a credential, each with whether it is marked `sensitive = true` (one level
+    /// deep).
     fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashMap<String, bool>>> {
         let mut out = HashMap::new();
         for f in mods {

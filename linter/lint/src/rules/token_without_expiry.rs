@@ -93,36 +93,21 @@ impl Rule for TokenWithoutExpiry {
                     ));
             }
         }
-        for (ty, expiry) in SERVICE_KEYS {
+        // A key that cannot expire is NHI117's alone: there is no expiry to set.
+        for (ty, attr) in SERVICE_KEYS.iter().filter_map(|(ty, expiry)| expiry.map(|a| (ty, a))) {
+            let help = format!("set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating");
             for k in cx.resources(ty) {
                 if is_rotated(&k) {
                     continue;
                 }
-                match expiry {
-                    Some(attr) if !k.has(attr) => {
-                        cx.report(&k, k.header(), format!("key never expires: no {attr}")).help(format!(
-                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
-                        ));
-                    }
+                if !k.has(attr) {
+                    cx.report(&k, k.header(), format!("key never expires: no {attr}")).help(help.clone());
+                } else if k.value(attr).is_none() || k.values(attr).iter().any(|v| v.is_null()) {
                     // `expired_at = var.expired_at` whose default is null: unset unless a caller sets it.
-                    Some(attr) if k.value(attr).is_none() || k.values(attr).iter().any(|v| v.is_null()) => {
-                        cx.report(&k, k.span(attr), format!("key never expires: {attr} is null")).help(format!(
-                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
-                        ));
-                    }
-                    Some(attr) if let Some(var) = null_by_default(&k, attr, cx) => {
-                        cx.report(
-                            &k,
-                            k.span(attr),
-                            format!("key never expires unless a caller sets var.{var}: its default is null"),
-                        )
-                        .help(format!(
-                            "set {attr} within policy.static_key_max_lifetime ({max}), fed by a time_rotating"
-                        ));
-                    }
-                    // One that cannot expire is NHI117's alone: there is no expiry to set.
-                    None => {}
-                    Some(_) => {}
+                    cx.report(&k, k.span(attr), format!("key never expires: {attr} is null")).help(help.clone());
+                } else if let Some(var) = null_by_default(&k, attr, cx) {
+                    let message = format!("key never expires unless a caller sets var.{var}: its default is null");
+                    cx.report(&k, k.span(attr), message).help(help.clone());
                 }
             }
         }
