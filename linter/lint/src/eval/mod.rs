@@ -138,6 +138,26 @@ impl Value {
         }
     }
 
+    /// [`Value::from_json`] of a document written as a template: a string that is a hole and
+    /// nothing else is unknown, as a reference alone is in `jsonencode`; a string with a hole
+    /// and written text keeps both.
+    fn from_json_with_holes(j: &serde_json::Value) -> Value {
+        match j {
+            serde_json::Value::String(s) if s.contains(HOLE) => {
+                if s.replace(HOLE, "").trim().is_empty() {
+                    Value::Unknown
+                } else {
+                    Value::Str(s.clone())
+                }
+            }
+            serde_json::Value::Array(a) => Value::List(a.iter().map(Value::from_json_with_holes).collect()),
+            serde_json::Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), Value::from_json_with_holes(v))).collect())
+            }
+            other => Value::from_json(other),
+        }
+    }
+
     /// Reads a JSON document (a policy): from a string, or the structure kept by `jsonencode`.
     pub fn as_document(&self) -> Option<Value> {
         match self {
@@ -436,16 +456,19 @@ impl<'m> Env<'m> {
                 _ => {}
             }
         }
-        let v = self.eval_lenient(e);
-        v.as_document().or_else(|| match &v {
+        match self.eval_lenient(e) {
+            // A template with parts not known here: its holes are kept in the strings they sit
+            // in (`"repo:${var.org}/${var.repo}:*"` still says `*`), as `jsonencode` keeps them.
             Value::Str(s) if s.contains(HOLE) => {
-                // Holes placed outside of JSON strings (`"Resource": ${arns}`): quote them and
-                // try once more.
-                let j: serde_json::Value = serde_json::from_str(quote_bare_holes(s).trim()).ok()?;
-                Some(Value::from_json(&j))
+                let j: serde_json::Value = serde_json::from_str(s.trim())
+                    .ok()
+                    // Holes placed outside of JSON strings (`"Resource": ${arns}`): quote them
+                    // and try once more.
+                    .or_else(|| serde_json::from_str(quote_bare_holes(&s).trim()).ok())?;
+                Some(Value::from_json_with_holes(&j))
             }
-            _ => None,
-        })
+            v => v.as_document(),
+        }
     }
 
     fn eval_inner(&self, e: &Expr) -> Value {

@@ -11,6 +11,10 @@ fn broad_subject(v: &str) -> Option<String> {
         // GitHub `repo:OWNER/REPO:CONTEXT`, GitLab `project_path:GROUP/PROJECT:ref_type:…`.
         "repo" | "project_path" => {
             let (path, context) = rest.split_once(':').unwrap_or((rest, ""));
+            // `repo:${github_repository.app.full_name}:*`: one repository, named elsewhere.
+            if !path.contains('/') && path.contains(crate::eval::HOLE) {
+                return broad_context(context).map(|what| format!("{what} of `{path}`"));
+            }
             let (owner, name) = path.rsplit_once('/')?;
             if owner.is_empty() || owner.starts_with('*') {
                 return None;
@@ -68,13 +72,85 @@ fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
     }
 }
 
+/// Claims of CI tokens that name a pipeline's repository (or project, or group) and nothing
+/// narrower: GitHub Actions, GitLab CI.
+const REPOSITORY_CLAIMS: [&str; 8] = [
+    "repository",
+    "repository_id",
+    "repository_owner",
+    "repository_owner_id",
+    "project_path",
+    "project_id",
+    "namespace_path",
+    "namespace_id",
+];
+
+/// Claims that narrow a CI token to a branch, tag, environment, workflow or event.
+const NARROWING_CLAIMS: [&str; 14] = [
+    "sub",
+    "ref",
+    "ref_type",
+    "ref_protected",
+    "environment",
+    "environment_protected",
+    "deployment_tier",
+    "job_workflow_ref",
+    "workflow",
+    "workflow_ref",
+    "event_name",
+    "pipeline_source",
+    "ci_config_ref_uri",
+    "branch",
+];
+
+/// What a Vault JWT role's `bound_claims` (and `bound_subject`) let in, when they admit more
+/// than one pipeline of a repository or workspace: a subject wildcard (`bound_subject` or a
+/// glob `sub`), a ref glob over every branch and tag, or a repository claim with nothing
+/// narrowing it to a branch or environment. The claim it reports on, and what it admits.
+fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, String)> {
+    use crate::eval::Value;
+    if let Some(what) = r.str("bound_subject").as_deref().and_then(broad_subject) {
+        return Some(("bound_subject", what));
+    }
+    let Some(Value::Object(claims)) = r.value("bound_claims") else { return None };
+    let glob = r.str("bound_claims_type").as_deref() == Some("glob");
+    let text = |k: &str| claims.get(k).and_then(|v| v.as_str().map(str::to_owned));
+    if glob {
+        if let Some(what) = text("sub").as_deref().and_then(broad_subject) {
+            return Some(("bound_claims", what));
+        }
+        if let (Some(repo), Some("refs/*" | "*")) =
+            (text("repository").or_else(|| text("project_path")), text("ref").as_deref())
+        {
+            return Some(("bound_claims", format!("every branch and tag of `{repo}`")));
+        }
+    }
+    let narrowed = claims.keys().any(|k| NARROWING_CLAIMS.contains(&k.as_str()));
+    let repository = REPOSITORY_CLAIMS.iter().find(|k| claims.contains_key(**k))?;
+    if narrowed || r.has("bound_subject") {
+        return None;
+    }
+    let name = text(repository).unwrap_or_else(|| "the repository".to_owned());
+    let what = if repository.starts_with("repository_owner") || repository.starts_with("namespace") {
+        format!("every pipeline of every repository of `{name}`")
+    } else if repository.starts_with("project") {
+        format!("every branch, merge request and environment of `{name}`")
+    } else {
+        format!("every branch, pull request and environment of `{name}`")
+    };
+    Some(("bound_claims", what))
+}
+
 /// ## What it does
 /// Finds CI OIDC trust policies (GitHub Actions, GitLab.com, Terraform Cloud) whose subject
 /// condition uses a wildcard that admits more than the intended pipeline: every repository of
 /// an organization (`repo:my-org/*`), or every branch, tag, pull request and environment of a
 /// repository (`repo:my-org/app:*`), every branch and tag (`ref:refs/*`), or every workspace of
 /// a Terraform Cloud organization — also when the trust is an input of an OIDC-role module whose
-/// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`).
+/// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`). Vault JWT auth roles
+/// likewise: a wildcard `bound_subject` or glob `sub` claim, a glob `ref` of `refs/*`, or
+/// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
+/// `{ project_path = "group/app" }`) with no branch, environment or workflow claim.
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -124,6 +200,18 @@ impl Rule for OidcTrustBroadSubject {
                 break;
             }
         }
+        for r in cx.resources("vault_jwt_auth_backend_role") {
+            // A role that hands out the `default` policy alone grants nothing to widen.
+            let policies: Vec<String> = ["token_policies", "policies"].iter().flat_map(|k| r.strs(k)).collect();
+            if !policies.is_empty() && policies.iter().all(|p| p == "default") {
+                continue;
+            }
+            if let Some((key, what)) = vault_role_breadth(&r) {
+                let what = what.replace(crate::eval::HOLE, "${…}");
+                cx.report(&r, r.span(key), format!("CI tokens of {what} can log in with this Vault role"))
+                    .help("bind a branch, tag or environment too: bound_claims = { repository = \"my-org/app\", ref = \"refs/heads/main\" }, or { project_path = \"group/app\", ref_protected = \"true\" }");
+            }
+        }
         let mut reported = std::collections::HashSet::new();
         for (item, s, issuer) in ci_trusts(cx) {
             if reported.contains(&item.block_id()) {
@@ -167,6 +255,11 @@ mod tests {
         let hole = crate::eval::HOLE;
         assert!(broad_subject(&format!("repo:{hole}/{hole}:*")).unwrap().contains("every branch"));
         assert!(broad_subject(&format!("repo:{hole}/{hole}:environment:production")).is_none());
+        assert!(
+            broad_subject(&format!("repo:{hole}:*")).unwrap().contains("every branch"),
+            "a full name not known here"
+        );
+        assert!(broad_subject(&format!("repo:{hole}:environment:production")).is_none());
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [
