@@ -202,8 +202,9 @@ impl Rule for OidcTrustBroadSubject {
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // A role that hands out the `default` policy alone grants nothing to widen.
-            let policies: Vec<String> = ["token_policies", "policies"].iter().flat_map(|k| r.strs(k)).collect();
-            if !policies.is_empty() && policies.iter().all(|p| p == "default") {
+            let policies: Vec<crate::eval::Value> =
+                ["token_policies", "policies"].iter().flat_map(|k| r.values(k)).flat_map(|v| v.items()).collect();
+            if !policies.is_empty() && policies.iter().all(|p| p.as_str() == Some("default")) {
                 continue;
             }
             if let Some((key, what)) = vault_role_breadth(&r) {

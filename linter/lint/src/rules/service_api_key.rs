@@ -3,17 +3,24 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 24] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 30] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
     ("tfe_agent_token", None),
+    ("tfe_scim_token", Some("expired_at")),
     ("cloudflare_api_token", Some("expires_on")),
     ("cloudflare_account_token", Some("expires_on")),
     ("scaleway_iam_api_key", Some("expires_at")),
     ("linode_token", Some("expiry")),
     ("grafana_cloud_access_policy_token", Some("expires_at")),
     ("grafana_service_account_token", Some("seconds_to_live")),
+    ("grafana_cloud_stack_service_account_token", Some("seconds_to_live")),
+    ("doppler_service_token", None),
+    ("doppler_service_account_token", Some("expires_at")),
+    // Yandex Cloud: S3-compatible static keys and authorized (private) keys of service accounts.
+    ("yandex_iam_service_account_static_access_key", None),
+    ("yandex_iam_service_account_key", None),
     ("datadog_api_key", None),
     ("datadog_application_key", None),
     ("newrelic_api_access_key", None),
@@ -34,9 +41,10 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 24] = [
 
 /// ## What it does
 /// Finds API keys and tokens of other services that Terraform creates and keeps in state:
-/// Terraform Cloud/Enterprise team, organization, audit-trail and agent tokens, Cloudflare API
-/// and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud and service-account
-/// tokens, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
+/// Terraform Cloud/Enterprise team, organization, audit-trail, SCIM and agent tokens, Cloudflare
+/// API and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud, service-account
+/// and stack service-account tokens, Doppler service and service-account tokens, Yandex Cloud
+/// service-account static access keys and authorized keys, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
 /// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Databricks personal and
 /// on-behalf-of tokens, and Consul and Nomad ACL tokens
