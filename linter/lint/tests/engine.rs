@@ -1277,6 +1277,56 @@ resource "azuread_service_principal_password" "sp" {
 }
 
 #[test]
+fn keeping_a_module_wide_switch_on_is_not_a_decision_about_its_key() {
+    let d = tree(&[
+        (
+            "examples/default/main.tf",
+            r#"
+module "defaults" {
+  source = "../.."
+}
+"#,
+        ),
+        (
+            "main.tf",
+            r#"
+variable "create" {
+  type    = bool
+  default = true
+}
+variable "create_key" {
+  type    = bool
+  default = true
+}
+resource "google_service_account" "this" {
+  count      = var.create ? 1 : 0
+  account_id = "integration"
+}
+resource "google_service_account_key" "this" {
+  count              = var.create && var.create_key ? 1 : 0
+  service_account_id = google_service_account.this[0].name
+}
+resource "google_project_iam_member" "this" {
+  count   = var.create ? 1 : 0
+  project = "p"
+  role    = "roles/viewer"
+  member  = "serviceAccount:${google_service_account.this[0].email}"
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    let found = codes(&f);
+    // The key is the module's own finding; the call that keeps `create_key` (a switch of the
+    // key alone) decides to have it, and is told so through that variable, not `create`
+    // (which turns the whole module on).
+    assert!(found.contains(&("google_service_account_key.this".to_owned(), "NHI102")), "{found:?}");
+    let on_call =
+        f.iter().find(|x| x.address == "module.defaults" && x.code == "NHI102").expect("reported on the call");
+    assert!(on_call.message.contains("var.create_key, which this call keeps"), "{}", on_call.message);
+}
+
+#[test]
 fn a_call_that_keeps_a_risky_default_of_its_module_is_reported_on_the_call() {
     let d = tree(&[
         (

@@ -224,7 +224,8 @@ impl ModuleRunner<'_> {
             }
         });
         vars.into_iter().find(|v| {
-            !call_sets(call, std::slice::from_ref(v))
+            !self.module_switch(v, child_ids)
+                && !call_sets(call, std::slice::from_ref(v))
                 && child_ids.iter().any(|&i| {
                     self.files[i].body.blocks("variable").any(|d| {
                         d.labels.first() == Some(v)
@@ -232,6 +233,26 @@ impl ModuleRunner<'_> {
                     })
                 })
         })
+    }
+
+    /// Whether `var` switches the whole module on or off (`create`, `enabled`): the `count` or
+    /// `for_each` of most of its resources reads it. Keeping such a default decides nothing about
+    /// one credential of the module, unlike `create_access_key`.
+    fn module_switch(&self, var: &str, child_ids: &[usize]) -> bool {
+        let needle = format!("var.{var}");
+        let (mut gated, mut all) = (0, 0);
+        for b in child_ids.iter().flat_map(|&i| self.files[i].body.blocks("resource")) {
+            all += 1;
+            let reads = ["count", "for_each"].iter().filter_map(|m| b.body.attr(m)).any(|a| {
+                let mut hit = false;
+                a.expr.walk(&mut |e| {
+                    hit |= e.traversal_path().is_some_and(|p| p == needle || p.starts_with(&format!("{needle}.")));
+                });
+                hit
+            });
+            gated += usize::from(reads);
+        }
+        gated >= 2 && gated * 2 > all
     }
 
     /// The module variables an expression reads, directly, through the module's locals, or
