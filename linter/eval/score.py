@@ -108,7 +108,7 @@ def parse_file(root, rel):
                 else:
                     pending.append(cat)
                 continue
-            h = HEADER.match(raw)
+            h = HEADER.match(raw.lstrip())
             if h:
                 cur = Block(rel, idx, idx, h.group(1), (h.group(1) + h.group(2)).split("{")[0].strip())
                 cur.expected.update(pending)
