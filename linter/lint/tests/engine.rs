@@ -1277,6 +1277,53 @@ resource "azuread_service_principal_password" "sp" {
 }
 
 #[test]
+fn a_module_input_built_from_unknown_values_keeps_its_shape() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+variable "org" {
+  type = string
+}
+variable "repo" {
+  type = string
+}
+module "pull_requests" {
+  source  = "./modules/federated"
+  subject = "repo:${var.org}/${var.repo}:pull_request"
+}
+module "production" {
+  source  = "./modules/federated"
+  subject = "repo:${var.org}/${var.repo}:environment:production"
+}
+"#,
+        ),
+        (
+            "modules/federated/main.tf",
+            r#"
+variable "subject" {
+  type = string
+}
+resource "azurerm_federated_identity_credential" "this" {
+  name                = "gha"
+  resource_group_name = "rg"
+  audience            = ["api://AzureADTokenExchange"]
+  issuer              = "https://token.actions.githubusercontent.com"
+  parent_id           = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ci"
+  subject             = var.subject
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    let found = codes(&f);
+    // The call's subject is not known as a whole (the repository is a variable), but what it
+    // admits is: every pull request. The environment-bound one admits one environment.
+    assert!(found.contains(&("module.pull_requests".to_owned(), "NHI229")), "{found:?}");
+    assert!(!found.iter().any(|(a, c)| a == "module.production" && *c == "NHI229"), "{found:?}");
+}
+
+#[test]
 fn keeping_a_module_wide_switch_on_is_not_a_decision_about_its_key() {
     let d = tree(&[
         (

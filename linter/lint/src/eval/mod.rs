@@ -211,6 +211,10 @@ pub struct Env<'m> {
     data_blocks: HashMap<String, &'m Block>,
     /// In a called module, the references its caller passes, by variable name.
     origins: HashMap<String, String>,
+    /// In a called module, the shape of an input its caller builds from values not known there
+    /// (`"repo:${var.org}/${var.repo}:pull_request"`), with holes: what `var.NAME` reads as
+    /// through [`Env::eval_lenient_deep`] when its value is unknown.
+    var_shapes: HashMap<String, Value>,
     cache: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
     depth: Cell<usize>,
@@ -241,6 +245,7 @@ impl<'m> Env<'m> {
             locals,
             data_blocks,
             origins: HashMap::new(),
+            var_shapes: HashMap::new(),
             cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
@@ -263,6 +268,12 @@ impl<'m> Env<'m> {
     /// Sets what the caller of this module passes as plain references (see [`Env::origin`]).
     pub fn with_origins(mut self, origins: HashMap<String, String>) -> Self {
         self.origins = origins;
+        self
+    }
+
+    /// Sets the shapes of inputs a caller builds from values not known to it (see `var_shapes`).
+    pub fn with_var_shapes(mut self, shapes: HashMap<String, Value>) -> Self {
+        self.var_shapes = shapes;
         self
     }
 
@@ -399,7 +410,13 @@ impl<'m> Env<'m> {
     }
 
     pub fn var(&self, name: &str) -> Value {
-        self.vars.get(name).cloned().unwrap_or(Value::Unknown)
+        match self.vars.get(name) {
+            Some(Value::Unknown) | None if self.deep.get() => {
+                self.var_shapes.get(name).cloned().unwrap_or(Value::Unknown)
+            }
+            Some(v) => v.clone(),
+            None => Value::Unknown,
+        }
     }
 
     pub fn eval(&self, e: &Expr) -> Value {

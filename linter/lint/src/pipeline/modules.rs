@@ -23,8 +23,9 @@ pub(crate) enum Inputs {
     /// `-var`. A `null` default means "whoever calls or applies decides": unknown here.
     Root(HashMap<String, Value>),
     /// A called module: variables the caller passes, else their defaults; and for inputs the
-    /// caller passes as a plain reference, what that reference is (see [`Env::origin`]).
-    Call(HashMap<String, Value>, HashMap<String, String>),
+    /// caller passes as a plain reference, what that reference is (see [`Env::origin`]); and
+    /// the shapes, with holes, of inputs built from values the caller does not know.
+    Call(HashMap<String, Value>, HashMap<String, String>, HashMap<String, Value>),
 }
 
 const META_ARGS: [&str; 6] = ["source", "version", "count", "for_each", "providers", "depends_on"];
@@ -128,12 +129,12 @@ impl ModuleRunner<'_> {
                 let intrinsic = self.standalone(&dir, child_ids, stack);
                 let child_prefix = format!("{prefix}module.{name}.");
                 let origins = call_origins(b, &env);
-                for given in call_inputs(b, &env) {
+                for (given, shapes) in call_inputs(b, &env) {
                     let mut found = Vec::new();
                     let switched_on: Vec<String> =
                         given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
-                    self.run(child_ids, Inputs::Call(given, origins.clone()), &child_prefix, stack, &mut found);
+                    self.run(child_ids, Inputs::Call(given, origins.clone(), shapes), &child_prefix, stack, &mut found);
                     stack.pop();
                     for r in found {
                         // A downloaded module's findings belong on the call: its files are
@@ -416,14 +417,22 @@ fn call_key(prefix: &str, name: &str) -> String {
 
 /// The inputs of a module call: once, or once per instance of a `for_each` whose collection
 /// is known (each instance sees its own `each.key` / `each.value`).
-fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<HashMap<String, Value>> {
-    let eval_all = || -> HashMap<String, Value> {
-        call.body
-            .attrs
-            .iter()
-            .filter(|a| !META_ARGS.contains(&a.key.as_str()))
-            .map(|a| (a.key.clone(), env.eval(&a.expr)))
-            .collect()
+fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<(HashMap<String, Value>, HashMap<String, Value>)> {
+    let eval_all = || -> (HashMap<String, Value>, HashMap<String, Value>) {
+        let mut given = HashMap::new();
+        let mut shapes = HashMap::new();
+        for a in call.body.attrs.iter().filter(|a| !META_ARGS.contains(&a.key.as_str())) {
+            let v = env.eval(&a.expr);
+            if v == Value::Unknown {
+                // `"repo:${var.org}/${var.repo}:*"`: unknown as a whole, but its shape is known.
+                let shape = env.eval_lenient_deep(&a.expr);
+                if shape != Value::Unknown {
+                    shapes.insert(a.key.clone(), shape);
+                }
+            }
+            given.insert(a.key.clone(), v);
+        }
+        (given, shapes)
     };
     let instances = env.for_each_instances(call);
     if instances.is_empty() {
@@ -452,6 +461,7 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
     let mut locals: HashMap<String, &Expr> = HashMap::new();
     let mut data_blocks: HashMap<String, &Block> = HashMap::new();
     let mut origins = HashMap::new();
+    let mut shapes = HashMap::new();
     let empty = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
     for f in mods {
         for b in &f.body.blocks {
@@ -492,12 +502,13 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
         // Terraform refuses an input the module does not declare, so a call's inputs are all
         // declared; when the declarations are not among the files read (a module checked in
         // part), the inputs still say what the variables hold.
-        Inputs::Call(given, from) => {
+        Inputs::Call(given, from, given_shapes) => {
             vars.extend(given);
             origins = from;
+            shapes = given_shapes;
         }
     }
-    let env = Env::new(vars, locals, data_blocks).with_origins(origins);
+    let env = Env::new(vars, locals, data_blocks).with_origins(origins).with_var_shapes(shapes);
     match mods.first() {
         Some(f) => env.with_module_dir(parent(&f.path)),
         None => env,

@@ -1,5 +1,6 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::azure_privileged_role::{ROLES, broad_scope};
+use crate::rules::common::azure_workload_principal;
 
 /// A built-in role that administers a service or its data, by name: `… Administrator`,
 /// `… Owner`, `… Contributor` (`Key Vault Administrator`, `Storage Blob Data Owner`,
@@ -12,16 +13,34 @@ fn admin_role(name: &str) -> bool {
     (admin && !ROLES.iter().any(|(r, _)| r.eq_ignore_ascii_case(n))) || n.eq_ignore_ascii_case("Reader and Data Access")
 }
 
+/// Built-in roles that, wherever they are held, hand a workload the resource's own secrets or
+/// its administration: the account keys of a storage account, every secret and the access
+/// rules of a vault, cluster-admin of an AKS cluster, administrator login to virtual machines.
+const SECRET_HOLDING_ROLES: [&str; 5] = [
+    "Storage Account Contributor",
+    "Reader and Data Access",
+    "Key Vault Administrator",
+    "Azure Kubernetes Service RBAC Cluster Admin",
+    "Virtual Machine Administrator Login",
+];
+
 /// ## What it does
 /// Finds `azurerm_role_assignment` resources that assign a built-in administrator, owner or
 /// contributor role of a service — `Key Vault Administrator`, `Storage Blob Data Owner`,
 /// `Storage Account Contributor` — or `Reader and Data Access` (it lists storage account keys) at
 /// subscription or management-group scope. Owner, Contributor and User Access Administrator are NHI210.
+/// Also, at any scope, a role that hands its holder the resource's secrets or administration —
+/// `Storage Account Contributor` and `Reader and Data Access` (they list the account keys),
+/// `Key Vault Administrator`, `Azure Kubernetes Service RBAC Cluster Admin`, `Virtual Machine
+/// Administrator Login` — given to a workload: a managed identity or a service principal of the
+/// configuration (not the deployer, people, groups or principals passed in by variable).
 ///
 /// ## Why is this bad?
 /// At those scopes the role covers every vault, storage account or registry of every
 /// subscription below, present and future: a deployment identity meant for one vault can read
-/// and delete the secrets of all of them.
+/// and delete the secrets of all of them. On one resource, the secret-holding roles give a
+/// workload keys that work from anywhere and outlive it (a storage account key), or the power
+/// to grant itself more (a vault's access rules, cluster-admin), where a data role would do.
 ///
 /// ## Example
 /// ```hcl
@@ -49,7 +68,7 @@ impl Rule for AzureDataAdminRole {
             name: "azure-service-admin-role-broad-scope",
             category: Category::ExcessiveScope,
             severity: Severity::Medium,
-            summary: "a service administrator or data-owner role assigned at subscription or management-group scope",
+            summary: "a service administrator or data-owner role assigned at subscription or management-group scope, or a secret-holding role given to a workload",
             source: include_str!("azure_data_admin_role.rs"),
             on_plan: OnPlan::Values,
         }
@@ -57,10 +76,19 @@ impl Rule for AzureDataAdminRole {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for a in cx.resources("azurerm_role_assignment") {
-            let Some(role) = a.strs("role_definition_name").into_iter().find(|n| admin_role(n)) else { continue };
-            if let Some(scope) = broad_scope(&a) {
+            let holds_secrets = |n: &str| SECRET_HOLDING_ROLES.iter().any(|r| r.eq_ignore_ascii_case(n.trim()));
+            let Some(role) = a.strs("role_definition_name").into_iter().find(|n| admin_role(n) || holds_secrets(n))
+            else {
+                continue;
+            };
+            if let Some(scope) = broad_scope(&a).filter(|_| admin_role(&role)) {
                 cx.report(&a, a.span("role_definition_name"), format!("{role} assigned at {scope} scope"))
                     .help("assign it on the vault, storage account or registry the identity manages");
+                continue;
+            }
+            if holds_secrets(&role) && azure_workload_principal(&a, "principal_id") {
+                cx.report(&a, a.span("role_definition_name"), format!("{role} given to a workload identity: it holds the resource's keys or administers it"))
+                    .help("give the workload a data role for what it reads or writes (Storage Blob Data Reader, Key Vault Secrets User, Azure Kubernetes Service RBAC Writer on a namespace)");
             }
         }
     }

@@ -1,28 +1,11 @@
-use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::common::azure_workload_principal;
 
 /// Permissions that destroy what the vault holds, or that are every permission.
 const DESTRUCTIVE: [&str; 4] = ["purge", "delete", "all", "*"];
 
 /// The permission lists of an access policy.
 const LISTS: [&str; 3] = ["secret_permissions", "key_permissions", "certificate_permissions"];
-
-/// Whether the grantee is known to be a workload: a managed identity's `principal_id` (of a
-/// user-assigned identity or a resource's `identity` block) or a service principal. The
-/// deployer (`data.azurerm_client_config`), people, groups and identities passed in by
-/// variable are not judged.
-fn workload_grantee(p: &Item<'_>) -> bool {
-    let Some(a) = p.attr("object_id") else { return false };
-    let mut workload = false;
-    a.expr.walk(&mut |x| {
-        workload |= x.traversal_path().is_some_and(|t| {
-            t.ends_with(".principal_id")
-                || t.starts_with("azuread_service_principal.")
-                || t.starts_with("data.azuread_service_principal.")
-        })
-    });
-    workload
-}
 
 /// ## What it does
 /// Finds Azure Key Vault access policies — `access_policy` blocks of `azurerm_key_vault` and
@@ -70,7 +53,7 @@ impl Rule for AzureKeyVaultAccessPolicy {
         let inline = cx.resources("azurerm_key_vault").into_iter().flat_map(|v| v.nested("access_policy"));
         let separate = cx.resources("azurerm_key_vault_access_policy");
         for p in inline.chain(separate).collect::<Vec<_>>() {
-            if !workload_grantee(&p) {
+            if !azure_workload_principal(&p, "object_id") {
                 continue;
             }
             let found = LISTS.iter().find_map(|list| {

@@ -631,6 +631,23 @@ pub fn strings_in(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Whether an Azure grantee attribute (`principal_id`, `object_id`) names a workload: a managed
+/// identity's `principal_id` (of a user-assigned identity or a resource's `identity` block) or
+/// a service principal. The deployer (`data.azurerm_client_config`), people, groups and
+/// identities passed in by variable are not judged.
+pub fn azure_workload_principal(item: &crate::query::Item<'_>, key: &str) -> bool {
+    let Some(a) = item.attr(key) else { return false };
+    let mut workload = false;
+    a.expr.walk(&mut |x| {
+        workload |= x.traversal_path().is_some_and(|t| {
+            t.ends_with(".principal_id")
+                || t.starts_with("azuread_service_principal.")
+                || t.starts_with("data.azuread_service_principal.")
+        })
+    });
+    workload
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

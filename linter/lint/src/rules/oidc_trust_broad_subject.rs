@@ -37,11 +37,14 @@ fn broad_subject(v: &str) -> Option<String> {
 }
 
 /// What the context part of a GitHub subject (after `repo:OWNER/REPO:`) admits, when it is a
-/// wildcard over refs: `*` (everything) or `ref:refs/*` (every branch and tag).
+/// wildcard over refs: `*` (everything) or `ref:refs/*` (every branch and tag), or the subject
+/// of every pull request's workflow (`pull_request`).
 fn broad_context(context: &str) -> Option<&'static str> {
     match context {
         "*" => Some("every branch, tag, pull request and environment"),
         "ref:refs/*" => Some("every branch and tag"),
+        // Workflows of pull requests: code nobody has reviewed or merged yet.
+        "pull_request" => Some("every pull request"),
         _ => None,
     }
 }
@@ -150,7 +153,9 @@ fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, Strin
 /// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`). Vault JWT auth roles
 /// likewise: a wildcard `bound_subject` or glob `sub` claim, a glob `ref` of `refs/*`, or
 /// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
-/// `{ project_path = "group/app" }`) with no branch, environment or workflow claim.
+/// `{ project_path = "group/app" }`) with no branch, environment or workflow claim. The
+/// subject of every pull request's workflow (`repo:my-org/app:pull_request`) counts too, in
+/// trust policies and in Azure federated identity credentials.
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -199,6 +204,23 @@ impl Rule for OidcTrustBroadSubject {
                     .help("trust the protected branch or environment that deploys (claim = \"environment:production\" or \"ref:refs/heads/main\")");
                 break;
             }
+        }
+        // Azure federated credentials match their subject exactly: the one that is wide is
+        // GitHub's `repo:OWNER/REPO:pull_request`, which every pull request's workflow presents.
+        for f in cx.resources_of(&[
+            "azuread_application_federated_identity_credential",
+            "azurerm_federated_identity_credential",
+        ]) {
+            let Some(attr) = f.attr("subject") else { continue };
+            let subject = f.within(|| f.env.eval_lenient_deep(&attr.expr));
+            // Holes kept: `repo:${var.org}/${var.repo}:pull_request` still says `pull_request`.
+            let crate::eval::Value::Str(subject) = subject else { continue };
+            let Some(what) = Some(subject.as_str()).filter(|s| s.starts_with("repo:")).and_then(broad_subject) else {
+                continue;
+            };
+            let what = what.replace(crate::eval::HOLE, "${…}");
+            cx.report(&f, attr.expr.span.clone(), format!("GitHub Actions workflows of {what} can sign in as this identity"))
+                .help("federate the environment or branch that deploys (repo:my-org/app:environment:production); give pull requests a separate identity with read-only rights");
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // A role that hands out the `default` policy alone grants nothing to widen.
@@ -261,6 +283,7 @@ mod tests {
             "a full name not known here"
         );
         assert!(broad_subject(&format!("repo:{hole}:environment:production")).is_none());
+        assert!(broad_subject("repo:acme/app:pull_request").unwrap().contains("every pull request"));
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [
