@@ -46,6 +46,7 @@ table! {
     "NHI120" => gke_static_credential::GkeStaticCredential,
     "NHI121" => generated_private_key::GeneratedPrivateKey,
     "NHI122" => credential_in_shared_data::CredentialInSharedData,
+    "NHI123" => azure_shared_access_key::AzureSharedAccessKey,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,
@@ -96,6 +97,7 @@ table! {
     "NHI247" => hcp_organization_role::HcpOrganizationRole,
     "NHI248" => vault_pki_any_name::VaultPkiAnyName,
     "NHI249" => aks_rbac_disabled::AksRbacDisabled,
+    "NHI250" => azure_shared_access_manage::AzureSharedAccessManage,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

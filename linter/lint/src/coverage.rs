@@ -116,6 +116,12 @@ pub const LIFECYCLE: &[Credential] = &[
         &["NHI303"],
     ),
     c("azurerm_container_registry (admin user)", "azure", "none: disable `admin_enabled`", &["NHI115"]),
+    c(
+        "azurerm_servicebus_*_authorization_rule / azurerm_eventhub_*authorization_rule / azurerm_notification_hub_authorization_rule / azurerm_iothub_shared_access_policy",
+        "azure",
+        REPLACE,
+        &["NHI123"],
+    ),
     c("azurerm_container_registry_token_password", "azure", "`expiry` of `password1` / `password2`", &["NHI303"]),
     c("azurerm_search_service (admin keys)", "azure", "none: `local_authentication_enabled = false`", &[]),
     c("vault_token", "vault", "`explicit_max_ttl`, or `ttl` with `renewable = false`", &["NHI109", "NHI301"]),

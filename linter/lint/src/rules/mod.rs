@@ -18,6 +18,8 @@ pub mod azure_key_vault_access_policy;
 pub mod azure_key_vault_expiry;
 pub mod azure_privileged_role;
 pub mod azure_registry_admin;
+pub mod azure_shared_access_key;
+pub mod azure_shared_access_manage;
 pub mod common;
 pub mod credential_in_local_file;
 pub mod credential_in_shared_data;
