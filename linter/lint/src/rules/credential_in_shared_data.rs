@@ -34,10 +34,19 @@ fn generated_credential(e: &Expr) -> Option<String> {
     (head.contains('_') || head == "data").then_some(read)
 }
 
+/// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
+/// anyone who may read the machine, and kept in its model and the extension's logs.
+const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_virtual_machine_scale_set_extension"];
+
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
 fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
-    let direct =
-        BOOT_DATA.iter().filter_map(|k| item.attr(k)).find_map(|a| generated_credential(&a.expr).map(|r| (a, r)));
+    let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
+    let direct = BOOT_DATA
+        .iter()
+        .copied()
+        .chain(public_settings)
+        .filter_map(|k| item.attr(k))
+        .find_map(|a| generated_credential(&a.expr).map(|r| (a, r)));
     direct.or_else(|| {
         let meta = item.attr("metadata")?;
         let ExprKind::Object(entries) = &meta.expr.kind else { return None };
@@ -56,7 +65,8 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// configuration's state (`data.terraform_remote_state.x.outputs.root_token`), written where
 /// others read it: what a machine
 /// receives at boot (`user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata`
-/// startup script, the parts of a `cloudinit_config`) and the content of a bucket or storage
+/// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
+/// extension) and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), directly or through `templatefile()` and `base64encode()`. A secret
