@@ -29,6 +29,15 @@ fn classify(role: &str) -> Option<String> {
     // Predefined roles are `roles/<service>.<name>`; custom ones (`projects/…/roles/…`,
     // `organizations/…/roles/…`) are judged by their permissions, not their names.
     let (_service, name) = role.strip_prefix("roles/")?.split_once('.')?;
+    // A versioned role name (`roles/compute.instanceAdmin.v1`) is judged without its version.
+    let name = match name.rsplit_once('.') {
+        Some((base, v))
+            if v.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            base
+        }
+        _ => name,
+    };
     let admin = name == "admin" || name.ends_with("Admin");
     admin.then(|| "an administrator role over every resource of its service".to_owned())
 }
@@ -119,7 +128,12 @@ mod tests {
 
     #[test]
     fn admin_and_per_resource_roles_are_told_apart_from_narrow_ones() {
-        for broad in ["roles/dns.admin", "roles/compute.networkAdmin", "roles/secretmanager.secretAccessor"] {
+        for broad in [
+            "roles/dns.admin",
+            "roles/compute.networkAdmin",
+            "roles/compute.instanceAdmin.v1",
+            "roles/secretmanager.secretAccessor",
+        ] {
             assert!(classify(broad).is_some(), "{broad}");
         }
         for narrow in [
@@ -130,6 +144,7 @@ mod tests {
             "projects/p/roles/admin",
             "roles/admin",
             "roles/cloudkms.cryptoKeyEncrypter",
+            "roles/compute.viewer.v1",
         ] {
             assert!(classify(narrow).is_none(), "{narrow}");
         }
