@@ -35,17 +35,18 @@ pub(crate) fn machine_token_limit(cx: &Ctx<'_>) -> u64 {
 }
 
 /// Whether a mount's `tune` caps its tokens within `max_secs`: `default_lease_ttl` or
-/// `max_lease_ttl` at most that (or a value not known statically, which someone chose).
+/// `max_lease_ttl` at most that (or a value not known statically, which someone chose), and
+/// no `max_lease_ttl` beyond it (a 12-hour default renewable for 32 days is not a cap).
 fn tuned_short(mount: &Item<'_>, max_secs: u64) -> bool {
     // A lease written with values not known here is given the benefit of the doubt.
+    let short = |t: &Item<'_>, k: &str| match t.value(k).as_ref().map(duration) {
+        Some(Some(Dur::Secs(s))) => s <= max_secs,
+        Some(Some(Dur::Zero)) => false,
+        Some(None) | None => true,
+    };
     mount.nested("tune").iter().any(|t| {
-        ["default_lease_ttl", "max_lease_ttl"].iter().filter(|k| t.has(k)).any(|k| {
-            match t.value(k).as_ref().map(duration) {
-                Some(Some(Dur::Secs(s))) => s <= max_secs,
-                Some(Some(Dur::Zero)) => false,
-                Some(None) | None => true,
-            }
-        })
+        let capped = ["default_lease_ttl", "max_lease_ttl"].iter().filter(|k| t.has(k)).any(|k| short(t, k));
+        capped && (!t.has("max_lease_ttl") || short(t, "max_lease_ttl"))
     })
 }
 
@@ -60,7 +61,8 @@ const LIFETIME: [&str; 7] =
 /// (nor the pre-3.0 `ttl`, `max_ttl`, `period`), unless the mount the role belongs to tunes its
 /// lease TTLs to a day or less (or `policy.max_token_ttl` if longer) (`tune { default_lease_ttl, max_lease_ttl }` on the
 /// `vault_auth_backend` / `vault_jwt_auth_backend` / … that the role's `backend` names, or that
-/// mounts at the role's default path). A role whose `backend` is not known statically is not
+/// mounts at the role's default path), with no `max_lease_ttl` longer than that (a 12-hour
+/// default renewable for 32 days caps nothing). A role whose `backend` is not known statically is not
 /// reported when some mount of the module is tuned short. Periodic roles without a maximum are
 /// `vault-auth-role-periodic` (NHI316); AppRole roles are `vault-approle-ttl` (NHI302). Roles of
 /// any auth method, AppRole included, whose `token_ttl`, `token_max_ttl` or
