@@ -75,6 +75,7 @@ pub mod resource_policy_any_principal;
 pub mod rotation_beyond_policy;
 pub mod secret_rotation_interval;
 pub mod service_api_key;
+pub mod service_identity_admin_role;
 pub mod suppression_expired;
 pub mod suppression_missing_expiry;
 pub mod suppression_missing_reason;
