@@ -144,6 +144,22 @@ fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, Strin
     Some(("bound_claims", what))
 }
 
+/// Workload identity pool attributes that name a whole owner or group of CI repositories:
+/// GitHub's `repository_owner`, GitLab's `namespace_path` / `namespace_id`.
+const OWNER_ATTRIBUTES: [&str; 4] = ["repository_owner", "repository_owner_id", "namespace_path", "namespace_id"];
+
+/// What a GCP IAM member of a workload identity pool admits, when it is every repository of an
+/// owner or group: `principalSet://…/attribute.repository_owner/acme`.
+fn owner_principal_set(member: &str) -> Option<String> {
+    let rest = member.strip_prefix("principalSet://")?;
+    let (_, attr) = rest.split_once("/attribute.")?;
+    let (name, value) = attr.split_once('/')?;
+    OWNER_ATTRIBUTES.contains(&name).then(|| {
+        let value = value.replace(crate::eval::HOLE, "${…}");
+        format!("every repository and branch of `{value}` (attribute.{name})")
+    })
+}
+
 /// ## What it does
 /// Finds CI OIDC trust policies (GitHub Actions, GitLab.com, Terraform Cloud) whose subject
 /// condition uses a wildcard that admits more than the intended pipeline: every repository of
@@ -155,7 +171,9 @@ fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, Strin
 /// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
 /// `{ project_path = "group/app" }`) with no branch, environment or workflow claim. The
 /// subject of every pull request's workflow (`repo:my-org/app:pull_request`) counts too, in
-/// trust policies and in Azure federated identity credentials.
+/// trust policies and in Azure federated identity credentials. On GCP, an IAM grant to a
+/// workload identity pool's principal set of a whole owner or group
+/// (`principalSet://…/attribute.repository_owner/my-org`, `…/attribute.namespace_path/group`).
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -222,6 +240,21 @@ impl Rule for OidcTrustBroadSubject {
             cx.report(&f, attr.expr.span.clone(), format!("GitHub Actions workflows of {what} can sign in as this identity"))
                 .help("federate the environment or branch that deploys (repo:my-org/app:environment:production); give pull requests a separate identity with read-only rights");
         }
+        // GCP: a grant to the principal set of every repository of an owner or group.
+        let grants = cx.resources_where(|t| {
+            t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))
+        });
+        for g in grants {
+            let Some((key, attr)) = ["member", "members"].iter().find_map(|k| g.attr(k).map(|a| (*k, a))) else {
+                continue;
+            };
+            let mut members = Vec::new();
+            crate::rules::common::strings_in(&g.within(|| g.env.eval_lenient_deep(&attr.expr)), &mut members);
+            if let Some(what) = members.iter().find_map(|m| owner_principal_set(m)) {
+                cx.report(&g, g.span(key), format!("CI workloads of {what} get this role"))
+                    .help("bind the principal set of one repository and branch (attribute.repository/my-org/app with an attribute_condition on the ref), not the whole owner");
+            }
+        }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // A role that hands out the `default` policy alone grants nothing to widen.
             let policies: Vec<crate::eval::Value> =
@@ -284,6 +317,8 @@ mod tests {
         );
         assert!(broad_subject(&format!("repo:{hole}:environment:production")).is_none());
         assert!(broad_subject("repo:acme/app:pull_request").unwrap().contains("every pull request"));
+        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository_owner/acme").is_some());
+        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/acme/app").is_none());
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [
