@@ -15,6 +15,15 @@ const OBJECT_CONTENT: [(&str, &[&str]); 4] = [
     ("azurerm_storage_blob", &["source_content"]),
 ];
 
+/// Variables whose values are shown in plain text to whoever may read the workspace or the
+/// repository: HCP Terraform variables unless `sensitive = true`, GitHub Actions variables.
+const PLAIN_VARIABLES: [&str; 4] = [
+    "tfe_variable",
+    "github_actions_variable",
+    "github_actions_organization_variable",
+    "github_actions_environment_variable",
+];
+
 /// Kubernetes ConfigMaps: configuration any workload of the namespace may mount, kept
 /// unencrypted, and readable by every role that lists ConfigMaps.
 const CONFIG_MAPS: [&str; 3] = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
@@ -69,7 +78,9 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// extension) and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
-/// output sensitive), directly or through `templatefile()` and `base64encode()`. A secret
+/// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
+/// variable (`github_actions_variable`: shown in plain text), directly or through
+/// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable.
 ///
 /// ## Why is this bad?
@@ -117,6 +128,9 @@ impl Rule for CredentialInSharedData {
         const FETCH: &str = "keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it";
         const OBJECT_READERS: &str = "readable by whoever may read the bucket, and by its copies";
         const MACHINE_READERS: &str = "readable by every process on the machine and by whoever may describe it";
+        const VARIABLE_READERS: &str =
+            "shown in the settings and API to everyone who may read the workspace or repository";
+        const SENSITIVE: &str = "mark it sensitive (tfe_variable sensitive = true) or store it as a secret (github_actions_secret), or better, give the consumer its own short-lived credential";
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         for r in cx.all_blocks() {
@@ -154,6 +168,17 @@ impl Rule for CredentialInSharedData {
                     let a = p.attr("content")?;
                     let read = generated_credential(&a.expr)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
+                })
+            } else if r.top.ident == "resource" && PLAIN_VARIABLES.contains(&r.label(0)) {
+                // A plain (not sensitive) workspace or Actions variable is shown to whoever may
+                // read the workspace or repository settings.
+                let sensitive = r.value("sensitive").and_then(|v| v.as_bool()) == Some(true);
+                r.attr("value").filter(|_| !sensitive).and_then(|a| {
+                    // An access key's id half (`….access_key` of Vault's AWS credentials) names
+                    // the key; it is not the secret.
+                    let read = generated_credential(&a.expr).filter(|r| !r.ends_with(".access_key"))?;
+                    let into = format!("`{}`, a variable not marked sensitive", r.label(0));
+                    Some((a.expr.span.clone(), read, into, VARIABLE_READERS, SENSITIVE))
                 })
             } else if r.top.ident == "resource" {
                 boot_credential(&r)
