@@ -17,6 +17,11 @@ pub mod yaml_lite;
 /// policies): the JSON around it can still be read, and strings containing it count as unknown.
 pub const HOLE: &str = "\u{e000}unknown\u{e000}";
 
+/// A string with holes as a message shows it: each hole as `${…}`.
+pub fn show_holes(s: &str) -> String {
+    s.replace(HOLE, "${…}")
+}
+
 /// Longest collection a `for` expression is evaluated over.
 const MAX_FOR_ITEMS: usize = 10_000;
 const MAX_DEPTH: usize = 64;

@@ -241,13 +241,14 @@ impl ModuleRunner<'_> {
     /// one credential of the module, unlike `create_access_key`.
     fn module_switch(&self, var: &str, child_ids: &[usize]) -> bool {
         let needle = format!("var.{var}");
+        let field = format!("{needle}.");
         let (mut gated, mut all) = (0, 0);
         for b in child_ids.iter().flat_map(|&i| self.files[i].body.blocks("resource")) {
             all += 1;
             let reads = ["count", "for_each"].iter().filter_map(|m| b.body.attr(m)).any(|a| {
                 let mut hit = false;
                 a.expr.walk(&mut |e| {
-                    hit |= e.traversal_path().is_some_and(|p| p == needle || p.starts_with(&format!("{needle}.")));
+                    hit |= e.traversal_path().is_some_and(|p| p == needle || p.starts_with(&field));
                 });
                 hit
             });

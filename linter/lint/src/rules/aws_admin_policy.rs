@@ -88,7 +88,7 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
         // `format("arn:%s:iam::aws:policy/AdministratorAccess", data.aws_partition.x.partition)`,
         // or a local built that way: the known parts of the ARN.
         let shaped = a.attr("policy_arn").and_then(|p| match a.env.eval_lenient_deep(&p.expr) {
-            crate::eval::Value::Str(s) if s.contains(crate::eval::HOLE) => Some(s.replace(crate::eval::HOLE, "${…}")),
+            crate::eval::Value::Str(s) if s.contains(crate::eval::HOLE) => Some(crate::eval::show_holes(&s)),
             _ => None,
         });
         let arns: Vec<String> = a.strs("policy_arn").into_iter().chain(written).chain(shaped).collect();

@@ -504,6 +504,13 @@ fn vault_lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
     }
 }
 
+/// A module call's source as a registry address, lower-case and without the
+/// `registry.terraform.io/` host (`terraform-aws-modules/iam/aws//modules/iam-user`).
+pub fn registry_address(call: &Item<'_>) -> Option<String> {
+    let src = call.str("source")?.to_ascii_lowercase();
+    Some(src.strip_prefix("registry.terraform.io/").map(str::to_owned).unwrap_or(src))
+}
+
 /// Calls of a well-known public module that switch one of `inputs` on explicitly
 /// (`generate_keys = true`), or, for a module whose default is on (`default_on`), leave them
 /// all unset: each call with the input that does it (the first input when unset). `source` is the module's
@@ -519,8 +526,7 @@ pub fn registry_module_switches<'a>(
 ) -> Vec<(Item<'a>, &'static str)> {
     let mut out = Vec::new();
     for call in cx.blocks("module", None) {
-        let Some(src) = call.str("source") else { continue };
-        let src = src.strip_prefix("registry.terraform.io/").unwrap_or(&src).to_ascii_lowercase();
+        let Some(src) = registry_address(&call) else { continue };
         // `NAMESPACE/NAME/PROVIDER//*`: the module and every submodule of it.
         let matches = match source.strip_suffix("//*") {
             Some(base) => src == base || src.strip_prefix(base).is_some_and(|rest| rest.starts_with("//")),

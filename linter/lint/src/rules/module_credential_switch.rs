@@ -1,6 +1,6 @@
 use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::remote_module_calls;
+use crate::rules::common::{registry_address, remote_module_calls};
 
 /// Modules whose credential switches the AWS and GCP key rules read by name (NHI101, NHI102).
 const JUDGED_ELSEWHERE: [&str; 3] = [
@@ -71,8 +71,7 @@ impl Rule for ModuleCredentialSwitch {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for call in remote_module_calls(cx) {
-            let source = call.str("source").unwrap_or_default().to_ascii_lowercase();
-            let source = source.strip_prefix("registry.terraform.io/").unwrap_or(&source).to_owned();
+            let source = registry_address(&call).unwrap_or_default();
             if JUDGED_ELSEWHERE.iter().any(|m| source.starts_with(m)) {
                 continue;
             }

@@ -155,7 +155,7 @@ fn owner_principal_set(member: &str) -> Option<String> {
     let (_, attr) = rest.split_once("/attribute.")?;
     let (name, value) = attr.split_once('/')?;
     OWNER_ATTRIBUTES.contains(&name).then(|| {
-        let value = value.replace(crate::eval::HOLE, "${…}");
+        let value = crate::eval::show_holes(value);
         format!("every repository and branch of `{value}` (attribute.{name})")
     })
 }
@@ -236,7 +236,7 @@ impl Rule for OidcTrustBroadSubject {
             let Some(what) = Some(subject.as_str()).filter(|s| s.starts_with("repo:")).and_then(broad_subject) else {
                 continue;
             };
-            let what = what.replace(crate::eval::HOLE, "${…}");
+            let what = crate::eval::show_holes(&what);
             cx.report(&f, attr.expr.span.clone(), format!("GitHub Actions workflows of {what} can sign in as this identity"))
                 .help("federate the environment or branch that deploys (repo:my-org/app:environment:production); give pull requests a separate identity with read-only rights");
         }
@@ -257,13 +257,12 @@ impl Rule for OidcTrustBroadSubject {
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // A role that hands out the `default` policy alone grants nothing to widen.
-            let policies: Vec<crate::eval::Value> =
-                ["token_policies", "policies"].iter().flat_map(|k| r.values(k)).flat_map(|v| v.items()).collect();
+            let policies = crate::rules::vault_mounts::role_policies(&r);
             if !policies.is_empty() && policies.iter().all(|p| p.as_str() == Some("default")) {
                 continue;
             }
             if let Some((key, what)) = vault_role_breadth(&r) {
-                let what = what.replace(crate::eval::HOLE, "${…}");
+                let what = crate::eval::show_holes(&what);
                 cx.report(&r, r.span(key), format!("CI tokens of {what} can log in with this Vault role"))
                     .help("bind a branch, tag or environment too: bound_claims = { repository = \"my-org/app\", ref = \"refs/heads/main\" }, or { project_path = \"group/app\", ref_protected = \"true\" }");
             }
@@ -288,8 +287,8 @@ impl Rule for OidcTrustBroadSubject {
             if let Some((pattern, what)) = broad {
                 reported.insert(item.block_id());
                 // Parts written with values not known here read `${…}`.
-                let pattern = pattern.replace(crate::eval::HOLE, "${…}");
-                let what = what.replace(crate::eval::HOLE, "${…}");
+                let pattern = crate::eval::show_holes(&pattern);
+                let what = crate::eval::show_holes(&what);
                 cx.report(&item, s.principals_span.clone(), format!("{issuer} tokens of {what} can assume this role (`{pattern}`)"))
                     .help("trust the protected branch or environment that deploys, e.g. \"repo:my-org/my-repo:environment:production\"");
             }

@@ -33,13 +33,12 @@ const ROLE_ATTRS: [&str; 7] =
 /// only when they are all of them (`all`, `*`).
 fn admin_role(attr: &str, role: &str) -> bool {
     let r = role.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-    let words: Vec<&str> = r.split(['_', ':', '/', '.']).filter(|w| !w.is_empty()).collect();
-    let admin_word = |w: &&str| matches!(*w, "admin" | "administrator" | "owner" | "superuser" | "root");
     // Scopes name a part of the service (`devices:admin`): only all of them is judged.
     if attr == "scopes" {
         return matches!(r.as_str(), "all" | "*");
     }
-    words.last().is_some_and(admin_word)
+    let last = r.split(['_', ':', '/', '.']).rfind(|w| !w.is_empty());
+    last.is_some_and(|w| matches!(w, "admin" | "administrator" | "owner" | "superuser" | "root"))
 }
 
 /// ## What it does

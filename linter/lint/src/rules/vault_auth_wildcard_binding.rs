@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::vault_mounts::role_mount;
+use crate::rules::vault_mounts::{role_mount, role_policies};
 
 /// ## What it does
 /// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`) or to every
@@ -77,8 +77,10 @@ impl Rule for VaultAuthWildcardBinding {
                 continue;
             }
             // A browser login through a public identity provider: every account there.
-            let granted: Vec<String> =
-                ["token_policies", "policies"].iter().flat_map(|k| r.strs(k)).filter(|p| p != "default").collect();
+            let granted: Vec<String> = role_policies(&r)
+                .iter()
+                .filter_map(|p| p.as_str().filter(|p| *p != "default").map(str::to_owned))
+                .collect();
             let backend = role_mount(cx, &r, &[("vault_jwt_auth_backend", Some("jwt"))], Some("jwt")).flatten();
             let Some(provider) = backend.and_then(|b| b.str("oidc_discovery_url")).and_then(|u| public_idp(&u)) else {
                 continue;

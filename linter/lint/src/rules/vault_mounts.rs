@@ -6,6 +6,12 @@ use crate::query::Item;
 use crate::rule::Ctx;
 use crate::rules::common::{Dur, duration, referenced};
 
+/// The policies a Vault auth role hands out (`token_policies`, and `policies` of providers
+/// before 3.0), as values: references not known here stay unknown.
+pub fn role_policies(r: &Item<'_>) -> Vec<crate::eval::Value> {
+    ["token_policies", "policies"].iter().flat_map(|k| r.values(k)).flat_map(|v| v.items()).collect()
+}
+
 /// Vault's built-in maximum lease (768 hours, 32 days).
 pub const VAULT_DEFAULT_SECS: u64 = 768 * 3600;
 
