@@ -61,7 +61,8 @@ pub fn grants_roles(input: &str) -> bool {
 
 /// Roles that a call of a module whose code is not here grants at project level, read from its
 /// role inputs: the `PROJECT=>ROLE` form of terraform-google-modules' service-accounts module
-/// (in any such input), and every role of an input named `project_roles`. Strings written with
+/// (in any such input), and every role of an input that grants project-wide
+/// ([`whole_project_roles`]). Strings written with
 /// an unknown project (`"${var.project}=>roles/editor"`) are read as written. Each entry is
 /// (call, the input's span, the input's name, the role).
 pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, String)> {
@@ -69,7 +70,7 @@ pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, St
     for call in crate::rules::common::remote_module_calls(cx) {
         for attr in call.body.attrs.iter().filter(|a| grants_roles(&a.key)) {
             let texts = crate::rules::common::input_texts(&call, &attr.expr);
-            let whole_input = attr.key.to_ascii_lowercase().ends_with("project_roles");
+            let whole_input = whole_project_roles(&attr.key);
             let mut roles: Vec<String> = texts
                 .iter()
                 .filter_map(|t| match t.rsplit_once("=>") {
@@ -86,6 +87,19 @@ pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, St
         }
     }
     out
+}
+
+/// Whether every role of a module input is granted at project level: `project_roles`, and
+/// the plain `roles` (or `sa_roles`, `service_account_roles`) of service-account, workload
+/// identity and CI federation modules. Inputs named for another level (`bucket_roles`,
+/// `org_roles`, `folder_roles`) grant there, and the `base_roles` a custom role is built from
+/// grant nothing: both are left out.
+fn whole_project_roles(input: &str) -> bool {
+    let key = input.to_ascii_lowercase();
+    const OTHER_LEVELS: [&str; 10] =
+        ["bucket", "dataset", "topic", "secret", "key", "org", "folder", "billing", "repo", "base"];
+    key.ends_with("project_roles")
+        || (key.ends_with("roles") && !OTHER_LEVELS.iter().any(|l| key.contains(l)) && !key.contains("custom"))
 }
 
 /// Which policy documents count besides grant resources.
