@@ -72,17 +72,25 @@ const CREDENTIAL_ENDPOINTS: [&str; 9] = [
     "token",
 ];
 
+/// A credential engine a policy path may name: what it is called, and whether the
+/// configuration mounts it (so its roles are the ones defined here).
+#[derive(Clone, Copy)]
+struct Engine {
+    name: &'static str,
+    mounted_here: bool,
+}
+
 /// Credential engines by mount path: at their default paths (a policy is often written where
 /// the engine is not mounted), and where the configuration mounts them.
-fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, &'static str> {
-    let mut out: HashMap<String, &'static str> =
-        CREDENTIAL_ENGINES.iter().map(|(t, _, n)| ((*t).to_owned(), *n)).collect();
+fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, Engine> {
+    let mut out: HashMap<String, Engine> =
+        CREDENTIAL_ENGINES.iter().map(|(t, _, n)| ((*t).to_owned(), Engine { name: n, mounted_here: false })).collect();
     for (ty, resource, name) in CREDENTIAL_ENGINES {
         let mounts = cx.resources(resource).into_iter().map(|m| (m, Some(ty)));
         let generic = cx.resources("vault_mount").into_iter().filter(|m| m.str("type").as_deref() == Some(ty));
         for (m, default) in mounts.chain(generic.map(|m| (m, None))) {
             if let Some(p) = mount_path(&m, default) {
-                out.insert(p, name);
+                out.insert(p, Engine { name, mounted_here: true });
             }
         }
     }
@@ -93,19 +101,24 @@ fn credential_engines(cx: &Ctx<'_>) -> HashMap<String, &'static str> {
 /// where the role is named: `aws/creds/*`, `database/static-creds/+`), or with a write
 /// capability on the whole engine (`aws/*`) everything it has, its root credentials
 /// (`aws/config/root`) included.
-fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -> Option<String> {
+fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Option<String> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (mount, rest) = segs.split_first()?;
-    let engine = engines.get(*mount)?;
+    let Engine { name: engine, mounted_here } = *engines.get(*mount)?;
     let glob = |s: &&str| matches!(*s, "*" | "+" | "");
     let writes = caps.iter().find(|c| matches!(c.as_str(), "create" | "update" | "patch" | "delete"));
     let mints = caps.iter().any(|c| matches!(c.as_str(), "read" | "create" | "update"));
-    // Reading a whole engine (`aws/*`) is left alone: readers take it for a mount-wide read.
     if !rest.is_empty() && rest.iter().all(glob) {
-        return writes.map(|w| {
-            format!(
+        if let Some(w) = writes {
+            return Some(format!(
                 "`{w}` on {path:?}: all of the {engine} secrets engine at `{mount}/`, its root configuration included"
-            )
+            ));
+        }
+        // `read` on the whole engine reads `aws/creds/<any role>`: the credentials of every
+        // role, also of roles other configurations add to a shared engine. An engine mounted
+        // here has the roles defined here: reading it is what its consumers are for.
+        return (mints && !mounted_here).then(|| {
+            format!("`read` on {path:?}: the credentials of every role of the {engine} secrets engine at `{mount}/`")
         });
     }
     match rest {
@@ -117,7 +130,7 @@ fn engine_wide(path: &str, caps: &[String], engines: &HashMap<String, &'static s
 }
 
 /// What is broad in one policy rule (`path` + `capabilities`).
-fn judge(path: &str, caps: &[String], engines: &HashMap<String, &'static str>) -> Option<String> {
+fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Option<String> {
     if caps.iter().any(|c| c == "deny") {
         return None;
     }

@@ -6,8 +6,10 @@ use crate::rules::vault_mounts::has_own_lifetime;
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
 /// (`period`) without an `explicit_max_ttl`, and token roles (`vault_token_auth_backend_role`)
-/// that issue periodic tokens without `token_explicit_max_ttl`, or that set no token lifetime at
-/// all (`token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period` absent or `0`).
+/// that issue periodic tokens without `token_explicit_max_ttl`, that set no token lifetime at
+/// all (`token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period` absent or `0`),
+/// or whose tokens, not periodic, live longer than a day (the explicit maximum, else
+/// `token_max_ttl`, else `token_ttl`).
 /// A `vault_token` whose `explicit_max_ttl`, or else `ttl`, is longer than a day (or than
 /// `policy.max_token_ttl`, if that is longer) is reported too, unless Terraform replaces it on
 /// a schedule (`replace_triggered_by` a `time_rotating`).
@@ -51,6 +53,9 @@ impl Rule for VaultTokenTtl {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.max_token_ttl;
+        // A token Terraform keeps for weeks is a static credential; hours are what a
+        // workload's token needs (a day is allowed, as for auth roles on a tuned mount).
+        let cap = machine_token_limit(cx);
         for r in cx.resources("vault_token_auth_backend_role") {
             // `0` is "not set" for every one of these.
             let set = |k: &str| has_own_lifetime(&r, &[k]);
@@ -67,6 +72,18 @@ impl Rule for VaultTokenTtl {
                 .help(format!(
                     "set token_ttl and token_explicit_max_ttl, at most {max} (policy.max_token_ttl) where possible"
                 ));
+            } else if !set("token_period") {
+                // The tokens' hard limit: the explicit maximum, else the maximum renewals reach,
+                // else the TTL (renewable up to the mount's maximum). A periodic token dies
+                // unless renewed within its period: that is its lifetime, judged above.
+                let key = ["token_explicit_max_ttl", "token_max_ttl", "token_ttl"].into_iter().find(|k| set(k));
+                if let Some((key, secs)) = key.and_then(|k| first_longer(&r, &[k], cap))
+                    && !is_rotated(&r)
+                {
+                    cx.report(&r, r.span(key), format!("role's tokens live {}", interval(secs))).help(format!(
+                        "set token_explicit_max_ttl to hours, at most {max} (policy.max_token_ttl) where possible"
+                    ));
+                }
             }
         }
         for t in cx.resources("vault_token") {
@@ -89,9 +106,6 @@ impl Rule for VaultTokenTtl {
                 cx.report(&t, t.span(key), format!("{key} 0 means no limit")).help(help);
                 continue;
             }
-            // A token Terraform keeps for weeks is a static credential; hours are what a
-            // workload's token needs (a day is allowed, as for auth roles on a tuned mount).
-            let cap = machine_token_limit(cx);
             let key: &[&str] = if explicit.is_some() { &["explicit_max_ttl"] } else { &["ttl"] };
             if let Some((key, secs)) = first_longer(&t, key, cap)
                 && !is_rotated(&t)
