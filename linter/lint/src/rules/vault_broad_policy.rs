@@ -166,8 +166,10 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Opti
 /// (`secret/*`, `secret/data/*`, `kv/*`: every application's secrets); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
-/// credentials of every role (`aws/creds/*`, `database/static-creds/+`) or a write on the
-/// whole engine (`aws/*`, which reaches its root credentials at `aws/config/root`). Narrow application paths such as
+/// credentials of every role (`aws/creds/*`, `database/static-creds/+`, or `read` on the whole
+/// engine, `aws/*`, when the configuration does not mount it itself: a shared engine whose roles
+/// others add) or a write on the whole engine (`aws/*`, which reaches its root credentials at
+/// `aws/config/root`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
 ///
