@@ -1430,3 +1430,28 @@ resource "google_project_iam_member" "ci" {
         on_call.message
     );
 }
+
+#[test]
+fn file_paths_in_a_child_module_resolve_against_the_root_directory_too() {
+    // Terraform resolves a relative `file()` path against the directory it runs in: a module
+    // at modules/users/admin that reads "modules/users/admin/policy.hcl" means the root's.
+    let policy =
+        "path \"*\" {\n  capabilities = [\"create\", \"read\", \"update\", \"delete\", \"list\", \"sudo\"]\n}\n";
+    let d = tree(&[
+        ("main.tf", "module \"admin\" {\n  source = \"./modules/users/admin\"\n}\n"),
+        (
+            "modules/users/admin/main.tf",
+            "resource \"vault_policy\" \"admin\" {\n  name   = \"admin\"\n  policy = file(\"modules/users/admin/policy.hcl\")\n}\n",
+        ),
+        ("modules/users/admin/policy.hcl", policy),
+        // A bare file name is the module's own or nothing: the root's `policy.hcl` is not it.
+        (
+            "modules/users/reader/main.tf",
+            "resource \"vault_policy\" \"reader\" {\n  name   = \"reader\"\n  policy = file(\"policy.hcl\")\n}\n",
+        ),
+        ("policy.hcl", policy),
+    ]);
+    let found = codes(&lint(d.path()));
+    assert!(found.iter().any(|(a, c)| a.ends_with("vault_policy.admin") && *c == "NHI212"), "{found:?}");
+    assert!(!found.iter().any(|(a, _)| a.contains("vault_policy.reader")), "{found:?}");
+}

@@ -38,6 +38,16 @@ fn fixtures() -> PathBuf {
 /// show, `ok…` ones where it shows what HCL reports elsewhere.
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
+        "NHI105",
+        "bad_token_used_by_provider",
+        "a plan's `references` stop at `data.kubernetes_secret.x.data`: which entry is read (`token`) is not in it",
+    ),
+    (
+        "NHI204",
+        "bad_irsa_audience_only_misspelt_action",
+        "the condition key is built on a module output this harness leaves unknown; a real plan of an existing cluster has it",
+    ),
+    (
         "NHI101",
         "bad_flag_off",
         "a feature flag that is off: the plan has no instance; HCL reports the conditional risk",

@@ -239,7 +239,15 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
             None => String::new(),
             Some(a) => env.eval(&a.expr).as_str().map_or_else(|| UNKNOWN_KEY.to_owned(), str::to_owned),
         };
-        let key = s("variable");
+        // A key built on a value not known here keeps its known suffix
+        // (`${module.eks.oidc_provider}:aud` is an audience, not the subject).
+        let key = match c.attr("variable").map(|a| env.eval_lenient(&a.expr)) {
+            Some(Value::Str(k)) if k.contains(super::HOLE) => {
+                let tail = k.rsplit(super::HOLE).next().unwrap_or_default();
+                if tail.starts_with(':') && tail.len() > 1 { k } else { UNKNOWN_KEY.to_owned() }
+            }
+            _ => s("variable"),
+        };
         // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
         // wildcard admits is written there even when the repository is a variable.
         let eval = |e: &Expr| if key.ends_with(":sub") { env.eval_lenient(e) } else { env.eval(e) };

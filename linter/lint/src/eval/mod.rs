@@ -17,6 +17,14 @@ pub mod yaml_lite;
 /// policies): the JSON around it can still be read, and strings containing it count as unknown.
 pub const HOLE: &str = "\u{e000}unknown\u{e000}";
 
+/// Azure built-in roles that hand out every right at their scope, by name, with the GUID
+/// of their definition (the same in every tenant).
+pub const AZURE_BUILTIN_ROLES: [(&str, &str); 3] = [
+    ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+    ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
+    ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
+];
+
 /// A string with holes as a message shows it: each hole as `${…}`.
 pub fn show_holes(s: &str) -> String {
     s.replace(HOLE, "${…}")
@@ -312,24 +320,42 @@ impl<'m> Env<'m> {
         self.template_vars.borrow().as_ref().and_then(|m| m.get(name).cloned())
     }
 
-    /// Reads a file the configuration names, relative to the module directory.
+    /// Reads a file the configuration names, relative to the module directory. Terraform
+    /// resolves a relative path against the directory it runs in, the root module's: a child
+    /// module that writes `file("modules/users/policy.hcl")` means a file of an enclosing
+    /// directory. Such a path (one with a directory in it) is looked up in the module's
+    /// ancestors too, nearest first.
     fn read_file(&self, path: &str) -> Option<String> {
         const MAX: u64 = 1 << 20;
+        const MAX_ROOT_LEVELS: usize = 4;
         let dir = self.module_dir.as_ref()?;
         let p = std::path::Path::new(path);
-        // An absolute path elsewhere names a file of the author's machine, not of this tree.
-        let full = if p.starts_with(dir) {
-            p.to_path_buf()
-        } else if p.is_relative() {
-            dir.join(p)
-        } else {
-            return None;
+        let read = |full: &std::path::Path| {
+            let meta = std::fs::metadata(full).ok()?;
+            if !meta.is_file() || meta.len() > MAX {
+                return None;
+            }
+            std::fs::read_to_string(full).ok()
         };
-        let meta = std::fs::metadata(&full).ok()?;
-        if !meta.is_file() || meta.len() > MAX {
+        // An absolute path elsewhere names a file of the author's machine, not of this tree.
+        if p.starts_with(dir) {
+            return read(p);
+        }
+        if !p.is_relative() {
             return None;
         }
-        std::fs::read_to_string(full).ok()
+        if let Some(text) = read(&dir.join(p)) {
+            return Some(text);
+        }
+        let nested = p.components().count() > 1 && !p.starts_with("..");
+        if !nested {
+            return None;
+        }
+        dir.ancestors()
+            .skip(1)
+            .take(MAX_ROOT_LEVELS)
+            .filter(|root| !root.as_os_str().is_empty())
+            .find_map(|root| read(&root.join(p)))
     }
 
     /// Evaluates `f` with `each.key` and `each.value` bound.
@@ -735,6 +761,9 @@ impl<'m> Env<'m> {
                         (self.policy_doc(name), rest)
                     }
                     (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
+                    (Some("azurerm_role_definition"), Some(name), Some("id" | "role_definition_id")) => {
+                        (self.builtin_role_definition_id(name), rest)
+                    }
                     (Some(ty), Some(name), Some(leaf)) => match self.lookup_echo(ty, name, leaf, rest) {
                         Some((v, rest)) => (v, rest),
                         None => return Value::Unknown,
@@ -869,6 +898,28 @@ impl<'m> Env<'m> {
         self.active.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
+    }
+
+    /// `data.azurerm_role_definition.NAME.id`: the tenant-wide ID of the built-in role its
+    /// `name` looks up (`/providers/Microsoft.Authorization/roleDefinitions/GUID`, a form Azure
+    /// accepts wherever an assignment takes a definition ID). Roles not in
+    /// [`AZURE_BUILTIN_ROLES`] and definitions looked up by ID are not known here.
+    fn builtin_role_definition_id(&self, name: &str) -> Value {
+        let Some(block) = self.data_blocks.get(&format!("azurerm_role_definition.{name}")).copied() else {
+            return Value::Unknown;
+        };
+        if block.body.attr("role_definition_id").is_some() {
+            return Value::Unknown;
+        }
+        let role = block.body.attr("name").map(|a| self.eval(&a.expr));
+        let guid = role
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(|n| AZURE_BUILTIN_ROLES.iter().find(|(r, _)| r.eq_ignore_ascii_case(n)).map(|(_, g)| *g));
+        match guid {
+            Some(g) => Value::Str(format!("/providers/Microsoft.Authorization/roleDefinitions/{g}")),
+            None => Value::Unknown,
+        }
     }
 
     /// `data.aws_iam_policy.NAME.arn`: its `arn`, or the AWS managed policy named by `name`.

@@ -1,5 +1,6 @@
+use crate::eval::AZURE_BUILTIN_ROLES as ROLES;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::azure_privileged_role::{ROLES, broad_scope};
+use crate::rules::azure_privileged_role::broad_scope;
 use crate::rules::common::azure_workload_principal;
 
 /// A built-in role that administers a service or its data, by name: `… Administrator`,

@@ -3,12 +3,7 @@ use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{ExprKind, TemplatePart};
 
-/// Built-in role names and their definition GUIDs.
-pub const ROLES: [(&str, &str); 3] = [
-    ("Owner", "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
-    ("Contributor", "b24988ac-6180-42a0-ab88-20f7382dd24c"),
-    ("User Access Administrator", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9"),
-];
+use crate::eval::AZURE_BUILTIN_ROLES as ROLES;
 
 /// How wide an assignment scope is, as far as can be told statically.
 pub(crate) fn broad_scope(item: &Item<'_>) -> Option<&'static str> {

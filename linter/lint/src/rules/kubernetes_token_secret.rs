@@ -14,10 +14,12 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
         }
     }
     // Reading a service account's legacy token secret (`default_secret_name`, `secret[0].name`)
-    // puts that non-expiring token in state.
+    // puts that non-expiring token in state; so does reading any secret whose `token` the
+    // configuration then uses (as a provider's token, an output, a CI variable).
+    let tokens_used = token_reads(cx);
     for ty in ["kubernetes_secret", "kubernetes_secret_v1"] {
         for d in cx.data(ty) {
-            let reads_token = d.nested("metadata").iter().filter_map(|m| m.attr("name")).any(|a| {
+            let names_token = d.nested("metadata").iter().filter_map(|m| m.attr("name")).any(|a| {
                 let mut found = false;
                 a.expr.walk(&mut |e| {
                     found |= e.traversal_path().is_some_and(|p| {
@@ -27,7 +29,8 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
                 });
                 found
             });
-            if reads_token {
+            let address = format!("data.{ty}.{}", d.label(1));
+            if names_token || tokens_used.contains(&address) {
                 let span = d.header();
                 out.push((d, span, "reads a service account's token secret: a non-expiring token, now in state"));
             }
@@ -45,12 +48,60 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
     out
 }
 
+/// The `data "kubernetes_secret"` addresses whose `token` entry the module reads
+/// (`data.kubernetes_secret.ci.data["token"]`, `.data.token`): only a service account's token
+/// secret holds one.
+fn token_reads(cx: &Ctx<'_>) -> std::collections::HashSet<String> {
+    use crate::syntax::{ExprKind, TraverseOp};
+    let mut out = std::collections::HashSet::new();
+    let mut visit = |e: &crate::syntax::Expr| {
+        let ExprKind::Traversal(root, ops) = &e.kind else { return };
+        let Some(root) = root.traversal_path() else { return };
+        let mut path = root;
+        for (i, op) in ops.iter().enumerate() {
+            match op {
+                TraverseOp::Attr(a) => {
+                    path.push('.');
+                    path.push_str(a);
+                }
+                _ => path.push_str("[]"),
+            }
+            let Some(address) = path.strip_suffix(".data") else { continue };
+            let is_token = match ops.get(i + 1) {
+                Some(TraverseOp::Attr(k)) => k == "token",
+                Some(TraverseOp::Index(k)) => matches!(&k.kind, ExprKind::Str(t) if t == "token"),
+                _ => false,
+            };
+            let secret =
+                ["data.kubernetes_secret.", "data.kubernetes_secret_v1."].iter().any(|p| address.starts_with(p));
+            if is_token && secret && address.matches('.').count() == 2 {
+                out.insert(address.to_owned());
+            }
+            break;
+        }
+    };
+    for item in cx.all_blocks() {
+        walk_body(item.body, &mut visit);
+    }
+    out
+}
+
+fn walk_body(body: &crate::syntax::Body, f: &mut dyn FnMut(&crate::syntax::Expr)) {
+    for a in &body.attrs {
+        a.expr.walk(&mut |e| f(e));
+    }
+    for b in &body.blocks {
+        walk_body(&b.body, f);
+    }
+}
+
 /// ## What it does
 /// Finds Kubernetes secrets of type `kubernetes.io/service-account-token`
 /// (`kubernetes_secret`, `kubernetes_secret_v1`, or a `kubernetes_manifest` Secret), and
 /// `data "kubernetes_secret"` reads of a service account's legacy token secret
-/// (`name = kubernetes_service_account.x.default_secret_name`), which copy that token into the
-/// Terraform state.
+/// (`name = kubernetes_service_account.x.default_secret_name`, or any secret whose `token` the
+/// configuration uses, e.g. as a provider's `token`), which copy that token into the Terraform
+/// state.
 ///
 /// ## Why is this bad?
 /// Such a secret holds a service-account token that never expires and is not bound to a pod.

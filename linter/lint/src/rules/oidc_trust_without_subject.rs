@@ -149,9 +149,7 @@ impl Rule for OidcTrustWithoutSubject {
                 continue;
             }
             let open = src.statements.iter().find(|s| {
-                if !s.is_allow()
-                    || !s.action_strs().iter().any(|a| a.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity"))
-                {
+                if !s.is_allow() || !s.action_strs().iter().any(|a| web_identity_action(a)) {
                     return false;
                 }
                 let Some(public) = web_identity_provider(s) else { return false };
@@ -172,6 +170,15 @@ impl Rule for OidcTrustWithoutSubject {
             }
         }
     }
+}
+
+/// Whether an action of a statement trusting a federated principal lets web identities in:
+/// `sts:AssumeRoleWithWebIdentity`, a wildcard over it, or a misspelling of it
+/// (`sts:AssumeRoleWithIdentity`): the statement was meant as web-identity trust and a reviewer
+/// reads it as such. SAML trust is another door.
+fn web_identity_action(action: &str) -> bool {
+    let a = action.to_ascii_lowercase();
+    a == "*" || a == "sts:*" || (a.starts_with("sts:assumerolewith") && !a.contains("saml"))
 }
 
 /// Whether a wildcard subject condition lets every identity of the provider through: `*`, or

@@ -1,12 +1,9 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated, null_by_default};
-use crate::rules::kubernetes_token_secret::token_secrets;
 use crate::rules::service_api_key::SERVICE_KEYS;
 
 /// ## What it does
-/// Finds tokens that never expire and are not replaced on a schedule: Kubernetes legacy
-/// service-account token secrets (`kubernetes.io/service-account-token`, which cannot expire),
-/// and API keys of other services (the types of NHI117) whose expiry attribute is left unset
+/// Finds tokens that never expire and are not replaced on a schedule: API keys of other services (the types of NHI117) whose expiry attribute is left unset
 /// (`expired_at` of Terraform Cloud tokens, `expires_on` of Cloudflare tokens, `expires_at` of
 /// Scaleway keys, …) or null (a module's expiry variable whose null default a call leaves
 /// as it is); keys that have no expiry attribute are NHI117's alone. A `lifecycle { replace_triggered_by }` fed by a
@@ -22,23 +19,22 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 ///
 /// ## Example
 /// ```hcl
-/// resource "kubernetes_secret_v1" "deployer" {
-///   metadata {
-///     name        = "deployer-token"
-///     annotations = { "kubernetes.io/service-account.name" = "deployer" }
-///   }
-///   type = "kubernetes.io/service-account-token"
+/// resource "scaleway_iam_api_key" "ci" {
+///   application_id = scaleway_iam_application.ci.id
 /// }
 /// ```
 ///
 /// ## Use instead
-/// A token with an expiry, requested when needed:
+/// A key with an expiry, replaced before it ends:
 /// ```hcl
-/// resource "kubernetes_token_request_v1" "deployer" {
-///   metadata { name = "deployer" }
-///   spec { expiration_seconds = 3600 }
+/// resource "scaleway_iam_api_key" "ci" {
+///   application_id = scaleway_iam_application.ci.id
+///   expires_at     = time_offset.ci_key.rfc3339
 /// }
 /// ```
+///
+/// A Kubernetes legacy service-account token secret cannot expire at all: it is NHI105's,
+/// whose fix is a token that expires (`kubernetes_token_request_v1`).
 #[derive(Debug)]
 pub struct TokenWithoutExpiry;
 
@@ -48,19 +44,13 @@ impl Rule for TokenWithoutExpiry {
             name: "token-without-expiry",
             category: Category::MissingTtl,
             severity: Severity::Medium,
-            summary: "a Kubernetes legacy token secret or long-lived client certificate, or another service's API key, that never expires",
+            summary: "a long-lived Kubernetes client certificate or token request, or another service's API key, that never expires",
             source: include_str!("token_without_expiry.rs"),
             on_plan: OnPlan::DroppedByReference,
         }
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let help = "replace it on a schedule (lifecycle { replace_triggered_by = [time_rotating.x] }) or use a token that expires";
-        for (item, span, _) in token_secrets(cx) {
-            if !is_rotated(&item) {
-                cx.report(&item, span, "service-account token secret never expires").help(help);
-            }
-        }
         let max = cx.policy.static_key_max_lifetime;
         // Client certificates Kubernetes signs: their lifetime is `spec.expiration_seconds`,
         // else the signer's default (a year for the cluster's own signers).

@@ -22,7 +22,7 @@ resource "kubernetes_service_account_v1" "builder" {
 }
 
 # expect: static-credential
-# expect: missing-ttl
+# A legacy token secret has no expiry to set: one risk, the static token.
 resource "kubernetes_secret_v1" "builder_token" {
   metadata {
     name      = "builder-token"
@@ -35,7 +35,7 @@ resource "kubernetes_secret_v1" "builder_token" {
 }
 
 # expect: static-credential
-# expect: missing-ttl
+# A legacy token secret has no expiry to set: one risk, the static token.
 resource "kubernetes_secret" "legacy_token" {
   metadata {
     name      = "legacy-token"
