@@ -38,6 +38,11 @@ fn fixtures() -> PathBuf {
 /// show, `ok…` ones where it shows what HCL reports elsewhere.
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
+        "NHI116",
+        "bad_raw_kubeconfig",
+        "a plan's `references` stop at the first index (`kube_config`): the field read after it (`raw_config`) is not in it",
+    ),
+    (
         "NHI105",
         "bad_token_used_by_provider",
         "a plan's `references` stop at `data.kubernetes_secret.x.data`: which entry is read (`token`) is not in it",

@@ -17,9 +17,10 @@ fn admin_role(name: &str) -> bool {
 /// Built-in roles that, wherever they are held, hand a workload the resource's own secrets or
 /// its administration: the account keys of a storage account, every secret and the access
 /// rules of a vault, cluster-admin of an AKS cluster, administrator login to virtual machines.
-const SECRET_HOLDING_ROLES: [&str; 5] = [
+const SECRET_HOLDING_ROLES: [&str; 6] = [
     "Storage Account Contributor",
     "Reader and Data Access",
+    "DocumentDB Account Contributor",
     "Key Vault Administrator",
     "Azure Kubernetes Service RBAC Cluster Admin",
     "Virtual Machine Administrator Login",
@@ -32,7 +33,7 @@ const SECRET_HOLDING_ROLES: [&str; 5] = [
 /// subscription or management-group scope. Owner, Contributor and User Access Administrator are NHI210.
 /// Also, at any scope, a role that hands its holder the resource's secrets or administration —
 /// `Storage Account Contributor` and `Reader and Data Access` (they list the account keys),
-/// `Key Vault Administrator`, `Azure Kubernetes Service RBAC Cluster Admin`, `Virtual Machine
+/// `DocumentDB Account Contributor` (it lists a Cosmos DB account's keys), `Key Vault Administrator`, `Azure Kubernetes Service RBAC Cluster Admin`, `Virtual Machine
 /// Administrator Login` — given to a workload: a managed identity or a service principal of the
 /// configuration (not the deployer, people, groups or principals passed in by variable).
 ///

@@ -29,13 +29,13 @@ fn names_mount(cx: &Ctx<'_>, e: &Expr) -> bool {
 /// Whether `sudo` on a path can unlock anything: Vault's root-protected endpoints live under
 /// `sys/`, the token store (`auth/token/…`) and a PKI mount's `root/…` endpoints, so `sudo` on
 /// an application path (`secret/data/app/*`) does nothing. Paths that may reach those (a
-/// wildcard or a variable in front, `auth/…`) count.
+/// wildcard or a variable in front, `auth/…`) count; one dedicated mount of the configuration
+/// (`${vault_mount.kv.path}/*`) counts only at its `root/` endpoints.
 fn sudo_matters(path: &str) -> bool {
     let p = path.trim_start_matches('/');
     p.starts_with('*')
         || p.starts_with('+')
         || p.starts_with(VARIABLE)
-        || p.starts_with(MOUNT)
         || p.starts_with("sys/")
         || p == "sys"
         || p.starts_with("auth/")
@@ -135,7 +135,7 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Opti
         return None;
     }
     if caps.iter().any(|c| c == "sudo") && sudo_matters(path) {
-        return Some(format!("`sudo` capability on path {path:?}"));
+        return Some(format!("`sudo` capability on path {:?}", shown(path)));
     }
     if path == "*" || path == "+/*" || path == "/*" {
         return Some(format!("rule on every path ({path:?})"));
@@ -147,7 +147,13 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Opti
     let writes = caps
         .iter()
         .find(|c| matches!(c.as_str(), "create" | "update" | "patch") || (broad.by_delete && *c == "delete"))?;
-    Some(format!("`{writes}` on {:?}, {}", path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}"), broad.what))
+    Some(format!("`{writes}` on {:?}, {}", shown(path), broad.what))
+}
+
+/// A policy path as a message shows it: an unknown part as `${…}`, a dedicated mount as
+/// `${mount}`.
+fn shown(path: &str) -> String {
+    path.replace(VARIABLE, "${…}").replace(MOUNT, "${mount}")
 }
 
 /// ## What it does

@@ -5,7 +5,7 @@ use super::is_credential_key;
 use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
-const SECRET_ATTRS: [(&str, &str); 18] = [
+const SECRET_ATTRS: [(&str, &str); 19] = [
     ("random_password", "result"),
     ("github_actions_secret", "plaintext_value"),
     ("github_actions_organization_secret", "plaintext_value"),
@@ -20,6 +20,8 @@ const SECRET_ATTRS: [(&str, &str); 18] = [
     ("azurerm_kubernetes_cluster", "kube_config_raw"),
     ("azurerm_kubernetes_cluster", "kube_admin_config_raw"),
     ("azurerm_kubernetes_cluster", "kube_admin_config"),
+    // `kube_config[0].raw_config`: the whole kubeconfig, its token included.
+    ("digitalocean_kubernetes_cluster", "raw_config"),
     ("aws_iam_access_key", "ses_smtp_password_v4"),
     ("azurerm_key_vault_secret", "value"),
     ("kubernetes_secret", "data"),
