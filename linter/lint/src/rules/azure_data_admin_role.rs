@@ -1,6 +1,6 @@
 use crate::eval::AZURE_BUILTIN_ROLES as ROLES;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::azure_privileged_role::broad_scope;
+use crate::rules::azure_privileged_role::{broad_scope, role_inputs};
 use crate::rules::common::azure_workload_principal;
 
 /// A built-in role that administers a service or its data, by name: `… Administrator`,
@@ -12,6 +12,14 @@ fn admin_role(name: &str) -> bool {
     let admin = ["Administrator", "Owner", "Contributor"].iter().any(|w| n.ends_with(&format!(" {w}")));
     // `Reader and Data Access` lists every storage account's keys in its scope.
     (admin && !ROLES.iter().any(|(r, _)| r.eq_ignore_ascii_case(n))) || n.eq_ignore_ascii_case("Reader and Data Access")
+}
+
+/// Data roles made for one vault or account: granted across a subscription, they read every
+/// secret or key there.
+fn secrets_everywhere(name: &str) -> bool {
+    ["Key Vault Secrets User", "Key Vault Secrets Officer", "Key Vault Crypto User", "Key Vault Certificate User"]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name.trim()))
 }
 
 /// Built-in roles that, wherever they are held, hand a workload the resource's own secrets or
@@ -91,6 +99,27 @@ impl Rule for AzureDataAdminRole {
             if holds_secrets(&role) && azure_workload_principal(&a, "principal_id") {
                 cx.report(&a, a.span("role_definition_name"), format!("{role} given to a workload identity: it holds the resource's keys or administers it"))
                     .help("give the workload a data role for what it reads or writes (Storage Blob Data Reader, Key Vault Secrets User, Azure Kubernetes Service RBAC Writer on a namespace)");
+            }
+        }
+        // Modules whose code is not here, told to assign such a role at subscription or
+        // management-group scope (`roles = { subscription = ["Key Vault Administrator"] }`).
+        let judge = |name: &str, scope: &str| {
+            let broad = scope != "resource group";
+            (broad && (admin_role(name) || secrets_everywhere(name))).then(|| name.trim().to_owned())
+        };
+        for call in crate::rules::common::remote_module_calls(cx) {
+            for attr in &call.body.attrs {
+                let Some(value) = call.value(&attr.key) else { continue };
+                let mut found = None;
+                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found, &judge);
+                if let Some((role, scope, path)) = found {
+                    cx.report(
+                        &call,
+                        attr.expr.span.clone(),
+                        format!("{role} assigned at {scope} scope through module input `{path}`"),
+                    )
+                    .help("assign it on the vault, storage account or registry the identity manages");
+                }
             }
         }
     }

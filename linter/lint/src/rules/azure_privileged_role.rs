@@ -236,7 +236,12 @@ impl Rule for AzurePrivilegedRole {
             for attr in &call.body.attrs {
                 let Some(value) = call.value(&attr.key) else { continue };
                 let mut found = None;
-                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found);
+                // Owner and User Access Administrator anywhere; Contributor at subscription or
+                // management-group scope.
+                let judge = |name: &str, scope: &str| {
+                    privileged(name).filter(|r| *r != "Contributor" || scope != "resource group").map(str::to_owned)
+                };
+                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found, &judge);
                 if let Some((role, scope, path)) = found {
                     cx.report(
                         &call,
@@ -255,54 +260,74 @@ fn privileged(s: &str) -> Option<&'static str> {
     ROLES.iter().find(|(r, g)| r.eq_ignore_ascii_case(s) || s.to_ascii_lowercase().ends_with(g)).map(|(r, _)| *r)
 }
 
-/// The first privileged role in a module input whose path names role assignments at a broad
-/// scope (a key with `role` in it, and one with `subscription` or `management_group`).
-fn role_inputs<'v>(
+/// A role found in a module input: the role, the scope it is assigned at, and the input's
+/// path (`rbac.subscription_roles`).
+pub(crate) type RoleInput = (String, &'static str, String);
+
+/// The role in a module input, among those `judge` picks for a scope, whose path names
+/// role assignments (a key with `role` in it) at a scope it also names: `subscription`,
+/// `management_group`, or `resource_group`. An assignment spelled out as an object
+/// (`{ scope = "/subscriptions/…", role_definition_name = "Contributor" }`) counts whatever
+/// the input is called. Of several, the one at the widest scope.
+pub(crate) fn role_inputs<'v>(
     value: &'v Value,
     path: &mut Vec<&'v str>,
-    found: &mut Option<(&'static str, &'static str, String)>,
+    found: &mut Option<RoleInput>,
+    judge: &dyn Fn(&str, &'static str) -> Option<String>,
 ) {
-    if found.is_some() {
-        return;
-    }
+    // The widest scope found is the one reported.
+    let rank = |scope: &str| match scope {
+        "tenant root" => 4,
+        "management group" => 3,
+        "subscription" => 2,
+        _ => 1,
+    };
+    let mut keep = |candidate: RoleInput| {
+        if found.as_ref().is_none_or(|f| rank(candidate.1) > rank(f.1)) {
+            *found = Some(candidate);
+        }
+    };
     match value {
         Value::Object(map) => {
-            // `{ scope = "/subscriptions/…", role_definition_name = "Contributor" }`: an
-            // assignment spelled out as an object, whatever the input is called.
             let scope = map
                 .iter()
                 .find(|(k, _)| k.to_ascii_lowercase().contains("scope"))
                 .and_then(|(_, v)| v.as_str())
                 .and_then(classify);
-            let role = map
-                .iter()
-                .filter(|(k, _)| k.to_ascii_lowercase().contains("role"))
-                .find_map(|(k, v)| Some((k, privileged(v.as_str()?)?)));
+            let role = scope.and_then(|scope| {
+                map.iter()
+                    .filter(|(k, _)| k.to_ascii_lowercase().contains("role"))
+                    .find_map(|(k, v)| Some((k, judge(v.as_str()?, scope)?)))
+            });
             if let (Some(scope), Some((key, role))) = (scope, role) {
                 path.push(key);
-                *found = Some((role, scope, path.join(".")));
+                keep((role, scope, path.join(".")));
                 path.pop();
                 return;
             }
             for (k, v) in map {
                 path.push(k);
-                role_inputs(v, path, found);
+                role_inputs(v, path, found, judge);
                 path.pop();
             }
         }
-        Value::List(items) => items.iter().for_each(|v| role_inputs(v, path, found)),
+        Value::List(items) => items.iter().for_each(|v| role_inputs(v, path, found, judge)),
         Value::Str(s) => {
             let lower: Vec<String> = path.iter().map(|p| p.to_ascii_lowercase()).collect();
-            let names_roles = lower.iter().any(|p| p.contains("role"));
-            let scope = if lower.iter().any(|p| p.contains("management_group") || p.contains("managementgroup")) {
+            let names = |w: &[&str]| lower.iter().any(|p| w.iter().any(|w| p.contains(w)));
+            let scope = if names(&["management_group", "managementgroup"]) {
                 Some("management group")
-            } else if lower.iter().any(|p| p.contains("subscription")) {
+            } else if names(&["subscription"]) {
                 Some("subscription")
+            } else if names(&["resource_group", "resourcegroup"]) {
+                Some("resource group")
             } else {
                 None
             };
-            if let (true, Some(scope), Some(role)) = (names_roles, scope, privileged(s)) {
-                *found = Some((role, scope, path.join(".")));
+            if let (true, Some(scope)) = (names(&["role"]), scope)
+                && let Some(role) = judge(s, scope)
+            {
+                keep((role, scope, path.join(".")));
             }
         }
         _ => {}
