@@ -1,6 +1,6 @@
 use crate::eval::AZURE_BUILTIN_ROLES as ROLES;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::azure_privileged_role::{broad_scope, role_inputs};
+use crate::rules::azure_privileged_role::{broad_scope, report_module_roles};
 use crate::rules::common::azure_workload_principal;
 
 /// A built-in role that administers a service or its data, by name: `… Administrator`,
@@ -107,21 +107,7 @@ impl Rule for AzureDataAdminRole {
             let broad = scope != "resource group";
             (broad && (admin_role(name) || secrets_everywhere(name))).then(|| name.trim().to_owned())
         };
-        for call in crate::rules::common::remote_module_calls(cx) {
-            for attr in &call.body.attrs {
-                let Some(value) = call.value(&attr.key) else { continue };
-                let mut found = None;
-                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found, &judge);
-                if let Some((role, scope, path)) = found {
-                    cx.report(
-                        &call,
-                        attr.expr.span.clone(),
-                        format!("{role} assigned at {scope} scope through module input `{path}`"),
-                    )
-                    .help("assign it on the vault, storage account or registry the identity manages");
-                }
-            }
-        }
+        report_module_roles(cx, &judge, "assign it on the vault, storage account or registry the identity manages");
     }
 }
 

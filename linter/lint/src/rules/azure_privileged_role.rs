@@ -231,33 +231,43 @@ impl Rule for AzurePrivilegedRole {
                 }
             }
         }
-        // Modules whose code is not here (local ones are checked through their own resources).
-        for call in crate::rules::common::remote_module_calls(cx) {
-            for attr in &call.body.attrs {
-                let Some(value) = call.value(&attr.key) else { continue };
-                let mut found = None;
-                // Owner and User Access Administrator anywhere; Contributor at subscription or
-                // management-group scope.
-                let judge = |name: &str, scope: &str| {
-                    privileged(name).filter(|r| *r != "Contributor" || scope != "resource group").map(str::to_owned)
-                };
-                role_inputs(&value, &mut vec![attr.key.as_str()], &mut found, &judge);
-                if let Some((role, scope, path)) = found {
-                    cx.report(
-                        &call,
-                        attr.expr.span.clone(),
-                        format!("{role} assigned at {scope} scope through module input `{path}`"),
-                    )
-                    .help("pass a narrower role, at the resource groups or resources the identity manages");
-                }
-            }
-        }
+        // Modules whose code is not here (local ones are checked through their own resources):
+        // Owner and User Access Administrator anywhere, Contributor at subscription or
+        // management-group scope.
+        let judge = |name: &str, scope: &str| {
+            privileged(name).filter(|r| *r != "Contributor" || scope != "resource group").map(str::to_owned)
+        };
+        report_module_roles(
+            cx,
+            &judge,
+            "pass a narrower role, at the resource groups or resources the identity manages",
+        );
     }
 }
 
 /// The built-in privileged role a role name or definition ID is, if it is one.
 fn privileged(s: &str) -> Option<&'static str> {
     ROLES.iter().find(|(r, g)| r.eq_ignore_ascii_case(s) || s.to_ascii_lowercase().ends_with(g)).map(|(r, _)| *r)
+}
+
+/// Reports, on each input of a registry or git module call, the role [`role_inputs`] finds
+/// there with `judge`.
+pub(crate) fn report_module_roles(cx: &mut Ctx<'_>, judge: &dyn Fn(&str, &'static str) -> Option<String>, help: &str) {
+    for call in crate::rules::common::remote_module_calls(cx) {
+        for attr in &call.body.attrs {
+            let Some(value) = call.value(&attr.key) else { continue };
+            let mut found = None;
+            role_inputs(&value, &mut vec![attr.key.as_str()], &mut found, judge);
+            if let Some((role, scope, path)) = found {
+                cx.report(
+                    &call,
+                    attr.expr.span.clone(),
+                    format!("{role} assigned at {scope} scope through module input `{path}`"),
+                )
+                .help(help);
+            }
+        }
+    }
 }
 
 /// A role found in a module input: the role, the scope it is assigned at, and the input's
