@@ -279,7 +279,7 @@ pub(crate) type RoleInput = (String, &'static str, String);
 /// `management_group`, or `resource_group`. An assignment spelled out as an object
 /// (`{ scope = "/subscriptions/…", role_definition_name = "Contributor" }`) counts whatever
 /// the input is called. Of several, the one at the widest scope.
-pub(crate) fn role_inputs<'v>(
+fn role_inputs<'v>(
     value: &'v Value,
     path: &mut Vec<&'v str>,
     found: &mut Option<RoleInput>,
