@@ -253,7 +253,7 @@ pub fn lifecycle(item: &Item<'_>, cx: &Ctx<'_>) -> Lifecycle {
             return expiry_lifecycle(&a.expr, item.env, cx.now, max);
         }
     }
-    for key in ["end_date_relative", "ttl", "seconds_to_live", "lifetime_seconds"] {
+    for key in ["end_date_relative", "ttl", "seconds_to_live", "lifetime_seconds", "expiry_seconds"] {
         if let Some(v) = item.value(key) {
             return match duration(&v) {
                 Some(Dur::Secs(s)) if s <= max.as_secs() => Lifecycle::ShortLived,
