@@ -12,6 +12,9 @@ use crate::rules::kubernetes_rbac::{escalation, is_cluster_wide, roles, wildcard
 /// * `create` on `serviceaccounts/token` (unless limited by `resource_names`);
 /// * `create` on `pods` (a pod runs as any service account of its namespace, and mounts its
 ///   token), `pods/exec` or `pods/attach`;
+/// * `create`, `update` or `patch` on a workload controller (`deployments`, `daemonsets`,
+///   `statefulsets`, `replicasets`, `replicationcontrollers`, `jobs`, `cronjobs`): its pod
+///   template names the service account the pods run as;
 /// * `update`/`patch` on `certificatesigningrequests/approval`;
 /// * `create`, `update` or `patch` on `mutatingwebhookconfigurations` or
 ///   `validatingwebhookconfigurations` (unless limited by `resource_names`, as operators that

@@ -209,7 +209,7 @@ const WEBHOOK_WRITE: &[&str] = &["create", "update", "patch", "*"];
 
 /// Permissions that lead to cluster-admin without any wildcard when granted cluster-wide:
 /// `(resource, verbs that escalate, limited by resource_names, what it gives)`.
-const ESCALATING: [(&str, &[&str], bool, &str); 8] = [
+const ESCALATING: [(&str, &[&str], bool, &str); 15] = [
     ("nodes/proxy", &["get", "create", "*"], false, "the kubelet API of every node: exec into any pod"),
     ("serviceaccounts/token", &["create", "*"], true, "tokens for any service account"),
     ("pods/exec", &["create", "get", "*"], false, "a shell in any pod of the cluster"),
@@ -234,7 +234,19 @@ const ESCALATING: [(&str, &[&str], bool, &str); 8] = [
         false,
         "pods in every namespace, run as any service account there with its token mounted",
     ),
+    // A workload controller's pod template names the service account its pods run as.
+    ("deployments", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("daemonsets", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("statefulsets", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("replicasets", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("replicationcontrollers", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("jobs", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
+    ("cronjobs", CONTROLLER_WRITE, false, CONTROLLER_GIVES),
 ];
+
+const CONTROLLER_WRITE: &[&str] = &["create", "update", "patch", "*"];
+const CONTROLLER_GIVES: &str =
+    "workloads in every namespace whose pods run as any service account there, kube-system's included";
 
 /// A cluster-wide rule that escalates to cluster-admin without a wildcard (NHI223).
 pub fn escalation(rule: &RoleRule) -> Option<String> {
