@@ -49,7 +49,10 @@ pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str
 /// workload identity pool providers for those issuers without an `attribute_condition` (or
 /// with one left to a variable whose default is null, as reusable modules do). Also
 /// finds web-identity trusts of any other IAM OIDC provider — an EKS cluster's, for IRSA — with
-/// no condition on the token subject: every service account of the cluster can assume them.
+/// no condition on the token subject: every service account of the cluster can assume them;
+/// and GCP providers for a self-hosted issuer (a Jenkins, a cluster; not Entra ID, Google or
+/// Cognito, whose tokens are bound to one application's audience) without an
+/// `attribute_condition`.
 ///
 /// ## Why is this bad?
 /// Those issuers sign tokens for every repository on the platform. Without a `sub` condition,
@@ -100,8 +103,24 @@ impl Rule for OidcTrustWithoutSubject {
     fn check(&self, cx: &mut Ctx<'_>) {
         // GCP workload identity federation: a provider for a shared issuer with no condition.
         for p in cx.resources("google_iam_workload_identity_pool_provider") {
-            let issuer = p.nested("oidc").iter().find_map(|o| o.str("issuer_uri"));
-            let Some(issuer) = issuer.and_then(|i| SHARED_ISSUERS.iter().find(|s| i.contains(*s)).copied()) else {
+            let issuer_uri = p.nested("oidc").iter().find_map(|o| o.str("issuer_uri"));
+            let Some(issuer) =
+                issuer_uri.as_deref().and_then(|i| SHARED_ISSUERS.iter().find(|s| i.contains(*s)).copied())
+            else {
+                // A self-hosted issuer (a Jenkins, a cluster): every identity it mints tokens
+                // for, whatever the audience, which its callers choose.
+                if let Some(uri) = issuer_uri.filter(|u| self_hosted_issuer(u))
+                    && !p.has("attribute_condition")
+                {
+                    cx.report(
+                        &p,
+                        p.header(),
+                        format!(
+                            "any identity that {uri} issues tokens for can use this provider: no attribute_condition"
+                        ),
+                    )
+                    .help("set attribute_condition on the subject, e.g. \"assertion.sub == 'job/deploy'\"");
+                }
                 continue;
             };
             let help = "set attribute_condition, e.g. \"assertion.repository == 'my-org/my-repo'\"";
@@ -179,6 +198,23 @@ impl Rule for OidcTrustWithoutSubject {
 fn web_identity_action(action: &str) -> bool {
     let a = action.to_ascii_lowercase();
     a == "*" || a == "sts:*" || (a.starts_with("sts:assumerolewith") && !a.contains("saml"))
+}
+
+/// Whether an OIDC issuer is one an organisation runs for its own workloads (a CI server, a
+/// cluster), whose tokens tell callers apart only by subject: not a shared CI issuer (judged
+/// with its own conditions), and not an identity provider whose tokens are bound to the
+/// audience of one application (Entra ID, Google, Cognito).
+fn self_hosted_issuer(uri: &str) -> bool {
+    const AUDIENCE_BOUND: [&str; 5] = [
+        "sts.windows.net",
+        "login.microsoftonline.com",
+        "accounts.google.com",
+        "cognito-identity.amazonaws.com",
+        "cognito-idp.",
+    ];
+    uri.starts_with("https://")
+        && !SHARED_ISSUERS.iter().any(|s| uri.contains(s))
+        && !AUDIENCE_BOUND.iter().any(|s| uri.contains(s))
 }
 
 /// Whether a wildcard subject condition lets every identity of the provider through: `*`, or
