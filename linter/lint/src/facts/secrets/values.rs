@@ -304,7 +304,7 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         "module.",
         "local.",
     ];
-    if POINTERS.iter().any(|p| l.starts_with(p)) {
+    if POINTERS.iter().any(|p| l.starts_with(p)) || store_path(t) {
         return None;
     }
     // Template markers of other tools, and shell/YAML references: `$VAR`, `$(cmd)`,
@@ -338,6 +338,18 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     Some(Literal::Secret)
+}
+
+/// A path into a secret store under any mount (`k3s/proxmox/password`,
+/// `apps/ci/deploy-token`): three or more lower-case segments, as store paths are written.
+fn store_path(t: &str) -> bool {
+    let segments: Vec<&str> = t.split('/').collect();
+    segments.len() >= 3
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.'))
+        })
+        && segments.iter().filter(|s| s.bytes().any(|c| c.is_ascii_lowercase())).count() >= 2
 }
 
 /// How a literal in a secret's place reads, as [`literal_secret`], except that a value that
@@ -569,8 +581,13 @@ mod tests {
             "https://vault.example.com",
             "true",
             "roles/iam.serviceAccountKeyAdmin",
+            "k3s/proxmox/password",
         ] {
             assert_eq!(literal_secret(v), None, "{v}");
+        }
+        // Base64 and passwords with slashes are not store paths.
+        for v in ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "S3cret/Pa55/word", "pass/word"] {
+            assert!(literal_secret(v).is_some(), "{v}");
         }
         assert_eq!(literal_secret("postgres://app:hunter2@db:5432/app"), Some(Literal::Secret));
         assert_eq!(url_password("conn = postgres://app:hunter2@db:5432/app?x=1"), Some("hunter2"));
