@@ -9,8 +9,14 @@ fn judged_elsewhere(role: &str) -> bool {
 
 /// Roles made to be granted on one secret or one key: granted higher up, they reach every
 /// secret or key below.
-const PER_RESOURCE: [(&str, &str); 5] = [
+const PER_RESOURCE: [(&str, &str); 6] = [
     ("roles/secretmanager.secretAccessor", "read every secret"),
+    // Kubernetes RBAC is the place to scope a deployer; project-wide, this role reads and
+    // writes every object of every cluster.
+    (
+        "roles/container.developer",
+        "read and write every Kubernetes object, Secrets included, in every namespace of every cluster",
+    ),
     ("roles/cloudkms.cryptoKeyEncrypterDecrypter", "use every KMS key"),
     ("roles/cloudkms.cryptoKeyDecrypter", "decrypt with every KMS key"),
     ("roles/cloudkms.signerVerifier", "sign with every KMS key"),
@@ -48,7 +54,8 @@ fn classify(role: &str) -> Option<String> {
 /// Finds predefined administrator roles of a service (`roles/<service>.admin` and the
 /// `…Admin` roles: `roles/dns.admin`, `roles/storage.admin`, `roles/compute.instanceAdmin`,
 /// `roles/cloudkms.admin`; not `roles/compute.networkAdmin`, which reaches no data, secret or
-/// identity) and roles made for a single secret or key
+/// identity), `roles/container.developer` (every Kubernetes object, Secrets included, of every
+/// cluster) and roles made for a single secret or key
 /// (`roles/secretmanager.secretAccessor`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
 /// `cryptoKeyDecrypter`, `signer`, `signerVerifier`) granted at project, folder or organization
 /// level to a service account or a workload identity federation principal; also such a role
