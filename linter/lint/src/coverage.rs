@@ -248,6 +248,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("digitalocean_spaces_key", "digitalocean", REPLACE, &["NHI117"]),
     c("digitalocean_container_registry_docker_credentials", "digitalocean", "`expiry_seconds`", &["NHI117", "NHI319"]),
     c("launchdarkly_access_token", "launchdarkly", REPLACE, &["NHI117"]),
+    c("algolia_api_key", "algolia", "`expires_at`", &["NHI117", "NHI319"]),
     c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),
     c("nhi_api_key", "nhi", "`expires_at` within `policy.static_key_max_lifetime`", &["NHI307"]),
     c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),

@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 31] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 32] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -33,6 +33,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 31] = [
     // Registry credentials live `expiry_seconds`, by default 2^31 seconds (68 years).
     ("digitalocean_container_registry_docker_credentials", Some("expiry_seconds")),
     ("launchdarkly_access_token", None),
+    // `expires_at` is a Unix time; unset (0), the key never expires.
+    ("algolia_api_key", Some("expires_at")),
     // Consul and Nomad can expire a token within a day at most (their servers' maximum
     // expiration TTL): a token Terraform keeps is one that does not.
     ("consul_acl_token", None),
