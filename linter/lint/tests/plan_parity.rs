@@ -48,6 +48,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's `references` stop at `data.kubernetes_secret.x.data`: which entry is read (`token`) is not in it",
     ),
     (
+        "NHI105",
+        "bad_counted_token_read",
+        "a plan's `references` stop at `data.kubernetes_secret_v1.x[0].data`: which entry is read (`token`) is not in it",
+    ),
+    (
         "NHI204",
         "bad_irsa_audience_only_misspelt_action",
         "the condition key is built on a module output this harness leaves unknown; a real plan of an existing cluster has it",

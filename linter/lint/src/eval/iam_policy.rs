@@ -242,11 +242,10 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         // A key built on a value not known here keeps its known suffix
         // (`${module.eks.oidc_provider}:aud` is an audience, not the subject).
         let key = match c.attr("variable").map(|a| env.eval_lenient(&a.expr)) {
-            Some(Value::Str(k)) if k.contains(super::HOLE) => {
-                let tail = k.rsplit(super::HOLE).next().unwrap_or_default();
-                if tail.starts_with(':') && tail.len() > 1 { k } else { UNKNOWN_KEY.to_owned() }
-            }
-            _ => s("variable"),
+            None => String::new(),
+            Some(Value::Str(k)) if !k.contains(super::HOLE) => k,
+            Some(Value::Str(k)) if k.rsplit(super::HOLE).next().is_some_and(|t| t.starts_with(':') && t.len() > 1) => k,
+            Some(_) => UNKNOWN_KEY.to_owned(),
         };
         // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
         // wildcard admits is written there even when the repository is a variable.

@@ -272,7 +272,7 @@ pub(crate) fn report_module_roles(cx: &mut Ctx<'_>, judge: &dyn Fn(&str, &'stati
 
 /// A role found in a module input: the role, the scope it is assigned at, and the input's
 /// path (`rbac.subscription_roles`).
-pub(crate) type RoleInput = (String, &'static str, String);
+type RoleInput = (String, &'static str, String);
 
 /// The role in a module input, among those `judge` picks for a scope, whose path names
 /// role assignments (a key with `role` in it) at a scope it also names: `subscription`,

@@ -52,47 +52,34 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
 /// (`data.kubernetes_secret.ci.data["token"]`, `.data.token`): only a service account's token
 /// secret holds one.
 fn token_reads(cx: &Ctx<'_>) -> std::collections::HashSet<String> {
-    use crate::syntax::{ExprKind, TraverseOp};
     let mut out = std::collections::HashSet::new();
-    let mut visit = |e: &crate::syntax::Expr| {
-        let ExprKind::Traversal(root, ops) = &e.kind else { return };
-        let Some(root) = root.traversal_path() else { return };
-        let mut path = root;
-        for (i, op) in ops.iter().enumerate() {
-            match op {
-                TraverseOp::Attr(a) => {
-                    path.push('.');
-                    path.push_str(a);
-                }
-                _ => path.push_str("[]"),
-            }
-            let Some(address) = path.strip_suffix(".data") else { continue };
-            let is_token = match ops.get(i + 1) {
-                Some(TraverseOp::Attr(k)) => k == "token",
-                Some(TraverseOp::Index(k)) => matches!(&k.kind, ExprKind::Str(t) if t == "token"),
-                _ => false,
-            };
-            let secret =
-                ["data.kubernetes_secret.", "data.kubernetes_secret_v1."].iter().any(|p| address.starts_with(p));
-            if is_token && secret && address.matches('.').count() == 2 {
-                out.insert(address.to_owned());
-            }
-            break;
-        }
-    };
     for item in cx.all_blocks() {
-        walk_body(item.body, &mut visit);
+        item.body.each_attr(&mut |a| {
+            a.expr.walk(&mut |e| out.extend(token_read(e)));
+        });
     }
     out
 }
 
-fn walk_body(body: &crate::syntax::Body, f: &mut dyn FnMut(&crate::syntax::Expr)) {
-    for a in &body.attrs {
-        a.expr.walk(&mut |e| f(e));
-    }
-    for b in &body.blocks {
-        walk_body(&b.body, f);
-    }
+/// The data source a traversal reads the `token` entry of, if it is one.
+fn token_read(e: &crate::syntax::Expr) -> Option<String> {
+    use crate::syntax::{ExprKind, TraverseOp};
+    let ExprKind::Traversal(root, ops) = &e.kind else { return None };
+    // `data.kubernetes_secret.ci[0].data.token` of a counted read names the same data source.
+    let [TraverseOp::Attr(ty), TraverseOp::Attr(name), rest @ ..] = ops.as_slice() else { return None };
+    let rest = match rest {
+        [TraverseOp::Index(_) | TraverseOp::Splat, tail @ ..] => tail,
+        _ => rest,
+    };
+    let [TraverseOp::Attr(field), key, ..] = rest else { return None };
+    let is_token = match key {
+        TraverseOp::Attr(k) => k == "token",
+        TraverseOp::Index(k) => matches!(&k.kind, ExprKind::Str(t) if t == "token"),
+        TraverseOp::Splat => false,
+    };
+    let secret = matches!(ty.as_str(), "kubernetes_secret" | "kubernetes_secret_v1");
+    (matches!(&root.kind, ExprKind::Var(v) if v == "data") && secret && field == "data" && is_token)
+        .then(|| format!("data.{ty}.{name}"))
 }
 
 /// ## What it does
