@@ -16,24 +16,25 @@ pub fn token_secrets<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, &'static str)> {
     // Reading a service account's legacy token secret (`default_secret_name`, `secret[0].name`)
     // puts that non-expiring token in state; so does reading any secret whose `token` the
     // configuration then uses (as a provider's token, an output, a CI variable).
-    let tokens_used = token_reads(cx);
-    for ty in ["kubernetes_secret", "kubernetes_secret_v1"] {
-        for d in cx.data(ty) {
-            let names_token = d.nested("metadata").iter().filter_map(|m| m.attr("name")).any(|a| {
-                let mut found = false;
-                a.expr.walk(&mut |e| {
-                    found |= e.traversal_path().is_some_and(|p| {
-                        p.starts_with("kubernetes_service_account")
-                            && (p.ends_with(".default_secret_name") || p.contains(".secret[]"))
-                    });
+    let reads: Vec<_> = ["kubernetes_secret", "kubernetes_secret_v1"].iter().flat_map(|ty| cx.data(ty)).collect();
+    // Walking every expression of the module is left for modules that read such a secret.
+    let tokens_used = if reads.is_empty() { Default::default() } else { token_reads(cx) };
+    for d in reads {
+        let ty = d.label(0);
+        let names_token = d.nested("metadata").iter().filter_map(|m| m.attr("name")).any(|a| {
+            let mut found = false;
+            a.expr.walk(&mut |e| {
+                found |= e.traversal_path().is_some_and(|p| {
+                    p.starts_with("kubernetes_service_account")
+                        && (p.ends_with(".default_secret_name") || p.contains(".secret[]"))
                 });
-                found
             });
-            let address = format!("data.{ty}.{}", d.label(1));
-            if names_token || tokens_used.contains(&address) {
-                let span = d.header();
-                out.push((d, span, "reads a service account's token secret: a non-expiring token, now in state"));
-            }
+            found
+        });
+        let address = format!("data.{ty}.{}", d.label(1));
+        if names_token || tokens_used.contains(&address) {
+            let span = d.header();
+            out.push((d, span, "reads a service account's token secret: a non-expiring token, now in state"));
         }
     }
     for m in cx.resources("kubernetes_manifest") {
