@@ -137,7 +137,20 @@ pub fn is_service_agent_member(e: &Expr, env: &Env<'_>) -> bool {
     let Some(text) = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e)) else { return false };
     let email = text.strip_prefix("serviceAccount:").unwrap_or(&text);
     let Some((local, domain)) = email.split_once('@') else { return false };
-    local.starts_with("service-") || domain == "cloudservices.gserviceaccount.com"
+    // `service-` then the project number (or where it goes): a service account of the
+    // configuration may be called `service-api`.
+    let numbered = local
+        .strip_prefix("service-")
+        .is_some_and(|n| n.starts_with("${") || (!n.is_empty() && n.bytes().all(|c| c.is_ascii_digit())));
+    numbered || domain == "cloudservices.gserviceaccount.com"
+}
+
+/// Whether an IAM member is the Google APIs service agent
+/// (`PROJECT_NUMBER@cloudservices.gserviceaccount.com`), which Google itself makes an editor
+/// of every project.
+pub fn is_google_apis_agent(e: &Expr, env: &Env<'_>) -> bool {
+    let text = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e));
+    text.is_some_and(|t| t.ends_with("@cloudservices.gserviceaccount.com"))
 }
 
 /// What kind of person an IAM member string names (`user:`, `group:`, `domain:`), if any.

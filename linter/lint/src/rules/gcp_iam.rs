@@ -44,6 +44,15 @@ pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -
     grants(cx, wanted, machine_member_kind, Documents::UnappliedOrWide)
 }
 
+/// [`service_account_grants`] with the machine identities `kind` names (a narrower judge).
+pub fn machine_grants_by<'a>(
+    cx: &Ctx<'a>,
+    wanted: impl Fn(&str) -> bool,
+    kind: impl Fn(&Expr, &Env<'_>) -> Option<&'static str>,
+) -> Vec<Grant<'a>> {
+    grants(cx, wanted, kind, Documents::UnappliedOrWide)
+}
+
 /// Grants at project, folder or organization level to people: users, groups, domains (not the
 /// bindings of `google_iam_policy` documents).
 pub fn people_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {

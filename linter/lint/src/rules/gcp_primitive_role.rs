@@ -1,7 +1,8 @@
-use crate::eval::Value;
+use crate::eval::{Env, Value};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{machine_member_kind, written_templates};
-use crate::rules::gcp_iam::{GRANT_TYPES, people_grants, service_account_grants};
+use crate::rules::common::{is_google_apis_agent, machine_member_kind, written_templates};
+use crate::rules::gcp_iam::{GRANT_TYPES, machine_grants_by, people_grants, service_account_grants};
+use crate::syntax::Expr;
 
 /// ## What it does
 /// Finds the basic roles `roles/owner` and `roles/editor` granted to machine identities —
@@ -59,7 +60,13 @@ impl Rule for GcpPrimitiveRole {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let mut reported = std::collections::HashSet::new();
-        for g in service_account_grants(cx, |r| r == "roles/owner" || r == "roles/editor") {
+        // `roles/editor` of the Google APIs service agent is Google's own default, which an
+        // authoritative project policy has to keep.
+        let editor = |m: &Expr, env: &Env<'_>| {
+            if is_google_apis_agent(m, env) { None } else { machine_member_kind(m, env) }
+        };
+        let owners = service_account_grants(cx, |r| r == "roles/owner");
+        for g in owners.into_iter().chain(machine_grants_by(cx, |r| r == "roles/editor", editor)) {
             reported.insert(g.item.block_id());
             cx.report(&g.item, g.span, format!("{} granted to {} {}", g.role, g.grantee, g.level))
                 .help("grant predefined roles for the services the workload uses, e.g. roles/storage.objectViewer");

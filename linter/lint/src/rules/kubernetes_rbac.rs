@@ -40,6 +40,13 @@ fn strs(v: Option<&Value>) -> Vec<String> {
     v.map(Value::items).unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
 }
 
+/// A rule's `resource_names`; a name not known here (`kubernetes_secret.app.metadata[0].name`)
+/// is `"?"`: the rule is limited to named objects all the same.
+fn resource_names(rule: &Item<'_>) -> Vec<String> {
+    let values = rule.values("resource_names");
+    values.iter().flat_map(Value::items).map(|v| v.as_str().map_or_else(|| "?".to_owned(), str::to_owned)).collect()
+}
+
 /// Every role and cluster role of the module, in blocks then manifests.
 pub fn roles<'a>(cx: &Ctx<'a>) -> Vec<RoleDef<'a>> {
     let mut out = Vec::new();
@@ -51,7 +58,7 @@ pub fn roles<'a>(cx: &Ctx<'a>) -> Vec<RoleDef<'a>> {
                 api_groups: rule.strs("api_groups"),
                 resources: rule.strs("resources"),
                 verbs: rule.strs("verbs"),
-                resource_names: rule.strs("resource_names"),
+                resource_names: resource_names(rule),
                 verbs_span: rule.span("verbs"),
                 resources_span: rule.span("resources"),
             })

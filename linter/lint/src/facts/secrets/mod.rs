@@ -447,11 +447,11 @@ fn visit_auth_header(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
 }
 
 /// The names a value field goes by in `{ name = …, value = … }` objects.
-const VALUE: &[&str] = &["value", "Value"];
+const VALUE: &[&str] = &["value", "Value", "plaintext", "plaintext_value"];
 
 /// The names the value of an object keyed by its name goes by (`API_KEY = { value = … }`,
 /// `TOKEN = { plaintext_value = … }`).
-const KEYED_VALUE: &[&str] = &["value", "Value", "plaintext_value"];
+const KEYED_VALUE: &[&str] = &["value", "Value", "plaintext", "plaintext_value"];
 
 /// The string literal of an object's first field named one of `names`, with its span.
 fn str_field<'e>(items: &'e [(ObjKey, Expr)], names: &[&str]) -> Option<(&'e str, &'e Span)> {
@@ -916,7 +916,10 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
             }
             "variable" => {
                 let name = b.labels.first().map_or("", String::as_str);
-                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)));
+                // A sensitive variable named for what describes a secret (`email`, `db_host`)
+                // is private, not a credential; a key's id (`aws_access_key_id`) is kept.
+                let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)))
+                    && (!is_descriptive_name(name) || name.to_ascii_lowercase().ends_with("id"));
                 if let Some(d) = b.body.attr("default") {
                     push(format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
                 }

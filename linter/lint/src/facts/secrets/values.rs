@@ -157,7 +157,9 @@ pub fn is_credential_key(key: &str) -> bool {
     let k = snake_case(key);
     let tokens: Vec<&str> = k.split('_').filter(|t| !t.is_empty()).collect();
     let Some(last) = tokens.last() else { return false };
-    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") {
+    // DNSSEC's key-signing and zone-signing keys are public keys (`key_signing_keys[0].ds_record`).
+    let dnssec = k.starts_with("key_signing") || k.starts_with("zone_signing");
+    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec {
         return false;
     }
     if CRED_JOINED.iter().any(|j| k.contains(j)) {
@@ -278,7 +280,13 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
     if matches!(
         l.as_str(),
         "true" | "false" | "null" | "none" | "disabled" | "enabled" | "read" | "write" | "read-all" | "write-all"
+            // Units (`token_validity_units { access_token = "hours" }`).
+            | "seconds" | "minutes" | "hours" | "days"
     ) {
+        return None;
+    }
+    // A format verb (`%s` of `format("%s://%s:%s@%s", …)`): a value comes there, none is written.
+    if format_verb(t) {
         return None;
     }
     const POINTERS: [&str; 20] = [
@@ -338,6 +346,13 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     Some(Literal::Secret)
+}
+
+/// `%s`, `%v`, `%q`, `%d`, `%[2]s`: where `format()` puts a value.
+fn format_verb(t: &str) -> bool {
+    let Some(rest) = t.strip_prefix('%') else { return false };
+    let rest = rest.strip_prefix('[').and_then(|r| r.split_once(']')).map_or(rest, |(_, r)| r);
+    matches!(rest, "s" | "v" | "q" | "d" | "#v")
 }
 
 /// A path into a secret store under any mount (`k3s/proxmox/password`,
@@ -525,7 +540,16 @@ mod tests {
             assert!(is_credential_key(k), "{k}");
         }
         assert!(is_credential_key("auth.rootPassword"));
-        for k in ["password_length", "secret_name", "token_ttl", "kms_key_id", "secret_id", "token_policies"] {
+        for k in [
+            "password_length",
+            "secret_name",
+            "token_ttl",
+            "kms_key_id",
+            "secret_id",
+            "token_policies",
+            "key_signing_keys",
+            "zone_signing_keys",
+        ] {
             assert!(!is_credential_key(k), "{k}");
         }
         assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
@@ -582,6 +606,9 @@ mod tests {
             "true",
             "roles/iam.serviceAccountKeyAdmin",
             "k3s/proxmox/password",
+            "hours",
+            "%s",
+            "%[3]s",
         ] {
             assert_eq!(literal_secret(v), None, "{v}");
         }
