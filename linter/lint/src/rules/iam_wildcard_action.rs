@@ -1,9 +1,13 @@
+use crate::eval::iam_policy::action_matches;
 use crate::facts::aws_policies::{Kind, identity_statements};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
 /// Finds IAM policy statements that allow every action (`"*"`) or every action of a service
-/// (`"s3:*"`, `"iam:*"`), or that allow with `NotAction` — in `aws_iam_policy_document` data
+/// (`"s3:*"`, `"iam:*"`), an IAM pattern that covers the writes which hand out any permission
+/// (`"iam:Attach*"`, `"iam:Put*"`: attaching or writing policies, new policy versions, trust
+/// policies, group membership) on whichever identities it names, or that allow with
+/// `NotAction` — in `aws_iam_policy_document` data
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
 /// and SSO permission sets, and of the Cloud Control provider's IAM resources
@@ -39,6 +43,36 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// ```
 #[derive(Debug)]
 pub struct IamWildcardAction;
+
+/// IAM actions that let their holder give an identity any permission: writing its policies,
+/// its trust or the groups it is in. (Credentials and `iam:PassRole` are judged by the
+/// resources they are allowed on, elsewhere: people manage their own keys, and a named role
+/// is passed on purpose.)
+const IAM_GRANTING_WRITES: [&str; 10] = [
+    "iam:AttachRolePolicy",
+    "iam:AttachUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:PutGroupPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:AddUserToGroup",
+];
+
+/// An IAM action pattern among `actions` (`iam:Attach*`) that covers one of
+/// [`IAM_GRANTING_WRITES`], with the write it covers.
+pub fn granting_wildcard(actions: &[String]) -> Option<(String, &'static str)> {
+    actions.iter().find_map(|a| {
+        let (svc, name) = a.split_once(':')?;
+        if !svc.eq_ignore_ascii_case("iam") || !name.contains(['*', '?']) || is_full_wildcard(a) {
+            return None;
+        }
+        let covered = IAM_GRANTING_WRITES.iter().find(|w| action_matches(a, w))?;
+        Some((a.clone(), *covered))
+    })
+}
 
 /// Whether an action pattern grants a whole service (or everything).
 pub fn is_full_wildcard(action: &str) -> bool {
@@ -79,6 +113,17 @@ impl Rule for IamWildcardAction {
                     cx.report(item, s.actions_span.clone(), format!("policy allows {what} (`{a}`)")).help(
                         "list the specific actions the workload calls, e.g. \"s3:GetObject\" instead of \"s3:*\"",
                     );
+                    break;
+                }
+                // `iam:Attach*`, `iam:Put*`, `iam:Create*`: a pattern that covers the IAM
+                // writes which hand out any permission, on whichever identities it names.
+                if let Some((pattern, covered)) = granting_wildcard(&s.action_strs()) {
+                    cx.report(
+                        item,
+                        s.actions_span.clone(),
+                        format!("policy allows `{pattern}`, which includes `{covered}`: it can give an identity any permission"),
+                    )
+                    .help("list the IAM actions the workload needs by name, without the ones that write policies or credentials");
                     break;
                 }
                 // `NotAction: "*"` takes every action away: the statement grants nothing.

@@ -3,7 +3,7 @@ use crate::facts::aws_policies::{Kind, identity_statements};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::referenced;
-use crate::rules::iam_wildcard_action::is_full_wildcard;
+use crate::rules::iam_wildcard_action::{granting_wildcard, is_full_wildcard};
 use crate::span::Span;
 
 /// Actions that AWS only accepts with `"Resource": "*"` (they have no resource-level
@@ -234,7 +234,10 @@ impl Rule for IamWildcardResource {
                     continue;
                 }
                 let actions = s.action_strs();
-                if actions.iter().any(|a| is_full_wildcard(a)) || s.not_actions.is_some() {
+                if actions.iter().any(|a| is_full_wildcard(a))
+                    || granting_wildcard(&actions).is_some()
+                    || s.not_actions.is_some()
+                {
                     continue;
                 }
                 let sensitive: Vec<&String> = actions.iter().filter(|a| is_sensitive_action(a)).collect();

@@ -2,8 +2,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::{role_mount, role_policies};
 
 /// ## What it does
-/// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`) or to every
-/// namespace (`"*"`), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
+/// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`), to every
+/// namespace (`"*"`) or to the `default` service account of the `default` namespace (which
+/// every pod there that names no service account runs as), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
 /// (browser) roles on a public identity provider (Google, GitLab.com, Microsoft's `common`
 /// endpoint) that grant a policy beyond `default` without binding a tenant, domain or group.
 ///
@@ -54,6 +55,18 @@ impl Rule for VaultAuthWildcardBinding {
                 ),
                 (true, false) => {
                     ("bound_service_account_names", "any service account of the bound namespaces can log in")
+                }
+                // The `default` service account of the `default` namespace: every pod there that
+                // names no service account of its own, and every workload deployed without a
+                // namespace.
+                (false, false)
+                    if r.strs("bound_service_account_names").iter().any(|s| s == "default")
+                        && r.strs("bound_service_account_namespaces").iter().any(|s| s == "default") =>
+                {
+                    (
+                        "bound_service_account_names",
+                        "bound to the `default` service account of the `default` namespace: every pod there that names no service account can log in",
+                    )
                 }
                 (false, false) => continue,
             };
