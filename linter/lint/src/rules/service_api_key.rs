@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 32] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 35] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -35,6 +35,10 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 32] = [
     ("launchdarkly_access_token", None),
     // `expires_at` is a Unix time; unset (0), the key never expires.
     ("algolia_api_key", Some("expires_at")),
+    // Honeycomb ingest and configuration keys, Buildkite agent tokens: no expiry at all.
+    ("honeycombio_api_key", None),
+    ("buildkite_agent_token", None),
+    ("buildkite_cluster_agent_token", None),
     // Consul and Nomad can expire a token within a day at most (their servers' maximum
     // expiration TTL): a token Terraform keeps is one that does not.
     ("consul_acl_token", None),
@@ -50,7 +54,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 32] = [
 /// and stack service-account tokens, Doppler service and service-account tokens, Yandex Cloud
 /// service-account static access keys and authorized keys, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
-/// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Databricks personal and
+/// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Algolia API keys, Honeycomb API
+/// keys, Buildkite agent and cluster agent tokens, Databricks personal and
 /// on-behalf-of tokens, and Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
