@@ -128,6 +128,21 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     ("NHI224", "bad_map_users", "a local: the plan shows it where a resource reads it"),
     ("NHI224", "ok_uses_local", "the reader of the local bad_map_users: where the plan shows that literal"),
+    (
+        "NHI112",
+        "ok_password_from_secret_var",
+        "reads var.bad_sensitive: a plan has no variable block, it shows the literal here",
+    ),
+    (
+        "NHI112",
+        "ok_env_from_secret_var",
+        "reads var.bad_api_token: a plan has no variable block, it shows the literal here",
+    ),
+    (
+        "NHI112",
+        "ok_script_from_secret_var",
+        "reads var.bad_sensitive: a plan has no variable block, it shows the literal here",
+    ),
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
     ("NHI210", "bad_vault_owner", "a variable without a default: a real plan has the subscription id in the scope"),
