@@ -3,10 +3,27 @@ use crate::eval::iam_policy::action_matches;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Operations that let their holder grant roles, and so make itself Owner.
-const ESCALATION: [&str; 3] = [
+const ESCALATION: [&str; 4] = [
     "Microsoft.Authorization/roleAssignments/write",
     "Microsoft.Authorization/roleDefinitions/write",
     "Microsoft.Authorization/elevateAccess/Action",
+    // A classic co-administrator is an Owner of the subscription.
+    "Microsoft.Authorization/classicAdministrators/write",
+];
+
+/// Operations that let their holder give itself another identity's access: a Key Vault's
+/// access policies (every secret, key and certificate of the vault), and a managed identity's
+/// federated credentials (sign in as that identity from an issuer it chooses).
+const ACCESS_WRITES: [(&str, &str); 3] = [
+    ("Microsoft.KeyVault/vaults/accessPolicies/write", "its holder can give itself every secret of a vault"),
+    (
+        "Microsoft.KeyVault/vaults/write",
+        "its holder can rewrite a vault's access policies and give itself every secret",
+    ),
+    (
+        "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/write",
+        "its holder can add a federated credential to a managed identity and sign in as it",
+    ),
 ];
 
 /// Operations that hand out a resource's shared keys or admin credentials: whoever reads
@@ -41,8 +58,11 @@ fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static st
 /// Finds `azurerm_role_definition` custom roles (and `azapi_resource` role definitions, by their
 /// `body.properties.permissions`) whose `permissions` allow `actions = ["*"]`,
 /// or that can grant roles: actions covering `Microsoft.Authorization/roleAssignments/write`,
-/// `Microsoft.Authorization/roleDefinitions/write` or `Microsoft.Authorization/elevateAccess/Action`
-/// (`Microsoft.Authorization/*`, `*/write`, …) that `not_actions` do not take away. Also
+/// `Microsoft.Authorization/roleDefinitions/write`, `Microsoft.Authorization/elevateAccess/Action`
+/// or `Microsoft.Authorization/classicAdministrators/write` (`Microsoft.Authorization/*`,
+/// `*/write`, …) that `not_actions` do not take away, or that can give themselves another
+/// identity's access: a Key Vault's access policies (`Microsoft.KeyVault/vaults/accessPolicies/write`,
+/// `vaults/write`) or a managed identity's federated credentials. Also
 /// finds custom roles defined at subscription or management-group scope that can list
 /// resources' shared keys or admin credentials (`Microsoft.Storage/storageAccounts/listKeys/action`,
 /// registry credentials, cluster admin credentials, …).
@@ -133,6 +153,17 @@ impl Rule for AzureCustomRoleWildcard {
                 let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
                 cx.report(&r, span, format!("custom role allows `{op}`{via}: privilege escalation, its holder can grant itself Owner"))
                     .help("leave Microsoft.Authorization writes out of workload roles (or list them in not_actions); role assignment belongs to a reviewed admin path");
+                continue;
+            }
+            let ops: Vec<&'static str> = ACCESS_WRITES.iter().map(|(op, _)| *op).collect();
+            let access = permissions.iter().find_map(|p| {
+                allowed(&ops, &p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e))
+            });
+            if let Some((span, (op, by))) = access {
+                let what = ACCESS_WRITES.iter().find(|(o, _)| *o == op).map_or("", |(_, w)| *w);
+                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                cx.report(&r, span, format!("custom role allows `{op}`{via}: {what}"))
+                    .help("grant data-plane roles on the resources the identity uses (Key Vault Secrets User on one vault) instead of writes to their access configuration");
                 continue;
             }
             // Reading every account key of a subscription or management group is full data

@@ -75,6 +75,24 @@ fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
     }
 }
 
+/// A GitHub OIDC role module (its source names both) given repositories as bare `owner/repo`
+/// (`repositories = ["org/app"]`): such modules trust `repo:owner/repo:*`, every ref of it.
+/// The input's span and the first repository, as written.
+fn bare_repository_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
+    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    if !(source.contains("github") && source.contains("oidc")) {
+        return None;
+    }
+    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("repo")).find_map(|a| {
+        // Known values, and templates as written (`"${var.org}/${var.repo}"`).
+        let texts = crate::rules::common::input_texts(call, &a.expr);
+        let repo = texts.into_iter().find(|r| {
+            r.matches('/').count() == 1 && !r.contains([':', '*']) && !r.starts_with('/') && !r.ends_with('/')
+        })?;
+        Some((a.expr.span.clone(), repo))
+    })
+}
+
 /// Claims of CI tokens that name a pipeline's repository (or project, or group) and nothing
 /// narrower: GitHub Actions, GitLab CI.
 const REPOSITORY_CLAIMS: [&str; 8] = [
@@ -216,6 +234,11 @@ impl Rule for OidcTrustBroadSubject {
     fn check(&self, cx: &mut Ctx<'_>) {
         // OIDC role modules whose code is not here, given their trust as inputs.
         for call in crate::rules::common::remote_module_calls(cx) {
+            if let Some((span, repo)) = bare_repository_input(&call) {
+                cx.report(&call, span, format!("CI tokens of every branch, tag, pull request and environment of `{repo}` can assume a role this module creates"))
+                    .help("give the module subjects with the protected branch or environment that deploys (`owner/repo:ref:refs/heads/main`, `owner/repo:environment:production`)");
+                continue;
+            }
             for attr in &call.body.attrs {
                 let Some((repo, what)) = call.value(&attr.key).as_ref().and_then(module_claim) else { continue };
                 cx.report(&call, attr.expr.span.clone(), format!("CI tokens of {what} of `{repo}` can assume a role this module creates"))

@@ -31,7 +31,8 @@ pub(crate) fn open_to_anyone(s: &Statement) -> bool {
 
 /// ## What it does
 /// Finds role trust policies that let any principal assume the role: `Principal "*"` or
-/// `{"AWS": "*"}` on an allowing `sts:AssumeRole*` statement, in `assume_role_policy` of
+/// `{"AWS": "*"}` on an allowing `sts:AssumeRole*` statement (or an allowing statement with
+/// `NotPrincipal`: everyone but those named), in `assume_role_policy` of
 /// `aws_iam_role` and in `aws_iam_policy_document` data sources, unless a condition limits who
 /// the caller is. Conditions are judged by key: organization, account, ARN, VPC (endpoint),
 /// source IP and federated `sub`/`aud` keys limit the caller; keys such as
@@ -87,6 +88,17 @@ impl Rule for TrustAnyPrincipal {
                 if open_to_anyone(s) {
                     cx.report(item, s.principals_span.clone(), "any AWS principal can assume this role")
                         .help("name the trusted account, role or service in the principal, or add a condition such as aws:PrincipalOrgID");
+                    break;
+                }
+                // `Allow` with `NotPrincipal`: everyone but the principals named.
+                if s.is_allow()
+                    && s.not_principals.is_some()
+                    && !s.conditions.iter().any(|(_, key, _)| restricts_principal(key))
+                {
+                    cx.report(item, s.span.clone(), "any AWS principal but those in NotPrincipal can assume this role")
+                        .help(
+                            "allow the trusted principals in Principal instead of excluding others with NotPrincipal",
+                        );
                     break;
                 }
             }
