@@ -87,6 +87,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI102", "bad_key_file", "file() of a key that is not on disk: Terraform would fail to plan"),
     (
         "NHI229",
+        "bad_subjects_for_callers_repositories",
+        "a plan holds the subjects of the repositories given (none with the default here): with one, it is found there",
+    ),
+    (
+        "NHI229",
         "bad_bare_repository",
         "a registry module's input: a real plan lists the module's role and its trust policy, found there",
     ),

@@ -77,6 +77,17 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             }),
             None => Value::Unknown,
         },
+        // `trimprefix(var.oidc_url, "https://")`: an issuer's host, as condition keys name it.
+        "trimprefix" | "trimsuffix" | "trim" => {
+            match (args.first().and_then(Value::as_str), args.get(1).and_then(Value::as_str)) {
+                (Some(s), Some(cut)) => Value::Str(match name {
+                    "trimprefix" => s.strip_prefix(cut).unwrap_or(s).to_owned(),
+                    "trimsuffix" => s.strip_suffix(cut).unwrap_or(s).to_owned(),
+                    _ => s.trim_matches(|c: char| cut.contains(c)).to_owned(),
+                }),
+                _ => Value::Unknown,
+            }
+        }
         "join" => match (args.first().and_then(Value::as_str), args.get(1)) {
             (Some(sep), Some(Value::List(l))) => {
                 let parts: Option<Vec<&str>> = l.iter().map(Value::as_str).collect();
@@ -244,5 +255,10 @@ mod tests {
         assert_eq!(call("file", vec![s("x")]), Value::Unknown);
         assert_eq!(call("try", vec![Value::Unknown, s("owner")]), s("owner"));
         assert_eq!(call("try", vec![s("reporter"), s("owner")]), s("reporter"));
+        assert_eq!(call("trimprefix", vec![s("https://token.example"), s("https://")]), s("token.example"));
+        assert_eq!(call("trimprefix", vec![s("token.example"), s("https://")]), s("token.example"));
+        assert_eq!(call("trimsuffix", vec![s("app.json"), s(".json")]), s("app"));
+        assert_eq!(call("trim", vec![s("?!hello?!"), s("!?")]), s("hello"));
+        assert_eq!(call("trimprefix", vec![Value::Unknown, s("x")]), Value::Unknown);
     }
 }

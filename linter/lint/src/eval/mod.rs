@@ -570,6 +570,10 @@ impl<'m> Env<'m> {
     /// unknown elements.
     fn for_expr(&self, f: &crate::syntax::ForExpr) -> Value {
         let items: Vec<(Value, Value)> = match self.eval(&f.collection) {
+            // Read for its shape, an empty collection (a module's default `[]`, filled by its
+            // callers) gives the one element every caller's values would be made into.
+            Value::List(l) if l.is_empty() && self.shapes.get() => return self.for_shape(f),
+            Value::Object(o) if o.is_empty() && self.shapes.get() => return self.for_shape(f),
             Value::List(l) => l.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
             Value::Object(o) => o.into_iter().map(|(k, v)| (Value::Str(k), v)).collect(),
             Value::Unknown if self.shapes.get() => return self.for_shape(f),
@@ -1087,6 +1091,14 @@ mod for_tests {
         assert_eq!(owner.get("role"), Some(&s("Owner")));
         assert!(owner.get("scope").and_then(Value::as_str).is_none(), "the scope is not known");
         assert_eq!(env.eval_shapes(none), Value::List(vec![]));
+        // Over a known empty collection (a default of `[]`), the shape of what callers fill in.
+        let body = parse_hcl("locals {\n  subs = [for r in [] : \"repo:${r}:*\"]\n}\n").unwrap();
+        let locals: HashMap<String, &Expr> =
+            body.blocks[0].body.attrs.iter().map(|a| (a.key.clone(), &a.expr)).collect();
+        let env = Env::new(HashMap::new(), locals, HashMap::new());
+        let subs = parse_hcl("s = local.subs\n").unwrap();
+        assert_eq!(env.eval(&subs.attrs[0].expr), Value::List(vec![]), "strictly, there are none");
+        assert_eq!(env.eval_shapes(&subs.attrs[0].expr), Value::List(vec![s(&format!("repo:{HOLE}:*"))]));
         // The strict reading is not changed by the shapes read before it (cached apart).
         assert_eq!(env.eval(grants), Value::Unknown);
     }

@@ -5,8 +5,14 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::null_by_default;
 
 /// Issuers whose tokens are minted for any repository or project on the platform.
-const SHARED_ISSUERS: [&str; 4] =
-    ["token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io", "oidc.circleci.com"];
+const SHARED_ISSUERS: [&str; 5] = [
+    "token.actions.githubusercontent.com",
+    // GitHub Actions' first issuer, still written in older modules.
+    "vstoken.actions.githubusercontent.com",
+    "gitlab.com",
+    "app.terraform.io",
+    "oidc.circleci.com",
+];
 
 /// Whether a subject pattern leaves the owner (user, organization, group) open: `*`,
 /// `repo:*`, `project_path:*/…`: then any account on the platform matches.
