@@ -243,6 +243,8 @@ pub struct Env<'m> {
     count_index: Cell<Option<usize>>,
     /// The module's directory: `path.module`, and where `file()` looks.
     module_dir: Option<std::path::PathBuf>,
+    /// Whether the module is the root module: then `path.root` and `path.cwd` are its directory.
+    is_root: bool,
     /// Variables of a `templatefile()` being rendered.
     template_vars: RefCell<Option<BTreeMap<String, Value>>>,
 }
@@ -268,6 +270,7 @@ impl<'m> Env<'m> {
             each: RefCell::new(None),
             count_index: Cell::new(None),
             module_dir: None,
+            is_root: false,
             template_vars: RefCell::new(None),
         }
     }
@@ -275,6 +278,12 @@ impl<'m> Env<'m> {
     /// Sets the module directory, enabling `path.module`, `file()` and `templatefile()`.
     pub fn with_module_dir(mut self, dir: std::path::PathBuf) -> Self {
         self.module_dir = Some(dir);
+        self
+    }
+
+    /// Marks the module as the root module (`path.root`, `path.cwd`: its directory).
+    pub fn as_root(mut self) -> Self {
+        self.is_root = true;
         self
     }
 
@@ -789,6 +798,7 @@ impl<'m> Env<'m> {
             },
             ExprKind::Var(v) if v == "path" => match (attr(0), &self.module_dir) {
                 (Some("module"), Some(d)) => (Value::Str(d.display().to_string()), &ops[1..]),
+                (Some("root" | "cwd"), Some(d)) if self.is_root => (Value::Str(d.display().to_string()), &ops[1..]),
                 _ => return Value::Unknown,
             },
             ExprKind::Var(v) => match self.template_var(v) {

@@ -458,6 +458,7 @@ fn call_origins(call: &Block, env: &Env<'_>) -> HashMap<String, String> {
 /// The environment of one module: its variables (defaults, then `inputs`), locals and data
 /// blocks (policy documents to render, lookups that echo what they were asked for).
 pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
+    let is_root = matches!(inputs, Inputs::Root(_));
     let mut vars = HashMap::new();
     let mut locals: HashMap<String, &Expr> = HashMap::new();
     let mut data_blocks: HashMap<String, &Block> = HashMap::new();
@@ -510,6 +511,7 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
         }
     }
     let env = Env::new(vars, locals, data_blocks).with_origins(origins).with_var_shapes(shapes);
+    let env = if is_root { env.as_root() } else { env };
     match mods.first() {
         Some(f) => env.with_module_dir(parent(&f.path)),
         None => env,

@@ -46,7 +46,9 @@ fn classify(role: &str) -> Option<String> {
     };
     // A network administrator reaches no data, secret or identity: the deployer of a
     // project's network holds it by design.
-    let admin = (name == "admin" || name.ends_with("Admin")) && role != "roles/compute.networkAdmin";
+    // `adminEditor` (Security Command Center's) edits everything its admin does.
+    let admin =
+        (name == "admin" || name.ends_with("Admin") || name == "adminEditor") && role != "roles/compute.networkAdmin";
     admin.then(|| "an administrator role over every resource of its service".to_owned())
 }
 
