@@ -92,6 +92,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI229",
+        "bad_module_subjects_any_ref",
+        "a registry module's input: a real plan lists the module's role and its trust policy, found there",
+    ),
+    (
+        "NHI229",
         "bad_bare_repository",
         "a registry module's input: a real plan lists the module's role and its trust policy, found there",
     ),

@@ -75,6 +75,34 @@ fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
     }
 }
 
+/// An OIDC role module (its source names `oidc`) given token subjects to trust (`subjects =
+/// ["repo:org/app:*"]`, `oidc_subjects`): the input's span and what its first broad subject
+/// admits. A GitHub module's subject may leave out `repo:` (`"org/app:*"`).
+fn broad_subject_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
+    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    if !source.contains("oidc") {
+        return None;
+    }
+    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("subject")).find_map(|a| {
+        // Each `for_each` instance's value (`subjects = each.value.subjects`), and templates as written.
+        let mut texts = Vec::new();
+        for v in call.eval_instances(&a.expr) {
+            crate::rules::common::strings_in(&v, &mut texts);
+        }
+        texts.extend(crate::rules::common::written_templates(&a.expr));
+        let what = texts.into_iter().find_map(|t| {
+            let kind = t.split_once(':').map_or("", |(k, _)| k);
+            let subject = if matches!(kind, "repo" | "project_path") || !source.contains("github") {
+                t
+            } else {
+                format!("repo:{t}")
+            };
+            broad_subject(&subject)
+        })?;
+        Some((a.expr.span.clone(), what))
+    })
+}
+
 /// A GitHub OIDC role module (its source names both) given repositories as bare `owner/repo`
 /// (`repositories = ["org/app"]`): such modules trust `repo:owner/repo:*`, every ref of it.
 /// The input's span and the first repository, as written.
@@ -184,7 +212,8 @@ fn owner_principal_set(member: &str) -> Option<String> {
 /// an organization (`repo:my-org/*`), or every branch, tag, pull request and environment of a
 /// repository (`repo:my-org/app:*`), every branch and tag (`ref:refs/*`), or every workspace of
 /// a Terraform Cloud organization — also when the trust is an input of an OIDC-role module whose
-/// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`). Vault JWT auth roles
+/// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`, `subjects = ["my-org/app:*"]`,
+/// or a GitHub OIDC module given a bare `repositories = ["my-org/app"]`). Vault JWT auth roles
 /// likewise: a wildcard `bound_subject` or glob `sub` claim, a glob `ref` of `refs/*`, or
 /// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
 /// `{ project_path = "group/app" }`) with no branch, environment or workflow claim. The
@@ -234,6 +263,11 @@ impl Rule for OidcTrustBroadSubject {
     fn check(&self, cx: &mut Ctx<'_>) {
         // OIDC role modules whose code is not here, given their trust as inputs.
         for call in crate::rules::common::remote_module_calls(cx) {
+            if let Some((span, what)) = broad_subject_input(&call) {
+                cx.report(&call, span, format!("CI tokens of {what} can assume a role this module creates"))
+                    .help("give the module subjects with the protected branch or environment that deploys (`repo:owner/repo:ref:refs/heads/main`, `repo:owner/repo:environment:production`)");
+                continue;
+            }
             if let Some((span, repo)) = bare_repository_input(&call) {
                 cx.report(&call, span, format!("CI tokens of every branch, tag, pull request and environment of `{repo}` can assume a role this module creates"))
                     .help("give the module subjects with the protected branch or environment that deploys (`owner/repo:ref:refs/heads/main`, `owner/repo:environment:production`)");
