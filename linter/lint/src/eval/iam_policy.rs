@@ -250,12 +250,14 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         // A token subject keeps its known parts (`repo:${var.org}/${var.repo}:*`): what its
         // wildcard admits is written there even when the repository is a variable.
         let eval = |e: &Expr| if key.ends_with(":sub") { env.eval_lenient(e) } else { env.eval(e) };
-        let values = c.attr("values").map(|a| eval(&a.expr).items()).unwrap_or_else(|| vec![Value::Unknown]);
-        // `[for repo in var.repositories : "repo:${repo}:*"]` over a default of `[]`: the
-        // subjects every caller's repositories are made into.
         let values = match c.attr("values") {
-            Some(a) if values.is_empty() && key.ends_with(":sub") => env.eval_shapes(&a.expr).items(),
-            _ => values,
+            None => vec![Value::Unknown],
+            Some(a) => match eval(&a.expr).items() {
+                // `[for repo in var.repositories : "repo:${repo}:*"]` over a default of `[]`:
+                // the subjects every caller's repositories are made into.
+                v if v.is_empty() && key.ends_with(":sub") => env.eval_shapes(&a.expr).items(),
+                v => v,
+            },
         };
         (s("test"), key, values)
     });

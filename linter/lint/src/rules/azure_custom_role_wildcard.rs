@@ -48,6 +48,11 @@ fn allowed(ops: &[&'static str], actions: &[String], not_actions: &[String]) -> 
     })
 }
 
+/// How an operation is allowed, when a pattern allows it: ` (through `Microsoft.Authorization/*`)`.
+fn through(op: &str, by: &str) -> String {
+    if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") }
+}
+
 /// The first escalation operation `actions` allow and `not_actions` do not take away, with
 /// the action pattern that allows it. Patterns match case-insensitively, `*` anywhere.
 fn escalation(actions: &[String], not_actions: &[String]) -> Option<(&'static str, String)> {
@@ -139,6 +144,7 @@ impl Rule for AzureCustomRoleWildcard {
                     .help("list the resource provider operations the identity needs instead of \"*\" or Microsoft.Authorization writes");
             }
         }
+        let access_ops: Vec<&'static str> = ACCESS_WRITES.iter().map(|(op, _)| *op).collect();
         for r in cx.resources("azurerm_role_definition") {
             let permissions = r.nested("permissions");
             if let Some(p) = permissions.iter().find(|p| p.strs("actions").iter().any(|a| a == "*")) {
@@ -150,18 +156,17 @@ impl Rule for AzureCustomRoleWildcard {
                 .iter()
                 .find_map(|p| escalation(&p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e)));
             if let Some((span, (op, by))) = found {
-                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                let via = through(op, &by);
                 cx.report(&r, span, format!("custom role allows `{op}`{via}: privilege escalation, its holder can grant itself Owner"))
                     .help("leave Microsoft.Authorization writes out of workload roles (or list them in not_actions); role assignment belongs to a reviewed admin path");
                 continue;
             }
-            let ops: Vec<&'static str> = ACCESS_WRITES.iter().map(|(op, _)| *op).collect();
             let access = permissions.iter().find_map(|p| {
-                allowed(&ops, &p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e))
+                allowed(&access_ops, &p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e))
             });
             if let Some((span, (op, by))) = access {
                 let what = ACCESS_WRITES.iter().find(|(o, _)| *o == op).map_or("", |(_, w)| *w);
-                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                let via = through(op, &by);
                 cx.report(&r, span, format!("custom role allows `{op}`{via}: {what}"))
                     .help("grant data-plane roles on the resources the identity uses (Key Vault Secrets User on one vault) instead of writes to their access configuration");
                 continue;
@@ -173,7 +178,7 @@ impl Rule for AzureCustomRoleWildcard {
                 allowed(&KEY_LISTING, &p.strs("actions"), &p.strs("not_actions")).map(|e| (p.span("actions"), e))
             });
             if let Some((span, (op, by))) = listing {
-                let via = if by.eq_ignore_ascii_case(op) { String::new() } else { format!(" (through `{by}`)") };
+                let via = through(op, &by);
                 cx.report(&r, span, format!("custom role at {scope} scope allows `{op}`{via}: the keys it lists give full access to every such resource there"))
                     .help("use data-plane roles (e.g. Storage Blob Data Reader) on the resources needed instead of listing their keys");
             }

@@ -134,7 +134,7 @@ pub fn machine_member_kind(e: &Expr, env: &Env<'_>) -> Option<&'static str> {
 /// `PROJECT_NUMBER@cloudservices.gserviceaccount.com`): Google's own machinery acting for a
 /// service, which documented setups must grant roles to, not a workload of the configuration.
 pub fn is_service_agent_member(e: &Expr, env: &Env<'_>) -> bool {
-    let Some(text) = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e)) else { return false };
+    let Some(text) = member_text(e, env) else { return false };
     let email = text.strip_prefix("serviceAccount:").unwrap_or(&text);
     let Some((local, domain)) = email.split_once('@') else { return false };
     // `service-` then the project number (or where it goes): a service account of the
@@ -149,8 +149,12 @@ pub fn is_service_agent_member(e: &Expr, env: &Env<'_>) -> bool {
 /// (`PROJECT_NUMBER@cloudservices.gserviceaccount.com`), which Google itself makes an editor
 /// of every project.
 pub fn is_google_apis_agent(e: &Expr, env: &Env<'_>) -> bool {
-    let text = env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e));
-    text.is_some_and(|t| t.ends_with("@cloudservices.gserviceaccount.com"))
+    member_text(e, env).is_some_and(|t| t.ends_with("@cloudservices.gserviceaccount.com"))
+}
+
+/// An IAM member's text: its value, else the template as written (`serviceAccount:${…}@…`).
+fn member_text(e: &Expr, env: &Env<'_>) -> Option<String> {
+    env.eval(e).as_str().map(str::to_owned).or_else(|| written_text(e))
 }
 
 /// What kind of person an IAM member string names (`user:`, `group:`, `domain:`), if any.
@@ -636,6 +640,17 @@ pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {
 pub fn input_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
     strings_in(&call.eval(e), &mut out);
+    out.extend(written_templates(e));
+    out
+}
+
+/// [`input_texts`] across the instances of a `for_each` call (`subjects = each.value.subjects`):
+/// each instance's strings, and each template as written.
+pub fn instance_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    for v in call.eval_instances(e) {
+        strings_in(&v, &mut out);
+    }
     out.extend(written_templates(e));
     out
 }

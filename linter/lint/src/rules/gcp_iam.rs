@@ -41,7 +41,7 @@ fn level(ty: &str) -> &'static str {
 /// applied only to single resources (`google_service_account_iam_policy`,
 /// `google_storage_bucket_iam_policy`, …) grants on those, not project-wide, and is left out.
 pub fn service_account_grants<'a>(cx: &Ctx<'a>, wanted: impl Fn(&str) -> bool) -> Vec<Grant<'a>> {
-    grants(cx, wanted, machine_member_kind, Documents::UnappliedOrWide)
+    machine_grants_by(cx, wanted, machine_member_kind)
 }
 
 /// [`service_account_grants`] with the machine identities `kind` names (a narrower judge).

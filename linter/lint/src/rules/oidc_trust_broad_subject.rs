@@ -75,21 +75,26 @@ fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
     }
 }
 
+/// A module call's `source`, lower-cased.
+fn module_source(call: &crate::query::Item<'_>) -> Option<String> {
+    Some(call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase())
+}
+
+/// A call's inputs whose name contains `word` (`subjects`, `oidc_subjects`; `github_repositories`).
+fn inputs_named<'c>(call: &'c crate::query::Item<'_>, word: &'c str) -> impl Iterator<Item = &'c crate::syntax::Attr> {
+    call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
+}
+
 /// An OIDC role module (its source names `oidc`) given token subjects to trust (`subjects =
 /// ["repo:org/app:*"]`, `oidc_subjects`): the input's span and what its first broad subject
 /// admits. A GitHub module's subject may leave out `repo:` (`"org/app:*"`).
 fn broad_subject_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
-    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    let source = module_source(call)?;
     if !source.contains("oidc") {
         return None;
     }
-    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("subject")).find_map(|a| {
-        // Each `for_each` instance's value (`subjects = each.value.subjects`), and templates as written.
-        let mut texts = Vec::new();
-        for v in call.eval_instances(&a.expr) {
-            crate::rules::common::strings_in(&v, &mut texts);
-        }
-        texts.extend(crate::rules::common::written_templates(&a.expr));
+    inputs_named(call, "subject").find_map(|a| {
+        let texts = crate::rules::common::instance_texts(call, &a.expr);
         let what = texts.into_iter().find_map(|t| {
             let kind = t.split_once(':').map_or("", |(k, _)| k);
             let subject = if matches!(kind, "repo" | "project_path") || !source.contains("github") {
@@ -107,11 +112,11 @@ fn broad_subject_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Sp
 /// (`repositories = ["org/app"]`): such modules trust `repo:owner/repo:*`, every ref of it.
 /// The input's span and the first repository, as written.
 fn bare_repository_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
-    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    let source = module_source(call)?;
     if !(source.contains("github") && source.contains("oidc")) {
         return None;
     }
-    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("repo")).find_map(|a| {
+    inputs_named(call, "repo").find_map(|a| {
         // Known values, and templates as written (`"${var.org}/${var.repo}"`).
         let texts = crate::rules::common::input_texts(call, &a.expr);
         let repo = texts.into_iter().find(|r| {

@@ -26,7 +26,12 @@ pub(crate) fn open_to_anyone(s: &Statement) -> bool {
     let any = principals
         .iter()
         .any(|(ty, ids)| (ty == "*" || ty.eq_ignore_ascii_case("AWS")) && ids.iter().any(|i| i.as_str() == Some("*")));
-    s.is_allow() && any && !s.conditions.iter().any(|(_, key, _)| restricts_principal(key))
+    s.is_allow() && any && !caller_limited(s)
+}
+
+/// Whether a condition of the statement limits who the caller is.
+fn caller_limited(s: &Statement) -> bool {
+    s.conditions.iter().any(|(_, key, _)| restricts_principal(key))
 }
 
 /// ## What it does
@@ -91,10 +96,7 @@ impl Rule for TrustAnyPrincipal {
                     break;
                 }
                 // `Allow` with `NotPrincipal`: everyone but the principals named.
-                if s.is_allow()
-                    && s.not_principals.is_some()
-                    && !s.conditions.iter().any(|(_, key, _)| restricts_principal(key))
-                {
+                if s.is_allow() && s.not_principals.is_some() && !caller_limited(s) {
                     cx.report(item, s.span.clone(), "any AWS principal but those in NotPrincipal can assume this role")
                         .help(
                             "allow the trusted principals in Principal instead of excluding others with NotPrincipal",
