@@ -164,6 +164,17 @@ fn is_empty_collection(v: &Value) -> bool {
     }
 }
 
+/// Whether a value holds a known string, number or boolean anywhere (not only unknowns).
+fn has_known_leaf(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.iter().any(has_known_leaf),
+        Value::Object(o) => o.values().any(has_known_leaf),
+        Value::Str(s) => !s.contains(crate::eval::HOLE),
+        Value::Number(_) | Value::Bool(_) => true,
+        _ => false,
+    }
+}
+
 /// The instances a feature flag keeps off: `for_each = toset(var.on ? local.roles : [])` with
 /// `on` false declares `local.roles`; a block reported as conditional is judged on them.
 fn flagged_instances(e: &Expr, env: &Env<'_>) -> Option<Value> {
@@ -263,7 +274,12 @@ impl<'a> Item<'a> {
     fn eval_instances_here(&self, e: &Expr) -> Vec<Value> {
         let top = self.block;
         let instances = top.body.attr("for_each").map(|fe| match self.env.eval(&fe.expr) {
-            v if is_empty_collection(&v) => flagged_instances(&fe.expr, self.env).unwrap_or(v),
+            // No instances with the values here (a module's `for_each` over an input that
+            // defaults to empty): those a feature flag keeps off, else the shape of those its
+            // callers would make, when the module's own code decides part of them.
+            v if is_empty_collection(&v) => flagged_instances(&fe.expr, self.env)
+                .or_else(|| Some(self.env.eval_shapes(&fe.expr)).filter(has_known_leaf))
+                .unwrap_or(v),
             // Instances not known here: one of each shape the collection is built with.
             Value::Unknown => self.env.eval_shapes(&fe.expr),
             v => v,

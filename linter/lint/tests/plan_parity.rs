@@ -160,6 +160,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
+    (
+        "NHI204",
+        "bad_irsa_module_without_subjects",
+        "a registry module: a real plan lists its role and trust policy, found there",
+    ),
+    (
+        "NHI207",
+        "bad_token_creator_for_every_team",
+        "a for_each over a variable that defaults to empty: the plan has no instance; a caller's plan lists them",
+    ),
     ("NHI210", "bad_vault_owner", "a variable without a default: a real plan has the subscription id in the scope"),
     (
         "NHI229",

@@ -618,6 +618,9 @@ impl<'m> Env<'m> {
                     None => None,
                     Some(k) => Some(match self.eval(k) {
                         Value::Str(s) if !s.contains(HOLE) => s,
+                        // Read for shapes, a key with parts not known here still tells the
+                        // instances apart by the parts that are (`"${var.env}-${role}"`).
+                        Value::Str(s) if self.shapes.get() => s,
                         Value::Number(n) => format_number(n),
                         Value::Bool(b) => b.to_string(),
                         _ => return None,
@@ -972,6 +975,15 @@ impl<'m> Env<'m> {
             for v in &mut vals {
                 if matches!(v, Value::Unknown) {
                     *v = Value::Str(HOLE.to_owned());
+                }
+            }
+        }
+        // Read for shapes, a list joined with one not known here keeps the elements that are
+        // (`concat(local.common_roles, each.value.extra_roles)`), beside one element not known.
+        if self.shapes.get() && name == "concat" {
+            for v in &mut vals {
+                if matches!(v, Value::Unknown) {
+                    *v = Value::List(vec![Value::Unknown]);
                 }
             }
         }

@@ -147,6 +147,15 @@ impl Rule for OidcTrustWithoutSubject {
                 .help(help);
             }
         }
+        // An OIDC role module whose code is not here, given only the provider to trust
+        // (`provider_url = module.eks.oidc_provider`) and no subjects: such modules add a
+        // subject condition only for the subjects they are given.
+        for call in crate::rules::common::remote_module_calls(cx) {
+            if let Some(span) = provider_without_subjects(&call) {
+                cx.report(&call, span, "any identity of this OIDC provider can assume the role this module creates (for an EKS cluster: every service account in it): no subjects given")
+                    .help("pass the subjects the role is for, e.g. oidc_fully_qualified_subjects = [\"system:serviceaccount:my-namespace:my-service-account\"]");
+            }
+        }
         let mut reported = std::collections::HashSet::new();
         for (item, s, issuer) in ci_trusts(cx) {
             if reported.contains(&item.block_id()) {
@@ -195,6 +204,28 @@ impl Rule for OidcTrustWithoutSubject {
             }
         }
     }
+}
+
+/// Inputs of an OIDC role module that name the identity provider to trust.
+const PROVIDER_INPUTS: [&str; 4] = ["provider_url", "provider_urls", "oidc_provider_url", "oidc_provider_arn"];
+
+/// Words of inputs that narrow who may assume an OIDC module's role: subjects, claims,
+/// conditions, or the repository, namespace or service account the role is for.
+const NARROWING_INPUTS: [&str; 6] = ["subject", "claim", "condition", "repo", "namespace", "service_account"];
+
+/// A call of a module whose source names `oidc` that is given a provider to trust and no input
+/// narrowing the trust (and does not turn role creation off): the provider input's span.
+fn provider_without_subjects(call: &Item<'_>) -> Option<crate::span::Span> {
+    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    if !source.contains("oidc") || call.value("create_role").is_some_and(|v| v == crate::eval::Value::Bool(false)) {
+        return None;
+    }
+    let provider = call.body.attrs.iter().find(|a| PROVIDER_INPUTS.contains(&a.key.as_str()))?;
+    let narrowed = call.body.attrs.iter().any(|a| {
+        let k = a.key.to_ascii_lowercase();
+        NARROWING_INPUTS.iter().any(|n| k.contains(n)) || k.split('_').any(|w| matches!(w, "sub" | "subs"))
+    });
+    (!narrowed).then(|| provider.expr.span.clone())
 }
 
 /// Whether an action of a statement trusting a federated principal lets web identities in:

@@ -936,10 +936,15 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
                         let value = azapi_secret_value(b)?;
                         judge_source(|f| _ = visit_literals(value, "value", true, f), true)
                     });
+                // A data source's own `secret = "…"` (or `credentials`) names the secret it
+                // reads (`data "google_secret_manager_secret_version" { secret = "db-pass" }`).
+                let lookup = b.ident == "data";
                 let found = forced.or_else(|| {
                     judge_source(
                         |f| {
-                            visit_body(&b.body, f);
+                            visit_body(&b.body, &mut |lit: Lit<'_>| {
+                                !(lookup && lit.direct && names_a_secret(lit.key)) && f(lit)
+                            });
                         },
                         false,
                     )
