@@ -272,6 +272,16 @@ impl<'a> Item<'a> {
     }
 
     fn eval_instances_here(&self, e: &Expr) -> Vec<Value> {
+        self.per_instance_here(|| self.env.eval(e))
+    }
+
+    /// Runs `f` once per `for_each` / `count` instance of the block (with `each` or
+    /// `count.index` bound), or once when it has none; distinct results in instance order.
+    pub fn per_instance<T: PartialEq>(&self, f: impl Fn() -> T) -> Vec<T> {
+        self.env.in_iterators(&self.iters, || self.per_instance_here(f))
+    }
+
+    fn per_instance_here<T: PartialEq>(&self, f: impl Fn() -> T) -> Vec<T> {
         let top = self.block;
         let instances = top.body.attr("for_each").map(|fe| match self.env.eval(&fe.expr) {
             // No instances with the values here (a module's `for_each` over an input that
@@ -286,24 +296,24 @@ impl<'a> Item<'a> {
         });
         match instances {
             Some(Value::List(items)) if !items.is_empty() => {
-                items.into_iter().map(|it| self.env.with_each(it.clone(), it, || self.env.eval(e))).collect()
+                items.into_iter().map(|it| self.env.with_each(it.clone(), it, &f)).collect()
             }
             Some(Value::Object(map)) if !map.is_empty() => {
-                map.into_iter().map(|(k, v)| self.env.with_each(Value::Str(k), v, || self.env.eval(e))).collect()
+                map.into_iter().map(|(k, v)| self.env.with_each(Value::Str(k), v, &f)).collect()
             }
             _ => match top.body.attr("count").map(|c| self.env.eval(&c.expr)) {
                 // `role = var.roles[count.index]`: each instance's value, once each.
                 Some(Value::Number(n)) if n >= 1.0 && n.fract() == 0.0 => {
-                    let mut out: Vec<Value> = Vec::new();
+                    let mut out: Vec<T> = Vec::new();
                     for i in 0..(n as usize).min(MAX_COUNT_INSTANCES) {
-                        let v = self.env.with_count_index(i, || self.env.eval(e));
+                        let v = self.env.with_count_index(i, &f);
                         if !out.contains(&v) {
                             out.push(v);
                         }
                     }
                     out
                 }
-                _ => vec![self.env.eval(e)],
+                _ => vec![f()],
             },
         }
     }

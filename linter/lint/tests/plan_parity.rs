@@ -161,6 +161,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
     (
+        "NHI201",
+        "bad_inline_policies_input",
+        "a local module's resources: this harness plans one module; a real plan lists each policy the module attaches",
+    ),
+    (
         "NHI204",
         "bad_irsa_module_without_subjects",
         "a registry module: a real plan lists its role and trust policy, found there",

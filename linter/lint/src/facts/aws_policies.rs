@@ -1,5 +1,6 @@
 //! Where AWS policy statements live, for the rules that judge them.
 
+use crate::eval::Value;
 use crate::eval::iam_policy::{Statement, statements_from_block, statements_from_document};
 use crate::query::{Item, ModuleView};
 use std::collections::HashSet;
@@ -60,6 +61,15 @@ fn statements_of<'a>(item: &Item<'a>, key: &str) -> Option<Vec<Statement>> {
     let attr = item.attr(key)?;
     if is_doc_reference(&attr.expr) {
         return None;
+    }
+    // `policy = each.value`: the document of every instance.
+    let per_instance = attr.expr.mentions("each.") || attr.expr.mentions("count.");
+    if per_instance && item.block.body.attr("for_each").or_else(|| item.block.body.attr("count")).is_some() {
+        let docs: Vec<Value> = item.per_instance(|| item.env.eval_document(&attr.expr)).into_iter().flatten().collect();
+        if docs.is_empty() {
+            return None;
+        }
+        return Some(docs.iter().flat_map(|d| statements_from_document(d, &attr.expr.span)).collect());
     }
     let doc = item.env.eval_document(&attr.expr)?;
     Some(statements_from_document(&doc, &attr.expr.span))

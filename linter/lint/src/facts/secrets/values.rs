@@ -159,7 +159,11 @@ pub fn is_credential_key(key: &str) -> bool {
     let Some(last) = tokens.last() else { return false };
     // DNSSEC's key-signing and zone-signing keys are public keys (`key_signing_keys[0].ds_record`).
     let dnssec = k.starts_with("key_signing") || k.starts_with("zone_signing");
-    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec {
+    // A switch named for what it turns on (`create_access_key`, `manage_master_user_password`).
+    const SWITCH_VERBS: [&str; 12] =
+        ["create", "enable", "disable", "use", "generate", "manage", "rotate", "has", "is", "should", "allow", "skip"];
+    let switch = tokens.len() > 1 && SWITCH_VERBS.contains(&tokens[0]);
+    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec || switch {
         return false;
     }
     if CRED_JOINED.iter().any(|j| k.contains(j)) {
@@ -566,6 +570,9 @@ mod tests {
             !is_credential_key("api_key_state") && is_credential_key("api_key") && is_credential_key("secret_data")
         );
         assert!(is_credential_key("password_wo") && is_credential_key("token_reviewer_jwt"));
+        // Switches named for what they turn on.
+        assert!(!is_credential_key("create_access_key") && !is_credential_key("manage_master_user_password"));
+        assert!(is_credential_key("access_key") && is_credential_key("master_user_password"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
         assert!(!is_credential_key("proxy_bypass") && !is_credential_key("compass"), "words that end in pass");
     }
