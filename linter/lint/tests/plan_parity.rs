@@ -166,6 +166,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a local module's resources: this harness plans one module; a real plan lists each policy the module attaches",
     ),
     (
+        "NHI229",
+        "bad_github_subject_provider_unknown",
+        "the subject and key are built on attributes this harness leaves unknown; a plan of an existing repository and provider knows them",
+    ),
+    (
+        "NHI204",
+        "bad_irsa_module_any_namespace",
+        "a registry module: a real plan lists its role and trust policy, found there",
+    ),
+    (
         "NHI204",
         "bad_irsa_module_without_subjects",
         "a registry module: a real plan lists its role and trust policy, found there",

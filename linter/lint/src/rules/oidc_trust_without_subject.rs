@@ -21,6 +21,19 @@ fn matches_any_owner(v: &str) -> bool {
     rest.starts_with('*')
 }
 
+/// The shared CI issuer whose tokens carry subjects of this shape: GitHub Actions'
+/// `repo:OWNER/REPO:…`, GitLab's `project_path:GROUP/PROJECT:…`, Terraform Cloud's
+/// `organization:ORG:project:…`.
+fn issuer_of_subject(v: &str) -> Option<&'static str> {
+    let (kind, rest) = v.split_once(':')?;
+    match kind {
+        "repo" if rest.contains(':') => Some("token.actions.githubusercontent.com"),
+        "project_path" if rest.contains(":ref_type:") || rest.ends_with(":*") => Some("gitlab.com"),
+        "organization" if rest.contains(":project:") || rest.contains(":workspace:") => Some("app.terraform.io"),
+        _ => None,
+    }
+}
+
 /// Every allowing role-assumption statement whose federated principal (or condition keys) is a
 /// shared CI issuer: `(holder, statement, issuer)`.
 pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str)> {
@@ -40,6 +53,19 @@ pub fn ci_trusts<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, &'a Statement, &'static str
                 s.conditions
                     .iter()
                     .find_map(|(_, key, _)| SHARED_ISSUERS.iter().find(|iss| key.starts_with(*iss)).copied())
+            });
+            // Or, when the provider is only known after apply, by the shape of the subjects
+            // its `:sub` condition admits (`repo:owner/app:*` is a GitHub Actions subject).
+            let issuer = issuer.or_else(|| {
+                s.conditions.iter().filter(|(_, key, _)| key.to_ascii_lowercase().ends_with(":sub")).find_map(
+                    |(_, _, values)| {
+                        // Raw text, holes included (`repo:${…}:*`).
+                        values.iter().find_map(|v| match v {
+                            crate::eval::Value::Str(t) => issuer_of_subject(t),
+                            _ => None,
+                        })
+                    },
+                )
             });
             if let Some(issuer) = issuer {
                 out.push((src.item.clone(), s, issuer));
@@ -151,9 +177,13 @@ impl Rule for OidcTrustWithoutSubject {
         // (`provider_url = module.eks.oidc_provider`) and no subjects: such modules add a
         // subject condition only for the subjects they are given.
         for call in crate::rules::common::remote_module_calls(cx) {
+            let help = "pass the subjects the role is for, e.g. oidc_fully_qualified_subjects = [\"system:serviceaccount:my-namespace:my-service-account\"]";
             if let Some(span) = provider_without_subjects(&call) {
                 cx.report(&call, span, "any identity of this OIDC provider can assume the role this module creates (for an EKS cluster: every service account in it): no subjects given")
-                    .help("pass the subjects the role is for, e.g. oidc_fully_qualified_subjects = [\"system:serviceaccount:my-namespace:my-service-account\"]");
+                    .help(help);
+            } else if let Some((span, subject)) = any_namespace_subject(&call) {
+                cx.report(&call, span, format!("a service account of that name in any namespace of the cluster can assume the role this module creates (`{subject}`)"))
+                    .help(help);
             }
         }
         let mut reported = std::collections::HashSet::new();
@@ -226,6 +256,21 @@ fn provider_without_subjects(call: &Item<'_>) -> Option<crate::span::Span> {
         NARROWING_INPUTS.iter().any(|n| k.contains(n)) || k.split('_').any(|w| matches!(w, "sub" | "subs"))
     });
     (!narrowed).then(|| provider.expr.span.clone())
+}
+
+/// An OIDC role module's subject input that admits a Kubernetes service account of any
+/// namespace (`oidc_subjects_with_wildcards = ["system:serviceaccount:*:loki"]`): anyone who
+/// can create a namespace, or a service account in any namespace, gets the role.
+fn any_namespace_subject(call: &Item<'_>) -> Option<(crate::span::Span, String)> {
+    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    if !source.contains("oidc") {
+        return None;
+    }
+    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("subject")).find_map(|a| {
+        let texts = crate::rules::common::instance_texts(call, &a.expr);
+        let subject = texts.into_iter().find(|t| t.starts_with("system:serviceaccount:*"))?;
+        Some((a.expr.span.clone(), subject))
+    })
 }
 
 /// Whether an action of a statement trusting a federated principal lets web identities in:

@@ -18,8 +18,8 @@ mod values;
 pub use reads::credential_read;
 pub use tokens::known_token;
 pub use values::{
-    Literal, entropy, is_credential_key, is_descriptive_name, is_placeholder, literal_secret, secret_in_role,
-    url_password, url_password_before_interpolation,
+    Literal, ends_descriptive, entropy, is_credential_key, is_descriptive_name, is_placeholder, literal_secret,
+    secret_in_role, url_password, url_password_before_interpolation,
 };
 
 use crate::span::Span;
@@ -926,8 +926,13 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
             }
             "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
             _ => {
-                // Attributes that hold a secret whatever they are called come first.
+                // Attributes that hold a secret whatever they are called come first, unless
+                // the entry is named for what describes one (`langfuse_s3_user`, `db-host`).
+                let described = b.ident == "resource"
+                    && (b.labels.get(1).is_some_and(|n| ends_descriptive(n))
+                        || b.body.attr("name").and_then(|a| a.expr.as_str()).is_some_and(ends_descriptive));
                 let forced = secret_value_attr(b)
+                    .filter(|_| !described)
                     .and_then(|a| {
                         judge_source(attr_source(a, &a.key), true)
                             .or_else(|| stored_document_source(a).and_then(|doc| judge_source(doc, true)))

@@ -163,6 +163,9 @@ pub fn is_credential_key(key: &str) -> bool {
     const SWITCH_VERBS: [&str; 12] =
         ["create", "enable", "disable", "use", "generate", "manage", "rotate", "has", "is", "should", "allow", "skip"];
     let switch = tokens.len() > 1 && SWITCH_VERBS.contains(&tokens[0]);
+    // Where a secret is kept, not the secret (`PATH_TO_PRIVATE_KEY`, `file_private_key`).
+    let locator = tokens.len() > 1 && matches!(tokens[0], "path" | "file" | "filename" | "location" | "dir");
+    let switch = switch || locator;
     if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec || switch {
         return false;
     }
@@ -234,6 +237,13 @@ const DESCRIPTIVE_LAST_WORDS: [&str; 13] = [
     "user", "username", "login", "host", "hostname", "port", "region", "zone", "email", "id", "account", "project",
     "location",
 ];
+
+/// Whether a longer name ends in a word for what describes a secret (`langfuse-s3-user`,
+/// `db_host`, `client-id`); a bare `db` or `database` may name the database's password.
+pub fn ends_descriptive(name: &str) -> bool {
+    let k = snake_case(name);
+    k.contains('_') && k.rsplit('_').next().is_some_and(|last| DESCRIPTIVE_LAST_WORDS.contains(&last))
+}
 
 /// Whether a key names something that describes a secret (its user, host, region, id) rather
 /// than the secret itself.
@@ -573,6 +583,7 @@ mod tests {
         // Switches named for what they turn on.
         assert!(!is_credential_key("create_access_key") && !is_credential_key("manage_master_user_password"));
         assert!(is_credential_key("access_key") && is_credential_key("master_user_password"));
+        assert!(!is_credential_key("PATH_TO_PRIVATE_KEY") && is_credential_key("PRIVATE_KEY"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
         assert!(!is_credential_key("proxy_bypass") && !is_credential_key("compass"), "words that end in pass");
     }
