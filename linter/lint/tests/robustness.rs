@@ -138,3 +138,33 @@ resource "aws_iam_access_key" "after" {
         report.errors[0].message
     );
 }
+
+#[test]
+fn an_object_that_repeats_a_key_is_read_as_terraform_reads_it() {
+    // Terraform accepts `{ a = 1, a = 2 }` (the last value wins); the file is checked whole,
+    // and a secret under either key is found at its own position.
+    let d = tempfile::tempdir().unwrap();
+    let text = r#"module "bootstrap" {
+  source = "../.."
+  settings = {
+    enabled = true
+    title   = "babám"
+    enabled = false
+  }
+  env = {
+    "DB_PASSWORD" = ""
+    "DB_PASSWORD" = "Hunter2-prod-9f3k"
+  }
+}
+
+resource "aws_iam_access_key" "after" {
+  user = "ci"
+}
+"#;
+    std::fs::write(d.path().join("main.tf"), text).unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.findings.iter().any(|f| f.code == "NHI101" && f.address == "aws_iam_access_key.after"));
+    let secret = report.findings.iter().find(|f| f.code == "NHI112").expect("the repeated key's secret");
+    assert_eq!(secret.start.unwrap().line, 10);
+}

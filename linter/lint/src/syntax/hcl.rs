@@ -12,10 +12,104 @@ pub fn parse_hcl(src: &str) -> Result<Body, SyntaxError> {
     match hcl_edit::parser::parse_body(src) {
         Ok(body) => Ok(convert_body(body, src)),
         Err(e) => {
-            let loc = e.location();
-            Err(SyntaxError { message: e.message().to_owned(), offset: loc.offset().min(src.len()) })
+            let err = SyntaxError { message: e.message().to_owned(), offset: e.location().offset().min(src.len()) };
+            if err.message.contains("redefined object key") {
+                return parse_with_duplicate_keys(src, err);
+            }
+            Err(err)
         }
     }
+}
+
+/// Terraform accepts an object constructor that repeats a key (`{ a = 1, a = 2 }`: the last
+/// one wins); `hcl-edit` rejects it. The earlier occurrence of each repeated key is renamed
+/// in a copy of the text, to a name of the same length so that every position stays true,
+/// until the text parses: the key keeps the value Terraform gives it, and the value it
+/// replaced is still read (a literal secret in it is found) under the new name.
+fn parse_with_duplicate_keys(src: &str, first: SyntaxError) -> Result<Body, SyntaxError> {
+    let mut text = src.to_owned();
+    let mut err = first.clone();
+    for _ in 0..64 {
+        if !err.message.contains("redefined object key") {
+            return Err(first);
+        }
+        let at = earlier_key(&text, err.offset).unwrap_or(err.offset);
+        if !rename_key_at(&mut text, at) {
+            return Err(first);
+        }
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => return Ok(convert_body(body, &text)),
+            Err(e) => {
+                err = SyntaxError { message: e.message().to_owned(), offset: e.location().offset().min(text.len()) }
+            }
+        }
+    }
+    Err(first)
+}
+
+/// The key at `at` (an identifier or a quoted string), as written.
+fn key_at(text: &str, at: usize) -> Option<&str> {
+    let rest = text.get(at..)?;
+    let len = if let Some(q) = rest.strip_prefix('"') {
+        q.find('"')? + 2
+    } else {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
+    };
+    (len > 0).then(|| &rest[..len])
+}
+
+/// The offset of the same key written earlier in the object the key at `at` belongs to: the
+/// nearest one before it at the same nesting, followed by `=` or `:`.
+fn earlier_key(text: &str, at: usize) -> Option<usize> {
+    let key = key_at(text, at)?;
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut i = at;
+    while i > 0 {
+        i -= 1;
+        match bytes[i] {
+            b'}' | b']' | b')' => depth += 1,
+            b'{' | b'[' | b'(' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        if depth == 0
+            && text.is_char_boundary(i)
+            && text[i..].starts_with(key)
+            && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b',' | b'{'))
+            && text[i + key.len()..].trim_start_matches([' ', '\t']).starts_with(['=', ':'])
+        {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Replaces the identifier (or quoted key) starting at `at` with `_` followed by digits and
+/// underscores, of the same length. `false` when there is no key there.
+fn rename_key_at(text: &mut String, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let quoted = bytes.get(at) == Some(&b'"');
+    let start = if quoted { at + 1 } else { at };
+    let len = bytes[start.min(bytes.len())..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_' || **b == b'-')
+        .count();
+    if len == 0 {
+        return false;
+    }
+    // `_` then the offset's digits, padded with `_`: unique per position, a valid identifier.
+    let mut name = format!("_{at}");
+    name.truncate(len);
+    while name.len() < len {
+        name.push('_');
+    }
+    text.replace_range(start..start + len, &name);
+    true
 }
 
 fn span_of(s: Option<Span>, fallback: &Span) -> Span {
