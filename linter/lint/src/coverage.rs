@@ -252,6 +252,13 @@ pub const LIFECYCLE: &[Credential] = &[
     c("honeycombio_api_key", "honeycombio", REPLACE, &["NHI117"]),
     c("buildkite_agent_token", "buildkite", REPLACE, &["NHI117"]),
     c("buildkite_cluster_agent_token", "buildkite", REPLACE, &["NHI117"]),
+    c("rancher2_token", "rancher2", "`ttl` (0, the default, never expires)", &["NHI117", "NHI319"]),
+    c(
+        "rancher2_bootstrap",
+        "rancher2",
+        "`token_ttl` of its admin token (0, the default, never expires)",
+        &["NHI117", "NHI319"],
+    ),
     c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),
     c("nhi_api_key", "nhi", "`expires_at` within `policy.static_key_max_lifetime`", &["NHI307"]),
     c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),

@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 35] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 37] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -45,6 +45,10 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 35] = [
     ("nomad_acl_token", None),
     ("databricks_token", Some("lifetime_seconds")),
     ("databricks_obo_token", Some("lifetime_seconds")),
+    // Rancher API tokens, and the admin token `rancher2_bootstrap` creates: a TTL of 0 (the
+    // default) never expires.
+    ("rancher2_token", Some("ttl")),
+    ("rancher2_bootstrap", Some("token_ttl")),
 ];
 
 /// ## What it does
@@ -56,7 +60,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 35] = [
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
 /// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Algolia API keys, Honeycomb API
 /// keys, Buildkite agent and cluster agent tokens, Databricks personal and
-/// on-behalf-of tokens, and Consul and Nomad ACL tokens
+/// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`, and
+/// Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").

@@ -92,6 +92,9 @@ impl Rule for TokenWithoutExpiry {
                 }
                 if !k.has(attr) {
                     cx.report(&k, k.header(), format!("key never expires: no {attr}")).help(help.clone());
+                } else if k.values(attr).iter().any(|v| matches!(v, crate::eval::Value::Number(n) if *n == 0.0)) {
+                    // A TTL (or a Unix expiry) of 0 is the service's "never".
+                    cx.report(&k, k.span(attr), format!("key never expires: {attr} is 0")).help(help.clone());
                 } else if k.value(attr).is_none() || k.values(attr).iter().any(|v| v.is_null()) {
                     // `expired_at = var.expired_at` whose default is null: unset unless a caller sets it.
                     cx.report(&k, k.span(attr), format!("key never expires: {attr} is null")).help(help.clone());
