@@ -29,6 +29,11 @@ fn credential_in(e: &Expr, env: &Env<'_>, module_output: &dyn Fn(&str, &str) -> 
                     found = credential_in(local, env, module_output, depth + 1);
                 } else if is_resource(&path) && path.split(['.', '[']).skip(2).any(names_kubeconfig) {
                     found = Some(format!("`{path}`"));
+                } else if let Some(name) = path.strip_prefix("var.").map(|r| r.split(['.', '[']).next().unwrap_or(r))
+                    && (names_kubeconfig(name) || is_credential_key(name))
+                {
+                    // An input named for a credential (`var.kube_config_yaml`, `var.db_password`).
+                    found = Some(format!("`var.{name}`"));
                 }
             }
             ExprKind::Object(items) => {
