@@ -319,7 +319,7 @@ data "aws_iam_policy_document" "app" {
     content {
       sid       = statement.key
       actions   = statement.value.actions
-      resources = ["arn:aws:s3:::*"]
+      resources = ["arn:aws:s3:::b/*"]
     }
   }
 }

@@ -102,23 +102,8 @@ impl Rule for IamWildcardAction {
             {
                 // `pricing:*`: the Price List API has only read actions.
                 let read_only_service = |a: &str| a.to_ascii_lowercase().starts_with("pricing:");
-                // `s3:*` on one named bucket and its objects: every action of a service on the
-                // resources the workload owns. IAM, STS and KMS wildcards stay broad whatever
-                // they name (a role's policies, any session, a key's grants), and so do those
-                // of services whose resources run code as the role they carry (rewriting a
-                // function, a stack, a build or sending commands to an instance acts as it).
-                let named = named_resources_only(s);
-                let scoped = |a: &str| {
-                    named && a != "*" && a != "*:*" && {
-                        let service = a.split(':').next().unwrap_or("").to_ascii_lowercase();
-                        !ACTS_AS_ITS_ROLE.contains(&service.as_str())
-                    }
-                };
-                let wild: Vec<String> = s
-                    .action_strs()
-                    .into_iter()
-                    .filter(|a| is_full_wildcard(a) && !read_only_service(a) && !scoped(a))
-                    .collect();
+                let wild: Vec<String> =
+                    s.action_strs().into_iter().filter(|a| is_full_wildcard(a) && !read_only_service(a)).collect();
                 if let Some(a) = wild.first() {
                     let what = if a == "*" || a == "*:*" {
                         "every action".to_owned()
@@ -152,38 +137,4 @@ impl Rule for IamWildcardAction {
             }
         }
     }
-}
-
-/// Services whose wildcard stays broad on named resources: identity and keys, and resources
-/// that run code with a role of their own.
-const ACTS_AS_ITS_ROLE: [&str; 12] = [
-    "iam",
-    "sts",
-    "kms",
-    "organizations",
-    "lambda",
-    "ssm",
-    "cloudformation",
-    "codebuild",
-    "glue",
-    "sagemaker",
-    "ecs",
-    "ec2",
-];
-
-/// Whether a statement names its resources one by one: every resource known, none of them a
-/// wildcard over a whole service or account (`*`, `arn:aws:s3:::*`), only a trailing `/*` under
-/// a named bucket, table or prefix (`arn:aws:s3:::app-data/*`).
-fn named_resources_only(s: &crate::eval::iam_policy::Statement) -> bool {
-    let Some(resources) = &s.resources else { return false };
-    !resources.is_empty()
-        && resources.iter().all(|r| {
-            let Some(r) = r.as_str() else { return false };
-            if r.contains(crate::eval::HOLE) || !r.starts_with("arn:") {
-                return false;
-            }
-            let name = r.rsplit(':').next().unwrap_or("");
-            let base = name.strip_suffix("/*").unwrap_or(name);
-            !base.is_empty() && !base.contains('*') && !r[..r.len() - name.len()].contains('*')
-        })
 }
