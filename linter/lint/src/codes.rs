@@ -100,6 +100,7 @@ table! {
     "NHI249" => aks_rbac_disabled::AksRbacDisabled,
     "NHI250" => azure_shared_access_manage::AzureSharedAccessManage,
     "NHI251" => service_identity_admin_role::ServiceIdentityAdminRole,
+    "NHI252" => cloudflare_global_api_key::CloudflareGlobalApiKey,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
