@@ -25,9 +25,17 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-/// The headline of a finding: its message, address and, for plans, the planned instances.
+/// The headline of a finding: its message, address and, for plans, the planned instances,
+/// on one line: a line break or tab that came from the configuration (a label, a quoted
+/// value) becomes `?`, as other control characters do, so that a `\r` cannot overwrite what a
+/// terminal shows before it.
 fn headline(f: &Finding) -> String {
-    format!("{} [{}]{}", f.message, f.address, plan_context(f))
+    one_line(&format!("{} [{}]{}", f.message, f.address, plan_context(f)))
+}
+
+/// [`printable`], with line breaks and tabs marked too: for text shown on one line.
+fn one_line(s: &str) -> String {
+    printable(s).chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { '?' } else { c }).collect()
 }
 
 /// Text from the configuration made safe for a terminal: control characters (an escape
@@ -200,5 +208,10 @@ mod printable_tests {
         assert_eq!(shown, "a?[2Jb??X?");
         assert_eq!(shown.len(), hostile.len(), "spans into the text stay valid");
         assert!(!shown.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn a_headline_stays_on_its_line() {
+        assert_eq!(super::one_line("role `a\rb`\tc\n\u{1b}"), "role `a?b`?c??");
     }
 }
