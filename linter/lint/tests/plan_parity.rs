@@ -166,6 +166,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a local module's resources: this harness plans one module; a real plan lists each policy the module attaches",
     ),
     (
+        "NHI116",
+        "bad_passwords_by_app",
+        "a plan keeps an output's references, not the object it builds: the field named `password` is not in it",
+    ),
+    (
         "NHI229",
         "bad_github_subject_provider_unknown",
         "the subject and key are built on attributes this harness leaves unknown; a plan of an existing repository and provider knows them",

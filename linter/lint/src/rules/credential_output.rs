@@ -1,4 +1,4 @@
-use crate::facts::secrets::credential_read;
+use crate::facts::secrets::{credential_read, credential_returned};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::ExprKind;
 
@@ -66,7 +66,7 @@ impl Rule for CredentialOutput {
             if out.value("sensitive").and_then(|v| v.as_bool()) == Some(true) {
                 continue;
             }
-            if let Some(read) = credential_read(&value.expr, &module_output) {
+            if let Some(read) = credential_returned(&value.expr, &module_output) {
                 cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
                     .help("add sensitive = true, or hand the secret to a secret store instead of an output");
             }

@@ -55,7 +55,9 @@ impl Rule for GithubOrgSecretVisibility {
     fn check(&self, cx: &mut Ctx<'_>) {
         for ty in ORG_SECRETS {
             for s in cx.resources(ty) {
-                if s.str("visibility").map(|v| v.to_ascii_lowercase()).as_deref() != Some("all") {
+                // Of every `for_each` instance (a module's map of secrets, each with its own
+                // visibility).
+                if !s.strs("visibility").iter().any(|v| v.eq_ignore_ascii_case("all")) {
                     continue;
                 }
                 cx.report(&s, s.span("visibility"), "the secret is readable by every repository of the organization").help(

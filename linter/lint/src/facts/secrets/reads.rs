@@ -2,7 +2,7 @@
 //! credential objects, credential-named variables and module outputs.
 
 use super::is_credential_key;
-use crate::syntax::{Expr, ExprKind, TraverseOp};
+use crate::syntax::{Expr, ExprKind, ObjKey, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
 const SECRET_ATTRS: [(&str, &str); 19] = [
@@ -49,7 +49,14 @@ const DATA_SECRET_ATTRS: [(&str, &str); 2] =
 const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
 
 /// Resources whose whole object carries the secret they create.
-const CREDENTIAL_TYPES: [&str; 14] = [
+const CREDENTIAL_TYPES: [&str; 20] = [
+    // Secrets written to GitHub and webhooks whose configuration holds their shared secret.
+    "github_actions_secret",
+    "github_actions_organization_secret",
+    "github_actions_environment_secret",
+    "github_dependabot_secret",
+    "github_repository_webhook",
+    "github_organization_webhook",
     "aws_iam_access_key",
     "aws_iam_user_login_profile",
     "google_service_account_key",
@@ -71,6 +78,10 @@ const CREDENTIAL_TYPES: [&str; 14] = [
 /// object, a credential-named variable, or an output of a module that is credential-named or,
 /// by `module_output(call, output)`, known to return one.
 pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool) -> Option<String> {
+    // A credential resource's whole object counts where the value returns it as it is, not
+    // where it is only read from (`{ for k, v in github_repository_webhook.this : k => v.url }`).
+    let mut returned = Vec::new();
+    returned_as_is(value, &mut returned);
     let mut found = None;
     value.walk(&mut |e| {
         if found.is_some() {
@@ -89,7 +100,8 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
         let reads = match head.as_str() {
             "var" => attrs.first().is_some_and(|v| is_credential_key(v)),
             "module" => match (attrs.first(), attrs.get(1)) {
-                (Some(m), Some(o)) => is_credential_key(o) || module_output(m, o),
+                // A connection string a module returns carries its account key or password.
+                (Some(m), Some(o)) => is_credential_key(o) || o.ends_with("connection_string") || module_output(m, o),
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
@@ -100,7 +112,8 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
             // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
             ty if ty.contains('_') => {
                 let fields = attrs.get(1..).unwrap_or(&[]);
-                let whole = fields.is_empty() && CREDENTIAL_TYPES.contains(&ty);
+                let whole =
+                    fields.is_empty() && CREDENTIAL_TYPES.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
                 let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
                 let indexed_last = matches!(ops.last(), Some(TraverseOp::Index(_) | TraverseOp::Splat));
@@ -121,4 +134,75 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
         }
     });
     found
+}
+
+/// [`credential_read`], or else a credential-named field of an object the value builds from
+/// values read elsewhere (`{ password = pwd.value }`): what an output returns.
+pub fn credential_returned(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool) -> Option<String> {
+    credential_read(value, module_output).or_else(|| credential_field(value))
+}
+
+/// `{ password = pwd.value }`: a credential-named field of an object given a value read from
+/// elsewhere (a `for` over passwords, a function of one), as `password = pwd.value`.
+fn credential_field(value: &Expr) -> Option<String> {
+    let mut found = None;
+    value.walk(&mut |e| {
+        let ExprKind::Object(items) = &e.kind else { return };
+        if found.is_some() {
+            return;
+        }
+        found = items.iter().find_map(|(k, v)| {
+            let key = match k {
+                ObjKey::Ident(i) => i.as_str(),
+                ObjKey::Expr(x) => x.as_str()?,
+            };
+            // Not a name or an id read under that key (`token = x.token_secret_name`).
+            let names_something = v.traversal_path().is_some_and(|p| {
+                let last = p.rsplit('.').next().unwrap_or("").trim_end_matches("[]").to_ascii_lowercase();
+                ["name", "names", "id", "ids", "arn", "arns", "url"]
+                    .iter()
+                    .any(|w| last == *w || last.ends_with(&format!("_{w}")))
+            });
+            let read = matches!(v.kind, ExprKind::Traversal(..) | ExprKind::Call { .. }) && !names_something;
+            (read && is_credential_key(key) && !KEY_IDS.contains(&key))
+                .then(|| format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned())))
+        });
+    });
+    found
+}
+
+/// The traversals whose value `e` returns as it is: `e` itself, the members of an object or a
+/// list it builds, both branches of a condition, the arguments of functions that pass their
+/// arguments' elements through (`merge`, `values`, `try`, …), and the collection of a `for`
+/// that returns each element whole (`{ for k, v in x : k => v }`).
+fn returned_as_is<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    const PASS_THROUGH: [&str; 11] =
+        ["merge", "tomap", "tolist", "toset", "concat", "flatten", "values", "try", "coalesce", "one", "nonsensitive"];
+    match &e.kind {
+        ExprKind::Traversal(..) | ExprKind::Var(_) => out.push(e),
+        ExprKind::Object(items) => items.iter().for_each(|(_, v)| returned_as_is(v, out)),
+        ExprKind::Array(items) => items.iter().for_each(|v| returned_as_is(v, out)),
+        ExprKind::Cond(_, yes, no) => {
+            returned_as_is(yes, out);
+            returned_as_is(no, out);
+        }
+        ExprKind::Call { name, args, .. } if PASS_THROUGH.contains(&name.as_str()) => {
+            args.iter().for_each(|a| returned_as_is(a, out));
+        }
+        // `lookup(kubernetes_secret.sa, "data.token", "")`: a credential-named part of it.
+        ExprKind::Call { name, args, .. }
+            if name == "lookup" && args.get(1).and_then(|k| k.as_str()).is_some_and(names_credential_part) =>
+        {
+            returned_as_is(&args[0], out);
+        }
+        ExprKind::For(f) if matches!(&f.value.kind, ExprKind::Var(v) if *v == f.value_var) => {
+            returned_as_is(&f.collection, out);
+        }
+        _ => {}
+    }
+}
+
+/// A lookup key that names a credential: `token`, `data.token`, `client_secret`.
+fn names_credential_part(key: &str) -> bool {
+    key.split('.').any(is_credential_key)
 }

@@ -149,7 +149,7 @@ pub fn is_credential_key(key: &str) -> bool {
         return true;
     }
     // Fast rejection without allocating: every credential word contains one of these.
-    const HINTS: [&[u8]; 7] = [b"pass", b"pw", b"secret", b"token", b"key", b"cred", b"pat"];
+    const HINTS: [&[u8]; 8] = [b"pass", b"pw", b"secret", b"token", b"key", b"cred", b"pat", b"jwt"];
     let b = key.as_bytes();
     if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
         return false;
@@ -584,6 +584,8 @@ mod tests {
         assert!(!is_credential_key("create_access_key") && !is_credential_key("manage_master_user_password"));
         assert!(is_credential_key("access_key") && is_credential_key("master_user_password"));
         assert!(!is_credential_key("PATH_TO_PRIVATE_KEY") && is_credential_key("PRIVATE_KEY"));
+        // Every credential word passes the fast filter.
+        assert!(is_credential_key("jwt"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
         assert!(!is_credential_key("proxy_bypass") && !is_credential_key("compass"), "words that end in pass");
     }
