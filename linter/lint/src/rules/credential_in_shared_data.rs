@@ -79,7 +79,8 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
-/// variable (`github_actions_variable`: shown in plain text), directly or through
+/// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
+/// group's variable given as `value` rather than a secret, directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable.
 ///
@@ -131,6 +132,7 @@ impl Rule for CredentialInSharedData {
         const VARIABLE_READERS: &str =
             "shown in the settings and API to everyone who may read the workspace or repository";
         const SENSITIVE: &str = "mark it sensitive (tfe_variable sensitive = true) or store it as a secret (github_actions_secret), or better, give the consumer its own short-lived credential";
+        const LIBRARY_READERS: &str = "shown to everyone who may read or use the project's library";
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         for r in cx.all_blocks() {
@@ -179,6 +181,18 @@ impl Rule for CredentialInSharedData {
                     let read = generated_credential(&a.expr).filter(|r| !r.ends_with(".access_key"))?;
                     let into = format!("`{}`, a variable not marked sensitive", r.label(0));
                     Some((a.expr.span.clone(), read, into, VARIABLE_READERS, SENSITIVE))
+                })
+            } else if r.top.ident == "resource" && r.label(0) == "azuredevops_variable_group" {
+                // A variable of an Azure DevOps variable group given `value` rather than
+                // `secret_value` (with `is_secret = true`) is shown to everyone who may use the
+                // library.
+                r.nested("variable").into_iter().find_map(|v| {
+                    let secret = v.value("is_secret").and_then(|x| x.as_bool()) == Some(true);
+                    let a = v.attr("value").filter(|_| !secret)?;
+                    let read = generated_credential(&a.expr).filter(|r| !r.ends_with(".access_key"))?;
+                    let into = "a plain variable of an Azure DevOps variable group".to_owned();
+                    let help = "give it as secret_value with is_secret = true, or link the group to a Key Vault";
+                    Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
                 })
             } else if r.top.ident == "resource" {
                 boot_credential(&r)
