@@ -38,7 +38,10 @@ const SECRET_HOLDING_ROLES: [&str; 6] = [
 /// Finds `azurerm_role_assignment` resources that assign a built-in administrator, owner or
 /// contributor role of a service — `Key Vault Administrator`, `Storage Blob Data Owner`,
 /// `Storage Account Contributor` — or `Reader and Data Access` (it lists storage account keys) at
-/// subscription or management-group scope. Owner, Contributor and User Access Administrator are NHI210.
+/// subscription or management-group scope, and the data roles made for one vault (`Key Vault
+/// Secrets User`, `Key Vault Secrets Officer`, `Key Vault Crypto User`, `Key Vault Certificate
+/// User`) at those scopes, where they read every vault's secrets or keys. Owner, Contributor and
+/// User Access Administrator are NHI210.
 /// Also, at any scope, a role that hands its holder the resource's secrets or administration —
 /// `Storage Account Contributor` and `Reader and Data Access` (they list the account keys),
 /// `DocumentDB Account Contributor` (it lists a Cosmos DB account's keys), `Key Vault Administrator`, `Azure Kubernetes Service RBAC Cluster Admin`, `Virtual Machine
@@ -87,11 +90,15 @@ impl Rule for AzureDataAdminRole {
     fn check(&self, cx: &mut Ctx<'_>) {
         for a in cx.resources("azurerm_role_assignment") {
             let holds_secrets = |n: &str| SECRET_HOLDING_ROLES.iter().any(|r| r.eq_ignore_ascii_case(n.trim()));
-            let Some(role) = a.strs("role_definition_name").into_iter().find(|n| admin_role(n) || holds_secrets(n))
+            let Some(role) = a
+                .strs("role_definition_name")
+                .into_iter()
+                .find(|n| admin_role(n) || holds_secrets(n) || secrets_everywhere(n))
             else {
                 continue;
             };
-            if let Some(scope) = broad_scope(&a).filter(|_| admin_role(&role)) {
+            // A vault's data role across a subscription reads every vault's secrets there.
+            if let Some(scope) = broad_scope(&a).filter(|_| admin_role(&role) || secrets_everywhere(&role)) {
                 cx.report(&a, a.span("role_definition_name"), format!("{role} assigned at {scope} scope"))
                     .help("assign it on the vault, storage account or registry the identity manages");
                 continue;
