@@ -199,16 +199,56 @@ fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, Strin
 /// GitHub's `repository_owner`, GitLab's `namespace_path` / `namespace_id`.
 const OWNER_ATTRIBUTES: [&str; 4] = ["repository_owner", "repository_owner_id", "namespace_path", "namespace_id"];
 
+/// The pool attributes (`attribute.owner`, `google.subject`) that the workload identity pool
+/// providers of a module map from an owner or group claim (`assertion.repository_owner`), with
+/// that claim: a grant to one of their values admits every repository of the owner.
+fn owner_mapped_attributes(cx: &Ctx<'_>) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    for p in cx.resources("google_iam_workload_identity_pool_provider") {
+        let Some(crate::eval::Value::Object(mapping)) = p.value("attribute_mapping") else { continue };
+        if narrowed_to_a_repository(&p) {
+            continue;
+        }
+        for (target, source) in &mapping {
+            let Some(claim) = source.as_str().and_then(|s| s.trim().strip_prefix("assertion.")) else { continue };
+            if let Some(claim) = OWNER_ATTRIBUTES.iter().find(|c| **c == claim) {
+                out.push((target.clone(), *claim));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a workload identity pool provider's `attribute_condition` names the repository,
+/// project, ref or subject: then an owner-wide subject or attribute admits that much only.
+fn narrowed_to_a_repository(p: &crate::query::Item<'_>) -> bool {
+    let condition = p.value("attribute_condition").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    ["assertion.sub", "assertion.ref", "assertion.project_path", "assertion.workflow", "assertion.environment"]
+        .iter()
+        .any(|c| condition.contains(c))
+        || condition.match_indices("assertion.repository").any(|(i, m)| !condition[i + m.len()..].starts_with('_'))
+}
+
 /// What a GCP IAM member of a workload identity pool admits, when it is every repository of an
-/// owner or group: `principalSet://…/attribute.repository_owner/acme`.
-fn owner_principal_set(member: &str) -> Option<String> {
+/// owner or group: `principalSet://…/attribute.repository_owner/acme`, or an attribute (or the
+/// subject, `principal://…/subject/acme`) that the pool's provider maps from the owner claim.
+fn owner_principal_set(member: &str, mapped: &[(String, &'static str)]) -> Option<String> {
+    let claim_of = |target: &str| mapped.iter().find(|(t, _)| t == target).map(|(_, c)| *c);
+    if let Some(rest) = member.strip_prefix("principal://") {
+        let (_, value) = rest.split_once("/subject/")?;
+        let claim = claim_of("google.subject")?;
+        let value = crate::eval::show_holes(value);
+        return Some(format!("every repository and branch of `{value}` (google.subject = assertion.{claim})"));
+    }
     let rest = member.strip_prefix("principalSet://")?;
     let (_, attr) = rest.split_once("/attribute.")?;
     let (name, value) = attr.split_once('/')?;
-    OWNER_ATTRIBUTES.contains(&name).then(|| {
-        let value = crate::eval::show_holes(value);
-        format!("every repository and branch of `{value}` (attribute.{name})")
-    })
+    let value = crate::eval::show_holes(value);
+    if OWNER_ATTRIBUTES.contains(&name) {
+        return Some(format!("every repository and branch of `{value}` (attribute.{name})"));
+    }
+    let claim = claim_of(&format!("attribute.{name}"))?;
+    Some(format!("every repository and branch of `{value}` (attribute.{name} = assertion.{claim})"))
 }
 
 /// ## What it does
@@ -225,7 +265,10 @@ fn owner_principal_set(member: &str) -> Option<String> {
 /// subject of every pull request's workflow (`repo:my-org/app:pull_request`) counts too, in
 /// trust policies and in Azure federated identity credentials. On GCP, an IAM grant to a
 /// workload identity pool's principal set of a whole owner or group
-/// (`principalSet://…/attribute.repository_owner/my-org`, `…/attribute.namespace_path/group`).
+/// (`principalSet://…/attribute.repository_owner/my-org`, `…/attribute.namespace_path/group`),
+/// also through an attribute or subject the pool's provider maps from the owner claim
+/// (`"attribute.org" = "assertion.repository_owner"`), and such a provider itself when it maps
+/// `google.subject` from the owner claim and its condition names no repository.
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -303,6 +346,21 @@ impl Rule for OidcTrustBroadSubject {
                 .help("federate the environment or branch that deploys (repo:my-org/app:environment:production); give pull requests a separate identity with read-only rights");
         }
         // GCP: a grant to the principal set of every repository of an owner or group.
+        let mapped = owner_mapped_attributes(cx);
+        for p in cx.resources("google_iam_workload_identity_pool_provider") {
+            let Some(crate::eval::Value::Object(mapping)) = p.value("attribute_mapping") else { continue };
+            let Some(claim) = mapping
+                .get("google.subject")
+                .and_then(|v| v.as_str())
+                .and_then(|s| s.trim().strip_prefix("assertion."))
+            else {
+                continue;
+            };
+            if OWNER_ATTRIBUTES.contains(&claim) && !narrowed_to_a_repository(&p) {
+                cx.report(&p, p.span("attribute_mapping"), format!("google.subject is the owner claim `{claim}`: every grant to a subject of this pool admits every repository of the owner"))
+                    .help("map google.subject from assertion.sub (repository, branch and event) and grant the principal set of one repository");
+            }
+        }
         let grants = cx.resources_where(|t| {
             t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))
         });
@@ -312,7 +370,7 @@ impl Rule for OidcTrustBroadSubject {
             };
             let mut members = Vec::new();
             crate::rules::common::strings_in(&g.within(|| g.env.eval_lenient_deep(&attr.expr)), &mut members);
-            if let Some(what) = members.iter().find_map(|m| owner_principal_set(m)) {
+            if let Some(what) = members.iter().find_map(|m| owner_principal_set(m, &mapped)) {
                 cx.report(&g, g.span(key), format!("CI workloads of {what} get this role"))
                     .help("bind the principal set of one repository and branch (attribute.repository/my-org/app with an attribute_condition on the ref), not the whole owner");
             }
@@ -378,8 +436,8 @@ mod tests {
         );
         assert!(broad_subject(&format!("repo:{hole}:environment:production")).is_none());
         assert!(broad_subject("repo:acme/app:pull_request").unwrap().contains("every pull request"));
-        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository_owner/acme").is_some());
-        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/acme/app").is_none());
+        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository_owner/acme", &[]).is_some());
+        assert!(super::owner_principal_set("principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh/attribute.repository/acme/app", &[]).is_none());
         assert!(broad_subject("project_path:group/sub/*:ref_type:branch:ref:main").is_some());
         assert!(broad_subject("organization:acme:project:*:workspace:*:run_phase:*").is_some());
         for narrow in [
