@@ -184,7 +184,14 @@ pub fn wildcard(verbs: &[String], resources: &[String]) -> Option<String> {
     let any_write_capable =
         resources.is_empty() || resources.iter().any(|r| !READ_ONLY_RESOURCES.contains(&r.as_str()));
     if verbs.iter().any(|v| v == "*") && any_write_capable {
-        let on = if resources.iter().any(|r| r == "*") { "every resource".to_owned() } else { resources.join(", ") };
+        let on = if resources.iter().any(|r| r == "*") {
+            "every resource".to_owned()
+        } else if resources.is_empty() {
+            // Not known here, or non-resource URLs only.
+            "the resources it names".to_owned()
+        } else {
+            resources.join(", ")
+        };
         return Some(format!("every verb (\"*\") on {on}"));
     }
     if resources.iter().any(|r| r == "*")

@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::kubernetes_rbac::{is_cluster_wide, namespaced_judge, roles, wildcard};
+use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, is_cluster_wide, names_role, namespaced_judge, roles, wildcard};
 
 /// ## What it does
 /// Finds Kubernetes roles and cluster roles (`kubernetes_role`, `kubernetes_cluster_role`,
@@ -9,7 +9,9 @@ use crate::rules::kubernetes_rbac::{is_cluster_wide, namespaced_judge, roles, wi
 /// privilege-escalation verbs `escalate`, `bind` (without `resource_names`) and `impersonate`.
 /// Cluster-wide escalation without a wildcard is `kubernetes-privilege-escalation` (NHI223).
 /// Read-only wildcards such as `verbs = ["get", "list", "watch"]` on `resources = ["*"]` are
-/// not findings.
+/// not findings. A `ClusterRoleBinding` that binds such a cluster role of the module to a
+/// service account, user or group is a finding too: it is where the role's reach becomes every
+/// namespace, and a namespaced `RoleBinding` (or a narrower role) is the change to ask for.
 ///
 /// ## Why is this bad?
 /// Wildcards grant verbs such as `escalate`, `bind` and `impersonate` and every resource type
@@ -61,6 +63,37 @@ impl Rule for KubernetesWildcardRole {
             if let Some((span, why)) = found {
                 cx.report(&role.item, span, format!("role allows {why}")).help(HELP);
             }
+        }
+        // The bindings that hand such a cluster role to someone in every namespace.
+        let module_roles = roles(cx);
+        for b in cx.resources_of(&CLUSTER_BINDINGS) {
+            let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
+            let (kind, name) = (rr.str("kind"), rr.str("name"));
+            let written = rr.attr("name").map(|a| &a.expr);
+            let Some((role, why)) = module_roles.iter().filter(|r| r.cluster).find_map(|r| {
+                // `*` on `*` makes the binding cluster-admin's: NHI214 reports it.
+                let everything =
+                    r.rules.iter().any(|x| x.verbs.iter().any(|v| v == "*") && x.resources.iter().any(|v| v == "*"));
+                if everything || names_role(kind.as_deref(), name.as_deref(), written, r) != Some(true) {
+                    return None;
+                }
+                r.rules.iter().find_map(|x| wildcard(&x.verbs, &x.resources)).map(|w| (r, w))
+            }) else {
+                continue;
+            };
+            let Some(subject) = b.nested("subject").into_iter().next() else { continue };
+            let who = match (subject.str("kind"), subject.str("name"), subject.str("namespace")) {
+                (Some(k), Some(n), Some(ns)) if k == "ServiceAccount" => format!("service account `{ns}/{n}`"),
+                (Some(k), Some(n), _) => format!("{} `{n}`", k.to_ascii_lowercase()),
+                _ => "its subject".to_owned(),
+            };
+            let role_name = role.name.clone().unwrap_or_else(|| role.item.label(1).to_owned());
+            cx.report(
+                &b,
+                rr.span("name"),
+                format!("binds cluster role `{role_name}` ({why}) to {who} in every namespace"),
+            )
+            .help("bind it with a RoleBinding in the namespaces the workload manages, and narrow the role's rules");
         }
     }
 }
