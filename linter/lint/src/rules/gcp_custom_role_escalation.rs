@@ -2,7 +2,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// Permissions that let their holder act as a service account, mint its credentials, or grant
 /// itself more: the known privilege-escalation paths of GCP IAM.
-const ESCALATION: [&str; 24] = [
+const ESCALATION: [&str; 29] = [
     "iam.serviceaccounts.getaccesstoken",
     "iam.serviceaccounts.getopenidtoken",
     "iam.serviceaccounts.signblob",
@@ -27,6 +27,12 @@ const ESCALATION: [&str; 24] = [
     "serviceusage.apikeys.create",
     "apikeys.keys.create",
     "iam.workloadidentitypoolproviders.create",
+    // GKE RBAC through IAM: bind or widen any cluster role, mint service-account tokens.
+    "container.clusterroles.bind",
+    "container.clusterroles.escalate",
+    "container.roles.bind",
+    "container.roles.escalate",
+    "container.serviceaccounts.createtoken",
 ];
 
 /// ## What it does
@@ -38,7 +44,9 @@ const ESCALATION: [&str; 24] = [
 /// folders, organizations, service accounts, Cloud Run services and functions, `iam.roles.
 /// update`), running code as another identity (`deploymentmanager.deployments.create`,
 /// `cloudbuild.builds.create`, `compute.instances.setMetadata` and `setServiceAccount`), or
-/// minting other credentials (`storage.hmacKeys.create`, API keys).
+/// minting other credentials (`storage.hmacKeys.create`, API keys), and on GKE binding or
+/// widening any Kubernetes role (`container.clusterRoles.bind`, `escalate`) or minting a
+/// Kubernetes service account's token (`container.serviceAccounts.createToken`).
 ///
 /// ## Why is this bad?
 /// Each of these lets whoever holds the role become a more privileged identity: a service
