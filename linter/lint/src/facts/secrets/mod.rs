@@ -145,10 +145,17 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             // `jsonencode(…)`, `base64encode("…")`, `sensitive("…")`: the literals inside.
             let keeps_role = matches!(name.as_str(), "sensitive" | "nonsensitive" | "base64encode" | "trimspace");
             // A number given to any other function is a parameter (`substr(…, 0, 31)`), not
-            // the value.
+            // the value; so are a key looked up (`lookup(each.value, "secret_string", null)`),
+            // a separator, a pattern or the affix trimmed.
+            let parameter = |i: usize| match name.as_str() {
+                "lookup" | "trimprefix" | "trimsuffix" | "trim" | "replace" | "contains" | "index" => i == 1,
+                "split" | "regex" | "regexall" => i == 0,
+                _ => false,
+            };
             args.iter()
-                .filter(|x| keeps_role || !matches!(x.kind, ExprKind::Number(_)))
-                .any(|x| visit_literals(x, key, direct && keeps_role, f))
+                .enumerate()
+                .filter(|(i, x)| keeps_role || !(matches!(x.kind, ExprKind::Number(_)) || parameter(*i)))
+                .any(|(_, x)| visit_literals(x, key, direct && keeps_role, f))
         }
         ExprKind::Cond(_, a, b) => visit_literals(a, key, direct, f) || visit_literals(b, key, direct, f),
         _ => false,

@@ -121,7 +121,8 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
                 whole
                     || secret_object
                     || fields.iter().any(|a| {
-                        (is_credential_key(a) && !KEY_IDS.contains(a))
+                        // `encrypted_secret`, `encrypted_password`: ciphertext for a PGP key, not the secret.
+                        (is_credential_key(a) && !KEY_IDS.contains(a) && !a.starts_with("encrypted_"))
                             || SECRET_ATTRS.contains(&(ty, *a))
                             || azure_connection(a)
                     })
