@@ -216,6 +216,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "bad_role_may_attach_to_itself",
         "the role is created by the same plan: its ARN, and so the policy naming it, is unknown until apply",
     ),
+    (
+        "NHI202",
+        "bad_irsa_external_secrets_defaults",
+        "a registry module: a real plan lists its policy with the default ARNs, found there",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];

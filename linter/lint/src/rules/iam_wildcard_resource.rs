@@ -183,6 +183,10 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// So does an inline user or role policy that lets its own identity write its policies
 /// (`iam:PutUserPolicy` on `aws_iam_user.x.arn` or `user/${aws:username}` in
 /// `aws_iam_user_policy.x`, `iam:AttachRolePolicy` on the role's own ARN).
+/// Calls of the public IRSA role module (`terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks`)
+/// that switch on its External Secrets policy (`attach_external_secrets_policy = true`) and
+/// leave its secret and parameter ARNs at their defaults, which name every secret and
+/// parameter of the account, are findings too.
 ///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
@@ -297,7 +301,49 @@ impl Rule for IamWildcardResource {
                 );
             }
         }
+        for call in crate::rules::common::remote_module_calls(cx) {
+            if let Some((span, message)) = irsa_secrets_everywhere(&call) {
+                cx.report(&call, span, message)
+                    .help("give the module the ARNs of this workload's secrets and parameters (external_secrets_secrets_manager_arns, external_secrets_ssm_parameter_arns)");
+            }
+        }
     }
+}
+
+/// A call of the public IRSA role module that attaches its External Secrets policy with the
+/// module's default ARNs (`arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:ssm:*:*:parameter/*`)
+/// or ARNs as wide: where it is switched on, and what the role then reads.
+fn irsa_secrets_everywhere(call: &Item<'_>) -> Option<(Span, String)> {
+    let source = crate::rules::common::registry_address(call)?;
+    if !source.starts_with("terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts") {
+        return None;
+    }
+    if call.value("attach_external_secrets_policy").and_then(|v| v.as_bool()) != Some(true) {
+        return None;
+    }
+    let mut wide = Vec::new();
+    for (input, what) in [
+        ("external_secrets_secrets_manager_arns", "Secrets Manager secret"),
+        ("external_secrets_ssm_parameter_arns", "SSM parameter"),
+    ] {
+        let every = match call.value(input) {
+            // Not given: the module's default names every one of the account.
+            None => true,
+            Some(v) => v.items().iter().any(|a| a.as_str().and_then(every_secret_of).is_some()),
+        };
+        if every {
+            wide.push(what);
+        }
+    }
+    // Secrets Manager is what the policy is for; parameters left wide beside named secrets are
+    // mostly configuration.
+    if !wide.contains(&"Secrets Manager secret") {
+        return None;
+    }
+    Some((
+        call.span("attach_external_secrets_policy"),
+        format!("the module's External Secrets policy reads every {} of the account", wide.join(" and every ")),
+    ))
 }
 
 /// Actions that rewrite what an identity may do, by the kind of identity they act on.
