@@ -777,6 +777,7 @@ impl<'m> Env<'m> {
                         (self.policy_doc(name), rest)
                     }
                     (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
+                    (Some("template_file"), Some(name), Some("rendered")) => (self.template_file(name), rest),
                     (Some("azurerm_role_definition"), Some(name), Some("id" | "role_definition_id")) => {
                         (self.builtin_role_definition_id(name), rest)
                     }
@@ -901,20 +902,43 @@ impl<'m> Env<'m> {
 
     /// `data.aws_iam_policy_document.NAME.json`, as the structure it encodes.
     fn policy_doc(&self, name: &str) -> Value {
-        let key = format!("data.aws_iam_policy_document.{name}");
+        self.data_value("aws_iam_policy_document", name, |block| iam_policy::policy_doc_value(block, self))
+    }
+
+    /// The value `f` computes from data source `TYPE.NAME`, once per evaluation (cached), and
+    /// unknown while it is being computed (a reference cycle) or when there is no such block.
+    fn data_value(&self, ty: &str, name: &str, f: impl FnOnce(&Block) -> Value) -> Value {
+        let key = format!("data.{ty}.{name}");
         if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
-        let Some(block) = self.data_blocks.get(&format!("aws_iam_policy_document.{name}")).copied() else {
+        let Some(block) = self.data_blocks.get(&format!("{ty}.{name}")).copied() else {
             return Value::Unknown;
         };
         if !self.active.borrow_mut().insert(key.clone()) {
             return Value::Unknown;
         }
-        let v = iam_policy::policy_doc_value(block, self);
+        let v = f(block);
         self.active.borrow_mut().remove(&key);
         self.cache.borrow_mut().insert(key, v.clone());
         v
+    }
+
+    /// `data.template_file.NAME.rendered` (the legacy template provider): its `template` text
+    /// rendered with its `vars`, as `templatefile()` renders a file.
+    fn template_file(&self, name: &str) -> Value {
+        self.data_value("template_file", name, |block| {
+            let text = block.body.attr("template").map(|a| self.eval(&a.expr));
+            let vars = match block.body.attr("vars").map(|a| self.eval(&a.expr)) {
+                Some(Value::Object(vars)) => vars,
+                None | Some(Value::Null) => BTreeMap::new(),
+                Some(_) => return Value::Unknown,
+            };
+            let Some(text) = text.as_ref().and_then(Value::as_str).filter(|t| !t.contains(HOLE)) else {
+                return Value::Unknown;
+            };
+            self.render(text, vars)
+        })
     }
 
     /// `data.azurerm_role_definition.NAME.id`: the tenant-wide ID of the built-in role its
@@ -1009,8 +1033,13 @@ impl<'m> Env<'m> {
             return Value::Unknown;
         };
         let Some(text) = self.read_file(path) else { return Value::Unknown };
-        let Some(template) = crate::syntax::parse_template_text(&text) else { return Value::Unknown };
-        let prev = self.template_vars.replace(Some(vars.clone()));
+        self.render(&text, vars.clone())
+    }
+
+    /// A template's text rendered with `vars` bound, as `templatefile()` does.
+    fn render(&self, text: &str, vars: BTreeMap<String, Value>) -> Value {
+        let Some(template) = crate::syntax::parse_template_text(text) else { return Value::Unknown };
+        let prev = self.template_vars.replace(Some(vars));
         let v = self.eval(&template);
         *self.template_vars.borrow_mut() = prev;
         v
