@@ -462,10 +462,10 @@ const KEYED_VALUE: &[&str] = &["value", "Value", "plaintext", "plaintext_value"]
 
 /// The string literal of an object's first field named one of `names`, with its span.
 fn str_field<'e>(items: &'e [(ObjKey, Expr)], names: &[&str]) -> Option<(&'e str, &'e Span)> {
-    items.iter().find_map(|(k, v)| match k {
-        ObjKey::Ident(i) if names.contains(&i.as_str()) => literal_str(v).map(|s| (s, &v.span)),
-        _ => None,
-    })
+    // `name = …` or `"name" = …`: the same key.
+    items
+        .iter()
+        .find_map(|(k, v)| k.name().filter(|n| names.contains(n)).and_then(|_| literal_str(v)).map(|s| (s, &v.span)))
 }
 
 /// A string literal, also marked `sensitive("…")`: the marking changes nothing in the code.
