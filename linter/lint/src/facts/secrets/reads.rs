@@ -163,6 +163,8 @@ fn credential_field(value: &Expr) -> Option<String> {
                 ["name", "names", "id", "ids", "arn", "arns", "url"]
                     .iter()
                     .any(|w| last == *w || last.ends_with(&format!("_{w}")))
+                    // Ciphertext for a PGP key (`encrypted_secret`), not the secret.
+                    || last.starts_with("encrypted_")
             });
             let read = matches!(v.kind, ExprKind::Traversal(..) | ExprKind::Call { .. }) && !names_something;
             (read && is_credential_key(key) && !KEY_IDS.contains(&key))
