@@ -1,12 +1,32 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::lifecycle;
 
+/// Resource types that store a secret for CI pipelines which can sign in to Entra ID with a
+/// federated identity credential instead: GitHub Actions, Azure DevOps, HCP Terraform, GitLab.
+const CI_SECRET_STORES: [&str; 6] = [
+    "github_actions_",
+    "azuredevops_serviceendpoint_",
+    "azuredevops_variable_group",
+    "tfe_variable",
+    "gitlab_project_variable",
+    "gitlab_group_variable",
+];
+
+/// Whether any attribute of `body`, nested blocks included, reads `address`.
+fn body_reads(body: &crate::syntax::Body, address: &str) -> bool {
+    body.attrs.iter().any(|a| crate::rules::common::refers_to_address(&a.expr, address))
+        || body.blocks.iter().any(|b| body_reads(&b.body, address))
+}
+
 /// ## What it does
 /// Finds client secrets of Azure AD (Entra ID) applications and service principals:
 /// `azuread_application_password`, `azuread_service_principal_password` and `password` blocks
 /// of `azuread_application`. Secrets that are rotated (`rotate_when_changed` fed by
 /// `time_rotating`) or short-lived (an `end_date` at most `policy.static_key_max_lifetime`
-/// ahead) are not reported: see "Severity follows the lifecycle" in the rules index.
+/// ahead) are not reported: see "Severity follows the lifecycle" in the rules index — unless
+/// the secret is stored in a CI system that can sign in with a federated identity credential
+/// instead (a GitHub Actions secret, an Azure DevOps service connection or variable group, an
+/// HCP Terraform or GitLab CI variable).
 ///
 /// ## Why is this bad?
 /// A client secret is a shared password for an application identity. It is copied to every
@@ -47,9 +67,17 @@ impl Rule for AzureAppPassword {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "use a managed identity or a federated identity credential instead of a client secret";
+        let ci_stores = cx.resources_where(|t| CI_SECRET_STORES.iter().any(|s| t.starts_with(s)));
         for p in cx.resources_of(&["azuread_application_password", "azuread_service_principal_password"]) {
             if lifecycle(&p, cx).is_static() {
                 cx.report(&p, p.header(), "static Azure AD client secret").help(HELP);
+                continue;
+            }
+            // Rotated or short-lived, but stored in a CI system that can federate instead.
+            let address = crate::syntax::source::address_of(p.top);
+            if let Some(store) = ci_stores.iter().find(|c| body_reads(c.body, &address)) {
+                cx.report(&p, p.header(), format!("Azure AD client secret stored in `{}`, a CI system that can sign in with a federated identity credential instead", store.address()))
+                    .help("add an azuread_application_federated_identity_credential for the pipeline and drop the secret");
             }
         }
         for app in cx.resources("azuread_application") {
