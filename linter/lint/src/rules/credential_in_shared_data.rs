@@ -47,6 +47,55 @@ fn generated_credential(e: &Expr) -> Option<String> {
 /// anyone who may read the machine, and kept in its model and the extension's logs.
 const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_virtual_machine_scale_set_extension"];
 
+/// Azure App Service and Functions apps: their `app_settings` are environment variables shown
+/// to whoever may read the app's configuration, and kept in its deployment history.
+const APP_SERVICES: [&str; 13] = [
+    "azurerm_app_service",
+    "azurerm_app_service_slot",
+    "azurerm_function_app",
+    "azurerm_function_app_slot",
+    "azurerm_linux_function_app",
+    "azurerm_linux_function_app_slot",
+    "azurerm_windows_function_app",
+    "azurerm_windows_function_app_slot",
+    "azurerm_linux_web_app",
+    "azurerm_linux_web_app_slot",
+    "azurerm_windows_web_app",
+    "azurerm_windows_web_app_slot",
+    "azurerm_logic_app_standard",
+];
+
+const APP_SETTINGS_READERS: &str =
+    "shown to whoever may read the app's configuration, and kept in its deployment history";
+
+/// An app setting that carries a credential: one that reads a credential of this
+/// configuration, or a credential-named setting given a value from elsewhere
+/// (`DB_PASSWORD = var.db_password`) rather than a Key Vault reference. Literals are
+/// `hardcoded-credential`'s.
+fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+    let a = item.attr("app_settings")?;
+    let ExprKind::Object(entries) = &a.expr.kind else {
+        return generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read));
+    };
+    entries.iter().find_map(|(k, v)| {
+        let key_vault_reference = match &v.kind {
+            ExprKind::Str(t) => t.trim_start().starts_with("@Microsoft.KeyVault"),
+            ExprKind::Template(parts) => {
+                matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(l)) if l.trim_start().starts_with("@Microsoft.KeyVault"))
+            }
+            _ => false,
+        };
+        if key_vault_reference || matches!(v.kind, ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null) {
+            return None;
+        }
+        if let Some(read) = generated_credential(v) {
+            return Some((v.span.clone(), read));
+        }
+        let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
+        Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+    })
+}
+
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
 fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
@@ -80,7 +129,9 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
 /// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
-/// group's variable given as `value` rather than a secret, directly or through
+/// group's variable given as `value` rather than a secret, or an Azure App Service or
+/// Functions app setting (also a credential-named setting given a variable or another
+/// reference rather than a Key Vault reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable.
 ///
@@ -193,6 +244,11 @@ impl Rule for CredentialInSharedData {
                     let into = "a plain variable of an Azure DevOps variable group".to_owned();
                     let help = "give it as secret_value with is_secret = true, or link the group to a Key Vault";
                     Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
+                })
+            } else if r.top.ident == "resource" && APP_SERVICES.contains(&r.label(0)) {
+                app_setting_credential(&r).map(|(span, read)| {
+                    let help = "reference a Key Vault secret (@Microsoft.KeyVault(SecretUri=…)) that the app reads with its managed identity";
+                    (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
                 boot_credential(&r)

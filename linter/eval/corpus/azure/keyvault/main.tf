@@ -28,6 +28,9 @@ resource "azurerm_key_vault_secret" "legacy" {
   key_vault_id = data.azurerm_key_vault.shared.id
 }
 
+# A Key Vault secret read by Terraform and copied into app settings is readable there by whoever
+# may read the app's configuration (NHI122); the Key Vault reference beside it is the fix.
+# expect: static-credential
 resource "azurerm_linux_web_app_slot" "dummy_ref" {
   name           = "staging"
   app_service_id = "/subscriptions/3f1c2a9e-7b4d-4c8e-9a1f-6d5e2b0c8a71/resourceGroups/rg-web/providers/Microsoft.Web/sites/web"
