@@ -221,6 +221,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "bad_irsa_external_secrets_defaults",
         "a registry module: a real plan lists its policy with the default ARNs, found there",
     ),
+    (
+        "NHI207",
+        "bad_roles_per_instance",
+        "a variable without a default: a real plan has the pool's project number in the members, this one cannot",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];

@@ -60,6 +60,21 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             }
             _ => Value::Unknown,
         },
+        // Strings in lexical order; a list with anything else is not sorted here.
+        "sort" => match args.into_iter().next() {
+            Some(Value::List(l)) => {
+                let mut strs: Vec<String> = Vec::with_capacity(l.len());
+                for v in l {
+                    match v {
+                        Value::Str(s) => strs.push(s),
+                        _ => return Value::Unknown,
+                    }
+                }
+                strs.sort();
+                Value::List(strs.into_iter().map(Value::Str).collect())
+            }
+            _ => Value::Unknown,
+        },
         "tolist" | "tomap" | "sensitive" | "nonsensitive" | "tostring" => {
             args.into_iter().next().unwrap_or(Value::Unknown)
         }

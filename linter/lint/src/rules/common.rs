@@ -103,8 +103,13 @@ pub fn is_workload_principal_member(e: &Expr, env: &Env<'_>) -> bool {
     if !(p.starts_with("principal://") || p.starts_with("principalSet://")) {
         return false;
     }
-    if p.contains("/workloadIdentityPools/") {
-        return true;
+    // Holes kept: `principalSet://…/projects/${var.number}/locations/global/workloadIdentityPools/…`.
+    let whole = match env.eval_lenient(e) {
+        Value::Str(s) => s,
+        _ => p.clone(),
+    };
+    if whole.contains("/workloadIdentityPools/") {
+        return !whole.contains("/workforcePools/");
     }
     // `principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.ci.name}/…`
     let mut pool = false;
@@ -176,8 +181,9 @@ pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
             ExprKind::Array(items) => out.extend(items.iter().cloned()),
             _ => {
                 // A list from a variable, a local or a dynamic block's iterator: keep its known
-                // strings as literals.
-                for v in item.eval(&a.expr).items() {
+                // strings as literals (with the holes of what is not known here, as in
+                // `principalSet://…/projects/${var.number}/…`).
+                for v in item.within(|| item.env.eval_lenient_deep(&a.expr)).items() {
                     if let Value::Str(s) = v {
                         out.push(Expr { kind: ExprKind::Str(s), span: a.expr.span.clone() });
                     }

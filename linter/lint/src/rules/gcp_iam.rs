@@ -139,7 +139,18 @@ fn grants<'a>(
     for ty in GRANT_TYPES {
         for g in cx.resources(ty) {
             let Some(role) = g.strs("role").into_iter().find(|r| wanted(r)) else { continue };
-            if let Some(grantee) = member_exprs(&g).iter().find_map(|m| kind(m, g.env)) {
+            let grantee = member_exprs(&g).iter().find_map(|m| kind(m, g.env)).or_else(|| {
+                // Members chosen per instance (`for_each = toset(roles)` with the members of
+                // each role picked by `each.value`): judged with each instance's own role.
+                let role_expr = &g.attr("role")?.expr;
+                let per = g.per_instance(|| {
+                    let r = g.eval(role_expr);
+                    let r = r.as_str().filter(|r| wanted(r))?;
+                    member_exprs(&g).iter().find_map(|m| kind(m, g.env)).map(|k| (r.to_owned(), k))
+                });
+                per.into_iter().flatten().next().map(|(_, k)| k)
+            });
+            if let Some(grantee) = grantee {
                 let span = g.span("role");
                 out.push(Grant { item: g, role, span, level: level(ty), grantee });
             }
