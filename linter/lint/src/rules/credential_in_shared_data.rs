@@ -43,6 +43,13 @@ fn generated_credential(e: &Expr) -> Option<String> {
     (head.contains('_') || head == "data").then_some(read)
 }
 
+/// What boot data reads that is a credential: one of this configuration ([`generated_credential`]),
+/// or an input named for one (`--registration-token ${var.runner_token}`): the machine's
+/// metadata then carries it whatever the caller passes.
+fn boot_credential_read(e: &Expr) -> Option<String> {
+    generated_credential(e).or_else(|| credential_read(e, &|_, _| false).filter(|r| r.starts_with("var.")))
+}
+
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
 /// anyone who may read the machine, and kept in its model and the extension's logs.
 const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_virtual_machine_scale_set_extension"];
@@ -104,14 +111,14 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
         .copied()
         .chain(public_settings)
         .filter_map(|k| item.attr(k))
-        .find_map(|a| generated_credential(&a.expr).map(|r| (a, r)));
+        .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)));
     direct.or_else(|| {
         let meta = item.attr("metadata")?;
         let ExprKind::Object(entries) = &meta.expr.kind else { return None };
         entries
             .iter()
             .filter(|(k, _)| k.name().is_some_and(|n| BOOT_METADATA.contains(&n)))
-            .find_map(|(_, v)| generated_credential(v))
+            .find_map(|(_, v)| boot_credential_read(v))
             .map(|r| (meta, r))
     })
 }
@@ -133,7 +140,9 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// Functions app setting (also a credential-named setting given a variable or another
 /// reference rather than a Key Vault reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret
-/// passed in from a variable is left to the rules on that variable.
+/// passed in from a variable is left to the rules on that variable, except in boot data and
+/// app settings, where an input named for a credential (`${var.runner_token}`) is copied into
+/// the machine's or app's configuration whatever the caller passes.
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
@@ -219,7 +228,7 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
-                    let read = generated_credential(&a.expr)?;
+                    let read = boot_credential_read(&a.expr)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" && PLAIN_VARIABLES.contains(&r.label(0)) {
