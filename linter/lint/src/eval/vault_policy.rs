@@ -92,6 +92,18 @@ const fn any_write(what: &'static str) -> Option<BroadWrite> {
     Some(BroadWrite { what, by_delete: true })
 }
 
+/// Whether the segments after `auth/` name an auth method's role definition: a mount of one
+/// to three segments (or a glob over mounts), `role` or `roles`, a role name (or a glob), and nothing after it but
+/// globs (`approle/role/ci`, `jwt/gitlab/role/*`; not `approle/role/ci/secret-id`).
+fn auth_role_definition(segs: &[&str]) -> bool {
+    let glob = |s: &&str| matches!(*s, "*" | "+" | "");
+    (1..=3).any(|mount| {
+        matches!(segs.get(mount), Some(&("role" | "roles")))
+            && segs.len() > mount + 1
+            && segs[mount + 2..].iter().all(glob)
+    })
+}
+
 /// What makes a path broad when a rule on it may write (`create`, `update`, `patch`,
 /// `delete`): a wildcard at the top of `sys/`, `auth/` or the token store (`auth/token/*`), any
 /// ACL policy, orphan tokens, token roles, an auth method's role definition, a glob over a
@@ -123,7 +135,8 @@ pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
         // An auth method's role (`auth/approle/role/ci`, `…/ci/*`, `…/role/*`) says which
         // policies its logins get: whoever may write it can grant itself more. Its
         // `secret-id`, `role-id` and `login` endpoints below it are not the role.
-        ["auth", _, "role" | "roles", _, rest @ ..] if rest.iter().all(glob) => Some(BroadWrite {
+        // A mount may have a path of several segments (`auth/jwt/gitlab/role/*`).
+        ["auth", rest @ ..] if auth_role_definition(rest) => Some(BroadWrite {
             what: "an auth role's definition, which chooses the policies its logins get",
             by_delete: false,
         }),
@@ -177,6 +190,8 @@ mod tests {
             "auth/approle/role/ci/*",
             "auth/kubernetes/role/*",
             "auth/jwt/role/+",
+            "auth/jwt/gitlab/role/*",
+            "auth/+/role/ci",
             "secret/*",
             "secret/data/*",
             "kv/*",
@@ -195,6 +210,8 @@ mod tests {
             "auth/approle/role/ci/secret-id",
             "auth/approle/role/ci/role-id",
             "auth/approle/login",
+            "auth/jwt/gitlab/role/ci/secret-id",
+            "auth/jwt/gitlab/login",
         ] {
             assert!(broad_write_path(p).is_none(), "{p}");
         }
