@@ -106,6 +106,11 @@ fn subscription_reference(p: &str) -> Option<&'static str> {
 }
 
 fn classify(scope: &str) -> Option<&'static str> {
+    // An empty scope is no scope (a fallback of `try(…, "")` where the real one is not known
+    // here); `/` is the tenant root.
+    if scope.trim().is_empty() {
+        return None;
+    }
     let s = scope.trim_end_matches('/').to_ascii_lowercase();
     if s.is_empty() {
         return Some("tenant root");
