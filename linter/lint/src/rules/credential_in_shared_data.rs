@@ -80,6 +80,14 @@ const APP_SETTINGS_READERS: &str =
 /// (`DB_PASSWORD = var.db_password`) rather than a Key Vault reference. Literals are
 /// `hardcoded-credential`'s.
 fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+    // `connection_string { value = "…;Password=${…}" }`: shown beside the app settings.
+    let connection = item.nested("connection_string").into_iter().find_map(|c| {
+        let v = c.attr("value")?;
+        generated_credential(&v.expr).map(|read| (v.expr.span.clone(), read))
+    });
+    if connection.is_some() {
+        return connection;
+    }
     let a = item.attr("app_settings")?;
     let ExprKind::Object(entries) = &a.expr.kind else {
         return generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read));
@@ -137,8 +145,8 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
 /// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
 /// group's variable given as `value` rather than a secret, or an Azure App Service or
-/// Functions app setting (also a credential-named setting given a variable or another
-/// reference rather than a Key Vault reference), directly or through
+/// Functions app setting or connection string (also a credential-named setting given a
+/// variable or another reference rather than a Key Vault reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable, except in boot data and
 /// app settings, where an input named for a credential (`${var.runner_token}`) is copied into
