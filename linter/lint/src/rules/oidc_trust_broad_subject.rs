@@ -43,6 +43,7 @@ fn broad_context(context: &str) -> Option<&'static str> {
     match context {
         "*" => Some("every branch, tag, pull request and environment"),
         "ref:refs/*" => Some("every branch and tag"),
+        "ref:refs/heads/*" => Some("every branch"),
         // Workflows of pull requests: code nobody has reviewed or merged yet.
         "pull_request" => Some("every pull request"),
         _ => None,
@@ -195,6 +196,15 @@ fn vault_role_breadth(r: &crate::query::Item<'_>) -> Option<(&'static str, Strin
     Some(("bound_claims", what))
 }
 
+/// The subject a flexible federated credential's expression tests, as a pattern:
+/// `claims['sub'] matches 'repo:o/r:*'` or `claims['sub'] eq 'repo:o/r:pull_request'`.
+fn flexible_subject(expression: &str) -> Option<&str> {
+    let rest = expression.split_once("claims['sub']")?.1.trim_start();
+    let rest = rest.strip_prefix("matches").or_else(|| rest.strip_prefix("eq"))?.trim_start();
+    let rest = rest.strip_prefix('\'')?;
+    rest.split_once('\'').map(|(subject, _)| subject)
+}
+
 /// Workload identity pool attributes that name a whole owner or group of CI repositories:
 /// GitHub's `repository_owner`, GitLab's `namespace_path` / `namespace_id`.
 const OWNER_ATTRIBUTES: [&str; 4] = ["repository_owner", "repository_owner_id", "namespace_path", "namespace_id"];
@@ -263,7 +273,9 @@ fn owner_principal_set(member: &str, mapped: &[(String, &'static str)]) -> Optio
 /// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
 /// `{ project_path = "group/app" }`) with no branch, environment or workflow claim. The
 /// subject of every pull request's workflow (`repo:my-org/app:pull_request`) counts too, in
-/// trust policies and in Azure federated identity credentials. On GCP, an IAM grant to a
+/// trust policies and in Azure federated identity credentials (flexible ones too, by the
+/// subject their `claims_matching_expression` tests), and `ref:refs/heads/*` admits every
+/// branch. On GCP, an IAM grant to a
 /// workload identity pool's principal set of a whole owner or group
 /// (`principalSet://…/attribute.repository_owner/my-org`, `…/attribute.namespace_path/group`),
 /// also through an attribute or subject the pool's provider maps from the owner claim
@@ -344,6 +356,21 @@ impl Rule for OidcTrustBroadSubject {
             let what = crate::eval::show_holes(&what);
             cx.report(&f, attr.expr.span.clone(), format!("GitHub Actions workflows of {what} can sign in as this identity"))
                 .help("federate the environment or branch that deploys (repo:my-org/app:environment:production); give pull requests a separate identity with read-only rights");
+        }
+        // Flexible federated credentials match the subject with an expression:
+        // `claims['sub'] matches 'repo:my-org/app:ref:refs/heads/*'`.
+        for f in cx.resources("azuread_application_flexible_federated_identity_credential") {
+            let Some(attr) = f.attr("claims_matching_expression") else { continue };
+            let crate::eval::Value::Str(expression) = f.within(|| f.env.eval_lenient_deep(&attr.expr)) else {
+                continue;
+            };
+            let Some(subject) = flexible_subject(&expression) else { continue };
+            let Some(what) = Some(subject).filter(|s| s.starts_with("repo:")).and_then(broad_subject) else {
+                continue;
+            };
+            let what = crate::eval::show_holes(&what);
+            cx.report(&f, attr.expr.span.clone(), format!("GitHub Actions workflows of {what} can sign in as this identity"))
+                .help("match the environment or branch that deploys (claims['sub'] eq 'repo:my-org/app:environment:production')");
         }
         // GCP: a grant to the principal set of every repository of an owner or group.
         let mapped = owner_mapped_attributes(cx);
