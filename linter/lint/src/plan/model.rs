@@ -114,6 +114,16 @@ impl Builder {
             let by_reference = is_true(u) || (path.len() == 1 && ROTATION_TRIGGERS.contains(&k.as_str()));
             if by_reference && let Some(r) = c.and_then(reference_expr) {
                 expr.kind = r;
+            } else if u.is_some_and(|u| u.is_object() || u.is_array())
+                && let Some(r) = c.and_then(reference_expr)
+            {
+                // A map or list known in part (`{ KEY = aws_iam_access_key.x.secret }`): its
+                // unknown members read what the written expression refers to.
+                expr.walk_mut(&mut |e| {
+                    if matches!(&e.kind, ExprKind::Var(v) if v == "(known after apply)") {
+                        e.kind = r.clone();
+                    }
+                });
             }
             body.attrs.push(Attr { key: k.clone(), span: expr.span.clone(), expr });
             match a {

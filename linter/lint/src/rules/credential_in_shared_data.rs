@@ -54,6 +54,35 @@ fn boot_credential_read(e: &Expr) -> Option<String> {
 /// anyone who may read the machine, and kept in its model and the extension's logs.
 const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_virtual_machine_scale_set_extension"];
 
+/// Serverless and container workloads whose environment is part of their configuration, with
+/// where it is written: a Lambda function's `environment.variables`, an Elastic Beanstalk
+/// environment's `setting` values, an ECS task's container definitions, a Cloud Function's
+/// `environment_variables`.
+const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 5] = [
+    ("aws_lambda_function", &["environment", "variables"]),
+    ("aws_elastic_beanstalk_environment", &["setting", "value"]),
+    ("aws_ecs_task_definition", &["container_definitions"]),
+    ("google_cloudfunctions_function", &["environment_variables"]),
+    ("google_cloudfunctions2_function", &["service_config", "environment_variables"]),
+];
+
+const ENVIRONMENT_READERS: &str =
+    "shown to whoever may read the function's or task's configuration, and to every process it runs";
+
+/// A credential of this configuration written into a workload's environment.
+fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+    let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
+    let (attr, blocks) = path.split_last()?;
+    let mut holders = vec![item.clone()];
+    for b in blocks.iter() {
+        holders = holders.iter().flat_map(|h| h.nested(b)).collect();
+    }
+    holders.iter().find_map(|h| {
+        let a = h.attr(attr)?;
+        generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read))
+    })
+}
+
 /// Azure App Service and Functions apps: their `app_settings` are environment variables shown
 /// to whoever may read the app's configuration, and kept in its deployment history.
 const APP_SERVICES: [&str; 13] = [
@@ -87,6 +116,12 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
     });
     if connection.is_some() {
         return connection;
+    }
+    // A Functions app's storage key becomes its `AzureWebJobsStorage` app setting.
+    if let Some(a) = item.attr("storage_account_access_key")
+        && let Some(read) = generated_credential(&a.expr)
+    {
+        return Some((a.expr.span.clone(), read));
     }
     let a = item.attr("app_settings")?;
     let ExprKind::Object(entries) = &a.expr.kind else {
@@ -146,7 +181,10 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
 /// group's variable given as `value` rather than a secret, or an Azure App Service or
 /// Functions app setting or connection string (also a credential-named setting given a
-/// variable or another reference rather than a Key Vault reference), directly or through
+/// variable or another reference rather than a Key Vault reference, and a Functions app's
+/// `storage_account_access_key`, which becomes its `AzureWebJobsStorage` setting), or the
+/// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task or a Cloud
+/// Function, directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable, except in boot data and
 /// app settings, where an input named for a credential (`${var.runner_token}`) is copied into
@@ -261,6 +299,11 @@ impl Rule for CredentialInSharedData {
                     let into = "a plain variable of an Azure DevOps variable group".to_owned();
                     let help = "give it as secret_value with is_secret = true, or link the group to a Key Vault";
                     Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
+                })
+            } else if r.top.ident == "resource" && WORKLOAD_ENVIRONMENTS.iter().any(|(t, _)| r.label(0) == *t) {
+                workload_environment_credential(&r).map(|(span, read)| {
+                    let help = "give the workload an identity (execution role, service account) that reads the secret from a secret manager at run time";
+                    (span, read, "the workload's environment".to_owned(), ENVIRONMENT_READERS, help)
                 })
             } else if r.top.ident == "resource" && APP_SERVICES.contains(&r.label(0)) {
                 app_setting_credential(&r).map(|(span, read)| {
