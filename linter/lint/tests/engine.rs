@@ -4,6 +4,19 @@ use std::path::{Path, PathBuf};
 
 use nhi_lint::{Finding, Settings, lint_paths};
 
+/// A module whose one policy allows the actions its caller passes.
+const POLICY_OF_ITS_ACTIONS: &str = r#"
+variable "actions" {
+  type = list(string)
+}
+data "aws_iam_policy_document" "this" {
+  statement {
+    actions   = var.actions
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+"#;
+
 fn settings() -> Settings {
     Settings::new(nhi_core::parse_timestamp("2026-06-01T00:00:00Z").unwrap())
 }
@@ -51,20 +64,7 @@ module "c" {
 }
 "#,
         ),
-        (
-            "mod/main.tf",
-            r#"
-variable "actions" {
-  type = list(string)
-}
-data "aws_iam_policy_document" "this" {
-  statement {
-    actions   = var.actions
-    resources = ["arn:aws:s3:::b/*"]
-  }
-}
-"#,
-        ),
+        ("mod/main.tf", POLICY_OF_ITS_ACTIONS),
     ]);
     let f = lint(d.path());
     // The child alone knows nothing about `actions`; two calls make it broad. Each of them is
@@ -1454,4 +1454,29 @@ fn file_paths_in_a_child_module_resolve_against_the_root_directory_too() {
     let found = codes(&lint(d.path()));
     assert!(found.iter().any(|(a, c)| a.ends_with("vault_policy.admin") && *c == "NHI212"), "{found:?}");
     assert!(!found.iter().any(|(a, _)| a.contains("vault_policy.reader")), "{found:?}");
+}
+
+#[test]
+fn a_git_source_into_the_repository_being_linted_is_followed_like_a_local_one() {
+    // The checkout's directory is named after the repository the source points into.
+    let d = tree(&[
+        (
+            "infra/main.tf",
+            r#"
+module "own" {
+  source  = "git::https://github.com/acme/infra.git//modules/policy?ref=main"
+  actions = ["iam:*"]
+}
+module "elsewhere" {
+  source  = "git::https://github.com/other/shared.git//modules/policy?ref=main"
+  actions = ["iam:*"]
+}
+"#,
+        ),
+        ("infra/modules/policy/main.tf", POLICY_OF_ITS_ACTIONS),
+    ]);
+    let f: Vec<Finding> = lint(&d.path().join("infra")).into_iter().filter(|x| x.code == "NHI201").collect();
+    // Only the call into this repository is run with what it passes; the other repository's
+    // code is not here.
+    assert_eq!(codes(&f), vec![("module.own".to_owned(), "NHI201")], "{f:#?}");
 }

@@ -175,5 +175,38 @@ pub(super) fn downloaded_modules(root: &Path) -> std::collections::HashMap<Strin
 }
 
 pub(super) fn local_module_dirs(f: &SourceFile) -> Vec<PathBuf> {
-    f.body.blocks("module").filter_map(Block::local_source).map(|s| normalize(&parent(&f.path).join(s))).collect()
+    f.body
+        .blocks("module")
+        .filter_map(|b| match b.local_source() {
+            Some(s) => Some(normalize(&parent(&f.path).join(s))),
+            None => own_repository_dir(f, b),
+        })
+        .collect()
+}
+
+/// A git source that names a directory of the repository being linted
+/// (`git::https://github.com/acme/infra.git//modules/app?ref=main` called from a checkout of
+/// `infra`): that directory, when it holds Terraform files. The checkout is the nearest
+/// ancestor of the calling file whose name ends with the repository's name.
+pub(super) fn own_repository_dir(f: &SourceFile, b: &Block) -> Option<PathBuf> {
+    let src = b.body.attr("source")?.expr.as_str()?;
+    let src = src.strip_prefix("git::").unwrap_or(src).split('?').next()?;
+    let rest = ["https://", "http://", "ssh://"].iter().find_map(|p| src.strip_prefix(p)).unwrap_or(src);
+    let (repo, sub) = rest.split_once("//")?;
+    let name = repo.trim_end_matches('/').trim_end_matches(".git").rsplit(['/', ':']).next()?;
+    if name.is_empty() || sub.is_empty() {
+        return None;
+    }
+    // Paths here are as given (`./app/main.tf`): the directories' names are read from disk.
+    let mut dir = parent(&f.path).to_path_buf();
+    for _ in 0..8 {
+        let real = std::fs::canonicalize(&dir).ok()?;
+        if real.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(name)) {
+            let candidate = normalize(&dir.join(sub));
+            return (!dir_files(&candidate).is_empty()).then_some(candidate);
+        }
+        real.parent()?;
+        dir = dir.join("..");
+    }
+    None
 }

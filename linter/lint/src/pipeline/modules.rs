@@ -14,7 +14,7 @@ use crate::rule::RawFinding;
 use crate::settings::Settings;
 use crate::syntax::{Block, Expr, ExprKind, SourceFile, address_of};
 
-use super::discover::{normalize, parent};
+use super::discover::{normalize, own_repository_dir, parent};
 use super::{MAX_MODULE_DEPTH, RuleSet, run_rules};
 
 /// Where a module's variables get their values.
@@ -57,7 +57,11 @@ impl ModuleRunner<'_> {
         let name = b.labels.first()?;
         match b.local_source() {
             Some(src) => Some((normalize(&parent(&f.path).join(src)), false)),
-            None => self.downloaded.get(&call_key(prefix, name)).map(|d| (d.clone(), true)),
+            None => self
+                .downloaded
+                .get(&call_key(prefix, name))
+                .map(|d| (d.clone(), true))
+                .or_else(|| own_repository_dir(f, b).map(|d| (d, false))),
         }
     }
 
