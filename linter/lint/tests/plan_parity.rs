@@ -226,6 +226,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "bad_roles_per_instance",
         "a variable without a default: a real plan has the pool's project number in the members, this one cannot",
     ),
+    (
+        "NHI116",
+        "ok_managed_secret_arn",
+        "a plan's `references` stop at the first index (`master_user_secret`): the field read after it (`secret_arn`, an ARN) is not in it",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];

@@ -112,6 +112,10 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
             // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
             ty if ty.contains('_') => {
                 let fields = attrs.get(1..).unwrap_or(&[]);
+                // `master_user_secret[0].secret_arn`: what names the secret, not the secret.
+                if fields.len() > 1 && fields.last().is_some_and(|l| names_something(l)) {
+                    return;
+                }
                 let whole =
                     fields.is_empty() && CREDENTIAL_TYPES.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
@@ -143,6 +147,13 @@ pub fn credential_returned(value: &Expr, module_output: &dyn Fn(&str, &str) -> b
     credential_read(value, module_output).or_else(|| credential_field(value))
 }
 
+/// Whether an attribute's name says it names or locates something rather than holding it
+/// (`name`, `secret_id`, `secret_arn`, `url`).
+fn names_something(attr: &str) -> bool {
+    let a = attr.to_ascii_lowercase();
+    ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))
+}
+
 /// `{ password = pwd.value }`: a credential-named field of an object given a value read from
 /// elsewhere (a `for` over passwords, a function of one), as `password = pwd.value`.
 fn credential_field(value: &Expr) -> Option<String> {
@@ -160,11 +171,8 @@ fn credential_field(value: &Expr) -> Option<String> {
             // Not a name or an id read under that key (`token = x.token_secret_name`).
             let names_something = v.traversal_path().is_some_and(|p| {
                 let last = p.rsplit('.').next().unwrap_or("").trim_end_matches("[]").to_ascii_lowercase();
-                ["name", "names", "id", "ids", "arn", "arns", "url"]
-                    .iter()
-                    .any(|w| last == *w || last.ends_with(&format!("_{w}")))
-                    // Ciphertext for a PGP key (`encrypted_secret`), not the secret.
-                    || last.starts_with("encrypted_")
+                // Ciphertext for a PGP key (`encrypted_secret`), not the secret.
+                names_something(&last) || last.starts_with("encrypted_")
             });
             let read = matches!(v.kind, ExprKind::Traversal(..) | ExprKind::Call { .. }) && !names_something;
             (read && is_credential_key(key) && !KEY_IDS.contains(&key))
