@@ -1480,3 +1480,46 @@ module "elsewhere" {
     // code is not here.
     assert_eq!(codes(&f), vec![("module.own".to_owned(), "NHI201")], "{f:#?}");
 }
+
+#[test]
+fn a_credential_returned_through_two_modules_is_known_to_the_root() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "platform" {
+  source = "./platform"
+}
+output "database" {
+  value = module.platform.database
+}
+"#,
+        ),
+        (
+            "platform/main.tf",
+            r#"
+module "db" {
+  source = "../db"
+}
+output "database" {
+  value = module.db.account
+}
+"#,
+        ),
+        (
+            "db/main.tf",
+            r#"
+resource "azurerm_cosmosdb_account" "db" {
+  name = "db"
+}
+output "account" {
+  value = azurerm_cosmosdb_account.db.primary_key
+}
+"#,
+        ),
+    ]);
+    // Names that do not say so: the root's output returns the key through two calls.
+    let f: Vec<Finding> = lint(d.path()).into_iter().filter(|x| x.code == "NHI116").collect();
+    let root = d.path().join("main.tf").display().to_string();
+    assert!(f.iter().any(|x| x.path == root && x.address == "output.database"), "{f:#?}");
+}

@@ -69,6 +69,18 @@ impl ModuleRunner<'_> {
     /// that return a credential, each with whether it is marked `sensitive = true` (one level
     /// deep).
     fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashMap<String, bool>>> {
+        self.credential_outputs_at(mods, prefix, 0)
+    }
+
+    /// [`Self::credential_outputs`], with the outputs that return a credential one of the
+    /// module's own calls returns (`value = module.db.admin_password`) counted too, down to
+    /// the depth calls are followed.
+    fn credential_outputs_at(
+        &self,
+        mods: &[&SourceFile],
+        prefix: &str,
+        depth: usize,
+    ) -> HashMap<String, Rc<HashMap<String, bool>>> {
         let mut out = HashMap::new();
         for f in mods {
             for b in f.body.blocks("module") {
@@ -76,12 +88,19 @@ impl ModuleRunner<'_> {
                 let Some(child_ids) = self.by_dir.get(&dir) else { continue };
                 let cached = self.secret_outputs.borrow().get(&dir).cloned();
                 let outputs = cached.unwrap_or_else(|| {
-                    let found: HashMap<String, bool> = child_ids
+                    // Marked first, so that a cycle of calls ends here.
+                    self.secret_outputs.borrow_mut().insert(dir.clone(), Rc::new(HashMap::new()));
+                    let child_files: Vec<&SourceFile> = child_ids.iter().map(|&i| self.files[i]).collect();
+                    let grandchildren = if depth < MAX_MODULE_DEPTH {
+                        self.credential_outputs_at(&child_files, &format!("{prefix}module.{name}."), depth + 1)
+                    } else {
+                        HashMap::new()
+                    };
+                    let returned = |m: &str, o: &str| grandchildren.get(m).is_some_and(|x| x.contains_key(o));
+                    let found: HashMap<String, bool> = child_files
                         .iter()
-                        .flat_map(|&i| self.files[i].body.blocks("output"))
-                        .filter(|o| {
-                            o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &|_, _| false).is_some())
-                        })
+                        .flat_map(|f| f.body.blocks("output"))
+                        .filter(|o| o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &returned).is_some()))
                         .filter_map(|o| {
                             let sensitive =
                                 o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)));
