@@ -1523,3 +1523,49 @@ output "account" {
     let root = d.path().join("main.tf").display().to_string();
     assert!(f.iter().any(|x| x.path == root && x.address == "output.database"), "{f:#?}");
 }
+
+#[test]
+fn a_finding_about_a_whole_block_of_a_called_module_stays_on_the_call() {
+    // The secret is never rotated with what this call leaves at the defaults; the name it
+    // passes from a variable default has nothing to do with it.
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+variable "name" {
+  default = "app-secret"
+}
+module "secret" {
+  source = "./secret"
+  name   = var.name
+}
+"#,
+        ),
+        (
+            "secret/main.tf",
+            r#"
+variable "name" {
+  type = string
+}
+variable "rotate" {
+  type    = bool
+  default = false
+}
+resource "aws_secretsmanager_secret" "this" {
+  name = var.name
+}
+resource "aws_secretsmanager_secret_rotation" "this" {
+  count               = var.rotate ? 1 : 0
+  secret_id           = aws_secretsmanager_secret.this.id
+  rotation_lambda_arn = "arn:aws:lambda:eu-west-1:123456789012:function:rotate"
+  rotation_rules {
+    automatically_after_days = 30
+  }
+}
+"#,
+        ),
+    ]);
+    let f: Vec<Finding> = lint(d.path()).into_iter().filter(|x| x.code == "NHI310").collect();
+    let main = d.path().join("main.tf").display().to_string();
+    assert!(f.iter().any(|x| x.address == "module.secret" && x.path == main && x.start.unwrap().line == 5), "{f:#?}");
+}

@@ -382,8 +382,13 @@ impl ModuleRunner<'_> {
         let input_for = |vars: &[String]| {
             call.body.attrs.iter().find(|a| !META_ARGS.contains(&a.key.as_str()) && vars.contains(&a.key))
         };
+        // A finding about the block as a whole (at its header: a secret never rotated, with
+        // this call's values) is the call's as a whole, not of whichever input the block reads.
+        let whole_block = inner.is_some_and(|b| r.span == b.header);
         let input = if from_input {
-            input_for(prefer).or_else(|| input_for(&at_span)).or_else(|| input_for(&anywhere))
+            input_for(prefer)
+                .or_else(|| input_for(&at_span))
+                .or_else(|| if whole_block { None } else { input_for(&anywhere) })
         } else {
             None
         };
