@@ -354,6 +354,7 @@ fn lint_dir(dir: &Path, paths: &[PathBuf], settings: &Settings, rules: &RuleSet<
         downloaded: &downloaded,
         standalone: Default::default(),
         secret_outputs: Default::default(),
+        own_dirs: Default::default(),
     };
     let mut stack = vec![dir.to_owned()];
     let mut raw = Vec::new();

@@ -48,6 +48,9 @@ pub(super) struct ModuleRunner<'r> {
     /// Per module directory: its outputs that return a credential, each with whether it is
     /// marked `sensitive = true`.
     pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, bool>>>>,
+    /// Per calling directory and git source: the directory of the repository being linted it
+    /// names, if any ([`own_repository_dir`] reads the disk; calls are resolved once each).
+    pub own_dirs: RefCell<HashMap<(PathBuf, String), Option<PathBuf>>>,
 }
 
 impl ModuleRunner<'_> {
@@ -61,8 +64,20 @@ impl ModuleRunner<'_> {
                 .downloaded
                 .get(&call_key(prefix, name))
                 .map(|d| (d.clone(), true))
-                .or_else(|| own_repository_dir(f, b).map(|d| (d, false))),
+                .or_else(|| self.own_dir(f, b).map(|d| (d, false))),
         }
+    }
+
+    /// [`own_repository_dir`], resolved once per calling directory and source.
+    fn own_dir(&self, f: &SourceFile, b: &Block) -> Option<PathBuf> {
+        let source = b.body.attr("source")?.expr.as_str()?;
+        let key = (parent(&f.path), source.to_owned());
+        if let Some(known) = self.own_dirs.borrow().get(&key) {
+            return known.clone();
+        }
+        let dir = own_repository_dir(f, b);
+        self.own_dirs.borrow_mut().insert(key, dir.clone());
+        dir
     }
 
     /// For each module call in `mods` whose code is loaded: the outputs of the called module
