@@ -3,10 +3,8 @@ use std::collections::HashSet;
 use crate::eval::{Value, yaml_lite};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, grants_everything};
 use crate::syntax::{ExprKind, TemplatePart};
-
-const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
-const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
 
 /// Who a subject stands for, when binding it to an admin role is a finding: service accounts
 /// always, groups and users only when bound cluster-wide.
@@ -47,11 +45,6 @@ fn worst(cluster_wide: bool, subjects: impl Iterator<Item = (Option<String>, Opt
         .filter_map(|(k, n)| subject_risk(cluster_wide, k.as_deref(), n.as_deref()))
         .max_by_key(|(rank, _)| *rank)
         .map(|(_, who)| who)
-}
-
-/// Whether a role rule grants every verb on every resource.
-fn grants_everything(verbs: &[String], resources: &[String]) -> bool {
-    verbs.iter().any(|v| v == "*") && resources.iter().any(|r| r == "*")
 }
 
 /// Cluster roles of the module that grant `*` on `*`: their names and addresses.
@@ -157,12 +150,7 @@ impl Rule for KubernetesClusterAdmin {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "bind a namespaced Role listing only the resources and verbs the workload uses";
         let (names, addresses) = admin_like_roles(cx);
-        let bindings = cx.resources_of(&[
-            "kubernetes_cluster_role_binding",
-            "kubernetes_cluster_role_binding_v1",
-            "kubernetes_role_binding",
-            "kubernetes_role_binding_v1",
-        ]);
+        let bindings = cx.resources_of(&[CLUSTER_BINDINGS[0], CLUSTER_BINDINGS[1], ROLE_BINDINGS[0], ROLE_BINDINGS[1]]);
         for b in bindings {
             let cluster_wide = CLUSTER_BINDINGS.contains(&b.label(0));
             let Some((rr, role)) =

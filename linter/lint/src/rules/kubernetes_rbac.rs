@@ -178,6 +178,11 @@ pub const WRITE_VERBS: [&str; 9] =
 /// Sub-resources that can only be read.
 const READ_ONLY_RESOURCES: [&str; 5] = ["pods/log", "nodes/metrics", "nodes/stats", "componentstatuses", "events"];
 
+/// Whether a role rule grants every verb on every resource: what `cluster-admin` grants.
+pub fn grants_everything(verbs: &[String], resources: &[String]) -> bool {
+    verbs.iter().any(|v| v == "*") && resources.iter().any(|r| r == "*")
+}
+
 /// A wildcard in a rule: every verb on write-capable resources, or a write verb on every
 /// resource (NHI215).
 pub fn wildcard(verbs: &[String], resources: &[String]) -> Option<String> {

@@ -1,5 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, is_cluster_wide, names_role, namespaced_judge, roles, wildcard};
+use crate::rules::kubernetes_rbac::{
+    CLUSTER_BINDINGS, grants_everything, is_cluster_wide, names_role, namespaced_judge, roles, wildcard,
+};
 
 /// ## What it does
 /// Finds Kubernetes roles and cluster roles (`kubernetes_role`, `kubernetes_cluster_role`,
@@ -54,8 +56,9 @@ impl Rule for KubernetesWildcardRole {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "list the resources and verbs the workload needs, e.g. verbs = [\"get\", \"list\", \"patch\"] on resources = [\"deployments\"]";
-        for role in roles(cx) {
-            let wide = is_cluster_wide(cx, &role);
+        let module_roles = roles(cx);
+        for role in &module_roles {
+            let wide = is_cluster_wide(cx, role);
             let found = role.rules.iter().find_map(|r| {
                 let why = if wide { wildcard(&r.verbs, &r.resources) } else { namespaced_judge(r) };
                 why.map(|w| (r.verbs_span.clone(), w))
@@ -65,15 +68,13 @@ impl Rule for KubernetesWildcardRole {
             }
         }
         // The bindings that hand such a cluster role to someone in every namespace.
-        let module_roles = roles(cx);
         for b in cx.resources_of(&CLUSTER_BINDINGS) {
             let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
             let (kind, name) = (rr.str("kind"), rr.str("name"));
             let written = rr.attr("name").map(|a| &a.expr);
             let Some((role, why)) = module_roles.iter().filter(|r| r.cluster).find_map(|r| {
                 // `*` on `*` makes the binding cluster-admin's: NHI214 reports it.
-                let everything =
-                    r.rules.iter().any(|x| x.verbs.iter().any(|v| v == "*") && x.resources.iter().any(|v| v == "*"));
+                let everything = r.rules.iter().any(|x| grants_everything(&x.verbs, &x.resources));
                 if everything || names_role(kind.as_deref(), name.as_deref(), written, r) != Some(true) {
                     return None;
                 }
