@@ -634,6 +634,12 @@ pub fn written_templates(e: &Expr) -> Vec<String> {
     out
 }
 
+/// A call's inputs whose name contains `word`, in any case (`subjects`, `oidc_subjects`;
+/// `github_repositories`).
+pub fn inputs_named<'c>(call: &'c Item<'_>, word: &'c str) -> impl Iterator<Item = &'c crate::syntax::Attr> {
+    call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
+}
+
 /// Calls of modules whose code is not here (registry or git sources): what such a module does
 /// is known only from its documented inputs, so rules read those.
 pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {

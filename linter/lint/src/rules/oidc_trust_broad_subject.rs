@@ -76,25 +76,15 @@ fn module_claim(value: &crate::eval::Value) -> Option<(String, &'static str)> {
     }
 }
 
-/// A module call's `source`, lower-cased.
-fn module_source(call: &crate::query::Item<'_>) -> Option<String> {
-    Some(call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase())
-}
-
-/// A call's inputs whose name contains `word` (`subjects`, `oidc_subjects`; `github_repositories`).
-fn inputs_named<'c>(call: &'c crate::query::Item<'_>, word: &'c str) -> impl Iterator<Item = &'c crate::syntax::Attr> {
-    call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
-}
-
 /// An OIDC role module (its source names `oidc`) given token subjects to trust (`subjects =
 /// ["repo:org/app:*"]`, `oidc_subjects`): the input's span and what its first broad subject
 /// admits. A GitHub module's subject may leave out `repo:` (`"org/app:*"`).
 fn broad_subject_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
-    let source = module_source(call)?;
+    let source = crate::rules::common::registry_address(call)?;
     if !source.contains("oidc") {
         return None;
     }
-    inputs_named(call, "subject").find_map(|a| {
+    crate::rules::common::inputs_named(call, "subject").find_map(|a| {
         let texts = crate::rules::common::instance_texts(call, &a.expr);
         let what = texts.into_iter().find_map(|t| {
             let kind = t.split_once(':').map_or("", |(k, _)| k);
@@ -113,11 +103,11 @@ fn broad_subject_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Sp
 /// (`repositories = ["org/app"]`): such modules trust `repo:owner/repo:*`, every ref of it.
 /// The input's span and the first repository, as written.
 fn bare_repository_input(call: &crate::query::Item<'_>) -> Option<(crate::span::Span, String)> {
-    let source = module_source(call)?;
+    let source = crate::rules::common::registry_address(call)?;
     if !(source.contains("github") && source.contains("oidc")) {
         return None;
     }
-    inputs_named(call, "repo").find_map(|a| {
+    crate::rules::common::inputs_named(call, "repo").find_map(|a| {
         // Known values, and templates as written (`"${var.org}/${var.repo}"`).
         let texts = crate::rules::common::input_texts(call, &a.expr);
         let repo = texts.into_iter().find(|r| {
@@ -211,8 +201,9 @@ const OWNER_ATTRIBUTES: [&str; 4] = ["repository_owner", "repository_owner_id", 
 
 /// The pool attributes (`attribute.owner`, `google.subject`) that the workload identity pool
 /// providers of a module map from an owner or group claim (`assertion.repository_owner`), with
-/// that claim: a grant to one of their values admits every repository of the owner.
-fn owner_mapped_attributes(cx: &Ctx<'_>) -> Vec<(String, &'static str)> {
+/// that claim and the provider: a grant to one of their values admits every repository of the
+/// owner. Providers whose condition names a repository are left out.
+fn owner_mapped_attributes<'a>(cx: &Ctx<'a>) -> Vec<(crate::query::Item<'a>, String, &'static str)> {
     let mut out = Vec::new();
     for p in cx.resources("google_iam_workload_identity_pool_provider") {
         let Some(crate::eval::Value::Object(mapping)) = p.value("attribute_mapping") else { continue };
@@ -222,7 +213,7 @@ fn owner_mapped_attributes(cx: &Ctx<'_>) -> Vec<(String, &'static str)> {
         for (target, source) in &mapping {
             let Some(claim) = source.as_str().and_then(|s| s.trim().strip_prefix("assertion.")) else { continue };
             if let Some(claim) = OWNER_ATTRIBUTES.iter().find(|c| **c == claim) {
-                out.push((target.clone(), *claim));
+                out.push((p.clone(), target.clone(), *claim));
             }
         }
     }
@@ -242,8 +233,8 @@ fn narrowed_to_a_repository(p: &crate::query::Item<'_>) -> bool {
 /// What a GCP IAM member of a workload identity pool admits, when it is every repository of an
 /// owner or group: `principalSet://…/attribute.repository_owner/acme`, or an attribute (or the
 /// subject, `principal://…/subject/acme`) that the pool's provider maps from the owner claim.
-fn owner_principal_set(member: &str, mapped: &[(String, &'static str)]) -> Option<String> {
-    let claim_of = |target: &str| mapped.iter().find(|(t, _)| t == target).map(|(_, c)| *c);
+fn owner_principal_set(member: &str, mapped: &[(crate::query::Item<'_>, String, &'static str)]) -> Option<String> {
+    let claim_of = |target: &str| mapped.iter().find(|(_, t, _)| t == target).map(|(_, _, c)| *c);
     if let Some(rest) = member.strip_prefix("principal://") {
         let (_, value) = rest.split_once("/subject/")?;
         let claim = claim_of("google.subject")?;
@@ -374,19 +365,9 @@ impl Rule for OidcTrustBroadSubject {
         }
         // GCP: a grant to the principal set of every repository of an owner or group.
         let mapped = owner_mapped_attributes(cx);
-        for p in cx.resources("google_iam_workload_identity_pool_provider") {
-            let Some(crate::eval::Value::Object(mapping)) = p.value("attribute_mapping") else { continue };
-            let Some(claim) = mapping
-                .get("google.subject")
-                .and_then(|v| v.as_str())
-                .and_then(|s| s.trim().strip_prefix("assertion."))
-            else {
-                continue;
-            };
-            if OWNER_ATTRIBUTES.contains(&claim) && !narrowed_to_a_repository(&p) {
-                cx.report(&p, p.span("attribute_mapping"), format!("google.subject is the owner claim `{claim}`: every grant to a subject of this pool admits every repository of the owner"))
-                    .help("map google.subject from assertion.sub (repository, branch and event) and grant the principal set of one repository");
-            }
+        for (p, _, claim) in mapped.iter().filter(|(_, target, _)| target == "google.subject") {
+            cx.report(p, p.span("attribute_mapping"), format!("google.subject is the owner claim `{claim}`: every grant to a subject of this pool admits every repository of the owner"))
+                .help("map google.subject from assertion.sub (repository, branch and event) and grant the principal set of one repository");
         }
         let grants = cx.resources_where(|t| {
             t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))

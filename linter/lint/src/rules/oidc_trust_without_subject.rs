@@ -246,7 +246,7 @@ const NARROWING_INPUTS: [&str; 6] = ["subject", "claim", "condition", "repo", "n
 /// A call of a module whose source names `oidc` that is given a provider to trust and no input
 /// narrowing the trust (and does not turn role creation off): the provider input's span.
 fn provider_without_subjects(call: &Item<'_>) -> Option<crate::span::Span> {
-    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    let source = crate::rules::common::registry_address(call)?;
     if !source.contains("oidc") || call.value("create_role").is_some_and(|v| v == crate::eval::Value::Bool(false)) {
         return None;
     }
@@ -262,11 +262,11 @@ fn provider_without_subjects(call: &Item<'_>) -> Option<crate::span::Span> {
 /// namespace (`oidc_subjects_with_wildcards = ["system:serviceaccount:*:loki"]`): anyone who
 /// can create a namespace, or a service account in any namespace, gets the role.
 fn any_namespace_subject(call: &Item<'_>) -> Option<(crate::span::Span, String)> {
-    let source = call.block.body.attr("source")?.expr.as_str()?.to_ascii_lowercase();
+    let source = crate::rules::common::registry_address(call)?;
     if !source.contains("oidc") {
         return None;
     }
-    call.body.attrs.iter().filter(|a| a.key.to_ascii_lowercase().contains("subject")).find_map(|a| {
+    crate::rules::common::inputs_named(call, "subject").find_map(|a| {
         let texts = crate::rules::common::instance_texts(call, &a.expr);
         let subject = texts.into_iter().find(|t| t.starts_with("system:serviceaccount:*"))?;
         Some((a.expr.span.clone(), subject))
