@@ -92,11 +92,15 @@ const fn any_write(what: &'static str) -> Option<BroadWrite> {
     Some(BroadWrite { what, by_delete: true })
 }
 
+/// A path segment that stands for any segment (`*`, `+`) or for nothing (a trailing `/`).
+fn glob(s: &&str) -> bool {
+    matches!(*s, "*" | "+" | "")
+}
+
 /// Whether the segments after `auth/` name an auth method's role definition: a mount of one
-/// to three segments (or a glob over mounts), `role` or `roles`, a role name (or a glob), and nothing after it but
-/// globs (`approle/role/ci`, `jwt/gitlab/role/*`; not `approle/role/ci/secret-id`).
+/// to three segments (or a glob over mounts), `role` or `roles`, a role name (or a glob), and
+/// nothing after it but globs (`approle/role/ci`, `jwt/gitlab/role/*`; not `approle/role/ci/secret-id`).
 fn auth_role_definition(segs: &[&str]) -> bool {
-    let glob = |s: &&str| matches!(*s, "*" | "+" | "");
     (1..=3).any(|mount| {
         matches!(segs.get(mount), Some(&("role" | "roles")))
             && segs.len() > mount + 1
@@ -112,7 +116,6 @@ fn auth_role_definition(segs: &[&str]) -> bool {
 /// ([`MOUNT`]) is not a choice among mounts: a glob under it is not broad.
 pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let glob = |s: &&str| matches!(*s, "*" | "+" | "");
     match segs.as_slice() {
         ["sys", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => any_write("every path of sys/"),
         ["auth", rest @ ..] if !rest.is_empty() && rest.iter().all(glob) => any_write("every auth method"),

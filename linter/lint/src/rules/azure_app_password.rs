@@ -14,8 +14,9 @@ const CI_SECRET_STORES: [&str; 6] = [
 
 /// Whether any attribute of `body`, nested blocks included, reads `address`.
 fn body_reads(body: &crate::syntax::Body, address: &str) -> bool {
-    body.attrs.iter().any(|a| crate::rules::common::refers_to_address(&a.expr, address))
-        || body.blocks.iter().any(|b| body_reads(&b.body, address))
+    let mut reads = false;
+    body.each_attr(&mut |a| reads |= crate::rules::common::refers_to_address(&a.expr, address));
+    reads
 }
 
 /// ## What it does

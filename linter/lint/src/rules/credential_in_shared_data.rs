@@ -43,6 +43,11 @@ fn generated_credential(e: &Expr) -> Option<String> {
     (head.contains('_') || head == "data").then_some(read)
 }
 
+/// Where an expression reads a credential of this configuration, and which one.
+fn generated_credential_at(e: &Expr) -> Option<(crate::span::Span, String)> {
+    generated_credential(e).map(|read| (e.span.clone(), read))
+}
+
 /// What boot data reads that is a credential: one of this configuration ([`generated_credential`]),
 /// or an input named for one (`--registration-token ${var.runner_token}`): the machine's
 /// metadata then carries it whatever the caller passes.
@@ -77,10 +82,7 @@ fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span
     for b in blocks.iter() {
         holders = holders.iter().flat_map(|h| h.nested(b)).collect();
     }
-    holders.iter().find_map(|h| {
-        let a = h.attr(attr)?;
-        generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read))
-    })
+    holders.iter().find_map(|h| generated_credential_at(&h.attr(attr)?.expr))
 }
 
 /// Azure App Service and Functions apps: their `app_settings` are environment variables shown
@@ -110,36 +112,24 @@ const APP_SETTINGS_READERS: &str =
 /// `hardcoded-credential`'s.
 fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     // `connection_string { value = "…;Password=${…}" }`: shown beside the app settings.
-    let connection = item.nested("connection_string").into_iter().find_map(|c| {
-        let v = c.attr("value")?;
-        generated_credential(&v.expr).map(|read| (v.expr.span.clone(), read))
-    });
-    if connection.is_some() {
-        return connection;
-    }
+    let connection =
+        item.nested("connection_string").into_iter().find_map(|c| generated_credential_at(&c.attr("value")?.expr));
     // A Functions app's storage key becomes its `AzureWebJobsStorage` app setting.
-    if let Some(a) = item.attr("storage_account_access_key")
-        && let Some(read) = generated_credential(&a.expr)
-    {
-        return Some((a.expr.span.clone(), read));
+    let storage_key = || generated_credential_at(&item.attr("storage_account_access_key")?.expr);
+    if let Some(found) = connection.or_else(storage_key) {
+        return Some(found);
     }
     let a = item.attr("app_settings")?;
-    let ExprKind::Object(entries) = &a.expr.kind else {
-        return generated_credential(&a.expr).map(|read| (a.expr.span.clone(), read));
-    };
+    let ExprKind::Object(entries) = &a.expr.kind else { return generated_credential_at(&a.expr) };
     entries.iter().find_map(|(k, v)| {
-        let key_vault_reference = match &v.kind {
-            ExprKind::Str(t) => t.trim_start().starts_with("@Microsoft.KeyVault"),
-            ExprKind::Template(parts) => {
-                matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(l)) if l.trim_start().starts_with("@Microsoft.KeyVault"))
-            }
-            _ => false,
-        };
+        // Literals are NHI112's; a Key Vault reference (`@Microsoft.KeyVault(SecretUri=${…})`) is the fix.
+        let key_vault_reference = matches!(&v.kind, ExprKind::Template(parts)
+            if matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(l)) if l.trim_start().starts_with("@Microsoft.KeyVault")));
         if key_vault_reference || matches!(v.kind, ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null) {
             return None;
         }
-        if let Some(read) = generated_credential(v) {
-            return Some((v.span.clone(), read));
+        if let Some(found) = generated_credential_at(v) {
+            return Some(found);
         }
         let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
         Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))

@@ -144,11 +144,10 @@ fn grants<'a>(
                 // each role picked by `each.value`): judged with each instance's own role.
                 let role_expr = &g.attr("role")?.expr;
                 let per = g.per_instance(|| {
-                    let r = g.eval(role_expr);
-                    let r = r.as_str().filter(|r| wanted(r))?;
-                    member_exprs(&g).iter().find_map(|m| kind(m, g.env)).map(|k| (r.to_owned(), k))
+                    g.eval(role_expr).as_str().filter(|r| wanted(r))?;
+                    member_exprs(&g).iter().find_map(|m| kind(m, g.env))
                 });
-                per.into_iter().flatten().next().map(|(_, k)| k)
+                per.into_iter().flatten().next()
             });
             if let Some(grantee) = grantee {
                 let span = g.span("role");

@@ -169,12 +169,12 @@ fn credential_field(value: &Expr) -> Option<String> {
                 ObjKey::Expr(x) => x.as_str()?,
             };
             // Not a name or an id read under that key (`token = x.token_secret_name`).
-            let names_something = v.traversal_path().is_some_and(|p| {
+            let not_the_value = v.traversal_path().is_some_and(|p| {
                 let last = p.rsplit('.').next().unwrap_or("").trim_end_matches("[]").to_ascii_lowercase();
                 // Ciphertext for a PGP key (`encrypted_secret`), not the secret.
                 names_something(&last) || last.starts_with("encrypted_")
             });
-            let read = matches!(v.kind, ExprKind::Traversal(..) | ExprKind::Call { .. }) && !names_something;
+            let read = matches!(v.kind, ExprKind::Traversal(..) | ExprKind::Call { .. }) && !not_the_value;
             (read && is_credential_key(key) && !KEY_IDS.contains(&key))
                 .then(|| format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned())))
         });
