@@ -1471,13 +1471,18 @@ module "elsewhere" {
   source  = "git::https://github.com/other/shared.git//modules/policy?ref=main"
   actions = ["iam:*"]
 }
+module "climbs_out" {
+  source  = "git::https://github.com/acme/infra.git//../outside/policy?ref=main"
+  actions = ["iam:*"]
+}
 "#,
         ),
         ("infra/modules/policy/main.tf", POLICY_OF_ITS_ACTIONS),
+        ("outside/policy/main.tf", POLICY_OF_ITS_ACTIONS),
     ]);
     let f: Vec<Finding> = lint(&d.path().join("infra")).into_iter().filter(|x| x.code == "NHI201").collect();
     // Only the call into this repository is run with what it passes; the other repository's
-    // code is not here.
+    // code is not here, and a path that climbs out of the repository names none of it.
     assert_eq!(codes(&f), vec![("module.own".to_owned(), "NHI201")], "{f:#?}");
 }
 

@@ -194,7 +194,9 @@ pub(super) fn own_repository_dir(f: &SourceFile, b: &Block) -> Option<PathBuf> {
     let rest = ["https://", "http://", "ssh://"].iter().find_map(|p| src.strip_prefix(p)).unwrap_or(src);
     let (repo, sub) = rest.split_once("//")?;
     let name = repo.trim_end_matches('/').trim_end_matches(".git").rsplit(['/', ':']).next()?;
-    if name.is_empty() || sub.is_empty() {
+    // An absolute path after `//`, or one that climbs out (`//../x`), names no directory of the
+    // repository.
+    if name.is_empty() || sub.is_empty() || sub.starts_with('/') || sub.split('/').any(|c| c == "..") {
         return None;
     }
     // Paths here are as given (`./app/main.tf`): the directories' names are read from disk.
