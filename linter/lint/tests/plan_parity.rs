@@ -158,6 +158,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "ok_script_from_secret_var",
         "reads var.bad_sensitive: a plan has no variable block, it shows the literal here",
     ),
+    (
+        "NHI228",
+        "bad_member_through_a_local",
+        "the member is a local built around an email known only after apply: a plan's configuration names `local.app_member` and keeps no locals",
+    ),
     ("NHI228", "ok_reported_as_editor", "a plan judges each for_each instance: roles/storage.admin stands alone there"),
     ("NHI218", "bad_admin", "ephemeral resources are never in a plan"),
     (

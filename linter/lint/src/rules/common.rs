@@ -54,8 +54,8 @@ pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
     }
     let ExprKind::Template(parts) = &e.kind else {
         // `format("serviceAccount:%s", google_service_account.x.email)`: the text before what
-        // is not known.
-        let Value::Str(s) = env.eval_lenient(e) else { return None };
+        // is not known; also through a local (`local.member` built that way).
+        let Value::Str(s) = env.eval_lenient_deep(e) else { return None };
         return Some(s.split(crate::eval::HOLE).next().unwrap_or_default().to_owned());
     };
     let mut out = String::new();

@@ -15,7 +15,8 @@ const ADMIN_ROLES: [(&str, &str); 7] = [
     ("roles/artifactregistry.admin", "roles/artifactregistry.writer"),
 ];
 
-/// Resources whose IAM policy guards data: granting any role on them to everyone publishes it.
+/// Resources whose IAM policy guards data, named in words: granting any role on them (on any
+/// single resource, in fact) to everyone publishes what they hold.
 const DATA_HOLDERS: [(&str, &str); 6] = [
     ("google_storage_bucket_", "bucket"),
     ("google_bigquery_dataset_", "dataset"),
@@ -48,8 +49,9 @@ fn on_one_resource(ty: &str) -> bool {
 /// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
 /// `roles/artifactregistry.admin`); any role on a KMS key, key ring or Secret Manager secret
 /// granted to `allUsers` or `allAuthenticatedUsers`; and any role but an invoker's on a bucket,
-/// BigQuery dataset or table, Pub/Sub topic or subscription or Spanner database granted to them
-/// (`allUsers` reading a bucket that serves a `website` is left out), also through Cloud
+/// BigQuery dataset or table, Pub/Sub topic or subscription, Spanner database, image
+/// repository or any other single resource granted to them (`allUsers` reading a bucket that
+/// serves a `website` is left out), also through Cloud
 /// Storage's legacy ACLs (`entity`, `role_entity`, `predefined_acl = "publicRead"`) — by `*_iam_member` and `*_iam_binding`
 /// resources, or in the `policy_data` of an `*_iam_policy` resource written as JSON or
 /// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`.
@@ -158,8 +160,14 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
             "grant the role to the service accounts that use the key or secret, never to allUsers or allAuthenticatedUsers".to_owned(),
         ));
     }
-    let holder = DATA_HOLDERS.iter().find(|(p, _)| g.label(0).starts_with(p)).map(|(_, what)| *what);
-    if let (Some(what), Some(who)) = (holder, public)
+    // Any other single resource (an image repository, a dataset of another service) is named
+    // by its type: what it holds is as open as a bucket's objects.
+    let holder = DATA_HOLDERS
+        .iter()
+        .find(|(p, _)| g.label(0).starts_with(p))
+        .map(|(_, what)| (*what).to_owned())
+        .unwrap_or_else(|| resource_kind(g.label(0)));
+    if let (what, Some(who)) = (holder.as_str(), public)
         && let Some(role) = b.roles.iter().find(|r| !invoker(r))
         && !(who == "allUsers" && what == "bucket" && serves_website(cx, g))
     {
@@ -182,6 +190,14 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ),
         format!("grant only what the workload does, e.g. {instead}"),
     ))
+}
+
+/// The kind of resource a grant type is on, in words: `google_artifact_registry_repository_iam_binding`
+/// → "artifact registry repository".
+fn resource_kind(ty: &str) -> String {
+    let base = ty.strip_prefix("google_").unwrap_or(ty);
+    let base = ["_iam_member", "_iam_binding", "_iam_policy"].iter().find_map(|s| base.strip_suffix(s)).unwrap_or(base);
+    base.replace('_', " ")
 }
 
 /// Who a public member opens a resource to, in words.
