@@ -78,13 +78,7 @@ fn limited_or_human(item: &Item<'_>) -> bool {
     if item.str("principal_type").is_some_and(|t| t == "User" || t == "Group") {
         return true;
     }
-    // A Vault OIDC role with redirect URIs is a person's browser login; bound to a group or
-    // subject of the identity provider it is limited too. A JWT role is a machine's.
-    if item.label(0) == "vault_jwt_auth_backend_role"
-        && item.str("role_type").is_none_or(|t| t == "oidc")
-        && item.has("allowed_redirect_uris")
-        && (item.has("bound_claims") || item.has("bound_subject"))
-    {
+    if crate::rules::common::vault_person_login(item) {
         return true;
     }
     item.attr("principal_id").is_some_and(|a| {

@@ -72,6 +72,16 @@ pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
     Some(out)
 }
 
+/// Whether a Vault auth role is a person's browser login limited to some people: an OIDC role
+/// with redirect URIs, bound to a group or subject of the identity provider. A JWT role is a
+/// machine's.
+pub fn vault_person_login(item: &Item<'_>) -> bool {
+    item.label(0) == "vault_jwt_auth_backend_role"
+        && item.str("role_type").is_none_or(|t| t == "oidc")
+        && item.has("allowed_redirect_uris")
+        && (item.has("bound_claims") || item.has("bound_subject"))
+}
+
 /// Whether an IAM member expression names a GCP service account.
 pub fn is_service_account_member(e: &Expr, env: &Env<'_>) -> bool {
     if let Some(p) = known_prefix(e, env) {

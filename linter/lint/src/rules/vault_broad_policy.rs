@@ -150,6 +150,27 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Opti
     Some(format!("`{writes}` on {:?}, {}", shown(path), broad.what))
 }
 
+/// Policy names that say administrator: a role granting one that is written elsewhere hands
+/// out whatever the Vault's administrators hold.
+fn admin_name(name: &str) -> bool {
+    const NAMES: [&str; 8] = [
+        "admin",
+        "admins",
+        "administrator",
+        "administrators",
+        "superuser",
+        "vault-admin",
+        "vault_admin",
+        "vault-admins",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Whether the configuration defines a Vault policy of that name (its content is judged).
+fn defined_policy(cx: &Ctx<'_>, name: &str) -> bool {
+    cx.resources("vault_policy").iter().any(|p| p.str("name").is_some_and(|n| n == name) || p.label(1) == name)
+}
+
 /// A policy path as a message shows it: an unknown part as `${…}`, a dedicated mount as
 /// `${mount}`.
 fn shown(path: &str) -> String {
@@ -178,6 +199,9 @@ fn shown(path: &str) -> String {
 /// `aws/config/root`). Narrow application paths such as
 /// `secret/data/app/*`, and paths under one dedicated mount the configuration defines
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
+/// Also auth roles that hand a machine a policy the configuration does not define whose name is
+/// an administrator's (`token_policies = ["admin"]`, `superuser`); a person's OIDC login bound
+/// to a group or subject is left out.
 ///
 /// ## Why is this bad?
 /// `path "*"` reaches every secret engine and `sys/` — policies, auth methods, audit devices.
@@ -236,6 +260,20 @@ impl Rule for VaultBroadPolicy {
             if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps, &engines)) {
                 cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(help(&why));
             }
+        }
+        // An auth role handing out a policy written elsewhere whose name is an administrator's.
+        for b in cx.resources_where(|t| t.starts_with("vault_") && t.ends_with("_auth_backend_role")) {
+            if crate::rules::common::vault_person_login(&b) {
+                continue;
+            }
+            let Some(key) = ["token_policies", "policies", "allowed_policies"].into_iter().find(|k| b.has(k)) else {
+                continue;
+            };
+            let Some(name) = b.strs(key).into_iter().find(|n| admin_name(n) && !defined_policy(cx, n)) else {
+                continue;
+            };
+            cx.report(&b, b.span(key), format!("grants the `{name}` policy, which this configuration does not define and whose name is an administrator's"))
+                .help("grant a policy that names only the paths and capabilities the workload needs");
         }
         for d in cx.data("vault_policy_document") {
             // The rules of each `for_each` instance (`dynamic "rule" { for_each = each.value }`
