@@ -241,7 +241,8 @@ fn visit_embedded_text(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
                 Some((key, value)) => f(Lit { key, text: value, span, partial: false, direct: false }),
                 None => visit_inline_pairs(line, span, f),
             }
-            || visit_command_password(line, span, f);
+            // A command in a comment shows how to run it, with example values.
+            || (!line.trim_start().starts_with('#') && visit_command_password(line, span, f));
         if found {
             return true;
         }
@@ -885,11 +886,22 @@ pub fn in_read_files(items: &[crate::query::Item<'_>]) -> Vec<FileSecret> {
                 }
             });
             let Some(name) = name else { continue };
-            let crate::eval::Value::Str(text) = item.eval(&a.expr) else { continue };
+            // The text read, or each text of a list of them (`values = [file("values.yaml")]`
+            // of a Helm release).
+            let texts: Vec<String> = match item.eval(&a.expr) {
+                crate::eval::Value::Str(text) => vec![text],
+                crate::eval::Value::List(items) => items
+                    .into_iter()
+                    .filter_map(|v| if let crate::eval::Value::Str(t) = v { Some(t) } else { None })
+                    .collect(),
+                _ => continue,
+            };
             let span = &a.expr.span;
             let found = judge_source(
                 |f| {
-                    let _ = visit_text(&text, &a.key, span, false, f) || visit_base64(&text, &a.key, span, f);
+                    let _ = texts
+                        .iter()
+                        .any(|text| visit_text(text, &a.key, span, false, f) || visit_base64(text, &a.key, span, f));
                 },
                 false,
             );

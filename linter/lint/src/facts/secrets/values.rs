@@ -165,6 +165,9 @@ pub fn is_credential_key(key: &str) -> bool {
     let switch = tokens.len() > 1 && SWITCH_VERBS.contains(&tokens[0]);
     // Where a secret is kept, not the secret (`PATH_TO_PRIVATE_KEY`, `file_private_key`).
     let locator = tokens.len() > 1 && matches!(tokens[0], "path" | "file" | "filename" | "location" | "dir");
+    // The name of a secret that already exists (`existingSecret`, `apiKeyExistingSecret` of
+    // Helm charts' values).
+    let locator = locator || tokens.contains(&"existing");
     let switch = switch || locator;
     if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec || switch {
         return false;
@@ -584,6 +587,8 @@ mod tests {
         assert!(!is_credential_key("create_access_key") && !is_credential_key("manage_master_user_password"));
         assert!(is_credential_key("access_key") && is_credential_key("master_user_password"));
         assert!(!is_credential_key("PATH_TO_PRIVATE_KEY") && is_credential_key("PRIVATE_KEY"));
+        // The name of a secret that exists already (Helm charts' values).
+        assert!(!is_credential_key("existingSecret") && !is_credential_key("apiKeyExistingSecret"));
         // Every credential word passes the fast filter.
         assert!(is_credential_key("jwt"));
         assert!(!is_credential_key("encrypted_secret_text") && !is_credential_key("hashed_password"));
