@@ -172,6 +172,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI116",
+        "bad_local_token_unwrapped",
+        "a plan keeps an output's references, not its calls: the `nonsensitive()` around `local.root_token` that marks it a secret is not in it",
+    ),
+    (
+        "NHI116",
         "bad_passwords_by_app",
         "a plan keeps an output's references, not the object it builds: the field named `password` is not in it",
     ),

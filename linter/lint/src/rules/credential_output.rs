@@ -1,4 +1,4 @@
-use crate::facts::secrets::{credential_read, credential_returned};
+use crate::facts::secrets::{credential_read, credential_returned, is_credential_key};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::ExprKind;
 
@@ -6,8 +6,9 @@ use crate::syntax::ExprKind;
 /// Finds outputs that return a credential without `sensitive = true`: an attribute that
 /// holds a secret (`google_service_account_key.k.private_key`, `aws_iam_access_key.k.secret`,
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
-/// creates one, a credential-named variable or module output — and any of them unwrapped with
-/// `nonsensitive()`, whatever the output says.
+/// creates one, a credential-named variable or module output — and any of them, or a
+/// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
+/// whatever the output says.
 ///
 /// ## Why is this bad?
 /// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
@@ -55,7 +56,15 @@ impl Rule for CredentialOutput {
                     && name == "nonsensitive"
                     && unwrapped.is_none()
                 {
-                    unwrapped = args.first().and_then(|a| credential_read(a, &module_output));
+                    // What it unwraps was sensitive: a local named for a credential
+                    // (`nonsensitive(local.root_token)`) is one too.
+                    unwrapped = args.first().and_then(|a| {
+                        credential_read(a, &module_output).or_else(|| {
+                            a.traversal_path().filter(|p| {
+                                p.strip_prefix("local.").is_some_and(|n| !n.contains('.') && is_credential_key(n))
+                            })
+                        })
+                    });
                 }
             });
             if let Some(read) = unwrapped {
