@@ -11,6 +11,16 @@ use crate::syntax::{Attr, Block, Body, Expr, ExprKind, SourceFile, address_of};
 /// How many `count` instances [`Item::values`] reads one by one; beyond them it is the first.
 const MAX_COUNT_INSTANCES: usize = 64;
 
+/// What an output of a called module whose code is loaded returns, when its value says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// A credential, marked `sensitive = true` or not.
+    Credential { sensitive: bool },
+    /// Plainly not a secret, whatever the output is called: an id, a name, a fingerprint,
+    /// a PGP-encrypted secret (`aws_iam_access_key.k.encrypted_secret`).
+    NotSecret,
+}
+
 /// One module evaluated in one context (standalone, or called with known inputs).
 pub struct ModuleView<'a> {
     pub files: &'a [&'a SourceFile],
@@ -21,7 +31,7 @@ pub struct ModuleView<'a> {
     pub prefix: &'a str,
     /// For each module call (by name) whose code is here: its outputs that return a credential,
     /// each with whether it is marked `sensitive = true`.
-    pub credential_outputs: HashMap<String, std::rc::Rc<HashMap<String, bool>>>,
+    pub credential_outputs: HashMap<String, std::rc::Rc<HashMap<String, OutputKind>>>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
 }

@@ -8,7 +8,7 @@ use nhi_core::{Policy, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::facts::Facts;
-use crate::query::{Item, ModuleView, Presence};
+use crate::query::{Item, ModuleView, OutputKind, Presence};
 use crate::span::Span;
 use crate::syntax::SourceFile;
 use crate::syntax::suppress::Suppression;
@@ -225,17 +225,21 @@ impl<'a> Ctx<'a> {
     /// A test of whether output `output` of module call `call` returns a credential without
     /// being marked sensitive (the called module's own output reads one), for `credential_read`:
     /// what an output of this module may not pass on unmarked.
-    pub fn module_credentials(&self) -> impl Fn(&str, &str) -> bool + 'a {
+    pub fn module_credentials(&self) -> impl Fn(&str, &str) -> Option<bool> + 'a {
         let known = &self.view.credential_outputs;
-        move |call, output| known.get(call).and_then(|o| o.get(output)).is_some_and(|sensitive| !sensitive)
+        move |call, output| {
+            known.get(call).and_then(|o| o.get(output)).map(|k| *k == OutputKind::Credential { sensitive: false })
+        }
     }
 
     /// A test of whether output `output` of module call `call` returns a credential at all,
     /// marked sensitive or not: what must not be written into a file or shared data, where the
     /// mark does not follow it.
-    pub fn module_credentials_any(&self) -> impl Fn(&str, &str) -> bool + 'a {
+    pub fn module_credentials_any(&self) -> impl Fn(&str, &str) -> Option<bool> + 'a {
         let known = &self.view.credential_outputs;
-        move |call, output| known.get(call).is_some_and(|o| o.contains_key(output))
+        move |call, output| {
+            known.get(call).and_then(|o| o.get(output)).map(|k| matches!(k, OutputKind::Credential { .. }))
+        }
     }
 
     /// Whether this module evaluation is the module itself rather than a call into it.

@@ -871,6 +871,53 @@ output "sa_name" {
 }
 
 #[test]
+fn a_loaded_module_output_named_for_a_secret_is_judged_by_its_value() {
+    let module = r#"
+resource "aws_iam_user" "u" {
+  name = "ci"
+}
+resource "aws_iam_access_key" "k" {
+  user    = aws_iam_user.u.name
+  pgp_key = "keybase:ci"
+}
+output "access_key" {
+  value = aws_iam_access_key.k.id
+}
+output "secret" {
+  value = aws_iam_access_key.k.encrypted_secret
+}
+output "password" {
+  value = local.password
+}
+locals {
+  password = "x${aws_iam_user.u.name}"
+}
+"#;
+    let root = r#"
+module "ci" {
+  source = "./modules/ci"
+}
+output "ci_access_key" {
+  value = module.ci.access_key
+}
+output "ci_secret" {
+  value = module.ci.secret
+}
+output "ci_password" {
+  value = module.ci.password
+}
+output "other_token" {
+  value = module.elsewhere.token
+}
+"#;
+    let d = tree(&[("main.tf", root), ("modules/ci/main.tf", module)]);
+    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    // An id and a PGP-encrypted secret are not secrets whatever the output is called; an
+    // output whose value says nothing either way, and one of a module not here, go by name.
+    assert_eq!(got, ["output.ci_password", "output.other_token"], "{got:?}");
+}
+
+#[test]
 fn a_cluster_admin_binding_in_a_heredoc_of_locals_is_found() {
     let main = "locals {\n  rbac = <<YAML\nkind: ClusterRoleBinding\nroleRef:\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: helm-controller\n  namespace: flux-system\nYAML\n  other = \"kind: RoleBinding but not YAML\"\n}\n";
     let d = tree(&[("main.tf", main)]);

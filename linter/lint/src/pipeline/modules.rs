@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::rc::Rc;
 
 use crate::eval::{Env, Value};
-use crate::facts::secrets::credential_read;
+use crate::facts::secrets::{credential_read, plainly_not_secret};
 use crate::facts::{Facts, FileFacts};
-use crate::query::ModuleView;
+use crate::query::{ModuleView, OutputKind};
 use crate::rule::RawFinding;
 use crate::settings::Settings;
 use crate::syntax::{Block, Expr, ExprKind, SourceFile, address_of};
@@ -47,7 +47,7 @@ pub(super) struct ModuleRunner<'r> {
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
     /// Per module directory: its outputs that return a credential, each with whether it is
     /// marked `sensitive = true`.
-    pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, bool>>>>,
+    pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, OutputKind>>>>,
     /// Per calling directory and git source: the directory of the repository being linted it
     /// names, if any ([`own_repository_dir`] reads the disk; calls are resolved once each).
     pub own_dirs: RefCell<HashMap<(PathBuf, String), Option<PathBuf>>>,
@@ -81,9 +81,13 @@ impl ModuleRunner<'_> {
     }
 
     /// For each module call in `mods` whose code is loaded: the outputs of the called module
-    /// that return a credential, each with whether it is marked `sensitive = true` (one level
-    /// deep).
-    fn credential_outputs(&self, mods: &[&SourceFile], prefix: &str) -> HashMap<String, Rc<HashMap<String, bool>>> {
+    /// that return a credential, each with whether it is marked `sensitive = true`, and those
+    /// whose value is plainly not a secret (one level deep).
+    fn credential_outputs(
+        &self,
+        mods: &[&SourceFile],
+        prefix: &str,
+    ) -> HashMap<String, Rc<HashMap<String, OutputKind>>> {
         self.credential_outputs_at(mods, prefix, 0)
     }
 
@@ -95,7 +99,7 @@ impl ModuleRunner<'_> {
         mods: &[&SourceFile],
         prefix: &str,
         depth: usize,
-    ) -> HashMap<String, Rc<HashMap<String, bool>>> {
+    ) -> HashMap<String, Rc<HashMap<String, OutputKind>>> {
         let mut out = HashMap::new();
         for f in mods {
             for b in f.body.blocks("module") {
@@ -111,15 +115,26 @@ impl ModuleRunner<'_> {
                     } else {
                         HashMap::new()
                     };
-                    let returned = |m: &str, o: &str| grandchildren.get(m).is_some_and(|x| x.contains_key(o));
-                    let found: HashMap<String, bool> = child_files
+                    let returned = |m: &str, o: &str| {
+                        grandchildren.get(m).and_then(|x| x.get(o)).map(|k| matches!(k, OutputKind::Credential { .. }))
+                    };
+                    let found: HashMap<String, OutputKind> = child_files
                         .iter()
                         .flat_map(|f| f.body.blocks("output"))
-                        .filter(|o| o.body.attr("value").is_some_and(|v| credential_read(&v.expr, &returned).is_some()))
                         .filter_map(|o| {
-                            let sensitive =
-                                o.body.attr("sensitive").is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)));
-                            Some((o.labels.first()?.clone(), sensitive))
+                            let value = &o.body.attr("value")?.expr;
+                            let kind = if credential_read(value, &returned).is_some() {
+                                let sensitive = o
+                                    .body
+                                    .attr("sensitive")
+                                    .is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)));
+                                OutputKind::Credential { sensitive }
+                            } else if plainly_not_secret(value) {
+                                OutputKind::NotSecret
+                            } else {
+                                return None;
+                            };
+                            Some((o.labels.first()?.clone(), kind))
                         })
                         .collect();
                     let found = Rc::new(found);

@@ -10,7 +10,12 @@ const LOCAL_DEPTH: usize = 3;
 /// (`tls_private_key.k.private_key_pem`, a cluster's kubeconfig), a credential-named key of an
 /// object or of a template's text given a value (`token = data.x.data["token"]`,
 /// `token = "${…}"`), also through the locals it reads.
-fn credential_in(e: &Expr, env: &Env<'_>, module_output: &dyn Fn(&str, &str) -> bool, depth: usize) -> Option<String> {
+fn credential_in(
+    e: &Expr,
+    env: &Env<'_>,
+    module_output: &crate::facts::secrets::ModuleOutputs<'_>,
+    depth: usize,
+) -> Option<String> {
     if let Some(read) = credential_read(e, module_output) {
         return Some(format!("`{read}`"));
     }

@@ -38,7 +38,7 @@ const BOOT_METADATA: [&str; 4] =
 /// `data.aws_secretsmanager_secret_version.x.secret_string`), as written. A variable or a module
 /// output is passed in at run time: left to the rules on it.
 fn generated_credential(e: &Expr) -> Option<String> {
-    let read = credential_read(e, &|_, _| false)?;
+    let read = credential_read(e, &|_, _| None)?;
     let head = read.split(['.', '[']).next().unwrap_or("");
     (head.contains('_') || head == "data").then_some(read)
 }
@@ -52,7 +52,7 @@ fn generated_credential_at(e: &Expr) -> Option<(crate::span::Span, String)> {
 /// or an input named for one (`--registration-token ${var.runner_token}`): the machine's
 /// metadata then carries it whatever the caller passes.
 fn boot_credential_read(e: &Expr) -> Option<String> {
-    generated_credential(e).or_else(|| credential_read(e, &|_, _| false).filter(|r| r.starts_with("var.")))
+    generated_credential(e).or_else(|| credential_read(e, &|_, _| None).filter(|r| r.starts_with("var.")))
 }
 
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
@@ -248,7 +248,7 @@ impl Rule for CredentialInSharedData {
                     let rest = p.strip_prefix("module.")?;
                     let (module, output) = rest.split_once('.')?;
                     let output = output.split(['.', '[']).next().unwrap_or(output);
-                    returns_credential(module, output).then(|| format!("module.{module}.{output}"))
+                    (returns_credential(module, output) == Some(true)).then(|| format!("module.{module}.{output}"))
                 };
                 ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
                     let mut read = generated_credential(&a.expr);

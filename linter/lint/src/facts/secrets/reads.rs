@@ -73,11 +73,17 @@ const CREDENTIAL_TYPES: [&str; 20] = [
     "kubernetes_secret",
 ];
 
+/// What the outputs of module calls return: for call `m` and output `o`, `Some(true)` when the
+/// called module's code is here and the output returns a credential (by the caller's own
+/// criterion), `Some(false)` when its code is here and it does not, `None` when the module's
+/// code is not here (its output's name is all there is to judge).
+pub type ModuleOutputs<'a> = dyn Fn(&str, &str) -> Option<bool> + 'a;
+
 /// The credential an output's value reads, as written (`google_service_account_key.key.private_key`),
 /// if it reads one: an attribute whose name or role is a secret, a credential resource's whole
 /// object, a credential-named variable, or an output of a module that is credential-named or,
 /// by `module_output(call, output)`, known to return one.
-pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool) -> Option<String> {
+pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Option<String> {
     // A credential resource's whole object counts where the value returns it as it is, not
     // where it is only read from (`{ for k, v in github_repository_webhook.this : k => v.url }`).
     let mut returned = Vec::new();
@@ -100,8 +106,12 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
         let reads = match head.as_str() {
             "var" => attrs.first().is_some_and(|v| is_credential_key(v)),
             "module" => match (attrs.first(), attrs.get(1)) {
-                // A connection string a module returns carries its account key or password.
-                (Some(m), Some(o)) => is_credential_key(o) || o.ends_with("connection_string") || module_output(m, o),
+                // What a module whose code is here returns is known from its outputs; of
+                // another, the output's name tells (a connection string a module returns
+                // carries its account key or password).
+                (Some(m), Some(o)) => {
+                    module_output(m, o).unwrap_or_else(|| is_credential_key(o) || o.ends_with("connection_string"))
+                }
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
@@ -143,12 +153,37 @@ pub fn credential_read(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool)
 
 /// [`credential_read`], or else a credential-named field of an object the value builds from
 /// values read elsewhere (`{ password = pwd.value }`): what an output returns.
-pub fn credential_returned(value: &Expr, module_output: &dyn Fn(&str, &str) -> bool) -> Option<String> {
+pub fn credential_returned(value: &Expr, module_output: &ModuleOutputs<'_>) -> Option<String> {
     credential_read(value, module_output).or_else(|| credential_field(value))
 }
 
 /// Whether an attribute's name says it names or locates something rather than holding it
 /// (`name`, `secret_id`, `secret_arn`, `url`).
+/// Whether a value is plainly not a secret, whatever it is called: an attribute of a resource
+/// or data source that names or identifies something (`.id`, `.arn`, `.name`), a key's id or
+/// fingerprint, or a PGP-encrypted secret (`aws_iam_access_key.k.encrypted_secret`).
+pub fn plainly_not_secret(value: &Expr) -> bool {
+    let ExprKind::Traversal(root, ops) = &value.kind else { return false };
+    let ExprKind::Var(head) = &root.kind else { return false };
+    if matches!(head.as_str(), "var" | "local" | "module" | "each" | "count" | "self" | "path" | "terraform") {
+        return false;
+    }
+    let Some(last) = ops.iter().rev().find_map(|op| match op {
+        TraverseOp::Attr(a) => Some(a.as_str()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    // `data.TYPE.NAME.attr` or `TYPE.NAME.attr`: an attribute, not the whole object.
+    let attrs = ops.iter().filter(|op| matches!(op, TraverseOp::Attr(_))).count();
+    let fields = if head == "data" { attrs.saturating_sub(2) } else { attrs.saturating_sub(1) };
+    fields > 0
+        && (last.starts_with("encrypted_")
+            || last.ends_with("fingerprint")
+            || KEY_IDS.contains(&last)
+            || names_something(last))
+}
+
 fn names_something(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
     ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))
