@@ -85,6 +85,43 @@ fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span
     holders.iter().find_map(|h| generated_credential_at(&h.attr(attr)?.expr))
 }
 
+/// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the
+/// workload's spec, shown to whoever may read the workload (and kept in its revisions).
+const POD_SPECS: [(&str, &[&str]); 14] = [
+    ("kubernetes_pod", &["spec"]),
+    ("kubernetes_pod_v1", &["spec"]),
+    ("kubernetes_deployment", &["spec", "template", "spec"]),
+    ("kubernetes_deployment_v1", &["spec", "template", "spec"]),
+    ("kubernetes_stateful_set", &["spec", "template", "spec"]),
+    ("kubernetes_stateful_set_v1", &["spec", "template", "spec"]),
+    ("kubernetes_daemonset", &["spec", "template", "spec"]),
+    ("kubernetes_daemon_set_v1", &["spec", "template", "spec"]),
+    ("kubernetes_job", &["spec", "template", "spec"]),
+    ("kubernetes_job_v1", &["spec", "template", "spec"]),
+    ("kubernetes_replication_controller", &["spec", "template", "spec"]),
+    ("kubernetes_replication_controller_v1", &["spec", "template", "spec"]),
+    ("kubernetes_cron_job", &["spec", "job_template", "spec", "template", "spec"]),
+    ("kubernetes_cron_job_v1", &["spec", "job_template", "spec", "template", "spec"]),
+];
+
+const POD_SPEC_READERS: &str =
+    "shown to whoever may read the workload's spec (and its revisions), and to every process in the container";
+
+/// A container `env` entry of a Kubernetes workload that carries a credential of this
+/// configuration (a generated password, a secret read from a secret manager) as its `value`
+/// rather than `value_from` a Secret. A variable is passed along, judged where it is set;
+/// literals are `hardcoded-credential`'s.
+fn pod_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+    let (_, path) = POD_SPECS.iter().find(|(t, _)| item.label(0) == *t)?;
+    let mut holders = vec![item.clone()];
+    for b in path.iter() {
+        holders = holders.iter().flat_map(|h| h.nested(b)).collect();
+    }
+    let containers = holders.iter().flat_map(|h| h.nested("container").into_iter().chain(h.nested("init_container")));
+    let envs: Vec<Item<'_>> = containers.flat_map(|c| c.nested("env")).collect();
+    envs.iter().find_map(|env| generated_credential_at(&env.attr("value")?.expr))
+}
+
 /// Azure App Service and Functions apps: their `app_settings` are environment variables shown
 /// to whoever may read the app's configuration, and kept in its deployment history.
 const APP_SERVICES: [&str; 13] = [
@@ -174,7 +211,8 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// variable or another reference rather than a Key Vault reference, and a Functions app's
 /// `storage_account_access_key`, which becomes its `AzureWebJobsStorage` setting), or the
 /// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task or a Cloud
-/// Function, directly or through
+/// Function, or a container's `env` in a Kubernetes workload's spec (rather than `value_from`
+/// a Secret), directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable, except in boot data and
 /// app settings, where an input named for a credential (`${var.runner_token}`) is copied into
@@ -294,6 +332,11 @@ impl Rule for CredentialInSharedData {
                 workload_environment_credential(&r).map(|(span, read)| {
                     let help = "give the workload an identity (execution role, service account) that reads the secret from a secret manager at run time";
                     (span, read, "the workload's environment".to_owned(), ENVIRONMENT_READERS, help)
+                })
+            } else if r.top.ident == "resource" && POD_SPECS.iter().any(|(t, _)| r.label(0) == *t) {
+                pod_environment_credential(&r).map(|(span, read)| {
+                    let help = "put the value in a kubernetes_secret and read it with env { value_from { secret_key_ref { … } } }, or mount it";
+                    (span, read, "a container's environment in the workload's spec".to_owned(), POD_SPEC_READERS, help)
                 })
             } else if r.top.ident == "resource" && APP_SERVICES.contains(&r.label(0)) {
                 app_setting_credential(&r).map(|(span, read)| {
