@@ -1,11 +1,12 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::timestamp;
+use crate::rules::common::{lifetime_from_now, timestamp};
 
 /// ## What it does
 /// Finds `azurerm_key_vault_secret` and `azurerm_key_vault_key` resources without an
 /// `expiration_date`, or with one further ahead than the policy's `max_lifetime` (default
-/// 365d). A key whose `rotation_policy` sets `expire_after` gets an expiry on every version and
-/// is left alone. Unknown dates are skipped.
+/// 365d), also one written relative to the time of apply (`timeadd(timestamp(), "87600h")`,
+/// which moves forward on every apply). A key whose `rotation_policy` sets `expire_after` gets
+/// an expiry on every version and is left alone. Other unknown dates are skipped.
 ///
 /// ## Why is this bad?
 /// A secret or key without an expiry stays valid in the vault forever: nothing reminds anyone
@@ -59,7 +60,22 @@ impl Rule for AzureKeyVaultExpiry {
                 }
                 continue;
             };
-            let Some(end) = v.as_str().and_then(timestamp) else { continue };
+            // `timeadd(timestamp(), "87600h")`: that long after each apply.
+            let Some(end) = v.as_str().and_then(timestamp) else {
+                let Some(secs) = r.attr("expiration_date").and_then(|a| lifetime_from_now(&a.expr, r.env, 0)) else {
+                    continue;
+                };
+                if secs > max.as_secs() {
+                    let days = secs / 86_400;
+                    cx.report(
+                        &r,
+                        r.span("expiration_date"),
+                        format!("expiration_date is {days} days after each apply, beyond the policy maximum {max}"),
+                    )
+                    .help(help.clone());
+                }
+                continue;
+            };
             if end > latest {
                 cx.report(
                     &r,
