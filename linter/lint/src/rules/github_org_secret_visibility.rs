@@ -11,7 +11,8 @@ const ORG_SECRETS: [&str; 3] = [
 /// Finds organization secrets (Actions, Dependabot, Codespaces) shared with every repository of
 /// the organization (`visibility = "all"`) instead of the repositories that use them.
 /// `visibility = "private"` (every private repository) is not reported: it is the usual way to
-/// keep a secret from public repositories, and reviewers disagree on it.
+/// keep a secret from public repositories, and reviewers disagree on it. A value that is
+/// plainly not a secret (an access key's id, an account id) is not reported either.
 ///
 /// ## Why is this bad?
 /// Every workflow of every repository the visibility covers, including repositories created
@@ -58,6 +59,11 @@ impl Rule for GithubOrgSecretVisibility {
                 // Of every `for_each` instance (a module's map of secrets, each with its own
                 // visibility).
                 if !s.strs("visibility").iter().any(|v| v.eq_ignore_ascii_case("all")) {
+                    continue;
+                }
+                // An id stored as a secret (`aws_iam_access_key.ci.id`, an account id) is not
+                // one: every repository reading it learns nothing it could use.
+                if s.attr("plaintext_value").is_some_and(|a| crate::facts::secrets::plainly_not_secret(&a.expr)) {
                     continue;
                 }
                 cx.report(&s, s.span("visibility"), "the secret is readable by every repository of the organization").help(

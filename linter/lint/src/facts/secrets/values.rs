@@ -236,9 +236,9 @@ const DESCRIPTIVE_NAMES: [&str; 16] = [
 
 /// Last words that make a longer name describe a secret too (`DB_HOST`, `AWS_DEFAULT_REGION`,
 /// `GITHUB_APP_ID`, `DOCKER_USERNAME`). Not `url`: a webhook's URL is its credential.
-const DESCRIPTIVE_LAST_WORDS: [&str; 13] = [
+const DESCRIPTIVE_LAST_WORDS: [&str; 14] = [
     "user", "username", "login", "host", "hostname", "port", "region", "zone", "email", "id", "account", "project",
-    "location",
+    "location", "bucket",
 ];
 
 /// Whether a longer name ends in a word for what describes a secret (`langfuse-s3-user`,
@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn names_that_describe_a_secret() {
-        for k in ["username", "DOCKER_USERNAME", "AWS_DEFAULT_REGION", "GITHUB_APP_ID", "dbHost", "url"] {
+        for k in ["username", "DOCKER_USERNAME", "AWS_DEFAULT_REGION", "GITHUB_APP_ID", "dbHost", "url", "S3_BUCKET"] {
             assert!(is_descriptive_name(k), "{k}");
         }
         for k in ["password", "NPM_TOKEN", "slack_webhook_url", "deploy", "example_secret_name"] {
