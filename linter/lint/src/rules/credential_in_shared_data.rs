@@ -182,7 +182,14 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
         .chain(public_settings)
         .filter_map(|k| item.attr(k))
         .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)));
-    direct.or_else(|| {
+    // The legacy Azure VM and scale set keep it in their `os_profile` block.
+    let os_profile = || {
+        item.nested("os_profile")
+            .into_iter()
+            .filter_map(|p| p.attr("custom_data"))
+            .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)))
+    };
+    direct.or_else(os_profile).or_else(|| {
         let meta = item.attr("metadata")?;
         let ExprKind::Object(entries) = &meta.expr.kind else { return None };
         entries
@@ -199,7 +206,8 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// application password, a generated password — or reads from a secret store or another
 /// configuration's state (`data.terraform_remote_state.x.outputs.root_token`), written where
 /// others read it: what a machine
-/// receives at boot (`user_data`, `custom_data`, `metadata_startup_script`, a GCE `metadata`
+/// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
+/// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
 /// extension) and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
