@@ -78,6 +78,18 @@ pub fn policy_text_with(e: &Expr, env: &Env<'_>, names_mount: &dyn Fn(&Expr) -> 
 /// spellings. A mount named for one application (`payments/`) is that application's own.
 const SHARED_KV: [&str; 3] = ["secret", "secrets", "kv"];
 
+/// Whether a path covers the values of every secret of the shared key/value mount
+/// (`secret/*`, `kv/data/*`, `secret/data/+/*`): what `read` there reads is every
+/// application's secrets, not one application's.
+pub fn whole_shared_kv(path: &str) -> bool {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        [first, "data", tail @ ..] if SHARED_KV.contains(first) => !tail.is_empty() && tail.iter().all(glob),
+        [first, rest @ ..] if SHARED_KV.contains(first) => !rest.is_empty() && rest.iter().all(glob),
+        _ => false,
+    }
+}
+
 /// A path on which writing is broad (see [`broad_write_path`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BroadWrite {

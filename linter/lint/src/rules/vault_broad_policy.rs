@@ -1,4 +1,4 @@
-use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with};
+use crate::eval::vault_policy::{MOUNT, VARIABLE, broad_write_path, path_rules, policy_text_with, whole_shared_kv};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::vault_mounts::mount_path;
 use crate::syntax::Expr;
@@ -143,11 +143,16 @@ fn judge(path: &str, caps: &[String], engines: &HashMap<String, Engine>) -> Opti
     if let Some(why) = engine_wide(path, caps, engines) {
         return Some(why);
     }
-    let broad = broad_write_path(path)?;
-    let writes = caps
-        .iter()
-        .find(|c| matches!(c.as_str(), "create" | "update" | "patch") || (broad.by_delete && *c == "delete"))?;
-    Some(format!("`{writes}` on {:?}, {}", shown(path), broad.what))
+    let written = broad_write_path(path).and_then(|broad| {
+        let writes = caps
+            .iter()
+            .find(|c| matches!(c.as_str(), "create" | "update" | "patch") || (broad.by_delete && *c == "delete"))?;
+        Some(format!("`{writes}` on {:?}, {}", shown(path), broad.what))
+    });
+    written.or_else(|| {
+        (caps.iter().any(|c| c == "read") && whole_shared_kv(path))
+            .then(|| format!("`read` on {:?}: every secret of the shared key/value mount", shown(path)))
+    })
 }
 
 /// Policy names that say administrator: a role granting one that is written elsewhere hands
@@ -190,7 +195,8 @@ fn shown(path: &str) -> String {
 /// `auth/approle/role/ci`, `…/ci/*` or `…/role/*`: its holder can choose the policies the
 /// role's logins get, its own included), a whole mount named by a variable
 /// (`path "${each.key}/*"`, `"${var.mount}/*"`), or all of the shared key/value mount
-/// (`secret/*`, `secret/data/*`, `kv/*`: every application's secrets); and on a secrets engine that mints
+/// (`secret/*`, `secret/data/*`, `kv/*`: every application's secrets), or `read` on all of it
+/// (the values of every application's secrets); and on a secrets engine that mints
 /// credentials (AWS, Google Cloud, Azure, database, Consul, Nomad, Kubernetes, RabbitMQ,
 /// Terraform Cloud, LDAP; at its default path or where the configuration mounts it), the
 /// credentials of every role (`aws/creds/*`, `database/static-creds/+`, or `read` on the whole
