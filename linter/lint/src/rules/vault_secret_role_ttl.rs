@@ -4,13 +4,15 @@ use crate::rules::common::{first_longer, interval};
 use crate::rules::vault_mounts::{has_own_lifetime, role_mount, short_lease};
 
 /// Mounts of secrets engines whose lease defaults a role falls back on: `(type, default path)`.
-const MOUNTS: [(&str, Option<&str>); 6] = [
+const MOUNTS: [(&str, Option<&str>); 8] = [
     ("vault_mount", None),
     ("vault_database_secrets_mount", None),
     ("vault_aws_secret_backend", Some("aws")),
     ("vault_gcp_secret_backend", Some("gcp")),
     ("vault_azure_secret_backend", Some("azure")),
     ("vault_kubernetes_secret_backend", None),
+    ("vault_consul_secret_backend", Some("consul")),
+    ("vault_rabbitmq_secret_backend", Some("rabbitmq")),
 ];
 
 /// Roles that mint credentials with a lease: `(type, default mount, the role's own lifetime
