@@ -4,7 +4,9 @@ use crate::rules::vault_mounts::{role_mount, role_policies};
 /// ## What it does
 /// Finds Vault Kubernetes auth roles bound to every service account name (`"*"`), to every
 /// namespace (`"*"`) or to the `default` service account of the `default` namespace (which
-/// every pod there that names no service account runs as), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
+/// every pod there that names no service account runs as), GCP auth roles that admit every VM
+/// of a project (`type = "gce"` bound only by `bound_projects`) or every service account
+/// (`bound_service_accounts = ["*"]`), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
 /// (browser) roles on a public identity provider (Google, GitLab.com, Microsoft's `common`
 /// endpoint) that grant a policy beyond `default` without binding a tenant, domain or group.
 ///
@@ -72,6 +74,28 @@ impl Rule for VaultAuthWildcardBinding {
             };
             cx.report(&r, r.span(key), message)
                 .help("bind the role to the service account names and namespaces of the workload");
+        }
+        // GCP: a `gce` role bound only to projects admits every VM there (whatever runs on
+        // it); an `iam` role bound to `*` admits every service account of the projects.
+        for r in cx.resources("vault_gcp_auth_backend_role") {
+            const NARROWING: [&str; 5] =
+                ["bound_service_accounts", "bound_labels", "bound_zones", "bound_regions", "bound_instance_groups"];
+            let any_account = r.strs("bound_service_accounts").iter().any(|s| s == "*");
+            let gce_project_only = r.str("type").as_deref() == Some("gce")
+                && r.has("bound_projects")
+                && !NARROWING.iter().any(|k| r.has(k));
+            let (key, message) = if any_account {
+                ("bound_service_accounts", "any service account of the bound projects can log in")
+            } else if gce_project_only {
+                (
+                    "bound_projects",
+                    "any VM instance of the bound projects can log in: no service account, label, zone or instance group is bound",
+                )
+            } else {
+                continue;
+            };
+            cx.report(&r, r.span(key), message)
+                .help("bind the role to the service accounts (or instance labels) of the workload");
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // Machine logins are role_type "jwt"; "oidc" roles are people in a browser.
