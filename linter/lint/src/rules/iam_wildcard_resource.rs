@@ -8,7 +8,7 @@ use crate::span::Span;
 
 /// Actions that AWS only accepts with `"Resource": "*"` (they have no resource-level
 /// permissions), so `"*"` is the only correct value for them.
-const STAR_ONLY: [&str; 55] = [
+const STAR_ONLY: [&str; 57] = [
     // Sending mail, using a CodeStar connection, creating the service-linked roles AWS
     // defines and cancelling spot requests: routinely granted on "*" and reviewed as clean by
     // every blind reader who met them.
@@ -55,6 +55,10 @@ const STAR_ONLY: [&str; 55] = [
     "secretsmanager:listsecrets",
     "cloudformation:validatetemplate",
     "tag:getresources",
+    // The Resource Groups Tagging API tags whatever the caller may tag through the resource's
+    // own service; it has no resource types of its own (the VPC CNI's node policy).
+    "tag:tagresources",
+    "tag:untagresources",
     "ecs:registertaskdefinition",
     "ecs:deregistertaskdefinition",
     "ecs:describetaskdefinition",
