@@ -155,7 +155,11 @@ pub fn broad_write_path(path: &str) -> Option<BroadWrite> {
             what: "an auth role's definition, which chooses the policies its logins get",
             by_delete: false,
         }),
-        [first, rest @ ..] if first.contains(VARIABLE) && !rest.is_empty() && rest.iter().all(glob) => {
+        // Vault's own templating (`{{identity.entity.aliases.<accessor>.metadata.job}}/*`) names
+        // the caller's own path, not one chosen by a Terraform variable.
+        [first, rest @ ..]
+            if first.contains(VARIABLE) && !first.contains("{{") && !rest.is_empty() && rest.iter().all(glob) =>
+        {
             any_write("a whole mount chosen by a variable")
         }
         // The shared key/value mount every application's secrets live in (Vault's dev server
