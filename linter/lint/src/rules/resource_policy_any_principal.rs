@@ -13,7 +13,10 @@ const LAMBDA_LIMITS: [&str; 4] = ["source_account", "source_arn", "principal_org
 /// `access_policies` of Elasticsearch/OpenSearch domains, the `aws_iam_policy_document`s they
 /// use, and `aws_lambda_permission` with `principal = "*"` and no source account, ARN or
 /// organization. `Deny` statements are not findings; statements that grant
-/// `sts:AssumeRole` are judged by `trust-any-principal` (NHI203).
+/// `sts:AssumeRole` are judged by `trust-any-principal` (NHI203). Content meant for everyone
+/// is left out: reading the objects of a bucket that serves a website, and invoking a
+/// function through a URL without authentication (`function_url_auth_type = "NONE"`, or
+/// `invoked_via_function_url = true`).
 ///
 /// ## Why is this bad?
 /// `*` is every AWS account in the world, and for S3 and OpenSearch even anonymous callers.
@@ -59,8 +62,12 @@ impl Rule for ResourcePolicyAnyPrincipal {
         const HELP: &str = "name the principals that need access, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceVpce";
         for src in resource_statements(cx.facts().policies()) {
             // Documents that grant role assumption are trust policies: NHI203's.
-            let open =
-                src.statements.iter().find(|s| open_to_anyone(s) && !(src.kind == Kind::Document && is_assume_role(s)));
+            let website = || serves_website(cx, &src.item);
+            let open = src.statements.iter().find(|s| {
+                open_to_anyone(s)
+                    && !(src.kind == Kind::Document && is_assume_role(s))
+                    && !(reads_objects_only(&s.action_strs()) && website())
+            });
             if let Some(s) = open {
                 let actions = s.action_strs();
                 let what = match actions.as_slice() {
@@ -74,13 +81,57 @@ impl Rule for ResourcePolicyAnyPrincipal {
             }
         }
         for p in cx.resources("aws_lambda_permission") {
-            let limited = LAMBDA_LIMITS.iter().any(|k| p.has(k));
+            // A function URL with no authentication is a public endpoint by design (a webhook
+            // receiver): invoking it through the URL is what the permission is for.
+            let public_url = p.str("function_url_auth_type").as_deref() == Some("NONE")
+                || p.value("invoked_via_function_url").and_then(|v| v.as_bool()) == Some(true);
+            let limited = public_url || LAMBDA_LIMITS.iter().any(|k| p.has(k));
             if p.str("principal").as_deref() == Some("*") && !limited {
                 cx.report(&p, p.span("principal"), "any AWS principal (\"*\") may invoke the function")
                     .help("set the service or account principal, and source_account or source_arn");
             }
         }
     }
+}
+
+/// Whether every action of a statement only reads objects (`s3:GetObject`,
+/// `s3:GetObjectVersion`): what a website's visitors do.
+fn reads_objects_only(actions: &[String]) -> bool {
+    !actions.is_empty()
+        && actions
+            .iter()
+            .all(|a| a.eq_ignore_ascii_case("s3:GetObject") || a.eq_ignore_ascii_case("s3:GetObjectVersion"))
+}
+
+/// Whether the policy a statement comes from is that of a bucket configured to serve a
+/// website (a `website` block, or an `aws_s3_bucket_website_configuration` of it): its objects
+/// are meant for everyone.
+fn serves_website(cx: &Ctx<'_>, item: &crate::query::Item<'_>) -> bool {
+    let mut sites: Vec<String> = cx
+        .resources("aws_s3_bucket")
+        .iter()
+        .filter(|b| !b.nested("website").is_empty())
+        .map(|b| format!("aws_s3_bucket.{}", b.label(1)))
+        .collect();
+    for w in cx.resources("aws_s3_bucket_website_configuration") {
+        let Some(a) = w.attr("bucket") else { continue };
+        a.expr.walk(&mut |e| {
+            if let Some(p) = e.traversal_path()
+                && let Some(rest) = p.strip_prefix("aws_s3_bucket.")
+            {
+                sites.push(format!("aws_s3_bucket.{}", rest.split(['.', '[']).next().unwrap_or(rest)));
+            }
+        });
+    }
+    if sites.is_empty() {
+        return false;
+    }
+    let own = format!("{}.{}", item.label(0), item.label(1));
+    let mut mentioned = false;
+    item.block.body.each_attr(&mut |a| {
+        mentioned = mentioned || sites.iter().any(|s| a.expr.mentions(&format!("{s}.")));
+    });
+    sites.contains(&own) || mentioned
 }
 
 #[cfg(test)]
