@@ -172,6 +172,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI116",
+        "bad_object_built_in_a_local",
+        "a plan keeps an output's references (`local.deployer`), not the locals they name, and Terraform refuses to plan an output holding a key's secret without sensitive = true",
+    ),
+    (
+        "NHI116",
         "bad_local_token_unwrapped",
         "a plan keeps an output's references, not its calls: the `nonsensitive()` around `local.root_token` that marks it a secret is not in it",
     ),

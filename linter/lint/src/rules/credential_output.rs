@@ -8,7 +8,8 @@ use crate::syntax::ExprKind;
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
 /// creates one, a credential-named variable or module output — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
-/// whatever the output says.
+/// whatever the output says; also any of them returned through a local the output names
+/// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`).
 ///
 /// ## Why is this bad?
 /// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
@@ -75,7 +76,21 @@ impl Rule for CredentialOutput {
             if out.value("sensitive").and_then(|v| v.as_bool()) == Some(true) {
                 continue;
             }
-            if let Some(read) = credential_returned(&value.expr, &module_output) {
+            // Also what a local it returns is built from (`value = local.deployer`, an object
+            // holding `aws_iam_access_key.d.secret`).
+            let through_local = || {
+                let mut found = None;
+                value.expr.walk(&mut |e| {
+                    if found.is_none()
+                        && let Some(name) = e.traversal_path().as_deref().and_then(|p| p.strip_prefix("local."))
+                        && let Some(local) = out.env.local_expr(name.split(['.', '[']).next().unwrap_or(name))
+                    {
+                        found = credential_returned(local, &module_output);
+                    }
+                });
+                found
+            };
+            if let Some(read) = credential_returned(&value.expr, &module_output).or_else(through_local) {
                 cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
                     .help("add sensitive = true, or hand the secret to a secret store instead of an output");
             }

@@ -5,7 +5,7 @@ use super::is_credential_key;
 use crate::syntax::{Expr, ExprKind, ObjKey, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
-const SECRET_ATTRS: [(&str, &str); 19] = [
+const SECRET_ATTRS: [(&str, &str); 21] = [
     ("random_password", "result"),
     ("github_actions_secret", "plaintext_value"),
     ("github_actions_organization_secret", "plaintext_value"),
@@ -22,6 +22,9 @@ const SECRET_ATTRS: [(&str, &str); 19] = [
     ("azurerm_kubernetes_cluster", "kube_admin_config"),
     // `kube_config[0].raw_config`: the whole kubeconfig, its token included.
     ("digitalocean_kubernetes_cluster", "raw_config"),
+    // A kind cluster's kubeconfig carries its admin client key.
+    ("kind_cluster", "kubeconfig"),
+    ("kind_cluster", "kubeconfig_path"),
     ("aws_iam_access_key", "ses_smtp_password_v4"),
     ("azurerm_key_vault_secret", "value"),
     ("kubernetes_secret", "data"),
