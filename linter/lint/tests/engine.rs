@@ -918,6 +918,38 @@ output "other_token" {
 }
 
 #[test]
+fn an_encrypted_secret_passed_up_through_two_modules_is_not_a_credential() {
+    let user = r#"
+resource "aws_iam_access_key" "k" {
+  user    = "ci"
+  pgp_key = "keybase:ci"
+}
+output "user_secret" {
+  value = aws_iam_access_key.k.encrypted_secret
+}
+"#;
+    let federated = r#"
+module "user" {
+  source = "./user"
+}
+output "user_secret" {
+  value = module.user.user_secret
+}
+"#;
+    let root = r#"
+module "federation" {
+  source = "./federated"
+}
+output "federation_user_secret" {
+  value = module.federation.user_secret
+}
+"#;
+    let d = tree(&[("main.tf", root), ("federated/main.tf", federated), ("federated/user/main.tf", user)]);
+    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
 fn a_cluster_admin_binding_in_a_heredoc_of_locals_is_found() {
     let main = "locals {\n  rbac = <<YAML\nkind: ClusterRoleBinding\nroleRef:\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: helm-controller\n  namespace: flux-system\nYAML\n  other = \"kind: RoleBinding but not YAML\"\n}\n";
     let d = tree(&[("main.tf", main)]);

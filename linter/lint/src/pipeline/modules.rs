@@ -115,6 +115,17 @@ impl ModuleRunner<'_> {
                     } else {
                         HashMap::new()
                     };
+                    // An output that passes on one of its own calls' outputs known not to be
+                    // a secret (`value = module.user.encrypted_secret_out`) is not one either.
+                    let passes_not_secret = |value: &Expr| {
+                        value
+                            .traversal_path()
+                            .as_deref()
+                            .and_then(|p| p.strip_prefix("module."))
+                            .and_then(|rest| rest.split_once('.'))
+                            .and_then(|(m, o)| grandchildren.get(m)?.get(o).copied())
+                            == Some(OutputKind::NotSecret)
+                    };
                     let returned = |m: &str, o: &str| {
                         grandchildren.get(m).and_then(|x| x.get(o)).map(|k| matches!(k, OutputKind::Credential { .. }))
                     };
@@ -129,7 +140,7 @@ impl ModuleRunner<'_> {
                                     .attr("sensitive")
                                     .is_some_and(|s| matches!(s.expr.kind, ExprKind::Bool(true)));
                                 OutputKind::Credential { sensitive }
-                            } else if plainly_not_secret(value) {
+                            } else if plainly_not_secret(value) || passes_not_secret(value) {
                                 OutputKind::NotSecret
                             } else {
                                 return None;
