@@ -179,7 +179,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
 /// Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
 /// findings on an ARN that names every secret, parameter or key of the account
-/// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), and
+/// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), reading, writing
+/// or deleting objects or rewriting bucket policies on every bucket (`arn:aws:s3:::*`), and
 /// `sts:AssumeRole`, `iam:PassRole` or writing the policies of every role of an account
 /// (`arn:aws:iam::123:role/*`), and writing the policies or credentials of every user
 /// (`iam:PutUserPolicy`, `iam:CreateAccessKey` on `…:user/*`), group or managed policy
@@ -273,7 +274,12 @@ impl Rule for IamWildcardResource {
                     _ => None,
                 });
                 let Some((arn, (reads, what))) = every else { continue };
-                let read = reads.iter().find_map(|op| s.action_strs().into_iter().find(|a| action_matches(a, op)));
+                // A whole service or everything (`s3:*`, `*`) is NHI201's finding already.
+                let read = reads.iter().find_map(|op| {
+                    s.action_strs()
+                        .into_iter()
+                        .find(|a| action_matches(a, op) && !(what == "bucket" && is_full_wildcard(a)))
+                });
                 if let Some(action) = read {
                     cx.report(
                         item,
@@ -282,6 +288,8 @@ impl Rule for IamWildcardResource {
                     )
                     .help(if matches!(what, "role" | "user" | "group" | "managed policy") {
                         "name the roles, users, groups or policies this workload manages (role/deploy-*, or their ARNs)"
+                    } else if what == "bucket" {
+                        "name the buckets this workload uses (arn:aws:s3:::my-bucket and arn:aws:s3:::my-bucket/*)"
                     } else {
                         "name the secrets or parameters of this workload (a path prefix such as parameter/my-app/*)"
                     });
@@ -401,8 +409,8 @@ fn self_escalation(cx: &Ctx<'_>, item: &Item<'_>, stmts: &[Statement]) -> Option
     })
 }
 
-/// When `arn` names every secret, parameter, KMS key or role of an account (region and account
-/// may be wildcards or references): the actions that hand out what it covers (a secret's value,
+/// When `arn` names every secret, parameter, KMS key, role or bucket of an account (region
+/// and account may be wildcards or references): the actions that hand out what it covers (a secret's value,
 /// or a role's permissions), and what it covers.
 fn every_secret_of(arn: &str) -> Option<(&'static [&'static str], &'static str)> {
     let mut parts = arn.splitn(6, ':');
@@ -414,6 +422,9 @@ fn every_secret_of(arn: &str) -> Option<(&'static [&'static str], &'static str)>
             Some((&["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"], "parameter"))
         }
         ("kms", "key/*" | "*") => Some((&["kms:Decrypt"], "KMS key")),
+        // Every bucket of every account, objects included (`arn:aws:s3:::*`): writing, deleting
+        // or reading any object, or rewriting any bucket's policy.
+        ("s3", "*") => Some((&["s3:PutObject", "s3:DeleteObject", "s3:PutBucketPolicy", "s3:GetObject"], "bucket")),
         // Taking on, handing out or rewriting any role of the account: every role's permissions.
         ("iam", "role/*" | "role*") => Some((
             &[
@@ -461,6 +472,7 @@ mod tests {
         assert!(every_secret_of("arn:aws:ssm:eu-west-1:123:parameter/app/*").is_none());
         assert!(every_secret_of("arn:aws:secretsmanager:eu-west-1:123:secret:app-*").is_none());
         assert!(every_secret_of("arn:aws:s3:::bucket/*").is_none());
+        assert!(every_secret_of("arn:aws:s3:::*").is_some());
         assert!(every_secret_of("*").is_none());
         assert!(every_secret_of("arn:aws:iam::123456789012:role/*").is_some());
         assert!(every_secret_of("arn:aws:iam::123456789012:role/ci-*").is_none());
