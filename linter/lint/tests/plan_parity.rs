@@ -172,6 +172,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI116",
+        "bad_for_over_app_passwords",
+        "a plan keeps the output's references (`azuread_application_password.per_group`), not the `for` that reads each `.value`, and Terraform refuses to plan a password output without sensitive = true",
+    ),
+    (
+        "NHI116",
         "bad_object_built_in_a_local",
         "a plan keeps an output's references (`local.deployer`), not the locals they name, and Terraform refuses to plan an output holding a key's secret without sensitive = true",
     ),

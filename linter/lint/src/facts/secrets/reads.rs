@@ -91,6 +91,19 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
     // where it is only read from (`{ for k, v in github_repository_webhook.this : k => v.url }`).
     let mut returned = Vec::new();
     returned_as_is(value, &mut returned);
+    // `for` variables bound to a resource's instances (`for k, v in azuread_application_password.p`):
+    // `v.value` reads what that resource type keeps there.
+    let mut bound: Vec<(String, String, String)> = Vec::new();
+    value.walk(&mut |e| {
+        if let ExprKind::For(f) = &e.kind
+            && let Some(path) = f.collection.traversal_path()
+            && let Some((ty, _)) = path.split_once('.')
+            && ty.contains('_')
+            && !matches!(ty, "var" | "local" | "module" | "data")
+        {
+            bound.push((f.value_var.clone(), ty.to_owned(), path.clone()));
+        }
+    });
     let mut found = None;
     value.walk(&mut |e| {
         if found.is_some() {
@@ -144,8 +157,19 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                             || azure_connection(a)
                     })
             }
-            // A `for` expression's variable: `{ for k, v in gitlab_group_access_token.t : k => v.token }`.
-            _ => attrs.iter().any(|a| is_credential_key(a) && !KEY_IDS.contains(a)),
+            // A `for` expression's variable: `{ for k, v in gitlab_group_access_token.t : k => v.token }`,
+            // or an attribute its resource type keeps a secret in (`v.value` of application passwords).
+            var => {
+                let of = bound.iter().find(|(v, _, _)| v == var);
+                let by_type =
+                    of.is_some_and(|(_, t, _)| attrs.iter().any(|a| SECRET_ATTRS.contains(&(t.as_str(), *a))));
+                if by_type && let Some((_, _, collection)) = of {
+                    // Shown as what it reads: `azuread_application_password.p[…].value`.
+                    found = Some(format!("{collection}[…]{}", path.strip_prefix(var).unwrap_or("")));
+                    return;
+                }
+                attrs.iter().any(|a| is_credential_key(a) && !KEY_IDS.contains(a))
+            }
         };
         if reads {
             found = Some(path);
