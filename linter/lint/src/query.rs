@@ -29,8 +29,8 @@ pub struct ModuleView<'a> {
     pub env: &'a Env<'a>,
     /// `""` or `module.x.` (nested calls chain).
     pub prefix: &'a str,
-    /// For each module call (by name) whose code is here: its outputs that return a credential,
-    /// each with whether it is marked `sensitive = true`.
+    /// For each module call (by name) whose code is here: its outputs whose value says what
+    /// they return (see [`OutputKind`]); an output missing here is judged by its name.
     pub credential_outputs: HashMap<String, std::rc::Rc<HashMap<String, OutputKind>>>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
@@ -356,6 +356,16 @@ impl<'a> Item<'a> {
                 item
             })
             .collect()
+    }
+
+    /// The blocks at the end of a path of nested block names (`["spec", "template", "spec"]`),
+    /// every instance at each step.
+    pub fn nested_path(&self, path: &[&str]) -> Vec<Item<'a>> {
+        let mut holders = vec![self.clone()];
+        for step in path {
+            holders = holders.iter().flat_map(|h| h.nested(step)).collect();
+        }
+        holders
     }
 
     fn with_block(&self, block: &'a Block, body: &'a Body) -> Item<'a> {

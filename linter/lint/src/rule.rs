@@ -224,7 +224,8 @@ impl<'a> Ctx<'a> {
 
     /// A test of whether output `output` of module call `call` returns a credential without
     /// being marked sensitive (the called module's own output reads one), for `credential_read`:
-    /// what an output of this module may not pass on unmarked.
+    /// what an output of this module may not pass on unmarked. `None` when the module's code
+    /// or that output's value does not say (its name is judged instead).
     pub fn module_credentials(&self) -> impl Fn(&str, &str) -> Option<bool> + 'a {
         let known = &self.view.credential_outputs;
         move |call, output| {
@@ -234,7 +235,7 @@ impl<'a> Ctx<'a> {
 
     /// A test of whether output `output` of module call `call` returns a credential at all,
     /// marked sensitive or not: what must not be written into a file or shared data, where the
-    /// mark does not follow it.
+    /// mark does not follow it. `None` as for [`Self::module_credentials`].
     pub fn module_credentials_any(&self) -> impl Fn(&str, &str) -> Option<bool> + 'a {
         let known = &self.view.credential_outputs;
         move |call, output| {

@@ -45,8 +45,8 @@ pub(super) struct ModuleRunner<'r> {
     pub downloaded: &'r HashMap<String, PathBuf>,
     /// Per module directory: the findings it has on its own, with its variables' defaults.
     pub standalone: RefCell<HashMap<PathBuf, Rc<HashSet<FindingKey>>>>,
-    /// Per module directory: its outputs that return a credential, each with whether it is
-    /// marked `sensitive = true`.
+    /// Per module directory: its outputs whose value says what they return (a credential, and
+    /// whether it is marked `sensitive = true`, or plainly not a secret).
     pub secret_outputs: RefCell<HashMap<PathBuf, Rc<HashMap<String, OutputKind>>>>,
     /// Per calling directory and git source: the directory of the repository being linted it
     /// names, if any ([`own_repository_dir`] reads the disk; calls are resolved once each).

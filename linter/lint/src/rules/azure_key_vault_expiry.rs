@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{lifetime_from_now, timestamp};
+use crate::rules::common::{interval, lifetime_from_now, timestamp};
 
 /// ## What it does
 /// Finds `azurerm_key_vault_secret` and `azurerm_key_vault_key` resources without an
@@ -66,11 +66,13 @@ impl Rule for AzureKeyVaultExpiry {
                     continue;
                 };
                 if secs > max.as_secs() {
-                    let days = secs / 86_400;
                     cx.report(
                         &r,
                         r.span("expiration_date"),
-                        format!("expiration_date is {days} days after each apply, beyond the policy maximum {max}"),
+                        format!(
+                            "expiration_date is {} after each apply, beyond the policy maximum {max}",
+                            interval(secs)
+                        ),
                     )
                     .help(help.clone());
                 }

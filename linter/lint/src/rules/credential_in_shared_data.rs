@@ -78,11 +78,7 @@ const ENVIRONMENT_READERS: &str =
 fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
-    let mut holders = vec![item.clone()];
-    for b in blocks.iter() {
-        holders = holders.iter().flat_map(|h| h.nested(b)).collect();
-    }
-    holders.iter().find_map(|h| generated_credential_at(&h.attr(attr)?.expr))
+    item.nested_path(blocks).iter().find_map(|h| generated_credential_at(&h.attr(attr)?.expr))
 }
 
 /// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the
@@ -113,10 +109,7 @@ const POD_SPEC_READERS: &str =
 /// literals are `hardcoded-credential`'s.
 fn pod_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let (_, path) = POD_SPECS.iter().find(|(t, _)| item.label(0) == *t)?;
-    let mut holders = vec![item.clone()];
-    for b in path.iter() {
-        holders = holders.iter().flat_map(|h| h.nested(b)).collect();
-    }
+    let holders = item.nested_path(path);
     let containers = holders.iter().flat_map(|h| h.nested("container").into_iter().chain(h.nested("init_container")));
     let envs: Vec<Item<'_>> = containers.flat_map(|c| c.nested("env")).collect();
     envs.iter().find_map(|env| generated_credential_at(&env.attr("value")?.expr))

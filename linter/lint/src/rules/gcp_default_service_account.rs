@@ -110,10 +110,7 @@ impl Rule for GcpDefaultServiceAccount {
         // functions and services by what they do, not by the identity left out.
         for (ty, path, key) in SERVERLESS {
             for w in cx.resources(ty) {
-                let mut holders = vec![w.clone()];
-                for step in path.iter() {
-                    holders = holders.iter().flat_map(|h| h.nested(step)).collect();
-                }
+                let holders = w.nested_path(path);
                 // A workload without the block that would hold the identity is not judged.
                 let Some(holder) = holders.first() else { continue };
                 if holder.has(key) && names_default(holder, key) {

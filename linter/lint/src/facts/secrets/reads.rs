@@ -184,8 +184,6 @@ pub fn credential_returned(value: &Expr, module_output: &ModuleOutputs<'_>) -> O
     credential_read(value, module_output).or_else(|| credential_field(value))
 }
 
-/// Whether an attribute's name says it names or locates something rather than holding it
-/// (`name`, `secret_id`, `secret_arn`, `url`).
 /// Whether a value is plainly not a secret, whatever it is called: an attribute of a resource
 /// or data source that names or identifies something (`.id`, `.arn`, `.name`), a key's id or
 /// fingerprint, or a PGP-encrypted secret (`aws_iam_access_key.k.encrypted_secret`).
@@ -211,6 +209,8 @@ pub fn plainly_not_secret(value: &Expr) -> bool {
             || names_something(last))
 }
 
+/// Whether an attribute's name says it names or locates something rather than holding it
+/// (`name`, `secret_id`, `secret_arn`, `url`).
 fn names_something(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
     ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))
