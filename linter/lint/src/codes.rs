@@ -351,7 +351,9 @@ inline policy, and a module call that passes it. An `aws_iam_policy` or `vault_p
 stores a broad document data source is reported as well: it is the policy the provider keeps.
 Grants to people (user, group and domain members, Azure `User`/`Group`
 principals, Vault LDAP, Okta and GitHub-team mappings, identity groups) and grants held back by
-a `condition` are not reported again; the definition's finding stands for them.
+a `condition` are not reported again; the definition's finding stands for them. An Azure role
+assignment at a subscription or management group is the exception: there a custom role is
+reported whoever holds it, as the built-in Owner is (NHI210).
 "#;
 
 fn capitalize(s: &str) -> String {

@@ -1079,6 +1079,41 @@ provider "aws" {
 }
 
 #[test]
+fn an_owner_like_custom_role_at_a_subscription_is_reported_whoever_holds_it() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+data "azurerm_subscription" "current" {}
+resource "azurerm_role_definition" "grantor" {
+  name  = "grantor"
+  scope = data.azurerm_subscription.current.id
+  permissions {
+    actions = ["Microsoft.Authorization/roleAssignments/write"]
+  }
+}
+resource "azuread_group" "engineers" {
+  display_name = "engineers"
+}
+resource "azurerm_role_assignment" "engineers_subscription" {
+  scope              = data.azurerm_subscription.current.id
+  role_definition_id = azurerm_role_definition.grantor.role_definition_resource_id
+  principal_id       = azuread_group.engineers.object_id
+}
+resource "azurerm_role_assignment" "engineers_group" {
+  scope              = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/app"
+  role_definition_id = azurerm_role_definition.grantor.role_definition_resource_id
+  principal_id       = azuread_group.engineers.object_id
+}
+"#,
+    )]);
+    let got = codes(&lint(d.path()));
+    // As the built-in Owner is reported at a subscription whoever holds it, so is a custom role
+    // that can grant itself Owner; on a resource group, a person's grant is left to the role.
+    assert!(got.contains(&("azurerm_role_assignment.engineers_subscription".to_owned(), "NHI211")), "{got:?}");
+    assert!(!got.iter().any(|(a, _)| a == "azurerm_role_assignment.engineers_group"), "{got:?}");
+}
+
+#[test]
 fn a_broad_definition_is_reported_where_it_reaches_a_non_human_identity() {
     let d = tree(&[(
         "main.tf",

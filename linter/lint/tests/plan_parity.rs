@@ -202,6 +202,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI204",
+        "bad_irsa_module_condition_any_namespace",
+        "a registry module: a real plan lists its role and trust policy, found there",
+    ),
+    (
+        "NHI204",
         "bad_irsa_module_without_subjects",
         "a registry module: a real plan lists its role and trust policy, found there",
     ),

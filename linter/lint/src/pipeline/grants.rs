@@ -81,6 +81,11 @@ fn limited_or_human(item: &Item<'_>) -> bool {
     if crate::rules::common::vault_person_login(item) {
         return true;
     }
+    // At a subscription or management group, a custom role is judged as the built-in roles
+    // are (Owner there is reported whoever holds it): a person's account is as much a way in.
+    if item.label(0) == "azurerm_role_assignment" && crate::rules::azure_privileged_role::broad_scope(item).is_some() {
+        return false;
+    }
     item.attr("principal_id").is_some_and(|a| {
         ["azuread_user.", "azuread_group.", "data.azuread_user.", "data.azuread_group."]
             .iter()

@@ -258,15 +258,17 @@ fn provider_without_subjects(call: &Item<'_>) -> Option<crate::span::Span> {
     (!narrowed).then(|| provider.expr.span.clone())
 }
 
-/// An OIDC role module's subject input that admits a Kubernetes service account of any
-/// namespace (`oidc_subjects_with_wildcards = ["system:serviceaccount:*:loki"]`): anyone who
-/// can create a namespace, or a service account in any namespace, gets the role.
+/// An OIDC role module's subject or trust-condition input that admits a Kubernetes service
+/// account of any namespace (`oidc_subjects_with_wildcards = ["system:serviceaccount:*:loki"]`,
+/// or a `StringLike` entry of `provider_trust_policy_conditions`): anyone who can create a
+/// namespace, or a service account in any namespace, gets the role.
 fn any_namespace_subject(call: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let source = crate::rules::common::registry_address(call)?;
     if !source.contains("oidc") {
         return None;
     }
-    crate::rules::common::inputs_named(call, "subject").find_map(|a| {
+    let subject_inputs = crate::rules::common::inputs_named(call, "subject");
+    subject_inputs.chain(crate::rules::common::inputs_named(call, "condition")).find_map(|a| {
         let texts = crate::rules::common::instance_texts(call, &a.expr);
         let subject = texts.into_iter().find(|t| t.starts_with("system:serviceaccount:*"))?;
         Some((a.expr.span.clone(), subject))

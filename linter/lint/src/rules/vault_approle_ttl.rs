@@ -1,9 +1,10 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{Dur, duration, null_by_default};
+use crate::rules::common::{Dur, duration, first_longer, interval, null_by_default};
 
 /// ## What it does
 /// Finds `vault_approle_auth_backend_role` resources whose secret IDs never expire
-/// (`secret_id_ttl` missing or `0`) or whose tokens have no lifetime limit (neither
+/// (`secret_id_ttl` missing or `0`) or live longer than `policy.static_key_max_lifetime`
+/// (90 days by default), or whose tokens have no lifetime limit (neither
 /// `token_ttl`, `token_max_ttl` nor `token_explicit_max_ttl` set to a non-zero value), and
 /// periodic roles (`token_period`) without `token_explicit_max_ttl`. In a reusable module, a
 /// limit taken from a variable whose default is null is missing unless a caller sets it.
@@ -40,7 +41,7 @@ impl Rule for VaultApproleTtl {
             name: "vault-approle-ttl",
             category: Category::MissingTtl,
             severity: Severity::High,
-            summary: "an AppRole whose secret IDs or tokens never expire",
+            summary: "an AppRole whose secret IDs or tokens never expire, or whose secret IDs last longer than a static key may",
             source: include_str!("vault_approle_ttl.rs"),
             on_plan: OnPlan::Values,
         }
@@ -66,21 +67,30 @@ impl Rule for VaultApproleTtl {
                     None
                 }
             };
-            let mut problems = Vec::new();
+            let mut problems: Vec<String> = Vec::new();
             let mut span = r.header();
             if unlimited("secret_id_ttl") == Some(true) {
-                problems.push("secret IDs never expire (secret_id_ttl)");
+                problems.push("secret IDs never expire (secret_id_ttl)".to_owned());
                 if r.has("secret_id_ttl") {
                     span = r.span("secret_id_ttl");
                 }
+            } else if let Some((key, secs)) =
+                first_longer(&r, &["secret_id_ttl"], cx.policy.static_key_max_lifetime.as_secs())
+            {
+                // A secret ID is a password for the role: one that lasts years is a static key.
+                problems.push(format!(
+                    "secret IDs live {} (secret_id_ttl), longer than policy.static_key_max_lifetime",
+                    interval(secs)
+                ));
+                span = r.span(key);
             }
             let token_limits = ["token_ttl", "token_max_ttl", "token_explicit_max_ttl"].map(unlimited);
             if token_limits.iter().all(|u| *u == Some(true)) {
-                problems.push("tokens have no TTL (token_ttl / token_max_ttl)");
+                problems.push("tokens have no TTL (token_ttl / token_max_ttl)".to_owned());
             } else if r.values("token_period").iter().any(|v| !v.is_null() && !matches!(duration(v), Some(Dur::Zero)))
                 && unlimited("token_explicit_max_ttl") == Some(true)
             {
-                problems.push("periodic tokens can be renewed forever (no token_explicit_max_ttl)");
+                problems.push("periodic tokens can be renewed forever (no token_explicit_max_ttl)".to_owned());
             }
             // The variables a caller could set to lift the problems reported.
             let mut keys: Vec<&str> = Vec::new();
