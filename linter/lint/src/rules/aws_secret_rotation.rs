@@ -6,7 +6,9 @@ use crate::syntax::Expr;
 /// Finds `aws_secretsmanager_secret` resources that nothing in the module rotates: no
 /// `aws_secretsmanager_secret_rotation` whose `secret_id` refers to the secret (or names it),
 /// and no inline `rotation_lambda_arn` / `rotation_rules`. When a rotation's `secret_id` is not
-/// known statically, the module's secrets are not reported.
+/// known statically, the module's secrets are not reported, and neither are secrets named for
+/// what describes a credential (`rds-user`, `client-id`, by label or `name`): they hold a name
+/// or an id.
 ///
 /// ## Why is this bad?
 /// A secret that is never rotated holds the same credential for as long as it exists: every
@@ -60,7 +62,11 @@ impl Rule for AwsSecretRotation {
             }
         }
         for s in cx.resources("aws_secretsmanager_secret") {
-            if s.has("rotation_lambda_arn") || s.has("rotation_rules") || !s.nested("rotation_rules").is_empty() {
+            if s.has("rotation_lambda_arn")
+                || s.has("rotation_rules")
+                || !s.nested("rotation_rules").is_empty()
+                || crate::rules::common::store_entry_describes(&s)
+            {
                 continue;
             }
             let name = s.str("name");

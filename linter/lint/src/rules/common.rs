@@ -650,6 +650,15 @@ pub fn inputs_named<'c>(call: &'c Item<'_>, word: &'c str) -> impl Iterator<Item
     call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
 }
 
+/// Whether a secret-store entry is named for what describes a secret rather than for a secret
+/// (`rds-user`, `argocd-oauth-client-id`): by its label, or its `name` or `secret_id`. Such an
+/// entry holds a user name or an id, which needs no rotation.
+pub fn store_entry_describes(entry: &Item<'_>) -> bool {
+    use crate::facts::secrets::ends_descriptive;
+    ends_descriptive(entry.label(1))
+        || ["name", "secret_id"].iter().any(|k| entry.str(k).is_some_and(|n| ends_descriptive(&n)))
+}
+
 /// Calls of modules whose code is not here (registry or git sources): what such a module does
 /// is known only from its documented inputs, so rules read those.
 pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {

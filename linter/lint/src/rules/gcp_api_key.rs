@@ -4,7 +4,10 @@ use crate::rules::common::lifecycle;
 /// ## What it does
 /// Finds `google_apikeys_key` resources: Google Cloud API keys. Keys that Terraform rotates
 /// (`replace_triggered_by` a `time_rotating`) are not reported: see "Severity follows the
-/// lifecycle" in the rules index.
+/// lifecycle" in the rules index. Nor are client keys restricted to the apps that ship them
+/// and to the APIs they call (`android_key_restrictions`, `ios_key_restrictions` or
+/// `browser_key_restrictions`, with `api_targets`): such a key is in every copy of the app,
+/// public by design, and its restrictions are what guard it.
 ///
 /// ## Why is this bad?
 /// An API key is a bearer string with no identity behind it. It never expires, is stored in
@@ -41,7 +44,16 @@ impl Rule for GcpApiKey {
             if !lifecycle(&k, cx).is_static() {
                 continue;
             }
-            let restricted = k.nested("restrictions").iter().any(|r| !r.nested("api_targets").is_empty());
+            let restrictions = k.nested("restrictions");
+            let restricted = restrictions.iter().any(|r| !r.nested("api_targets").is_empty());
+            let client_key = restrictions.iter().any(|r| {
+                ["android_key_restrictions", "ios_key_restrictions", "browser_key_restrictions"]
+                    .iter()
+                    .any(|c| !r.nested(c).is_empty())
+            });
+            if restricted && client_key {
+                continue;
+            }
             let msg =
                 if restricted { "static Google API key" } else { "static Google API key without API restrictions" };
             cx.report(&k, k.header(), msg)

@@ -3,6 +3,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// ## What it does
 /// Finds `google_secret_manager_secret` (and `google_secret_manager_regional_secret`)
 /// resources with neither an expiry (`expire_time` or `ttl`) nor a `rotation` schedule.
+/// Secrets named for what describes a credential (`mysql-user`, `oauth-client-id`, by label or
+/// `secret_id`) hold a name or an id and are not reported.
 ///
 /// ## Why is this bad?
 /// Secret Manager keeps such a secret, and every version of the credential in it, for ever;
@@ -53,7 +55,11 @@ impl Rule for GcpSecretExpiry {
     fn check(&self, cx: &mut Ctx<'_>) {
         let max = cx.policy.static_key_max_lifetime;
         for s in cx.resources_of(&["google_secret_manager_secret", "google_secret_manager_regional_secret"]) {
-            if s.has("expire_time") || s.has("ttl") || !s.nested("rotation").is_empty() {
+            if s.has("expire_time")
+                || s.has("ttl")
+                || !s.nested("rotation").is_empty()
+                || crate::rules::common::store_entry_describes(&s)
+            {
                 continue;
             }
             cx.report(&s, s.header(), "secret has neither expiry nor rotation: no expire_time, ttl or rotation")

@@ -99,6 +99,24 @@ const NODE_AGENT: [&str; 7] = [
     "ec2:describeinstancetypes",
 ];
 
+/// Network plumbing of load balancers: attaching a web ACL or a Shield protection and taking it
+/// off again, creating security groups and opening or closing their rules, and (by prefix, in
+/// [`is_sensitive_action`]) every Elastic Load Balancing action. The AWS Load Balancer
+/// Controller's published policy grants them on `"*"` (the load balancers and groups it
+/// creates have no names yet); they reach no data or identity (network exposure is another
+/// review's concern), and every blind reader who met them called them clean.
+const NETWORK_PROTECTION: [&str; 9] = [
+    "waf-regional:associatewebacl",
+    "waf-regional:disassociatewebacl",
+    "wafv2:associatewebacl",
+    "wafv2:disassociatewebacl",
+    "shield:createprotection",
+    "shield:deleteprotection",
+    "ec2:authorizesecuritygroupingress",
+    "ec2:revokesecuritygroupingress",
+    "ec2:createsecuritygroup",
+];
+
 /// Verbs of actions that only read.
 const READ_VERBS: [&str; 15] = [
     "get",
@@ -150,6 +168,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
     let l = action.to_ascii_lowercase();
     if STAR_ONLY.contains(&l.as_str())
         || NODE_AGENT.contains(&l.as_str())
+        || NETWORK_PROTECTION.contains(&l.as_str())
+        || l.starts_with("elasticloadbalancing:")
         || READS_BY_NAME.contains(&l.as_str())
         || TELEMETRY.iter().any(|t| action_matches(t, &l))
         // IAM's `Generate*` actions start reports (credential report, last-accessed details).
@@ -172,7 +192,9 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
 /// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
 /// every bucket — on `"Resource": "*"` without a condition. Other read-only actions, IAM's
-/// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, Session Manager channels) and the
+/// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, Session Manager channels),
+/// load-balancer plumbing (Elastic Load Balancing actions, security groups and their ingress
+/// rules, web ACL and Shield attachments, as the AWS Load Balancer Controller's policy grants) and the
 /// actions AWS only accepts with `"*"` (for example
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are

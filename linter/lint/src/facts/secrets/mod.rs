@@ -177,7 +177,9 @@ fn literal_runs_with_holes(parts: &[TemplatePart], key: &str, span: &Span, direc
         }
     }
     let core = text.trim_matches(|c| matches!(c, '-' | '_' | '.'));
-    if core.chars().filter(|c| !matches!(c, '-' | '_' | '.')).count() < 8 {
+    // An upper-case name completed by a value (`AWS_ACCESS_KEY_ID_${upper(var.env)}`) builds
+    // the name of an environment variable or CI secret, not a secret.
+    if core.chars().filter(|c| !matches!(c, '-' | '_' | '.')).count() < 8 || values::env_var_name(core) {
         return false;
     }
     f(Lit { key, text: core, span, partial: false, direct })

@@ -131,6 +131,8 @@ const NOT_VALUE: &[&str] = &[
     "location",
     "reader",
     "usage",
+    // A key's kind (`customer_master_key_spec = "ECC_NIST_P256"`).
+    "spec",
 ];
 
 /// Well-known settings that hold a credential under a name that does not say so: the Vault dev
