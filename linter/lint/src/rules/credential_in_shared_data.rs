@@ -74,11 +74,15 @@ const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 5] = [
 const ENVIRONMENT_READERS: &str =
     "shown to whoever may read the function's or task's configuration, and to every process it runs";
 
-/// A credential of this configuration written into a workload's environment.
+/// A credential of this configuration, or an input named for one, written into a workload's
+/// environment.
 fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
-    item.nested_path(blocks).iter().find_map(|h| generated_credential_at(&h.attr(attr)?.expr))
+    item.nested_path(blocks).iter().find_map(|h| {
+        let e = &h.attr(attr)?.expr;
+        boot_credential_read(e).map(|r| (e.span.clone(), r))
+    })
 }
 
 /// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the
@@ -104,15 +108,18 @@ const POD_SPEC_READERS: &str =
     "shown to whoever may read the workload's spec (and its revisions), and to every process in the container";
 
 /// A container `env` entry of a Kubernetes workload that carries a credential of this
-/// configuration (a generated password, a secret read from a secret manager) as its `value`
-/// rather than `value_from` a Secret. A variable is passed along, judged where it is set;
+/// configuration (a generated password, a secret read from a secret manager) or an input named
+/// for one (`value = var.db_password`) as its `value` rather than `value_from` a Secret;
 /// literals are `hardcoded-credential`'s.
 fn pod_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let (_, path) = POD_SPECS.iter().find(|(t, _)| item.label(0) == *t)?;
     let holders = item.nested_path(path);
     let containers = holders.iter().flat_map(|h| h.nested("container").into_iter().chain(h.nested("init_container")));
     let envs: Vec<Item<'_>> = containers.flat_map(|c| c.nested("env")).collect();
-    envs.iter().find_map(|env| generated_credential_at(&env.attr("value")?.expr))
+    envs.iter().find_map(|env| {
+        let e = &env.attr("value")?.expr;
+        boot_credential_read(e).map(|r| (e.span.clone(), r))
+    })
 }
 
 /// Azure App Service and Functions apps: their `app_settings` are environment variables shown
@@ -215,9 +222,10 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// Function, or a container's `env` in a Kubernetes workload's spec (rather than `value_from`
 /// a Secret), directly or through
 /// `templatefile()` and `base64encode()`. A secret
-/// passed in from a variable is left to the rules on that variable, except in boot data and
-/// app settings, where an input named for a credential (`${var.runner_token}`) is copied into
-/// the machine's or app's configuration whatever the caller passes.
+/// passed in from a variable is left to the rules on that variable, except in boot data, app
+/// settings and workload environments, where an input named for a credential
+/// (`${var.runner_token}`, `value = var.db_password`) is copied into the machine's, app's or
+/// workload's configuration whatever the caller passes.
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
