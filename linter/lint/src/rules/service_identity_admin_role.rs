@@ -46,7 +46,9 @@ fn admin_role(attr: &str, role: &str) -> bool {
 /// accounts, machine identities, API keys, OAuth clients (`grafana_cloud_stack_service_account`,
 /// `infisical_identity`, `mongodbatlas_api_key_project_assignment`, `tailscale_oauth_client`, …)
 /// — given an administrator or owner role (`role = "Admin"`, `roles = ["GROUP_OWNER"]`) or every
-/// scope (`scopes = ["all"]`).
+/// scope (`scopes = ["all"]`), and role bindings of such a service that bind one of its machine
+/// identities to an administrator's role (`confluent_role_binding` with `role_name =
+/// "CloudClusterAdmin"` or `"EnvironmentAdmin"` for a `confluent_service_account`).
 ///
 /// ## Why is this bad?
 /// An administrator role lets the identity manage users, other identities and their keys:
@@ -95,7 +97,47 @@ impl Rule for ServiceIdentityAdminRole {
             cx.report(&r, r.span(key), format!("machine identity given `{role}`: it can manage the service's users, identities and keys"))
                 .help("give it the narrowest role that reads or writes what it works on (an editor, viewer or custom role on one project)");
         }
+        // A role binding of such a service whose principal is one of its machine identities
+        // (`principal = "User:${confluent_service_account.app.id}"`, `role_name =
+        // "CloudClusterAdmin"`).
+        let bindings = cx.resources_where(|ty| {
+            !JUDGED_ELSEWHERE.iter().any(|p| ty.starts_with(p))
+                && (ty.ends_with("_role_binding") || ty.ends_with("_role_assignment"))
+        });
+        for b in bindings {
+            let to_machine = ["principal", "principal_id", "member", "service_account_id"]
+                .iter()
+                .filter_map(|k| b.attr(k))
+                .any(|a| names_machine_identity(&a.expr));
+            if !to_machine {
+                continue;
+            }
+            let Some(role) = b.strs("role_name").into_iter().find(|r| admin_role_name(r)) else { continue };
+            cx.report(&b, b.span("role_name"), format!("machine identity bound to `{role}`: it can manage the service's users, identities and keys"))
+                .help("bind it to the narrowest role on the resources it works on (a developer or resource-owner role on its own topics or project)");
+        }
     }
+}
+
+/// Whether an expression refers to a resource whose type is a machine identity
+/// (`confluent_service_account.app.id`, also inside a template).
+fn names_machine_identity(e: &crate::syntax::Expr) -> bool {
+    let mut found = false;
+    e.walk(&mut |x| {
+        if let Some(p) = x.traversal_path()
+            && let Some(ty) = p.split('.').next()
+        {
+            found |= machine_identity(ty) && !JUDGED_ELSEWHERE.iter().any(|j| ty.starts_with(j));
+        }
+    });
+    found
+}
+
+/// Whether a role name written in one word (`CloudClusterAdmin`, `EnvironmentAdmin`,
+/// `OrganizationAdmin`) or in several ([`admin_role`]) is an administrator's.
+fn admin_role_name(role: &str) -> bool {
+    let r = role.trim().to_ascii_lowercase();
+    r.ends_with("admin") || r.ends_with("administrator") || admin_role("role_name", role)
 }
 
 #[cfg(test)]
