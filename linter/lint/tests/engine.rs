@@ -12,7 +12,7 @@ variable "actions" {
 data "aws_iam_policy_document" "this" {
   statement {
     actions   = var.actions
-    resources = ["arn:aws:s3:::b/*"]
+    resources = ["arn:aws:s3:::b-*/*"]
   }
 }
 "#;
@@ -319,7 +319,7 @@ data "aws_iam_policy_document" "app" {
     content {
       sid       = statement.key
       actions   = statement.value.actions
-      resources = ["arn:aws:s3:::b/*"]
+      resources = ["arn:aws:s3:::b-*/*"]
     }
   }
 }
@@ -545,7 +545,7 @@ resource "aws_iam_access_key" "k" {
 data "aws_iam_policy_document" "this" {
   statement {
     actions   = var.actions
-    resources = ["arn:aws:s3:::b/*"]
+    resources = ["arn:aws:s3:::b-*/*"]
   }
 }
 "#,

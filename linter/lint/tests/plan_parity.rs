@@ -201,6 +201,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a registry module: a real plan lists its role and trust policy, found there",
     ),
     (
+        "NHI201",
+        "ok_service_wildcard_on_one_bucket",
+        "the bucket's ARN is known only after apply here and a plan keeps no written form of it; a plan of an existing bucket names it",
+    ),
+    (
         "NHI204",
         "bad_irsa_module_condition_any_namespace",
         "a registry module: a real plan lists its role and trust policy, found there",

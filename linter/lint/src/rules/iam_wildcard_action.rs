@@ -7,7 +7,10 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// (`"s3:*"`, `"iam:*"`), an IAM pattern that covers the writes which hand out any permission
 /// (`"iam:Attach*"`, `"iam:Put*"`: attaching or writing policies, new policy versions, trust
 /// policies, group membership) on whichever identities it names, or that allow with
-/// `NotAction` — in `aws_iam_policy_document` data
+/// `NotAction` — a service's wildcard on named resources only (`"s3:*"` on one bucket and its
+/// objects) stays within them and is not a finding, except for the services that grant
+/// identities (IAM, STS, Organizations, IAM Identity Center) and Lambda (rewriting a
+/// function's code runs it as the function's role) — in `aws_iam_policy_document` data
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
 /// and SSO permission sets, and of the Cloud Control provider's IAM resources
@@ -27,7 +30,7 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// data "aws_iam_policy_document" "app" {
 ///   statement {
 ///     actions   = ["s3:*"]
-///     resources = [aws_s3_bucket.data.arn]
+///     resources = ["*"]
 ///   }
 /// }
 /// ```
@@ -43,6 +46,31 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// ```
 #[derive(Debug)]
 pub struct IamWildcardAction;
+
+/// Whether a statement names the resources it covers: a `Resource` list (no `NotResource`)
+/// without a wildcard other than the objects of one bucket (`aws_s3_bucket.data.arn`,
+/// `"${aws_s3_bucket.data.arn}/*"`, `arn:aws:s3:::data/*`, a table's ARN). Every resource of a
+/// service or account (`"*"`, `arn:aws:s3:::*`, `…:table/*`, `…:${account}:*`) or a family of
+/// them (`arn:aws:s3:::app-*`) is not named. `written` is the source text of the `Resource`
+/// value, read where a value is not known statically.
+fn only_named_resources(s: &crate::eval::iam_policy::Statement, written: Option<&str>) -> bool {
+    let Some(resources) = s.resources.as_deref() else { return false };
+    if resources.is_empty() || s.not_resources.is_some() {
+        return false;
+    }
+    let one_bucket_objects =
+        |t: &str| t.strip_prefix("arn:aws:s3:::").is_some_and(|b| !b.is_empty() && !b.starts_with('*'));
+    resources.iter().all(|r| match r.as_str() {
+        Some(t) => {
+            let t = t.trim();
+            let rest = if one_bucket_objects(t) { t.strip_suffix("/*").unwrap_or(t) } else { t };
+            !rest.contains('*')
+        }
+        // A reference (`aws_s3_bucket.data.arn`, `"${…arn}/*"`), or a template whose parts are
+        // known only after apply: judged by what is written.
+        None => written.is_some_and(|w| !w.replace("}/*", "}").contains('*')),
+    })
+}
 
 /// IAM actions that let their holder give an identity any permission: writing its policies,
 /// its trust or the groups it is in. (Credentials and `iam:PassRole` are judged by the
@@ -102,8 +130,29 @@ impl Rule for IamWildcardAction {
             {
                 // `pricing:*`: the Price List API has only read actions.
                 let read_only_service = |a: &str| a.to_ascii_lowercase().starts_with("pricing:");
-                let wild: Vec<String> =
-                    s.action_strs().into_iter().filter(|a| is_full_wildcard(a) && !read_only_service(a)).collect();
+                // `s3:*` on one named bucket stays within that service's own resource: only
+                // the whole-service wildcards of services that grant identities reach beyond.
+                let written = cx
+                    .files()
+                    .into_iter()
+                    .find(|(id, _)| *id == item.file)
+                    .and_then(|(_, f)| f.text.get(s.resources_span.clone()));
+                let named = only_named_resources(s, written);
+                let within_named = |a: &str| {
+                    named && a != "*" && a != "*:*" && {
+                        let l = a.to_ascii_lowercase();
+                        // Services that grant identities, and Lambda, whose function code runs
+                        // as the function's role.
+                        !["iam:", "sts:", "organizations:", "sso:", "identitystore:", "lambda:"]
+                            .iter()
+                            .any(|p| l.starts_with(p))
+                    }
+                };
+                let wild: Vec<String> = s
+                    .action_strs()
+                    .into_iter()
+                    .filter(|a| is_full_wildcard(a) && !read_only_service(a) && !within_named(a))
+                    .collect();
                 if let Some(a) = wild.first() {
                     let what = if a == "*" || a == "*:*" {
                         "every action".to_owned()

@@ -76,6 +76,14 @@ resource "aws_iam_role_policy" "etl_scoped" {
 data "aws_iam_policy_document" "dynamo_full" {
   statement {
     actions   = ["dynamodb:*"]
+    resources = ["arn:aws:dynamodb:eu-west-1:123456789012:table/*"]
+  }
+}
+
+# Every action of one named table stays within that table.
+data "aws_iam_policy_document" "dynamo_one_table" {
+  statement {
+    actions   = ["dynamodb:*"]
     resources = ["arn:aws:dynamodb:eu-west-1:123456789012:table/etl-state"]
   }
 }

@@ -73,7 +73,7 @@ resource "aws_iam_role_policy" "replication_lazy" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["s3:*"]
-      Resource = ["arn:aws:s3:::${local.dest_bucket}", "arn:aws:s3:::${local.dest_bucket}/*"]
+      Resource = "*"
     }]
   })
 }
