@@ -299,6 +299,8 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
     if matches!(
         l.as_str(),
         "true" | "false" | "null" | "none" | "disabled" | "enabled" | "read" | "write" | "read-all" | "write-all"
+            // Sentinels for "not set" (`default = "UNDEFINED"`): the value comes from elsewhere.
+            | "undefined" | "unset" | "not_set" | "notset" | "nil" | "n/a"
             // Units (`token_validity_units { access_token = "hours" }`).
             | "seconds" | "minutes" | "hours" | "days"
     ) {
