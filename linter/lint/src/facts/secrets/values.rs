@@ -295,9 +295,10 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     let l = t.to_ascii_lowercase();
-    // Switches, and the access levels of permission maps (`id-token: write` in a workflow).
+    // Switches, and the access levels of permission maps (`id-token: write` in a workflow),
+    // also quoted for API Gateway (`"'true'"` of an `Access-Control-Allow-Credentials` header).
     if matches!(
-        l.as_str(),
+        l.trim_matches('\''),
         "true" | "false" | "null" | "none" | "disabled" | "enabled" | "read" | "write" | "read-all" | "write-all"
             // Sentinels for "not set" (`default = "UNDEFINED"`): the value comes from elsewhere.
             | "undefined" | "unset" | "not_set" | "notset" | "nil" | "n/a"
@@ -307,7 +308,10 @@ pub fn literal_secret(s: &str) -> Option<Literal> {
         return None;
     }
     // A format verb (`%s` of `format("%s://%s:%s@%s", …)`): a value comes there, none is written.
-    if format_verb(t) {
+    // A regular expression that finds secrets (`(SECRET_KEY=)([^\s]+)` of a data protection
+    // policy) describes them.
+    const REGEX: [&str; 9] = ["[^", "\\s+", "\\s*", "\\d+", "\\d{", "(?:", "(?i)", "[a-z", "[0-9"];
+    if format_verb(t) || REGEX.iter().any(|m| t.contains(m)) {
         return None;
     }
     const POINTERS: [&str; 20] = [
