@@ -120,6 +120,7 @@ table! {
     "NHI320" => vault_mount_lease::VaultMountLease,
     "NHI321" => kms_key_rotation::KmsKeyRotation,
     "NHI323" => rotation_beyond_policy::RotationBeyondPolicy,
+    "NHI324" => long_lived_certificate::LongLivedCertificate,
     // NHI4xx governance
     "NHI401" => identity_without_owner::IdentityWithoutOwner,
     "NHI402" => suppression_missing_reason::SuppressionMissingReason,

@@ -48,6 +48,12 @@ pub const LIFECYCLE: &[Credential] = &[
     c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102"]),
     c("tls_private_key", "tls", REPLACE, &["NHI121"]),
     c(
+        "tls_self_signed_cert, tls_locally_signed_cert",
+        "tls",
+        "`validity_period_hours` (398 days at most)",
+        &["NHI324"],
+    ),
+    c(
         "google provider `credentials = file(…)` (a downloaded key)",
         "gcp",
         "none: a key file does not expire",

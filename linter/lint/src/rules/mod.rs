@@ -65,6 +65,7 @@ pub mod kubernetes_rbac;
 pub mod kubernetes_secret_read;
 pub mod kubernetes_token_secret;
 pub mod kubernetes_wildcard_role;
+pub mod long_lived_certificate;
 pub mod management_token;
 pub mod module_credential_switch;
 pub mod nhi_broad_scope;
