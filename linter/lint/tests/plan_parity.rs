@@ -66,6 +66,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI101", "bad_iam_user_module", "a registry module: a real plan lists its resources, which are found there"),
     ("NHI101", "bad_system_user_default_key", "a registry module: a real plan lists its access key, found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
+    (
+        "NHI207",
+        "bad_org_bindings_module",
+        "a registry module: a real plan lists the IAM members it creates, found there",
+    ),
     ("NHI124", "bad_token", "a registry module: a real plan lists the token it creates, found there"),
     ("NHI124", "bad_client_secret", "a git module: a real plan lists the secret it creates, found there"),
     ("NHI120", "bad_gke_module_client_certificate", "a registry module: a real plan lists its cluster, found there"),

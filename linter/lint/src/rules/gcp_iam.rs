@@ -72,11 +72,52 @@ pub fn grants_roles(input: &str) -> bool {
 /// role inputs: the `PROJECT=>ROLE` form of terraform-google-modules' service-accounts module
 /// (in any such input), and every role of an input that grants project-wide
 /// ([`whole_project_roles`]). Strings written with
-/// an unknown project (`"${var.project}=>roles/editor"`) are read as written. Each entry is
-/// (call, the input's span, the input's name, the role).
-pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, String)> {
+/// an unknown project (`"${var.project}=>roles/editor"`) are read as written. Also the roles
+/// a call of the IAM module's project, folder or organization submodule binds to machine
+/// members (`bindings = { "roles/iam.securityAdmin" = ["serviceAccount:…"] }`), at that level.
+/// Each entry is (call, the input's span, the input's name, the role, the level).
+pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, String, &'static str)> {
     let mut out = Vec::new();
     for call in crate::rules::common::remote_module_calls(cx) {
+        // terraform-google-modules' IAM submodules take `bindings = { "ROLE" = [members] }`
+        // and grant each role where the submodule says: a project, folder or organization.
+        if let Some(level) = iam_submodule_level(&call)
+            && let Some(attr) = call.attr("bindings")
+        {
+            // Members are read as written too (`"serviceAccount:${google_service_account.x.email}"`).
+            let machine = |texts: Vec<String>| {
+                texts.iter().any(|m| m.starts_with("serviceAccount:") || m.starts_with("principal"))
+            };
+            let bound: Vec<(String, bool)> = match &attr.expr.kind {
+                ExprKind::Object(items) => items
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let role = k.name().map(str::to_owned).or_else(|| match k {
+                            crate::syntax::ObjKey::Expr(e) => call.eval(e).as_str().map(str::to_owned),
+                            crate::syntax::ObjKey::Ident(_) => None,
+                        })?;
+                        Some((role, machine(crate::rules::common::input_texts(&call, v))))
+                    })
+                    .collect(),
+                _ => match call.eval(&attr.expr) {
+                    Value::Object(map) => map
+                        .iter()
+                        .map(|(role, members)| {
+                            let mut texts = Vec::new();
+                            crate::rules::common::strings_in(members, &mut texts);
+                            (role.clone(), machine(texts))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                },
+            };
+            for (role, to_machine) in bound {
+                if role.starts_with("roles/") && to_machine {
+                    out.push((call.clone(), attr.expr.span.clone(), "bindings".to_owned(), role, level));
+                }
+            }
+            continue;
+        }
         for attr in call.body.attrs.iter().filter(|a| grants_roles(&a.key)) {
             let texts = crate::rules::common::input_texts(&call, &attr.expr);
             let whole_input = whole_project_roles(&attr.key);
@@ -92,10 +133,25 @@ pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, St
                 .collect();
             roles.sort();
             roles.dedup();
-            out.extend(roles.into_iter().map(|r| (call.clone(), attr.expr.span.clone(), attr.key.clone(), r)));
+            out.extend(
+                roles.into_iter().map(|r| (call.clone(), attr.expr.span.clone(), attr.key.clone(), r, "project")),
+            );
         }
     }
     out
+}
+
+/// The level a call of terraform-google-modules' IAM submodules grants its `bindings` at
+/// (`…/iam/google//modules/projects_iam`: project).
+fn iam_submodule_level(call: &Item<'_>) -> Option<&'static str> {
+    let source = crate::rules::common::registry_address(call)?;
+    let sub = source.strip_prefix("terraform-google-modules/iam/google//modules/")?;
+    match sub.split(['/', '?']).next()? {
+        "projects_iam" => Some("project"),
+        "folders_iam" => Some("folder"),
+        "organizations_iam" => Some("organization"),
+        _ => None,
+    }
 }
 
 /// Whether every role of a module input is granted at project level: `project_roles`, and

@@ -101,7 +101,9 @@ fn default_account_impersonation(cx: &Ctx<'_>, b: &crate::query::Item<'_>) -> Op
 /// (both can grant any role) — granted at project, folder or organization level to a service
 /// account or a workload identity federation principal (`principal://…`, `principalSet://…`),
 /// or passed to a registry module that grants it project-wide to the accounts it creates
-/// (`project_roles = ["p=>roles/iam.workloadIdentityUser"]`);
+/// (`project_roles = ["p=>roles/iam.workloadIdentityUser"]`) or binds it to a service account
+/// at project, folder or organization level (`bindings` of terraform-google-modules' IAM
+/// submodules);
 /// `iam.serviceAccountTokenCreator`, `iam.serviceAccountKeyAdmin` and `iam.serviceAccountUser`
 /// granted that way to a user, a group or a domain (who can then mint tokens or keys of, or
 /// run workloads as, every service account in scope); and any role on a service account granted to `allUsers` or `allAuthenticatedUsers`, to
@@ -180,13 +182,13 @@ impl Rule for GcpImpersonationRole {
         }
         // A module whose code is not here, told to grant such a role project-wide to the
         // accounts it creates (`project_roles = ["p=>roles/iam.serviceAccountUser"]`).
-        for (call, span, key, role) in module_project_roles(cx) {
+        for (call, span, key, role, level) in module_project_roles(cx) {
             if ROLES.contains(&role.as_str()) && reported.insert(call.block_id()) {
                 cx.report(
                     &call,
                     span,
                     format!(
-                        "{role} passed to the module in `{key}`, to grant at project level to the identities it manages"
+                        "{role} passed to the module in `{key}`, to grant at {level} level to the identities it manages"
                     ),
                 )
                 .help(

@@ -63,7 +63,9 @@ fn classify(role: &str) -> Option<String> {
 /// level to a service account or a workload identity federation principal; also such a role
 /// passed to a registry module that grants it project-wide to the accounts it creates
 /// (`project_roles = ["p=>roles/storage.admin"]` of terraform-google-modules' service-accounts
-/// module). Owner, editor and the impersonation roles are NHI206 and NHI207.
+/// module), or binds it to a service account at project, folder or organization level
+/// (`bindings` of its IAM submodules). Owner, editor and the impersonation roles are NHI206 and
+/// NHI207.
 ///
 /// ## Why is this bad?
 /// Granted at project level, an administrator role covers every resource of that service in
@@ -122,13 +124,13 @@ impl Rule for GcpProjectWideRole {
         // grants owner, editor or an impersonation role is reported for that.
         let inputs = crate::rules::gcp_iam::module_project_roles(cx);
         let mut reported = std::collections::HashSet::new();
-        for (call, span, key, role) in &inputs {
+        for (call, span, key, role, level) in &inputs {
             let Some(what) = classify(role) else { continue };
-            let elsewhere = inputs.iter().any(|(c, _, _, r)| c.block_id() == call.block_id() && judged_elsewhere(r));
+            let elsewhere = inputs.iter().any(|(c, _, _, r, _)| c.block_id() == call.block_id() && judged_elsewhere(r));
             if elsewhere || !reported.insert(call.block_id()) {
                 continue;
             }
-            cx.report(call, span.clone(), format!("{role} passed to the module in `{key}`, to grant at project level to the identities it manages: {what} there"))
+            cx.report(call, span.clone(), format!("{role} passed to the module in `{key}`, to grant at {level} level to the identities it manages: {what} there"))
                 .help("grant the role on the resource the workload manages (zone, bucket, key, secret), or a narrower predefined role");
         }
     }
