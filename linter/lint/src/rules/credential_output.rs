@@ -9,7 +9,10 @@ use crate::syntax::ExprKind;
 /// creates one, a credential-named variable or module output — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
 /// whatever the output says; also any of them returned through a local the output names
-/// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`).
+/// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`), a map key
+/// written as an index (`certificate_users[0]["client_key_data"]`), and a `random_string`
+/// made as a secret (named for one, or returned under a credential's name), whose result the
+/// provider does not mark sensitive.
 ///
 /// ## Why is this bad?
 /// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
@@ -90,7 +93,16 @@ impl Rule for CredentialOutput {
                 });
                 found
             };
-            if let Some(read) = credential_returned(&value.expr, &module_output).or_else(through_local) {
+            // A random string returned under a credential's name (`output "sp_secret" { value =
+            // random_string.unique.result }`): it is the secret, and not marked sensitive.
+            let random_secret = || {
+                let path = value.expr.traversal_path()?;
+                (path.starts_with("random_string.") && path.ends_with(".result") && is_credential_key(out.label(0)))
+                    .then_some(path)
+            };
+            if let Some(read) =
+                credential_returned(&value.expr, &module_output).or_else(through_local).or_else(random_secret)
+            {
                 cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
                     .help("add sensitive = true, or hand the secret to a secret store instead of an output");
             }

@@ -118,6 +118,9 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 _ => None,
             })
             .collect();
+        // Keys of maps written as indexes (`certificate_users[0]["client_key_data"]`).
+        let index_keys =
+            || ops.iter().any(|op| matches!(op, TraverseOp::Index(k) if k.as_str().is_some_and(is_credential_key)));
         let path = e.traversal_path().unwrap_or_default();
         let reads = match head.as_str() {
             "var" => attrs.first().is_some_and(|v| is_credential_key(v)),
@@ -144,11 +147,18 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 }
                 let whole =
                     fields.is_empty() && CREDENTIAL_TYPES.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
+                // A random string named for the secret it makes (`random_string.db_password`):
+                // unlike `random_password`, its result is not marked sensitive.
+                let named_secret = ty == "random_string"
+                    && fields.first() == Some(&"result")
+                    && attrs.first().is_some_and(|n| is_credential_key(n));
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
                 let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
                 let indexed_last = matches!(ops.last(), Some(TraverseOp::Index(_) | TraverseOp::Splat));
                 let secret_object = indexed_last && fields.last().is_some_and(|a| SECRET_OBJECTS.contains(&(ty, *a)));
                 whole
+                    || named_secret
+                    || index_keys()
                     || secret_object
                     || fields.iter().any(|a| {
                         // `encrypted_secret`, `encrypted_password`: ciphertext for a PGP key, not the secret.
