@@ -147,6 +147,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a time_static is unknown until it is created, and a plan keeps the references of `timeadd`, not its duration",
     ),
     (
+        "NHI303",
+        "bad_conditional_two_years",
+        "a time_static is unknown until it is created, and a plan keeps the references of `timeadd`, not its duration",
+    ),
+    (
         "NHI112",
         "bad_password_before_an_interpolated_host",
         "the URL is unknown until its host exists, and a plan keeps no template text",

@@ -480,6 +480,13 @@ pub fn lifetime_from_now(e: &Expr, env: &Env<'_>, depth: usize) -> Option<u64> {
             base_is_now.then_some(d)
         }
         ExprKind::Call { name, args, .. } if name == "formatdate" => lifetime_from_now(args.get(1)?, env, depth + 1),
+        // `var.end_date != null ? var.end_date : timeadd(time_static.t.rfc3339, var.duration)`:
+        // the branch the condition takes, or when it is not known here, the one that says.
+        ExprKind::Cond(cond, yes, no) => match env.eval(cond).as_bool() {
+            Some(true) => lifetime_from_now(yes, env, depth + 1),
+            Some(false) => lifetime_from_now(no, env, depth + 1),
+            None => lifetime_from_now(yes, env, depth + 1).or_else(|| lifetime_from_now(no, env, depth + 1)),
+        },
         ExprKind::Template(parts) => parts.iter().find_map(|p| match p {
             TemplatePart::Interp(x) => lifetime_from_now(x, env, depth + 1),
             _ => None,
