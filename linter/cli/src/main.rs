@@ -242,7 +242,10 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
-            let e = codes::find(code).ok_or_else(|| format!("unknown rule {code:?}; see `nhi-lint rules`"))?;
+            let e = codes::find(code).ok_or_else(|| match codes::status(code) {
+                nhi_lint::rule::CodeStatus::Removed(note) => format!("rule {code:?} is retired: {note}"),
+                _ => format!("unknown rule {code:?}; see `nhi-lint rules`"),
+            })?;
             out(&codes::docs_page(e));
             Ok(ExitCode::SUCCESS)
         }

@@ -242,6 +242,10 @@ fn explain_prints_the_generated_docs_page_and_rules_lists_all() {
     let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules/NHI101.md")).unwrap();
     assert_eq!(stdout(&o), page);
     assert_eq!(run(d.path(), &["explain", "NHI999"]).status.code(), Some(2));
+    // A retired code says where its rule went.
+    let o = run(d.path(), &["explain", "NHI106"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("retired: moved to NHI253"), "{o:?}");
     let o = run(d.path(), &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["rules"].as_array().unwrap().len(), nhi_lint::codes::RULES.len());

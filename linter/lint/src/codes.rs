@@ -29,7 +29,6 @@ table! {
     "NHI103" => azure_app_password::AzureAppPassword,
     "NHI104" => azure_app_certificate::AzureAppCertificate,
     "NHI105" => kubernetes_token_secret::KubernetesTokenSecret,
-    "NHI106" => github_write_deploy_key::GithubWriteDeployKey,
     "NHI107" => github_plaintext_secret::GithubPlaintextSecret,
     "NHI108" => gitlab_access_token::GitlabAccessToken,
     "NHI109" => vault_token::VaultToken,
@@ -101,6 +100,7 @@ table! {
     "NHI250" => azure_shared_access_manage::AzureSharedAccessManage,
     "NHI251" => service_identity_admin_role::ServiceIdentityAdminRole,
     "NHI252" => cloudflare_global_api_key::CloudflareGlobalApiKey,
+    "NHI253" => github_write_deploy_key::GithubWriteDeployKey,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
@@ -145,6 +145,11 @@ pub static REMOVED: &[Removed] = &[
         code: "NHI305",
         name: "gcp-key-rotation",
         note: "merged into NHI102: an unrotated service-account key is one static-credential finding",
+    },
+    Removed {
+        code: "NHI106",
+        name: "github-write-deploy-key",
+        note: "moved to NHI253: a deploy key's write access is an excessive-scope finding",
     },
     Removed {
         code: "NHI322",

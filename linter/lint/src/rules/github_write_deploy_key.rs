@@ -39,7 +39,7 @@ impl Rule for GithubWriteDeployKey {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
             name: "github-write-deploy-key",
-            category: Category::StaticCredential,
+            category: Category::ExcessiveScope,
             severity: Severity::High,
             summary: "a deploy key with write access, or a generated SSH key registered on a GitHub user",
             source: include_str!("github_write_deploy_key.rs"),

@@ -41,7 +41,7 @@ resource "github_repository_deploy_key" "read" {
   read_only  = true
 }
 
-# expect: static-credential
+# expect: excessive-scope
 resource "github_repository_deploy_key" "write" {
   title      = "release-bot"
   repository = github_repository.web.name
