@@ -67,6 +67,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ("NHI101", "bad_system_user_default_key", "a registry module: a real plan lists its access key, found there"),
     ("NHI102", "bad_service_accounts_module", "a registry module: a real plan lists its resources"),
     (
+        "NHI202",
+        "bad_every_secret_through_a_local",
+        "the region and account are variables this harness leaves unknown; a real plan knows them and renders the ARN",
+    ),
+    (
         "NHI116",
         "bad_cluster_client_key",
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",

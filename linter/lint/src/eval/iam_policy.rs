@@ -47,6 +47,15 @@ impl Statement {
         !self.conditions.is_empty()
     }
 
+    /// Whether a condition narrows which resources or callers the statement covers: not only
+    /// keys about the request's region, transport or time (`aws:RequestedRegion`,
+    /// `aws:SecureTransport`), which leave every resource there open.
+    pub fn has_narrowing_condition(&self) -> bool {
+        const NOT_NARROWING: [&str; 4] =
+            ["aws:requestedregion", "aws:securetransport", "aws:currenttime", "aws:epochtime"];
+        self.conditions.iter().any(|(_, key, _)| !NOT_NARROWING.contains(&key.to_ascii_lowercase().as_str()))
+    }
+
     /// Whether an unconditional `Deny` among `all` (the statements of the same policy document)
     /// takes away everything this statement allows: its `Action` patterns cover every action the
     /// statement can grant and its `Resource` patterns every resource. `Deny` always wins, so
@@ -265,8 +274,13 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
         allow,
         actions: list("actions"),
         not_actions: list("not_actions"),
-        // Kept with holes: an ARN's known parts say what it covers (`…:parameter/*`).
-        resources: b.attr("resources").map(|a| env.eval_lenient(&a.expr)).filter(|v| !v.is_null()).map(|v| v.items()),
+        // Kept with holes, also through the locals it reads: an ARN's known parts say what it
+        // covers (`…:parameter/*`, `"${local.secretsmanager_arn}:secret:*"`).
+        resources: b
+            .attr("resources")
+            .map(|a| env.eval_lenient_deep(&a.expr))
+            .filter(|v| !v.is_null())
+            .map(|v| v.items()),
         not_resources: list("not_resources"),
         principals: principal_list(b, "principals", env),
         not_principals: principal_list(b, "not_principals", env),

@@ -191,7 +191,9 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// ## What it does
 /// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
 /// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
-/// every bucket — on `"Resource": "*"` without a condition. Other read-only actions, IAM's
+/// every bucket — on `"Resource": "*"` without a condition that narrows them (a condition on
+/// the request's region, transport or time, `aws:RequestedRegion`, leaves every resource there
+/// open). Other read-only actions, IAM's
 /// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, Session Manager channels),
 /// load-balancer plumbing (Elastic Load Balancing actions, security groups and their ingress
 /// rules, web ACL and Shield attachments, as the AWS Load Balancer Controller's policy grants) and the
@@ -258,7 +260,10 @@ impl Rule for IamWildcardResource {
             let (item, stmts) = (&src.item, &src.statements);
             let identity = src.kind == Kind::Identity;
             let granted = |s: &&Statement| {
-                s.is_allow() && (identity || s.principals.is_none()) && !s.has_condition() && !s.is_denied_by(stmts)
+                s.is_allow()
+                    && (identity || s.principals.is_none())
+                    && !s.has_narrowing_condition()
+                    && !s.is_denied_by(stmts)
             };
             for s in stmts.iter().filter(granted) {
                 if !s.resource_strs().iter().any(|r| r == "*") {
