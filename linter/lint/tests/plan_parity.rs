@@ -72,6 +72,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "the region and account are variables this harness leaves unknown; a real plan knows them and renders the ARN",
     ),
     (
+        "NHI122",
+        "bad_secret_through_a_local",
+        "the access key's secret is known only after apply, and a plan keeps no local's expression",
+    ),
+    (
         "NHI116",
         "bad_cluster_client_key",
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",

@@ -75,14 +75,33 @@ const ENVIRONMENT_READERS: &str =
     "shown to whoever may read the function's or task's configuration, and to every process it runs";
 
 /// A credential of this configuration, or an input named for one, written into a workload's
-/// environment.
+/// environment, also through the locals it reads (`[for k, v in local.java_opts : "-D${k}=${v}"]`
+/// over a map holding an access key's secret).
 fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
     item.nested_path(blocks).iter().find_map(|h| {
         let e = &h.attr(attr)?.expr;
-        boot_credential_read(e).map(|r| (e.span.clone(), r))
+        boot_credential_read(e).or_else(|| through_locals(e, item)).map(|r| (e.span.clone(), r))
     })
+}
+
+/// A credential of this configuration that a local an expression reads holds.
+fn through_locals(e: &Expr, item: &Item<'_>) -> Option<String> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none()
+            && let Some(name) = x.traversal_path().as_deref().and_then(|p| p.strip_prefix("local."))
+            && let Some(local) = item.env.local_expr(name.split(['.', '[']).next().unwrap_or(name))
+        {
+            // Field by field: an object's first credential may be one passed in.
+            found = match &local.kind {
+                ExprKind::Object(fields) => fields.iter().find_map(|(_, v)| generated_credential(v)),
+                _ => generated_credential(local),
+            };
+        }
+    });
+    found
 }
 
 /// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the
