@@ -120,8 +120,10 @@ impl Rule for IamWildcardAction {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        let files = cx.files();
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
+            let text = files.iter().find(|(id, _)| *id == item.file).map(|(_, f)| f.text.as_str());
             // A Principal in a policy attached to identities is an error AWS rejects; what the
             // statement means to grant is still an identity grant.
             let identity = src.kind == Kind::Identity;
@@ -132,11 +134,7 @@ impl Rule for IamWildcardAction {
                 let read_only_service = |a: &str| a.to_ascii_lowercase().starts_with("pricing:");
                 // `s3:*` on one named bucket stays within that service's own resource: only
                 // the whole-service wildcards of services that grant identities reach beyond.
-                let written = cx
-                    .files()
-                    .into_iter()
-                    .find(|(id, _)| *id == item.file)
-                    .and_then(|(_, f)| f.text.get(s.resources_span.clone()));
+                let written = text.and_then(|t| t.get(s.resources_span.clone()));
                 let named = only_named_resources(s, written);
                 let within_named = |a: &str| {
                     named && a != "*" && a != "*:*" && {
