@@ -217,6 +217,12 @@ impl<'a> Ctx<'a> {
         self.view.files()
     }
 
+    /// The text of one of the module's files, by its run-wide id (an item's `file`): what a
+    /// value's span was written as, where the value itself is not known.
+    pub fn file_text(&self, file: usize) -> Option<&'a str> {
+        self.view.files().into_iter().find(|(id, _)| *id == file).map(|(_, f)| f.text.as_str())
+    }
+
     /// Facts shared by the rules: policy statements, literal secrets.
     pub fn facts(&self) -> &'a Facts<'a> {
         self.facts

@@ -120,10 +120,9 @@ impl Rule for IamWildcardAction {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let files = cx.files();
         for src in identity_statements(cx.facts().policies()) {
             let (item, stmts) = (&src.item, &src.statements);
-            let text = files.iter().find(|(id, _)| *id == item.file).map(|(_, f)| f.text.as_str());
+            let text = cx.file_text(item.file);
             // A Principal in a policy attached to identities is an error AWS rejects; what the
             // statement means to grant is still an identity grant.
             let identity = src.kind == Kind::Identity;

@@ -416,7 +416,7 @@ fn self_escalation(cx: &Ctx<'_>, item: &Item<'_>, stmts: &[Statement]) -> Option
     })?;
     let name = owner.label(1);
     let writes = SELF_WRITES.iter().find(|(t, _)| *t == ty)?.1;
-    let text = cx.files().into_iter().find(|(id, _)| *id == item.file).map(|(_, f)| f.text.as_str());
+    let text = cx.file_text(item.file);
     // In a plan of an identity that exists, its ARN is known and the document holds it.
     let arn = owner.str("arn");
     stmts.iter().filter(|s| s.is_allow() && !s.has_condition() && !s.is_denied_by(stmts)).find_map(|s| {
