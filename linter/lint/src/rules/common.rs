@@ -657,6 +657,21 @@ pub fn inputs_named<'c>(call: &'c Item<'_>, word: &'c str) -> impl Iterator<Item
     call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
 }
 
+/// The first `judge` finds in a local an expression reads (`local.deployer`, also
+/// `local.java_opts` as a `for` collection), judging each local's expression as written.
+pub fn judge_locals_read<T>(e: &Expr, env: &Env<'_>, judge: impl Fn(&Expr) -> Option<T>) -> Option<T> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none()
+            && let Some(name) = x.traversal_path().as_deref().and_then(|p| p.strip_prefix("local."))
+            && let Some(local) = env.local_expr(name.split(['.', '[']).next().unwrap_or(name))
+        {
+            found = judge(local);
+        }
+    });
+    found
+}
+
 /// Whether a secret-store entry is named for what describes a secret rather than for a secret
 /// (`rds-user`, `argocd-oauth-client-id`): by its label, or its `name` or `secret_id`. Such an
 /// entry holds a user name or an id, which needs no rotation.

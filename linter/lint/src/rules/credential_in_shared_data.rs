@@ -82,26 +82,15 @@ fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span
     let (attr, blocks) = path.split_last()?;
     item.nested_path(blocks).iter().find_map(|h| {
         let e = &h.attr(attr)?.expr;
-        boot_credential_read(e).or_else(|| through_locals(e, item)).map(|r| (e.span.clone(), r))
+        // Field by field in a local object: its first credential may be one passed in.
+        let in_local = |local: &Expr| match &local.kind {
+            ExprKind::Object(fields) => fields.iter().find_map(|(_, v)| generated_credential(v)),
+            _ => generated_credential(local),
+        };
+        boot_credential_read(e)
+            .or_else(|| crate::rules::common::judge_locals_read(e, item.env, in_local))
+            .map(|r| (e.span.clone(), r))
     })
-}
-
-/// A credential of this configuration that a local an expression reads holds.
-fn through_locals(e: &Expr, item: &Item<'_>) -> Option<String> {
-    let mut found = None;
-    e.walk(&mut |x| {
-        if found.is_none()
-            && let Some(name) = x.traversal_path().as_deref().and_then(|p| p.strip_prefix("local."))
-            && let Some(local) = item.env.local_expr(name.split(['.', '[']).next().unwrap_or(name))
-        {
-            // Field by field: an object's first credential may be one passed in.
-            found = match &local.kind {
-                ExprKind::Object(fields) => fields.iter().find_map(|(_, v)| generated_credential(v)),
-                _ => generated_credential(local),
-            };
-        }
-    });
-    found
 }
 
 /// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the

@@ -82,16 +82,9 @@ impl Rule for CredentialOutput {
             // Also what a local it returns is built from (`value = local.deployer`, an object
             // holding `aws_iam_access_key.d.secret`).
             let through_local = || {
-                let mut found = None;
-                value.expr.walk(&mut |e| {
-                    if found.is_none()
-                        && let Some(name) = e.traversal_path().as_deref().and_then(|p| p.strip_prefix("local."))
-                        && let Some(local) = out.env.local_expr(name.split(['.', '[']).next().unwrap_or(name))
-                    {
-                        found = credential_returned(local, &module_output);
-                    }
-                });
-                found
+                crate::rules::common::judge_locals_read(&value.expr, out.env, |local| {
+                    credential_returned(local, &module_output)
+                })
             };
             // A random string returned under a credential's name (`output "sp_secret" { value =
             // random_string.unique.result }`): it is the secret, and not marked sensitive.
