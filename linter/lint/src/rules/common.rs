@@ -180,6 +180,13 @@ pub fn person_member_kind(member: &str) -> Option<&'static str> {
         .map(|(_, kind)| *kind)
 }
 
+/// Whether a member as written names a machine: a service account (`serviceAccount:…`) or a
+/// workload identity principal (`principal://…`, `principalSet://…`). For members read as
+/// strings (module inputs); [`machine_member_kind`] judges a member expression.
+pub fn machine_member_text(member: &str) -> bool {
+    member.starts_with("serviceAccount:") || member.starts_with("principal")
+}
+
 /// Member expressions of a `member` attribute or the elements of a `members` list.
 pub fn member_exprs(item: &crate::query::Item<'_>) -> Vec<Expr> {
     let mut out = Vec::new();

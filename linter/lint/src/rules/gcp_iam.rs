@@ -84,36 +84,15 @@ pub fn module_project_roles<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, String, St
         if let Some(level) = iam_submodule_level(&call)
             && let Some(attr) = call.attr("bindings")
         {
-            // Members are read as written too (`"serviceAccount:${google_service_account.x.email}"`).
-            let machine = |texts: Vec<String>| {
-                texts.iter().any(|m| m.starts_with("serviceAccount:") || m.starts_with("principal"))
-            };
-            let bound: Vec<(String, bool)> = match &attr.expr.kind {
-                ExprKind::Object(items) => items
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        let role = k.name().map(str::to_owned).or_else(|| match k {
-                            crate::syntax::ObjKey::Expr(e) => call.eval(e).as_str().map(str::to_owned),
-                            crate::syntax::ObjKey::Ident(_) => None,
-                        })?;
-                        Some((role, machine(crate::rules::common::input_texts(&call, v))))
-                    })
-                    .collect(),
-                _ => match call.eval(&attr.expr) {
-                    Value::Object(map) => map
-                        .iter()
-                        .map(|(role, members)| {
-                            let mut texts = Vec::new();
-                            crate::rules::common::strings_in(members, &mut texts);
-                            (role.clone(), machine(texts))
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                },
-            };
-            for (role, to_machine) in bound {
-                if role.starts_with("roles/") && to_machine {
-                    out.push((call.clone(), attr.expr.span.clone(), "bindings".to_owned(), role, level));
+            // Members keep their known prefix (`"serviceAccount:${google_service_account.x.email}"`).
+            if let Value::Object(map) = call.within(|| call.env.eval_lenient(&attr.expr)) {
+                for (role, members) in map {
+                    let mut texts = Vec::new();
+                    crate::rules::common::strings_in(&members, &mut texts);
+                    if role.starts_with("roles/") && texts.iter().any(|m| crate::rules::common::machine_member_text(m))
+                    {
+                        out.push((call.clone(), attr.expr.span.clone(), "bindings".to_owned(), role, level));
+                    }
                 }
             }
             continue;

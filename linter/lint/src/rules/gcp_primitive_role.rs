@@ -176,10 +176,8 @@ fn basic_role_granted(v: &Value) -> Option<&'static str> {
         Value::Str(s) => basic(s),
         Value::List(items) => items.iter().find_map(basic_role_granted),
         Value::Object(map) => map.iter().find_map(|(k, members)| {
-            let machine = members
-                .items()
-                .iter()
-                .any(|m| matches!(m, Value::Str(m) if m.starts_with("serviceAccount:") || m.starts_with("principal")));
+            let machine =
+                members.items().iter().any(|m| m.as_str().is_some_and(crate::rules::common::machine_member_text));
             match basic(k) {
                 Some(role) if machine => Some(role),
                 _ => basic_role_granted(members),
