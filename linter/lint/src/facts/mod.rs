@@ -1,9 +1,10 @@
 //! Semantic facts: what several rules need to know about a module, computed once and shared.
-//! Where AWS policy statements live ([`aws_policies`]) and which literals are secrets
-//! ([`secrets`]). Rules read facts through `Ctx::facts`; the framework below knows nothing of
-//! them.
+//! Where AWS policy statements live ([`aws_policies`]), which literals are secrets
+//! ([`secrets`]) and what Kubernetes roles grant ([`kubernetes`]). Rules read facts through
+//! `Ctx::facts`; the framework below knows nothing of them.
 
 pub mod aws_policies;
+pub mod kubernetes;
 pub mod secrets;
 
 use std::cell::OnceCell;
@@ -30,16 +31,28 @@ pub struct Facts<'a> {
     files: &'a FileFacts,
     policies: OnceCell<Vec<aws_policies::PolicySource<'a>>>,
     file_secrets: OnceCell<Vec<secrets::FileSecret>>,
+    kubernetes_roles: OnceCell<Vec<kubernetes::RoleDef<'a>>>,
 }
 
 impl<'a> Facts<'a> {
     pub fn new(view: &'a ModuleView<'a>, files: &'a FileFacts) -> Self {
-        Self { view, files, policies: OnceCell::new(), file_secrets: OnceCell::new() }
+        Self {
+            view,
+            files,
+            policies: OnceCell::new(),
+            file_secrets: OnceCell::new(),
+            kubernetes_roles: OnceCell::new(),
+        }
     }
 
     /// Every place in the module that holds AWS policy statements, read once.
     pub fn policies(&self) -> &[aws_policies::PolicySource<'a>] {
         self.policies.get_or_init(|| aws_policies::collect(self.view))
+    }
+
+    /// Every Kubernetes role and cluster role of the module, read once.
+    pub fn kubernetes_roles(&self) -> &[kubernetes::RoleDef<'a>] {
+        self.kubernetes_roles.get_or_init(|| kubernetes::collect(self.view))
     }
 
     /// Secrets in the files the module's blocks read with `file()` / `templatefile()` (a

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::codes;
 use crate::query::{Item, ModuleView};
 use crate::rule::{Category, RawFinding};
-use crate::rules::common::refers_to_address;
+use crate::rules::common::{path_reads, refers_to_address, traversal_paths};
 use crate::span::Span;
 use crate::syntax::Attr;
 
@@ -149,7 +149,8 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
                 continue;
             }
             let Some(attr) = item.attr(key) else { continue };
-            let Some(source) = carried.values().find(|f| refers_to_address(&attr.expr, &f.key)).cloned() else {
+            let paths = traversal_paths(&attr.expr);
+            let Some(source) = carried.values().find(|f| paths.iter().any(|p| path_reads(p, &f.key))).cloned() else {
                 continue;
             };
             out.push(restated(&item, attr, &source));
@@ -191,12 +192,14 @@ pub(crate) fn grant_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
         let mut seen: HashSet<&str> = HashSet::new();
         for (attr, within) in attrs {
             let holder = within.as_ref().unwrap_or(&item);
+            // What the value reads, walked once for all targets.
+            let paths = traversal_paths(&attr.expr);
             for t in &targets {
                 if t.address == address || seen.contains(t.address.as_str()) {
                     continue;
                 }
                 let by_name = !is_call && t.name.as_deref().is_some_and(|n| names(holder, attr, n));
-                if refers_to_address(&attr.expr, &t.address) || by_name {
+                if paths.iter().any(|p| path_reads(p, &t.address)) || by_name {
                     seen.insert(&t.address);
                     out.push(granted(&item, attr.expr.span.clone(), t, is_call));
                 }

@@ -618,13 +618,25 @@ pub fn refers_to_address(e: &Expr, address: &str) -> bool {
     let mut found = false;
     e.walk(&mut |x| {
         if let Some(p) = x.traversal_path()
-            && let Some(rest) = p.strip_prefix(address)
-            && (rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+            && path_reads(&p, address)
         {
             found = true;
         }
     });
     found
+}
+
+/// Every traversal path an expression reads (see [`Expr::traversal_path`]), for testing one
+/// expression against many addresses with [`path_reads`] after a single walk.
+pub fn traversal_paths(e: &Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    e.walk(&mut |x| out.extend(x.traversal_path()));
+    out
+}
+
+/// Whether a traversal path reads `address`, not a longer name that starts with it.
+pub fn path_reads(path: &str, address: &str) -> bool {
+    path.strip_prefix(address).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// The text a string or heredoc is written with, interpolations kept as `${…}`.

@@ -242,7 +242,7 @@ impl Rule for KubernetesBroadBinding {
             let namespace = b.nested("metadata").first().and_then(|m| m.str("namespace"));
             let Some(rr) = b.nested("role_ref").into_iter().next() else { continue };
             let Some(g) = grant(
-                &module_roles,
+                module_roles,
                 b.file,
                 rr.str("kind").as_deref(),
                 rr.str("name").as_deref(),
@@ -269,7 +269,7 @@ impl Rule for KubernetesBroadBinding {
                 |v: Option<&Value>, k: &str| v.and_then(|x| x.get(k)).and_then(Value::as_str).map(str::to_owned);
             let rr = man.get("roleRef");
             let Some(g) =
-                grant(&module_roles, m.file, str_of(rr, "kind").as_deref(), str_of(rr, "name").as_deref(), None)
+                grant(module_roles, m.file, str_of(rr, "kind").as_deref(), str_of(rr, "name").as_deref(), None)
             else {
                 continue;
             };

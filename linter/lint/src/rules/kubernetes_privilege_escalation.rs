@@ -77,7 +77,7 @@ impl Rule for KubernetesPrivilegeEscalation {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "grant this in a namespaced Role (or bind the cluster role with RoleBindings only), and limit bind/escalate, token and webhook rules with resource_names";
         for role in roles(cx) {
-            if !is_cluster_wide(cx, &role) || role.rules.iter().any(|r| wildcard(&r.verbs, &r.resources).is_some()) {
+            if !is_cluster_wide(cx, role) || role.rules.iter().any(|r| wildcard(&r.verbs, &r.resources).is_some()) {
                 continue; // namespaced, or NHI215's finding
             }
             if let Some((span, why)) = role.rules.iter().find_map(|r| escalation(r).map(|w| (r.verbs_span.clone(), w)))

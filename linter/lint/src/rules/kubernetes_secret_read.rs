@@ -84,7 +84,7 @@ impl Rule for KubernetesSecretRead {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "list only the resources the workload reads (e.g. resources = [\"pods\", \"configmaps\"]) and read Secrets with a namespaced Role and resource_names";
         for role in roles(cx) {
-            if reported_as_wildcard_or_escalation(cx, &role) {
+            if reported_as_wildcard_or_escalation(cx, role) {
                 continue;
             }
             let found = role.rules.iter().find_map(|r| {
@@ -92,7 +92,7 @@ impl Rule for KubernetesSecretRead {
                     .map(|why| (r.resources_span.clone(), why))
             });
             let Some((span, why)) = found else { continue };
-            if is_cluster_wide(cx, &role) {
+            if is_cluster_wide(cx, role) {
                 cx.report(&role.item, span, format!("cluster role allows {why} in every namespace")).help(HELP);
             } else if !role.cluster {
                 // A namespaced Role that reads every Secret of its namespace: the tokens and keys of

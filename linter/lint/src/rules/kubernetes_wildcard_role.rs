@@ -57,7 +57,7 @@ impl Rule for KubernetesWildcardRole {
     fn check(&self, cx: &mut Ctx<'_>) {
         const HELP: &str = "list the resources and verbs the workload needs, e.g. verbs = [\"get\", \"list\", \"patch\"] on resources = [\"deployments\"]";
         let module_roles = roles(cx);
-        for role in &module_roles {
+        for role in module_roles {
             let wide = is_cluster_wide(cx, role);
             let found = role.rules.iter().find_map(|r| {
                 let why = if wide { wildcard(&r.verbs, &r.resources) } else { namespaced_judge(r) };

@@ -432,11 +432,19 @@ fn visit_auth_header(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
     if line.len() > 16_384 || !line.contains(':') {
         return false;
     }
-    let lower = line.to_ascii_lowercase();
+    let bytes = line.as_bytes();
     for (name, key) in AUTH_HEADERS {
-        let Some(at) = lower.find(name) else { continue };
+        // The first place the header's name ends at a colon, in any case (found from the
+        // colons, which are few, rather than by lower-casing the line).
+        let n = name.len();
+        let Some(at) = memchr::memchr_iter(b':', bytes)
+            .filter_map(|colon| (colon + 1).checked_sub(n))
+            .find(|&at| bytes[at..at + n].eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            continue;
+        };
         // A header name starts a word: `x-authorization:` is not `authorization:`.
-        if lower[..at].ends_with(|c: char| c.is_ascii_alphanumeric() || c == '-') {
+        if bytes[..at].last().is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-') {
             continue;
         }
         let mut words = line[at + name.len()..].split_whitespace();
@@ -650,10 +658,11 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
             example = Some((lit.span.clone(), SecretKind::ExampleToken(kind)));
         }
         let by_role = forced && lit.direct;
-        let by_key = !by_role && is_credential_key(lit.key) && !(names_a_secret(lit.key) && identifier_like(lit.text));
+        // Judged by its key only while no credential is found yet (the key test is the dear part).
+        let by_key = || is_credential_key(lit.key) && !(names_a_secret(lit.key) && identifier_like(lit.text));
         if cred.is_none()
             && !lit.partial
-            && (by_role || by_key)
+            && (by_role || by_key())
             && let Some(how) = secret_in_role(lit.text)
         {
             let kind = SecretKind::Credential {
@@ -1034,7 +1043,31 @@ fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
 
 #[cfg(test)]
 mod tests {
-    use super::held_secret;
+    use super::{Lit, held_secret, visit_auth_header};
+    use crate::span::Span;
+
+    /// The `(key, value)` pairs `visit_auth_header` finds in a line.
+    fn headers(line: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        visit_auth_header(line, &Span::default(), &mut |l: Lit<'_>| {
+            out.push((l.key.to_owned(), l.text.to_owned()));
+            false
+        });
+        out
+    }
+
+    #[test]
+    fn auth_headers_in_any_case_at_a_word_start() {
+        let bearer = ("Authorization token".to_owned(), "9f8e7d6c5b4a3928".to_owned());
+        assert_eq!(headers(r#"curl -H "Authorization: Bearer 9f8e7d6c5b4a3928" https://x"#), [bearer.clone()]);
+        assert_eq!(headers("AUTHORIZATION: bearer 9f8e7d6c5b4a3928"), [bearer]);
+        assert_eq!(headers("x-vault-token: s.abcdefghijkl")[0].0, "X-Vault-Token");
+        // Not a word start, a variable, too short, an ARN's colons.
+        assert!(headers("x-authorization: Bearer 9f8e7d6c5b4a3928").is_empty());
+        assert!(headers("Authorization: Bearer $TOKEN").is_empty());
+        assert!(headers("authorization: short").is_empty());
+        assert!(headers("arn:aws:iam::123456789012:role/x").is_empty());
+    }
 
     #[test]
     fn maps_named_for_the_secrets_they_hold() {

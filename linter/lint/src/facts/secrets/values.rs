@@ -150,10 +150,7 @@ pub fn is_credential_key(key: &str) -> bool {
     if WELL_KNOWN.iter().any(well_known) {
         return true;
     }
-    // Fast rejection without allocating: every credential word contains one of these.
-    const HINTS: [&[u8]; 8] = [b"pass", b"pw", b"secret", b"token", b"key", b"cred", b"pat", b"jwt"];
-    let b = key.as_bytes();
-    if !HINTS.iter().any(|h| b.windows(h.len()).any(|w| w.eq_ignore_ascii_case(h))) {
+    if !has_credential_hint(key.as_bytes()) {
         return false;
     }
     let k = snake_case(key);
@@ -199,6 +196,22 @@ pub fn is_credential_key(key: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// Fast rejection without allocating: every credential word contains one of `pass`, `pw`,
+/// `secret`, `token`, `key`, `cred`, `pat` or `jwt`, in any case. One pass over the key,
+/// looking further only at the letters these start with.
+fn has_credential_hint(b: &[u8]) -> bool {
+    let at = |i: usize, w: &[u8]| b.get(i..i + w.len()).is_some_and(|s| s.eq_ignore_ascii_case(w));
+    (0..b.len()).any(|i| match b[i].to_ascii_lowercase() {
+        b'p' => at(i, b"pass") || at(i, b"pw") || at(i, b"pat"),
+        b's' => at(i, b"secret"),
+        b't' => at(i, b"token"),
+        b'k' => at(i, b"key"),
+        b'c' => at(i, b"cred"),
+        b'j' => at(i, b"jwt"),
+        _ => false,
+    })
 }
 
 /// Whether a credential-named key is a bare noun that also names *which* secret to use
@@ -428,6 +441,8 @@ pub fn url_password_before_interpolation(text: &str) -> Option<&str> {
 }
 
 fn url_password_in(text: &str, host_follows: bool) -> Option<&str> {
+    // Both forms have an `@` before the host: most values have none.
+    memchr::memchr(b'@', text.as_bytes())?;
     let Some((_, rest)) = text.split_once("://") else { return bare_connection_password(text) };
     let authority = rest.split(['/', '?', '#', ' ', '"', '\'', '\n']).next()?;
     let (userinfo, host) = authority.rsplit_once('@')?;
@@ -537,6 +552,17 @@ mod tests {
         }
         assert!(!is_credential_key("connection_string"));
         assert!(is_credential_key("serviceprincipalkey"));
+    }
+
+    #[test]
+    fn credential_hints_in_any_case_and_place() {
+        for k in ["PASSWD", "x_pw", "Pat", "client_SECRET", "apiToken", "ssh_key", "Creds", "jwt", "k"] {
+            assert_eq!(has_credential_hint(k.as_bytes()), k != "k", "{k}");
+        }
+        // A hint cut off by the end of the key is no hint.
+        for k in ["pas", "secre", "toke", "ke", "cre", "jw", "p", "", "region", "bucket_name"] {
+            assert!(!has_credential_hint(k.as_bytes()), "{k}");
+        }
     }
 
     #[test]

@@ -1,0 +1,95 @@
+//! Kubernetes roles as the RBAC rules read them (NHI215, NHI221, NHI223 and others): the rules
+//! of every role and cluster role of a module however it is written
+//! (`kubernetes_role`/`kubernetes_cluster_role` blocks, their `_v1` forms, or a
+//! `kubernetes_manifest`), read once per module view.
+
+use crate::eval::Value;
+use crate::query::{Item, ModuleView};
+use crate::span::Span;
+
+pub const ROLES: [&str; 2] = ["kubernetes_role", "kubernetes_role_v1"];
+pub const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
+pub const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
+pub const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_role_binding_v1"];
+
+/// One rule of a role, as written in HCL or in a manifest.
+pub struct RoleRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+    /// Where a finding about the rule's verbs points (the manifest for a `kubernetes_manifest`).
+    pub verbs_span: Span,
+    /// Where a finding about the rule's resources points.
+    pub resources_span: Span,
+}
+
+/// A role or cluster role of the module.
+pub struct RoleDef<'a> {
+    pub item: Item<'a>,
+    /// Kind `ClusterRole` (else `Role`).
+    pub cluster: bool,
+    /// `metadata.name`, when known.
+    pub name: Option<String>,
+    pub rules: Vec<RoleRule>,
+}
+
+fn strs(v: Option<&Value>) -> Vec<String> {
+    v.map(Value::items).unwrap_or_default().iter().filter_map(|x| x.as_str().map(str::to_owned)).collect()
+}
+
+/// A rule's `resource_names`; a name not known here (`kubernetes_secret.app.metadata[0].name`)
+/// is `"?"`: the rule is limited to named objects all the same.
+fn resource_names(rule: &Item<'_>) -> Vec<String> {
+    let values = rule.values("resource_names");
+    values.iter().flat_map(Value::items).map(|v| v.as_str().map_or_else(|| "?".to_owned(), str::to_owned)).collect()
+}
+
+/// Every role and cluster role of the module, in blocks then manifests.
+pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<RoleDef<'a>> {
+    let mut out = Vec::new();
+    for r in
+        [ROLES[0], ROLES[1], CLUSTER_ROLES[0], CLUSTER_ROLES[1]].iter().flat_map(|t| view.blocks("resource", Some(t)))
+    {
+        let rules = r
+            .nested("rule")
+            .iter()
+            .map(|rule| RoleRule {
+                api_groups: rule.strs("api_groups"),
+                resources: rule.strs("resources"),
+                verbs: rule.strs("verbs"),
+                resource_names: resource_names(rule),
+                verbs_span: rule.span("verbs"),
+                resources_span: rule.span("resources"),
+            })
+            .collect();
+        let name = r.nested("metadata").first().and_then(|m| m.str("name"));
+        out.push(RoleDef { cluster: CLUSTER_ROLES.contains(&r.label(0)), name, rules, item: r });
+    }
+    for m in view.blocks("resource", Some("kubernetes_manifest")) {
+        let Some(man) = m.value("manifest") else { continue };
+        let cluster = match man.get("kind").and_then(Value::as_str) {
+            Some("ClusterRole") => true,
+            Some("Role") => false,
+            _ => continue,
+        };
+        let span = m.span("manifest");
+        let rules = man
+            .get("rules")
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .map(|rule| RoleRule {
+                api_groups: strs(rule.get("apiGroups")),
+                resources: strs(rule.get("resources")),
+                verbs: strs(rule.get("verbs")),
+                resource_names: strs(rule.get("resourceNames")),
+                verbs_span: span.clone(),
+                resources_span: span.clone(),
+            })
+            .collect();
+        let name = man.get("metadata").and_then(|md| md.get("name")).and_then(Value::as_str).map(str::to_owned);
+        out.push(RoleDef { cluster, name, rules, item: m });
+    }
+    out
+}
