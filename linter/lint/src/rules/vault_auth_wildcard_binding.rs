@@ -6,7 +6,9 @@ use crate::rules::vault_mounts::{role_mount, role_policies};
 /// namespace (`"*"`) or to the `default` service account of the `default` namespace (which
 /// every pod there that names no service account runs as), GCP auth roles that admit every VM
 /// of a project (`type = "gce"` bound only by `bound_projects`) or every service account
-/// (`bound_service_accounts = ["*"]`), JWT auth roles without any `bound_claims` or `bound_subject`, and OIDC
+/// (`bound_service_accounts = ["*"]`), JWT auth roles without any `bound_claims` or `bound_subject`
+/// or bound only by where the job runs (`bound_claims = { ref = "main" }` with no project or
+/// repository), and OIDC
 /// (browser) roles on a public identity provider (Google, GitLab.com, Microsoft's `common`
 /// endpoint) that grant a policy beyond `default` without binding a tenant, domain or group.
 ///
@@ -100,8 +102,27 @@ impl Rule for VaultAuthWildcardBinding {
         for r in cx.resources("vault_jwt_auth_backend_role") {
             // Machine logins are role_type "jwt"; "oidc" roles are people in a browser.
             let machine = r.str("role_type").as_deref() == Some("jwt");
-            let bound = r.has("bound_claims") || r.has("bound_subject");
-            if bound {
+            if r.has("bound_subject") {
+                continue;
+            }
+            if r.has("bound_claims") {
+                // Bound only by where the job runs (`ref = "main"`, `ref_type = "branch"`), not by
+                // who runs it: any project or repository the issuer serves has such a ref.
+                let keys: Vec<String> = match r.value("bound_claims") {
+                    Some(crate::eval::Value::Object(m)) => m.into_keys().collect(),
+                    _ => continue,
+                };
+                if machine && !keys.is_empty() && keys.iter().all(|k| REF_ONLY_CLAIMS.contains(&k.as_str())) {
+                    cx.report(
+                        &r,
+                        r.span("bound_claims"),
+                        format!(
+                            "JWT role is bound only by {}: a job of any project or repository of its issuer on such a ref can log in",
+                            keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .help("also bind who runs the job: project_id or namespace_path (GitLab), repository (GitHub)");
+                }
                 continue;
             }
             if machine {
@@ -133,6 +154,23 @@ impl Rule for VaultAuthWildcardBinding {
         }
     }
 }
+
+/// Claims of CI tokens that say where or how a job runs, not which project, repository or
+/// workload it belongs to.
+const REF_ONLY_CLAIMS: [&str; 12] = [
+    "ref",
+    "ref_type",
+    "ref_protected",
+    "ref_path",
+    "base_ref",
+    "head_ref",
+    "environment",
+    "environment_protected",
+    "deployment_tier",
+    "event_name",
+    "pipeline_source",
+    "runner_environment",
+];
 
 /// The name of a multi-tenant identity provider whose accounts anyone can open, by its
 /// discovery URL: Google, GitLab.com, Microsoft's common endpoints.

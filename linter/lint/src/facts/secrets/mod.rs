@@ -898,8 +898,15 @@ pub fn in_read_files(items: &[crate::query::Item<'_>]) -> Vec<FileSecret> {
             });
             let Some(name) = name else { continue };
             // The text read, or each text of a list of them (`values = [file("values.yaml")]`
-            // of a Helm release).
-            let texts: Vec<String> = match item.eval(&a.expr) {
+            // of a Helm release). A template whose variables are not all known here (a `for`
+            // over an input, a generated password) is read with holes for them; only tokens of
+            // a known format count there (a private key written into the template), since
+            // what its other lines hold may be the variables' own values, judged where set.
+            let (value, holed) = match item.eval(&a.expr) {
+                v @ (crate::eval::Value::Str(_) | crate::eval::Value::List(_)) => (v, false),
+                _ => (item.within(|| item.env.eval_lenient(&a.expr)), true),
+            };
+            let texts: Vec<String> = match value {
                 crate::eval::Value::Str(text) => vec![text],
                 crate::eval::Value::List(items) => items
                     .into_iter()
@@ -916,7 +923,7 @@ pub fn in_read_files(items: &[crate::query::Item<'_>]) -> Vec<FileSecret> {
                 },
                 false,
             );
-            if let Some((span, kind)) = found {
+            if let Some((span, kind)) = found.filter(|(_, k)| !holed || matches!(k, SecretKind::Token(_))) {
                 out.push(FileSecret { file: item.file, key: address_of(item.top), span, kind, name });
                 break;
             }
