@@ -1688,3 +1688,37 @@ resource "aws_secretsmanager_secret_rotation" "this" {
     let main = d.path().join("main.tf").display().to_string();
     assert!(f.iter().any(|x| x.address == "module.secret" && x.path == main && x.start.unwrap().line == 5), "{f:#?}");
 }
+
+#[test]
+fn a_local_module_key_written_into_boot_data_is_reported_and_a_plain_output_is_not() {
+    let module = r#"
+resource "tls_private_key" "client" {
+  algorithm = "ECDSA"
+}
+output "client_key" {
+  value     = tls_private_key.client.private_key_pem
+  sensitive = true
+}
+output "client_cert" {
+  value = tls_private_key.client.public_key_pem
+}
+"#;
+    let root = r#"
+module "tls" {
+  source = "./modules/tls"
+}
+resource "google_compute_instance_template" "with_key" {
+  metadata_startup_script = templatefile("${path.module}/start.sh.tpl", { key = module.tls.client_key })
+}
+resource "google_compute_instance_template" "with_cert" {
+  metadata_startup_script = templatefile("${path.module}/start.sh.tpl", { key = module.tls.client_cert })
+}
+"#;
+    let d = tree(&[
+        ("main.tf", root),
+        ("start.sh.tpl", "echo '${key}' > /etc/client.pem\n"),
+        ("modules/tls/main.tf", module),
+    ]);
+    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| f.address.clone()).collect();
+    assert_eq!(got, ["google_compute_instance_template.with_key"], "{got:?}");
+}

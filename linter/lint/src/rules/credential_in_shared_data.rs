@@ -1,4 +1,4 @@
-use crate::facts::secrets::credential_read;
+use crate::facts::secrets::{ModuleOutputs, credential_read};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Attr, Expr, ExprKind};
@@ -53,6 +53,14 @@ fn generated_credential_at(e: &Expr) -> Option<(crate::span::Span, String)> {
 /// metadata then carries it whatever the caller passes.
 fn boot_credential_read(e: &Expr) -> Option<String> {
     generated_credential(e).or_else(|| credential_read(e, &|_, _| None).filter(|r| r.starts_with("var.")))
+}
+
+/// [`boot_credential_read`], and also what a local module returns that its code shows to be a
+/// credential (`module.tls.client_key`, an output of `tls_private_key.x.private_key_pem`).
+fn boot_credential_read_with(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
+    boot_credential_read(e).or_else(|| {
+        credential_read(e, &|call, output| Some(known(call, output) == Some(true))).filter(|r| r.starts_with("module."))
+    })
 }
 
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
@@ -182,20 +190,20 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
 }
 
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
-fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
+fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'a Attr, String)> {
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
         .copied()
         .chain(public_settings)
         .filter_map(|k| item.attr(k))
-        .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)));
+        .find_map(|a| boot_credential_read_with(&a.expr, known).map(|r| (a, r)));
     // The legacy Azure VM and scale set keep it in their `os_profile` block.
     let os_profile = || {
         item.nested("os_profile")
             .into_iter()
             .filter_map(|p| p.attr("custom_data"))
-            .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)))
+            .find_map(|a| boot_credential_read_with(&a.expr, known).map(|r| (a, r)))
     };
     direct.or_else(os_profile).or_else(|| {
         let meta = item.attr("metadata")?;
@@ -203,7 +211,7 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
         entries
             .iter()
             .filter(|(k, _)| k.name().is_some_and(|n| BOOT_METADATA.contains(&n)))
-            .find_map(|(_, v)| boot_credential_read(v))
+            .find_map(|(_, v)| boot_credential_read_with(v, known))
             .map(|r| (meta, r))
     })
 }
@@ -217,7 +225,7 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
-/// extension) and the content of a bucket or storage
+/// extension; also a key a local module returns, `module.tls.client_key`) and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
@@ -286,6 +294,7 @@ impl Rule for CredentialInSharedData {
         const LIBRARY_READERS: &str = "shown to everyone who may read or use the project's library";
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
+        let known = cx.module_credentials_any();
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
             // (where, what it reads, what it is written into, who can read that, what to do)
@@ -297,13 +306,12 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
                 // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
-                let returns_credential = cx.module_credentials_any();
                 let from_module = |e: &Expr| {
                     let p = e.traversal_path()?;
                     let rest = p.strip_prefix("module.")?;
                     let (module, output) = rest.split_once('.')?;
                     let output = output.split(['.', '[']).next().unwrap_or(output);
-                    (returns_credential(module, output) == Some(true)).then(|| format!("module.{module}.{output}"))
+                    (known(module, output) == Some(true)).then(|| format!("module.{module}.{output}"))
                 };
                 ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
                     let mut read = generated_credential(&a.expr);
@@ -319,7 +327,7 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
-                    let read = boot_credential_read(&a.expr)?;
+                    let read = boot_credential_read_with(&a.expr, &known)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" && PLAIN_VARIABLES.contains(&r.label(0)) {
@@ -361,7 +369,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r)
+                boot_credential(&r, &known)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
