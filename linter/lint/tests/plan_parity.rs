@@ -212,6 +212,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI116",
+        "bad_token_looked_up",
+        "a plan keeps an output's references (`data.kubernetes_secret.reviewer.data`), not the `lookup` call and the key it reads",
+    ),
+    (
+        "NHI116",
         "bad_passwords_by_app",
         "a plan keeps an output's references, not the object it builds: the field named `password` is not in it",
     ),

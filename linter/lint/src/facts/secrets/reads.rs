@@ -109,6 +109,18 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
         if found.is_some() {
             return;
         }
+        // `lookup(data.kubernetes_secret.s.data, "token")`: a credential-named key looked up in
+        // what a resource or data source holds, as `…data["token"]` would read it.
+        if let ExprKind::Call { name, args, .. } = &e.kind
+            && name == "lookup"
+            && let (Some(map), Some(key)) = (args.first(), args.get(1).and_then(Expr::as_str))
+            && is_credential_key(key)
+            && let Some(path) = map.traversal_path()
+            && path.split('.').next().is_some_and(|h| h == "data" || h.contains('_'))
+        {
+            found = Some(format!("{path}[\"{key}\"]"));
+            return;
+        }
         let ExprKind::Traversal(root, ops) = &e.kind else { return };
         let ExprKind::Var(head) = &root.kind else { return };
         let attrs: Vec<&str> = ops
