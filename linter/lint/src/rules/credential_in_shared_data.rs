@@ -58,9 +58,12 @@ fn boot_credential_read(e: &Expr) -> Option<String> {
 /// [`boot_credential_read`], and also what a local module returns that its code shows to be a
 /// credential (`module.tls.client_key`, an output of `tls_private_key.x.private_key_pem`).
 fn boot_credential_read_with(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
-    boot_credential_read(e).or_else(|| {
-        credential_read(e, &|call, output| Some(known(call, output) == Some(true))).filter(|r| r.starts_with("module."))
-    })
+    boot_credential_read(e).or_else(|| local_module_credential(e, known))
+}
+
+/// A credential a local module returns, by what its code shows (`known`).
+fn local_module_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
+    credential_read(e, &|call, output| Some(known(call, output) == Some(true))).filter(|r| r.starts_with("module."))
 }
 
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
@@ -225,7 +228,9 @@ fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
-/// extension; also a key a local module returns, `module.tls.client_key`) and the content of a bucket or storage
+/// extension; also a key a local module returns, `module.tls.client_key`), the `vars` of a
+/// `template_file` (what it renders goes into boot data, container definitions, chart values)
+/// and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
@@ -288,6 +293,7 @@ impl Rule for CredentialInSharedData {
         const FETCH: &str = "keep the credential in a secret manager and give whoever needs it an identity (instance profile, service account, managed identity) to fetch it";
         const OBJECT_READERS: &str = "readable by whoever may read the bucket, and by its copies";
         const MACHINE_READERS: &str = "readable by every process on the machine and by whoever may describe it";
+        const RENDERED_READERS: &str = "readable wherever the rendered text goes (boot data, a container definition, chart values) and in the state";
         const VARIABLE_READERS: &str =
             "shown in the settings and API to everyone who may read the workspace or repository";
         const SENSITIVE: &str = "mark it sensitive (tfe_variable sensitive = true) or store it as a secret (github_actions_secret), or better, give the consumer its own short-lived credential";
@@ -329,6 +335,19 @@ impl Rule for CredentialInSharedData {
                     let a = p.attr("content")?;
                     let read = boot_credential_read_with(&a.expr, &known)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
+                })
+            } else if r.top.ident == "data" && r.label(0) == "template_file" {
+                // What a `template_file` renders lands where its `.rendered` goes (boot data, a
+                // container definition, Helm values) and in the state: a credential of this
+                // configuration among its `vars` is written there. An input is passed in at run
+                // time (chart values from a sensitive variable are the usual way): left to the
+                // rules on it.
+                // `vars = { … }`, or the `vars { … }` block of Terraform 0.11.
+                let block_vars = r.nested("vars").into_iter().flat_map(|v| v.body.attrs.iter().collect::<Vec<_>>());
+                r.attr("vars").into_iter().chain(block_vars).find_map(|a| {
+                    let read = generated_credential(&a.expr).or_else(|| local_module_credential(&a.expr, &known))?;
+                    let into = "a rendered template".to_owned();
+                    Some((a.expr.span.clone(), read, into, RENDERED_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" && PLAIN_VARIABLES.contains(&r.label(0)) {
                 // A plain (not sensitive) workspace or Actions variable is shown to whoever may
