@@ -1690,7 +1690,7 @@ resource "aws_secretsmanager_secret_rotation" "this" {
 }
 
 #[test]
-fn a_local_module_key_written_into_boot_data_is_reported_and_a_plain_output_is_not() {
+fn a_local_module_key_rendered_by_a_template_file_is_reported_and_a_public_half_is_not() {
     let module = r#"
 resource "tls_private_key" "client" {
   algorithm = "ECDSA"
@@ -1707,18 +1707,16 @@ output "client_cert" {
 module "tls" {
   source = "./modules/tls"
 }
-resource "google_compute_instance_template" "with_key" {
-  metadata_startup_script = templatefile("${path.module}/start.sh.tpl", { key = module.tls.client_key })
+data "template_file" "with_key" {
+  template = "echo '$${key}' > /etc/client.pem"
+  vars     = { key = module.tls.client_key }
 }
-resource "google_compute_instance_template" "with_cert" {
-  metadata_startup_script = templatefile("${path.module}/start.sh.tpl", { key = module.tls.client_cert })
+data "template_file" "with_cert" {
+  template = "echo '$${key}' > /etc/client.crt"
+  vars     = { key = module.tls.client_cert }
 }
 "#;
-    let d = tree(&[
-        ("main.tf", root),
-        ("start.sh.tpl", "echo '${key}' > /etc/client.pem\n"),
-        ("modules/tls/main.tf", module),
-    ]);
+    let d = tree(&[("main.tf", root), ("modules/tls/main.tf", module)]);
     let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| f.address.clone()).collect();
-    assert_eq!(got, ["google_compute_instance_template.with_key"], "{got:?}");
+    assert_eq!(got, ["data.template_file.with_key"], "{got:?}");
 }

@@ -55,13 +55,8 @@ fn boot_credential_read(e: &Expr) -> Option<String> {
     generated_credential(e).or_else(|| credential_read(e, &|_, _| None).filter(|r| r.starts_with("var.")))
 }
 
-/// [`boot_credential_read`], and also what a local module returns that its code shows to be a
-/// credential (`module.tls.client_key`, an output of `tls_private_key.x.private_key_pem`).
-fn boot_credential_read_with(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
-    boot_credential_read(e).or_else(|| local_module_credential(e, known))
-}
-
-/// A credential a local module returns, by what its code shows (`known`).
+/// A credential a local module returns, by what its code shows to be one (`known`):
+/// `module.tls.client_key`, an output of `tls_private_key.x.private_key_pem`.
 fn local_module_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
     credential_read(e, &|call, output| Some(known(call, output) == Some(true))).filter(|r| r.starts_with("module."))
 }
@@ -193,20 +188,20 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
 }
 
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
-fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'a Attr, String)> {
+fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
         .copied()
         .chain(public_settings)
         .filter_map(|k| item.attr(k))
-        .find_map(|a| boot_credential_read_with(&a.expr, known).map(|r| (a, r)));
+        .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)));
     // The legacy Azure VM and scale set keep it in their `os_profile` block.
     let os_profile = || {
         item.nested("os_profile")
             .into_iter()
             .filter_map(|p| p.attr("custom_data"))
-            .find_map(|a| boot_credential_read_with(&a.expr, known).map(|r| (a, r)))
+            .find_map(|a| boot_credential_read(&a.expr).map(|r| (a, r)))
     };
     direct.or_else(os_profile).or_else(|| {
         let meta = item.attr("metadata")?;
@@ -214,7 +209,7 @@ fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'
         entries
             .iter()
             .filter(|(k, _)| k.name().is_some_and(|n| BOOT_METADATA.contains(&n)))
-            .find_map(|(_, v)| boot_credential_read_with(v, known))
+            .find_map(|(_, v)| boot_credential_read(v))
             .map(|r| (meta, r))
     })
 }
@@ -228,8 +223,8 @@ fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
-/// extension; also a key a local module returns, `module.tls.client_key`), the `vars` of a
-/// `template_file` (what it renders goes into boot data, container definitions, chart values)
+/// extension), the `vars` of a `template_file` (what it renders goes into boot data, container
+/// definitions, chart values; also a key a local module returns, `module.tls.client_key`)
 /// and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
@@ -333,7 +328,7 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
-                    let read = boot_credential_read_with(&a.expr, &known)?;
+                    let read = boot_credential_read(&a.expr)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
                 })
             } else if r.top.ident == "data" && r.label(0) == "template_file" {
@@ -388,7 +383,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r, &known)
+                boot_credential(&r)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
