@@ -53,7 +53,7 @@ impl Statement {
     pub fn has_narrowing_condition(&self) -> bool {
         const NOT_NARROWING: [&str; 4] =
             ["aws:requestedregion", "aws:securetransport", "aws:currenttime", "aws:epochtime"];
-        self.conditions.iter().any(|(_, key, _)| !NOT_NARROWING.contains(&key.to_ascii_lowercase().as_str()))
+        self.conditions.iter().any(|(_, key, _)| !NOT_NARROWING.iter().any(|k| k.eq_ignore_ascii_case(key)))
     }
 
     /// Whether an unconditional `Deny` among `all` (the statements of the same policy document)

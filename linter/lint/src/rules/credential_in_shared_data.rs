@@ -55,10 +55,23 @@ fn boot_credential_read(e: &Expr) -> Option<String> {
     generated_credential(e).or_else(|| credential_read(e, &|_, _| None).filter(|r| r.starts_with("var.")))
 }
 
-/// A credential a local module returns, by what its code shows to be one (`known`):
-/// `module.tls.client_key`, an output of `tls_private_key.x.private_key_pem`.
-fn local_module_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
-    credential_read(e, &|call, output| Some(known(call, output) == Some(true))).filter(|r| r.starts_with("module."))
+/// A credential of this configuration ([`generated_credential`]), or one a local module returns
+/// by what its code shows (`known`): `module.tls.client_key`, an output of
+/// `tls_private_key.x.private_key_pem`, even when the output does not mark it sensitive.
+fn configuration_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
+    generated_credential(e).or_else(|| {
+        let mut found = None;
+        e.walk(&mut |x| {
+            if found.is_none()
+                && let Some(p) = x.traversal_path()
+                && let Some((module, output)) = p.strip_prefix("module.").and_then(|rest| rest.split_once('.'))
+            {
+                let output = output.split(['.', '[']).next().unwrap_or(output);
+                found = (known(module, output) == Some(true)).then(|| format!("module.{module}.{output}"));
+            }
+        });
+        found
+    })
 }
 
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
@@ -307,20 +320,8 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
                 // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
-                let from_module = |e: &Expr| {
-                    let p = e.traversal_path()?;
-                    let rest = p.strip_prefix("module.")?;
-                    let (module, output) = rest.split_once('.')?;
-                    let output = output.split(['.', '[']).next().unwrap_or(output);
-                    (known(module, output) == Some(true)).then(|| format!("module.{module}.{output}"))
-                };
                 ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
-                    let mut read = generated_credential(&a.expr);
-                    a.expr.walk(&mut |x| {
-                        if read.is_none() {
-                            read = from_module(x);
-                        }
-                    });
+                    let read = configuration_credential(&a.expr, &known);
                     let help =
                         "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead";
                     Some((a.expr.span.clone(), read?, "a ConfigMap".to_owned(), CONFIG_MAP_READERS, help))
@@ -340,7 +341,7 @@ impl Rule for CredentialInSharedData {
                 // `vars = { … }`, or the `vars { … }` block of Terraform 0.11.
                 let block_vars = r.nested("vars").into_iter().flat_map(|v| v.body.attrs.iter().collect::<Vec<_>>());
                 r.attr("vars").into_iter().chain(block_vars).find_map(|a| {
-                    let read = generated_credential(&a.expr).or_else(|| local_module_credential(&a.expr, &known))?;
+                    let read = configuration_credential(&a.expr, &known)?;
                     let into = "a rendered template".to_owned();
                     Some((a.expr.span.clone(), read, into, RENDERED_READERS, FETCH))
                 })
