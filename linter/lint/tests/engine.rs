@@ -1546,6 +1546,53 @@ resource "google_project_iam_member" "ci" {
 }
 
 #[test]
+fn a_kept_default_that_does_not_reach_the_credential_is_not_blamed_on_the_call() {
+    let d = tree(&[
+        (
+            "examples/complete/main.tf",
+            r##"
+module "runner" {
+  source = "../.."
+  token  = var.token
+}
+variable "token" {
+  type      = string
+  sensitive = true
+}
+"##,
+        ),
+        (
+            "main.tf",
+            r##"
+variable "token" {
+  type = string
+}
+variable "cpus" {
+  type    = number
+  default = 2
+}
+variable "roles" {
+  type    = list(string)
+  default = ["roles/editor"]
+}
+resource "aws_instance" "runner" {
+  ami           = "ami-123"
+  instance_type = "t3.small"
+  user_data     = "#!/bin/sh\nrun --cpus ${var.cpus} --token ${var.token} --roles ${join(",", var.roles)}\n"
+}
+"##,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The module writes its token into user data on its own. The call passes the token from
+    // its own variable and keeps `cpus` and `roles` at their defaults; neither of them is
+    // what makes the value a finding, so the call is not blamed for keeping them.
+    let found = codes(&f);
+    assert!(found.contains(&("aws_instance.runner".to_owned(), "NHI122")), "{found:?}");
+    assert!(!found.iter().any(|(a, _)| a == "module.runner"), "{f:#?}");
+}
+
+#[test]
 fn file_paths_in_a_child_module_resolve_against_the_root_directory_too() {
     // Terraform resolves a relative `file()` path against the directory it runs in: a module
     // at modules/users/admin that reads "modules/users/admin/policy.hcl" means the root's.

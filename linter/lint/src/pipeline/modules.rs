@@ -198,8 +198,12 @@ impl ModuleRunner<'_> {
                     let switched_on: Vec<String> =
                         given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
-                    self.run(child_ids, Inputs::Call(given, origins.clone(), shapes), &child_prefix, stack, &mut found);
+                    let inputs = Inputs::Call(given.clone(), origins.clone(), shapes.clone());
+                    self.run(child_ids, inputs, &child_prefix, stack, &mut found);
                     stack.pop();
+                    // Per kept default: the findings the module has when that variable is
+                    // unknown instead, computed when a finding first asks.
+                    let mut without: HashMap<String, HashSet<FindingKey>> = HashMap::new();
                     for r in found {
                         // A downloaded module's findings belong on the call: its files are
                         // not the caller's to edit.
@@ -214,7 +218,19 @@ impl ModuleRunner<'_> {
                                 switches.iter().filter(|v| call_sets(b, std::slice::from_ref(*v))).collect();
                             if !set.is_empty() && set.iter().all(|v| switched_on.contains(v)) {
                                 out.push(self.on_call(r.clone(), ids[fi], b, name, prefix, Cause::Inputs(&switches)));
-                            } else if let Some(kept) = self.kept_default(&r, b, child_ids) {
+                            } else if let Some(kept) = self.kept_default(&r, b, child_ids, |var| {
+                                let keys = without.entry(var.to_owned()).or_insert_with(|| {
+                                    let mut given = given.clone();
+                                    given.insert(var.to_owned(), Value::Unknown);
+                                    let mut probe = Vec::new();
+                                    stack.push(dir.clone());
+                                    let inputs = Inputs::Call(given, origins.clone(), shapes.clone());
+                                    self.run(child_ids, inputs, &child_prefix, stack, &mut probe);
+                                    stack.pop();
+                                    probe.into_iter().map(|p| (p.file, p.key, p.code)).collect()
+                                });
+                                !keys.contains(&(r.file, r.key.clone(), r.code))
+                            }) {
                                 // It comes from a default of the module that this call keeps
                                 // (`roles` left at `["roles/editor"]`): taking the default is
                                 // the call's decision, and the call is where it is overridden.
@@ -272,23 +288,19 @@ impl ModuleRunner<'_> {
     }
 
     /// The module variable a finding's value comes from, when the module declares a default for
-    /// it and `call` does not set it: read where the finding points, or by its block's
-    /// `count`/`for_each`.
-    fn kept_default(&self, r: &RawFinding, call: &Block, child_ids: &[usize]) -> Option<String> {
+    /// it and `call` does not set it: read by its block's `count`/`for_each` (the default decides
+    /// whether the block exists), or read where the finding points and `caused` by it — the
+    /// finding goes when the variable is unknown. A large value (a `templatefile()` of twenty
+    /// variables) reads many defaults that have nothing to do with the credential in it.
+    fn kept_default(
+        &self,
+        r: &RawFinding,
+        call: &Block,
+        child_ids: &[usize],
+        mut caused: impl FnMut(&str) -> bool,
+    ) -> Option<String> {
         let block = self.files.get(r.file)?.body.blocks.iter().find(|b| address_of(b) == r.key)?;
-        let mut vars = Vec::new();
-        let mut read = |e: &Expr| self.vars_read(e, child_ids, 0, &mut vars);
-        for meta in ["count", "for_each"] {
-            if let Some(a) = block.body.attr(meta) {
-                read(&a.expr);
-            }
-        }
-        block.body.each_attr(&mut |a| {
-            if a.expr.span.start < r.span.end && r.span.start < a.expr.span.end {
-                read(&a.expr);
-            }
-        });
-        vars.into_iter().find(|v| {
+        let kept = |v: &String| {
             !self.module_switch(v, child_ids)
                 && !call_sets(call, std::slice::from_ref(v))
                 && child_ids.iter().any(|&i| {
@@ -297,7 +309,24 @@ impl ModuleRunner<'_> {
                             && d.body.attr("default").is_some_and(|a| !matches!(a.expr.kind, ExprKind::Null))
                     })
                 })
-        })
+        };
+        let mut presence = Vec::new();
+        for meta in ["count", "for_each"] {
+            if let Some(a) = block.body.attr(meta) {
+                self.vars_read(&a.expr, child_ids, 0, &mut presence);
+            }
+        }
+        if let Some(v) = presence.into_iter().find(kept) {
+            return Some(v);
+        }
+        let mut read = Vec::new();
+        block.body.each_attr(&mut |a| {
+            if a.expr.span.start < r.span.end && r.span.start < a.expr.span.end {
+                self.vars_read(&a.expr, child_ids, 0, &mut read);
+            }
+        });
+        let mut seen = HashSet::new();
+        read.into_iter().filter(|v| seen.insert(v.clone())).find(|v| kept(v) && caused(v))
     }
 
     /// Whether `var` switches the whole module on or off (`create`, `enabled`): the `count` or
