@@ -1737,7 +1737,7 @@ resource "aws_secretsmanager_secret_rotation" "this" {
 }
 
 #[test]
-fn a_local_module_key_rendered_by_a_template_file_is_reported_and_a_public_half_is_not() {
+fn a_local_module_key_in_boot_data_or_a_template_file_is_reported_and_a_public_half_is_not() {
     let module = r#"
 resource "tls_private_key" "client" {
   algorithm = "ECDSA"
@@ -1762,8 +1762,24 @@ data "template_file" "with_cert" {
   template = "echo '$${key}' > /etc/client.crt"
   vars     = { key = module.tls.client_cert }
 }
+resource "google_compute_instance_template" "with_key" {
+  machine_type            = "e2-small"
+  metadata_startup_script = templatefile("${path.module}/boot.sh.tpl", { key = module.tls.client_key })
+}
+resource "google_compute_instance_template" "with_cert" {
+  machine_type            = "e2-small"
+  metadata_startup_script = templatefile("${path.module}/boot.sh.tpl", { key = module.tls.client_cert })
+}
 "#;
-    let d = tree(&[("main.tf", root), ("modules/tls/main.tf", module)]);
-    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| f.address.clone()).collect();
-    assert_eq!(got, ["data.template_file.with_key"], "{got:?}");
+    let d = tree(&[
+        ("main.tf", root),
+        ("boot.sh.tpl", "echo '${key}' > /etc/client.pem\n"),
+        ("modules/tls/main.tf", module),
+    ]);
+    let mut got: Vec<String> =
+        lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| f.address.clone()).collect();
+    got.sort();
+    // Rendered by a template_file or straight into a machine's boot data: the key is written
+    // where others read it; the certificate is public.
+    assert_eq!(got, ["data.template_file.with_key", "google_compute_instance_template.with_key"], "{got:?}");
 }

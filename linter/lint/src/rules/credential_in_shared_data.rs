@@ -200,8 +200,15 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
     })
 }
 
+/// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
+/// module returns by what its code shows (`module.tls.client_key`).
+fn boot_data_read(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
+    configuration_credential(e, known).or_else(|| boot_credential_read(e))
+}
+
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
-fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
+fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'a Attr, String)> {
+    let boot_credential_read = |e: &Expr| boot_data_read(e, known);
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
@@ -236,7 +243,7 @@ fn boot_credential<'a>(item: &Item<'a>) -> Option<(&'a Attr, String)> {
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
-/// extension), the `vars` of a `template_file` (what it renders goes into boot data, container
+/// extension; also a key a local module returns, `module.tls.client_key`), the `vars` of a `template_file` (what it renders goes into boot data, container
 /// definitions, chart values; also a key a local module returns, `module.tls.client_key`)
 /// and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
@@ -329,7 +336,7 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
                     let a = p.attr("content")?;
-                    let read = boot_credential_read(&a.expr)?;
+                    let read = boot_data_read(&a.expr, &known)?;
                     Some((a.expr.span.clone(), read, "a cloud-init part".to_owned(), MACHINE_READERS, FETCH))
                 })
             } else if r.top.ident == "data" && r.label(0) == "template_file" {
@@ -384,7 +391,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r)
+                boot_credential(&r, &known)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
