@@ -300,8 +300,13 @@ impl<'a> Item<'a> {
             v if is_empty_collection(&v) => flagged_instances(&fe.expr, self.env)
                 .or_else(|| Some(self.env.eval_shapes(&fe.expr)).filter(has_known_leaf))
                 .unwrap_or(v),
-            // Instances not known here: one of each shape the collection is built with.
-            Value::Unknown => self.env.eval_shapes(&fe.expr),
+            // Instances not known here: one of each shape the collection is built with, else
+            // those of the branch a condition not known here would pick
+            // (`var.on && local.kind == "projects" ? var.roles : toset([])`).
+            Value::Unknown => {
+                let shapes = self.env.eval_shapes(&fe.expr);
+                if has_known_leaf(&shapes) { shapes } else { flagged_instances(&fe.expr, self.env).unwrap_or(shapes) }
+            }
             v => v,
         });
         match instances {

@@ -83,6 +83,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI207",
+        "bad_roles_behind_an_unknown_level",
+        "a plan has every input's value: the condition is decided there, and the grant exists only at the level chosen",
+    ),
+    (
+        "NHI207",
         "bad_org_bindings_module",
         "a registry module: a real plan lists the IAM members it creates, found there",
     ),
