@@ -82,6 +82,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",
     ),
     (
+        "NHI122",
+        "bad_runner_token_rendered_into_user_data",
+        "the template_file is read during the plan: `user_data` holds the rendered text, and its configuration references name the data source, not the input among its vars",
+    ),
+    (
         "NHI207",
         "bad_roles_behind_an_unknown_level",
         "a plan has every input's value: the condition is decided there, and the grant exists only at the level chosen",

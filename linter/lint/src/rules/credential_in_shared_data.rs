@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::facts::secrets::{ModuleOutputs, credential_read};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
@@ -206,9 +208,48 @@ fn boot_data_read(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
     configuration_credential(e, known).or_else(|| boot_credential_read(e))
 }
 
+/// The `vars` of a `data "template_file"`: `vars = { … }`, or the attributes of the
+/// `vars { … }` block of Terraform 0.11.
+fn template_vars<'a>(d: &Item<'a>) -> Vec<&'a Attr> {
+    let block_vars = d.nested("vars").into_iter().flat_map(|v| v.body.attrs.iter());
+    d.attr("vars").into_iter().chain(block_vars).collect()
+}
+
+/// The [`template_vars`] of each `data "template_file"` of the module, by name.
+fn template_file_vars<'a>(cx: &Ctx<'a>) -> HashMap<&'a str, Vec<&'a Attr>> {
+    cx.data("template_file").iter().map(|d| (d.label(1), template_vars(d))).collect()
+}
+
+/// An input named for a credential among the `vars` of the `template_file` that boot data
+/// renders (`user_data = data.template_file.boot.rendered` with `token = var.runner_token`):
+/// the machine's metadata carries it whatever the caller passes. A credential of the
+/// configuration there is reported on the `template_file` itself.
+fn rendered_input_credential(e: &Expr, templates: &HashMap<&str, Vec<&Attr>>) -> Option<String> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_some() {
+            return;
+        }
+        let Some(p) = x.traversal_path() else { return };
+        let Some(name) = p.strip_prefix("data.template_file.").and_then(|r| r.split(['.', '[']).next()) else {
+            return;
+        };
+        found = templates.get(name).into_iter().flatten().find_map(|a| {
+            let read = credential_read(&a.expr, &|_, _| None).filter(|r| r.starts_with("var."))?;
+            // Quoted by the message: "`var.token` through `data.template_file.boot`".
+            Some(format!("{read}` through `data.template_file.{name}"))
+        });
+    });
+    found
+}
+
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
-fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'a Attr, String)> {
-    let boot_credential_read = |e: &Expr| boot_data_read(e, known);
+fn boot_credential<'a>(
+    item: &Item<'a>,
+    known: &ModuleOutputs<'_>,
+    templates: &HashMap<&str, Vec<&Attr>>,
+) -> Option<(&'a Attr, String)> {
+    let boot_credential_read = |e: &Expr| boot_data_read(e, known).or_else(|| rendered_input_credential(e, templates));
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
@@ -260,7 +301,8 @@ fn boot_credential<'a>(item: &Item<'a>, known: &ModuleOutputs<'_>) -> Option<(&'
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable, except in boot data, app
 /// settings and workload environments, where an input named for a credential
-/// (`${var.runner_token}`, `value = var.db_password`) is copied into the machine's, app's or
+/// (`${var.runner_token}`, `value = var.db_password`, also among the `vars` of the
+/// `template_file` whose `.rendered` is the boot data) is copied into the machine's, app's or
 /// workload's configuration whatever the caller passes.
 ///
 /// ## Why is this bad?
@@ -316,6 +358,7 @@ impl Rule for CredentialInSharedData {
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         let known = cx.module_credentials_any();
+        let templates = template_file_vars(cx);
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
             // (where, what it reads, what it is written into, who can read that, what to do)
@@ -345,9 +388,7 @@ impl Rule for CredentialInSharedData {
                 // configuration among its `vars` is written there. An input is passed in at run
                 // time (chart values from a sensitive variable are the usual way): left to the
                 // rules on it.
-                // `vars = { … }`, or the `vars { … }` block of Terraform 0.11.
-                let block_vars = r.nested("vars").into_iter().flat_map(|v| v.body.attrs.iter().collect::<Vec<_>>());
-                r.attr("vars").into_iter().chain(block_vars).find_map(|a| {
+                template_vars(&r).into_iter().find_map(|a| {
                     let read = configuration_credential(&a.expr, &known)?;
                     let into = "a rendered template".to_owned();
                     Some((a.expr.span.clone(), read, into, RENDERED_READERS, FETCH))
@@ -391,7 +432,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r, &known)
+                boot_credential(&r, &known, &templates)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
