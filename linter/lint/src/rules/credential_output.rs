@@ -6,7 +6,9 @@ use crate::syntax::ExprKind;
 /// Finds outputs that return a credential without `sensitive = true`: an attribute that
 /// holds a secret (`google_service_account_key.k.private_key`, `aws_iam_access_key.k.secret`,
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
-/// creates one, a credential-named variable or module output — and any of them, or a
+/// creates or stores one (a Key Vault secret, a secret version, an AKS cluster with its admin
+/// kubeconfig) or of a data source that reads one (`data.vault_aws_access_credentials.c`), a
+/// credential-named variable or module output — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
 /// whatever the output says; also any of them returned through a local the output names
 /// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`), a map key

@@ -47,12 +47,34 @@ const SECRET_OBJECTS: [(&str, &str); 3] = [
 const DATA_SECRET_ATTRS: [(&str, &str); 2] =
     [("azurerm_storage_account_sas", "sas"), ("azurerm_storage_account_blob_container_sas", "sas")];
 
+/// Data sources whose whole object is the secret they read (`data.vault_aws_access_credentials.c`
+/// holds the issued key pair and session token).
+const CREDENTIAL_DATA: [&str; 9] = [
+    "vault_aws_access_credentials",
+    "vault_generic_secret",
+    "vault_kv_secret_v2",
+    "kubernetes_secret",
+    "kubernetes_secret_v1",
+    "aws_secretsmanager_secret_version",
+    "google_secret_manager_secret_version",
+    "azurerm_key_vault_secret",
+    "azurerm_kubernetes_cluster",
+];
+
 /// Attributes of key resources that name the key, not its secret half (`access_key` of a
 /// Scaleway or AWS key pair is its id).
 const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
 
-/// Resources whose whole object carries the secret they create.
-const CREDENTIAL_TYPES: [&str; 20] = [
+/// Resources whose whole object carries the secret they create or hold.
+const CREDENTIAL_TYPES: [&str; 27] = [
+    // Secrets kept in a secret store, and clusters whose object holds their admin credentials.
+    "azurerm_key_vault_secret",
+    "aws_secretsmanager_secret_version",
+    "google_secret_manager_secret_version",
+    "vault_kv_secret_v2",
+    "vault_generic_secret",
+    "kubernetes_secret_v1",
+    "azurerm_kubernetes_cluster",
     // Secrets written to GitHub and webhooks whose configuration holds their shared secret.
     "github_actions_secret",
     "github_actions_organization_secret",
@@ -148,7 +170,9 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
             "data" => {
                 let ty = attrs.first().copied().unwrap_or("");
-                attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
+                let whole =
+                    attrs.len() == 2 && CREDENTIAL_DATA.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
+                whole || attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
             }
             // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
             ty if ty.contains('_') => {
