@@ -82,6 +82,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",
     ),
     (
+        "NHI116",
+        "bad_unwrapped_secret_key",
+        "a plan's output references name `data.kubernetes_secret_v1.argocd_admin.data`: the key indexed after nonsensitive() is not kept",
+    ),
+    (
         "NHI122",
         "bad_runner_token_rendered_into_user_data",
         "the template_file is read during the plan: `user_data` holds the rendered text, and its configuration references name the data source, not the input among its vars",

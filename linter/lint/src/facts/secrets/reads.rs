@@ -144,6 +144,18 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
             return;
         }
         let ExprKind::Traversal(root, ops) = &e.kind else { return };
+        // `nonsensitive(data.kubernetes_secret_v1.s.data)["password"]`: a credential-named key
+        // of what a call returns as it is, read from a resource or data source.
+        if let ExprKind::Call { name, args, .. } = &root.kind
+            && matches!(name.as_str(), "nonsensitive" | "try" | "one" | "tomap" | "merge")
+            && let Some(TraverseOp::Index(key)) = ops.first()
+            && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
+            && let Some(path) = args.first().and_then(Expr::traversal_path)
+            && path.split('.').next().is_some_and(|h| h == "data" || h.contains('_'))
+        {
+            found = Some(format!("{path}[\"{key}\"]"));
+            return;
+        }
         let ExprKind::Var(head) = &root.kind else { return };
         let attrs: Vec<&str> = ops
             .iter()
@@ -172,7 +184,17 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 let ty = attrs.first().copied().unwrap_or("");
                 let whole =
                     attrs.len() == 2 && CREDENTIAL_DATA.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
-                whole || attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
+                // `data.kubernetes_secret.s.data["token"]`: shown with the key it reads.
+                if let Some(TraverseOp::Index(key)) = ops.last()
+                    && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
+                    && let Some(map) = path.strip_suffix("[]")
+                {
+                    found = Some(format!("{map}[\"{key}\"]"));
+                    return;
+                }
+                whole
+                    || index_keys()
+                    || attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
             }
             // A resource (`TYPE.NAME.attr…`): its types always have a provider prefix.
             ty if ty.contains('_') => {
@@ -188,12 +210,15 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 let named_secret = ty == "random_string"
                     && fields.first() == Some(&"result")
                     && attrs.first().is_some_and(|n| is_credential_key(n));
+                // The value a secret manager's entry holds (`doppler_secret.db.value`).
+                let stored_value = ty.ends_with("_secret") && fields.first() == Some(&"value");
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
                 let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
                 let indexed_last = matches!(ops.last(), Some(TraverseOp::Index(_) | TraverseOp::Splat));
                 let secret_object = indexed_last && fields.last().is_some_and(|a| SECRET_OBJECTS.contains(&(ty, *a)));
                 whole
                     || named_secret
+                    || stored_value
                     || index_keys()
                     || secret_object
                     || fields.iter().any(|a| {
