@@ -213,7 +213,13 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 // The value a secret manager's entry holds (`doppler_secret.db.value`).
                 let stored_value = ty.ends_with("_secret") && fields.first() == Some(&"value");
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
-                let azure_connection = |a: &str| ty.starts_with("azurerm_") && a.ends_with("connection_string");
+                // Application Insights' carries an ingestion key that only lets one send telemetry,
+                // which Azure documents as not a secret.
+                let azure_connection = |a: &str| {
+                    ty.starts_with("azurerm_")
+                        && ty != "azurerm_application_insights"
+                        && a.ends_with("connection_string")
+                };
                 let indexed_last = matches!(ops.last(), Some(TraverseOp::Index(_) | TraverseOp::Splat));
                 let secret_object = indexed_last && fields.last().is_some_and(|a| SECRET_OBJECTS.contains(&(ty, *a)));
                 whole
