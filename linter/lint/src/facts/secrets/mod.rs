@@ -319,8 +319,18 @@ const PASSWORD_FLAGS: [(&str, &str); 16] = [
 /// `net user NAME PASSWORD /add`.
 /// A shell or template variable (`$PW`, `${…}`, `{{ … }}`) is not a literal.
 fn visit_command_password(line: &str, span: &Span, f: &mut Visit<'_>) -> bool {
-    const HINTS: [&str; 9] = ["-p", "-P", "-a ", "-u ", "--user ", "htpasswd", "chpasswd", "configure set", "/add"];
-    if line.len() > 16_384 || !line.contains(' ') || !HINTS.iter().any(|h| line.contains(h)) {
+    // A flag (`-p`, `-P`, `-a `, `-u `, `--user `) or a password tool (`htpasswd`, `chpasswd`,
+    // `aws configure set`, `net user … /add`): looked for in one pass over the dashes and
+    // slashes, then by name.
+    let flag = memchr::memchr2_iter(b'-', b'/', line.as_bytes()).any(|i| {
+        let rest = &line.as_bytes()[i + 1..];
+        match line.as_bytes()[i] {
+            b'-' => matches!(rest, [b'p' | b'P', ..] | [b'a' | b'u', b' ', ..]) || rest.starts_with(b"-user "),
+            _ => rest.starts_with(b"add"),
+        }
+    });
+    let tool = || ["passwd", "configure set"].iter().any(|h| line.contains(h));
+    if line.len() > 16_384 || !line.contains(' ') || !(flag || tool()) {
         return false;
     }
     let literal = |v: &str| -> Option<String> {
@@ -935,20 +945,21 @@ pub fn in_read_files(items: &[crate::query::Item<'_>]) -> Vec<FileSecret> {
 /// At most one hit per source (block, local value or variable) of a file.
 pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
     let mut out = Vec::new();
-    let mut push = |key: String, found: Option<(Span, SecretKind)>| {
+    // The key is only written out for a hit: most blocks have none.
+    let mut push = |key: &dyn Fn() -> String, found: Option<(Span, SecretKind)>| {
         if let Some((span, kind)) = found {
-            out.push(SecretHit { key, span, kind, commented: false });
+            out.push(SecretHit { key: key(), span, kind, commented: false });
         }
     };
     // Top-level attributes: the values of a .tfvars file.
     for a in &file.body.attrs {
-        push(format!("var.{}", a.key), judge_source(attr_source(a, &a.key), false));
+        push(&|| format!("var.{}", a.key), judge_source(attr_source(a, &a.key), false));
     }
     for b in &file.body.blocks {
         match b.ident.as_str() {
             "locals" => {
                 for a in &b.body.attrs {
-                    push(format!("local.{}", a.key), judge_source(attr_source(a, &a.key), false));
+                    push(&|| format!("local.{}", a.key), judge_source(attr_source(a, &a.key), false));
                 }
             }
             "variable" => {
@@ -958,18 +969,20 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
                 let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)))
                     && (!is_descriptive_name(name) || name.to_ascii_lowercase().ends_with("id"));
                 if let Some(d) = b.body.attr("default") {
-                    push(format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
+                    push(&|| format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
                 }
             }
             "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
             _ => {
                 // Attributes that hold a secret whatever they are called come first, unless
                 // the entry is named for what describes one (`langfuse_s3_user`, `db-host`).
-                let described = b.ident == "resource"
-                    && (b.labels.get(1).is_some_and(|n| ends_descriptive(n))
-                        || b.body.attr("name").and_then(|a| a.expr.as_str()).is_some_and(ends_descriptive));
+                let described = || {
+                    b.ident == "resource"
+                        && (b.labels.get(1).is_some_and(|n| ends_descriptive(n))
+                            || b.body.attr("name").and_then(|a| a.expr.as_str()).is_some_and(ends_descriptive))
+                };
                 let forced = secret_value_attr(b)
-                    .filter(|_| !described)
+                    .filter(|_| !described())
                     .and_then(|a| {
                         judge_source(attr_source(a, &a.key), true)
                             .or_else(|| stored_document_source(a).and_then(|doc| judge_source(doc, true)))
@@ -991,7 +1004,7 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
                         false,
                     )
                 });
-                push(address_of(b), found);
+                push(&|| address_of(b), found);
             }
         }
     }
