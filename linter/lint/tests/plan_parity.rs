@@ -82,6 +82,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",
     ),
     (
+        "NHI201",
+        "ok_bucket_objects_by_format",
+        "a deferred policy document's `resources` are unknown in the plan, and its configuration keeps only the references (`aws_s3_bucket.charts.arn`), not the format string: what it covers cannot be read there",
+    ),
+    (
         "NHI116",
         "bad_unwrapped_secret_key",
         "a plan's output references name `data.kubernetes_secret_v1.argocd_admin.data`: the key indexed after nonsensitive() is not kept",

@@ -49,7 +49,8 @@ pub struct IamWildcardAction;
 
 /// Whether a statement names the resources it covers: a `Resource` list (no `NotResource`)
 /// without a wildcard other than the objects of one bucket (`aws_s3_bucket.data.arn`,
-/// `"${aws_s3_bucket.data.arn}/*"`, `arn:aws:s3:::data/*`, a table's ARN). Every resource of a
+/// `"${aws_s3_bucket.data.arn}/*"`, `format("%s/*", aws_s3_bucket.data.arn)`,
+/// `arn:aws:s3:::data/*`, a table's ARN). Every resource of a
 /// service or account (`"*"`, `arn:aws:s3:::*`, `…:table/*`, `…:${account}:*`) or a family of
 /// them (`arn:aws:s3:::app-*`) is not named. `written` is the source text of the `Resource`
 /// value, read where a value is not known statically.
@@ -60,15 +61,20 @@ fn only_named_resources(s: &crate::eval::iam_policy::Statement, written: Option<
     }
     let one_bucket_objects =
         |t: &str| t.strip_prefix("arn:aws:s3:::").is_some_and(|b| !b.is_empty() && !b.starts_with('*'));
+    // `format("%s/*", aws_s3_bucket.data.arn)`: the objects of one resource not known here, as
+    // `"${aws_s3_bucket.data.arn}/*"` is.
+    let objects_of_one = |v: &crate::eval::Value| matches!(v, crate::eval::Value::Str(t) if t.strip_suffix("/*") == Some(crate::eval::HOLE));
     resources.iter().all(|r| match r.as_str() {
         Some(t) => {
             let t = t.trim();
             let rest = if one_bucket_objects(t) { t.strip_suffix("/*").unwrap_or(t) } else { t };
             !rest.contains('*')
         }
-        // A reference (`aws_s3_bucket.data.arn`, `"${…arn}/*"`), or a template whose parts are
-        // known only after apply: judged by what is written.
-        None => written.is_some_and(|w| !w.replace("}/*", "}").contains('*')),
+        // A reference (`aws_s3_bucket.data.arn`, `"${…arn}/*"`, `format("%s/*", ….arn)`), or a
+        // template whose parts are known only after apply: judged by what is written.
+        None => {
+            objects_of_one(r) || written.is_some_and(|w| !w.replace("}/*", "}").replace("%s/*", "%s").contains('*'))
+        }
     })
 }
 
