@@ -138,8 +138,15 @@ const READ_VERBS: [&str; 15] = [
 
 /// Actions whose names do not start with a read verb but that only read: running and
 /// stopping a Logs Insights query, pulling an image through a pull-through cache.
-const READS_BY_NAME: [&str; 4] =
-    ["logs:startquery", "logs:stopquery", "logs:startlivetail", "ecr:batchimportupstreamimage"];
+const READS_BY_NAME: [&str; 5] = [
+    "logs:startquery",
+    "logs:stopquery",
+    "logs:startlivetail",
+    "ecr:batchimportupstreamimage",
+    // Lets the console show a cluster's Kubernetes objects; what it may see is decided by the
+    // cluster's own RBAC and access entries (AWS lists it as a read).
+    "eks:accesskubernetesapi",
+];
 
 /// Reads that disclose secrets or data and so are sensitive even though they only read
 /// (`s3:GetObject` on `"*"` reads every object of every bucket, Terraform state included).
