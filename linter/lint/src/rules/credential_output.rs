@@ -7,7 +7,8 @@ use crate::syntax::ExprKind;
 /// holds a secret (`google_service_account_key.k.private_key`, `aws_iam_access_key.k.secret`,
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
 /// creates or stores one (a Key Vault secret, a secret version, an AKS cluster with its admin
-/// kubeconfig) or of a data source that reads one (`data.vault_aws_access_credentials.c`), a
+/// kubeconfig, an Azure storage account, Cosmos DB account, Redis cache or messaging namespace
+/// with its keys) or of a data source that reads one (`data.vault_aws_access_credentials.c`), a
 /// credential-named variable or module output — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
 /// whatever the output says; also any of them returned through a local the output names

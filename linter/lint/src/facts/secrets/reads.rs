@@ -66,7 +66,13 @@ const CREDENTIAL_DATA: [&str; 9] = [
 const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
 
 /// Resources whose whole object carries the secret they create or hold.
-const CREDENTIAL_TYPES: [&str; 27] = [
+const CREDENTIAL_TYPES: [&str; 32] = [
+    // Azure resources whose object holds their account or shared access keys.
+    "azurerm_storage_account",
+    "azurerm_cosmosdb_account",
+    "azurerm_redis_cache",
+    "azurerm_servicebus_namespace",
+    "azurerm_eventhub_namespace",
     // Secrets kept in a secret store, and clusters whose object holds their admin credentials.
     "azurerm_key_vault_secret",
     "aws_secretsmanager_secret_version",
