@@ -82,6 +82,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's output references stop at the attribute (`certificate_users`): the map key written as an index is not kept",
     ),
     (
+        "NHI116",
+        "bad_local_secret_in_output",
+        "a plan's configuration describes no locals: the output's expression only references `local.webhook_signing_secret`, and the literal it holds is not written in the configuration",
+    ),
+    (
+        "NHI122",
+        "bad_local_secret_in_user_data",
+        "a plan's configuration describes no locals: `user_data` only references `local.deploy_api_secret`, and the literal it holds is not written in the configuration",
+    ),
+    (
         "NHI201",
         "ok_bucket_objects_by_format",
         "a deferred policy document's `resources` are unknown in the plan, and its configuration keeps only the references (`aws_s3_bucket.charts.arn`), not the format string: what it covers cannot be read there",

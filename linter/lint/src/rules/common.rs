@@ -676,6 +676,50 @@ pub fn inputs_named<'c>(call: &'c Item<'_>, word: &'c str) -> impl Iterator<Item
     call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
 }
 
+/// The locals of the module that hold a literal secret (`locals { api_secret = "wJalr…" }`,
+/// reported there by `hardcoded-credential`), by name.
+pub fn literal_secret_locals(cx: &Ctx<'_>) -> Vec<String> {
+    let mut names: Vec<String> = cx
+        .facts()
+        .secrets()
+        .iter()
+        .flat_map(|(_, hits)| hits.iter())
+        .filter(|h| !h.commented)
+        .filter_map(|h| h.key.strip_prefix("local.").map(str::to_owned))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `local.NAME` of one of `locals` (see [`literal_secret_locals`]) that an expression reads:
+/// the literal secret is copied wherever the expression goes.
+pub fn reads_literal_local(e: &Expr, locals: &[String]) -> Option<String> {
+    if locals.is_empty() {
+        return None;
+    }
+    // Named for what it reads: the secret half before a key's id (`local.api_secret` before
+    // `local.api_key_id` when both are written in).
+    let mut found: Option<(bool, String)> = None;
+    e.walk(&mut |x| {
+        if found.as_ref().is_some_and(|(named, _)| *named) {
+            return;
+        }
+        if let Some(p) = x.traversal_path()
+            && let Some(name) = p.strip_prefix("local.")
+        {
+            let name = name.split(['.', '[']).next().unwrap_or(name);
+            if locals.iter().any(|l| l == name) {
+                let named = crate::facts::secrets::is_credential_key(name);
+                if found.is_none() || named {
+                    found = Some((named, format!("local.{name}")));
+                }
+            }
+        }
+    });
+    found.map(|(_, read)| read)
+}
+
 /// The first `judge` finds in a local an expression reads (`local.deployer`, also
 /// `local.java_opts` as a `for` collection), judging each local's expression as written.
 pub fn judge_locals_read<T>(e: &Expr, env: &Env<'_>, judge: impl Fn(&Expr) -> Option<T>) -> Option<T> {

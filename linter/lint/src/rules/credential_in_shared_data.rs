@@ -98,7 +98,7 @@ const ENVIRONMENT_READERS: &str =
 /// A credential of this configuration, or an input named for one, written into a workload's
 /// environment, also through the locals it reads (`[for k, v in local.java_opts : "-D${k}=${v}"]`
 /// over a map holding an access key's secret).
-fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(crate::span::Span, String)> {
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
     item.nested_path(blocks).iter().find_map(|h| {
@@ -110,6 +110,7 @@ fn workload_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span
         };
         boot_credential_read(e)
             .or_else(|| crate::rules::common::judge_locals_read(e, item.env, in_local))
+            .or_else(|| crate::rules::common::reads_literal_local(e, locals))
             .map(|r| (e.span.clone(), r))
     })
 }
@@ -140,14 +141,16 @@ const POD_SPEC_READERS: &str =
 /// configuration (a generated password, a secret read from a secret manager) or an input named
 /// for one (`value = var.db_password`) as its `value` rather than `value_from` a Secret;
 /// literals are `hardcoded-credential`'s.
-fn pod_environment_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)> {
+fn pod_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(crate::span::Span, String)> {
     let (_, path) = POD_SPECS.iter().find(|(t, _)| item.label(0) == *t)?;
     let holders = item.nested_path(path);
     let containers = holders.iter().flat_map(|h| h.nested("container").into_iter().chain(h.nested("init_container")));
     let envs: Vec<Item<'_>> = containers.flat_map(|c| c.nested("env")).collect();
     envs.iter().find_map(|env| {
         let e = &env.attr("value")?.expr;
-        boot_credential_read(e).map(|r| (e.span.clone(), r))
+        boot_credential_read(e)
+            .or_else(|| crate::rules::common::reads_literal_local(e, locals))
+            .map(|r| (e.span.clone(), r))
     })
 }
 
@@ -248,8 +251,13 @@ fn boot_credential<'a>(
     item: &Item<'a>,
     known: &ModuleOutputs<'_>,
     templates: &HashMap<&str, Vec<&Attr>>,
+    locals: &[String],
 ) -> Option<(&'a Attr, String)> {
-    let boot_credential_read = |e: &Expr| boot_data_read(e, known).or_else(|| rendered_input_credential(e, templates));
+    let boot_credential_read = |e: &Expr| {
+        boot_data_read(e, known)
+            .or_else(|| rendered_input_credential(e, templates))
+            .or_else(|| crate::rules::common::reads_literal_local(e, locals))
+    };
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
@@ -303,7 +311,8 @@ fn boot_credential<'a>(
 /// settings and workload environments, where an input named for a credential
 /// (`${var.runner_token}`, `value = var.db_password`, also among the `vars` of the
 /// `template_file` whose `.rendered` is the boot data) is copied into the machine's, app's or
-/// workload's configuration whatever the caller passes.
+/// workload's configuration whatever the caller passes, and so is a local holding a literal
+/// secret (`${local.api_secret}`, itself reported by `hardcoded-credential`).
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
@@ -359,6 +368,7 @@ impl Rule for CredentialInSharedData {
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         let known = cx.module_credentials_any();
         let templates = template_file_vars(cx);
+        let locals = crate::rules::common::literal_secret_locals(cx);
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
             // (where, what it reads, what it is written into, who can read that, what to do)
@@ -417,12 +427,12 @@ impl Rule for CredentialInSharedData {
                     Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
                 })
             } else if r.top.ident == "resource" && WORKLOAD_ENVIRONMENTS.iter().any(|(t, _)| r.label(0) == *t) {
-                workload_environment_credential(&r).map(|(span, read)| {
+                workload_environment_credential(&r, &locals).map(|(span, read)| {
                     let help = "give the workload an identity (execution role, service account) that reads the secret from a secret manager at run time";
                     (span, read, "the workload's environment".to_owned(), ENVIRONMENT_READERS, help)
                 })
             } else if r.top.ident == "resource" && POD_SPECS.iter().any(|(t, _)| r.label(0) == *t) {
-                pod_environment_credential(&r).map(|(span, read)| {
+                pod_environment_credential(&r, &locals).map(|(span, read)| {
                     let help = "put the value in a kubernetes_secret and read it with env { value_from { secret_key_ref { … } } }, or mount it";
                     (span, read, "a container's environment in the workload's spec".to_owned(), POD_SPEC_READERS, help)
                 })
@@ -432,7 +442,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r, &known, &templates)
+                boot_credential(&r, &known, &templates, &locals)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None

@@ -15,7 +15,8 @@ use crate::syntax::ExprKind;
 /// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`), a map key
 /// written as an index (`certificate_users[0]["client_key_data"]`), and a `random_string`
 /// made as a secret (named for one, or returned under a credential's name), whose result the
-/// provider does not mark sensitive.
+/// provider does not mark sensitive, or a local holding a literal secret
+/// (`"SIGNING_SECRET=${local.webhook_secret}"`).
 ///
 /// ## Why is this bad?
 /// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
@@ -54,6 +55,7 @@ impl Rule for CredentialOutput {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let module_output = cx.module_credentials();
+        let locals = crate::rules::common::literal_secret_locals(cx);
         for out in cx.blocks("output", None) {
             let Some(value) = out.attr("value") else { continue };
             // `nonsensitive(x)` takes the mark off on purpose: reported even in a sensitive output.
@@ -96,8 +98,12 @@ impl Rule for CredentialOutput {
                 (path.starts_with("random_string.") && path.ends_with(".result") && is_credential_key(out.label(0)))
                     .then_some(path)
             };
-            if let Some(read) =
-                credential_returned(&value.expr, &module_output).or_else(through_local).or_else(random_secret)
+            // A local holding a literal secret (`"KEY=${local.api_secret}"`).
+            let literal_local = || crate::rules::common::reads_literal_local(&value.expr, &locals);
+            if let Some(read) = credential_returned(&value.expr, &module_output)
+                .or_else(through_local)
+                .or_else(random_secret)
+                .or_else(literal_local)
             {
                 cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
                     .help("add sensitive = true, or hand the secret to a secret store instead of an output");
