@@ -292,9 +292,9 @@ fn boot_credential<'a>(
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
 /// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
-/// extension; also a key a local module returns, `module.tls.client_key`), the `vars` of a `template_file` (what it renders goes into boot data, container
-/// definitions, chart values; also a key a local module returns, `module.tls.client_key`)
-/// and the content of a bucket or storage
+/// extension), the `vars` of a `template_file` (what it renders goes into boot data, container
+/// definitions, chart values) — in both, also a key a local module returns
+/// (`module.tls.client_key`) — and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
