@@ -189,9 +189,15 @@ pub fn is_credential_key(key: &str) -> bool {
     };
     // `encrypted_secret_text`, `hashed_password`: what is held is not the secret itself.
     const NOT_PLAIN: [&str; 4] = ["encrypted", "hashed", "hash", "public"];
+    // One of several (`db_password_2`, `password2`, `secret_v2`): a number or version after it.
+    let numbered = |t: &str| {
+        let digits = t.strip_prefix('v').unwrap_or(t);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    let is_cred = |t: &&str| is_cred(t) || is_cred(&t.trim_end_matches(|c: char| c.is_ascii_digit()));
     match tokens.iter().rposition(is_cred) {
         Some(i) => {
-            tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t))
+            tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t) || numbered(t))
                 && !tokens[..i].iter().any(|t| NOT_PLAIN.contains(t))
         }
         None => false,
@@ -587,8 +593,17 @@ mod tests {
             "GITHUB_TOKEN",
             "POSTGRES_ROOTPASS",
             "dbpwd",
+            // One of several: a number or version after the credential word.
+            "db_password_2",
+            "password2",
+            "secret_01",
+            "API_TOKEN_V2",
         ] {
             assert!(is_credential_key(k), "{k}");
+        }
+        // A number does not make a credential of what is not one.
+        for k in ["secret_id_2", "password_length_2", "token_ttl_2", "v2", "port_8080"] {
+            assert!(!is_credential_key(k), "{k}");
         }
         assert!(is_credential_key("auth.rootPassword"));
         for k in [
