@@ -54,7 +54,10 @@ fn on_one_resource(ty: &str) -> bool {
 /// serves a `website` is left out), also through Cloud
 /// Storage's legacy ACLs (`entity`, `role_entity`, `predefined_acl = "publicRead"`) — by `*_iam_member` and `*_iam_binding`
 /// resources, or in the `policy_data` of an `*_iam_policy` resource written as JSON or
-/// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`.
+/// `jsonencode`. People and groups are left out, as are grants with an IAM `condition`, and
+/// `roles/storage.admin` on the bucket that keeps Terraform state (its `bucket` is named for
+/// `state`: `google_storage_bucket.tf_state.name`), which the identity running Terraform
+/// administers.
 ///
 /// ## Why is this bad?
 /// These roles include `setIamPolicy` on the resource: a workload that only needs to read or
@@ -183,6 +186,11 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ));
     }
     let (role, instead) = b.roles.iter().find_map(|r| ADMIN_ROLES.iter().find(|(a, _)| *a == r).copied())?;
+    // The bucket that keeps Terraform's own state, administered by the identity that runs it
+    // (`bucket = google_storage_bucket.tf_state.name`): that is what the bucket is for.
+    if role == "roles/storage.admin" && holds_state(g) {
+        return None;
+    }
     let grantee = b.members.iter().find_map(|m| machine_member_kind(m, g.env))?;
     Some((
         format!(
@@ -190,6 +198,14 @@ fn judge(cx: &Ctx<'_>, g: &Item<'_>, b: &Binding) -> Option<(String, String)> {
         ),
         format!("grant only what the workload does, e.g. {instead}"),
     ))
+}
+
+/// Whether a bucket grant is on a bucket named for Terraform state: its `bucket` is written
+/// or evaluates with `state` in it (`tfstate`, `terraform-state`, `google_storage_bucket.state`).
+fn holds_state(g: &Item<'_>) -> bool {
+    let Some(a) = g.attr("bucket") else { return false };
+    let named = |t: &str| t.to_ascii_lowercase().contains("state");
+    a.expr.traversal_path().is_some_and(|p| named(&p)) || g.str("bucket").is_some_and(|b| named(&b))
 }
 
 /// The kind of resource a grant type is on, in words: `google_artifact_registry_repository_iam_binding`
