@@ -58,7 +58,7 @@ const LIFETIME: [&str; 7] =
 /// ## What it does
 /// Finds Vault auth roles — JWT/OIDC, Kubernetes, AWS, GCP, Azure, cert, AliCloud and OCI —
 /// that set none of `token_ttl`, `token_max_ttl`, `token_explicit_max_ttl` and `token_period`
-/// (nor the pre-3.0 `ttl`, `max_ttl`, `period`), unless the mount the role belongs to tunes its
+/// (nor the pre-3.0 `ttl`, `max_ttl`, `period`; a `0` is Vault's "not set"), unless the mount the role belongs to tunes its
 /// lease TTLs to a day or less (or `policy.max_token_ttl` if longer) (`tune { default_lease_ttl, max_lease_ttl }` on the
 /// `vault_auth_backend` / `vault_jwt_auth_backend` / … that the role's `backend` names, or that
 /// mounts at the role's default path), with no `max_lease_ttl` longer than that (a 12-hour
@@ -122,7 +122,9 @@ impl Rule for VaultAuthRoleTtl {
             }
         }
         for r in auth_roles {
-            if LIFETIME.iter().any(|k| r.has(k)) {
+            // `token_ttl = 0` is Vault's "not set": the mount's default applies.
+            let set = |k: &&str| r.has(k) && !r.value(k).is_some_and(|v| matches!(duration(&v), Some(Dur::Zero)));
+            if LIFETIME.iter().any(set) {
                 continue;
             }
             let mut mount_lease = None;
