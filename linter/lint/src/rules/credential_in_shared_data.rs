@@ -246,18 +246,28 @@ fn rendered_input_credential(e: &Expr, templates: &HashMap<&str, Vec<&Attr>>) ->
     found
 }
 
+/// What the module holds that tells a credential where boot data reads it: the local modules'
+/// outputs known to return one, the `vars` of its `template_file`s, and the locals that hold a
+/// literal secret.
+struct BootSources<'k, 'a> {
+    known: &'k ModuleOutputs<'k>,
+    templates: HashMap<&'a str, Vec<&'a Attr>>,
+    locals: Vec<String>,
+}
+
+impl BootSources<'_, '_> {
+    /// What boot data reads that is a credential: [`boot_data_read`], an input among the vars of
+    /// the `template_file` it renders, or a local holding a literal secret.
+    fn read(&self, e: &Expr) -> Option<String> {
+        boot_data_read(e, self.known)
+            .or_else(|| rendered_input_credential(e, &self.templates))
+            .or_else(|| crate::rules::common::reads_literal_local(e, &self.locals))
+    }
+}
+
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
-fn boot_credential<'a>(
-    item: &Item<'a>,
-    known: &ModuleOutputs<'_>,
-    templates: &HashMap<&str, Vec<&Attr>>,
-    locals: &[String],
-) -> Option<(&'a Attr, String)> {
-    let boot_credential_read = |e: &Expr| {
-        boot_data_read(e, known)
-            .or_else(|| rendered_input_credential(e, templates))
-            .or_else(|| crate::rules::common::reads_literal_local(e, locals))
-    };
+fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option<(&'a Attr, String)> {
+    let boot_credential_read = |e: &Expr| sources.read(e);
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
@@ -367,8 +377,11 @@ impl Rule for CredentialInSharedData {
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
         let known = cx.module_credentials_any();
-        let templates = template_file_vars(cx);
-        let locals = crate::rules::common::literal_secret_locals(cx);
+        let sources = BootSources {
+            known: &known,
+            templates: template_file_vars(cx),
+            locals: crate::rules::common::literal_secret_locals(cx),
+        };
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
             // (where, what it reads, what it is written into, who can read that, what to do)
@@ -427,12 +440,12 @@ impl Rule for CredentialInSharedData {
                     Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
                 })
             } else if r.top.ident == "resource" && WORKLOAD_ENVIRONMENTS.iter().any(|(t, _)| r.label(0) == *t) {
-                workload_environment_credential(&r, &locals).map(|(span, read)| {
+                workload_environment_credential(&r, &sources.locals).map(|(span, read)| {
                     let help = "give the workload an identity (execution role, service account) that reads the secret from a secret manager at run time";
                     (span, read, "the workload's environment".to_owned(), ENVIRONMENT_READERS, help)
                 })
             } else if r.top.ident == "resource" && POD_SPECS.iter().any(|(t, _)| r.label(0) == *t) {
-                pod_environment_credential(&r, &locals).map(|(span, read)| {
+                pod_environment_credential(&r, &sources.locals).map(|(span, read)| {
                     let help = "put the value in a kubernetes_secret and read it with env { value_from { secret_key_ref { … } } }, or mount it";
                     (span, read, "a container's environment in the workload's spec".to_owned(), POD_SPEC_READERS, help)
                 })
@@ -442,7 +455,7 @@ impl Rule for CredentialInSharedData {
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
             } else if r.top.ident == "resource" {
-                boot_credential(&r, &known, &templates, &locals)
+                boot_credential(&r, &sources)
                     .map(|(a, read)| (a.expr.span.clone(), read, format!("`{}`", a.key), MACHINE_READERS, FETCH))
             } else {
                 None
