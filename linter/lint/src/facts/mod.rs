@@ -32,6 +32,7 @@ pub struct Facts<'a> {
     policies: OnceCell<Vec<aws_policies::PolicySource<'a>>>,
     file_secrets: OnceCell<Vec<secrets::FileSecret>>,
     kubernetes_roles: OnceCell<Vec<kubernetes::RoleDef<'a>>>,
+    secret_locals: OnceCell<Vec<String>>,
 }
 
 impl<'a> Facts<'a> {
@@ -42,12 +43,30 @@ impl<'a> Facts<'a> {
             policies: OnceCell::new(),
             file_secrets: OnceCell::new(),
             kubernetes_roles: OnceCell::new(),
+            secret_locals: OnceCell::new(),
         }
     }
 
     /// Every place in the module that holds AWS policy statements, read once.
     pub fn policies(&self) -> &[aws_policies::PolicySource<'a>] {
         self.policies.get_or_init(|| aws_policies::collect(self.view))
+    }
+
+    /// The locals of the module that hold a literal secret (`locals { api_secret = "wJalr…" }`,
+    /// reported there by `hardcoded-credential`), by name: followed wherever they are copied.
+    pub fn literal_secret_locals(&self) -> &[String] {
+        self.secret_locals.get_or_init(|| {
+            let mut names: Vec<String> = self
+                .secrets()
+                .iter()
+                .flat_map(|(_, hits)| hits.iter())
+                .filter(|h| !h.commented)
+                .filter_map(|h| h.key.strip_prefix("local.").map(str::to_owned))
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        })
     }
 
     /// Every Kubernetes role and cluster role of the module, read once.

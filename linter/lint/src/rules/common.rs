@@ -676,23 +676,7 @@ pub fn inputs_named<'c>(call: &'c Item<'_>, word: &'c str) -> impl Iterator<Item
     call.body.attrs.iter().filter(move |a| a.key.to_ascii_lowercase().contains(word))
 }
 
-/// The locals of the module that hold a literal secret (`locals { api_secret = "wJalr…" }`,
-/// reported there by `hardcoded-credential`), by name.
-pub fn literal_secret_locals(cx: &Ctx<'_>) -> Vec<String> {
-    let mut names: Vec<String> = cx
-        .facts()
-        .secrets()
-        .iter()
-        .flat_map(|(_, hits)| hits.iter())
-        .filter(|h| !h.commented)
-        .filter_map(|h| h.key.strip_prefix("local.").map(str::to_owned))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// `local.NAME` of one of `locals` (see [`literal_secret_locals`]) that an expression reads:
+/// `local.NAME` of one of `locals` (see `Facts::literal_secret_locals`) that an expression reads:
 /// the literal secret is copied wherever the expression goes.
 pub fn reads_literal_local(e: &Expr, locals: &[String]) -> Option<String> {
     if locals.is_empty() {

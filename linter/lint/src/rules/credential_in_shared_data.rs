@@ -40,9 +40,14 @@ const BOOT_METADATA: [&str; 4] =
 /// `data.aws_secretsmanager_secret_version.x.secret_string`), as written. A variable or a module
 /// output is passed in at run time: left to the rules on it.
 fn generated_credential(e: &Expr) -> Option<String> {
-    let read = credential_read(e, &|_, _| None)?;
+    credential_read(e, &|_, _| None).filter(|r| of_configuration(r))
+}
+
+/// Whether what [`credential_read`] found is a resource's or data source's (its types always
+/// have a provider prefix), not an input's or a module's.
+fn of_configuration(read: &str) -> bool {
     let head = read.split(['.', '[']).next().unwrap_or("");
-    (head.contains('_') || head == "data").then_some(read)
+    head.contains('_') || head == "data"
 }
 
 /// Where an expression reads a credential of this configuration, and which one.
@@ -54,26 +59,30 @@ fn generated_credential_at(e: &Expr) -> Option<(crate::span::Span, String)> {
 /// or an input named for one (`--registration-token ${var.runner_token}`): the machine's
 /// metadata then carries it whatever the caller passes.
 fn boot_credential_read(e: &Expr) -> Option<String> {
-    generated_credential(e).or_else(|| credential_read(e, &|_, _| None).filter(|r| r.starts_with("var.")))
+    credential_read(e, &|_, _| None).filter(|r| of_configuration(r) || r.starts_with("var."))
+}
+
+/// A key a local module returns by what its code shows (`known`): `module.tls.client_key`, an
+/// output of `tls_private_key.x.private_key_pem`, even when the output does not mark it
+/// sensitive.
+fn module_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none()
+            && let Some(p) = x.traversal_path()
+            && let Some((module, output)) = p.strip_prefix("module.").and_then(|rest| rest.split_once('.'))
+        {
+            let output = output.split(['.', '[']).next().unwrap_or(output);
+            found = (known(module, output) == Some(true)).then(|| format!("module.{module}.{output}"));
+        }
+    });
+    found
 }
 
 /// A credential of this configuration ([`generated_credential`]), or one a local module returns
-/// by what its code shows (`known`): `module.tls.client_key`, an output of
-/// `tls_private_key.x.private_key_pem`, even when the output does not mark it sensitive.
+/// ([`module_credential`]).
 fn configuration_credential(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
-    generated_credential(e).or_else(|| {
-        let mut found = None;
-        e.walk(&mut |x| {
-            if found.is_none()
-                && let Some(p) = x.traversal_path()
-                && let Some((module, output)) = p.strip_prefix("module.").and_then(|rest| rest.split_once('.'))
-            {
-                let output = output.split(['.', '[']).next().unwrap_or(output);
-                found = (known(module, output) == Some(true)).then(|| format!("module.{module}.{output}"));
-            }
-        });
-        found
-    })
+    generated_credential(e).or_else(|| module_credential(e, known))
 }
 
 /// Azure VM extensions: their public `settings` (unlike `protected_settings`) are shown to
@@ -208,7 +217,13 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
 /// module returns by what its code shows (`module.tls.client_key`).
 fn boot_data_read(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
-    configuration_credential(e, known).or_else(|| boot_credential_read(e))
+    // One walk for what it reads, judged as a credential of this configuration first, then a
+    // module's key, then an input.
+    let read = credential_read(e, &|_, _| None);
+    read.clone()
+        .filter(|r| of_configuration(r))
+        .or_else(|| module_credential(e, known))
+        .or_else(|| read.filter(|r| r.starts_with("var.")))
 }
 
 /// The `vars` of a `data "template_file"`: `vars = { … }`, or the attributes of the
@@ -252,7 +267,7 @@ fn rendered_input_credential(e: &Expr, templates: &HashMap<&str, Vec<&Attr>>) ->
 struct BootSources<'k, 'a> {
     known: &'k ModuleOutputs<'k>,
     templates: HashMap<&'a str, Vec<&'a Attr>>,
-    locals: Vec<String>,
+    locals: &'a [String],
 }
 
 impl BootSources<'_, '_> {
@@ -261,7 +276,7 @@ impl BootSources<'_, '_> {
     fn read(&self, e: &Expr) -> Option<String> {
         boot_data_read(e, self.known)
             .or_else(|| rendered_input_credential(e, &self.templates))
-            .or_else(|| crate::rules::common::reads_literal_local(e, &self.locals))
+            .or_else(|| crate::rules::common::reads_literal_local(e, self.locals))
     }
 }
 
@@ -380,7 +395,7 @@ impl Rule for CredentialInSharedData {
         let sources = BootSources {
             known: &known,
             templates: template_file_vars(cx),
-            locals: crate::rules::common::literal_secret_locals(cx),
+            locals: cx.facts().literal_secret_locals(),
         };
         for r in cx.all_blocks() {
             let object = OBJECT_CONTENT.iter().find(|(t, _)| r.top.ident == "resource" && r.label(0) == *t);
@@ -440,12 +455,12 @@ impl Rule for CredentialInSharedData {
                     Some((a.expr.span.clone(), read, into, LIBRARY_READERS, help))
                 })
             } else if r.top.ident == "resource" && WORKLOAD_ENVIRONMENTS.iter().any(|(t, _)| r.label(0) == *t) {
-                workload_environment_credential(&r, &sources.locals).map(|(span, read)| {
+                workload_environment_credential(&r, sources.locals).map(|(span, read)| {
                     let help = "give the workload an identity (execution role, service account) that reads the secret from a secret manager at run time";
                     (span, read, "the workload's environment".to_owned(), ENVIRONMENT_READERS, help)
                 })
             } else if r.top.ident == "resource" && POD_SPECS.iter().any(|(t, _)| r.label(0) == *t) {
-                pod_environment_credential(&r, &sources.locals).map(|(span, read)| {
+                pod_environment_credential(&r, sources.locals).map(|(span, read)| {
                     let help = "put the value in a kubernetes_secret and read it with env { value_from { secret_key_ref { … } } }, or mount it";
                     (span, read, "a container's environment in the workload's spec".to_owned(), POD_SPEC_READERS, help)
                 })

@@ -55,7 +55,7 @@ impl Rule for CredentialOutput {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         let module_output = cx.module_credentials();
-        let locals = crate::rules::common::literal_secret_locals(cx);
+        let locals = cx.facts().literal_secret_locals();
         for out in cx.blocks("output", None) {
             let Some(value) = out.attr("value") else { continue };
             // `nonsensitive(x)` takes the mark off on purpose: reported even in a sensitive output.
@@ -99,7 +99,7 @@ impl Rule for CredentialOutput {
                     .then_some(path)
             };
             // A local holding a literal secret (`"KEY=${local.api_secret}"`).
-            let literal_local = || crate::rules::common::reads_literal_local(&value.expr, &locals);
+            let literal_local = || crate::rules::common::reads_literal_local(&value.expr, locals);
             if let Some(read) = credential_returned(&value.expr, &module_output)
                 .or_else(through_local)
                 .or_else(random_secret)
