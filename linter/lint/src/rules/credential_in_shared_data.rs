@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::facts::secrets::{ModuleOutputs, credential_read};
+use crate::facts::secrets::{ModuleOutputs, credential_read, of_configuration};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Attr, Expr, ExprKind};
@@ -41,13 +41,6 @@ const BOOT_METADATA: [&str; 4] =
 /// output is passed in at run time: left to the rules on it.
 fn generated_credential(e: &Expr) -> Option<String> {
     credential_read(e, &|_, _| None).filter(|r| of_configuration(r))
-}
-
-/// Whether what [`credential_read`] found is a resource's or data source's (its types always
-/// have a provider prefix), not an input's or a module's.
-fn of_configuration(read: &str) -> bool {
-    let head = read.split(['.', '[']).next().unwrap_or("");
-    head.contains('_') || head == "data"
 }
 
 /// Where an expression reads a credential of this configuration, and which one.

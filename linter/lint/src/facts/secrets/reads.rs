@@ -110,6 +110,14 @@ const CREDENTIAL_TYPES: [&str; 32] = [
 /// code is not here (its output's name is all there is to judge).
 pub type ModuleOutputs<'a> = dyn Fn(&str, &str) -> Option<bool> + 'a;
 
+/// Whether a path (or what [`credential_read`] found) reads a resource or data source of the
+/// configuration (resource types always have a provider prefix), not an input, a local or a
+/// module's output.
+pub fn of_configuration(path: &str) -> bool {
+    let head = path.split(['.', '[']).next().unwrap_or("");
+    head.contains('_') || head == "data"
+}
+
 /// The credential an output's value reads, as written (`google_service_account_key.key.private_key`),
 /// if it reads one: an attribute whose name or role is a secret, a credential resource's whole
 /// object, a credential-named variable, or an output of a module that is credential-named or,
@@ -144,7 +152,7 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
             && let (Some(map), Some(key)) = (args.first(), args.get(1).and_then(Expr::as_str))
             && is_credential_key(key)
             && let Some(path) = map.traversal_path()
-            && path.split('.').next().is_some_and(|h| h == "data" || h.contains('_'))
+            && of_configuration(&path)
         {
             found = Some(format!("{path}[\"{key}\"]"));
             return;
@@ -157,7 +165,7 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
             && let Some(TraverseOp::Index(key)) = ops.first()
             && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
             && let Some(path) = args.first().and_then(Expr::traversal_path)
-            && path.split('.').next().is_some_and(|h| h == "data" || h.contains('_'))
+            && of_configuration(&path)
         {
             found = Some(format!("{path}[\"{key}\"]"));
             return;
