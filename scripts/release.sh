@@ -87,8 +87,11 @@ target_dir="$root/target/dist"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
 export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$root=/nhi --remap-path-prefix=$cargo_home=/cargo"
 echo "release.sh: cargo build --release --locked (target dir $target_dir)" >&2
-cargo build --release --locked --target-dir "$target_dir" -p terraform-provider-nhi -p nhi-lint-cli -p nhi-cli >&2 ||
+if ! cargo build --release --locked --target-dir "$target_dir" -p terraform-provider-nhi -p nhi-lint-cli -p nhi-cli >&2; then
+    # A release build of the workspace takes about 2 GB; a full disk is the usual cause.
+    df -h "$root" 2>/dev/null | sed 's/^/release.sh: disk: /' >&2 || true
     die "cargo build failed"
+fi
 
 provider="terraform-provider-nhi"
 staging="$(mktemp -d)"

@@ -22,7 +22,15 @@ fn release(out: &Path) {
         .arg(out)
         .output()
         .expect("run scripts/release.sh");
-    assert!(o.status.success(), "release.sh failed\n{}", String::from_utf8_lossy(&o.stderr));
+    if !o.status.success() {
+        // Cargo's progress lines bury the error a CI log keeps only the ends of: leave them out.
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let said: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !["Compiling ", "Downloaded ", "Downloading "].iter().any(|p| l.trim_start().starts_with(p)))
+            .collect();
+        panic!("release.sh failed ({})\n{}", o.status, said[said.len().saturating_sub(60)..].join("\n"));
+    }
 }
 
 fn run(cmd: &mut Command) -> (bool, String) {
