@@ -170,7 +170,7 @@ pub fn template() -> String {
 # Every setting is shown commented out at its default. Unknown keys are errors.
 
 # Run only these rules: codes (NHI101), code prefixes (NHI2) or names (aws-access-key).
-# Empty runs every rule except the opt-in ones (NHI401); "all" runs every rule.
+# Empty runs every rule except the opt-in ones (NHI306, NHI401); "all" runs every rule.
 # select = []
 
 # Skip these rules (same forms as select).

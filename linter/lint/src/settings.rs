@@ -86,5 +86,7 @@ mod tests {
             assert!(on(&[sel], "NHI401"), "{sel}");
         }
         assert!(!on(&["NHI1"], "NHI401"));
+        assert!(!on(&[], "NHI306") && on(&[], "NHI307"));
+        assert!(on(&["aws-session-duration"], "NHI306") && on(&["NHI3"], "NHI306"));
     }
 }

@@ -1,7 +1,7 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::gcp_default_service_account::names_default;
-use crate::rules::gcp_iam::{broad_role_of, is_broad_role, service_account_grants};
+use crate::rules::gcp_iam::{broad_role_of, is_administrator_role, service_account_grants};
 
 pub(crate) fn is_cloud_platform(s: &str) -> bool {
     s == "cloud-platform" || s == "https://www.googleapis.com/auth/cloud-platform"
@@ -10,15 +10,17 @@ pub(crate) fn is_cloud_platform(s: &str) -> bool {
 /// ## What it does
 /// Finds the `cloud-platform` OAuth scope on VM instances, instance templates, GKE node pools
 /// and cluster node configs (`service_account { scopes }`, `node_config { oauth_scopes }`,
-/// node auto-provisioning defaults) whose service account this configuration grants a broad
-/// role: `roles/owner`, `roles/editor` or an `…admin` role, at project, folder or organization
-/// level. `cloud-platform` with a dedicated account of narrow roles is Google's recommended
-/// pairing (the roles are the limit) and is not reported; the default compute service account
-/// is NHI209's.
+/// node auto-provisioning defaults) whose service account this configuration makes an
+/// administrator: `roles/owner` or `roles/editor`, or a role that administers IAM itself
+/// (`projectIamAdmin`, `folderIamAdmin`, `organizationAdmin`, `iam.securityAdmin`), at project,
+/// folder or organization level. `cloud-platform` with a dedicated account is Google's
+/// recommended pairing (the roles are the limit) and is not reported: a service's admin role
+/// (`storage.admin`, say) is reported on the grant, where it is chosen. The default compute
+/// service account is NHI209's.
 ///
 /// ## Why is this bad?
 /// With `cloud-platform`, the only limit on what the machine's token can do is the service
-/// account's IAM roles. With a broad role, any process on the machine, or anyone who can reach
+/// account's IAM roles. With an administrator's role, any process on the machine, or anyone who can reach
 /// its metadata server, gets a token that administers the project.
 ///
 /// ## Example
@@ -76,7 +78,7 @@ impl Rule for GcpCloudPlatformScope {
             name: "gcp-cloud-platform-scope",
             category: Category::ExcessiveScope,
             severity: Severity::Medium,
-            summary: "the cloud-platform OAuth scope on a VM or GKE node whose service account has a broad role",
+            summary: "the cloud-platform OAuth scope on a VM or GKE node whose service account administers the project",
             source: include_str!("gcp_cloud_platform_scope.rs"),
             on_plan: OnPlan::Values,
         }
@@ -91,10 +93,8 @@ impl Rule for GcpCloudPlatformScope {
             "google_container_cluster",
             "google_compute_instance_from_template",
         ]);
-        // Accounts this configuration grants a broad role: by resource (`google_service_account.
-        // NAME.`) or by email, with the role that makes them broad.
-        // Accounts this configuration grants a broad role, with the role that makes them broad.
-        let broad = service_account_grants(cx, is_broad_role);
+        // Accounts this configuration makes administrators, with the role that does.
+        let broad = service_account_grants(cx, is_administrator_role);
         let role_of = |account: &Item<'_>, key: &str| broad_role_of(&broad, &account.attr(key)?.expr, account.env);
         for it in items {
             // On the default compute service account, NHI209 reports the pair as one risk.

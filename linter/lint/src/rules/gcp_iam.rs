@@ -293,6 +293,20 @@ pub fn is_broad_role(r: &str) -> bool {
     r == "roles/owner" || r == "roles/editor" || r.ends_with("admin") || r.ends_with("Admin")
 }
 
+/// Roles that make their holder an administrator of everything in scope, directly (the basic
+/// owner and editor roles) or by granting itself any role (the IAM-administering roles).
+pub fn is_administrator_role(r: &str) -> bool {
+    matches!(
+        r,
+        "roles/owner"
+            | "roles/editor"
+            | "roles/resourcemanager.projectIamAdmin"
+            | "roles/resourcemanager.folderIamAdmin"
+            | "roles/resourcemanager.organizationAdmin"
+            | "roles/iam.securityAdmin"
+    )
+}
+
 /// The broad role one of `broad` (grants of [`is_broad_role`] roles) gives the service account
 /// `account` names: `google_service_account.NAME.email` (or `.name`, `.id`, `.member`), or its
 /// email, alone or at the end of a resource name (`projects/-/serviceAccounts/EMAIL`).
