@@ -237,6 +237,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI116",
+        "ok_marked_by_the_value",
+        "a plan keeps an output's references (`random_password.signing`), not the `sensitive()` call around them, and Terraform refuses to plan such an output without sensitive = true",
+    ),
+    (
+        "NHI116",
         "bad_local_token_unwrapped",
         "a plan keeps an output's references, not its calls: the `nonsensitive()` around `local.root_token` that marks it a secret is not in it",
     ),

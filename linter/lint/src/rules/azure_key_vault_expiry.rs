@@ -6,7 +6,9 @@ use crate::rules::common::{interval, lifetime_from_now, timestamp};
 /// `expiration_date`, or with one further ahead than the policy's `max_lifetime` (default
 /// 365d), also one written relative to the time of apply (`timeadd(timestamp(), "87600h")`,
 /// which moves forward on every apply). A key whose `rotation_policy` sets `expire_after` gets
-/// an expiry on every version and is left alone. Other unknown dates are skipped.
+/// an expiry on every version and is left alone, and so is a secret whose value is an Azure AD
+/// application or service principal password of this configuration: a copy that stops working
+/// when its source expires, whose `end_date` NHI303 judges. Other unknown dates are skipped.
 ///
 /// ## Why is this bad?
 /// A secret or key without an expiry stays valid in the vault forever: nothing reminds anyone
@@ -33,6 +35,16 @@ use crate::rules::common::{interval, lifetime_from_now, timestamp};
 #[derive(Debug)]
 pub struct AzureKeyVaultExpiry;
 
+/// Credentials whose expiry is their own `end_date` (NHI303 judges it): a vault secret holding
+/// one expires when it does, whatever the vault entry says.
+const OWN_EXPIRY: [&str; 2] = ["azuread_application_password.", "azuread_service_principal_password."];
+
+/// Whether a secret's value is, as a whole, one of [`OWN_EXPIRY`]'s credentials read from this
+/// configuration: a copy, whose lifetime is its source's.
+fn copies_an_expiring_credential(r: &crate::query::Item<'_>) -> bool {
+    r.attr("value").and_then(|a| a.expr.traversal_path()).is_some_and(|p| OWN_EXPIRY.iter().any(|t| p.starts_with(t)))
+}
+
 impl Rule for AzureKeyVaultExpiry {
     fn meta(&self) -> RuleMeta {
         RuleMeta {
@@ -54,7 +66,7 @@ impl Rule for AzureKeyVaultExpiry {
             let what = if r.label(0) == "azurerm_key_vault_key" { "key" } else { "secret" };
             let Some(v) = r.value("expiration_date") else {
                 let expires_by_policy = r.nested("rotation_policy").iter().any(|p| p.has("expire_after"));
-                if !expires_by_policy {
+                if !expires_by_policy && !copies_an_expiring_credential(&r) {
                     cx.report(&r, r.header(), format!("Key Vault {what} never expires: no expiration_date"))
                         .help(help.clone());
                 }

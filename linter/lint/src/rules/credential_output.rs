@@ -16,7 +16,8 @@ use crate::syntax::ExprKind;
 /// written as an index (`certificate_users[0]["client_key_data"]`), and a `random_string`
 /// made as a secret (named for one, or returned under a credential's name), whose result the
 /// provider does not mark sensitive, or a local holding a literal secret
-/// (`"SIGNING_SECRET=${local.webhook_secret}"`).
+/// (`"SIGNING_SECRET=${local.webhook_secret}"`). What the output wraps in `sensitive()` carries
+/// the mark and is left alone.
 ///
 /// ## Why is this bad?
 /// Terraform prints outputs that are not sensitive after every apply and in `terraform output`,
@@ -84,23 +85,27 @@ impl Rule for CredentialOutput {
             if out.value("sensitive").and_then(|v| v.as_bool()) == Some(true) {
                 continue;
             }
+            // What `sensitive(x)` wraps carries the mark: Terraform hides it (and refuses an
+            // unmarked output that returns it), so only what is left outside is judged.
+            let marked_off = without_sensitive_calls(&value.expr);
+            let value_expr = marked_off.as_ref().unwrap_or(&value.expr);
             // Also what a local it returns is built from (`value = local.deployer`, an object
             // holding `aws_iam_access_key.d.secret`).
             let through_local = || {
-                crate::rules::common::judge_locals_read(&value.expr, out.env, |local| {
+                crate::rules::common::judge_locals_read(value_expr, out.env, |local| {
                     credential_returned(local, &module_output)
                 })
             };
             // A random string returned under a credential's name (`output "sp_secret" { value =
             // random_string.unique.result }`): it is the secret, and not marked sensitive.
             let random_secret = || {
-                let path = value.expr.traversal_path()?;
+                let path = value_expr.traversal_path()?;
                 (path.starts_with("random_string.") && path.ends_with(".result") && is_credential_key(out.label(0)))
                     .then_some(path)
             };
             // A local holding a literal secret (`"KEY=${local.api_secret}"`).
-            let literal_local = || crate::rules::common::reads_literal_local(&value.expr, locals);
-            if let Some(read) = credential_returned(&value.expr, &module_output)
+            let literal_local = || crate::rules::common::reads_literal_local(value_expr, locals);
+            if let Some(read) = credential_returned(value_expr, &module_output)
                 .or_else(through_local)
                 .or_else(random_secret)
                 .or_else(literal_local)
@@ -110,4 +115,21 @@ impl Rule for CredentialOutput {
             }
         }
     }
+}
+
+/// `value` with every `sensitive(…)` call replaced by null, or `None` when it has none.
+fn without_sensitive_calls(value: &crate::syntax::Expr) -> Option<crate::syntax::Expr> {
+    let is_mark = |e: &crate::syntax::Expr| matches!(&e.kind, ExprKind::Call { name, .. } if name == "sensitive");
+    let mut any = false;
+    value.walk(&mut |e| any |= is_mark(e));
+    if !any {
+        return None;
+    }
+    let mut out = value.clone();
+    out.walk_mut(&mut |e| {
+        if is_mark(e) {
+            e.kind = ExprKind::Null;
+        }
+    });
+    Some(out)
 }

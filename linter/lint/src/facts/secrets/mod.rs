@@ -754,8 +754,10 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
 
 /// Whether a `vault_generic_secret` writes an engine's settings rather than a stored secret:
 /// a path whose second segment is a role or configuration endpoint (`artifactory/roles/viewer`,
-/// `"${vault_mount.db.path}/config/pg"`). Its values are settings; a credential among them is
-/// still found by its key (`password`, `access_token`).
+/// `"${vault_mount.db.path}/config/pg"`), or one under Vault's auth methods, system backend or
+/// identity store (`auth/token/roles/ci`, `auth/github/config`, `sys/policy/x`), which never
+/// keep secrets as such. Its values are settings; a credential among them is still found by its
+/// key (`password`, `bindpass`).
 fn writes_engine_settings(b: &Block) -> bool {
     let Some(path) = b.body.attr("path") else { return false };
     let text: String = match &path.expr.kind {
@@ -769,8 +771,10 @@ fn writes_engine_settings(b: &Block) -> bool {
             .collect(),
         _ => return false,
     };
-    let second = text.trim_start_matches('/').split('/').nth(1).unwrap_or_default();
-    matches!(second, "roles" | "role" | "static-roles" | "config")
+    let mut segments = text.trim_start_matches('/').split('/');
+    let first = segments.next().unwrap_or_default();
+    let second = segments.next().unwrap_or_default();
+    matches!(first, "auth" | "sys" | "identity") || matches!(second, "roles" | "role" | "static-roles" | "config")
 }
 
 /// Whether an azapi `type` (`Microsoft.KeyVault/vaults/secrets@2023-02-01`) is the ARM resource
