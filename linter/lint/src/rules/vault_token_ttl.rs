@@ -9,7 +9,9 @@ use crate::rules::vault_mounts::has_own_lifetime;
 /// that issue periodic tokens without `token_explicit_max_ttl`, that set no token lifetime at
 /// all (`token_ttl`, `token_max_ttl`, `token_explicit_max_ttl`, `token_period` absent or `0`),
 /// or whose tokens, not periodic, live longer than a day (the explicit maximum, else
-/// `token_max_ttl`, else `token_ttl`).
+/// `token_max_ttl`, else `token_ttl`). A token role written through `vault_generic_secret` or
+/// `vault_generic_endpoint` (`path = "auth/token/roles/NAME"`) is judged on its `data_json`
+/// the same way for the first two: periodic without an explicit maximum, or no lifetime set.
 /// A `vault_token` whose `explicit_max_ttl`, or else `ttl`, is longer than a day (or than
 /// `policy.max_token_ttl`, if that is longer) is reported too, unless Terraform replaces it on
 /// a schedule (`replace_triggered_by` a `time_rotating`).
@@ -85,6 +87,28 @@ impl Rule for VaultTokenTtl {
                     ));
                 }
             }
+        }
+        // The same role written through the generic endpoint (`path = "auth/token/roles/ci"`),
+        // its settings a document under the API's names, old (`period`, `explicit_max_ttl`)
+        // and new.
+        for r in cx.resources_of(&["vault_generic_secret", "vault_generic_endpoint"]) {
+            let is_token_role =
+                r.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/token/roles/"));
+            let doc = r.attr("data_json").filter(|_| is_token_role).and_then(|a| r.env.eval_document(&a.expr));
+            let Some(doc) = doc else { continue };
+            let set =
+                |keys: &[&str]| keys.iter().filter_map(|k| doc.get(k)).any(|v| !matches!(duration(v), Some(Dur::Zero)));
+            let periodic = set(&["token_period", "period"]);
+            let message = if periodic && !set(&["token_explicit_max_ttl", "explicit_max_ttl"]) {
+                "token role issues periodic tokens that can be renewed forever"
+            } else if !periodic && !set(&["token_ttl", "token_max_ttl", "token_explicit_max_ttl", "explicit_max_ttl"]) {
+                "token role sets no token lifetime: its tokens get the token store's default (32 days)"
+            } else {
+                continue;
+            };
+            cx.report(&r, r.span("data_json"), message).help(format!(
+                "set token_ttl and token_explicit_max_ttl in the role, at most {max} (policy.max_token_ttl) where possible"
+            ));
         }
         for t in cx.resources("vault_token") {
             let ttl = t.value("ttl");
