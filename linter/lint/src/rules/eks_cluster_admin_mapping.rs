@@ -65,6 +65,35 @@ fn masters_mappings(body: &Body, out: &mut Vec<(String, Span)>) {
     }
 }
 
+/// The admin access policy, and the span of its ARN, of the first access-policy association
+/// written as an object in `e` (a module's `access_entries = { ci = { policy_associations = {
+/// admin = { policy_arn = "…AmazonEKSClusterAdminPolicy", access_scope = { type = "cluster" }
+/// } } } }`) that associates one on the whole cluster.
+fn admin_association_in(e: &Expr) -> Option<(Span, &'static str)> {
+    fn field<'e>(items: &'e [(crate::syntax::ObjKey, Expr)], key: &str) -> Option<&'e Expr> {
+        items.iter().find_map(|(k, v)| (k.name() == Some(key)).then_some(v))
+    }
+    let mut found = None;
+    e.walk(&mut |x| {
+        let ExprKind::Object(items) = &x.kind else { return };
+        if found.is_some() {
+            return;
+        }
+        let Some(arn) = field(items, "policy_arn") else { return };
+        let Some(admin) = arn.as_str().and_then(|a| ADMIN_POLICIES.iter().find(|p| a.ends_with(*p))) else { return };
+        let whole_cluster = field(items, "access_scope").is_some_and(|scope| match &scope.kind {
+            ExprKind::Object(scope) => {
+                field(scope, "type").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case("cluster"))
+            }
+            _ => false,
+        });
+        if whole_cluster {
+            found = Some((arn.span.clone(), *admin));
+        }
+    });
+    found
+}
+
 /// ## What it does
 /// Finds IAM principals mapped to Kubernetes cluster-admin on EKS:
 ///
@@ -74,7 +103,8 @@ fn masters_mappings(body: &Body, out: &mut Vec<(String, Span)>) {
 ///   variable default or a module input holding such a mapping (`map_roles`,
 ///   `aws_auth_roles`, …). The finding is on the block that holds the literal;
 /// * an `aws_eks_access_policy_association` of `AmazonEKSClusterAdminPolicy` or
-///   `AmazonEKSAdminPolicy` whose `access_scope` is of type `cluster`.
+///   `AmazonEKSAdminPolicy` whose `access_scope` is of type `cluster`, or the same association
+///   written as an object in a module's input (the community EKS module's `access_entries`).
 ///
 /// Mapping node roles to `system:nodes` / `system:bootstrappers`, namespace-scoped
 /// associations and the view/edit policies are not findings.
@@ -153,6 +183,19 @@ impl Rule for EksClusterAdminMapping {
             masters_mappings(locals.body, &mut hits);
             for (name, span) in hits {
                 cx.report_at(locals.file, &format!("local.{name}"), span, MESSAGE).help(HELP);
+            }
+        }
+        // Access entries handed to a module (the community EKS module's `access_entries`).
+        for call in cx.blocks("module", None) {
+            let mut hit = None;
+            call.body.each_attr(&mut |a| {
+                if hit.is_none() {
+                    hit = admin_association_in(&a.expr);
+                }
+            });
+            if let Some((span, admin)) = hit {
+                cx.report(&call, span, format!("`{admin}` associated with an IAM principal on the whole cluster"))
+                    .help(HELP);
             }
         }
         for a in cx.resources("aws_eks_access_policy_association") {
