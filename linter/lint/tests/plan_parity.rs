@@ -236,6 +236,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan keeps an output's references (`local.deployer`), not the locals they name, and Terraform refuses to plan an output holding a key's secret without sensitive = true",
     ),
     (
+        "NHI107",
+        "ok_values_from_an_input",
+        "a plan holds the secrets' values, not where they were written: the variable default (or `.tfvars` line) NHI112 reports in HCL is not in it, so the plan reports each secret where it lands",
+    ),
+    (
         "NHI116",
         "ok_marked_by_the_value",
         "a plan keeps an output's references (`random_password.signing`), not the `sensitive()` call around them, and Terraform refuses to plan such an output without sensitive = true",

@@ -16,11 +16,12 @@ const TYPES: [&str; 7] = [
 /// ARNs and plain URLs are configuration stored as secrets, not credentials.
 /// ## What it does
 /// Finds GitHub Actions, Dependabot and Codespaces secrets whose `plaintext_value` is written
-/// as a literal in the configuration (directly, through a local or a variable default, as an
-/// element of the map a `for_each` walks, or passed to a local module by its call), whatever
-/// the value looks like: a short or placeholder-looking value is still a secret in the
-/// code (the message says when it looks like a placeholder). ARNs, URLs without credentials and
-/// empty strings are not findings.
+/// as a literal in the configuration (directly, through a local, as an element of the map a
+/// `for_each` walks, or passed to a local module by its call), whatever the value looks like:
+/// a short or placeholder-looking value is still a secret in the code (the message says when
+/// it looks like a placeholder). A value read from the module's own input is reported where
+/// it is written, at the variable's default or the `.tfvars` line (NHI112), not again here.
+/// ARNs, URLs without credentials and empty strings are not findings.
 ///
 /// ## Why is this bad?
 /// The secret is then in version control for everyone with read access, in every clone and
@@ -65,6 +66,14 @@ impl Rule for GithubPlaintextSecret {
                 let Some(attr) = s.attr(key) else { continue };
                 // Function results (file(), base64encode(var.x)) and references are not literals.
                 if matches!(attr.expr.kind, ExprKind::Call { .. }) {
+                    continue;
+                }
+                // In the module itself, a value read from an input comes from its default or a
+                // `.tfvars` file: the literal is reported there, where it is written (NHI112).
+                // Called from another module, it comes from the call, where this lands.
+                let from_input = attr.expr.mentions("var.")
+                    || attr.expr.mentions("each.") && s.attr("for_each").is_some_and(|f| f.expr.mentions("var."));
+                if from_input && cx.is_standalone() {
                     continue;
                 }
                 // Every instance of a `for_each` (`plaintext_value = each.value` over a map of
