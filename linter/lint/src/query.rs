@@ -294,7 +294,9 @@ impl<'a> Item<'a> {
     }
 
     fn per_instance_here<T: PartialEq>(&self, f: impl Fn() -> T) -> Vec<T> {
-        let top = self.block;
+        // The instances are the top-level block's: a nested block (`permissions { actions =
+        // each.value.action }`) has one per instance of the resource it is in.
+        let top = self.top;
         let instances = top.body.attr("for_each").map(|fe| match self.env.eval(&fe.expr) {
             // No instances with the values here (a module's `for_each` over an input that
             // defaults to empty): those a feature flag keeps off, else the shape of those its

@@ -286,6 +286,33 @@ module "vault" {
 }
 
 #[test]
+fn nested_blocks_of_a_for_each_resource_are_read_once_per_instance() {
+    // `permissions` is a nested block: its `each.value` is the resource's instance.
+    let d = tree(&[(
+        "main.tf",
+        r#"
+variable "custom_roles" {
+  default = {
+    reader   = { actions = ["Microsoft.Storage/storageAccounts/read"] }
+    assigner = { actions = ["Microsoft.Authorization/roleAssignments/write"] }
+  }
+}
+resource "azurerm_role_definition" "custom" {
+  for_each = var.custom_roles
+  name     = each.key
+  scope    = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  permissions {
+    actions = each.value.actions
+  }
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("azurerm_role_definition.custom".to_owned(), "NHI211")], "{f:#?}");
+    assert!(f[0].message.contains("roleAssignments/write"), "{}", f[0].message);
+}
+
+#[test]
 fn dynamic_blocks_are_read_once_per_element_with_their_iterator() {
     let d = tree(&[(
         "main.tf",
