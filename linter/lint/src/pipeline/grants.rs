@@ -27,8 +27,9 @@ const RESTATEMENTS: [(&str, &str); 2] = [("aws_iam_policy", "policy"), ("vault_p
 const INLINE_POLICIES: [&str; 3] = ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"];
 
 /// How a block grants to a non-human identity: the attributes that name what it grants, by
-/// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups) are left
-/// to the definition's own finding, and so are Vault tokens, judged by their lifetime.
+/// block type. Grants to people (LDAP, Okta and GitHub team mappings, identity groups, OIDC
+/// logins, userpass users) are left to the definition's own finding, and so are Vault tokens,
+/// judged by their lifetime.
 fn grant_attrs(ty: &str) -> &'static [&'static str] {
     match ty {
         t if t.starts_with("aws_iam_") && t.ends_with("policy_attachment") => &["policy_arn"],

@@ -72,10 +72,26 @@ pub fn known_prefix(e: &Expr, env: &Env<'_>) -> Option<String> {
     Some(out)
 }
 
-/// Whether a Vault auth role is a person's browser login limited to some people: an OIDC role
-/// with redirect URIs, bound to a group or subject of the identity provider. A JWT role is a
-/// machine's.
+/// Whether a Vault auth role is a person's login: an OIDC role with redirect URIs, bound to a
+/// group or subject of the identity provider (a JWT role is a machine's), or a user of a
+/// userpass mount written through the generic API (`path = "auth/userpass/users/alice"`, or
+/// under a mount named by a `userpass` backend), which is how people sign in with a password.
 pub fn vault_person_login(item: &Item<'_>) -> bool {
+    if matches!(item.label(0), "vault_generic_endpoint" | "vault_generic_secret") {
+        let path = item.str("path").or_else(|| {
+            let a = item.attr("path")?;
+            let mut mount = false;
+            a.expr.walk(&mut |e| {
+                mount |=
+                    e.traversal_path().is_some_and(|p| p.starts_with("vault_auth_backend.") && p.contains("userpass"))
+            });
+            written_text(&a.expr).map(|t| if mount { t.replace("${…}", "userpass") } else { t })
+        });
+        return path.is_some_and(|p| {
+            let p = p.trim_start_matches('/');
+            p.starts_with("auth/") && p.contains("userpass/users/")
+        });
+    }
     item.label(0) == "vault_jwt_auth_backend_role"
         && item.str("role_type").is_none_or(|t| t == "oidc")
         && item.has("allowed_redirect_uris")

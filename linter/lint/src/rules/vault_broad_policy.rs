@@ -207,7 +207,8 @@ fn shown(path: &str) -> String {
 /// (`path "${vault_mount.app.path}/*"`, `${vault_auth_backend.x.path}`), are not findings.
 /// Also auth roles that hand a machine a policy the configuration does not define whose name is
 /// an administrator's (`token_policies = ["admin"]`, `superuser`); a person's OIDC login bound
-/// to a group or subject is left out.
+/// to a group or subject, or a userpass user (`auth/userpass/users/NAME`), is left out. A
+/// machine's role that lists a broad policy defined here is reported as a grant of it.
 ///
 /// ## Why is this bad?
 /// `path "*"` reaches every secret engine and `sys/` — policies, auth methods, audit devices.
