@@ -286,6 +286,41 @@ module "vault" {
 }
 
 #[test]
+fn a_policy_too_broad_two_ways_is_one_finding() {
+    let d = tree(&[(
+        "main.tf",
+        r#"
+data "aws_iam_policy_document" "ci" {
+  statement {
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["ec2:RunInstances", "ec2:TerminateInstances"]
+    resources = ["*"]
+  }
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("data.aws_iam_policy_document.ci".to_owned(), "NHI201")], "{f:#?}");
+    assert!(f[0].message.contains("`s3:*`") && f[0].message.contains("; also `ec2:"), "{}", f[0].message);
+    // Either alone is its own finding.
+    let d = tree(&[(
+        "main.tf",
+        r#"
+data "aws_iam_policy_document" "ci" {
+  statement {
+    actions   = ["ec2:RunInstances", "ec2:TerminateInstances"]
+    resources = ["*"]
+  }
+}
+"#,
+    )]);
+    assert_eq!(codes(&lint(d.path())), vec![("data.aws_iam_policy_document.ci".to_owned(), "NHI202")]);
+}
+
+#[test]
 fn nested_blocks_of_a_for_each_resource_are_read_once_per_instance() {
     // `permissions` is a nested block: its `each.value` is the resource's instance.
     let d = tree(&[(

@@ -72,6 +72,7 @@ pub fn run_rules<'a>(
         e.rule.check(&mut cx);
         out.extend(cx.into_findings());
     }
+    merge_policy_breadth(&mut out);
     let grants = grants::grant_findings(view, &out);
     out.extend(grants);
     let memberships = grants::membership_findings(view, &out);
@@ -79,6 +80,40 @@ pub fn run_rules<'a>(
     let trusts = grants::trust_findings(view, &out);
     out.extend(trusts);
     out
+}
+
+/// One policy, one finding: when a policy both allows every action of a service (NHI201) and
+/// allows actions on every resource (NHI202), that is one policy too broad, and blind readers
+/// label it once. The resource wildcard joins the action wildcard's message ("…; also
+/// `ec2:RunInstances` allowed on every resource") and is not reported on its own.
+fn merge_policy_breadth(out: &mut Vec<RawFinding>) {
+    const WIDE: &str = "NHI201";
+    const ANY_RESOURCE: &str = "NHI202";
+    if !out.iter().any(|f| f.code == WIDE) {
+        return;
+    }
+    // Where a message's own words end: before the clauses the engine appends.
+    let core_end =
+        |m: &str| [" (in module `", " (conditional: "].iter().filter_map(|c| m.find(c)).min().unwrap_or(m.len());
+    let mut merged = vec![false; out.len()];
+    for i in 0..out.len() {
+        if out[i].code != ANY_RESOURCE {
+            continue;
+        }
+        let Some(j) = out.iter().position(|w| w.code == WIDE && w.file == out[i].file && w.address == out[i].address)
+        else {
+            continue;
+        };
+        let also = out[i].message[..core_end(&out[i].message)].to_owned();
+        let at = core_end(&out[j].message);
+        out[j].message.insert_str(at, &format!("; also {also}"));
+        merged[i] = true;
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !merged[k - 1]
+    });
 }
 
 /// Lints the files and directories in `paths`.

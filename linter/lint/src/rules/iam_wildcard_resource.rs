@@ -224,6 +224,10 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// leave its secret and parameter ARNs at their defaults, which name every secret and
 /// parameter of the account, are findings too.
 ///
+/// A policy that also allows every action of a service (NHI201) is one policy too broad: the
+/// two are reported once, as NHI201, whose message adds what this rule found ("…; also
+/// `ec2:RunInstances` allowed on every resource").
+///
 /// ## Why is this bad?
 /// `"*"` means every bucket, key, secret and role in the account, now and in the future.
 /// `iam:PassRole` or `secretsmanager:GetSecretValue` on `"*"` is a privilege-escalation path.
