@@ -1267,12 +1267,16 @@ module "workspace" {
         ("aws_ssoadmin_permission_set_inline_policy.admins", "NHI201"),
         ("aws_iam_policy.admin", "NHI201"),
         ("vault_policy.root_like", "NHI212"),
-        ("vault_jwt_auth_backend_role.ci", "NHI212"),
         ("google_project_iam_member.bot", "NHI236"),
         ("module.workspace", "NHI212"),
     ] {
         assert!(got.contains(&(want.0.to_owned(), want.1)), "{want:?} missing from {got:?}");
     }
+    // A block with a scope finding of its own (the JWT role trusts a wide claim) carries the
+    // grant in that finding's message: one finding for the block.
+    let role: Vec<&Finding> = f.iter().filter(|x| x.address == "vault_jwt_auth_backend_role.ci").collect();
+    assert_eq!(role.len(), 1, "{role:#?}");
+    assert!(role[0].message.contains("; also grants `vault_policy.root_like`"), "{}", role[0].message);
     // A person's grant and a conditional grant are not reported again; each grant is reported
     // once.
     for quiet in [

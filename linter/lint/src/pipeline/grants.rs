@@ -3,7 +3,8 @@
 //! see each place that hands it to an identity: the attachment, the role assignment, the IAM
 //! member, the Vault auth role or entity that lists the policy, the module call it is passed to. This
 //! pass reports each such grant in the same module, under the code of the finding it carries,
-//! once per granted definition.
+//! once per granted definition; a grant block that already has a scope finding of its own
+//! carries the grant in that finding's message instead (see `pipeline::fold_grants`).
 //!
 //! It runs after the rules on one module view, for `check` and `plan` alike: it reads only the
 //! view and the findings the rules made there.

@@ -74,7 +74,7 @@ pub fn run_rules<'a>(
     }
     merge_policy_breadth(&mut out);
     let grants = grants::grant_findings(view, &out);
-    out.extend(grants);
+    fold_grants(&mut out, grants);
     let memberships = grants::membership_findings(view, &out);
     out.extend(memberships);
     let trusts = grants::trust_findings(view, &out);
@@ -92,9 +92,6 @@ fn merge_policy_breadth(out: &mut Vec<RawFinding>) {
     if !out.iter().any(|f| f.code == WIDE) {
         return;
     }
-    // Where a message's own words end: before the clauses the engine appends.
-    let core_end =
-        |m: &str| [" (in module `", " (conditional: "].iter().filter_map(|c| m.find(c)).min().unwrap_or(m.len());
     let mut merged = vec![false; out.len()];
     for i in 0..out.len() {
         if out[i].code != ANY_RESOURCE {
@@ -104,8 +101,8 @@ fn merge_policy_breadth(out: &mut Vec<RawFinding>) {
         else {
             continue;
         };
-        let also = out[i].message[..core_end(&out[i].message)].to_owned();
-        let at = core_end(&out[j].message);
+        let also = out[i].message[..message_core_end(&out[i].message)].to_owned();
+        let at = message_core_end(&out[j].message);
         out[j].message.insert_str(at, &format!("; also {also}"));
         merged[i] = true;
     }
@@ -114,6 +111,33 @@ fn merge_policy_breadth(out: &mut Vec<RawFinding>) {
         k += 1;
         !merged[k - 1]
     });
+}
+
+/// Where a message's own words end: before the clauses the engine appends to it.
+fn message_core_end(m: &str) -> usize {
+    [" (in module `", " (conditional: "].iter().filter_map(|c| m.find(c)).min().unwrap_or(m.len())
+}
+
+/// Adds the grants of broad definitions, each folded into a scope finding its block already
+/// has (a role that any subject may log in to, and that grants a broad policy, is one risk of
+/// that block, labelled once by blind readers): "…; also grants `vault_policy.admin`, which is
+/// broad: …".
+fn fold_grants(out: &mut Vec<RawFinding>, grants: Vec<RawFinding>) {
+    for g in grants {
+        let own = out.iter_mut().find(|f| {
+            f.file == g.file
+                && f.address == g.address
+                && codes::find(f.code).is_some_and(|e| e.rule.meta().category == crate::rule::Category::ExcessiveScope)
+        });
+        match own {
+            Some(f) => {
+                let also = &g.message[..message_core_end(&g.message)];
+                let at = message_core_end(&f.message);
+                f.message.insert_str(at, &format!("; also {also}"));
+            }
+            None => out.push(g),
+        }
+    }
 }
 
 /// Lints the files and directories in `paths`.
