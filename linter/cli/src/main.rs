@@ -222,11 +222,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// Writes to standard output; a closed pipe (`| head`) ends the output quietly, never a panic.
-fn out(text: &str) {
+/// Writes to standard output. A closed pipe (`| head`) ends the output quietly, never a panic:
+/// the reader has what it wanted. Any other failure (a full disk under `> report.sarif`) is an
+/// error, so a truncated report never passes for a whole one.
+fn out(text: &str) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    let _ = lock.write_all(text.as_bytes()).and_then(|()| lock.flush());
+    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to standard output: {e}")),
+        _ => Ok(()),
+    }
 }
 
 /// One line to standard error, which may be closed too.
@@ -238,7 +243,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     let Some(command) = &cli.command else { return Err("no command".to_owned()) };
     match command {
         Command::Rules { format } => {
-            out(&rules_text(format == "json"));
+            out(&rules_text(format == "json"))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { code } => {
@@ -246,13 +251,13 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
                 nhi_lint::rule::CodeStatus::Removed(note) => format!("rule {code:?} is retired: {note}"),
                 _ => format!("unknown rule {code:?}; see `nhi-lint rules`"),
             })?;
-            out(&codes::docs_page(e));
+            out(&codes::docs_page(e))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { path, force, stdout } => {
             let text = nhi_lint::config::template();
             if *stdout {
-                out(&text);
+                out(&text)?;
             } else {
                 let path = if path.is_dir() { path.join(nhi_lint::config::FILE_NAME) } else { path.clone() };
                 write_config(&path, &text, *force)?;
@@ -265,7 +270,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "nhi-lint", &mut script);
-            out(&String::from_utf8_lossy(&script));
+            out(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check { paths, stdin_filename, rules, output } => {
@@ -477,7 +482,7 @@ fn finish(
             None => stdout_text.push_str(&text),
         }
     }
-    out(&stdout_text);
+    out(&stdout_text)?;
 
     let threshold = Severity::parse(&args.fail_on);
     Ok(if !report.errors.is_empty() {

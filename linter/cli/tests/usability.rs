@@ -102,6 +102,21 @@ fn a_closed_standard_output_or_error_never_panics() {
 }
 
 #[test]
+fn a_report_that_cannot_be_written_is_an_error_not_a_silent_truncation() {
+    // `/dev/full` refuses every write with ENOSPC, as a full disk under `> report.sarif` does:
+    // unlike a reader that went away, that loses the report, so it is said, with exit 2.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("main.tf"), "resource \"aws_iam_access_key\" \"ci\" {\n  user = \"ci\"\n}\n").unwrap();
+    for args in [&["check", "--format", "sarif"][..], &["rules"][..]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full (Linux)");
+        let o = bin().args(args).current_dir(d.path()).stdout(full).stderr(Stdio::piped()).output().unwrap();
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot write to standard output"), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn a_reader_that_stops_early_ends_the_output_quietly() {
     // Enough findings that the output fills the pipe: the program is still writing when the
     // reader goes away after the first byte (`nhi-lint check | head -c1`).
