@@ -286,6 +286,27 @@ module "vault" {
 }
 
 #[test]
+fn a_known_token_in_text_that_does_not_parse_is_still_found() {
+    // A heredoc marker followed by a space does not parse: the rest of the file is not
+    // checked, but the key in it is committed all the same.
+    let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx1y2z3a4b5c6d7e8f9g0h1i2j3k4l5m6n7o8p9q0r1s2t3u4\n-----END RSA PRIVATE KEY-----\n";
+    let tfvars = format!("location = \"eastus\"\nsecret_value = <<EOF \n{key}EOF\n");
+    // A block that does parse, beside one that does not, in a .tf file.
+    let tf = "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci\"\n}\n\nresource \"null_resource\" \"x\" {\n  token = \"ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\n}\n";
+    let d = tree(&[("main.tf", tf), ("prod.tfvars", &tfvars)]);
+    let r = lint_paths(&[d.path().to_owned()], &settings());
+    // Both syntax errors are still reported, each saying what was not checked.
+    assert_eq!(r.errors.len(), 2, "{:?}", r.errors);
+    let f = r.findings;
+    let unread: Vec<&Finding> = f.iter().filter(|x| x.address == "(unparsed)").collect();
+    assert_eq!(unread.len(), 2, "{f:#?}");
+    assert!(unread.iter().all(|x| x.code == "NHI111" && x.message.contains("does not parse")), "{unread:#?}");
+    let key_finding = unread.iter().find(|x| x.path.ends_with("prod.tfvars")).expect("the key in the tfvars");
+    assert_eq!(key_finding.start.as_ref().map(|p| p.line), Some(3), "{key_finding:#?}");
+    assert!(unread.iter().any(|x| x.path.ends_with("main.tf") && x.message.starts_with("GitHub token")), "{unread:#?}");
+}
+
+#[test]
 fn a_policy_too_broad_two_ways_is_one_finding() {
     let d = tree(&[(
         "main.tf",

@@ -60,7 +60,7 @@ impl<'a> Facts<'a> {
                 .secrets()
                 .iter()
                 .flat_map(|(_, hits)| hits.iter())
-                .filter(|h| !h.commented)
+                .filter(|h| h.place == crate::facts::secrets::Place::Code)
                 .filter_map(|h| h.key.strip_prefix("local.").map(str::to_owned))
                 .collect();
             names.sort();

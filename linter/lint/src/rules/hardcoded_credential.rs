@@ -95,7 +95,7 @@ impl Rule for HardcodedCredential {
                     } else {
                         format!("`{key}` is a hard-coded secret")
                     };
-                    let message = if hit.commented {
+                    let message = if hit.place == crate::facts::secrets::Place::Commented {
                         format!("{message}, in commented-out code (still committed)")
                     } else {
                         message

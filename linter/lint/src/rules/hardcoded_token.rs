@@ -1,4 +1,4 @@
-use crate::facts::secrets::SecretKind;
+use crate::facts::secrets::{Place, SecretKind};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
@@ -10,7 +10,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// Azure storage account keys and shared access signatures (`sv=…&sig=…`), HTTP Basic credentials
 /// (`Basic ` and base64 of `user:password`), and `nhi` API keys (`nhik_…`, only with a valid
 /// checksum: the format the nhi registry mints, defined once in `nhi-core`) — also in a
-/// commented-out attribute inside a block. Values that only look like a format (`…EXAMPLE`,
+/// commented-out attribute inside a block, and in the text of a file that does not parse
+/// (reported under the address `(unparsed)`, next to the syntax error): a broken heredoc must
+/// not hide the key inside it. Values that only look like a format (`…EXAMPLE`,
 /// `xxxx`) are not findings, except the AWS documentation's example key pair
 /// (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), copied everywhere:
 /// it is reported as a placeholder, since where it stands a real key will be written. A file
@@ -52,7 +54,11 @@ impl Rule for HardcodedToken {
     fn check(&self, cx: &mut Ctx<'_>) {
         for (fi, hits) in cx.facts().secrets() {
             for hit in hits {
-                let where_ = if hit.commented { "in commented-out code (still committed)" } else { "in the code" };
+                let where_ = match hit.place {
+                    Place::Code => "in the code",
+                    Place::Commented => "in commented-out code (still committed)",
+                    Place::Unread => "in text of this file that does not parse (still committed)",
+                };
                 match hit.kind {
                     SecretKind::Token(kind) => {
                         cx.report_at(fi, &hit.key, hit.span.clone(), format!("{kind} written {where_}")).help(

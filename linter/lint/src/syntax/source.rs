@@ -19,6 +19,9 @@ pub struct SourceFile {
     /// Where each top-level block starts, in order: which block a finding is in, after the
     /// tree is released.
     pub block_starts: Vec<usize>,
+    /// The text the parser could not read, when the file has a syntax error: the whole file,
+    /// or what lies outside the blocks recovered from it.
+    pub unread: Vec<std::ops::Range<usize>>,
 }
 
 impl SourceFile {
@@ -42,7 +45,35 @@ impl SourceFile {
             Err(e) if !is_json => recover_blocks(&text, e),
             Err(e) => (Body::default(), Some(e)),
         };
-        (Self::synthetic(path, text, body), err)
+        let mut file = Self::synthetic(path, text, body);
+        if err.is_some() {
+            file.unread = file.outside_the_tree();
+        }
+        (file, err)
+    }
+
+    /// The byte ranges no top-level block or attribute of the tree covers.
+    fn outside_the_tree(&self) -> Vec<std::ops::Range<usize>> {
+        let mut covered: Vec<std::ops::Range<usize>> = self
+            .body
+            .blocks
+            .iter()
+            .map(|b| b.span.clone())
+            .chain(self.body.attrs.iter().map(|a| a.span.clone()))
+            .collect();
+        covered.sort_by_key(|r| r.start);
+        let mut out = Vec::new();
+        let mut at = 0;
+        for r in covered {
+            if r.start > at {
+                out.push(at..r.start);
+            }
+            at = at.max(r.end);
+        }
+        if at < self.text.len() {
+            out.push(at..self.text.len());
+        }
+        out
     }
 
     /// Drops the syntax tree once the rules are done; text and positions stay for printing.
@@ -56,7 +87,7 @@ impl SourceFile {
         let mut block_starts: Vec<usize> = body.blocks.iter().map(|b| b.span.start).collect();
         block_starts.sort_unstable();
         let first_block = block_starts.first().copied().unwrap_or(usize::MAX);
-        Self { path, text, body, lines: Default::default(), first_block, block_starts }
+        Self { path, text, body, lines: Default::default(), first_block, block_starts, unread: Vec::new() }
     }
 
     /// The index of the top-level block an offset is in (the last block starting at or before

@@ -634,8 +634,19 @@ pub struct SecretHit {
     pub key: String,
     pub span: Span,
     pub kind: SecretKind,
-    /// Found in a commented-out line of the block (`# password = "…"`), not in its code.
-    pub commented: bool,
+    /// Where in the file it was found.
+    pub place: Place,
+}
+
+/// Where in a file a secret was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the configuration's code.
+    Code,
+    /// In a commented-out line of the block (`# password = "…"`).
+    Commented,
+    /// In text the parser could not read (a file with a syntax error): committed all the same.
+    Unread,
 }
 
 #[derive(Debug, Clone)]
@@ -952,7 +963,7 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
     // The key is only written out for a hit: most blocks have none.
     let mut push = |key: &dyn Fn() -> String, found: Option<(Span, SecretKind)>| {
         if let Some((span, kind)) = found {
-            out.push(SecretHit { key: key(), span, kind, commented: false });
+            out.push(SecretHit { key: key(), span, kind, place: Place::Code });
         }
     };
     // Top-level attributes: the values of a .tfvars file.
@@ -1013,8 +1024,32 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
         }
     }
     commented_out(file, &mut out);
+    unread(file, &mut out);
     out
 }
+
+/// Credentials of a known format in the text a syntax error kept the parser from reading (a
+/// private key in a `.tfvars` file with a broken heredoc): the file is committed all the same,
+/// and the error alone would hide them. Reported under the file's unread part, `(unparsed)`.
+fn unread(file: &SourceFile, out: &mut Vec<SecretHit>) {
+    for range in &file.unread {
+        let mut at = range.start;
+        while at < range.end {
+            let Some((kind, found)) = tokens::known_token_span(&file.text[at..range.end]) else { break };
+            let span = at + found.start..at + found.end;
+            out.push(SecretHit {
+                key: UNREAD_KEY.to_owned(),
+                span: span.clone(),
+                kind: SecretKind::Token(kind),
+                place: Place::Unread,
+            });
+            at = span.end;
+        }
+    }
+}
+
+/// The address findings in unread text are reported under.
+pub const UNREAD_KEY: &str = "(unparsed)";
 
 /// Commented-out attributes inside a block (`# client_key = base64decode("LS0t…")`): the
 /// secret is committed all the same. Judged like the block's own attributes, for blocks that
@@ -1058,7 +1093,7 @@ fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
         let span = start + (line.len() - t.len())..start + line.trim_end().len();
         for a in &body.attrs {
             if let Some((_, kind)) = judge_source(attr_source(a, &a.key), false) {
-                out.push(SecretHit { key: key.clone(), span: span.clone(), kind, commented: true });
+                out.push(SecretHit { key: key.clone(), span: span.clone(), kind, place: Place::Commented });
                 break;
             }
         }

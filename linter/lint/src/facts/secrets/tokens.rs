@@ -40,7 +40,7 @@ const FORMATS: [Format; 22] = [
     f(
         "private key",
         // Encrypted PEM keys carry `Proc-Type:`/`DEK-Info:` header lines before the body.
-        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----(?:\s|\\n)*(?:[A-Za-z-]+: [^\n\\]*(?:\n|\\n)(?:\s|\\n)*)*[A-Za-z0-9+/=]{40,}",
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-{4,5}(?:\s|\\n)*(?:[A-Za-z-]+: [^\n\\]*(?:\n|\\n)(?:\s|\\n)*)*[A-Za-z0-9+/=]{40,}",
         &["PRIVATE KEY"],
     ),
     f(
@@ -179,6 +179,11 @@ pub fn documented_example(s: &str) -> Option<&'static str> {
 
 /// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
 pub fn known_token(s: &str) -> Option<&'static str> {
+    known_token_span(s).map(|(kind, _)| kind)
+}
+
+/// The kind of the first known token in `s` (in the order formats are tried) and where it is.
+pub fn known_token_span(s: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
     if s.len() < 16 {
         return None;
     }
@@ -204,7 +209,7 @@ pub fn known_token(s: &str) -> Option<&'static str> {
             if format.name == BASIC_AUTH && !basic_credentials(t) {
                 continue;
             }
-            return Some(format.name);
+            return Some((format.name, m.range()));
         }
     }
     None
