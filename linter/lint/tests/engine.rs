@@ -307,7 +307,7 @@ fn a_known_token_in_text_that_does_not_parse_is_still_found() {
 }
 
 #[test]
-fn a_policy_too_broad_two_ways_is_one_finding() {
+fn one_risk_of_one_block_is_one_finding() {
     let d = tree(&[(
         "main.tf",
         r#"
@@ -339,6 +339,21 @@ data "aws_iam_policy_document" "ci" {
 "#,
     )]);
     assert_eq!(codes(&lint(d.path())), vec![("data.aws_iam_policy_document.ci".to_owned(), "NHI202")]);
+    // One grant block over a list of roles: a basic role and an impersonation role.
+    let d = tree(&[(
+        "main.tf",
+        r#"
+resource "google_project_iam_member" "ci" {
+  for_each = toset(["roles/owner", "roles/iam.serviceAccountUser"])
+  project  = "p"
+  role     = each.value
+  member   = "serviceAccount:ci@p.iam.gserviceaccount.com"
+}
+"#,
+    )]);
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("google_project_iam_member.ci".to_owned(), "NHI206")], "{f:#?}");
+    assert!(f[0].message.contains("; also roles/iam.serviceAccountUser"), "{}", f[0].message);
 }
 
 #[test]

@@ -118,6 +118,9 @@ fn default_account_impersonation(cx: &Ctx<'_>, b: &crate::query::Item<'_>) -> Op
 /// same roles on a single service account (`google_service_account_iam_*`, or a
 /// `google_iam_policy` applied only with `google_service_account_iam_policy`) are the fix.
 ///
+/// A grant block that also gives a basic role (NHI206) is one grant too broad: it is reported
+/// once, as NHI206, whose message adds this finding's words.
+///
 /// ## Why is this bad?
 /// At project level these roles apply to every service account in the project, so the holder
 /// can impersonate the most privileged one, create keys for it, or grant itself more.

@@ -67,6 +67,9 @@ fn classify(role: &str) -> Option<String> {
 /// (`bindings` of its IAM submodules). Owner, editor and the impersonation roles are NHI206 and
 /// NHI207.
 ///
+/// A grant block that also gives a basic role (NHI206) or an impersonation role (NHI207) is
+/// one grant too broad: it is reported once, under that code, whose message adds this one.
+///
 /// ## Why is this bad?
 /// Granted at project level, an administrator role covers every resource of that service in
 /// the project: a certificate robot with `roles/dns.admin` can rewrite or delete every zone, not
