@@ -1033,17 +1033,13 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
 /// and the error alone would hide them. Reported under the file's unread part, `(unparsed)`.
 fn unread(file: &SourceFile, out: &mut Vec<SecretHit>) {
     for range in &file.unread {
-        let mut at = range.start;
-        while at < range.end {
-            let Some((kind, found)) = tokens::known_token_span(&file.text[at..range.end]) else { break };
-            let span = at + found.start..at + found.end;
+        for (kind, found) in tokens::known_tokens(&file.text[range.clone()]) {
             out.push(SecretHit {
                 key: UNREAD_KEY.to_owned(),
-                span: span.clone(),
+                span: range.start + found.start..range.start + found.end,
                 kind: SecretKind::Token(kind),
                 place: Place::Unread,
             });
-            at = span.end;
         }
     }
 }

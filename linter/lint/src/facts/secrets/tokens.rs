@@ -1,5 +1,6 @@
 //! Known token formats: credentials recognisable by their look wherever they appear.
 
+use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -179,17 +180,45 @@ pub fn documented_example(s: &str) -> Option<&'static str> {
 
 /// The kind of known token in `s`, if any (placeholders such as `AKIAIOSFODNN7EXAMPLE` excluded).
 pub fn known_token(s: &str) -> Option<&'static str> {
-    known_token_span(s).map(|(kind, _)| kind)
+    let mut first = None;
+    each_token(s, |kind, _| {
+        first = Some(kind);
+        ControlFlow::Break(())
+    });
+    first
 }
 
-/// The kind of the first known token in `s` (in the order formats are tried) and where it is.
-pub fn known_token_span(s: &str) -> Option<(&'static str, std::ops::Range<usize>)> {
+/// Every known token in `s` and where it is, in the order of the text; of two that overlap,
+/// the one that starts first (the longer at one start).
+pub fn known_tokens(s: &str) -> Vec<(&'static str, Range<usize>)> {
+    let mut all = Vec::new();
+    each_token(s, |kind, at| {
+        all.push((kind, at));
+        ControlFlow::Continue(())
+    });
+    all.sort_by_key(|(_, r)| (r.start, std::cmp::Reverse(r.end)));
+    let mut end = 0;
+    all.retain(|(_, r)| {
+        let keep = r.start >= end;
+        if keep {
+            end = r.end;
+        }
+        keep
+    });
+    all
+}
+
+/// Calls `f` with each known token of `s`, format by format in the order formats are tried,
+/// until it breaks (placeholders, nhi keys with a bad checksum and Basic credentials that are
+/// not `user:password` left out). A loop rather than an iterator chain: [`known_token`] runs
+/// on every literal.
+fn each_token(s: &str, mut f: impl FnMut(&'static str, Range<usize>) -> ControlFlow<()>) {
     if s.len() < 16 {
-        return None;
+        return;
     }
     let set = candidates(s);
     if set == 0 {
-        return None;
+        return;
     }
     for (i, format) in FORMATS.iter().enumerate() {
         if set & (1 << i) == 0 {
@@ -209,10 +238,11 @@ pub fn known_token_span(s: &str) -> Option<(&'static str, std::ops::Range<usize>
             if format.name == BASIC_AUTH && !basic_credentials(t) {
                 continue;
             }
-            return Some((format.name, m.range()));
+            if f(format.name, m.range()).is_break() {
+                return;
+            }
         }
     }
-    None
 }
 
 #[cfg(test)]
@@ -294,5 +324,18 @@ mod tests {
         assert_eq!(known_token("ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5"), Some("GitHub token"));
         assert_eq!(known_token("glpat-Xy7Zq1Wv3Ut5Sr7Qp9On"), Some("GitLab token"));
         assert_eq!(known_token("just a normal sentence that is long"), None);
+    }
+
+    #[test]
+    fn every_token_of_a_text_in_the_order_written() {
+        // The key comes first in the text but its format is tried after GitHub's: both are
+        // found, in text order.
+        let key = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx1y2z3a4b5c6d7e8f9g0h1i2j3k4l5m6n7o8p9q0r1s2t3u4";
+        let text = format!("a = {key}\nb = ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5\n");
+        let found: Vec<&str> = known_tokens(&text).into_iter().map(|(kind, _)| kind).collect();
+        assert_eq!(found, ["private key", "GitHub token"]);
+        let (_, at) = &known_tokens(&text)[0];
+        assert_eq!(&text[at.start..at.start + 10], "-----BEGIN");
+        assert!(known_tokens("a short one").is_empty());
     }
 }
