@@ -70,23 +70,17 @@ fn masters_mappings(body: &Body, out: &mut Vec<(String, Span)>) {
 /// admin = { policy_arn = "…AmazonEKSClusterAdminPolicy", access_scope = { type = "cluster" }
 /// } } } }`) that associates one on the whole cluster.
 fn admin_association_in(e: &Expr) -> Option<(Span, &'static str)> {
-    fn field<'e>(items: &'e [(crate::syntax::ObjKey, Expr)], key: &str) -> Option<&'e Expr> {
-        items.iter().find_map(|(k, v)| (k.name() == Some(key)).then_some(v))
-    }
     let mut found = None;
     e.walk(&mut |x| {
-        let ExprKind::Object(items) = &x.kind else { return };
         if found.is_some() {
             return;
         }
-        let Some(arn) = field(items, "policy_arn") else { return };
+        let Some(arn) = x.field("policy_arn") else { return };
         let Some(admin) = arn.as_str().and_then(|a| ADMIN_POLICIES.iter().find(|p| a.ends_with(*p))) else { return };
-        let whole_cluster = field(items, "access_scope").is_some_and(|scope| match &scope.kind {
-            ExprKind::Object(scope) => {
-                field(scope, "type").and_then(|t| t.as_str()).is_some_and(|t| t.eq_ignore_ascii_case("cluster"))
-            }
-            _ => false,
-        });
+        let whole_cluster = x
+            .field("access_scope")
+            .and_then(|scope| scope.field("type")?.as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("cluster"));
         if whole_cluster {
             found = Some((arn.span.clone(), *admin));
         }

@@ -218,6 +218,13 @@ impl Expr {
         Self { kind, span }
     }
 
+    /// The value of field `key` when this expression is an object (`{ key = … }`,
+    /// `{ "key" = … }`).
+    pub fn field(&self, key: &str) -> Option<&Expr> {
+        let ExprKind::Object(items) = &self.kind else { return None };
+        items.iter().find_map(|(k, v)| (k.name() == Some(key)).then_some(v))
+    }
+
     /// The literal string, if this expression is one.
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {

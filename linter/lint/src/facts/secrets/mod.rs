@@ -812,13 +812,7 @@ fn azapi_secret_value(b: &Block) -> Option<&Expr> {
     {
         body = arg;
     }
-    object_field(body, "value").or_else(|| object_field(object_field(body, "properties")?, "value"))
-}
-
-/// The value of an object expression's field `key` (`{ key = … }`, `{ "key" = … }`).
-fn object_field<'e>(e: &'e Expr, key: &str) -> Option<&'e Expr> {
-    let ExprKind::Object(items) = &e.kind else { return None };
-    items.iter().find_map(|(k, v)| (k.name() == Some(key)).then_some(v))
+    body.field("value").or_else(|| body.field("properties")?.field("value"))
 }
 
 /// Visits one attribute's value as a source of its own.
