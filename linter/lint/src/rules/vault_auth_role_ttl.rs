@@ -2,7 +2,7 @@ use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration, first_longer, interval};
 use crate::rules::vault_auth_role_periodic::AUTH_ROLES;
-use crate::rules::vault_mounts::role_mount;
+use crate::rules::vault_mounts::{has_own_lifetime, role_mount};
 
 /// Resources that mount an auth method, with the path they mount at when none is given.
 const MOUNTS: [(&str, Option<&str>); 4] = [
@@ -123,8 +123,7 @@ impl Rule for VaultAuthRoleTtl {
         }
         for r in auth_roles {
             // `token_ttl = 0` is Vault's "not set": the mount's default applies.
-            let set = |k: &&str| r.has(k) && !r.value(k).is_some_and(|v| matches!(duration(&v), Some(Dur::Zero)));
-            if LIFETIME.iter().any(set) {
+            if has_own_lifetime(&r, &LIFETIME) {
                 continue;
             }
             let mut mount_lease = None;

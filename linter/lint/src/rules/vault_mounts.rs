@@ -28,7 +28,14 @@ pub fn short_lease(item: &Item<'_>, keys: &[&str]) -> bool {
 /// Whether one of `attrs` of a role sets a lifetime limit: present and not `0`, which Vault
 /// reads as "not set" (an unknown value is the author's limit).
 pub fn has_own_lifetime(r: &Item<'_>, attrs: &[&str]) -> bool {
-    attrs.iter().filter(|k| r.has(k)).any(|k| !matches!(r.value(k).as_ref().map(duration), Some(Some(Dur::Zero))))
+    attrs.iter().filter(|k| r.has(k)).any(|k| sets_lifetime(r.value(k).as_ref()))
+}
+
+/// Whether a lifetime setting that is present (a role's attribute, a field of a role written
+/// as a document) sets a limit: anything but `0`, Vault's "not set"; null or unknown is the
+/// author's limit.
+pub fn sets_lifetime(v: Option<&crate::eval::Value>) -> bool {
+    !matches!(v.map(duration), Some(Some(Dur::Zero)))
 }
 
 /// A mount's path, without slashes: its `path`, else the type's default path, else its `type`.

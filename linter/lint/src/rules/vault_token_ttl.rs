@@ -1,7 +1,7 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{Dur, duration, first_longer, interval, is_rotated};
 use crate::rules::vault_auth_role_ttl::machine_token_limit;
-use crate::rules::vault_mounts::has_own_lifetime;
+use crate::rules::vault_mounts::{has_own_lifetime, sets_lifetime};
 
 /// ## What it does
 /// Finds `vault_token` resources without a `ttl` (or with `ttl = 0`), and periodic tokens
@@ -96,8 +96,7 @@ impl Rule for VaultTokenTtl {
                 r.str("path").is_some_and(|p| p.trim_start_matches('/').starts_with("auth/token/roles/"));
             let doc = r.attr("data_json").filter(|_| is_token_role).and_then(|a| r.env.eval_document(&a.expr));
             let Some(doc) = doc else { continue };
-            let set =
-                |keys: &[&str]| keys.iter().filter_map(|k| doc.get(k)).any(|v| !matches!(duration(v), Some(Dur::Zero)));
+            let set = |keys: &[&str]| keys.iter().filter_map(|k| doc.get(k)).any(|v| sets_lifetime(Some(v)));
             let periodic = set(&["token_period", "period"]);
             let message = if periodic && !set(&["token_explicit_max_ttl", "explicit_max_ttl"]) {
                 "token role issues periodic tokens that can be renewed forever"
