@@ -97,8 +97,12 @@ const SAME_RISK: [(&str, &str); 4] =
 /// Folds each [`SAME_RISK`] pair on one block into the kept finding, whose message adds the
 /// other's words ("…; also `ec2:RunInstances` allowed on every resource").
 fn fold_same_risk(out: &mut Vec<RawFinding>) {
+    // Most modules have no finding to fold: one pass tells.
+    if !out.iter().any(|f| SAME_RISK.iter().any(|(_, folded)| f.code == *folded)) {
+        return;
+    }
     for (kept, folded) in SAME_RISK {
-        if !out.iter().any(|f| f.code == kept) || !out.iter().any(|f| f.code == folded) {
+        if !out.iter().any(|f| f.code == kept) {
             continue;
         }
         let mut gone = vec![false; out.len()];
@@ -111,9 +115,8 @@ fn fold_same_risk(out: &mut Vec<RawFinding>) {
             else {
                 continue;
             };
-            let also = out[i].message[..message_core_end(&out[i].message)].to_owned();
-            let at = message_core_end(&out[j].message);
-            out[j].message.insert_str(at, &format!("; also {also}"));
+            let other = out[i].message.clone();
+            add_words(&mut out[j], &other);
             gone[i] = true;
         }
         let mut flags = gone.into_iter();
@@ -121,9 +124,14 @@ fn fold_same_risk(out: &mut Vec<RawFinding>) {
     }
 }
 
-/// Where a message's own words end: before the clauses the engine appends to it.
-fn message_core_end(m: &str) -> usize {
-    [" (in module `", " (conditional: "].iter().filter_map(|c| m.find(c)).min().unwrap_or(m.len())
+/// Adds another finding's own words to `f`'s message ("…; also …"), before the clauses the
+/// engine appends to both (where a module call's value came from, a feature flag).
+fn add_words(f: &mut RawFinding, other: &str) {
+    let core_end =
+        |m: &str| [" (in module `", " (conditional: "].iter().filter_map(|c| m.find(c)).min().unwrap_or(m.len());
+    let also = &other[..core_end(other)];
+    let at = core_end(&f.message);
+    f.message.insert_str(at, &format!("; also {also}"));
 }
 
 /// Adds the grants of broad definitions, each folded into a scope finding its block already
@@ -138,11 +146,7 @@ fn fold_grants(out: &mut Vec<RawFinding>, grants: Vec<RawFinding>) {
                 && codes::find(f.code).is_some_and(|e| e.rule.meta().category == crate::rule::Category::ExcessiveScope)
         });
         match own {
-            Some(f) => {
-                let also = &g.message[..message_core_end(&g.message)];
-                let at = message_core_end(&f.message);
-                f.message.insert_str(at, &format!("; also {also}"));
-            }
+            Some(f) => add_words(f, &g.message),
             None => out.push(g),
         }
     }
