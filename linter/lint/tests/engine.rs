@@ -1947,3 +1947,48 @@ fn path_root_in_a_called_module_is_the_root_directory() {
     assert_eq!(found[0].0, "module.iam.aws_iam_policy.operator");
     assert!(found[0].2.ends_with("modules/iam/main.tf"), "{found:?}");
 }
+
+/// `yamldecode(file(…))` reads the YAML a configuration keeps its settings in, flow
+/// collections included: a role list held in YAML is judged like one written in HCL, and a
+/// document that is not YAML leaves the value unknown (no finding, no error).
+#[test]
+fn settings_decoded_from_yaml_are_judged_like_hcl() {
+    let d = tree(&[
+        (
+            "approles.yaml",
+            "approles:\n  - name: deployer\n    token_policies: [deploy]\n    secret_id_ttl: 0\n  - name: reporter\n    token_policies: [report]\n    secret_id_ttl: 3600\n    token_ttl: 900\n    token_max_ttl: 3600\n",
+        ),
+        ("broken.yaml", "approles: [\n"),
+        (
+            "main.tf",
+            r#"
+locals {
+  roles  = yamldecode(file("${path.module}/approles.yaml")).approles
+  broken = try(yamldecode(file("${path.module}/broken.yaml")).approles, [])
+}
+
+resource "vault_approle_auth_backend_role" "from_yaml" {
+  for_each       = { for r in local.roles : r.name => r }
+  role_name      = each.key
+  token_policies = each.value.token_policies
+  secret_id_ttl  = each.value.secret_id_ttl
+  token_ttl      = lookup(each.value, "token_ttl", null)
+  token_max_ttl  = lookup(each.value, "token_max_ttl", null)
+}
+
+resource "vault_approle_auth_backend_role" "unreadable" {
+  for_each       = { for r in local.broken : r.name => r }
+  role_name      = each.key
+  secret_id_ttl  = 3600
+  token_ttl      = 900
+  token_max_ttl  = 3600
+}
+"#,
+        ),
+    ]);
+    let found: Vec<Finding> = lint(d.path()).into_iter().filter(|f| f.code == "NHI302").collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].address, "vault_approle_auth_backend_role.from_yaml");
+    // Only `deployer` lacks token TTLs; `reporter` sets all three.
+    assert!(found[0].message.contains("tokens have no TTL"), "{}", found[0].message);
+}

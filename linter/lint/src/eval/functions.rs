@@ -19,6 +19,10 @@ pub fn call(name: &str, args: Vec<Value>) -> Value {
             Some(Value::Encoded(inner)) => (**inner).clone(),
             _ => Value::Unknown,
         },
+        "yamldecode" => match args.first() {
+            Some(Value::Str(s)) => super::yaml::decode(s),
+            _ => Value::Unknown,
+        },
         "merge" => {
             let mut out = BTreeMap::new();
             for a in args {

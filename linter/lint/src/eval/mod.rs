@@ -11,7 +11,7 @@ use crate::syntax::{BinOp, Block, Body, Expr, ExprKind, ObjKey, TemplatePart, Tr
 pub mod functions;
 pub mod iam_policy;
 pub mod vault_policy;
-pub mod yaml_lite;
+pub mod yaml;
 
 /// Marks the place of an unknown interpolation inside a string evaluated leniently (heredoc
 /// policies): the JSON around it can still be read, and strings containing it count as unknown.

@@ -86,7 +86,7 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<RoleDef<'a>> {
         let Some(text) = v.str("generated_role_rules") else { continue };
         let doc = match crate::eval::functions::call("jsondecode", vec![Value::Str(text.clone())]) {
             doc @ Value::Object(_) => doc,
-            _ => crate::eval::yaml_lite::documents(&text).into_iter().next().unwrap_or(Value::Unknown),
+            _ => crate::eval::yaml::documents(&text).into_iter().next().unwrap_or(Value::Unknown),
         };
         let span = v.span("generated_role_rules");
         let cluster = v.str("kubernetes_role_type").is_some_and(|t| t.eq_ignore_ascii_case("ClusterRole"));

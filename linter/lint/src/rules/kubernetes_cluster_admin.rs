@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use crate::eval::{Value, yaml_lite};
+use crate::eval::{Value, yaml};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::kubernetes_rbac::{CLUSTER_BINDINGS, CLUSTER_ROLES, ROLE_BINDINGS, grants_everything};
@@ -213,7 +213,7 @@ impl Rule for KubernetesClusterAdmin {
                 let Some(text) = mentions.then(|| crate::rules::common::written_text(&a.expr)).flatten() else {
                     continue;
                 };
-                if let Some(message) = yaml_lite::documents(&text).iter().find_map(&judge) {
+                if let Some(message) = yaml::documents(&text).iter().find_map(&judge) {
                     cx.report(&b, a.expr.span.clone(), format!("manifest in `{}`: {message}", a.key)).help(HELP);
                 }
             }
