@@ -50,6 +50,18 @@ fn tuned_short(mount: &Item<'_>, max_secs: u64) -> bool {
     })
 }
 
+/// A browser login (`role_type = "oidc"`) whose token carries only Vault's `default` policy:
+/// a person's session that can look up and renew itself and nothing more, not a machine's
+/// credential. Policies not known statically are not taken to be `default`.
+fn human_default_login(r: &Item<'_>) -> bool {
+    r.str("role_type").as_deref() == Some("oidc")
+        && ["token_policies", "policies"]
+            .iter()
+            .flat_map(|k| r.values(k))
+            .flat_map(|v| v.items())
+            .all(|p| p.as_str() == Some("default"))
+}
+
 /// Attributes that bound the lifetime of the tokens a role issues (the `token_*` names, and the
 /// older `ttl` / `max_ttl` / `period` that providers before 3.0 used).
 const LIFETIME: [&str; 7] =
@@ -67,7 +79,9 @@ const LIFETIME: [&str; 7] =
 /// `vault-auth-role-periodic` (NHI316); AppRole roles are `vault-approle-ttl` (NHI302). Roles of
 /// any auth method, AppRole included, whose `token_ttl`, `token_max_ttl` or
 /// `token_explicit_max_ttl` is longer than `policy.static_key_max_lifetime` (90 days by
-/// default, as long as a static key may live) are reported too.
+/// default, as long as a static key may live) are reported too. A browser login role
+/// (`role_type = "oidc"`) whose tokens carry only the `default` policy is a person's session
+/// and is not reported for leaving its lifetime unset.
 ///
 /// ## Why is this bad?
 /// Tokens then live as long as the mount's defaults allow: 32 days, renewable, unless someone
@@ -123,7 +137,7 @@ impl Rule for VaultAuthRoleTtl {
         }
         for r in auth_roles {
             // `token_ttl = 0` is Vault's "not set": the mount's default applies.
-            if has_own_lifetime(&r, &LIFETIME) {
+            if has_own_lifetime(&r, &LIFETIME) || human_default_login(&r) {
                 continue;
             }
             let mut mount_lease = None;
