@@ -323,6 +323,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     ("NHI210", "bad_vault_owner", "a variable without a default: a real plan has the subscription id in the scope"),
     (
+        "NHI210",
+        "bad_contributor_on_either_registry",
+        "a condition on a variable without a value and a data source not read: a real plan has the registry's ID in the scope",
+    ),
+    (
         "NHI229",
         "bad_any_ref_of_a_variable_repo",
         "variables without a default: a real plan has the repository in the subject, and finds it then",

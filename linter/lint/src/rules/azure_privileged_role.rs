@@ -62,11 +62,20 @@ const KEY_HOLDERS: [(&str, &str); 8] = [
 
 /// What the assignment's scope is, when it is one of [`KEY_HOLDERS`]: by reference
 /// (`azurerm_key_vault.x.id`, `data.azurerm_resource_group.x.id`) or by its resource ID.
+/// A conditional scope (`var.create ? azurerm_key_vault.x.id : data.azurerm_key_vault.y.id`)
+/// counts when both branches name one.
 fn key_holding_scope(item: &Item<'_>) -> Option<&'static str> {
     let attr = item.attr("scope")?;
-    if let Some(p) = attr.expr.traversal_path() {
+    let by_reference = |e: &crate::syntax::Expr| {
+        let p = e.traversal_path()?;
         let rest = p.strip_prefix("data.").unwrap_or(&p);
-        return KEY_HOLDERS.iter().find(|(ty, _)| rest.starts_with(&format!("{ty}."))).map(|(_, what)| *what);
+        KEY_HOLDERS.iter().find(|(ty, _)| rest.starts_with(&format!("{ty}."))).map(|(_, what)| *what)
+    };
+    if let ExprKind::Cond(_, yes, no) = &attr.expr.kind {
+        return by_reference(yes).and(by_reference(no));
+    }
+    if attr.expr.traversal_path().is_some() {
+        return by_reference(&attr.expr);
     }
     let id = item.str("scope")?.trim_end_matches('/').to_ascii_lowercase();
     let parts: Vec<&str> = id.trim_start_matches('/').split('/').collect();
@@ -82,6 +91,15 @@ fn key_holding_scope(item: &Item<'_>) -> Option<&'static str> {
         _ => None,
     }?;
     KEY_HOLDERS.iter().find(|(t, _)| *t == ty).map(|(_, what)| *what)
+}
+
+/// Whether the assignment's principal is an AKS kubelet identity (`….kubelet_identity[0].object_id`,
+/// `var.kubelet_object_id`, an identity named for the kubelet): any pod on the cluster's nodes
+/// can get its tokens from the instance metadata endpoint.
+fn kubelet_principal(item: &Item<'_>) -> bool {
+    item.attr("principal_id").is_some_and(|a| {
+        crate::rules::common::traversal_paths(&a.expr).iter().any(|p| p.to_ascii_lowercase().contains("kubelet"))
+    })
 }
 
 fn subscription_reference(p: &str) -> Option<&'static str> {
@@ -131,7 +149,9 @@ fn classify(scope: &str) -> Option<&'static str> {
 /// hands out its secrets: a Key Vault (access policies), a storage account, container
 /// registry, Cosmos DB account, Redis cache, Event Hubs or Service Bus namespace, or search
 /// service (by reference or resource ID), where a data role would do, or with no scope at all
-/// (a snippet that leaves the scope out). Contributor on a resource group is not reported. Also
+/// (a snippet that leaves the scope out), and at any scope when it is given to an AKS cluster's
+/// kubelet identity, which every pod on the nodes can use. Contributor on a resource group is
+/// otherwise not reported. Also
 /// finds those roles handed to a module that is not on disk (a registry or git module) through
 /// an input that says it assigns roles at subscription or management-group scope, such as
 /// `rbac_roles = { subscription_roles = ["Contributor"] }` or an assignment spelled out as
@@ -188,7 +208,14 @@ impl Rule for AzurePrivilegedRole {
                 cx.report(&a, a.span(key), format!("{role} assigned at {scope} scope"))
                     .help("assign a narrower role at the resource group or resource the identity manages");
             } else if role == "Contributor" {
-                if let Some(what) = key_holding_scope(&a) {
+                if kubelet_principal(&a) {
+                    cx.report(
+                        &a,
+                        a.span(key),
+                        "Contributor assigned to a cluster's kubelet identity, which every pod on its nodes can use",
+                    )
+                    .help("give the kubelet identity only AcrPull, and give each workload that needs more its own workload identity with a narrow role");
+                } else if let Some(what) = key_holding_scope(&a) {
                     cx.report(&a, a.span(key), format!("Contributor assigned on {what}"))
                         .help("assign the data role the identity needs (AcrPush, Storage Blob Data Contributor, Key Vault Secrets User, …) instead of Contributor");
                 } else if !a.has("scope") {
