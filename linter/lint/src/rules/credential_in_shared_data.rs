@@ -203,18 +203,29 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
     let a = item.attr("app_settings")?;
     let ExprKind::Object(entries) = &a.expr.kind else { return generated_credential_at(&a.expr) };
     entries.iter().find_map(|(k, v)| {
-        // Literals are NHI112's; a Key Vault reference (`@Microsoft.KeyVault(SecretUri=${…})`) is the fix.
+        // A Key Vault reference (`@Microsoft.KeyVault(SecretUri=${…})`) is the fix.
         let key_vault_reference = matches!(&v.kind, ExprKind::Template(parts)
             if matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(l)) if l.trim_start().starts_with("@Microsoft.KeyVault")));
-        if key_vault_reference || matches!(v.kind, ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null) {
+        if key_vault_reference {
             return None;
         }
-        if let Some(found) = generated_credential_at(v) {
-            return Some(found);
-        }
-        let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
-        Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+        setting_credential(k, v)
     })
+}
+
+/// A setting of plain configuration (an app setting, a ConfigMap key) that carries a
+/// credential: one that reads a credential of this configuration, or a credential-named key
+/// given a value from elsewhere (`DB_PASSWORD = var.db_password`). Literals are
+/// `hardcoded-credential`'s.
+fn setting_credential(k: &crate::syntax::ObjKey, v: &Expr) -> Option<(crate::span::Span, String)> {
+    if matches!(v.kind, ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null) {
+        return None;
+    }
+    if let Some(found) = generated_credential_at(v) {
+        return Some(found);
+    }
+    let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
+    Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))
 }
 
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
@@ -325,7 +336,8 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// (`module.tls.client_key`) — and the content of a bucket or storage
 /// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
-/// output sensitive), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
+/// output sensitive, and a credential-named key given a variable or another reference:
+/// `DJANGO_SECRET = var.django_secret`), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
 /// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
 /// group's variable given as `value` rather than a secret, or an Azure App Service or
 /// Functions app setting or connection string (also a credential-named setting given a
@@ -413,11 +425,16 @@ impl Rule for CredentialInSharedData {
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
                 // (`module.sa.key` whose output is `google_service_account_key.k.private_key`).
+                // A credential-named key given a variable or another reference is one too.
+                let help = "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead";
                 ["data", "binary_data"].iter().filter_map(|k| r.attr(k)).find_map(|a| {
-                    let read = configuration_credential(&a.expr, &known);
-                    let help =
-                        "put it in a kubernetes_secret (or a secret manager synced into one) and mount that instead";
-                    Some((a.expr.span.clone(), read?, "a ConfigMap".to_owned(), CONFIG_MAP_READERS, help))
+                    let (span, read) = configuration_credential(&a.expr, &known)
+                        .map(|read| (a.expr.span.clone(), read))
+                        .or_else(|| match &a.expr.kind {
+                            ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| setting_credential(k, v)),
+                            _ => None,
+                        })?;
+                    Some((span, read, "a ConfigMap".to_owned(), CONFIG_MAP_READERS, help))
                 })
             } else if r.top.ident == "data" && r.label(0) == "cloudinit_config" {
                 r.nested("part").into_iter().find_map(|p| {
