@@ -173,6 +173,11 @@ fn grants<'a>(
     let mut out = Vec::new();
     for ty in GRANT_TYPES {
         for g in cx.resources(ty) {
+            // A grant under an IAM condition (`resource.name.startsWith(…)`, an expiry) holds
+            // only where the condition does: not across the project.
+            if conditional(&g) {
+                continue;
+            }
             let Some(role) = g.strs("role").into_iter().find(|r| wanted(r)) else { continue };
             let grantee = member_exprs(&g).iter().find_map(|m| kind(m, g.env)).or_else(|| {
                 // Members chosen per instance (`for_each = toset(roles)` with the members of
@@ -258,11 +263,14 @@ pub fn bindings(item: &Item<'_>) -> Vec<Binding> {
     if item.label(0).ends_with("_iam_policy") {
         return policy_data_bindings(item);
     }
-    vec![Binding {
-        roles: item.strs("role"),
-        members: member_exprs(item),
-        conditional: item.has("condition") || !item.nested("condition").is_empty(),
-    }]
+    vec![Binding { roles: item.strs("role"), members: member_exprs(item), conditional: conditional(item) }]
+}
+
+/// Whether an IAM condition limits a grant resource: a `condition` block, or (in a plan, where
+/// an absent block is an empty list) a `condition` value that holds one.
+fn conditional(item: &Item<'_>) -> bool {
+    !item.nested("condition").is_empty()
+        || item.value("condition").is_some_and(|v| !matches!(v, Value::Null) && !v.items().is_empty())
 }
 
 /// The `bindings` of a policy resource's `policy_data` written as JSON text or `jsonencode`

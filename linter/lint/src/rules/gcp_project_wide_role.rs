@@ -65,7 +65,8 @@ fn classify(role: &str) -> Option<String> {
 /// (`project_roles = ["p=>roles/storage.admin"]` of terraform-google-modules' service-accounts
 /// module), or binds it to a service account at project, folder or organization level
 /// (`bindings` of its IAM submodules). Owner, editor and the impersonation roles are NHI206 and
-/// NHI207.
+/// NHI207. A grant under an IAM `condition` (`resource.name.startsWith(…)`, an expiry) holds
+/// only where the condition does, and is not reported by these rules.
 ///
 /// A grant block that also gives a basic role (NHI206) or an impersonation role (NHI207) is
 /// one grant too broad: it is reported once, under that code, whose message adds this one.
