@@ -44,18 +44,20 @@ fn classify(role: &str) -> Option<String> {
         }
         _ => name,
     };
-    // A network administrator reaches no data, secret or identity: the deployer of a
-    // project's network holds it by design.
+    // A network or firewall administrator reaches no data, secret or identity: the deployer
+    // of a project's network holds one by design, and GKE's service agent needs the firewall
+    // one in a shared VPC's host project.
     // `adminEditor` (Security Command Center's) edits everything its admin does.
-    let admin =
-        (name == "admin" || name.ends_with("Admin") || name == "adminEditor") && role != "roles/compute.networkAdmin";
+    let network = matches!(role, "roles/compute.networkAdmin" | "roles/compute.securityAdmin");
+    let admin = (name == "admin" || name.ends_with("Admin") || name == "adminEditor") && !network;
     admin.then(|| "an administrator role over every resource of its service".to_owned())
 }
 
 /// ## What it does
 /// Finds predefined administrator roles of a service (`roles/<service>.admin` and the
 /// `…Admin` roles: `roles/dns.admin`, `roles/storage.admin`, `roles/compute.instanceAdmin`,
-/// `roles/cloudkms.admin`; not `roles/compute.networkAdmin`, which reaches no data, secret or
+/// `roles/cloudkms.admin`; not `roles/compute.networkAdmin` or `roles/compute.securityAdmin`
+/// (firewall rules and SSL policies), which reach no data, secret or
 /// identity), `roles/container.developer` (every Kubernetes object, Secrets included, of every
 /// cluster) and roles made for a single secret or key
 /// (`roles/secretmanager.secretAccessor`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
@@ -159,6 +161,7 @@ mod tests {
             "roles/cloudkms.cryptoKeyEncrypter",
             "roles/compute.viewer.v1",
             "roles/compute.networkAdmin",
+            "roles/compute.securityAdmin",
         ] {
             assert!(classify(narrow).is_none(), "{narrow}");
         }
