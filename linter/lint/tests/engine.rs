@@ -1992,3 +1992,43 @@ resource "vault_approle_auth_backend_role" "unreadable" {
     // Only `deployer` lacks token TTLs; `reporter` sets all three.
     assert!(found[0].message.contains("tokens have no TTL"), "{}", found[0].message);
 }
+
+/// `fileset()` lists the files a `for_each` reads (`for f in fileset("${path.module}/policies",
+/// "*.hcl")`), so each policy file is judged as its own instance; a child module's relative
+/// `file()` path is found from the root's directory, where Terraform runs.
+#[test]
+fn files_listed_by_fileset_and_read_from_the_root_are_judged() {
+    let broad = "path \"sys/policies/acl/*\" {\n  capabilities = [\"create\", \"update\", \"sudo\"]\n}\n";
+    let narrow = "path \"secret/data/app/*\" {\n  capabilities = [\"read\"]\n}\n";
+    let d = tree(&[
+        ("policies/admin.hcl", broad),
+        ("policies/app.hcl", narrow),
+        ("policies/notes.txt", broad),
+        ("assets/ops.hcl", broad),
+        (
+            "main.tf",
+            r#"
+resource "vault_policy" "each" {
+  for_each = { for f in fileset("${path.module}/policies", "*.hcl") : trimsuffix(f, ".hcl") => file("${path.module}/policies/${f}") }
+  name     = each.key
+  policy   = each.value
+}
+
+module "ops" {
+  source = "./modules/ops"
+}
+"#,
+        ),
+        (
+            "modules/ops/main.tf",
+            "resource \"vault_policy\" \"ops\" {\n  name   = \"ops\"\n  policy = file(\"assets/ops.hcl\")\n}\n",
+        ),
+    ]);
+    let found: Vec<(String, String)> =
+        lint(d.path()).iter().filter(|f| f.code == "NHI212").map(|f| (f.address.clone(), f.message.clone())).collect();
+    // `notes.txt` does not match the pattern; `app.hcl` is narrow.
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found.iter().any(|(a, _)| a.ends_with("vault_policy.ops")), "{found:?}");
+    let each = found.iter().find(|(a, _)| a == "vault_policy.each").expect("the fileset instance");
+    assert!(each.1.contains("sys/policies/acl/*"), "{}", each.1);
+}

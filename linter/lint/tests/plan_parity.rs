@@ -386,7 +386,6 @@ const KNOWN_GAPS: &[&str] = &[
     // another resource's instances); the plan's model sees each resolved instance alone.
     "NHI202 bad_every_parameter",
     "NHI212 bad_doc_mount",
-    "NHI212 bad_mount_per_team",
     "NHI226 bad_every_role_of_a_list",
     "NHI246 bad_every_lab_user",
     // The member is `format("serviceAccount:%s", data.….email)`: the plan recovers it from the

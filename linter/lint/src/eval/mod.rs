@@ -293,6 +293,9 @@ pub struct Env<'m> {
     root_dir: Option<std::path::PathBuf>,
     /// Variables of a `templatefile()` being rendered.
     template_vars: RefCell<Option<BTreeMap<String, Value>>>,
+    /// What `fileset(dir, pattern)` found, by its arguments: a `for_each` over it is evaluated
+    /// by many rules.
+    filesets: RefCell<HashMap<(String, String), Value>>,
 }
 
 impl<'m> Env<'m> {
@@ -319,6 +322,7 @@ impl<'m> Env<'m> {
             is_root: false,
             root_dir: None,
             template_vars: RefCell::new(None),
+            filesets: RefCell::default(),
         }
     }
 
@@ -384,14 +388,12 @@ impl<'m> Env<'m> {
 
     /// Reads a file the configuration names, relative to the module directory. Terraform
     /// resolves a relative path against the directory it runs in, the root module's: a child
-    /// module that writes `file("modules/users/policy.hcl")` means a file of an enclosing
-    /// directory. Such a path (one with a directory in it) is looked up in the module's
-    /// ancestors too, nearest first.
+    /// module that writes `file("assets/policy.hcl")` means a file of the root's directory,
+    /// looked up next. A path with a directory in it (`file("modules/users/policy.hcl")`) is
+    /// looked up in the module's ancestors too, nearest first, for a module judged without
+    /// the root that calls it.
     fn read_file(&self, path: &str) -> Option<String> {
         const MAX: u64 = 1 << 20;
-        const MAX_ROOT_LEVELS: usize = 4;
-        let dir = self.module_dir.as_ref()?;
-        let p = std::path::Path::new(path);
         let read = |full: &std::path::Path| {
             let meta = std::fs::metadata(full).ok()?;
             if !meta.is_file() || meta.len() > MAX {
@@ -399,16 +401,64 @@ impl<'m> Env<'m> {
             }
             std::fs::read_to_string(full).ok()
         };
+        self.resolve(path, read)
+    }
+
+    /// `fileset(dir, pattern)`: the paths, relative to `dir` and in lexical order, of the files
+    /// under it that match the glob `pattern` (`*` and `?` within one path segment, `**` across
+    /// them, `{a,b}`, `[…]`), as Terraform gives them. `dir` is found as [`Env::read_file`]
+    /// finds a file. Unknown when the directory is not found or the pattern is not a glob; at
+    /// most [`MAX_FILESET`] files, 8 levels deep, without following linked directories.
+    fn fileset(&self, dir: &str, pattern: &str) -> Value {
+        let key = (dir.to_owned(), pattern.to_owned());
+        if let Some(v) = self.filesets.borrow().get(&key) {
+            return v.clone();
+        }
+        let found = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+            .and_then(|glob| {
+                self.resolve(dir, |full| {
+                    std::fs::metadata(full).ok().filter(|m| m.is_dir())?;
+                    let mut out = Vec::new();
+                    list_files(full, std::path::Path::new(""), 0, &mut out);
+                    if out.len() > MAX_FILESET {
+                        return None;
+                    }
+                    let mut matched: Vec<String> = out.into_iter().filter(|rel| glob.is_match(rel)).collect();
+                    matched.sort();
+                    Some(matched)
+                })
+            });
+        let v = match found {
+            Some(paths) => Value::List(paths.into_iter().map(Value::Str).collect()),
+            None => Value::Unknown,
+        };
+        self.filesets.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    /// Finds what `path` names as [`Env::read_file`] describes, with `open` deciding whether a
+    /// candidate is it.
+    fn resolve<T>(&self, path: &str, open: impl Fn(&std::path::Path) -> Option<T>) -> Option<T> {
+        const MAX_ROOT_LEVELS: usize = 4;
+        let dir = self.module_dir.as_ref()?;
+        let p = std::path::Path::new(path);
         // An absolute path elsewhere names a file of the author's machine, not of this tree;
         // one under the calling root module's directory (`"${path.root}/policies/x.json"`)
         // is of this tree.
         if p.starts_with(dir) || self.root_dir.as_ref().is_some_and(|r| p.starts_with(r)) {
-            return read(p);
+            return open(p);
         }
         if !p.is_relative() {
             return None;
         }
-        if let Some(text) = read(&dir.join(p)) {
+        if let Some(text) = open(&dir.join(p)) {
+            return Some(text);
+        }
+        if let Some(text) = self.root_dir.as_ref().filter(|r| *r != dir).and_then(|r| open(&r.join(p))) {
             return Some(text);
         }
         let nested = p.components().count() > 1 && !p.starts_with("..");
@@ -419,7 +469,7 @@ impl<'m> Env<'m> {
             .skip(1)
             .take(MAX_ROOT_LEVELS)
             .filter(|root| !root.as_os_str().is_empty())
-            .find_map(|root| read(&root.join(p)))
+            .find_map(|root| open(&root.join(p)))
     }
 
     /// Evaluates `f` with `each.key` and `each.value` bound.
@@ -1102,6 +1152,10 @@ impl<'m> Env<'m> {
                 None => Value::Unknown,
             },
             "templatefile" => self.templatefile(&vals),
+            "fileset" => match (vals.first().and_then(Value::as_str), vals.get(1).and_then(Value::as_str)) {
+                (Some(dir), Some(pattern)) => self.fileset(dir, pattern),
+                _ => Value::Unknown,
+            },
             _ => functions::call(name, vals),
         }
     }
@@ -1122,6 +1176,34 @@ impl<'m> Env<'m> {
         let v = self.eval(&template);
         *self.template_vars.borrow_mut() = prev;
         v
+    }
+}
+
+/// How many files `fileset()` lists at most; a pattern matching more reads as unknown.
+const MAX_FILESET: usize = 1000;
+
+/// The files under `dir` (`rel` below the directory `fileset()` was asked for), as `/`-joined
+/// relative paths, into `out`: [`MAX_FILESET`] files at most, 8 levels deep, without following
+/// linked directories.
+fn list_files(dir: &std::path::Path, rel: &std::path::Path, depth: usize, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = entries.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if out.len() > MAX_FILESET {
+            return;
+        }
+        let Ok(kind) = e.file_type() else { continue };
+        let rel = rel.join(e.file_name());
+        if kind.is_dir() {
+            if depth < 8 {
+                list_files(&e.path(), &rel, depth + 1, out);
+            }
+        } else if std::fs::metadata(e.path()).is_ok_and(|m| m.is_file())
+            && let Some(text) = rel.to_str()
+        {
+            out.push(text.replace(std::path::MAIN_SEPARATOR, "/"));
+        }
     }
 }
 

@@ -263,8 +263,14 @@ impl Rule for VaultBroadPolicy {
         let engines = credential_engines(cx);
         for p in cx.resources("vault_policy") {
             let mount = |e: &Expr| names_mount(cx, e);
-            let Some(text) = p.attr("policy").and_then(|a| policy_text_with(&a.expr, p.env, &mount)) else { continue };
-            if let Some(why) = path_rules(&text).iter().find_map(|(path, caps)| judge(path, caps, &engines)) {
+            let Some(attr) = p.attr("policy") else { continue };
+            // Each instance's own policy (`for_each` over policy files, `policy = each.value`).
+            let texts = p.per_instance(|| policy_text_with(&attr.expr, p.env, &mount));
+            let found = texts
+                .iter()
+                .flatten()
+                .find_map(|text| path_rules(text).iter().find_map(|(path, caps)| judge(path, caps, &engines)));
+            if let Some(why) = found {
                 cx.report(&p, p.span("policy"), format!("policy grants {why}")).help(help(&why));
             }
         }
