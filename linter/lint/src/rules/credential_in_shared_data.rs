@@ -30,9 +30,10 @@ const PLAIN_VARIABLES: [&str; 4] = [
 /// unencrypted, and readable by every role that lists ConfigMaps.
 const CONFIG_MAPS: [&str; 3] = ["kubernetes_config_map", "kubernetes_config_map_v1", "kubernetes_config_map_v1_data"];
 
-/// Keys of a GCE `metadata` map that the guest agent runs or reads at boot.
-const BOOT_METADATA: [&str; 4] =
-    ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1"];
+/// Keys of an instance's `metadata` map that the guest agent runs or reads at boot: GCE's,
+/// and Oracle Cloud's `user_data` (cloud-init) of an `oci_core_instance`.
+const BOOT_METADATA: [&str; 5] =
+    ["startup-script", "user-data", "windows-startup-script-ps1", "sysprep-specialize-script-ps1", "user_data"];
 
 /// The credential an expression reads from a resource of this configuration, if any
 /// (`tls_private_key.x.private_key_pem`, `google_service_account_key.x.private_key`), or from a
@@ -330,7 +331,7 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// others read it: what a machine
 /// receives at boot (`user_data`, `custom_data` (also in a legacy VM's `os_profile`),
 /// `metadata_startup_script`, a GCE `metadata`
-/// startup script, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
+/// startup script or an Oracle Cloud instance's `metadata.user_data`, the parts of a `cloudinit_config`, the public `settings` of an Azure VM
 /// extension), the `vars` of a `template_file` (what it renders goes into boot data, container
 /// definitions, chart values) — in both, also a key a local module returns
 /// (`module.tls.client_key`) — and the content of a bucket or storage

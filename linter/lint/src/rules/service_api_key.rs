@@ -3,7 +3,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 37] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 42] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -49,6 +49,14 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 37] = [
     // default) never expires.
     ("rancher2_token", Some("ttl")),
     ("rancher2_bootstrap", Some("token_ttl")),
+    // Backblaze B2 application keys, and Oracle Cloud's S3-compatible customer secret keys,
+    // auth tokens and SMTP credentials of a user: none can be given an expiry.
+    ("b2_application_key", None),
+    ("oci_identity_customer_secret_key", None),
+    ("oci_identity_auth_token", None),
+    ("oci_identity_smtp_credential", None),
+    // Grafana's older API keys, like its service-account tokens.
+    ("grafana_api_key", Some("seconds_to_live")),
 ];
 
 /// ## What it does
@@ -60,8 +68,9 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 37] = [
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
 /// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Algolia API keys, Honeycomb API
 /// keys, Buildkite agent and cluster agent tokens, Databricks personal and
-/// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`, and
-/// Consul and Nomad ACL tokens
+/// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`,
+/// Backblaze B2 application keys, Oracle Cloud customer secret keys, auth tokens and SMTP
+/// credentials, Grafana API keys, and Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").

@@ -5,7 +5,7 @@ use super::is_credential_key;
 use crate::syntax::{Expr, ExprKind, ObjKey, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
-const SECRET_ATTRS: [(&str, &str); 21] = [
+const SECRET_ATTRS: [(&str, &str); 26] = [
     ("random_password", "result"),
     ("github_actions_secret", "plaintext_value"),
     ("github_actions_organization_secret", "plaintext_value"),
@@ -29,6 +29,13 @@ const SECRET_ATTRS: [(&str, &str); 21] = [
     ("azurerm_key_vault_secret", "value"),
     ("kubernetes_secret", "data"),
     ("kubernetes_secret_v1", "data"),
+    // A Tailscale auth key joins any machine that holds it to the tailnet.
+    ("tailscale_tailnet_key", "key"),
+    ("oci_identity_customer_secret_key", "key"),
+    ("b2_application_key", "application_key"),
+    // Talos: the cluster's CA keys and bootstrap tokens, and the admin kubeconfig.
+    ("talos_machine_secrets", "machine_secrets"),
+    ("talos_cluster_kubeconfig", "kubeconfig_raw"),
 ];
 
 /// Attributes whose whole object holds a secret among other fields: read whole, by an index
@@ -43,9 +50,15 @@ const SECRET_OBJECTS: [(&str, &str); 3] = [
 ];
 
 /// Data-source attributes that hold a secret although their names do not say so: the SAS
-/// tokens Azure signs with the account key.
-const DATA_SECRET_ATTRS: [(&str, &str); 2] =
-    [("azurerm_storage_account_sas", "sas"), ("azurerm_storage_account_blob_container_sas", "sas")];
+/// tokens Azure signs with the account key, Talos's rendered configurations.
+const DATA_SECRET_ATTRS: [(&str, &str); 4] = [
+    ("azurerm_storage_account_sas", "sas"),
+    ("azurerm_storage_account_blob_container_sas", "sas"),
+    // Talos renders machine configurations (with the cluster's CA keys and join tokens) and
+    // the `os:admin` client configuration as data sources.
+    ("talos_machine_configuration", "machine_configuration"),
+    ("talos_client_configuration", "talos_config"),
+];
 
 /// Data sources whose whole object is the secret they read (`data.vault_aws_access_credentials.c`
 /// holds the issued key pair and session token).
