@@ -140,7 +140,14 @@ mod tests {
 
     #[test]
     fn condition_keys() {
-        for k in ["aws:PrincipalOrgID", "aws:SourceAccount", "aws:SourceArn", "aws:SourceVpce", "kms:CallerAccount"] {
+        for k in [
+            "aws:PrincipalOrgID",
+            "aws:SourceAccount",
+            "aws:SourceArn",
+            "aws:SourceVpce",
+            "kms:CallerAccount",
+            "AWS:SourceOwner",
+        ] {
             assert!(restricts_principal(k), "{k}");
         }
         for k in ["aws:MultiFactorAuthPresent", "aws:SecureTransport", "s3:x-amz-acl"] {

@@ -11,9 +11,22 @@ pub(crate) fn restricts_principal(key: &str) -> bool {
     }
     let k = key.to_ascii_lowercase();
     let name = k.rsplit(':').next().unwrap_or(&k);
-    ["orgid", "orgpaths", "account", "arn", "vpce", "vpc", "sourceip", "userid", "username", "servicename"]
-        .iter()
-        .any(|w| name.contains(w))
+    // `AWS:SourceOwner`: SNS's older name for the source's account (its default topic policy).
+    [
+        "orgid",
+        "orgpaths",
+        "account",
+        "arn",
+        "vpce",
+        "vpc",
+        "sourceip",
+        "userid",
+        "username",
+        "servicename",
+        "sourceowner",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
         || k.ends_with(":sub")
         || k.ends_with(":aud")
         || k.ends_with(":amr")
