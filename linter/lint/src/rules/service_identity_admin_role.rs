@@ -1,4 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{ExprKind, TemplatePart};
 
 /// Provider prefixes whose identities and roles other rules judge with their own role models
 /// (`nhi_service_account` scopes are NHI218's).
@@ -48,7 +49,8 @@ fn admin_role(attr: &str, role: &str) -> bool {
 /// — given an administrator or owner role (`role = "Admin"`, `roles = ["GROUP_OWNER"]`) or every
 /// scope (`scopes = ["all"]`), and role bindings of such a service that bind one of its machine
 /// identities to an administrator's role (`confluent_role_binding` with `role_name =
-/// "CloudClusterAdmin"` or `"EnvironmentAdmin"` for a `confluent_service_account`).
+/// "CloudClusterAdmin"` or `"EnvironmentAdmin"` for a `confluent_service_account`, also one
+/// named by its `sa-` ID, or passed into a module from an output named for a service account).
 ///
 /// ## Why is this bad?
 /// An administrator role lets the identity manage users, other identities and their keys:
@@ -108,7 +110,7 @@ impl Rule for ServiceIdentityAdminRole {
             let to_machine = ["principal", "principal_id", "member", "service_account_id"]
                 .iter()
                 .filter_map(|k| b.attr(k))
-                .any(|a| names_machine_identity(&a.expr));
+                .any(|a| names_machine_identity(&a.expr, b.env));
             if !to_machine {
                 continue;
             }
@@ -119,16 +121,28 @@ impl Rule for ServiceIdentityAdminRole {
     }
 }
 
-/// Whether an expression refers to a resource whose type is a machine identity
-/// (`confluent_service_account.app.id`, also inside a template).
-fn names_machine_identity(e: &crate::syntax::Expr) -> bool {
+/// Whether an expression refers to a machine identity: a resource whose type is one
+/// (`confluent_service_account.app.id`, also inside a template, also through the variable a
+/// module was given), an output of a module named for one (`module.sa.service_account_id`), or
+/// a Confluent service account's ID written as such (`User:sa-…`; people are `User:u-…`).
+fn names_machine_identity(e: &crate::syntax::Expr, env: &crate::eval::Env<'_>) -> bool {
     let mut found = false;
     e.walk(&mut |x| {
-        if let Some(p) = x.traversal_path()
-            && let Some(ty) = p.split('.').next()
-        {
-            found |= machine_identity(ty) && !JUDGED_ELSEWHERE.iter().any(|j| ty.starts_with(j));
+        if let ExprKind::Str(s) = &x.kind {
+            found |= s.contains("User:sa-");
         }
+        if let ExprKind::Template(parts) = &x.kind {
+            found |= parts.iter().any(|p| matches!(p, TemplatePart::Lit(l) if l.contains("User:sa-")));
+        }
+        let Some(p) = x.traversal_path() else { return };
+        let p = env.origin(x).unwrap_or(p);
+        let mut segs = p.split('.');
+        let ty = segs.next().unwrap_or_default();
+        let module_output = (ty == "module").then(|| segs.nth(1)).flatten().is_some_and(|o| {
+            let o = o.to_ascii_lowercase().replace('_', "");
+            o.contains("serviceaccount")
+        });
+        found |= module_output || (machine_identity(ty) && !JUDGED_ELSEWHERE.iter().any(|j| ty.starts_with(j)));
     });
     found
 }
