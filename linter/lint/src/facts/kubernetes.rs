@@ -1,7 +1,8 @@
 //! Kubernetes roles as the RBAC rules read them (NHI215, NHI221, NHI223 and others): the rules
 //! of every role and cluster role of a module however it is written
 //! (`kubernetes_role`/`kubernetes_cluster_role` blocks, their `_v1` forms, a
-//! `kubernetes_manifest`, or the role Vault's Kubernetes secrets engine generates for each
+//! `kubernetes_manifest`, the kubectl provider's `kubectl_manifest` YAML, or the role Vault's
+//! Kubernetes secrets engine generates for each
 //! credential it issues), read once per module view.
 
 use crate::eval::Value;
@@ -12,6 +13,24 @@ pub const ROLES: [&str; 2] = ["kubernetes_role", "kubernetes_role_v1"];
 pub const CLUSTER_ROLES: [&str; 2] = ["kubernetes_cluster_role", "kubernetes_cluster_role_v1"];
 pub const CLUSTER_BINDINGS: [&str; 2] = ["kubernetes_cluster_role_binding", "kubernetes_cluster_role_binding_v1"];
 pub const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_role_binding_v1"];
+
+/// Resources that apply Kubernetes objects written as manifests: `kubernetes_manifest`
+/// (`manifest`, an object, also `yamldecode(…)` of YAML) and the kubectl provider's
+/// `kubectl_manifest` (`yaml_body`, YAML text).
+pub const MANIFESTS: [&str; 2] = ["kubernetes_manifest", "kubectl_manifest"];
+
+/// The objects a manifest resource applies, with the attribute they are written in.
+pub fn manifest_documents(item: &Item<'_>) -> (Vec<Value>, &'static str) {
+    if item.label(0) == "kubectl_manifest" {
+        let docs = match item.value("yaml_body") {
+            Some(Value::Str(text)) => crate::eval::yaml::documents(&text),
+            _ => Vec::new(),
+        };
+        (docs, "yaml_body")
+    } else {
+        (item.value("manifest").into_iter().collect(), "manifest")
+    }
+}
 
 /// One rule of a role, as written in HCL or in a manifest.
 pub struct RoleRule {
@@ -67,17 +86,19 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<RoleDef<'a>> {
         let name = r.nested("metadata").first().and_then(|m| m.str("name"));
         out.push(RoleDef { cluster: CLUSTER_ROLES.contains(&r.label(0)), name, rules, item: r });
     }
-    for m in view.blocks("resource", Some("kubernetes_manifest")) {
-        let Some(man) = m.value("manifest") else { continue };
-        let cluster = match man.get("kind").and_then(Value::as_str) {
-            Some("ClusterRole") => true,
-            Some("Role") => false,
-            _ => continue,
-        };
-        let span = m.span("manifest");
-        let rules = manifest_rules(&man, &span);
-        let name = man.get("metadata").and_then(|md| md.get("name")).and_then(Value::as_str).map(str::to_owned);
-        out.push(RoleDef { cluster, name, rules, item: m });
+    for m in MANIFESTS.iter().flat_map(|t| view.blocks("resource", Some(t))) {
+        let (docs, key) = manifest_documents(&m);
+        let span = m.span(key);
+        for man in docs {
+            let cluster = match man.get("kind").and_then(Value::as_str) {
+                Some("ClusterRole") => true,
+                Some("Role") => false,
+                _ => continue,
+            };
+            let rules = manifest_rules(&man, &span);
+            let name = man.get("metadata").and_then(|md| md.get("name")).and_then(Value::as_str).map(str::to_owned);
+            out.push(RoleDef { cluster, name, rules, item: m.clone() });
+        }
     }
     // Vault's Kubernetes secrets engine: each credential it issues is a service account bound
     // to a role it generates from `generated_role_rules` (JSON or YAML `{rules: […]}`), a

@@ -3,7 +3,7 @@ use crate::rules::kubernetes_rbac::{escalation, is_cluster_wide, roles, wildcard
 
 /// ## What it does
 /// Finds Kubernetes cluster roles (`kubernetes_cluster_role`, its `_v1` form, or a
-/// `kubernetes_manifest` of kind `ClusterRole`) that grant, without any wildcard, a permission
+/// `kubernetes_manifest` or `kubectl_manifest` of kind `ClusterRole`) that grant, without any wildcard, a permission
 /// that leads to cluster-admin:
 ///
 /// * the verbs `escalate` or `bind` (unless limited by `resource_names`) and `impersonate`,

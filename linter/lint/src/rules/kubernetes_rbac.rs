@@ -68,20 +68,22 @@ pub fn cluster_role_use(cx: &Ctx<'_>, role: &RoleDef<'_>) -> Use {
             }
         }
     }
-    for m in cx.resources("kubernetes_manifest") {
-        let Some(man) = m.value("manifest") else { continue };
-        let is_cluster = match man.get("kind").and_then(Value::as_str) {
-            Some("ClusterRoleBinding") => true,
-            Some("RoleBinding") => false,
-            _ => continue,
-        };
-        let rr = man.get("roleRef");
-        let kind = rr.and_then(|r| r.get("kind")).and_then(Value::as_str);
-        let name = rr.and_then(|r| r.get("name")).and_then(Value::as_str);
-        match (names_role(kind, name, m.attr("manifest").map(|a| &a.expr), role), is_cluster) {
-            (Some(true), true) | (None, true) => cluster = true,
-            (Some(true), false) => namespaced = true,
-            _ => {}
+    for m in cx.resources_of(&crate::facts::kubernetes::MANIFESTS) {
+        let (docs, key) = crate::facts::kubernetes::manifest_documents(&m);
+        for man in docs {
+            let is_cluster = match man.get("kind").and_then(Value::as_str) {
+                Some("ClusterRoleBinding") => true,
+                Some("RoleBinding") => false,
+                _ => continue,
+            };
+            let rr = man.get("roleRef");
+            let kind = rr.and_then(|r| r.get("kind")).and_then(Value::as_str);
+            let name = rr.and_then(|r| r.get("name")).and_then(Value::as_str);
+            match (names_role(kind, name, m.attr(key).map(|a| &a.expr), role), is_cluster) {
+                (Some(true), true) | (None, true) => cluster = true,
+                (Some(true), false) => namespaced = true,
+                _ => {}
+            }
         }
     }
     if namespaced && !cluster { Use::NamespacedOnly } else { Use::ClusterWide }

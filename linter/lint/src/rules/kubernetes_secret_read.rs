@@ -26,7 +26,7 @@ pub(crate) fn reads_secrets(
 
 /// ## What it does
 /// Finds Kubernetes cluster roles (`kubernetes_cluster_role`, its `_v1` form, or a
-/// `kubernetes_manifest` of kind `ClusterRole`) that can read Secrets across the cluster:
+/// `kubernetes_manifest` or `kubectl_manifest` of kind `ClusterRole`) that can read Secrets across the cluster:
 /// `get`, `list`, `watch` or `*` on `secrets`, or on every resource (`"*"`) of the core API
 /// group (`""`), without `resource_names`; and namespaced roles (`kubernetes_role`, `_v1`, a
 /// `Role` manifest, the role Vault's Kubernetes secrets engine generates for each credential

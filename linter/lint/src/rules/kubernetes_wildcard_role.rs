@@ -5,7 +5,7 @@ use crate::rules::kubernetes_rbac::{
 
 /// ## What it does
 /// Finds Kubernetes roles and cluster roles (`kubernetes_role`, `kubernetes_cluster_role`,
-/// their `_v1` forms, or `kubernetes_manifest`) with a rule that allows every verb (`"*"`) on
+/// their `_v1` forms, or `kubernetes_manifest` and `kubectl_manifest`) with a rule that allows every verb (`"*"`) on
 /// write-capable resources or a write verb on every resource; in namespaced roles (and in
 /// cluster roles the module binds only through namespaced `RoleBinding`s) also the
 /// privilege-escalation verbs `escalate`, `bind` (without `resource_names`) and `impersonate`.
