@@ -2032,3 +2032,50 @@ module "ops" {
     let each = found.iter().find(|(a, _)| a == "vault_policy.each").expect("the fileset instance");
     assert!(each.1.contains("sys/policies/acl/*"), "{}", each.1);
 }
+
+/// A credential written into a local module's input (`environment = { DB_PASSWORD =
+/// aws_db_instance.db.password }`) that the module puts into a function's environment is
+/// reported on the call, where it is written; the same module given plain settings is not.
+#[test]
+fn a_credential_passed_into_a_local_modules_environment_is_reported_on_the_call() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_db_instance" "db" {
+  engine   = "postgres"
+  username = "app"
+  password = random_password.db.result
+}
+
+resource "random_password" "db" {
+  length = 32
+}
+
+module "worker" {
+  source = "./modules/lambda"
+  environment = {
+    DB_HOST     = aws_db_instance.db.address
+    DB_PASSWORD = aws_db_instance.db.password
+  }
+}
+
+module "reporter" {
+  source = "./modules/lambda"
+  environment = {
+    DB_HOST = aws_db_instance.db.address
+  }
+}
+"#,
+        ),
+        (
+            "modules/lambda/main.tf",
+            "variable \"environment\" {\n  type = map(string)\n}\n\nresource \"aws_lambda_function\" \"this\" {\n  function_name = \"f\"\n  role          = \"arn:aws:iam::123456789012:role/f\"\n  environment {\n    variables = var.environment\n  }\n}\n",
+        ),
+    ]);
+    let found: Vec<(String, String)> =
+        lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| (f.address.clone(), f.message.clone())).collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "module.worker");
+    assert!(found[0].1.contains("aws_db_instance.db.password"), "{}", found[0].1);
+}

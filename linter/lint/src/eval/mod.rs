@@ -267,6 +267,9 @@ pub struct Env<'m> {
     data_blocks: HashMap<String, &'m Block>,
     /// In a called module, the references its caller passes, by variable name.
     origins: HashMap<String, String>,
+    /// Variables whose value, as the caller wrote it, reads a credential of the caller's
+    /// configuration, with what it reads (see `pipeline::modules::call_reads`).
+    input_reads: HashMap<String, String>,
     /// In a called module, the shape of an input its caller builds from values not known there
     /// (`"repo:${var.org}/${var.repo}:pull_request"`), with holes: what `var.NAME` reads as
     /// through [`Env::eval_lenient_deep`] when its value is unknown.
@@ -309,6 +312,7 @@ impl<'m> Env<'m> {
             locals,
             data_blocks,
             origins: HashMap::new(),
+            input_reads: HashMap::new(),
             var_shapes: HashMap::new(),
             cache: RefCell::default(),
             active: RefCell::default(),
@@ -348,6 +352,31 @@ impl<'m> Env<'m> {
     pub fn with_origins(mut self, origins: HashMap<String, String>) -> Self {
         self.origins = origins;
         self
+    }
+
+    /// Sets what the caller's inputs read (see `input_reads`).
+    pub fn with_input_reads(mut self, reads: HashMap<String, String>) -> Self {
+        self.input_reads = reads;
+        self
+    }
+
+    /// The credential a variable an expression reads (`var.environment`,
+    /// `"${var.env}"`, `merge(var.environment, {…})`) was given by the caller, if any.
+    pub fn input_read_in(&self, e: &Expr) -> Option<&str> {
+        if self.input_reads.is_empty() {
+            return None;
+        }
+        let mut found = None;
+        e.walk(&mut |x| {
+            if found.is_none()
+                && let Some(p) = x.traversal_path()
+                && let Some(rest) = p.strip_prefix("var.")
+            {
+                let name = rest.split(['.', '[']).next().unwrap_or(rest);
+                found = self.input_reads.get(name).map(String::as_str);
+            }
+        });
+        found
     }
 
     /// Sets the shapes of inputs a caller builds from values not known to it (see `var_shapes`).

@@ -25,7 +25,9 @@ pub(crate) enum Inputs {
     /// A called module: variables the caller passes, else their defaults; and for inputs the
     /// caller passes as a plain reference, what that reference is (see [`Env::origin`]); and
     /// the shapes, with holes, of inputs built from values the caller does not know.
-    Call(HashMap<String, Value>, HashMap<String, String>, HashMap<String, Value>),
+    /// Last, for inputs whose value reads a credential of the caller's configuration
+    /// (`environment = { DB_PASSWORD = aws_db_instance.db.password }`), what it reads.
+    Call(HashMap<String, Value>, HashMap<String, String>, HashMap<String, Value>, HashMap<String, String>),
 }
 
 const META_ARGS: [&str; 6] = ["source", "version", "count", "for_each", "providers", "depends_on"];
@@ -199,12 +201,19 @@ impl ModuleRunner<'_> {
                 let intrinsic = self.standalone(&dir, child_ids, stack);
                 let child_prefix = format!("{prefix}module.{name}.");
                 let origins = call_origins(b, &env);
+                let known = |m: &str, o: &str| {
+                    view.credential_outputs
+                        .get(m)
+                        .and_then(|outs| outs.get(o))
+                        .map(|k| matches!(k, OutputKind::Credential { .. }))
+                };
+                let reads = call_reads(b, &env, &known);
                 for (given, shapes) in call_inputs(b, &env) {
                     let mut found = Vec::new();
                     let switched_on: Vec<String> =
                         given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
-                    let inputs = Inputs::Call(given.clone(), origins.clone(), shapes.clone());
+                    let inputs = Inputs::Call(given.clone(), origins.clone(), shapes.clone(), reads.clone());
                     self.run(child_ids, inputs, &child_prefix, stack, &mut found);
                     stack.pop();
                     // Per kept default: the findings the module has when that variable is
@@ -230,7 +239,7 @@ impl ModuleRunner<'_> {
                                     given.insert(var.to_owned(), Value::Unknown);
                                     let mut probe = Vec::new();
                                     stack.push(dir.clone());
-                                    let inputs = Inputs::Call(given, origins.clone(), shapes.clone());
+                                    let inputs = Inputs::Call(given, origins.clone(), shapes.clone(), reads.clone());
                                     self.run(child_ids, inputs, &child_prefix, stack, &mut probe);
                                     stack.pop();
                                     probe.into_iter().map(|p| (p.file, p.key, p.code)).collect()
@@ -559,6 +568,28 @@ fn call_origins(call: &Block, env: &Env<'_>) -> HashMap<String, String> {
         .collect()
 }
 
+/// For each input of a call whose value reads a credential of the caller's configuration, what
+/// it reads: a resource's or data source's secret written in the input
+/// (`{ DB_PASSWORD = aws_db_instance.db.password }`), a module output that returns one, or one
+/// the caller was itself given.
+fn call_reads(
+    call: &Block,
+    env: &Env<'_>,
+    known: &crate::facts::secrets::ModuleOutputs<'_>,
+) -> HashMap<String, String> {
+    call.body
+        .attrs
+        .iter()
+        .filter(|a| !META_ARGS.contains(&a.key.as_str()))
+        .filter_map(|a| {
+            let read = crate::facts::secrets::credential_read(&a.expr, known)
+                .filter(|r| crate::facts::secrets::of_configuration(r) || r.starts_with("module."))
+                .or_else(|| env.input_read_in(&a.expr).map(str::to_owned))?;
+            Some((a.key.clone(), read))
+        })
+        .collect()
+}
+
 /// The environment of one module: its variables (defaults, then `inputs`), locals and data
 /// blocks (policy documents to render, lookups that echo what they were asked for).
 pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m> {
@@ -568,6 +599,7 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
     let mut data_blocks: HashMap<String, &Block> = HashMap::new();
     let mut origins = HashMap::new();
     let mut shapes = HashMap::new();
+    let mut reads = HashMap::new();
     let empty = Env::new(HashMap::new(), HashMap::new(), HashMap::new());
     for f in mods {
         for b in &f.body.blocks {
@@ -608,13 +640,14 @@ pub(crate) fn module_env<'m>(mods: &[&'m SourceFile], inputs: Inputs) -> Env<'m>
         // Terraform refuses an input the module does not declare, so a call's inputs are all
         // declared; when the declarations are not among the files read (a module checked in
         // part), the inputs still say what the variables hold.
-        Inputs::Call(given, from, given_shapes) => {
+        Inputs::Call(given, from, given_shapes, given_reads) => {
             vars.extend(given);
             origins = from;
             shapes = given_shapes;
+            reads = given_reads;
         }
     }
-    let env = Env::new(vars, locals, data_blocks).with_origins(origins).with_var_shapes(shapes);
+    let env = Env::new(vars, locals, data_blocks).with_origins(origins).with_var_shapes(shapes).with_input_reads(reads);
     let env = if is_root { env.as_root() } else { env };
     match mods.first() {
         Some(f) => env.with_module_dir(parent(&f.path)),

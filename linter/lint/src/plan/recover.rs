@@ -93,7 +93,7 @@ fn instance_env<'m>(files: &[&'m SourceFile], inst: &Instance, root_vars: Option
                 .flat_map(|f| f.body.blocks("variable"))
                 .filter_map(|b| Some((b.labels.first()?.clone(), Value::Unknown)))
                 .collect();
-            module_env(files, Inputs::Call(given, HashMap::new(), HashMap::new()))
+            module_env(files, Inputs::Call(given, HashMap::new(), HashMap::new(), HashMap::new()))
         }
     }
 }

@@ -110,7 +110,8 @@ const ENVIRONMENT_READERS: &str =
 
 /// A credential of this configuration, or an input named for one, written into a workload's
 /// environment, also through the locals it reads (`[for k, v in local.java_opts : "-D${k}=${v}"]`
-/// over a map holding an access key's secret).
+/// over a map holding an access key's secret), or through a variable whose caller wrote one into
+/// it (`variables = var.environment`, given `{ DB_PASSWORD = aws_db_instance.db.password }`).
 fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(crate::span::Span, String)> {
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
@@ -124,6 +125,7 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
         boot_credential_read(e)
             .or_else(|| crate::rules::common::judge_locals_read(e, item.env, in_local))
             .or_else(|| crate::rules::common::reads_literal_local(e, locals))
+            .or_else(|| item.env.input_read_in(e).map(str::to_owned))
             .map(|r| (e.span.clone(), r))
     })
 }
@@ -163,6 +165,7 @@ fn pod_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(cra
         let e = &env.attr("value")?.expr;
         boot_credential_read(e)
             .or_else(|| crate::rules::common::reads_literal_local(e, locals))
+            .or_else(|| item.env.input_read_in(e).map(str::to_owned))
             .map(|r| (e.span.clone(), r))
     })
 }
@@ -202,7 +205,11 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
         return Some(found);
     }
     let a = item.attr("app_settings")?;
-    let ExprKind::Object(entries) = &a.expr.kind else { return generated_credential_at(&a.expr) };
+    let ExprKind::Object(entries) = &a.expr.kind else {
+        // `app_settings = var.app_settings` (or merged with it): what the caller wrote into it.
+        return generated_credential_at(&a.expr)
+            .or_else(|| item.env.input_read_in(&a.expr).map(|r| (a.expr.span.clone(), r.to_owned())));
+    };
     entries.iter().find_map(|(k, v)| {
         // A Key Vault reference (`@Microsoft.KeyVault(SecretUri=${…})`) is the fix.
         let key_vault_reference = matches!(&v.kind, ExprKind::Template(parts)
@@ -355,7 +362,10 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// (`${var.runner_token}`, `value = var.db_password`, also among the `vars` of the
 /// `template_file` whose `.rendered` is the boot data) is copied into the machine's, app's or
 /// workload's configuration whatever the caller passes, and so is a local holding a literal
-/// secret (`${local.api_secret}`, itself reported by `hardcoded-credential`).
+/// secret (`${local.api_secret}`, itself reported by `hardcoded-credential`). A local module's
+/// variable that its caller filled with a credential (`environment = { DB_PASSWORD =
+/// aws_db_instance.db.password }` passed to `variables = var.environment`) is reported on that
+/// call.
 ///
 /// ## Why is this bad?
 /// Boot data is not secret: every process on the machine can read it from the metadata
