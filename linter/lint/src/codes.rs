@@ -101,6 +101,7 @@ table! {
     "NHI251" => service_identity_admin_role::ServiceIdentityAdminRole,
     "NHI252" => cloudflare_global_api_key::CloudflareGlobalApiKey,
     "NHI253" => github_write_deploy_key::GithubWriteDeployKey,
+    "NHI254" => azure_devops_open_authorization::AzureDevopsOpenAuthorization,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -12,6 +12,7 @@ pub mod azure_app_user_owner;
 pub mod azure_credential_expiry;
 pub mod azure_custom_role_wildcard;
 pub mod azure_data_admin_role;
+pub mod azure_devops_open_authorization;
 pub mod azure_directory_role;
 pub mod azure_graph_permission;
 pub mod azure_key_vault_access_policy;
