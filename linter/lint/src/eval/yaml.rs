@@ -3,9 +3,9 @@
 //! committed by `github_repository_file`). Text that is only partly known keeps its holes: a
 //! scalar that is a hole and nothing else is unknown, as in `jsondecode`. Total on any input.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::{Event, Yaml, YamlLoader};
 
 use super::{HOLE, Value};
 
@@ -52,7 +52,13 @@ fn is_directive_line(line: &str) -> bool {
     (t == "${…}" || t == HOLE) || (t.starts_with("%{") && t.ends_with('}'))
 }
 
-/// Every document of `text`, or none when it does not parse or is nested too deep to read.
+/// How many nodes the documents of one text may hold once their aliases are expanded: the
+/// loader copies an anchored node for every alias, so a few lines of nested aliases would
+/// otherwise expand to billions of nodes.
+const MAX_EXPANDED_NODES: u64 = 200_000;
+
+/// Every document of `text`, or none when it does not parse, is nested too deep to read, or
+/// its aliases expand past [`MAX_EXPANDED_NODES`].
 fn load(text: &str) -> Vec<Yaml> {
     let too_deep = text
         .lines()
@@ -60,7 +66,57 @@ fn load(text: &str) -> Vec<Yaml> {
     if too_deep {
         return Vec::new();
     }
+    // Aliases need an anchor (`&a`) and a use (`*a`): only then is the expansion counted.
+    if text.contains('&') && text.contains('*') && expanded_nodes(text).is_none_or(|n| n > MAX_EXPANDED_NODES) {
+        return Vec::new();
+    }
     YamlLoader::load_from_str(text).unwrap_or_default()
+}
+
+/// The number of nodes the documents of `text` hold with every alias replaced by a copy of
+/// its anchored node, as the loader builds them; `None` when it does not parse. Counting stops
+/// once past [`MAX_EXPANDED_NODES`].
+fn expanded_nodes(text: &str) -> Option<u64> {
+    let mut parser = yaml_rust2::parser::Parser::new_from_str(text);
+    // Nodes per anchor id, and per open collection (its anchor id and its count so far).
+    let mut sizes: HashMap<usize, u64> = HashMap::new();
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    loop {
+        let (event, _) = parser.next_token().ok()?;
+        let closed = match event {
+            Event::StreamEnd => return Some(total),
+            Event::Scalar(_, _, anchor, _) => {
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+                Some(1)
+            }
+            Event::Alias(anchor) => Some(sizes.get(&anchor).copied().unwrap_or(1)),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (anchor, n) = open.pop()?;
+                if anchor > 0 {
+                    sizes.insert(anchor, n);
+                }
+                Some(n)
+            }
+            _ => None,
+        };
+        if let Some(n) = closed {
+            let count = match open.last_mut() {
+                Some((_, parent)) => parent,
+                None => &mut total,
+            };
+            *count = count.saturating_add(n);
+            if *count > MAX_EXPANDED_NODES {
+                return Some(*count);
+            }
+        }
+    }
 }
 
 fn convert(y: &Yaml, depth: usize) -> Value {
@@ -184,6 +240,19 @@ mod tests {
         assert_eq!(decode(&compact), Value::Unknown);
         let nested = format!("a: {}1{}", "[".repeat(200), "]".repeat(200));
         assert!(matches!(decode(&nested).get("a"), Some(Value::List(_))));
+    }
+
+    #[test]
+    fn aliases_read_as_their_anchors_until_they_would_expand_past_the_limit() {
+        let v = decode("base: &b {verbs: [get]}\nrole: *b\n");
+        assert_eq!(v.get("role").and_then(|r| r.get("verbs")).map(|i| i.items().len()), Some(1));
+        // Each anchor holds two copies of the one before: 2^40 nodes once expanded.
+        let mut laughs = String::from("a0: &a0 [x, x]\n");
+        for i in 1..40 {
+            laughs.push_str(&format!("a{i}: &a{i} [*a{}, *a{}]\n", i - 1, i - 1));
+        }
+        assert_eq!(decode(&laughs), Value::Unknown);
+        assert!(documents(&laughs).is_empty());
     }
 
     #[test]
