@@ -17,19 +17,35 @@ pub const ROLE_BINDINGS: [&str; 2] = ["kubernetes_role_binding", "kubernetes_rol
 /// Resources that apply Kubernetes objects written as manifests: `kubernetes_manifest`
 /// (`manifest`, an object, also `yamldecode(…)` of YAML) and the kubectl provider's
 /// `kubectl_manifest` (`yaml_body`, YAML text).
-pub const MANIFESTS: [&str; 2] = ["kubernetes_manifest", "kubectl_manifest"];
+const MANIFESTS: [&str; 2] = ["kubernetes_manifest", "kubectl_manifest"];
 
-/// The objects a manifest resource applies, with the attribute they are written in.
-pub fn manifest_documents(item: &Item<'_>) -> (Vec<Value>, &'static str) {
-    if item.label(0) == "kubectl_manifest" {
-        let docs = match item.value("yaml_body") {
-            Some(Value::Str(text)) => crate::eval::yaml::documents(&text),
-            _ => Vec::new(),
-        };
-        (docs, "yaml_body")
-    } else {
-        (item.value("manifest").into_iter().collect(), "manifest")
-    }
+/// A manifest resource of the module and the objects it applies, read once per module view
+/// (the YAML of a `kubectl_manifest` is parsed here only).
+pub struct Manifest<'a> {
+    pub item: Item<'a>,
+    /// The attribute the objects are written in (`manifest`, `yaml_body`).
+    pub key: &'static str,
+    pub docs: Vec<Value>,
+}
+
+/// Every manifest resource of the module ([`MANIFESTS`]) with its objects.
+pub(super) fn manifests<'a>(view: &ModuleView<'a>) -> Vec<Manifest<'a>> {
+    MANIFESTS
+        .iter()
+        .flat_map(|t| view.blocks("resource", Some(t)))
+        .map(|item| {
+            if item.label(0) == "kubectl_manifest" {
+                let docs = match item.value("yaml_body") {
+                    Some(Value::Str(text)) => crate::eval::yaml::documents(&text),
+                    _ => Vec::new(),
+                };
+                Manifest { item, key: "yaml_body", docs }
+            } else {
+                let docs = item.value("manifest").into_iter().collect();
+                Manifest { item, key: "manifest", docs }
+            }
+        })
+        .collect()
 }
 
 /// One rule of a role, as written in HCL or in a manifest.
@@ -66,7 +82,7 @@ fn resource_names(rule: &Item<'_>) -> Vec<String> {
 }
 
 /// Every role and cluster role of the module, in blocks then manifests.
-pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<RoleDef<'a>> {
+pub(super) fn collect<'a>(view: &ModuleView<'a>, manifests: &[Manifest<'a>]) -> Vec<RoleDef<'a>> {
     let mut out = Vec::new();
     for r in
         [ROLES[0], ROLES[1], CLUSTER_ROLES[0], CLUSTER_ROLES[1]].iter().flat_map(|t| view.blocks("resource", Some(t)))
@@ -86,18 +102,17 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<RoleDef<'a>> {
         let name = r.nested("metadata").first().and_then(|m| m.str("name"));
         out.push(RoleDef { cluster: CLUSTER_ROLES.contains(&r.label(0)), name, rules, item: r });
     }
-    for m in MANIFESTS.iter().flat_map(|t| view.blocks("resource", Some(t))) {
-        let (docs, key) = manifest_documents(&m);
-        let span = m.span(key);
-        for man in docs {
+    for m in manifests {
+        let span = m.item.span(m.key);
+        for man in &m.docs {
             let cluster = match man.get("kind").and_then(Value::as_str) {
                 Some("ClusterRole") => true,
                 Some("Role") => false,
                 _ => continue,
             };
-            let rules = manifest_rules(&man, &span);
+            let rules = manifest_rules(man, &span);
             let name = man.get("metadata").and_then(|md| md.get("name")).and_then(Value::as_str).map(str::to_owned);
-            out.push(RoleDef { cluster, name, rules, item: m.clone() });
+            out.push(RoleDef { cluster, name, rules, item: m.item.clone() });
         }
     }
     // Vault's Kubernetes secrets engine: each credential it issues is a service account bound

@@ -31,6 +31,7 @@ pub struct Facts<'a> {
     files: &'a FileFacts,
     policies: OnceCell<Vec<aws_policies::PolicySource<'a>>>,
     file_secrets: OnceCell<Vec<secrets::FileSecret>>,
+    kubernetes_manifests: OnceCell<Vec<kubernetes::Manifest<'a>>>,
     kubernetes_roles: OnceCell<Vec<kubernetes::RoleDef<'a>>>,
     secret_locals: OnceCell<Vec<String>>,
 }
@@ -42,6 +43,7 @@ impl<'a> Facts<'a> {
             files,
             policies: OnceCell::new(),
             file_secrets: OnceCell::new(),
+            kubernetes_manifests: OnceCell::new(),
             kubernetes_roles: OnceCell::new(),
             secret_locals: OnceCell::new(),
         }
@@ -71,7 +73,12 @@ impl<'a> Facts<'a> {
 
     /// Every Kubernetes role and cluster role of the module, read once.
     pub fn kubernetes_roles(&self) -> &[kubernetes::RoleDef<'a>] {
-        self.kubernetes_roles.get_or_init(|| kubernetes::collect(self.view))
+        self.kubernetes_roles.get_or_init(|| kubernetes::collect(self.view, self.kubernetes_manifests()))
+    }
+
+    /// The module's manifest resources and the objects they apply, read once.
+    pub fn kubernetes_manifests(&self) -> &[kubernetes::Manifest<'a>] {
+        self.kubernetes_manifests.get_or_init(|| kubernetes::manifests(self.view))
     }
 
     /// Secrets in the files the module's blocks read with `file()` / `templatefile()` (a

@@ -68,9 +68,8 @@ pub fn cluster_role_use(cx: &Ctx<'_>, role: &RoleDef<'_>) -> Use {
             }
         }
     }
-    for m in cx.resources_of(&crate::facts::kubernetes::MANIFESTS) {
-        let (docs, key) = crate::facts::kubernetes::manifest_documents(&m);
-        for man in docs {
+    for m in cx.facts().kubernetes_manifests() {
+        for man in &m.docs {
             let is_cluster = match man.get("kind").and_then(Value::as_str) {
                 Some("ClusterRoleBinding") => true,
                 Some("RoleBinding") => false,
@@ -79,7 +78,7 @@ pub fn cluster_role_use(cx: &Ctx<'_>, role: &RoleDef<'_>) -> Use {
             let rr = man.get("roleRef");
             let kind = rr.and_then(|r| r.get("kind")).and_then(Value::as_str);
             let name = rr.and_then(|r| r.get("name")).and_then(Value::as_str);
-            match (names_role(kind, name, m.attr(key).map(|a| &a.expr), role), is_cluster) {
+            match (names_role(kind, name, m.item.attr(m.key).map(|a| &a.expr), role), is_cluster) {
                 (Some(true), true) | (None, true) => cluster = true,
                 (Some(true), false) => namespaced = true,
                 _ => {}
