@@ -1493,6 +1493,61 @@ resource "azuread_service_principal_password" "sp" {
 }
 
 #[test]
+fn roles_written_with_an_unknown_project_are_read_through_a_wrapper_module() {
+    // A local wrapper passes `project_roles` on to the registry module; the roles are written
+    // in the wrapper's caller, each behind a project that is not known here.
+    let d = tree(&[
+        (
+            "accounts/compute/main.tf",
+            r#"
+variable "project" {
+  type = string
+}
+module "service_account" {
+  source     = "../../modules/sa_with_key"
+  project_id = var.project
+  project_roles = [
+    "${var.project}=>roles/compute.instanceAdmin.v1",
+    "${var.project}=>roles/iam.serviceAccountUser",
+  ]
+}
+module "viewer" {
+  source        = "../../modules/sa_with_key"
+  project_id    = var.project
+  project_roles = ["${var.project}=>roles/compute.viewer"]
+}
+"#,
+        ),
+        (
+            "modules/sa_with_key/main.tf",
+            r#"
+variable "project_id" {
+  type = string
+}
+variable "project_roles" {
+  type    = list(string)
+  default = []
+}
+module "service_account" {
+  source        = "terraform-google-modules/service-accounts/google"
+  version       = "~> 4.0"
+  project_id    = var.project_id
+  names         = ["runner"]
+  project_roles = var.project_roles
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    let impersonation: Vec<_> = f.iter().filter(|f| f.code == "NHI207").collect();
+    assert_eq!(impersonation.len(), 1, "{:?}", codes(&f));
+    // Reported where the role is written, not on the wrapper's registry call.
+    assert_eq!(impersonation[0].address, "module.service_account");
+    assert!(impersonation[0].path.ends_with("accounts/compute/main.tf"), "{}", impersonation[0].path);
+    assert!(!f.iter().any(|f| f.address == "module.viewer"), "{:?}", codes(&f));
+}
+
+#[test]
 fn a_module_input_built_from_unknown_values_keeps_its_shape() {
     let d = tree(&[
         (

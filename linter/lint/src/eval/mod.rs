@@ -585,9 +585,11 @@ impl<'m> Env<'m> {
 
     pub fn var(&self, name: &str) -> Value {
         match self.vars.get(name) {
-            Some(Value::Unknown) | None if self.deep.get() => {
-                self.var_shapes.get(name).cloned().unwrap_or(Value::Unknown)
+            // Not fully known: read deep, the shape the caller gave it (see `var_shapes`).
+            Some(v) if self.deep.get() && !v.is_fully_known() => {
+                self.var_shapes.get(name).cloned().unwrap_or_else(|| v.clone())
             }
+            None if self.deep.get() => self.var_shapes.get(name).cloned().unwrap_or(Value::Unknown),
             Some(v) => v.clone(),
             None => Value::Unknown,
         }

@@ -537,8 +537,9 @@ fn call_inputs(call: &Block, env: &Env<'_>) -> Vec<(HashMap<String, Value>, Hash
         let mut shapes = HashMap::new();
         for a in call.body.attrs.iter().filter(|a| !META_ARGS.contains(&a.key.as_str())) {
             let v = env.eval(&a.expr);
-            if v == Value::Unknown {
-                // `"repo:${var.org}/${var.repo}:*"`: unknown as a whole, but its shape is known.
+            if !v.is_fully_known() {
+                // `"repo:${var.org}/${var.repo}:*"`: unknown as a whole, but its shape is known;
+                // `["${var.project}=>roles/owner"]`: a list of such.
                 let shape = env.eval_lenient_deep(&a.expr);
                 if shape != Value::Unknown {
                     shapes.insert(a.key.clone(), shape);

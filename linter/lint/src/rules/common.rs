@@ -785,20 +785,39 @@ pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {
 
 /// The text of every string a module input holds: each string of its value at any depth, and
 /// each template as written (`"${var.project}=>roles/editor"` does not evaluate, but its role
-/// is written in it).
+/// is written in it). Passed on from a caller (`project_roles = var.project_roles`), the
+/// templates the caller wrote are read in the shape it gave them, each unknown part as `${…}`.
 pub fn input_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
-    strings_in(&call.eval(e), &mut out);
+    let value = call.eval(e);
+    strings_in(&value, &mut out);
+    if !value.is_fully_known() {
+        out.extend(shaped_texts(call, e));
+    }
     out.extend(written_templates(e));
     out
+}
+
+/// The strings of an input read with its unknown parts kept as holes, through the shapes a
+/// caller gave its own inputs: those with a hole, shown as `${…}` (the known ones are read
+/// already).
+fn shaped_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
+    let mut shaped = Vec::new();
+    strings_in(&call.within(|| call.env.eval_lenient_deep(e)), &mut shaped);
+    shaped.into_iter().filter(|s| s.contains(crate::eval::HOLE)).map(|s| crate::eval::show_holes(&s)).collect()
 }
 
 /// [`input_texts`] across the instances of a `for_each` call (`subjects = each.value.subjects`):
 /// each instance's strings, and each template as written.
 pub fn instance_texts(call: &Item<'_>, e: &Expr) -> Vec<String> {
     let mut out = Vec::new();
+    let mut partly_known = false;
     for v in call.eval_instances(e) {
+        partly_known |= !v.is_fully_known();
         strings_in(&v, &mut out);
+    }
+    if partly_known {
+        out.extend(shaped_texts(call, e));
     }
     out.extend(written_templates(e));
     out
