@@ -87,12 +87,18 @@ const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_
 /// where it is written: a Lambda function's `environment.variables`, an Elastic Beanstalk
 /// environment's `setting` values, an ECS task's container definitions, a Cloud Function's
 /// `environment_variables`.
-const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 5] = [
+const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 7] = [
     ("aws_lambda_function", &["environment", "variables"]),
     ("aws_elastic_beanstalk_environment", &["setting", "value"]),
     ("aws_ecs_task_definition", &["container_definitions"]),
+    (
+        "aws_apprunner_service",
+        &["source_configuration", "image_repository", "image_configuration", "runtime_environment_variables"],
+    ),
     ("google_cloudfunctions_function", &["environment_variables"]),
     ("google_cloudfunctions2_function", &["service_config", "environment_variables"]),
+    // Not `secure_environment_variables`, which are kept hidden.
+    ("azurerm_container_group", &["container", "environment_variables"]),
 ];
 
 /// Whether a module input is named for a workload's environment, app settings or boot data,
@@ -152,14 +158,34 @@ const POD_SPECS: [(&str, &[&str]); 14] = [
 const POD_SPEC_READERS: &str =
     "shown to whoever may read the workload's spec (and its revisions), and to every process in the container";
 
-/// A container `env` entry of a Kubernetes workload that carries a credential of this
-/// configuration (a generated password, a secret read from a secret manager) or an input named
-/// for one (`value = var.db_password`) as its `value` rather than `value_from` a Secret;
-/// literals are `hardcoded-credential`'s.
+/// Container services outside Kubernetes whose containers take `env { name, value }` entries
+/// like a pod's (a secret is referenced instead: `value_source`, `secret_name`): where their
+/// containers sit, and the containers' block name.
+const CONTAINER_SERVICES: [(&str, &[&str], &str); 5] = [
+    ("google_cloud_run_service", &["template", "spec"], "containers"),
+    ("google_cloud_run_v2_service", &["template"], "containers"),
+    ("google_cloud_run_v2_job", &["template", "template"], "containers"),
+    ("azurerm_container_app", &["template"], "container"),
+    ("azurerm_container_app_job", &["template"], "container"),
+];
+
+const SERVICE_READERS: &str =
+    "shown to whoever may read the service's configuration (and its revisions), and to every process in the container";
+
+/// A container `env` entry of a Kubernetes workload (or of a container service) that carries a
+/// credential of this configuration (a generated password, a secret read from a secret
+/// manager) or an input named for one (`value = var.db_password`) as its `value` rather than
+/// `value_from` a Secret; literals are `hardcoded-credential`'s.
 fn pod_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(crate::span::Span, String)> {
-    let (_, path) = POD_SPECS.iter().find(|(t, _)| item.label(0) == *t)?;
+    let (path, names): (&[&str], &[&str]) = match POD_SPECS.iter().find(|(t, _)| item.label(0) == *t) {
+        Some((_, path)) => (path, &["container", "init_container"]),
+        None => CONTAINER_SERVICES
+            .iter()
+            .find(|(t, _, _)| item.label(0) == *t)
+            .map(|(_, path, name)| (*path, std::slice::from_ref(name)))?,
+    };
     let holders = item.nested_path(path);
-    let containers = holders.iter().flat_map(|h| h.nested("container").into_iter().chain(h.nested("init_container")));
+    let containers = holders.iter().flat_map(|h| names.iter().flat_map(|n| h.nested(n)));
     let envs: Vec<Item<'_>> = containers.flat_map(|c| c.nested("env")).collect();
     envs.iter().find_map(|env| {
         let e = &env.attr("value")?.expr;
@@ -496,6 +522,11 @@ impl Rule for CredentialInSharedData {
                 pod_environment_credential(&r, sources.locals).map(|(span, read)| {
                     let help = "put the value in a kubernetes_secret and read it with env { value_from { secret_key_ref { … } } }, or mount it";
                     (span, read, "a container's environment in the workload's spec".to_owned(), POD_SPEC_READERS, help)
+                })
+            } else if r.top.ident == "resource" && CONTAINER_SERVICES.iter().any(|(t, _, _)| r.label(0) == *t) {
+                pod_environment_credential(&r, sources.locals).map(|(span, read)| {
+                    let help = "keep the value in the platform's secret store (Secret Manager, the app's secrets) and reference it from the container's env";
+                    (span, read, "a container's environment in the service's configuration".to_owned(), SERVICE_READERS, help)
                 })
             } else if r.top.ident == "resource" && APP_SERVICES.contains(&r.label(0)) {
                 app_setting_credential(&r).map(|(span, read)| {
