@@ -48,6 +48,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "a plan's `references` stop at `data.kubernetes_secret.x.data`: which entry is read (`token`) is not in it",
     ),
     (
+        "NHI213",
+        "bad_root_token_read_back_from_init",
+        "a plan's `references` stop at `data.kubernetes_secret_v1.unseal.data`: which entry is read (`root-token`) is not in it",
+    ),
+    (
         "NHI105",
         "bad_counted_token_read",
         "a plan's `references` stop at `data.kubernetes_secret_v1.x[0].data`: which entry is read (`token`) is not in it",

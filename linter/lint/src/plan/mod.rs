@@ -143,7 +143,7 @@ pub fn lint_plan(text: &str, path: &str, config_dir: Option<&Path>, settings: &S
         .iter()
         .enumerate()
         .map(|(i, inst)| {
-            let config = matches!(inst.kind, Kind::Resource | Kind::Data | Kind::Output)
+            let config = matches!(inst.kind, Kind::Resource | Kind::Data | Kind::Output | Kind::Provider)
                 .then(|| exprs.get(&inst.config_address))
                 .flatten();
             let mut b = model.resource(i, inst, &inst.after, &inst.unknown, &inst.sensitive, config);

@@ -264,7 +264,27 @@ pub(super) fn config_expressions(doc: &serde_json::Map<String, Json>) -> HashMap
             out.insert(format!("{prefix}output.{name}"), output_expressions(o));
         }
     });
+    // Provider configurations, at the addresses `configuration_items` gives them.
+    let config = doc.get("configuration");
+    for p in
+        config.and_then(|c| c.get("provider_config")).and_then(Json::as_object).into_iter().flat_map(|m| m.values())
+    {
+        if let (Some(_), Some(exprs)) = (p.get("name").and_then(Json::as_str), p.get("expressions")) {
+            out.insert(provider_address(p), exprs.clone());
+        }
+    }
     out
+}
+
+/// A provider configuration's address among the items: `module.a.provider.NAME.ALIAS`.
+fn provider_address(p: &Json) -> String {
+    let name = p.get("name").and_then(Json::as_str).unwrap_or("");
+    let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
+    let mut address = format!("{}provider.{name}", module_prefix(&modules));
+    if let Some(a) = p.get("alias").and_then(Json::as_str) {
+        address.push_str(&format!(".{a}"));
+    }
+    address
 }
 
 /// What an unknown value refers to, from its configuration expression: its reference
@@ -336,10 +356,7 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         };
         let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
         let alias = p.get("alias").and_then(Json::as_str);
-        let mut address = format!("{}provider.{name}", module_prefix(&modules));
-        if let Some(a) = alias {
-            address.push_str(&format!(".{a}"));
-        }
+        let address = provider_address(p);
         let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, exprs);
         if let (Some(a), Json::Object(after)) = (alias, &mut it.after) {
             after.insert("alias".to_owned(), Json::String(a.to_owned()));

@@ -1,4 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
+use crate::syntax::{Expr, ExprKind, TraverseOp};
 
 /// Resources that issue Vault tokens with a list of policies.
 const AUTH_ROLES: [&str; 16] = [
@@ -27,12 +28,62 @@ fn root(policy: &str) -> bool {
     matches!(policy.trim(), "root" | "hcp-root")
 }
 
+/// What a Vault provider's `token` reads that names Vault's root token, directly or through a
+/// local: `var.vault_root_token`, `module.vault.root_token`, a secret's `data["root-token"]`,
+/// a Secrets Manager entry named for it. A literal is `hardcoded-credential`'s, and HCP's
+/// `hcp_vault_cluster_admin_token` (`….vault_root_token.token`) expires within hours.
+fn root_token_read(e: &Expr, env: &crate::eval::Env<'_>) -> Option<String> {
+    let named = |x: &Expr| -> Option<String> {
+        let mut found = None;
+        x.walk(&mut |y| {
+            if found.is_some() {
+                return;
+            }
+            let text = match &y.kind {
+                ExprKind::Str(s) => s.clone(),
+                _ => match keyed_path(y) {
+                    Some(p) if !p.starts_with("hcp_vault_cluster_admin_token.") => p,
+                    _ => return,
+                },
+            };
+            let t = text.to_ascii_lowercase().replace('-', "_");
+            if t.contains("root_token") || t.contains("roottoken") {
+                found = Some(text);
+            }
+        });
+        found
+    };
+    named(e).or_else(|| crate::rules::common::judge_locals_read(e, env, named))
+}
+
+/// A reference with the keys it looks up written out (`data.kubernetes_secret.v.data["root-token"]`).
+fn keyed_path(e: &Expr) -> Option<String> {
+    let ExprKind::Traversal(root, ops) = &e.kind else { return e.traversal_path() };
+    let mut out = root.traversal_path()?;
+    for op in ops {
+        match op {
+            TraverseOp::Attr(a) => {
+                out.push('.');
+                out.push_str(a);
+            }
+            TraverseOp::Index(i) => match &i.kind {
+                ExprKind::Str(k) => out.push_str(&format!("[\"{k}\"]")),
+                _ => out.push_str("[…]"),
+            },
+            TraverseOp::Splat => out.push_str("[*]"),
+        }
+    }
+    Some(out)
+}
+
 /// ## What it does
 /// Finds Vault tokens and auth roles that hand out the `root` policy, or HCP Vault's
 /// `hcp-root` (the administrator policy of an HCP Vault cluster): `policies` of `vault_token`,
 /// `token_policies` of any `vault_*_auth_backend_role`, `allowed_policies` of
 /// `vault_token_auth_backend_role`, and the `policies` of a role or user written through
-/// `vault_generic_endpoint` under `auth/`.
+/// `vault_generic_endpoint` under `auth/`. Also a Vault provider that signs in with the root
+/// token (`token = var.vault_root_token`, a root token read back from where `vault operator
+/// init` stored it): every apply then runs as root.
 ///
 /// ## Why is this bad?
 /// The root policy can do everything in Vault (and `hcp-root` nearly everything), including
@@ -73,6 +124,18 @@ impl Rule for VaultRootPolicy {
             };
             if let Some(p) = b.strs(key).into_iter().find(|p| root(p)) {
                 cx.report(&b, b.span(key), format!("grants the {p} policy")).help(HELP);
+            }
+        }
+        // Terraform itself signing in as root for everyday configuration.
+        for p in cx.blocks("provider", Some("vault")) {
+            let Some(a) = p.attr("token") else { continue };
+            if let Some(read) = root_token_read(&a.expr, p.env) {
+                cx.report(
+                    &p,
+                    a.expr.span.clone(),
+                    format!("signs in with Vault's root token (`{read}`): every apply runs with the root policy"),
+                )
+                .help("give Terraform an auth method (AppRole, JWT from CI) with a policy for the paths it manages, and revoke the root token after setup");
             }
         }
         // A userpass user or auth role written as a raw API document.
