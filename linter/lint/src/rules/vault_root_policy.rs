@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::syntax::{Expr, ExprKind, TraverseOp};
+use crate::syntax::{Expr, ExprKind};
 
 /// Resources that issue Vault tokens with a list of policies.
 const AUTH_ROLES: [&str; 16] = [
@@ -41,7 +41,7 @@ fn root_token_read(e: &Expr, env: &crate::eval::Env<'_>) -> Option<String> {
             }
             let text = match &y.kind {
                 ExprKind::Str(s) => s.clone(),
-                _ => match keyed_path(y) {
+                _ => match y.keyed_path() {
                     Some(p) if !p.starts_with("hcp_vault_cluster_admin_token.") => p,
                     _ => return,
                 },
@@ -54,26 +54,6 @@ fn root_token_read(e: &Expr, env: &crate::eval::Env<'_>) -> Option<String> {
         found
     };
     named(e).or_else(|| crate::rules::common::judge_locals_read(e, env, named))
-}
-
-/// A reference with the keys it looks up written out (`data.kubernetes_secret.v.data["root-token"]`).
-fn keyed_path(e: &Expr) -> Option<String> {
-    let ExprKind::Traversal(root, ops) = &e.kind else { return e.traversal_path() };
-    let mut out = root.traversal_path()?;
-    for op in ops {
-        match op {
-            TraverseOp::Attr(a) => {
-                out.push('.');
-                out.push_str(a);
-            }
-            TraverseOp::Index(i) => match &i.kind {
-                ExprKind::Str(k) => out.push_str(&format!("[\"{k}\"]")),
-                _ => out.push_str("[…]"),
-            },
-            TraverseOp::Splat => out.push_str("[*]"),
-        }
-    }
-    Some(out)
 }
 
 /// ## What it does

@@ -235,17 +235,38 @@ impl Expr {
 
     /// `a.b.c` as a dotted path when this is a plain traversal of attribute names.
     pub fn traversal_path(&self) -> Option<String> {
+        self.path_with(&|_, out| out.push_str("[]"))
+    }
+
+    /// [`Expr::traversal_path`] with the keys it looks up written out, as a message shows the
+    /// reference: `data.kubernetes_secret.v.data["root-token"]`, `x[*].id`, `y[…]` for a key
+    /// that is not a literal.
+    pub fn keyed_path(&self) -> Option<String> {
+        self.path_with(&|op, out| match op {
+            Some(Expr { kind: ExprKind::Str(k), .. }) => {
+                out.push_str("[\"");
+                out.push_str(k);
+                out.push_str("\"]");
+            }
+            Some(_) => out.push_str("[…]"),
+            None => out.push_str("[*]"),
+        })
+    }
+
+    /// The path of a reference, each index (`Some(key)`) or splat (`None`) written by `index`.
+    fn path_with(&self, index: &dyn Fn(Option<&Expr>, &mut String)) -> Option<String> {
         match &self.kind {
             ExprKind::Var(v) => Some(v.clone()),
             ExprKind::Traversal(root, ops) => {
-                let mut out = root.traversal_path()?;
+                let mut out = root.path_with(&|_, out| out.push_str("[]"))?;
                 for op in ops {
                     match op {
                         TraverseOp::Attr(a) => {
                             out.push('.');
                             out.push_str(a);
                         }
-                        TraverseOp::Index(_) | TraverseOp::Splat => out.push_str("[]"),
+                        TraverseOp::Index(i) => index(Some(i), &mut out),
+                        TraverseOp::Splat => index(None, &mut out),
                     }
                 }
                 Some(out)
