@@ -377,11 +377,13 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// Functions app setting or connection string (also a credential-named setting given a
 /// variable or another reference rather than a Key Vault reference, and a Functions app's
 /// `storage_account_access_key`, which becomes its `AzureWebJobsStorage` setting), or the
-/// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task or a Cloud
-/// Function (also an input of a registry or git module named for an environment, app
-/// settings or boot data: `environment_variables`, `*_env_vars`, `app_settings`, `user_data`,
-/// `startup_script`), or a container's `env` in a Kubernetes workload's spec (rather than `value_from`
-/// a Secret), directly or through
+/// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task, an App
+/// Runner service, a Cloud Function or an Azure container group's plain
+/// `environment_variables` (also an input of a registry or git module named for an
+/// environment, app settings or boot data: `environment_variables`, `*_env_vars`,
+/// `app_settings`, `user_data`, `startup_script`), or a container's `env` in a Kubernetes
+/// workload's spec, a Cloud Run service or job or an Azure Container App (rather than
+/// `value_from` a Secret or a secret reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret
 /// passed in from a variable is left to the rules on that variable, except in boot data, app
 /// settings and workload environments, where an input named for a credential
