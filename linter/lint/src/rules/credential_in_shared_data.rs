@@ -198,8 +198,9 @@ fn pod_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(cra
 
 /// Azure App Service and Functions apps: their `app_settings` are environment variables shown
 /// to whoever may read the app's configuration, and kept in its deployment history.
-const APP_SERVICES: [&str; 13] = [
+const APP_SERVICES: [&str; 14] = [
     "azurerm_app_service",
+    "azurerm_function_app_flex_consumption",
     "azurerm_app_service_slot",
     "azurerm_function_app",
     "azurerm_function_app_slot",
@@ -225,8 +226,14 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
     // `connection_string { value = "…;Password=${…}" }`: shown beside the app settings.
     let connection =
         item.nested("connection_string").into_iter().find_map(|c| generated_credential_at(&c.attr("value")?.expr));
-    // A Functions app's storage key becomes its `AzureWebJobsStorage` app setting.
-    let storage_key = || generated_credential_at(&item.attr("storage_account_access_key")?.expr);
+    // A Functions app's storage key becomes its `AzureWebJobsStorage` app setting (a Flex
+    // Consumption app's `storage_access_key`, with `StorageAccountConnectionString`).
+    // A legacy Functions app's `storage_connection_string` carries it too.
+    let storage_key = || {
+        ["storage_account_access_key", "storage_access_key", "storage_connection_string"]
+            .iter()
+            .find_map(|k| generated_credential_at(&item.attr(k)?.expr))
+    };
     if let Some(found) = connection.or_else(storage_key) {
         return Some(found);
     }
@@ -376,7 +383,8 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// group's variable given as `value` rather than a secret, or an Azure App Service or
 /// Functions app setting or connection string (also a credential-named setting given a
 /// variable or another reference rather than a Key Vault reference, and a Functions app's
-/// `storage_account_access_key`, which becomes its `AzureWebJobsStorage` setting), or the
+/// `storage_account_access_key` or a Flex Consumption app's `storage_access_key`, which
+/// becomes its `AzureWebJobsStorage` setting), or the
 /// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task, an App
 /// Runner service, a Cloud Function or an Azure container group's plain
 /// `environment_variables` (also an input of a registry or git module named for an

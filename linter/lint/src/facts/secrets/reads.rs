@@ -50,10 +50,19 @@ const SECRET_OBJECTS: [(&str, &str); 3] = [
 ];
 
 /// Data-source attributes that hold a secret although their names do not say so: the SAS
-/// tokens Azure signs with the account key, Talos's rendered configurations.
-const DATA_SECRET_ATTRS: [(&str, &str); 4] = [
+/// tokens Azure signs with the account key, a Functions app's host keys, Talos's rendered
+/// configurations.
+const DATA_SECRET_ATTRS: [(&str, &str); 10] = [
     ("azurerm_storage_account_sas", "sas"),
     ("azurerm_storage_account_blob_container_sas", "sas"),
+    // A Functions app's host keys: each calls every function of the app (the system keys,
+    // its extensions' webhooks).
+    ("azurerm_function_app_host_keys", "default_function_key"),
+    ("azurerm_function_app_host_keys", "event_grid_extension_config_key"),
+    ("azurerm_function_app_host_keys", "blobs_extension_key"),
+    ("azurerm_function_app_host_keys", "durabletask_extension_key"),
+    ("azurerm_function_app_host_keys", "signalr_extension_key"),
+    ("azurerm_function_app_host_keys", "webpubsub_extension_key"),
     // Talos renders machine configurations (with the cluster's CA keys and join tokens) and
     // the `os:admin` client configuration as data sources.
     ("talos_machine_configuration", "machine_configuration"),
