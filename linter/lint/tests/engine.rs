@@ -969,6 +969,36 @@ output "sa_name" {
 }
 
 #[test]
+fn the_id_of_a_credential_object_a_module_returns_is_not_the_credential() {
+    let module = r#"
+resource "confluent_api_key" "cluster" {
+  display_name = "app"
+}
+output "cluster_key" {
+  value = confluent_api_key.cluster
+}
+"#;
+    let root = r#"
+module "key" {
+  source = "./modules/key"
+}
+output "key_id" {
+  value = module.key.cluster_key.id
+}
+output "key" {
+  value = module.key.cluster_key
+}
+"#;
+    let d = tree(&[("main.tf", root), ("modules/key/main.tf", module)]);
+    let got: Vec<String> = lint(d.path())
+        .iter()
+        .filter(|f| f.code == "NHI116" && !f.path.contains("modules"))
+        .map(|f| f.address.clone())
+        .collect();
+    assert_eq!(got, ["output.key"], "{got:?}");
+}
+
+#[test]
 fn a_loaded_module_output_named_for_a_secret_is_judged_by_its_value() {
     let module = r#"
 resource "aws_iam_user" "u" {

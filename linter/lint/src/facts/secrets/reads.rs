@@ -126,6 +126,21 @@ const CREDENTIAL_TYPES: [&str; 32] = [
     "kubernetes_secret",
 ];
 
+/// Whether a resource type's whole object carries the secret it creates or holds: those of
+/// [`CREDENTIAL_TYPES`], and the keys and tokens of any provider named for what they are
+/// (`datadog_api_key`, `confluent_api_key`, `cloudflare_api_token`,
+/// `grafana_service_account_token`), a database user with its password, a CI runner with its
+/// authentication token.
+fn credential_object(ty: &str) -> bool {
+    const ISSUED: [&str; 5] = ["_api_key", "_application_key", "_access_key", "_token", "_api_token"];
+    const HOLDING: [&str; 3] = ["mongodbatlas_database_user", "gitlab_user_runner", "gitlab_runner"];
+    // An ACR token is a name with a scope; its passwords are `azurerm_container_registry_token_password`.
+    const NO_SECRET: [&str; 1] = ["azurerm_container_registry_token"];
+    CREDENTIAL_TYPES.contains(&ty)
+        || HOLDING.contains(&ty)
+        || (ISSUED.iter().any(|s| ty.ends_with(s)) && !NO_SECRET.contains(&ty))
+}
+
 /// What the outputs of module calls return: for call `m` and output `o`, `Some(true)` when the
 /// called module's code is here and the output returns a credential (by the caller's own
 /// criterion), `Some(false)` when its code is here and it does not, `None` when the module's
@@ -220,6 +235,9 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 // What a module whose code is here returns is known from its outputs; of
                 // another, the output's name tells (a connection string a module returns
                 // carries its account key or password).
+                // A field of what the output returns that names the credential
+                // (`module.key.api_key.id`) is not the credential.
+                (Some(_), Some(_)) if attrs.get(2).is_some_and(|f| names_something(f)) => false,
                 (Some(m), Some(o)) => {
                     module_output(m, o).unwrap_or_else(|| is_credential_key(o) || o.ends_with("connection_string"))
                 }
@@ -238,7 +256,10 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                     found = Some(format!("{map}[\"{key}\"]"));
                     return;
                 }
+                // `data.vault_generic_secret.s.data.value`: the entry's field named `value`.
+                let stored_value = CREDENTIAL_DATA.contains(&ty) && attrs.get(2..) == Some(&["data", "value"][..]);
                 whole
+                    || stored_value
                     || index_keys()
                     || attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
             }
@@ -249,15 +270,20 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 if fields.len() > 1 && fields.last().is_some_and(|l| names_something(l)) {
                     return;
                 }
-                let whole =
-                    fields.is_empty() && CREDENTIAL_TYPES.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
+                let whole = fields.is_empty() && credential_object(ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
                 // A random string named for the secret it makes (`random_string.db_password`):
                 // unlike `random_password`, its result is not marked sensitive.
-                let named_secret = ty == "random_string"
-                    && fields.first() == Some(&"result")
-                    && attrs.first().is_some_and(|n| is_credential_key(n));
-                // The value a secret manager's entry holds (`doppler_secret.db.value`).
-                let stored_value = ty.ends_with("_secret") && fields.first() == Some(&"value");
+                // So is a random id's (`random_id.db_password.hex`).
+                let named_secret = match ty {
+                    "random_string" => fields.first() == Some(&"result"),
+                    "random_id" => fields.first().is_some_and(|f| ["hex", "b64_std", "b64_url", "dec"].contains(f)),
+                    _ => false,
+                } && attrs.first().is_some_and(|n| is_credential_key(n));
+                // The value a secret manager's entry holds (`doppler_secret.db.value`), or a
+                // token or key resource's (`cloudflare_api_token.t.value`).
+                let stored_value = (ty.ends_with("_secret")
+                    || (credential_object(ty) && !CREDENTIAL_TYPES.contains(&ty)))
+                    && fields.first() == Some(&"value");
                 // Azure's connection strings carry the account key (`AccountKey=…`, `SharedAccessKey=…`).
                 // Application Insights' carries an ingestion key that only lets one send telemetry,
                 // which Azure documents as not a secret.
