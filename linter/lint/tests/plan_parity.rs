@@ -178,6 +178,16 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI229",
+        "bad_subjects_for_required_repositories",
+        "a plan holds the subjects of the repositories its required variable is given (this harness gives none): with one, it is found there",
+    ),
+    (
+        "NHI229",
+        "bad_inline_subjects_for_required_repositories",
+        "a plan holds the subjects of the repositories its required variable is given (this harness gives none): with one, it is found there",
+    ),
+    (
+        "NHI229",
         "bad_module_subjects_any_ref",
         "a registry module's input: a real plan lists the module's role and its trust policy, found there",
     ),

@@ -264,7 +264,10 @@ fn statement_from_body(b: &Body, header: Span, env: &Env<'_>) -> Statement {
             Some(a) => match eval(&a.expr).items() {
                 // `[for repo in var.repositories : "repo:${repo}:*"]` over a default of `[]`:
                 // the subjects every caller's repositories are made into.
-                v if v.is_empty() && key.ends_with(":sub") => env.eval_shapes(&a.expr).items(),
+                // So is one over a list not known here at all (no default).
+                v if key.ends_with(":sub") && v.iter().all(|x| *x == Value::Unknown) => {
+                    env.eval_shapes(&a.expr).items()
+                }
                 v => v,
             },
         };

@@ -638,6 +638,15 @@ impl<'m> Env<'m> {
     /// Evaluates a document-like attribute (a policy): unknown interpolations inside templates
     /// are kept as holes so that the JSON around them can still be read.
     pub fn eval_document(&self, e: &Expr) -> Option<Value> {
+        // A `for` over a list not known here (`[for r in var.repos : "repo:${r}:*"]`) gives the
+        // shape every element has: what a statement admits whatever the list holds.
+        let prev = self.shapes.replace(true);
+        let v = self.eval_document_here(e);
+        self.shapes.set(prev);
+        v
+    }
+
+    fn eval_document_here(&self, e: &Expr) -> Option<Value> {
         // `jsonencode({...})`: read the structure instead of encoding and decoding it again.
         if let ExprKind::Call { name, args, expand_final: false } = &e.kind
             && name == "jsonencode"
