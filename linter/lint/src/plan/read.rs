@@ -357,7 +357,8 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
         let alias = p.get("alias").and_then(Json::as_str);
         let address = provider_address(p);
-        let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, exprs);
+        let exprs = if modules.is_empty() { with_root_variables(exprs, doc) } else { exprs.clone() };
+        let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, &exprs);
         if let (Some(a), Json::Object(after)) = (alias, &mut it.after) {
             after.insert("alias".to_owned(), Json::String(a.to_owned()));
         }
@@ -399,6 +400,31 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         calls(root, &[], &mut out, 0);
     }
     out
+}
+
+/// A root provider configuration's arguments that are a root variable and nothing else
+/// (`role = var.snowflake_role`), given the value the plan holds for it, as a constant: the
+/// provider is configured with it. Not sensitive variables, nor credential arguments: those
+/// stay references, which is what the rules on credentials judge.
+fn with_root_variables(exprs: &Json, doc: &serde_json::Map<String, Json>) -> Json {
+    let Json::Object(args) = exprs else { return exprs.clone() };
+    let declared = doc.get("configuration").and_then(|c| c.get("root_module")).and_then(|m| m.get("variables"));
+    let given = doc.get("variables");
+    let mut out = args.clone();
+    for (k, e) in args {
+        if crate::facts::secrets::is_credential_key(k) {
+            continue;
+        }
+        let refs: Vec<&str> =
+            e.get("references").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str).collect();
+        let [only] = refs.as_slice() else { continue };
+        let Some(var) = only.strip_prefix("var.").filter(|v| !v.contains(['.', '['])) else { continue };
+        let sensitive = declared.and_then(|d| d.get(var)).and_then(|v| v.get("sensitive")) == Some(&Json::Bool(true));
+        if let Some(value) = given.and_then(|g| g.get(var)).and_then(|v| v.get("value")).filter(|_| !sensitive) {
+            out.insert(k.clone(), serde_json::json!({ "constant_value": value }));
+        }
+    }
+    Json::Object(out)
 }
 
 /// An output of the configuration as expressions of a block: its `value` expression and its

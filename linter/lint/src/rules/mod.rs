@@ -79,6 +79,7 @@ pub mod rotation_beyond_policy;
 pub mod secret_rotation_interval;
 pub mod service_api_key;
 pub mod service_identity_admin_role;
+pub mod snowflake_account_admin;
 pub mod suppression_expired;
 pub mod suppression_missing_expiry;
 pub mod suppression_missing_reason;
