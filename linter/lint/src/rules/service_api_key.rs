@@ -1,3 +1,4 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::static_credentials;
 
@@ -59,6 +60,41 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 42] = [
     ("grafana_api_key", Some("seconds_to_live")),
 ];
 
+/// Identity-provider clients that a machine signs in with, and what says so: an Auth0
+/// machine-to-machine application (or any Auth0 application allowed the client-credentials
+/// grant), Auth0 client credentials that authenticate with the secret, a Keycloak client that
+/// is confidential with a client secret, an Okta service application authenticated with its
+/// secret. The secret is made by the provider and kept in state; none of them expires.
+const IDP_CLIENTS: [&str; 4] = ["auth0_client", "auth0_client_credentials", "keycloak_openid_client", "okta_app_oauth"];
+
+fn machine_client_secret(c: &Item<'_>) -> bool {
+    // A secret written in the code is `hardcoded-credential`'s.
+    if c.attr("client_secret").is_some_and(|a| a.expr.as_str().is_some()) {
+        return false;
+    }
+    let is = |k: &str, v: &str| c.str(k).is_some_and(|x| x.eq_ignore_ascii_case(v));
+    let by_secret = |k: &str| c.str(k).is_none_or(|m| m.starts_with("client_secret") || m == "client-secret");
+    match c.label(0) {
+        "auth0_client" => {
+            let machine =
+                is("app_type", "non_interactive") || c.strs("grant_types").iter().any(|g| g == "client_credentials");
+            machine && !is("token_endpoint_auth_method", "none") && !is("token_endpoint_auth_method", "private_key_jwt")
+        }
+        "auth0_client_credentials" => c.str("authentication_method").is_some_and(|m| m.starts_with("client_secret")),
+        "keycloak_openid_client" => {
+            (is("access_type", "CONFIDENTIAL")
+                || c.value("service_accounts_enabled").and_then(|v| v.as_bool()) == Some(true))
+                && by_secret("client_authenticator_type")
+        }
+        "okta_app_oauth" => {
+            is("type", "service")
+                && c.value("omit_secret").and_then(|v| v.as_bool()) != Some(true)
+                && by_secret("token_endpoint_auth_method")
+        }
+        _ => false,
+    }
+}
+
 /// ## What it does
 /// Finds API keys and tokens of other services that Terraform creates and keeps in state:
 /// Terraform Cloud/Enterprise team, organization, audit-trail, SCIM and agent tokens, Cloudflare
@@ -71,7 +107,11 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 42] = [
 /// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`,
 /// Backblaze B2 application keys, Oracle Cloud customer secret keys, auth tokens and SMTP
 /// credentials, Grafana API keys, and Consul and Nomad ACL tokens
-/// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`). Keys that expire within
+/// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`); and the client
+/// secrets of identity-provider clients that machines sign in with: Auth0 machine-to-machine
+/// applications (or any allowed the client-credentials grant) and client credentials that
+/// authenticate with the secret, confidential Keycloak clients with a client secret, Okta
+/// service applications. Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").
 ///
@@ -117,6 +157,11 @@ impl Rule for ServiceApiKey {
             let ty = k.label(0).to_owned();
             cx.report(&k, k.header(), format!("static {ty} kept in Terraform state"))
                 .help("use the service's workload identity federation if it has one; otherwise expire the key within policy and replace it on a schedule");
+        }
+        for c in static_credentials(cx, &IDP_CLIENTS).into_iter().filter(machine_client_secret) {
+            let ty = c.label(0).to_owned();
+            cx.report(&c, c.header(), format!("{ty} signs in with a client secret that never expires, kept in Terraform state"))
+                .help("authenticate the client with a private key (private_key_jwt, client-jwt) whose public half is registered, or rotate the secret on a schedule");
         }
     }
 }
