@@ -35,7 +35,10 @@ pub(super) fn manifests<'a>(view: &ModuleView<'a>) -> Vec<Manifest<'a>> {
         .flat_map(|t| view.blocks("resource", Some(t)))
         .map(|item| {
             if item.label(0) == "kubectl_manifest" {
-                let docs = match item.value("yaml_body") {
+                // Read with its unknown parts kept as holes (`projectID: ${var.project_id}`):
+                // the objects' kinds and rules are written around them.
+                let text = item.attr("yaml_body").map(|a| item.within(|| item.env.eval_lenient_deep(&a.expr)));
+                let docs = match text {
                     Some(Value::Str(text)) => crate::eval::yaml::documents(&text),
                     _ => Vec::new(),
                 };
