@@ -357,7 +357,7 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
         let modules = module_names(p.get("module_address").and_then(Json::as_str).unwrap_or(""));
         let alias = p.get("alias").and_then(Json::as_str);
         let address = provider_address(p);
-        let exprs = if modules.is_empty() { with_root_variables(exprs, doc) } else { exprs.clone() };
+        let exprs = if modules.is_empty() { with_root_variables(name, exprs, doc) } else { exprs.clone() };
         let mut it = config_item(Kind::Provider, modules, name, alias.unwrap_or(""), address, &exprs);
         if let (Some(a), Json::Object(after)) = (alias, &mut it.after) {
             after.insert("alias".to_owned(), Json::String(a.to_owned()));
@@ -406,13 +406,14 @@ pub(super) fn configuration_items(doc: &serde_json::Map<String, Json>) -> Vec<In
 /// (`role = var.snowflake_role`), given the value the plan holds for it, as a constant: the
 /// provider is configured with it. Not sensitive variables, nor credential arguments: those
 /// stay references, which is what the rules on credentials judge.
-fn with_root_variables(exprs: &Json, doc: &serde_json::Map<String, Json>) -> Json {
+fn with_root_variables(provider: &str, exprs: &Json, doc: &serde_json::Map<String, Json>) -> Json {
+    use crate::facts::secrets::{is_credential_key, provider_credential_arg};
     let Json::Object(args) = exprs else { return exprs.clone() };
     let declared = doc.get("configuration").and_then(|c| c.get("root_module")).and_then(|m| m.get("variables"));
     let given = doc.get("variables");
     let mut out = args.clone();
     for (k, e) in args {
-        if crate::facts::secrets::is_credential_key(k) {
+        if is_credential_key(k) || provider_credential_arg(provider) == Some(k.as_str()) {
             continue;
         }
         let refs: Vec<&str> =
@@ -490,5 +491,40 @@ pub(super) fn data_sources_read(e: &Json, out: &mut BTreeSet<String>) {
         }
         Json::Array(a) => a.iter().for_each(|v| data_sources_read(v, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_root_variables;
+    use serde_json::json;
+
+    #[test]
+    fn a_root_variable_becomes_the_provider_argument_unless_it_is_a_credential_or_sensitive() {
+        let doc = json!({
+            "variables": {
+                "role": { "value": "ACCOUNTADMIN" },
+                "auth": { "value": "admin:hunter2" },
+                "token": { "value": "t0ken" },
+                "region": { "value": "eu-west-1" }
+            },
+            "configuration": { "root_module": { "variables": {
+                "role": {}, "auth": {}, "token": {}, "region": { "sensitive": true }
+            } } }
+        });
+        let doc = doc.as_object().unwrap();
+        let exprs = json!({
+            "role": { "references": ["var.role"] },
+            "auth": { "references": ["var.auth"] },
+            "token": { "references": ["var.token"] },
+            "region": { "references": ["var.region"] }
+        });
+        let out = with_root_variables("grafana", &exprs, doc);
+        assert_eq!(out["role"], json!({ "constant_value": "ACCOUNTADMIN" }));
+        // Grafana's `auth` and any credential-named argument stay references.
+        assert_eq!(out["auth"], exprs["auth"]);
+        assert_eq!(out["token"], exprs["token"]);
+        // So does a sensitive variable's value.
+        assert_eq!(out["region"], exprs["region"]);
     }
 }

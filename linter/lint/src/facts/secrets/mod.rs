@@ -714,21 +714,23 @@ fn judge_source(visit: impl FnOnce(&mut Visit<'_>), forced: bool) -> Option<(Spa
     token.or(cred).or(example)
 }
 
+/// The argument of a provider that holds its credential under a name that does not say so
+/// (Grafana's `auth` is `user:password` or an API key, Nomad's `secret_id` its ACL token).
+pub fn provider_credential_arg(provider: &str) -> Option<&'static str> {
+    match provider {
+        "grafana" => Some("auth"),
+        "nomad" => Some("secret_id"),
+        "rancher2" => Some("token_key"),
+        "cloudflare" => Some("api_user_service_key"),
+        _ => None,
+    }
+}
+
 /// The attribute of a secret-store, CI-secret or webhook resource (or of a provider) that holds
 /// the secret value itself.
 pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
     if b.ident == "provider" {
-        // Provider arguments that hold the provider's credential under a name that does not
-        // say so (Grafana's `auth` is `user:password` or an API key, Nomad's `secret_id` its
-        // ACL token).
-        let key = match b.labels.first()?.as_str() {
-            "grafana" => "auth",
-            "nomad" => "secret_id",
-            "rancher2" => "token_key",
-            "cloudflare" => "api_user_service_key",
-            _ => return None,
-        };
-        return b.body.attr(key);
+        return b.body.attr(provider_credential_arg(b.labels.first()?)?);
     }
     if b.ident != "resource" {
         return None;
