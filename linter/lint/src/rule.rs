@@ -271,12 +271,68 @@ impl<'a> Ctx<'a> {
             code: self.code,
             file,
             span,
-            message: message.into(),
+            message: shorten_values(message.into()),
             help: String::new(),
             address: format!("{}{}", self.view.prefix, key),
             key: key.to_owned(),
         });
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+}
+
+/// Longest run of non-blank characters a message keeps whole: names and values quoted from the
+/// code (`for user "…"`) are shortened past it, so a 200,000-character value does not become a
+/// 200,000-character message.
+const MAX_RUN: usize = 200;
+/// Longest message kept whole, whatever it is made of.
+const MAX_MESSAGE: usize = 4_000;
+
+/// A message with each overlong run of non-blank characters cut to its first `MAX_RUN` and
+/// `…`, and the whole cut at `MAX_MESSAGE` characters.
+fn shorten_values(message: String) -> String {
+    let overlong = message.split_whitespace().any(|w| w.chars().count() > MAX_RUN);
+    if !overlong && message.chars().count() <= MAX_MESSAGE {
+        return message;
+    }
+    let mut out = String::with_capacity(MAX_MESSAGE + 8);
+    let (mut run, mut kept) = (0, 0);
+    for c in message.chars() {
+        if kept >= MAX_MESSAGE {
+            out.push('…');
+            break;
+        }
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            if run == MAX_RUN + 1 {
+                out.push('…');
+                kept += 1;
+            }
+            if run > MAX_RUN {
+                continue;
+            }
+        }
+        out.push(c);
+        kept += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod shorten_tests {
+    use super::{MAX_RUN, shorten_values};
+
+    #[test]
+    fn overlong_values_are_cut_and_short_messages_kept() {
+        assert_eq!(shorten_values("static key for user \"ci\"".to_owned()), "static key for user \"ci\"");
+        let long = format!("static key for user \"{}\", never rotated", "A".repeat(200_000));
+        let expected = format!("static key for user \"{}… never rotated", "A".repeat(MAX_RUN - 1));
+        assert_eq!(shorten_values(long), expected);
+        // Many short words: the whole is cut instead.
+        let cut = shorten_values("word ".repeat(5_000));
+        assert_eq!(cut.chars().count(), super::MAX_MESSAGE + 1);
+        assert!(cut.ends_with('…'));
     }
 }
