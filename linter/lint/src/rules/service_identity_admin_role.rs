@@ -20,7 +20,7 @@ const JUDGED_ELSEWHERE: [&str; 12] = [
 
 /// What a resource type's name says it is: a machine identity of a service, or a grant to one.
 fn machine_identity(ty: &str) -> bool {
-    ["service_account", "identity", "api_key", "oauth_client", "machine_user", "access_token"]
+    ["service_account", "service_principal", "identity", "api_key", "oauth_client", "machine_user", "access_token"]
         .iter()
         .any(|m| ty.contains(m))
 }
@@ -44,7 +44,8 @@ fn admin_role(attr: &str, role: &str) -> bool {
 
 /// ## What it does
 /// Finds machine identities of services outside the seven cloud and CI families — service
-/// accounts, machine identities, API keys, OAuth clients (`grafana_cloud_stack_service_account`,
+/// accounts, service principals, machine identities, API keys, OAuth clients
+/// (`databricks_service_principal_role`, `grafana_cloud_stack_service_account`,
 /// `infisical_identity`, `mongodbatlas_api_key_project_assignment`, `tailscale_oauth_client`, …)
 /// — given an administrator or owner role (`role = "Admin"`, `roles = ["GROUP_OWNER"]`) or every
 /// scope (`scopes = ["all"]`), and role bindings of such a service that bind one of its machine
