@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::facts::secrets::{ModuleOutputs, credential_read, of_configuration};
+use crate::facts::secrets::{ModuleOutputs, credential_read, credential_read_where, of_configuration};
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Attr, Expr, ExprKind};
@@ -41,23 +41,8 @@ const BOOT_METADATA: [&str; 5] =
 /// `data.aws_secretsmanager_secret_version.x.secret_string`), as written. A variable or a module
 /// output is passed in at run time: left to the rules on it.
 fn generated_credential(e: &Expr) -> Option<String> {
-    let first = credential_read(e, &|_, _| None)?;
-    if of_configuration(&first) {
-        return Some(first);
-    }
-    // The first credential it reads is an input (`{ DB_PASSWORD = var.db_password, KEY =
-    // aws_iam_access_key.k.secret }`): look past it, part by part.
-    match &e.kind {
-        ExprKind::Object(fields) => fields.iter().find_map(|(_, v)| generated_credential(v)),
-        ExprKind::Array(items) => items.iter().find_map(generated_credential),
-        ExprKind::Call { args, .. } => args.iter().find_map(generated_credential),
-        ExprKind::Template(parts) => parts.iter().find_map(|p| match p {
-            crate::syntax::TemplatePart::Interp(x) => generated_credential(x),
-            _ => None,
-        }),
-        ExprKind::Cond(_, t, f) => generated_credential(t).or_else(|| generated_credential(f)),
-        _ => None,
-    }
+    // Past an input read first (`{ DB_PASSWORD = var.db_password, KEY = aws_iam_access_key.k.secret }`).
+    credential_read_where(e, &|_, _| None, of_configuration)
 }
 
 /// Where an expression reads a credential of this configuration, and which one.

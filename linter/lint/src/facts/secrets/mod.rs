@@ -15,7 +15,9 @@ mod reads;
 mod tokens;
 mod values;
 
-pub use reads::{ModuleOutputs, credential_read, credential_returned, of_configuration, plainly_not_secret};
+pub use reads::{
+    ModuleOutputs, credential_read, credential_read_where, credential_returned, of_configuration, plainly_not_secret,
+};
 pub use tokens::known_token;
 pub use values::{
     Literal, ends_descriptive, entropy, is_credential_key, is_descriptive_name, is_placeholder, literal_secret,

@@ -160,6 +160,17 @@ pub fn of_configuration(path: &str) -> bool {
 /// object, a credential-named variable, or an output of a module that is credential-named or,
 /// by `module_output(call, output)`, known to return one.
 pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Option<String> {
+    credential_read_where(value, module_output, |_| true)
+}
+
+/// [`credential_read`] of the first credential read that `keep` accepts: the walk goes on past
+/// those it does not (`of_configuration`: an input read before a resource's secret,
+/// `{ DB_PASSWORD = var.db_password, KEY = aws_iam_access_key.k.secret }`).
+pub fn credential_read_where(
+    value: &Expr,
+    module_output: &ModuleOutputs<'_>,
+    keep: impl Fn(&str) -> bool,
+) -> Option<String> {
     // A credential resource's whole object counts where the value returns it as it is, not
     // where it is only read from (`{ for k, v in github_repository_webhook.this : k => v.url }`).
     let mut returned = Vec::new();
@@ -191,7 +202,7 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
             && let Some(path) = map.traversal_path()
             && of_configuration(&path)
         {
-            found = Some(format!("{path}[\"{key}\"]"));
+            found = Some(format!("{path}[\"{key}\"]")).filter(|f| keep(f));
             return;
         }
         let ExprKind::Traversal(root, ops) = &e.kind else { return };
@@ -213,7 +224,8 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                 _ => None,
             };
             if let Some(key) = key.filter(|k| is_credential_key(k)) {
-                found = Some(if decodes { format!("{name}({path}).{key}") } else { format!("{path}[\"{key}\"]") });
+                found = Some(if decodes { format!("{name}({path}).{key}") } else { format!("{path}[\"{key}\"]") })
+                    .filter(|f| keep(f));
                 return;
             }
         }
@@ -253,7 +265,7 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                     && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
                     && let Some(map) = path.strip_suffix("[]")
                 {
-                    found = Some(format!("{map}[\"{key}\"]"));
+                    found = Some(format!("{map}[\"{key}\"]")).filter(|f| keep(f));
                     return;
                 }
                 // `data.vault_generic_secret.s.data.value`: the entry's field named `value`.
@@ -314,13 +326,14 @@ pub fn credential_read(value: &Expr, module_output: &ModuleOutputs<'_>) -> Optio
                     of.is_some_and(|(_, t, _)| attrs.iter().any(|a| SECRET_ATTRS.contains(&(t.as_str(), *a))));
                 if by_type && let Some((_, _, collection)) = of {
                     // Shown as what it reads: `azuread_application_password.p[…].value`.
-                    found = Some(format!("{collection}[…]{}", path.strip_prefix(var).unwrap_or("")));
+                    found =
+                        Some(format!("{collection}[…]{}", path.strip_prefix(var).unwrap_or(""))).filter(|f| keep(f));
                     return;
                 }
                 attrs.iter().any(|a| is_credential_key(a) && !KEY_IDS.contains(a))
             }
         };
-        if reads {
+        if reads && keep(&path) {
             found = Some(path);
         }
     });
