@@ -259,7 +259,8 @@ impl Workdir {
             .expect("create temporary directory");
         let work = root.path().join("work");
         let home = root.path().join("home");
-        for dir in [&work, &home, &root.path().join("out")] {
+        let tmp = root.path().join("tmp");
+        for dir in [&work, &home, &tmp, &root.path().join("out")] {
             fs::create_dir_all(dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         }
         let config_file = root.path().join("terraform.tfrc");
@@ -275,6 +276,9 @@ impl Workdir {
             ("CHECKPOINT_DISABLE".to_owned(), "1".to_owned()),
             ("TF_IN_AUTOMATION".to_owned(), "1".to_owned()),
             ("TF_INPUT".to_owned(), "0".to_owned()),
+            // Terraform's and the provider's temporary files (the provider's unix socket among
+            // them) stay in this directory: tests see only their own, and nothing outlives them.
+            ("TMPDIR".to_owned(), path(&tmp)),
         ]);
         Self { tf: tf.clone(), root, work, env, timeout: DEFAULT_TIMEOUT, runs: AtomicU32::new(0) }
     }
@@ -287,6 +291,11 @@ impl Workdir {
     /// The working directory (where configuration files go and Terraform runs).
     pub fn path(&self) -> &Path {
         &self.work
+    }
+
+    /// The `TMPDIR` of every command run here, and so of the provider it starts.
+    pub fn temp_dir(&self) -> PathBuf {
+        self.root.path().join("tmp")
     }
 
     /// Writes `contents` to `name` (relative to [`Self::path`]), creating parent directories.

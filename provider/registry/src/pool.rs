@@ -26,6 +26,11 @@ impl<C> Pool<C> {
         lock(&self.idle).clear();
     }
 
+    /// Takes every idle connection out of the pool.
+    pub fn take(&self) -> Vec<C> {
+        std::mem::take(&mut *lock(&self.idle))
+    }
+
     /// Runs `f` on a pooled connection (opened by `open` when none is idle). The connection
     /// goes back to the pool only if `reusable` says it still is (a broken network connection
     /// is dropped instead).

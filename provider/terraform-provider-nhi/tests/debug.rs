@@ -17,6 +17,7 @@ fn terraform_attaches_to_a_provider_started_with_debug() {
         .arg("--debug")
         .env("NHI_REGISTRY", format!("sqlite://{}", env.db.display()))
         .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env("TMPDIR", env.wd.temp_dir())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -49,9 +50,14 @@ fn terraform_attaches_to_a_provider_started_with_debug() {
         ),
     );
     env.wd.apply();
-    let _ = child.kill();
-    let _ = child.wait();
+    // Ctrl-C, as the instructions say, stops it the orderly way: its socket goes with it.
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
     drop(lines);
+    assert!(status.success(), "the debug provider ended with {status} after Ctrl-C");
+    let socket = entry["Addr"]["String"].as_str().expect("socket path");
+    assert!(!std::path::Path::new(socket).exists(), "{socket} left behind");
     // The apply went through the attached process: the record is in its registry.
     assert!(env.store().find_service_account_by_name("attached").unwrap().is_some());
     assert!(!env.wd.path().join("nhi-registry.db").exists());

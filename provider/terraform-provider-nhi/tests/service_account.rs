@@ -635,13 +635,45 @@ fn the_provider_exits_when_terraform_is_killed() {
     }
     assert!(!providers.iter().any(alive), "provider {providers:?} still running {gone_after:?} after Terraform died");
     assert!(gone_after < Duration::from_millis(1000), "the provider took {gone_after:?} to exit");
-    // It went the orderly way: its unix socket (plugin-nhi-PID-….sock) is removed.
-    let left: Vec<String> = std::fs::read_dir(std::env::temp_dir())
+    // It went the orderly way: its unix socket (plugin-nhi-PID-….sock, in this test's own
+    // TMPDIR) is removed.
+    let left: Vec<String> = std::fs::read_dir(env.wd.temp_dir())
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|f| providers.iter().any(|p| f.starts_with(&format!("plugin-nhi-{p}-"))))
         .collect();
     assert!(left.is_empty(), "sockets left behind: {left:?}");
+}
+
+/// Each provider process Terraform starts, on either registry, ends the orderly way when asked:
+/// no panic, no error exit, no forced kill, and no socket left behind.
+#[test]
+fn the_provider_shuts_down_cleanly_on_either_registry() {
+    let tf = Terraform::v1_15();
+    for (registry, mut env) in [("sqlite", Env::new(&tf)), ("postgres", Env::postgres(&tf, "shutdown"))] {
+        env.wd.set_env("TF_LOG", "debug");
+        env.wd.write("main.tf", account("shutdown", "o@example.com", "p", &days_from_now(30), ""));
+        let out = env.wd.run(&["apply", "-auto-approve", "-input=false"]);
+        out.assert_success();
+        let ends: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.contains("terraform-provider-nhi") && l.contains("plugin process exited"))
+            .collect();
+        assert!(ends.len() >= 2, "{registry}: fewer provider exits logged than expected:\n{}", out.stderr);
+        for line in ends {
+            assert!(!line.contains("error="), "{registry}: {line}");
+        }
+        for bad in ["panicked", "failed to exit gracefully"] {
+            assert!(!out.stderr.contains(bad), "{registry}: {bad:?} in Terraform's log:\n{}", out.stderr);
+        }
+        let left: Vec<_> = std::fs::read_dir(env.wd.temp_dir())
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|f| f.starts_with("plugin-nhi-"))
+            .collect();
+        assert!(left.is_empty(), "{registry}: sockets left behind: {left:?}");
+    }
 }
 
 /// `TF_LOG=trace` shows the provider's own log lines, in the format Terraform parses, and

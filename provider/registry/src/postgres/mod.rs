@@ -54,6 +54,20 @@ impl fmt::Debug for PostgresStore {
     }
 }
 
+impl Drop for PostgresStore {
+    /// The driver's blocking client closes its connection by running a runtime of its own, which
+    /// panics on a thread that already drives one, such as the provider's while it shuts down.
+    /// So the idle connections are closed on a thread of their own.
+    fn drop(&mut self) {
+        let pool = &self.pool;
+        let closed = std::thread::scope(|s| std::thread::Builder::new().spawn_scoped(s, || pool.clear()).is_ok());
+        if !closed {
+            // No thread to close them on: leave the sockets to the operating system.
+            std::mem::forget(pool.take());
+        }
+    }
+}
+
 /// How to open a connection: the driver's configuration (which holds the password, so this
 /// type has no `Debug`) and the TLS client, if any.
 struct Connect {
