@@ -104,6 +104,7 @@ table! {
     "NHI254" => azure_devops_open_authorization::AzureDevopsOpenAuthorization,
     "NHI255" => snowflake_account_admin::SnowflakeAccountAdmin,
     "NHI256" => cluster_secret_store_open::ClusterSecretStoreOpen,
+    "NHI257" => cloudflare_token_every_resource::CloudflareTokenEveryResource,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

@@ -228,7 +228,7 @@ pub const LIFECYCLE: &[Credential] = &[
         &["NHI117", "NHI319"],
     ),
     c("tfe_agent_token", "tfe", REPLACE, &["NHI117"]),
-    c("cloudflare_api_token / cloudflare_account_token", "cloudflare", "`expires_on`", &["NHI117", "NHI319"]),
+    c("cloudflare_api_token / cloudflare_account_token", "cloudflare", "`expires_on`", &["NHI117", "NHI257", "NHI319"]),
     c("scaleway_iam_api_key", "scaleway", "`expires_at`", &["NHI117", "NHI319"]),
     c("linode_token", "linode", "`expiry`", &["NHI117", "NHI319"]),
     c("grafana_cloud_access_policy_token", "grafana", "`expires_at`", &["NHI117", "NHI319"]),

@@ -22,6 +22,7 @@ pub mod azure_registry_admin;
 pub mod azure_shared_access_key;
 pub mod azure_shared_access_manage;
 pub mod cloudflare_global_api_key;
+pub mod cloudflare_token_every_resource;
 pub mod cluster_secret_store_open;
 pub mod common;
 pub mod credential_in_local_file;
