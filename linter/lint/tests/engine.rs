@@ -1077,6 +1077,46 @@ output "federation_user_secret" {
     assert!(got.is_empty(), "{got:?}");
 }
 
+/// A field of a credential-named input that switches, sizes or names it is not the credential;
+/// the credential itself and its secret-named fields are.
+#[test]
+fn settings_of_a_credential_named_input_are_not_the_credential() {
+    let main = r#"
+variable "client_secret" {
+  type = object({
+    enabled       = optional(bool, false)
+    rotation_days = optional(number, 730)
+    value         = optional(string)
+  })
+  default = {}
+}
+variable "gitlab_token" {
+  type = object({ arn = string, token = string })
+}
+output "ok_enabled" {
+  value = var.client_secret.enabled
+}
+output "ok_rotation_days" {
+  value = var.client_secret.rotation_days
+}
+output "ok_arn" {
+  value = var.gitlab_token.arn
+}
+output "bad_value" {
+  value = var.client_secret.value
+}
+output "bad_token" {
+  value = var.gitlab_token.token
+}
+output "bad_whole" {
+  value = var.client_secret
+}
+"#;
+    let d = tree(&[("main.tf", main)]);
+    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    assert_eq!(got, ["output.bad_value", "output.bad_token", "output.bad_whole"]);
+}
+
 #[test]
 fn a_cluster_admin_binding_in_a_heredoc_of_locals_is_found() {
     let main = "locals {\n  rbac = <<YAML\nkind: ClusterRoleBinding\nroleRef:\n  kind: ClusterRole\n  name: cluster-admin\nsubjects:\n- kind: ServiceAccount\n  name: helm-controller\n  namespace: flux-system\nYAML\n  other = \"kind: RoleBinding but not YAML\"\n}\n";

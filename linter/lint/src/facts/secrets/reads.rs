@@ -242,7 +242,12 @@ pub fn credential_read_where(
             || ops.iter().any(|op| matches!(op, TraverseOp::Index(k) if k.as_str().is_some_and(is_credential_key)));
         let path = e.traversal_path().unwrap_or_default();
         let reads = match head.as_str() {
-            "var" => attrs.first().is_some_and(|v| is_credential_key(v)),
+            // A field of a credential-named object that names it or sets it up
+            // (`var.client_secret.enabled`, `var.gitlab_token.arn`) is not the credential.
+            "var" => {
+                attrs.first().is_some_and(|v| is_credential_key(v))
+                    && !attrs.get(1).is_some_and(|f| names_something(f) || setting(f))
+            }
             "module" => match (attrs.first(), attrs.get(1)) {
                 // What a module whose code is here returns is known from its outputs; of
                 // another, the output's name tells (a connection string a module returns
@@ -373,6 +378,15 @@ pub fn plainly_not_secret(value: &Expr) -> bool {
 
 /// Whether an attribute's name says it names or locates something rather than holding it
 /// (`name`, `secret_id`, `secret_arn`, `url`).
+/// A field that switches or sizes something rather than holding it: `enabled`, `enable_rotation`,
+/// `rotation_days`, `length`.
+fn setting(attr: &str) -> bool {
+    let a = attr.to_ascii_lowercase();
+    ["enabled", "enable", "disabled", "length", "count"].contains(&a.as_str())
+        || a.starts_with("enable_")
+        || ["_enabled", "_days", "_hours", "_count", "_length"].iter().any(|w| a.ends_with(w))
+}
+
 fn names_something(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
     ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))
