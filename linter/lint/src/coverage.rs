@@ -60,7 +60,7 @@ pub const LIFECYCLE: &[Credential] = &[
         &["NHI102"],
     ),
     c("google_storage_hmac_key", "gcp", REPLACE, &["NHI102"]),
-    c("google_apikeys_key", "gcp", REPLACE, &["NHI113"]),
+    c("google_apikeys_key", "gcp", REPLACE, &["NHI113", "NHI258"]),
     c("google_sql_user (password)", "gcp", "none (rotate the value)", &["NHI112"]),
     c(
         "google_container_cluster (`master_auth` basic auth, client certificate)",

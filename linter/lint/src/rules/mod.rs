@@ -31,6 +31,7 @@ pub mod credential_in_url;
 pub mod credential_output;
 pub mod eks_cluster_admin_mapping;
 pub mod gcp_api_key;
+pub mod gcp_api_key_unrestricted;
 pub mod gcp_cloud_platform_scope;
 pub mod gcp_custom_role_escalation;
 pub mod gcp_default_service_account;

@@ -1,4 +1,6 @@
 # expect: static-credential
+# No restriction at all: every API of the project, from anywhere (NHI258).
+# expect: excessive-scope
 resource "google_apikeys_key" "maps" {
   name         = "maps-frontend"
   display_name = "Maps key for the storefront"
