@@ -273,6 +273,7 @@ pub const LIFECYCLE: &[Credential] = &[
         &["NHI117"],
     ),
     c("grafana_api_key", "grafana", "`seconds_to_live`", &["NHI117", "NHI319"]),
+    c("minio_iam_user", "minio", REPLACE, &["NHI117"]),
     c(
         "auth0_client (machine-to-machine) / auth0_client_credentials",
         "auth0",

@@ -4,7 +4,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 42] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 43] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -58,6 +58,9 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 42] = [
     ("oci_identity_smtp_credential", None),
     // Grafana's older API keys, like its service-account tokens.
     ("grafana_api_key", Some("seconds_to_live")),
+    // A MinIO user is an S3 key pair: its name is the access key, `secret` (generated when not
+    // given) the secret key, with no expiry.
+    ("minio_iam_user", None),
 ];
 
 /// Identity-provider clients that a machine signs in with, and what says so: an Auth0
@@ -106,7 +109,7 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
 /// keys, Buildkite agent and cluster agent tokens, Databricks personal and
 /// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`,
 /// Backblaze B2 application keys, Oracle Cloud customer secret keys, auth tokens and SMTP
-/// credentials, Grafana API keys, and Consul and Nomad ACL tokens
+/// credentials, Grafana API keys, MinIO users (an S3 key pair), and Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`); and the client
 /// secrets of identity-provider clients that machines sign in with: Auth0 machine-to-machine
 /// applications (or any allowed the client-credentials grant) and client credentials that
