@@ -1077,6 +1077,42 @@ output "federation_user_secret" {
     assert!(got.is_empty(), "{got:?}");
 }
 
+/// The default of an optional attribute in a variable's object type is a default: a literal
+/// password there is hard-coded; a format, a mode or an empty string is not.
+#[test]
+fn defaults_of_optional_attributes_in_a_variable_type_are_read() {
+    let main = r#"
+variable "bad_clusters" {
+  type = map(object({
+    shard_count   = optional(number, 2)
+    root_password = optional(string, "percona-admin-7")
+  }))
+  default = { main = {} }
+}
+variable "ok_legacy_quoted_type_token" {
+  type = "string"
+}
+variable "ok_settings" {
+  type = object({
+    private_key_format = optional(string, "der")
+    http_tokens        = optional(string, "required")
+    api_token          = optional(string, "")
+    token_ttl          = optional(string, "1h")
+  })
+  default = {}
+}
+"#;
+    let d = tree(&[("main.tf", main)]);
+    let got: Vec<(String, usize)> = lint(d.path())
+        .iter()
+        .filter(|f| f.code == "NHI112")
+        .map(|f| (f.address.clone(), f.start.map_or(0, |p| p.line)))
+        .collect();
+    assert_eq!(got, [("var.bad_clusters".to_owned(), 5)]);
+    // A quoted type of Terraform 0.11 names a type, not a value.
+    assert!(lint(d.path()).iter().all(|f| f.address != "var.ok_legacy_quoted_type_token"));
+}
+
 /// A field of a credential-named input that switches, sizes or names it is not the credential;
 /// the credential itself and its secret-named fields are.
 #[test]

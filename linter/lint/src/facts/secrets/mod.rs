@@ -834,6 +834,28 @@ fn azapi_secret_value(b: &Block) -> Option<&Expr> {
 }
 
 /// Visits one attribute's value as a source of its own.
+/// Calls `f` for the literals of the defaults that a type gives its objects' optional attributes
+/// (`object({ root_password = optional(string, "admin") })`), each under its attribute's name,
+/// at any depth. The type's own words (`string`, or a quoted `"string"` of Terraform 0.11) are
+/// not values.
+fn visit_type_defaults(e: &Expr, f: &mut Visit<'_>) -> bool {
+    match &e.kind {
+        ExprKind::Call { args, .. } => args.iter().any(|a| visit_type_defaults(a, f)),
+        ExprKind::Object(items) => items.iter().any(|(k, v)| {
+            let key = match k {
+                ObjKey::Ident(i) => i.as_str(),
+                ObjKey::Expr(x) => x.as_str().unwrap_or(""),
+            };
+            let default = match &v.kind {
+                ExprKind::Call { name, args, .. } if name == "optional" => args.get(1),
+                _ => None,
+            };
+            default.is_some_and(|d| visit_literals(d, key, true, f)) || visit_type_defaults(v, f)
+        }),
+        _ => false,
+    }
+}
+
 fn attr_source<'a>(a: &'a Attr, key: &str) -> impl FnOnce(&mut Visit<'_>) + 'a {
     let key = key.to_owned();
     move |f: &mut Visit<'_>| {
@@ -995,9 +1017,14 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
                 // is private, not a credential; a key's id (`aws_access_key_id`) is kept.
                 let sensitive = b.body.attr("sensitive").is_some_and(|a| matches!(a.expr.kind, ExprKind::Bool(true)))
                     && (!is_descriptive_name(name) || name.to_ascii_lowercase().ends_with("id"));
-                if let Some(d) = b.body.attr("default") {
-                    push(&|| format!("var.{name}"), judge_source(attr_source(d, name), sensitive));
-                }
+                // The defaults of an object type's optional attributes are defaults too
+                // (`type = object({ root_password = optional(string, "admin") })`).
+                let found =
+                    b.body.attr("default").and_then(|d| judge_source(attr_source(d, name), sensitive)).or_else(|| {
+                        let t = b.body.attr("type")?;
+                        judge_source(|f| _ = visit_type_defaults(&t.expr, f), sensitive)
+                    });
+                push(&|| format!("var.{name}"), found);
             }
             "data" if b.labels.first().is_some_and(|t| t == "aws_iam_policy_document") => {}
             _ => {
