@@ -1113,6 +1113,29 @@ variable "ok_settings" {
     assert!(lint(d.path()).iter().all(|f| f.address != "var.ok_legacy_quoted_type_token"));
 }
 
+/// A kubeconfig returned by a registry module whose code is not here carries the cluster's client
+/// key or token: written to a file, it is a credential on disk; where it is written is not.
+#[test]
+fn a_kubeconfig_output_of_a_remote_module_is_a_credential() {
+    let main = r#"
+module "k3s" {
+  source  = "xunleii/k3s/module"
+  version = "3.4.0"
+}
+resource "local_file" "bad_kubeconfig" {
+  content  = module.k3s.kube_config
+  filename = "${path.module}/config.yaml"
+}
+resource "local_file" "ok_path_only" {
+  content  = module.k3s.kubeconfig_path
+  filename = "${path.module}/where.txt"
+}
+"#;
+    let d = tree(&[("main.tf", main)]);
+    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI119").map(|f| f.address.clone()).collect();
+    assert_eq!(got, ["local_file.bad_kubeconfig"]);
+}
+
 /// A field of a credential-named input that switches, sizes or names it is not the credential;
 /// the credential itself and its secret-named fields are.
 #[test]

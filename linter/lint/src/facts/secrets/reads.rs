@@ -255,9 +255,9 @@ pub fn credential_read_where(
                 // A field of what the output returns that names the credential
                 // (`module.key.api_key.id`) is not the credential.
                 (Some(_), Some(_)) if attrs.get(2).is_some_and(|f| names_something(f)) => false,
-                (Some(m), Some(o)) => {
-                    module_output(m, o).unwrap_or_else(|| is_credential_key(o) || o.ends_with("connection_string"))
-                }
+                (Some(m), Some(o)) => module_output(m, o).unwrap_or_else(|| {
+                    is_credential_key(o) || o.ends_with("connection_string") || kubeconfig_output(o)
+                }),
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
@@ -378,6 +378,15 @@ pub fn plainly_not_secret(value: &Expr) -> bool {
 
 /// Whether an attribute's name says it names or locates something rather than holding it
 /// (`name`, `secret_id`, `secret_arn`, `url`).
+/// An output named for a cluster's kubeconfig (`kube_config`, `kubeconfig_raw`,
+/// `admin_kubeconfig`): what a cluster module returns there carries its client key or token. Where
+/// it is (`kubeconfig_path`, `kubeconfig_filename`) is not.
+fn kubeconfig_output(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    (n.contains("kubeconfig") || n.contains("kube_config"))
+        && !["_path", "_file", "_filename", "_command", "_location"].iter().any(|s| n.ends_with(s))
+}
+
 /// A field that switches or sizes something rather than holding it: `enabled`, `enable_rotation`,
 /// `rotation_days`, `length`.
 fn setting(attr: &str) -> bool {
