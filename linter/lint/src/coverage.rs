@@ -47,6 +47,7 @@ pub const LIFECYCLE: &[Credential] = &[
     c("aws_key_pair", "aws", "public key only: not a secret", &[]),
     c("google_service_account_key", "gcp", "`keepers` fed by `time_rotating`", &["NHI102"]),
     c("tls_private_key", "tls", REPLACE, &["NHI121"]),
+    c("aws_iot_certificate (no csr)", "aws", "none: send a csr so the key stays on the device", &["NHI121"]),
     c(
         "tls_self_signed_cert, tls_locally_signed_cert",
         "tls",
