@@ -1,5 +1,5 @@
 use crate::eval::Env;
-use crate::facts::secrets::{credential_read, is_credential_key};
+use crate::facts::secrets::{credential_read, is_credential_key, names_kubeconfig};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::{Expr, ExprKind, ObjKey, TemplatePart};
 
@@ -66,14 +66,6 @@ fn credential_in(
 fn is_resource(path: &str) -> bool {
     let head = path.split(['.', '[']).next().unwrap_or("");
     head == "data" || head.contains('_')
-}
-
-/// Attributes that hold a whole kubeconfig, credentials included.
-fn names_kubeconfig(segment: &str) -> bool {
-    let s = segment.to_ascii_lowercase();
-    (s.contains("kubeconfig") || s.contains("kube_config") || s.contains("kube_admin_config"))
-        && !s.ends_with("_path")
-        && !s.ends_with("_filename")
 }
 
 fn is_constant(e: &Expr) -> bool {

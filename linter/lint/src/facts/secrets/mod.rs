@@ -21,7 +21,7 @@ pub use reads::{
 pub use tokens::known_token;
 pub use values::{
     Literal, ends_descriptive, entropy, is_credential_key, is_descriptive_name, is_placeholder, literal_secret,
-    secret_in_role, url_password, url_password_before_interpolation,
+    names_kubeconfig, secret_in_role, url_password, url_password_before_interpolation,
 };
 
 use crate::span::Span;
@@ -833,7 +833,6 @@ fn azapi_secret_value(b: &Block) -> Option<&Expr> {
     body.field("value").or_else(|| body.field("properties")?.field("value"))
 }
 
-/// Visits one attribute's value as a source of its own.
 /// Calls `f` for the literals of the defaults that a type gives its objects' optional attributes
 /// (`object({ root_password = optional(string, "admin") })`), each under its attribute's name,
 /// at any depth. The type's own words (`string`, or a quoted `"string"` of Terraform 0.11) are
@@ -856,6 +855,7 @@ fn visit_type_defaults(e: &Expr, f: &mut Visit<'_>) -> bool {
     }
 }
 
+/// Visits one attribute's value as a source of its own.
 fn attr_source<'a>(a: &'a Attr, key: &str) -> impl FnOnce(&mut Visit<'_>) + 'a {
     let key = key.to_owned();
     move |f: &mut Visit<'_>| {

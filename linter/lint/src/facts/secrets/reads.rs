@@ -1,7 +1,7 @@
 //! What an expression reads that is a secret: the credential attributes of resources, whole
 //! credential objects, credential-named variables and module outputs.
 
-use super::is_credential_key;
+use super::{is_credential_key, names_kubeconfig};
 use crate::syntax::{Expr, ExprKind, ObjKey, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
@@ -255,9 +255,8 @@ pub fn credential_read_where(
                 // A field of what the output returns that names the credential
                 // (`module.key.api_key.id`) is not the credential.
                 (Some(_), Some(_)) if attrs.get(2).is_some_and(|f| names_something(f)) => false,
-                (Some(m), Some(o)) => module_output(m, o).unwrap_or_else(|| {
-                    is_credential_key(o) || o.ends_with("connection_string") || kubeconfig_output(o)
-                }),
+                (Some(m), Some(o)) => module_output(m, o)
+                    .unwrap_or_else(|| is_credential_key(o) || o.ends_with("connection_string") || names_kubeconfig(o)),
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
@@ -376,17 +375,6 @@ pub fn plainly_not_secret(value: &Expr) -> bool {
             || names_something(last))
 }
 
-/// Whether an attribute's name says it names or locates something rather than holding it
-/// (`name`, `secret_id`, `secret_arn`, `url`).
-/// An output named for a cluster's kubeconfig (`kube_config`, `kubeconfig_raw`,
-/// `admin_kubeconfig`): what a cluster module returns there carries its client key or token. Where
-/// it is (`kubeconfig_path`, `kubeconfig_filename`) is not.
-fn kubeconfig_output(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    (n.contains("kubeconfig") || n.contains("kube_config"))
-        && !["_path", "_file", "_filename", "_command", "_location"].iter().any(|s| n.ends_with(s))
-}
-
 /// A field that switches or sizes something rather than holding it: `enabled`, `enable_rotation`,
 /// `rotation_days`, `length`.
 fn setting(attr: &str) -> bool {
@@ -396,6 +384,8 @@ fn setting(attr: &str) -> bool {
         || ["_enabled", "_days", "_hours", "_count", "_length"].iter().any(|w| a.ends_with(w))
 }
 
+/// Whether an attribute's name says it names or locates something rather than holding it
+/// (`name`, `secret_id`, `secret_arn`, `url`).
 fn names_something(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
     ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))

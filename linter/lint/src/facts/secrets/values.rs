@@ -140,6 +140,16 @@ const NOT_VALUE: &[&str] = &[
 /// logins (`ECS_ENGINE_AUTH_DATA`, `DOCKER_AUTH_CONFIG`).
 const WELL_KNOWN: [&str; 3] = ["vault_dev_root_token_id", "ecs_engine_auth_data", "docker_auth_config"];
 
+/// Whether a name is one for a whole kubeconfig, credentials included (`kube_config_raw`,
+/// `kubeconfig`, `admin_kubeconfig`, `kube_admin_config`), not for where one is
+/// (`kubeconfig_path`, `kubeconfig_filename`).
+pub fn names_kubeconfig(name: &str) -> bool {
+    let s = name.to_ascii_lowercase();
+    (s.contains("kubeconfig") || s.contains("kube_config") || s.contains("kube_admin_config"))
+        && !s.ends_with("_path")
+        && !s.ends_with("_filename")
+}
+
 /// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
 /// not about one (`password_length`, `secret_name`, `token_ttl`).
 pub fn is_credential_key(key: &str) -> bool {
