@@ -1,5 +1,27 @@
+use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::lifecycle;
+
+/// What a `google_apikeys_key`'s `restrictions` blocks bound.
+pub(crate) struct Restrictions {
+    /// Limited to the APIs it calls (`api_targets`).
+    pub apis: bool,
+    /// The application restrictions set: where the key may be used from.
+    pub used_from: Vec<&'static str>,
+}
+
+impl Restrictions {
+    const APPLICATION: [&'static str; 4] =
+        ["browser_key_restrictions", "server_key_restrictions", "android_key_restrictions", "ios_key_restrictions"];
+
+    pub fn of(key: &Item<'_>) -> Self {
+        let blocks = key.nested("restrictions");
+        let apis = blocks.iter().any(|r| !r.nested("api_targets").is_empty());
+        let used_from =
+            Self::APPLICATION.into_iter().filter(|a| blocks.iter().any(|r| !r.nested(a).is_empty())).collect();
+        Self { apis, used_from }
+    }
+}
 
 /// ## What it does
 /// Finds `google_apikeys_key` resources: Google Cloud API keys. Keys that Terraform rotates
@@ -44,13 +66,10 @@ impl Rule for GcpApiKey {
             if !lifecycle(&k, cx).is_static() {
                 continue;
             }
-            let restrictions = k.nested("restrictions");
-            let restricted = restrictions.iter().any(|r| !r.nested("api_targets").is_empty());
-            let client_key = restrictions.iter().any(|r| {
-                ["android_key_restrictions", "ios_key_restrictions", "browser_key_restrictions"]
-                    .iter()
-                    .any(|c| !r.nested(c).is_empty())
-            });
+            let r = Restrictions::of(&k);
+            let restricted = r.apis;
+            // A server key's address list does not make it public by design; an app's key is.
+            let client_key = r.used_from.iter().any(|a| *a != "server_key_restrictions");
             if restricted && client_key {
                 continue;
             }

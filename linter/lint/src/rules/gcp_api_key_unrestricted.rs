@@ -1,8 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-
-/// The restrictions that say where a key may be used from: apps, sites or addresses.
-const APPLICATION: [&str; 4] =
-    ["browser_key_restrictions", "server_key_restrictions", "android_key_restrictions", "ios_key_restrictions"];
+use crate::rules::gcp_api_key::Restrictions;
 
 /// ## What it does
 /// Finds Google Cloud API keys (`google_apikeys_key`) that are not restricted both ways Google
@@ -60,16 +57,14 @@ impl Rule for GcpApiKeyUnrestricted {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources("google_apikeys_key") {
-            let restrictions = k.nested("restrictions");
-            let apis = restrictions.iter().any(|r| !r.nested("api_targets").is_empty());
-            let used_from = restrictions.iter().any(|r| APPLICATION.iter().any(|a| !r.nested(a).is_empty()));
-            let message = match (apis, used_from) {
+            let r = Restrictions::of(&k);
+            let message = match (r.apis, !r.used_from.is_empty()) {
                 (true, true) => continue,
                 (false, true) => "API key without api_targets: it can call every API enabled in the project",
                 (true, false) => "API key without an application restriction: it works from any site, app or address",
                 (false, false) => "API key without restrictions: any API of the project, from anywhere",
             };
-            let span = restrictions.first().map_or_else(|| k.header(), |r| r.header());
+            let span = k.nested("restrictions").first().map_or_else(|| k.header(), |r| r.header());
             cx.report(&k, span, message).help(
                 "restrict the key to the APIs it calls (api_targets) and to the sites, apps or addresses that use it",
             );
