@@ -590,6 +590,15 @@ fn processes_running(prefix: &str) -> Vec<u32> {
         .collect()
 }
 
+/// The provider's unix sockets (`plugin-nhi-PID-….sock`) in `dir`.
+fn plugin_sockets(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|f| f.starts_with("plugin-nhi-"))
+        .collect()
+}
+
 /// Killing Terraform mid-apply (no Shutdown RPC) leaves no provider process behind.
 #[test]
 fn the_provider_exits_when_terraform_is_killed() {
@@ -637,9 +646,8 @@ fn the_provider_exits_when_terraform_is_killed() {
     assert!(gone_after < Duration::from_millis(1000), "the provider took {gone_after:?} to exit");
     // It went the orderly way: its unix socket (plugin-nhi-PID-….sock, in this test's own
     // TMPDIR) is removed.
-    let left: Vec<String> = std::fs::read_dir(env.wd.temp_dir())
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+    let left: Vec<String> = plugin_sockets(&env.wd.temp_dir())
+        .into_iter()
         .filter(|f| providers.iter().any(|p| f.starts_with(&format!("plugin-nhi-{p}-"))))
         .collect();
     assert!(left.is_empty(), "sockets left behind: {left:?}");
@@ -667,11 +675,7 @@ fn the_provider_shuts_down_cleanly_on_either_registry() {
         for bad in ["panicked", "failed to exit gracefully"] {
             assert!(!out.stderr.contains(bad), "{registry}: {bad:?} in Terraform's log:\n{}", out.stderr);
         }
-        let left: Vec<_> = std::fs::read_dir(env.wd.temp_dir())
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|f| f.starts_with("plugin-nhi-"))
-            .collect();
+        let left = plugin_sockets(&env.wd.temp_dir());
         assert!(left.is_empty(), "{registry}: sockets left behind: {left:?}");
     }
 }
