@@ -37,6 +37,11 @@ fn lint(dir: &Path) -> Vec<Finding> {
     r.findings
 }
 
+/// The addresses of the blocks `code` reports under `dir`, in report order.
+fn addresses(dir: &Path, code: &str) -> Vec<String> {
+    lint(dir).into_iter().filter(|f| f.code == code).map(|f| f.address).collect()
+}
+
 fn codes(findings: &[Finding]) -> Vec<(String, &'static str)> {
     findings.iter().map(|f| (f.address.clone(), f.code)).collect()
 }
@@ -1039,7 +1044,7 @@ output "other_token" {
 }
 "#;
     let d = tree(&[("main.tf", root), ("modules/ci/main.tf", module)]);
-    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    let got: Vec<String> = addresses(d.path(), "NHI116");
     // An id and a PGP-encrypted secret are not secrets whatever the output is called; an
     // output whose value says nothing either way, and one of a module not here, go by name.
     assert_eq!(got, ["output.ci_password", "output.other_token"], "{got:?}");
@@ -1073,7 +1078,7 @@ output "federation_user_secret" {
 }
 "#;
     let d = tree(&[("main.tf", root), ("federated/main.tf", federated), ("federated/user/main.tf", user)]);
-    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    let got: Vec<String> = addresses(d.path(), "NHI116");
     assert!(got.is_empty(), "{got:?}");
 }
 
@@ -1132,7 +1137,7 @@ resource "local_file" "ok_path_only" {
 }
 "#;
     let d = tree(&[("main.tf", main)]);
-    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI119").map(|f| f.address.clone()).collect();
+    let got: Vec<String> = addresses(d.path(), "NHI119");
     assert_eq!(got, ["local_file.bad_kubeconfig"]);
 }
 
@@ -1172,7 +1177,7 @@ output "bad_whole" {
 }
 "#;
     let d = tree(&[("main.tf", main)]);
-    let got: Vec<String> = lint(d.path()).iter().filter(|f| f.code == "NHI116").map(|f| f.address.clone()).collect();
+    let got: Vec<String> = addresses(d.path(), "NHI116");
     assert_eq!(got, ["output.bad_value", "output.bad_token", "output.bad_whole"]);
 }
 
@@ -2062,8 +2067,7 @@ resource "google_compute_instance_template" "with_cert" {
         ("boot.sh.tpl", "echo '${key}' > /etc/client.pem\n"),
         ("modules/tls/main.tf", module),
     ]);
-    let mut got: Vec<String> =
-        lint(d.path()).iter().filter(|f| f.code == "NHI122").map(|f| f.address.clone()).collect();
+    let mut got: Vec<String> = addresses(d.path(), "NHI122");
     got.sort();
     // Rendered by a template_file or straight into a machine's boot data: the key is written
     // where others read it; the certificate is public.
