@@ -15,11 +15,9 @@ const EVERYTHING: [(&str, &str); 2] = [
 fn everything(resources: &Value, depth: usize) -> Option<&'static str> {
     let Some(Value::Object(map)) = resources.as_document() else { return None };
     map.iter().find_map(|(key, inner)| {
-        EVERYTHING.iter().find(|(k, _)| k == key).map(|(_, what)| *what).or_else(|| {
-            (depth < 2 && matches!(inner, Value::Object(_) | Value::Str(_) | Value::Encoded(_)))
-                .then(|| everything(inner, depth + 1))
-                .flatten()
-        })
+        // `as_document` reads only objects and JSON text: any other value ends the descent.
+        let nested = || if depth < 2 { everything(inner, depth + 1) } else { None };
+        EVERYTHING.iter().find(|(k, _)| k == key).map(|(_, what)| *what).or_else(nested)
     })
 }
 
