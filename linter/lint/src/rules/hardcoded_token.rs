@@ -7,8 +7,11 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// inputs, `.tfvars` values: AWS access key IDs (`AKIA…`), GitHub (`ghp_`, `gho_`, `ghs_`, `github_pat_`), GitLab
 /// (`glpat-`), Slack (`xox?-`, webhooks), Google API keys (`AIza…`), PEM private keys, Vault
 /// tokens (`hvs.`), JWTs, Stripe, SendGrid, npm, Artifactory (`AKCp…`), PuTTY private keys,
-/// Azure storage account keys and shared access signatures (`sv=…&sig=…`), HTTP Basic credentials
-/// (`Basic ` and base64 of `user:password`), and `nhi` API keys (`nhik_…`, only with a valid
+/// Azure storage account keys and shared access signatures (`sv=…&sig=…`), Entra ID client
+/// secrets (`…8Q~…`), Discord and Microsoft Teams webhook URLs, Telegram bot tokens, OpenAI,
+/// Anthropic, Hugging Face, Shopify, PyPI, Databricks, Grafana, New Relic, Sentry, Postman,
+/// Pulumi, Doppler, Linear, Atlassian, Mailgun and Tailscale keys, GitLab runner registration
+/// tokens, HTTP Basic credentials (`Basic ` and base64 of `user:password`), and `nhi` API keys (`nhik_…`, only with a valid
 /// checksum: the format the nhi registry mints, defined once in `nhi-core`) — also in a
 /// commented-out attribute inside a block, and in the text of a file that does not parse
 /// (reported under the address `(unparsed)`, next to the syntax error): a broken heredoc must
