@@ -126,6 +126,30 @@ const NETWORK_PROTECTION: [&str; 9] = [
     "ec2:createsecuritygroup",
 ];
 
+/// Inference on what the caller sends: a model's answer, speech, a transcript, a translation,
+/// text or faces found in a document or image. These read no stored data of the account and
+/// change nothing (a transcription or speech job writes its result where the caller says, which
+/// needs its own grant), and every blind reader who met them on `"*"` called them clean.
+const INFERENCE: [&str; 17] = [
+    "bedrock:invokemodel",
+    "bedrock:invokemodelwithresponsestream",
+    "bedrock:converse",
+    "bedrock:conversestream",
+    "polly:synthesizespeech",
+    "polly:startspeechsynthesistask",
+    "transcribe:starttranscriptionjob",
+    "transcribe:startstreamtranscription",
+    "transcribe:startstreamtranscriptionwebsocket",
+    "translate:translatetext",
+    "translate:translatedocument",
+    "comprehend:detect*",
+    "comprehend:batchdetect*",
+    "rekognition:detect*",
+    "rekognition:comparefaces",
+    "textract:analyze*",
+    "textract:detectdocumenttext",
+];
+
 /// Verbs of actions that only read.
 const READ_VERBS: [&str; 15] = [
     "get",
@@ -188,6 +212,7 @@ pub fn is_sensitive_action(action: &str) -> bool {
         || l.starts_with("elasticloadbalancing:")
         || READS_BY_NAME.contains(&l.as_str())
         || TELEMETRY.iter().any(|t| action_matches(t, &l))
+        || INFERENCE.iter().any(|t| action_matches(t, &l))
         // IAM's `Generate*` actions start reports (credential report, last-accessed details).
         || l.starts_with("iam:generate")
     {
@@ -211,6 +236,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// the request's region, transport or time, `aws:RequestedRegion`, leaves every resource there
 /// open). Other read-only actions, IAM's
 /// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, metric filters and log deliveries of service logging roles, Session Manager channels),
+/// inference on the caller's own input (`bedrock:InvokeModel`, `polly:SynthesizeSpeech`,
+/// `translate:TranslateText`, `textract:AnalyzeDocument` and the like),
 /// load-balancer plumbing (Elastic Load Balancing actions, security groups and their ingress
 /// rules, web ACL and Shield attachments, as the AWS Load Balancer Controller's policy grants) and the
 /// actions AWS only accepts with `"*"` (for example
