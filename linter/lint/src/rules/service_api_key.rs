@@ -4,7 +4,7 @@ use crate::rules::common::static_credentials;
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 43] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 44] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -29,6 +29,8 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 43] = [
     ("hcp_service_principal_key", None),
     ("hcp_consul_cluster_root_token", None),
     ("tailscale_oauth_client", None),
+    // A Twingate service account key: `expiration_time` is in days, 0 (the default) is never.
+    ("twingate_service_account_key", Some("expiration_time")),
     ("mongodbatlas_api_key", None),
     ("digitalocean_spaces_key", None),
     // Registry credentials live `expiry_seconds`, by default 2^31 seconds (68 years).

@@ -13,7 +13,10 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// (`kubernetes_token_request_v1`) whose `spec.expiration_seconds` is beyond it: a token
 /// requested for years is a long-lived credential in state. And Harbor robot accounts
 /// (`harbor_robot_account`) whose `duration` is unset or -1 (never), or more days than
-/// `policy.static_key_max_lifetime`.
+/// `policy.static_key_max_lifetime`. And Tailscale auth keys (`tailscale_tailnet_key`) that are
+/// reusable with no `expiry` (the provider's 90-day default) or with one beyond the policy,
+/// and device keys whose expiry is switched off (`tailscale_device_key`,
+/// `key_expiry_disabled = true`).
 ///
 /// ## Why is this bad?
 /// A token without an end stays valid after the workload, the cluster role or the person that
@@ -107,6 +110,36 @@ impl Rule for TokenWithoutExpiry {
             cx.report(&robot, span, message).help(format!(
                 "set duration (days) within policy.static_key_max_lifetime ({max}) and replace the account's secret before it ends"
             ));
+        }
+        // A reusable Tailscale auth key joins any machine that holds it until it expires; machines
+        // join at boot, so an hour is enough, and the provider's default is 90 days.
+        for key in cx.resources("tailscale_tailnet_key") {
+            if is_rotated(&key) || key.value("reusable").as_ref().and_then(crate::eval::Value::as_bool) != Some(true) {
+                continue;
+            }
+            let message = if !key.has("expiry") {
+                "reusable auth key with no expiry: any holder can join machines to the tailnet for the provider's 90-day default".to_owned()
+            } else if let Some((_, s)) = first_longer(&key, &["expiry"], max.as_secs()) {
+                format!("reusable auth key valid for {}", interval(s))
+            } else {
+                continue;
+            };
+            let span = if key.has("expiry") { key.span("expiry") } else { key.header() };
+            cx.report(&key, span, message).help(format!(
+                "set expiry to what joining needs (an hour), at most policy.static_key_max_lifetime ({max}), or give machines an OAuth client instead"
+            ));
+        }
+        for key in cx.resources("tailscale_device_key") {
+            if key.value("key_expiry_disabled").as_ref().and_then(crate::eval::Value::as_bool) == Some(true) {
+                cx.report(
+                    &key,
+                    key.span("key_expiry_disabled"),
+                    "the device's node key never expires: key_expiry_disabled = true",
+                )
+                .help(
+                    "leave key expiry on and re-authenticate the device (or tag it and use an auth key) when it ends",
+                );
+            }
         }
         // A key that cannot expire is NHI117's alone: there is no expiry to set.
         for (ty, attr) in SERVICE_KEYS.iter().filter_map(|(ty, expiry)| expiry.map(|a| (ty, a))) {
