@@ -548,6 +548,15 @@ fn literal_str(e: &Expr) -> Option<&str> {
 /// `api_tokens`), as the key its entries are judged under.
 fn held_secret(key: &str) -> Option<&'static str> {
     let k = key.to_ascii_lowercase();
+    // Settings named secret as a whole (`secret_environment_variables` of a Scaleway container,
+    // `secret_env`): every value is one.
+    const SETTINGS: [&str; 8] =
+        ["environment_variables", "environment", "env", "env_vars", "envs", "variables", "vars", "values"];
+    // Its write-only twin too (`secret_environment_variables_wo`).
+    let settings = k.strip_suffix("_wo").unwrap_or(&k);
+    if settings.strip_prefix("secret_").is_some_and(|rest| SETTINGS.contains(&rest)) {
+        return Some("secret");
+    }
     let held = [("secrets", "secret"), ("passwords", "password"), ("tokens", "token")]
         .into_iter()
         .find_map(|(plural, one)| k.ends_with(plural).then_some(one))?;
@@ -780,6 +789,16 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
     let key = match b.labels.first()?.as_str() {
         "azurerm_key_vault_secret" => "value",
         "google_secret_manager_secret_version" => "secret_data",
+        // Other providers' secret stores: the value each keeps.
+        "scaleway_secret_version" => "data",
+        "akeyless_static_secret" => "value",
+        "doppler_secret" => "value",
+        "infisical_secret" => "value",
+        "hcp_vault_secrets_secret" => "secret_value",
+        "alicloud_kms_secret" => "secret_data",
+        "huaweicloud_csms_secret" => "secret_text",
+        "tencentcloud_ssm_secret_version" => "secret_string",
+        "ibm_sm_arbitrary_secret" => "payload",
         // The secret written as text, or as base64 bytes.
         "aws_secretsmanager_secret_version"
             if b.body.attr("secret_string").is_none() && b.body.attr("secret_string_wo").is_none() =>
@@ -1208,5 +1227,9 @@ mod tests {
         assert_eq!(held_secret("secrets_encrypted"), None);
         assert_eq!(held_secret("secret_names"), None);
         assert_eq!(held_secret("tags"), None);
+        assert_eq!(held_secret("secret_environment_variables"), Some("secret"));
+        assert_eq!(held_secret("secret_env"), Some("secret"));
+        assert_eq!(held_secret("secret_name"), None, "one name, not a map of secrets");
+        assert_eq!(held_secret("environment_variables"), None);
     }
 }
