@@ -14,7 +14,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// sources and in JSON policies (literal, heredoc or `jsonencode`) of `aws_iam_policy`,
 /// `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, inline role policies
 /// and SSO permission sets, and of the Cloud Control provider's IAM resources
-/// (`awscc_iam_role_policy`, `awscc_iam_managed_policy`, the `policies` of `awscc_iam_role`, …),
+/// (`awscc_iam_role_policy`, `awscc_iam_managed_policy`, the `policies` of `awscc_iam_role`, …)
+/// and Alibaba Cloud RAM policies (`alicloud_ram_policy`, written in the same grammar),
 /// and in a policy document given to a registry or git module through an input named for one
 /// policy (`policy = jsonencode({…})` of an `iam-policy` module, `policy_json`,
 /// `inline_policy`), when none of its statements names a principal. A resource written as one
