@@ -3,7 +3,7 @@
 use std::ops::{ControlFlow, Range};
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 
 const NHI_API_KEY: &str = "nhi API key";
@@ -138,7 +138,10 @@ fn markers() -> Option<&'static Markers> {
         .get_or_init(|| {
             let (format_of, patterns): (Vec<usize>, Vec<&str>) =
                 FORMATS.iter().enumerate().flat_map(|(i, format)| format.markers.iter().map(move |m| (i, *m))).unzip();
-            let search = AhoCorasick::new(patterns).ok()?;
+            // A contiguous NFA: built in a fraction of the DFA's time for these ~70 short
+            // markers (the build was most of a small run's marker cost), and searched nearly
+            // as fast.
+            let search = AhoCorasick::builder().kind(Some(AhoCorasickKind::ContiguousNFA)).build(patterns).ok()?;
             Some(Markers { search, format_of })
         })
         .as_ref()
