@@ -106,6 +106,7 @@ table! {
     "NHI256" => cluster_secret_store_open::ClusterSecretStoreOpen,
     "NHI257" => cloudflare_token_every_resource::CloudflareTokenEveryResource,
     "NHI258" => gcp_api_key_unrestricted::GcpApiKeyUnrestricted,
+    "NHI259" => yandex_primitive_role::YandexPrimitiveRole,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

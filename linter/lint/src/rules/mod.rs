@@ -108,3 +108,4 @@ pub mod vault_secret_role_ttl;
 pub mod vault_ssh_any_user;
 pub mod vault_token;
 pub mod vault_token_ttl;
+pub mod yandex_primitive_role;
