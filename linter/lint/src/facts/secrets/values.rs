@@ -205,10 +205,26 @@ pub fn is_credential_key(key: &str) -> bool {
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
     let is_cred = |t: &&str| is_cred(t) || is_cred(&t.trim_end_matches(|c: char| c.is_ascii_digit()));
+    // A measure of the credential named before it (`default_ttl_gl_jwt`, `max_lease_token`,
+    // `rotation_period_secret`): a setting about the secret, not the secret.
+    const MEASURES: [&str; 12] = [
+        "ttl",
+        "lease",
+        "expiry",
+        "expiration",
+        "expires",
+        "lifetime",
+        "duration",
+        "period",
+        "timeout",
+        "interval",
+        "rotation",
+        "length",
+    ];
     match tokens.iter().rposition(is_cred) {
         Some(i) => {
             tokens[i + 1..].iter().all(|t| VALUE_FORMS.contains(t) || numbered(t))
-                && !tokens[..i].iter().any(|t| NOT_PLAIN.contains(t))
+                && !tokens[..i].iter().any(|t| NOT_PLAIN.contains(t) || MEASURES.contains(t))
         }
         None => false,
     }
@@ -669,6 +685,10 @@ mod tests {
         assert!(!is_credential_key("pw_length") && !is_credential_key("pwm"));
         assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
         assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
+        // Settings about a credential, named before it.
+        assert!(!is_credential_key("default_ttl_gl_jwt") && !is_credential_key("max_lease_ttl_token"));
+        assert!(!is_credential_key("rotation_period_secret") && !is_credential_key("ttl_service_token_value"));
+        assert!(is_credential_key("gitlab_jwt") && is_credential_key("admin_password"));
         assert!(
             !is_credential_key("access_key_status")
                 && !is_credential_key("token_expiry")
