@@ -133,6 +133,26 @@ const NOT_VALUE: &[&str] = &[
     "usage",
     // A key's kind (`customer_master_key_spec = "ECC_NIST_P256"`).
     "spec",
+    // How a key is found or shown, or how many are kept (`api_key_selection_expression`,
+    // `github_private_key_title`, `number_of_api_keys_to_retain`).
+    "expression",
+    "title",
+    "retain",
+];
+
+/// Tokens that are not credentials: request identifiers that make a call idempotent or page
+/// through results (`creation_token` of an EFS file system, an Auto Scaling lifecycle hook's
+/// `LifecycleActionToken`), and the names of keys inside a Kubernetes Secret
+/// (`rds_password_kubernetes_secret_key`).
+const NOT_CREDENTIALS: [&str; 8] = [
+    "creation_token",
+    "idempotency_token",
+    "client_request_token",
+    "lifecycle_action_token",
+    "continuation_token",
+    "pagination_token",
+    "kubernetes_secret_key",
+    "k8s_secret_key",
 ];
 
 /// Well-known settings that hold a credential under a name that does not say so: the Vault dev
@@ -169,8 +189,23 @@ pub fn is_credential_key(key: &str) -> bool {
     // DNSSEC's key-signing and zone-signing keys are public keys (`key_signing_keys[0].ds_record`).
     let dnssec = k.starts_with("key_signing") || k.starts_with("zone_signing");
     // A switch named for what it turns on (`create_access_key`, `manage_master_user_password`).
-    const SWITCH_VERBS: [&str; 12] =
-        ["create", "enable", "disable", "use", "generate", "manage", "rotate", "has", "is", "should", "allow", "skip"];
+    const SWITCH_VERBS: [&str; 15] = [
+        "create",
+        "enable",
+        "disable",
+        "use",
+        "generate",
+        "regenerate",
+        "manage",
+        "rotate",
+        "has",
+        "is",
+        "should",
+        "allow",
+        "skip",
+        "require",
+        "include",
+    ];
     let switch = tokens.len() > 1 && SWITCH_VERBS.contains(&tokens[0]);
     // Where a secret is kept, not the secret (`PATH_TO_PRIVATE_KEY`, `file_private_key`).
     let locator = tokens.len() > 1 && matches!(tokens[0], "path" | "file" | "filename" | "location" | "dir");
@@ -178,7 +213,14 @@ pub fn is_credential_key(key: &str) -> bool {
     // Helm charts' values).
     let locator = locator || tokens.contains(&"existing");
     let switch = switch || locator;
-    if NOT_VALUE.contains(last) || k.ends_with("key_id") || k.contains("wo_version") || dnssec || switch {
+    let not_credential = NOT_CREDENTIALS.iter().any(|n| k.ends_with(n));
+    if NOT_VALUE.contains(last)
+        || k.ends_with("key_id")
+        || k.contains("wo_version")
+        || dnssec
+        || switch
+        || not_credential
+    {
         return false;
     }
     if CRED_JOINED.iter().any(|j| k.contains(j)) {
@@ -689,6 +731,13 @@ mod tests {
         assert!(!is_credential_key("default_ttl_gl_jwt") && !is_credential_key("max_lease_ttl_token"));
         assert!(!is_credential_key("rotation_period_secret") && !is_credential_key("ttl_service_token_value"));
         assert!(is_credential_key("gitlab_jwt") && is_credential_key("admin_password"));
+        // Identifiers and names that only look like credentials.
+        assert!(!is_credential_key("creation_token") && !is_credential_key("LifecycleActionToken"));
+        assert!(
+            !is_credential_key("api_key_selection_expression") && !is_credential_key("number_of_api_keys_to_retain")
+        );
+        assert!(!is_credential_key("rds_password_kubernetes_secret_key") && !is_credential_key("regenerate_passwords"));
+        assert!(!is_credential_key("github_private_key_title") && is_credential_key("github_private_key"));
         assert!(
             !is_credential_key("access_key_status")
                 && !is_credential_key("token_expiry")
