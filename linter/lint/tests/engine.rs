@@ -794,6 +794,41 @@ module "inner" {
 }
 
 #[test]
+fn a_collection_a_module_walks_is_not_a_switch_for_its_credential() {
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+module "tokens" {
+  source       = "./project"
+  environments = ["dev", "prod"]
+}
+"#,
+        ),
+        (
+            "project/main.tf",
+            r#"
+variable "environments" {
+  type    = list(string)
+  default = ["prod"]
+}
+resource "doppler_service_token" "this" {
+  for_each = toset(var.environments)
+  project  = "app"
+  config   = each.value
+  name     = "ci"
+  access   = "read"
+}
+"#,
+        ),
+    ]);
+    let f = lint(d.path());
+    // The token is the module's own (its default already makes one): reported in the module
+    // only. Naming more environments says how many, not whether.
+    assert_eq!(codes(&f), vec![("doppler_service_token.this".to_owned(), "NHI117")]);
+}
+
+#[test]
 fn a_call_that_switches_on_a_module_credential_is_reported_at_the_switch() {
     let d = tree(&[
         (

@@ -210,8 +210,14 @@ impl ModuleRunner<'_> {
                 let reads = call_reads(b, &env, &known);
                 for (given, shapes) in call_inputs(b, &env) {
                     let mut found = Vec::new();
-                    let switched_on: Vec<String> =
-                        given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
+                    // A switch is a flag or a count (`create_access_key = true`); a collection a
+                    // `for_each` walks (`environments = ["dev", "prod"]`) says how many, not
+                    // whether.
+                    let switched_on: Vec<String> = given
+                        .iter()
+                        .filter(|(_, v)| matches!(v, Value::Bool(_) | Value::Number(_)) && is_on(v))
+                        .map(|(k, _)| k.clone())
+                        .collect();
                     stack.push(dir.clone());
                     let inputs = Inputs::Call(given.clone(), origins.clone(), shapes.clone(), reads.clone());
                     self.run(child_ids, inputs, &child_prefix, stack, &mut found);
