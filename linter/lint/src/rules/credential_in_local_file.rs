@@ -152,5 +152,6 @@ mod tests {
         assert_eq!(key_before("= "), None);
         assert!(names_kubeconfig("kube_config_raw") && names_kubeconfig("kubeconfig"));
         assert!(!names_kubeconfig("kubeconfig_path"));
+        assert!(!names_kubeconfig("kubeconfig-certificate-authority-data") && !names_kubeconfig("kubeconfig_host"));
     }
 }

@@ -392,7 +392,24 @@ fn setting(attr: &str) -> bool {
 /// (`name`, `secret_id`, `secret_arn`, `url`).
 fn names_something(attr: &str) -> bool {
     let a = attr.to_ascii_lowercase();
-    ["name", "names", "id", "ids", "arn", "arns", "url"].iter().any(|w| a == *w || a.ends_with(&format!("_{w}")))
+    // Also where a cluster is and the certificate that proves it (`kubeconfig.host`,
+    // `kube_config[0].cluster_ca_certificate`): public halves of a kubeconfig.
+    [
+        "name",
+        "names",
+        "id",
+        "ids",
+        "arn",
+        "arns",
+        "url",
+        "host",
+        "endpoint",
+        "server",
+        "ca_certificate",
+        "certificate_authority_data",
+    ]
+    .iter()
+    .any(|w| a == *w || a.ends_with(&format!("_{w}")))
 }
 
 /// `{ password = pwd.value }`: a credential-named field of an object given a value read from

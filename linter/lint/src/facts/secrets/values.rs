@@ -143,9 +143,11 @@ const NOT_VALUE: &[&str] = &[
 /// Tokens that are not credentials: request identifiers that make a call idempotent or page
 /// through results (`creation_token` of an EFS file system, an Auto Scaling lifecycle hook's
 /// `LifecycleActionToken`), and the names of keys inside a Kubernetes Secret
-/// (`rds_password_kubernetes_secret_key`).
-const NOT_CREDENTIALS: [&str; 8] = [
+/// (`rds_password_kubernetes_secret_key`), and DNS verification values.
+const NOT_CREDENTIALS: [&str; 9] = [
     "creation_token",
+    // A domain's verification token is published in its DNS.
+    "verification_token",
     "idempotency_token",
     "client_request_token",
     "lifecycle_action_token",
@@ -165,9 +167,13 @@ const WELL_KNOWN: [&str; 3] = ["vault_dev_root_token_id", "ecs_engine_auth_data"
 /// (`kubeconfig_path`, `kubeconfig_filename`).
 pub fn names_kubeconfig(name: &str) -> bool {
     let s = name.to_ascii_lowercase();
+    let s = s.replace('-', "_");
     (s.contains("kubeconfig") || s.contains("kube_config") || s.contains("kube_admin_config"))
         && !s.ends_with("_path")
         && !s.ends_with("_filename")
+        // Its public parts: where the cluster is and the certificate that proves it.
+        && !s.contains("certificate_authority")
+        && !["_host", "_endpoint", "_server", "_ca", "_ca_certificate"].iter().any(|e| s.ends_with(e))
 }
 
 /// Whether an attribute or object key names a credential (`db_password`, `api_key`), and is
