@@ -329,8 +329,9 @@ parse errors. `--format json` prints `{"findings": [...], "errors": [...], "summ
 
 ## Severity follows the lifecycle
 
-A credential that Terraform mints is a static-credential finding (NHI101–NHI104, NHI108–NHI110,
-NHI113, NHI114) only while it is long-lived. One judgement, shared by those rules, places it:
+A credential that Terraform mints is a static-credential finding (NHI101, NHI102, NHI104,
+NHI108–NHI110, NHI113, NHI114) only while it is long-lived. One judgement, shared by those rules,
+places it:
 
 * **rotated** — `keepers`, `rotate_when_changed` or `lifecycle { replace_triggered_by }` fed by a
   `time_rotating` / `time_offset` resource (or a `time_static` capturing one), an expiry that is a `time_rotating`'s timestamp
@@ -346,6 +347,11 @@ NHI113, NHI114) only while it is long-lived. One judgement, shared by those rule
 * **long-lived** — no expiry, one beyond policy, no rotation: reported at the rule's severity;
 * **unknown** — expiry or rotation written with values not known statically: reported as
   long-lived (never guess).
+
+Azure AD client secrets (NHI103) are the exception: reported whatever their lifecycle, saying
+whether they are rotated or short-lived, since Entra ID gives every workload a sign-in without
+a secret (a managed identity, a federated identity credential) and a rotated secret is still
+copied to its consumers and kept in state.
 
 The missing-ttl rules (NHI3xx) judge the expiry and rotation themselves, with the same policy
 settings. [credential-lifecycle.md](credential-lifecycle.md) lists every credential-issuing

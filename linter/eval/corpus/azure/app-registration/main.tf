@@ -25,7 +25,8 @@ resource "time_rotating" "billing_sync" {
   rotation_days = 60
 }
 
-# not static-credential — rotated: rotate_when_changed fed by time_rotating (severity follows the lifecycle)
+# expect: static-credential
+# rotated (rotate_when_changed fed by time_rotating), but a client secret kept in state all the same
 resource "azuread_application_password" "billing_sync_rotating" {
   application_id = azuread_application.billing_sync.id
   display_name   = "rotating"

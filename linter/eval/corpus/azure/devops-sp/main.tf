@@ -30,7 +30,9 @@ resource "azurerm_role_assignment" "ado_contributor" {
   principal_id         = azuread_service_principal.ado.object_id
 }
 
-# not static-credential — short-lived: end_date = timeadd(plantimestamp(), "720h") is within policy.static_key_max_lifetime (90d)
+# expect: static-credential
+# short-lived (end_date = timeadd(plantimestamp(), "720h") is within policy.static_key_max_lifetime),
+# but a client secret kept in state all the same; no missing-ttl
 resource "azuread_service_principal_password" "ado_legacy" {
   service_principal_id = azuread_service_principal.ado.id
   end_date             = timeadd(plantimestamp(), "720h")
