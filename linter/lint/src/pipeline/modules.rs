@@ -210,14 +210,8 @@ impl ModuleRunner<'_> {
                 let reads = call_reads(b, &env, &known);
                 for (given, shapes) in call_inputs(b, &env) {
                     let mut found = Vec::new();
-                    // A switch is a flag or a count (`create_access_key = true`); a collection a
-                    // `for_each` walks (`environments = ["dev", "prod"]`) says how many, not
-                    // whether.
-                    let switched_on: Vec<String> = given
-                        .iter()
-                        .filter(|(_, v)| matches!(v, Value::Bool(_) | Value::Number(_)) && is_on(v))
-                        .map(|(k, _)| k.clone())
-                        .collect();
+                    let switched_on: Vec<String> =
+                        given.iter().filter(|(_, v)| is_on(v)).map(|(k, _)| k.clone()).collect();
                     stack.push(dir.clone());
                     let inputs = Inputs::Call(given.clone(), origins.clone(), shapes.clone(), reads.clone());
                     self.run(child_ids, inputs, &child_prefix, stack, &mut found);
@@ -504,14 +498,13 @@ enum Cause<'a> {
     Inputs(&'a [String]),
 }
 
-/// Whether an input switches something on: `true`, a non-zero number, a non-empty
-/// collection. Unknown values do not.
+/// Whether an input switches something on: `true` or a non-zero count. A collection a
+/// `for_each` walks (`environments = ["dev", "prod"]`) says how many, not whether; unknown
+/// values do not switch either.
 fn is_on(value: &Value) -> bool {
     match value {
         Value::Bool(b) => *b,
         Value::Number(n) => *n != 0.0,
-        Value::List(l) => !l.is_empty(),
-        Value::Object(o) => !o.is_empty(),
         _ => false,
     }
 }

@@ -166,8 +166,7 @@ const WELL_KNOWN: [&str; 3] = ["vault_dev_root_token_id", "ecs_engine_auth_data"
 /// `kubeconfig`, `admin_kubeconfig`, `kube_admin_config`), not for where one is
 /// (`kubeconfig_path`, `kubeconfig_filename`).
 pub fn names_kubeconfig(name: &str) -> bool {
-    let s = name.to_ascii_lowercase();
-    let s = s.replace('-', "_");
+    let s = name.to_ascii_lowercase().replace('-', "_");
     (s.contains("kubeconfig") || s.contains("kube_config") || s.contains("kube_admin_config"))
         && !s.ends_with("_path")
         && !s.ends_with("_filename")
