@@ -88,8 +88,14 @@ const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_
 /// where it is written: a Lambda function's `environment.variables`, an Elastic Beanstalk
 /// environment's `setting` values, an ECS task's container definitions, a Cloud Function's
 /// `environment_variables`.
-const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 7] = [
+const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 11] = [
     ("aws_lambda_function", &["environment", "variables"]),
+    // A Docker container's `env` (`["KEY=value"]`), shown by `docker inspect`; a Heroku app's
+    // plain config vars (not its `sensitive_config_vars`), shown in every plan.
+    ("docker_container", &["env"]),
+    ("heroku_app", &["config_vars"]),
+    ("heroku_config", &["vars"]),
+    ("heroku_app_config_association", &["vars"]),
     ("aws_elastic_beanstalk_environment", &["setting", "value"]),
     ("aws_ecs_task_definition", &["container_definitions"]),
     (
@@ -107,9 +113,17 @@ const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 7] = [
 fn shared_data_input(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     k == "env"
-        || ["environment_variables", "env_vars", "app_settings", "user_data", "user_data_base64", "startup_script"]
-            .iter()
-            .any(|s| k.ends_with(s))
+        || [
+            "environment_variables",
+            "env_vars",
+            "config_vars",
+            "app_settings",
+            "user_data",
+            "user_data_base64",
+            "startup_script",
+        ]
+        .iter()
+        .any(|s| k.ends_with(s))
 }
 
 const ENVIRONMENT_READERS: &str =
@@ -134,7 +148,30 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
             .or_else(|| crate::rules::common::reads_literal_local(e, locals))
             .or_else(|| item.env.input_read_in(e).map(str::to_owned))
             .map(|r| (e.span.clone(), r))
+            .or_else(|| named_entry_credential(e))
     })
+}
+
+/// An entry of an environment written out here whose name says it is a credential, given a
+/// value from elsewhere: `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value` in a map,
+/// `"POSTGRES_PASSWORD=${var.pg}"` in a list. Literals are `hardcoded-credential`'s.
+fn named_entry_credential(e: &Expr) -> Option<(crate::span::Span, String)> {
+    match &e.kind {
+        ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| setting_credential(k, v)),
+        ExprKind::Array(items) => items.iter().find_map(|item| {
+            let ExprKind::Template(parts) = &item.kind else { return None };
+            let [crate::syntax::TemplatePart::Lit(head), crate::syntax::TemplatePart::Interp(value), ..] = &parts[..]
+            else {
+                return None;
+            };
+            let name = head.strip_suffix('=')?.trim();
+            if !crate::facts::secrets::is_credential_key(name) || value.as_str().is_some() || points_elsewhere(value) {
+                return None;
+            }
+            Some((item.span.clone(), format!("{name} = {}", value.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+        }),
+        _ => None,
+    }
 }
 
 /// Kubernetes workloads and where their pod spec sits: a container's `env` is part of the
@@ -266,8 +303,34 @@ fn setting_credential(k: &crate::syntax::ObjKey, v: &Expr) -> Option<(crate::spa
     if let Some(found) = generated_credential_at(v) {
         return Some(found);
     }
+    if points_elsewhere(v) {
+        return None;
+    }
     let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
     Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+}
+
+/// A value that names or locks away a secret rather than holding it: a resource's id or ARN
+/// (`aws_secretsmanager_secret.db.arn`), ciphertext (`google_kms_secret_ciphertext.s.ciphertext`),
+/// a reference the platform resolves (`"{{resolve:secretsmanager:${…}}}"`, a Key Vault reference).
+fn points_elsewhere(v: &Expr) -> bool {
+    if crate::facts::secrets::plainly_not_secret(v) {
+        return true;
+    }
+    if let Some(path) = v.traversal_path() {
+        let last = path.rsplit('.').next().unwrap_or("");
+        return last.contains("ciphertext") || last.starts_with("encrypted_");
+    }
+    let ExprKind::Template(parts) = &v.kind else { return false };
+    // Only interpolations (`"${a.arn}${b.name}"`, or what a plan says an unknown value refers
+    // to): each of them points elsewhere.
+    let interpolations_only = parts.iter().all(|p| match p {
+        crate::syntax::TemplatePart::Interp(e) => points_elsewhere(e),
+        _ => false,
+    });
+    interpolations_only
+        || matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(lead))
+            if ["{{resolve:", "@microsoft.keyvault", "arn:"].iter().any(|p| lead.trim_start().to_ascii_lowercase().starts_with(p)))
 }
 
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
@@ -387,10 +450,13 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// `storage_account_access_key` or a Flex Consumption app's `storage_access_key`, which
 /// becomes its `AzureWebJobsStorage` setting), or the
 /// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task, an App
-/// Runner service, a Cloud Function or an Azure container group's plain
-/// `environment_variables` (also an input of a registry or git module named for an
-/// environment, app settings or boot data: `environment_variables`, `*_env_vars`,
-/// `app_settings`, `user_data`, `startup_script`), or a container's `env` in a Kubernetes
+/// Runner service, a Cloud Function, an Azure container group's plain
+/// `environment_variables`, a Docker container's `env` or a Heroku app's plain `config_vars`
+/// (there also a credential-named entry given a value from elsewhere:
+/// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,
+/// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a registry or
+/// git module named for an environment, app settings or boot data: `environment_variables`,
+/// `*_env_vars`, `config_vars`, `app_settings`, `user_data`, `startup_script`), or a container's `env` in a Kubernetes
 /// workload's spec, a Cloud Run service or job or an Azure Container App (rather than
 /// `value_from` a Secret or a secret reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret

@@ -1,4 +1,6 @@
-use crate::facts::secrets::{credential_read, credential_returned, is_credential_key};
+use crate::facts::secrets::{
+    credential_read, credential_returned, is_credential_key, kept_credential, whole_resources,
+};
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::syntax::ExprKind;
 
@@ -8,7 +10,9 @@ use crate::syntax::ExprKind;
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
 /// creates or stores one (a Key Vault secret, a secret version, an AKS cluster with its admin
 /// kubeconfig, an Azure storage account, Cosmos DB account, Redis cache or messaging namespace
-/// with its keys) or of a data source that reads one (`data.vault_aws_access_credentials.c`), a
+/// with its keys) or of a data source that reads one (`data.vault_aws_access_credentials.c`),
+/// the whole object of a resource given a credential it keeps (`google_sql_user.app` with its
+/// `password`; not a write-only `password_wo`), a
 /// credential-named variable or module output — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
 /// whatever the output says; also any of them returned through a local the output names
@@ -115,10 +119,19 @@ impl Rule for CredentialOutput {
             };
             // A local holding a literal secret (`"KEY=${local.api_secret}"`).
             let literal_local = || crate::rules::common::reads_literal_local(value_expr, locals);
+            // The whole object of a resource here that is given a credential it keeps
+            // (`google_sql_user.app`, whose `password` is set).
+            let kept = || {
+                whole_resources(value_expr).into_iter().find_map(|(ty, name)| {
+                    let block = cx.blocks("resource", Some(ty)).into_iter().find(|b| b.label(1) == name)?;
+                    kept_credential(block.body).map(|key| format!("{ty}.{name}` with its `{key}"))
+                })
+            };
             if let Some(read) = credential_returned(value_expr, &module_output)
                 .or_else(through_local)
                 .or_else(untyped_secret)
                 .or_else(literal_local)
+                .or_else(kept)
             {
                 cx.report(&out, value.expr.span.clone(), format!("output returns `{read}` without sensitive = true"))
                     .help("add sensitive = true, or hand the secret to a secret store instead of an output");

@@ -276,8 +276,15 @@ pub fn credential_read_where(
                 }
                 // `data.vault_generic_secret.s.data.value`: the entry's field named `value`.
                 let stored_value = CREDENTIAL_DATA.contains(&ty) && attrs.get(2..) == Some(&["data", "value"][..]);
+                // A parameter read by a lookup named for a credential
+                // (`data.aws_ssm_parameter.anthropic_api_key.value`): parameter stores keep
+                // configuration and secrets alike, and the name says which this is.
+                let named_parameter = ty == "aws_ssm_parameter"
+                    && matches!(attrs.get(2..), Some(["value"] | ["insecure_value"]))
+                    && attrs.get(1).is_some_and(|n| is_credential_key(n) && !super::ends_descriptive(n));
                 whole
                     || stored_value
+                    || named_parameter
                     || index_keys()
                     || attrs.iter().skip(2).any(|a| is_credential_key(a) || DATA_SECRET_ATTRS.contains(&(ty, *a)))
                         // A lookup named for what describes a secret (`grafana_client_id`) reads no secret.
@@ -438,6 +445,45 @@ fn credential_field(value: &Expr) -> Option<String> {
         });
     });
     found
+}
+
+/// The resources (`(type, name)`) whose whole object `value` returns as it is
+/// (`google_sql_user.app`, `aws_db_instance.db[0]`, `{ for k, v in azurerm_linux_virtual_machine.vm : k => v }`).
+pub fn whole_resources(value: &Expr) -> Vec<(&str, &str)> {
+    let mut returned = Vec::new();
+    returned_as_is(value, &mut returned);
+    returned
+        .into_iter()
+        .filter_map(|e| {
+            let ExprKind::Traversal(root, ops) = &e.kind else { return None };
+            let ExprKind::Var(ty) = &root.kind else { return None };
+            if !ty.contains('_') {
+                return None;
+            }
+            let mut attrs = ops.iter().filter_map(|op| match op {
+                TraverseOp::Attr(a) => Some(a.as_str()),
+                _ => None,
+            });
+            let name = attrs.next()?;
+            attrs.next().is_none().then_some((ty.as_str(), name))
+        })
+        .collect()
+}
+
+/// The attribute of a resource's body that gives it a credential its object then keeps
+/// (`password` of a `google_sql_user`, `admin_password` of a virtual machine): named for a
+/// credential, set to something. Write-only arguments (`password_wo`) are not kept.
+pub fn kept_credential(body: &crate::syntax::Body) -> Option<&str> {
+    body.attrs
+        .iter()
+        .find(|a| {
+            is_credential_key(&a.key)
+                && !KEY_IDS.contains(&a.key.as_str())
+                && !a.key.ends_with("_wo")
+                && !matches!(&a.expr.kind, ExprKind::Null | ExprKind::Bool(_))
+                && a.expr.as_str() != Some("")
+        })
+        .map(|a| a.key.as_str())
 }
 
 /// The traversals whose value `e` returns as it is: `e` itself, the members of an object or a
