@@ -135,7 +135,9 @@ const CREDENTIAL_TYPES: [&str; 32] = [
 /// authentication token.
 fn credential_object(ty: &str) -> bool {
     const ISSUED: [&str; 5] = ["_api_key", "_application_key", "_access_key", "_token", "_api_token"];
-    const HOLDING: [&str; 3] = ["mongodbatlas_database_user", "gitlab_user_runner", "gitlab_runner"];
+    // A Vault login's object holds the client token it got.
+    const HOLDING: [&str; 4] =
+        ["mongodbatlas_database_user", "gitlab_user_runner", "gitlab_runner", "vault_approle_auth_backend_login"];
     // An ACR token is a name with a scope; its passwords are `azurerm_container_registry_token_password`.
     const NO_SECRET: [&str; 1] = ["azurerm_container_registry_token"];
     CREDENTIAL_TYPES.contains(&ty)
