@@ -914,6 +914,7 @@ impl<'m> Env<'m> {
                     }
                     (Some("aws_iam_policy"), Some(name), Some("arn")) => (self.managed_policy_arn(name), rest),
                     (Some("template_file"), Some(name), Some("rendered")) => (self.template_file(name), rest),
+                    (Some("local_file"), Some(name), Some("content")) => (self.local_file(name), rest),
                     (Some("azurerm_role_definition"), Some(name), Some("id" | "role_definition_id")) => {
                         (self.builtin_role_definition_id(name), rest)
                     }
@@ -1081,6 +1082,17 @@ impl<'m> Env<'m> {
                 return Value::Unknown;
             };
             self.render(text, vars)
+        })
+    }
+
+    /// `data.local_file.NAME.content`: the text of the file it reads, as `file()` reads it.
+    fn local_file(&self, name: &str) -> Value {
+        self.data_value("local_file", name, |block| {
+            let path = block.body.attr("filename").map(|a| self.eval(&a.expr));
+            match path.as_ref().and_then(Value::as_str).and_then(|p| self.read_file(p)) {
+                Some(text) => Value::Str(text),
+                None => Value::Unknown,
+            }
         })
     }
 
