@@ -198,6 +198,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
     ),
     (
         "NHI229",
+        "bad_repository_with_allow_all",
+        "a registry module's input: a real plan lists the module's role and its trust policy, found there",
+    ),
+    (
+        "NHI229",
         "bad_full_name_any_ref",
         "the repository is created in the same plan, so its full name is unknown there; a plan against an existing repository holds the subject, found there",
     ),

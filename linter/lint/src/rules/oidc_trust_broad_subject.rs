@@ -107,6 +107,25 @@ fn bare_repository_input(call: &crate::query::Item<'_>) -> Option<(crate::span::
     if !(source.contains("github") && source.contains("oidc")) {
         return None;
     }
+    // The call narrows the trust itself: a condition, branch, environment or subject input
+    // that is not the module's "any ref" switch (`default_conditions = ["allow_main"]`,
+    // `branches = ["main"]`).
+    const NARROWING_INPUTS: [&str; 6] = ["condition", "branch", "environment", "subject", "ref", "claim"];
+    let narrowed = call.body.attrs.iter().any(|a| {
+        let key = a.key.to_ascii_lowercase();
+        if !NARROWING_INPUTS.iter().any(|w| key.contains(w)) || key.contains("repo") {
+            return false;
+        }
+        let texts = crate::rules::common::input_texts(call, &a.expr);
+        let any_ref = |t: &String| {
+            let t = t.to_ascii_lowercase();
+            t.contains('*') || t == "all" || t.ends_with("_all") || t.starts_with("all_")
+        };
+        !texts.is_empty() && !texts.iter().any(any_ref)
+    });
+    if narrowed {
+        return None;
+    }
     crate::rules::common::inputs_named(call, "repo").find_map(|a| {
         // Known values, and templates as written (`"${var.org}/${var.repo}"`).
         let texts = crate::rules::common::input_texts(call, &a.expr);
@@ -259,7 +278,9 @@ fn owner_principal_set(member: &str, mapped: &[(crate::query::Item<'_>, String, 
 /// repository (`repo:my-org/app:*`), every branch and tag (`ref:refs/*`), or every workspace of
 /// a Terraform Cloud organization — also when the trust is an input of an OIDC-role module whose
 /// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`, `subjects = ["my-org/app:*"]`,
-/// or a GitHub OIDC module given a bare `repositories = ["my-org/app"]`). Vault JWT auth roles
+/// or a GitHub OIDC module given a bare `repositories = ["my-org/app"]` with no condition,
+/// branch or environment input of its own other than "any ref" (`default_conditions =
+/// ["allow_all"]`; `["allow_main"]` narrows it)). Vault JWT auth roles
 /// likewise: a wildcard `bound_subject` or glob `sub` claim, a glob `ref` of `refs/*`, or
 /// `bound_claims` that name only a repository or project (`{ repository = "my-org/app" }`,
 /// `{ project_path = "group/app" }`) with no branch, environment or workflow claim. The
