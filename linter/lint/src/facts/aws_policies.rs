@@ -231,6 +231,69 @@ fn is_policy_input(key: &str) -> bool {
         .any(|w| k.contains(w))
 }
 
+/// Whether a module input is named for statements of the policy the module writes for the
+/// identity it creates (`policy_statements` of terraform-aws-modules' lambda and
+/// step-functions, `tasks_iam_role_statements` of ecs), not for its trust.
+fn is_statements_input(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.ends_with("statements")
+        && !["assume", "trust", "boundary", "bucket", "key_", "kms", "queue", "topic"].iter().any(|w| k.contains(w))
+}
+
+/// The statements a module input gives as objects in the modules' own shape
+/// (`{ effect, actions, not_actions, resources, not_resources, condition }`, a map keyed by
+/// statement id or a list), as a policy document. Statements naming principals belong to a
+/// resource policy and are left out.
+fn statements_input_document(v: &Value) -> Option<Value> {
+    let entries = match v {
+        Value::Object(m) if m.values().all(|x| matches!(x, Value::Object(_))) => m.values().cloned().collect(),
+        Value::List(l) => l.clone(),
+        _ => return None,
+    };
+    let mut statements = Vec::new();
+    for e in entries {
+        let Value::Object(fields) = e else { continue };
+        if fields.contains_key("principals") || fields.contains_key("not_principals") {
+            continue;
+        }
+        let mut stmt = std::collections::BTreeMap::new();
+        for (from, to) in [
+            ("effect", "Effect"),
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            if let Some(x) = fields.get(from).filter(|x| !x.is_null()) {
+                stmt.insert(to.to_owned(), x.clone());
+            }
+        }
+        // `condition = [{ test, variable, values }]` (or `conditions`).
+        let mut condition: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+        for c in fields.get("condition").or_else(|| fields.get("conditions")).map(Value::items).unwrap_or_default() {
+            let (Some(test), Some(variable)) =
+                (c.get("test").and_then(Value::as_str), c.get("variable").and_then(Value::as_str))
+            else {
+                continue;
+            };
+            let values = c.get("values").cloned().unwrap_or(Value::Unknown);
+            if let Value::Object(keys) =
+                condition.entry(test.to_owned()).or_insert_with(|| Value::Object(std::collections::BTreeMap::new()))
+            {
+                keys.insert(variable.to_owned(), values);
+            }
+        }
+        if !condition.is_empty() {
+            stmt.insert("Condition".to_owned(), Value::Object(condition));
+        }
+        if stmt.contains_key("Action") || stmt.contains_key("NotAction") {
+            statements.push(Value::Object(stmt));
+        }
+    }
+    (!statements.is_empty())
+        .then(|| Value::Object([("Statement".to_owned(), Value::List(statements))].into_iter().collect()))
+}
+
 /// Every statement holder of a module, in a fixed order.
 pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
     {
@@ -283,6 +346,22 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
                 if !statements.is_empty()
                     && statements.iter().all(|s| s.principals.is_none() && s.not_principals.is_none())
                 {
+                    out.push(PolicySource { item: call.clone(), statements, kind: Kind::Identity });
+                }
+            }
+            // Statements given as objects (`policy_statements = { bedrock = { actions = […],
+            // resources = ["*"] } }`), unless the module's switch for them is off
+            // (`attach_policy_statements`, which terraform-aws-modules' lambda leaves off).
+            for attr in call.body.attrs.iter().filter(|a| is_statements_input(&a.key)) {
+                let switch = format!("attach_{}", attr.key);
+                if call.body.attrs.iter().any(|a| a.key.starts_with("attach_"))
+                    && call.value(&switch).and_then(|v| v.as_bool()) != Some(true)
+                {
+                    continue;
+                }
+                let Some(doc) = statements_input_document(&call.env.eval_lenient(&attr.expr)) else { continue };
+                let statements = statements_from_document(&doc, &attr.expr.span);
+                if !statements.is_empty() {
                     out.push(PolicySource { item: call.clone(), statements, kind: Kind::Identity });
                 }
             }

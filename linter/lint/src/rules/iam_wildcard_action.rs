@@ -18,7 +18,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// and Alibaba Cloud RAM policies (`alicloud_ram_policy`, written in the same grammar),
 /// and in a policy document given to a registry or git module through an input named for one
 /// policy (`policy = jsonencode({…})` of an `iam-policy` module, `policy_json`,
-/// `inline_policy`), when none of its statements names a principal. A resource written as one
+/// `inline_policy`), when none of its statements names a principal, or through an input of
+/// statements as objects (`policy_statements = { bedrock = { actions = ["bedrock:*"], … } }` of
+/// the lambda module, with `attach_policy_statements = true`). A resource written as one
 /// interpolation in a JSON policy (`"Resource": ["${aws_s3_bucket.data.arn}"]`) is one named
 /// resource. Read-only wildcards such as `s3:Get*` or `ec2:Describe*` are not
 /// findings, and neither are resource policies (statements with a `Principal` in a policy
