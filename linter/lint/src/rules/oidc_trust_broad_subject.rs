@@ -359,10 +359,13 @@ impl Rule for OidcTrustBroadSubject {
             "azurerm_federated_identity_credential",
         ]) {
             let Some(attr) = f.attr("subject") else { continue };
-            let subject = f.within(|| f.env.eval_lenient_deep(&attr.expr));
+            // Each instance's (`for_each = { main = "ref:refs/heads/main", pr = "pull_request" }`).
             // Holes kept: `repo:${var.org}/${var.repo}:pull_request` still says `pull_request`.
-            let crate::eval::Value::Str(subject) = subject else { continue };
-            let Some(what) = Some(subject.as_str()).filter(|s| s.starts_with("repo:")).and_then(broad_subject) else {
+            let subjects = f.per_instance(|| f.env.eval_lenient_deep(&attr.expr));
+            let Some(what) = subjects.iter().find_map(|subject| {
+                let crate::eval::Value::Str(subject) = subject else { return None };
+                Some(subject.as_str()).filter(|s| s.starts_with("repo:")).and_then(broad_subject)
+            }) else {
                 continue;
             };
             let what = crate::eval::show_holes(&what);
