@@ -5,7 +5,7 @@ use crate::rules::gcp_iam::{Binding, bindings, public_member};
 
 /// Administrator roles on one data-holding resource that include changing its IAM policy, and
 /// the role that would do the job instead.
-const ADMIN_ROLES: [(&str, &str); 7] = [
+const ADMIN_ROLES: [(&str, &str); 8] = [
     ("roles/storage.admin", "roles/storage.objectAdmin or objectUser"),
     ("roles/secretmanager.admin", "roles/secretmanager.secretAccessor or secretVersionAdder"),
     ("roles/pubsub.admin", "roles/pubsub.publisher or subscriber"),
@@ -13,6 +13,8 @@ const ADMIN_ROLES: [(&str, &str); 7] = [
     ("roles/bigquery.admin", "roles/bigquery.dataEditor"),
     ("roles/bigquery.dataOwner", "roles/bigquery.dataEditor"),
     ("roles/artifactregistry.admin", "roles/artifactregistry.writer"),
+    // On a billing account: who may link projects to it, and who pays.
+    ("roles/billing.admin", "roles/billing.user"),
 ];
 
 /// Resources whose IAM policy guards data, named in words: granting any role on them (on any
@@ -44,10 +46,10 @@ fn on_one_resource(ty: &str) -> bool {
 
 /// ## What it does
 /// Finds a service account or workload identity principal given the administrator role of a
-/// bucket, secret, topic, key, dataset or registry on that one resource
+/// bucket, secret, topic, key, dataset, registry or billing account on that one resource
 /// (`roles/storage.admin`, `roles/secretmanager.admin`, `roles/pubsub.admin`,
 /// `roles/cloudkms.admin`, `roles/bigquery.admin`, `roles/bigquery.dataOwner`,
-/// `roles/artifactregistry.admin`); any role on a KMS key, key ring or Secret Manager secret
+/// `roles/artifactregistry.admin`, `roles/billing.admin`); any role on a KMS key, key ring or Secret Manager secret
 /// granted to `allUsers` or `allAuthenticatedUsers`; and any role but an invoker's on a bucket,
 /// BigQuery dataset or table, Pub/Sub topic or subscription, Spanner database, image
 /// repository or any other single resource granted to them (`allUsers` reading a bucket that
