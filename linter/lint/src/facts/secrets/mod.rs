@@ -570,7 +570,13 @@ fn held_secret(key: &str) -> Option<&'static str> {
 /// the words of a command (`mysql --password=… `, `--token …`, `env DB_PASSWORD=…`). Only the
 /// pair's key decides whether its value is a secret, as for any other attribute.
 fn visit_inline_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
-    if s.len() > 16_384 || !(s.contains('=') || s.contains(" -")) {
+    if s.len() > 16_384 {
+        return false;
+    }
+    if visit_quoted_colon_pairs(s, span, f) {
+        return true;
+    }
+    if !(s.contains('=') || s.contains(" -")) {
         return false;
     }
     // Connection strings and URL queries: fields split by `;`, `&` or `?`.
@@ -614,6 +620,37 @@ fn visit_inline_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
             _ => (k, v),
         };
         if !v.is_empty() && f(Lit { key: k, text: v, span, partial: false, direct: false }) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Object fields written inline with a quoted value, in a script's embedded JavaScript or a
+/// flow mapping (`db.createUser({ user: "app", pwd: "s3cret" })`, `{password: 'x'}`).
+fn visit_quoted_colon_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
+    for (at, _) in s.match_indices(':') {
+        // The value: a quoted string right after the colon (and spaces).
+        let rest = s[at + 1..].trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+        // A secret is short: the closing quote is looked for in the next 512 bytes only, so a
+        // long line of colons stays linear.
+        let window = rest[1..].char_indices().take_while(|(i, _)| *i < 512);
+        let Some((end, _)) = window.into_iter().find(|(_, c)| *c == quote) else { continue };
+        let value = &rest[1..1 + end];
+        // The key: the word right before the colon, optionally quoted.
+        let head = s[..at].trim_end().trim_end_matches(['"', '\'']);
+        let start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
+        let key = &head[start..];
+        if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() || value.is_empty() {
+            continue;
+        }
+        // Inside a field list or a call: `{ k: "v" }`, `(k: "v")`, `, k: "v"`.
+        let before = s[..start].trim_end().trim_end_matches(['"', '\'']).trim_end();
+        if !matches!(before.as_bytes().last(), Some(b'{' | b',' | b'(')) && start != 0 {
+            continue;
+        }
+        if f(Lit { key, text: value, span, partial: false, direct: false }) {
             return true;
         }
     }
