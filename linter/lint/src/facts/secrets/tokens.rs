@@ -40,8 +40,11 @@ const FORMATS: [Format; 43] = [
     f("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}", &["AIza"]),
     f(
         "private key",
-        // Encrypted PEM keys carry `Proc-Type:`/`DEK-Info:` header lines before the body.
-        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-{4,5}(?:\s|\\n)*(?:[A-Za-z-]+: [^\n\\]*(?:\n|\\n)(?:\s|\\n)*)*[A-Za-z0-9+/=]{40,}",
+        // Encrypted PEM keys carry `Proc-Type:`/`DEK-Info:` header lines before the body. A
+        // whole block, header to footer, is a private key however short its body (a sample body
+        // is still a key written where keys go); one with no body at all (`-----BEGIN PRIVATE
+        // KEY----- ... -----END PRIVATE KEY-----`) describes the format.
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-{4,5}(?:(?:\s|\\n)*(?:[A-Za-z-]+: [^\n\\]*(?:\n|\\n)(?:\s|\\n)*)*[A-Za-z0-9+/=]{40,}|[^-]{0,1000}[A-Za-z0-9+/]{8}[^-]{0,1000}-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY)",
         &["PRIVATE KEY"],
     ),
     f(
