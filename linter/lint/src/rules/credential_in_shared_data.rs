@@ -297,7 +297,12 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
 /// given a value from elsewhere (`DB_PASSWORD = var.db_password`). Literals are
 /// `hardcoded-credential`'s.
 fn setting_credential(k: &crate::syntax::ObjKey, v: &Expr) -> Option<(crate::span::Span, String)> {
-    if matches!(v.kind, ExprKind::Str(_) | ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null) {
+    // A value not known here (what a plan recovers as unknown) came from elsewhere.
+    let literal = match &v.kind {
+        ExprKind::Str(t) => !t.contains(crate::eval::HOLE),
+        kind => matches!(kind, ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null),
+    };
+    if literal {
         return None;
     }
     if let Some(found) = generated_credential_at(v) {
@@ -331,6 +336,29 @@ fn points_elsewhere(v: &Expr) -> bool {
     interpolations_only
         || matches!(parts.first(), Some(crate::syntax::TemplatePart::Lit(lead))
             if ["{{resolve:", "@microsoft.keyvault", "arn:"].iter().any(|p| lead.trim_start().to_ascii_lowercase().starts_with(p)))
+}
+
+/// A credential-named field of a document the value encodes (`jsonencode({ password =
+/// var.db_password })`), at any depth, given a value from elsewhere; literals are
+/// `hardcoded-credential`'s.
+fn encoded_field_credential(e: &Expr) -> Option<(crate::span::Span, String)> {
+    fn named_field(e: &Expr) -> Option<(crate::span::Span, String)> {
+        let ExprKind::Object(fields) = &e.kind else { return None };
+        fields.iter().find_map(|(k, v)| match &v.kind {
+            ExprKind::Object(_) => named_field(v),
+            _ => setting_credential(k, v),
+        })
+    }
+    let mut found = None;
+    e.walk(&mut |x| {
+        if found.is_none()
+            && let ExprKind::Call { name, args, .. } = &x.kind
+            && (name == "jsonencode" || name == "yamlencode")
+        {
+            found = args.first().and_then(named_field);
+        }
+    });
+    found
 }
 
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
@@ -439,7 +467,9 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// extension), the `vars` of a `template_file` (what it renders goes into boot data, container
 /// definitions, chart values) — in both, also a key a local module returns
 /// (`module.tls.client_key`) — and the content of a bucket or storage
-/// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`), and the
+/// object (`aws_s3_object`, `google_storage_bucket_object`, `azurerm_storage_blob`; there also an
+/// input named for a credential and a credential-named field of a document the object encodes:
+/// `jsonencode({ password = var.db_password })`), and the
 /// `data` of a Kubernetes ConfigMap (also a key a local module returns without marking its
 /// output sensitive, and a credential-named key given a variable or another reference:
 /// `DJANGO_SECRET = var.django_secret`), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
@@ -533,8 +563,11 @@ impl Rule for CredentialInSharedData {
             // (where, what it reads, what it is written into, who can read that, what to do)
             let found = if let Some((_, keys)) = object {
                 keys.iter().filter_map(|k| r.attr(k)).find_map(|a| {
-                    let read = generated_credential(&a.expr)?;
-                    Some((a.expr.span.clone(), read, "a storage object".to_owned(), OBJECT_READERS, FETCH))
+                    // Also an input named for a credential (`var.db_password`), as a plan shows it.
+                    let (span, read) = generated_credential_at(&a.expr)
+                        .or_else(|| boot_credential_read(&a.expr).map(|r| (a.expr.span.clone(), r)))
+                        .or_else(|| encoded_field_credential(&a.expr))?;
+                    Some((span, read, "a storage object".to_owned(), OBJECT_READERS, FETCH))
                 })
             } else if r.top.ident == "resource" && CONFIG_MAPS.contains(&r.label(0)) {
                 // Also what a local module returns without marking it sensitive
