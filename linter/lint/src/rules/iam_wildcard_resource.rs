@@ -225,7 +225,10 @@ pub fn is_sensitive_action(action: &str) -> bool {
     {
         return false;
     }
-    if SENSITIVE_READS.iter().any(|s| action_matches(&l, s)) && !l.ends_with('*') {
+    // Also a pattern that covers a secret read (`secretsmanager:Get*`, `ssm:GetParameter*`): it
+    // grants that read as surely as its name would. `s3:Get*` is the read-only pattern of
+    // inventory and audit roles, left out as a pattern.
+    if SENSITIVE_READS.iter().any(|s| action_matches(&l, s) && (!l.ends_with('*') || !s.starts_with("s3:"))) {
         return true;
     }
     let Some((_, name)) = l.split_once(':') else { return false };
@@ -251,7 +254,7 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
 /// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
-/// Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
+/// A read-only pattern that covers a secret read (`secretsmanager:Get*`) is one too. Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
 /// findings on an ARN that names every secret, parameter or key of the account
 /// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), reading, writing
 /// or deleting objects or rewriting bucket policies on every bucket (`arn:aws:s3:::*`), and
@@ -567,7 +570,11 @@ mod tests {
         assert!(is_sensitive_action("s3:PutObject"));
         assert!(is_sensitive_action("secretsmanager:GetSecretValue"));
         assert!(is_sensitive_action("s3:Put*"));
+        // A pattern that covers a secret read grants it; `s3:Get*` is an inventory pattern.
         assert!(!is_sensitive_action("s3:Get*"));
+        assert!(is_sensitive_action("secretsmanager:Get*"));
+        assert!(!is_sensitive_action("s3:List*"));
+        assert!(!is_sensitive_action("secretsmanager:Describe*"));
         assert!(!is_sensitive_action("ec2:DescribeInstances"));
         assert!(!is_sensitive_action("ecr:GetAuthorizationToken"));
         assert!(!is_sensitive_action("cloudwatch:PutMetricData"));
