@@ -9,8 +9,11 @@ fn judged_elsewhere(role: &str) -> bool {
 
 /// Roles made to be granted on one secret or one key: granted higher up, they reach every
 /// secret or key below.
-const PER_RESOURCE: [(&str, &str); 6] = [
+const PER_RESOURCE: [(&str, &str); 8] = [
     ("roles/secretmanager.secretAccessor", "read every secret"),
+    // Writers of one secret's values: project-wide, they replace or destroy any secret's value.
+    ("roles/secretmanager.secretVersionManager", "add, disable and destroy the values of every secret"),
+    ("roles/secretmanager.secretVersionAdder", "write a new value into every secret"),
     // Kubernetes RBAC is the place to scope a deployer; project-wide, this role reads and
     // writes every object of every cluster.
     (
@@ -60,7 +63,8 @@ fn classify(role: &str) -> Option<String> {
 /// (firewall rules and SSL policies), which reach no data, secret or
 /// identity), `roles/container.developer` (every Kubernetes object, Secrets included, of every
 /// cluster) and roles made for a single secret or key
-/// (`roles/secretmanager.secretAccessor`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
+/// (`roles/secretmanager.secretAccessor`, the version writers `secretVersionManager` and
+/// `secretVersionAdder`, `roles/cloudkms.cryptoKeyEncrypterDecrypter`,
 /// `cryptoKeyDecrypter`, `signer`, `signerVerifier`) granted at project, folder or organization
 /// level to a service account or a workload identity federation principal; also such a role
 /// passed to a registry module that grants it project-wide to the accounts it creates
