@@ -3,7 +3,7 @@
 use crate::eval::Value;
 use crate::eval::iam_policy::{Statement, statements_from_block, statements_from_document};
 use crate::query::{Item, ModuleView};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::syntax::{Expr, ExprKind};
 
@@ -256,7 +256,7 @@ fn statements_input_document(v: &Value) -> Option<Value> {
         if fields.contains_key("principals") || fields.contains_key("not_principals") {
             continue;
         }
-        let mut stmt = std::collections::BTreeMap::new();
+        let mut stmt = BTreeMap::new();
         for (from, to) in [
             ("effect", "Effect"),
             ("actions", "Action"),
@@ -269,7 +269,7 @@ fn statements_input_document(v: &Value) -> Option<Value> {
             }
         }
         // `condition = [{ test, variable, values }]` (or `conditions`).
-        let mut condition: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+        let mut condition: BTreeMap<String, Value> = BTreeMap::new();
         for c in fields.get("condition").or_else(|| fields.get("conditions")).map(Value::items).unwrap_or_default() {
             let (Some(test), Some(variable)) =
                 (c.get("test").and_then(Value::as_str), c.get("variable").and_then(Value::as_str))
@@ -278,7 +278,7 @@ fn statements_input_document(v: &Value) -> Option<Value> {
             };
             let values = c.get("values").cloned().unwrap_or(Value::Unknown);
             if let Value::Object(keys) =
-                condition.entry(test.to_owned()).or_insert_with(|| Value::Object(std::collections::BTreeMap::new()))
+                condition.entry(test.to_owned()).or_insert_with(|| Value::Object(BTreeMap::new()))
             {
                 keys.insert(variable.to_owned(), values);
             }

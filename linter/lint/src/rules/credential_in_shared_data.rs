@@ -165,10 +165,10 @@ fn named_entry_credential(e: &Expr) -> Option<(crate::span::Span, String)> {
                 return None;
             };
             let name = head.strip_suffix('=')?.trim();
-            if !crate::facts::secrets::is_credential_key(name) || value.as_str().is_some() || points_elsewhere(value) {
+            if value.as_str().is_some() {
                 return None;
             }
-            Some((item.span.clone(), format!("{name} = {}", value.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+            named_credential(name, value).map(|read| (item.span.clone(), read))
         }),
         _ => None,
     }
@@ -308,11 +308,14 @@ fn setting_credential(k: &crate::syntax::ObjKey, v: &Expr) -> Option<(crate::spa
     if let Some(found) = generated_credential_at(v) {
         return Some(found);
     }
-    if points_elsewhere(v) {
-        return None;
-    }
-    let key = k.name().filter(|k| crate::facts::secrets::is_credential_key(k))?;
-    Some((v.span.clone(), format!("{key} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned()))))
+    named_credential(k.name()?, v).map(|read| (v.span.clone(), read))
+}
+
+/// `name = what v reads` when `name` is a credential's and `v` does not point elsewhere
+/// ([`points_elsewhere`]): a setting or environment entry holding a credential by its name.
+fn named_credential(name: &str, v: &Expr) -> Option<String> {
+    (crate::facts::secrets::is_credential_key(name) && !points_elsewhere(v))
+        .then(|| format!("{name} = {}", v.traversal_path().unwrap_or_else(|| "…".to_owned())))
 }
 
 /// A value that names or locks away a secret rather than holding it: a resource's id or ARN

@@ -635,8 +635,8 @@ fn visit_quoted_colon_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
         // A secret is short: the closing quote is looked for in the next 512 bytes only, so a
         // long line of colons stays linear.
-        let window = rest[1..].char_indices().take_while(|(i, _)| *i < 512);
-        let Some((end, _)) = window.into_iter().find(|(_, c)| *c == quote) else { continue };
+        let mut window = rest[1..].char_indices().take_while(|(i, _)| *i < 512);
+        let Some((end, _)) = window.find(|(_, c)| *c == quote) else { continue };
         let value = &rest[1..1 + end];
         // The key: the word right before the colon, optionally quoted.
         let head = s[..at].trim_end().trim_end_matches(['"', '\'']);
