@@ -57,6 +57,40 @@ fn truncated_and_corrupted_files_never_panic() {
     }
 }
 
+/// Every fixture with a multi-byte character before or after each occurrence of one of the
+/// delimiters text scanners split on (`:`, `=`, quotes, `$`, `{`, spaces, …), one delimiter per
+/// variant: no byte offset may land inside a character.
+#[test]
+fn multibyte_characters_next_to_any_delimiter_never_panic() {
+    let d = tempfile::tempdir().unwrap();
+    // Two-, three- and four-byte characters, and the private-use character the evaluator uses
+    // for unknown parts of strings.
+    let wide = ["é", "日", "\u{e000}", "🔑"];
+    let delimiters = [':', '=', '"', '\'', '$', '{', ' ', '/', '@', '\n'];
+    let mut n = 0;
+    for text in fixture_texts() {
+        for (k, delim) in delimiters.iter().enumerate() {
+            for after in [false, true] {
+                let w = wide[(2 * k + usize::from(after)) % wide.len()];
+                let mut out = String::with_capacity(text.len() * 2);
+                for c in text.chars() {
+                    if c == *delim && !after {
+                        out.push_str(w);
+                    }
+                    out.push(c);
+                    if c == *delim && after {
+                        out.push_str(w);
+                    }
+                }
+                std::fs::write(d.path().join(format!("m{n}.tf")), out).unwrap();
+                n += 1;
+            }
+        }
+    }
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert_eq!(report.files.len(), n);
+}
+
 #[test]
 fn hostile_shapes_are_errors_not_crashes() {
     let cases: Vec<String> = vec![

@@ -640,7 +640,10 @@ fn visit_quoted_colon_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         let value = &rest[1..1 + end];
         // The key: the word right before the colon, optionally quoted.
         let head = s[..at].trim_end().trim_end_matches(['"', '\'']);
-        let start = head.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
+        let start = head
+            .char_indices()
+            .rfind(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let key = &head[start..];
         if key.is_empty() || !key.as_bytes()[0].is_ascii_alphabetic() || value.is_empty() {
             continue;
