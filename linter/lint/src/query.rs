@@ -337,6 +337,13 @@ impl<'a> Item<'a> {
         }
     }
 
+    /// Whether the attribute is `want` in the block, or in any of its `for_each` / `count`
+    /// instances (`admin_enabled = each.value.admin_enabled` over a map where one entry turns
+    /// it on): a switch one instance flips is flipped for that instance.
+    pub fn is_set_to(&self, key: &str, want: bool) -> bool {
+        self.values(key).iter().any(|v| v.as_bool() == Some(want))
+    }
+
     /// Known strings among [`Item::values`], flattening lists.
     pub fn strs(&self, key: &str) -> Vec<String> {
         self.values(key).iter().flat_map(Value::items).filter_map(|v| v.as_str().map(str::to_owned)).collect()

@@ -4,7 +4,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// ## What it does
 /// Finds Azure container registries with the admin user enabled
 /// (`azurerm_container_registry` with `admin_enabled = true`, or an azapi registry whose body
-/// sets `adminUserEnabled = true`).
+/// sets `adminUserEnabled = true`), also when only some `for_each` instances turn it on
+/// (`admin_enabled = each.value.admin_enabled` over a map of registries).
 ///
 /// ## Why is this bad?
 /// The admin user is a shared, registry-wide username and password with push and pull rights.
@@ -41,7 +42,7 @@ impl Rule for AzureRegistryAdmin {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for r in cx.resources("azurerm_container_registry") {
-            if r.value("admin_enabled").as_ref().and_then(Value::as_bool) == Some(true) {
+            if r.is_set_to("admin_enabled", true) {
                 cx.report(&r, r.span("admin_enabled"), "registry admin user is a shared static credential")
                     .help("set admin_enabled = false and grant AcrPull/AcrPush to managed identities");
             }

@@ -1,4 +1,3 @@
-use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::azure_shared_access_key::SAS_RULES;
 
@@ -42,7 +41,7 @@ impl Rule for AzureSharedAccessManage {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let on = |r: &crate::query::Item<'_>, k: &str| r.value(k).as_ref().and_then(Value::as_bool) == Some(true);
+        let on = |r: &crate::query::Item<'_>, k: &str| r.is_set_to(k, true);
         for r in cx.resources_of(&SAS_RULES[..6]) {
             if on(&r, "manage") {
                 cx.report(

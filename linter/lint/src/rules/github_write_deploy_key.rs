@@ -1,4 +1,3 @@
-use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
@@ -49,13 +48,13 @@ impl Rule for GithubWriteDeployKey {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for k in cx.resources("github_repository_deploy_key") {
-            if k.value("read_only").as_ref().and_then(Value::as_bool) == Some(false) {
+            if k.is_set_to("read_only", false) {
                 cx.report(&k, k.span("read_only"), "deploy key can push to the repository")
                     .help("set read_only = true, or use a GitHub App token scoped to the repository for writes");
             }
         }
         for k in cx.resources("gitlab_deploy_key") {
-            if k.value("can_push").as_ref().and_then(Value::as_bool) == Some(true) {
+            if k.is_set_to("can_push", true) {
                 cx.report(&k, k.span("can_push"), "deploy key can push to the repository")
                     .help("leave can_push unset (read-only), or push with a project access token that expires");
             }

@@ -1,4 +1,3 @@
-use crate::eval::Value;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
@@ -51,7 +50,7 @@ impl Rule for GkePodIdentity {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for c in cx.resources("google_container_cluster") {
-            if c.value("enable_legacy_abac").as_ref().and_then(Value::as_bool) == Some(true) {
+            if c.is_set_to("enable_legacy_abac", true) {
                 cx.report(
                     &c,
                     c.span("enable_legacy_abac"),

@@ -1,4 +1,3 @@
-use crate::eval::Value;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::registry_module_switches;
 
@@ -52,9 +51,7 @@ impl Rule for GkeStaticCredential {
         const HELP: &str = "remove master_auth basic authentication and client certificates; authenticate with Google identities (gcloud get-credentials, Workload Identity)";
         for c in cx.resources("google_container_cluster") {
             for auth in c.nested("master_auth") {
-                let issue = |i: &crate::query::Item<'_>| {
-                    i.value("issue_client_certificate").as_ref().and_then(Value::as_bool) == Some(true)
-                };
+                let issue = |i: &crate::query::Item<'_>| i.is_set_to("issue_client_certificate", true);
                 let cert = if issue(&auth) {
                     Some(auth.span("issue_client_certificate"))
                 } else {

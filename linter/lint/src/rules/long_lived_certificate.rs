@@ -51,7 +51,7 @@ impl Rule for LongLivedCertificate {
 
     fn check(&self, cx: &mut Ctx<'_>) {
         for c in cx.resources_of(&["tls_self_signed_cert", "tls_locally_signed_cert"]) {
-            if c.value("is_ca_certificate").as_ref().and_then(Value::as_bool) == Some(true) {
+            if c.is_set_to("is_ca_certificate", true) {
                 continue;
             }
             let longest = c.values("validity_period_hours").iter().filter_map(Value::as_f64).fold(0.0, f64::max);

@@ -130,7 +130,7 @@ impl Rule for TokenWithoutExpiry {
             ));
         }
         for key in cx.resources("tailscale_device_key") {
-            if key.value("key_expiry_disabled").as_ref().and_then(crate::eval::Value::as_bool) == Some(true) {
+            if key.is_set_to("key_expiry_disabled", true) {
                 cx.report(
                     &key,
                     key.span("key_expiry_disabled"),
