@@ -234,10 +234,13 @@ fn pod_environment_credential(item: &Item<'_>, locals: &[String]) -> Option<(cra
     })
 }
 
-/// Azure App Service and Functions apps: their `app_settings` are environment variables shown
-/// to whoever may read the app's configuration, and kept in its deployment history.
-const APP_SERVICES: [&str; 14] = [
+/// Azure App Service, Functions and Static Web Apps: their `app_settings` are environment
+/// variables shown to whoever may read the app's configuration, and kept in its deployment
+/// history.
+const APP_SERVICES: [&str; 16] = [
     "azurerm_app_service",
+    "azurerm_static_web_app",
+    "azurerm_static_site",
     "azurerm_function_app_flex_consumption",
     "azurerm_app_service_slot",
     "azurerm_function_app",
@@ -477,8 +480,8 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// output sensitive, and a credential-named key given a variable or another reference:
 /// `DJANGO_SECRET = var.django_secret`), an HCP Terraform variable not marked `sensitive` and a GitHub Actions
 /// variable (`github_actions_variable`: shown in plain text), or an Azure DevOps variable
-/// group's variable given as `value` rather than a secret, or an Azure App Service or
-/// Functions app setting or connection string (also a credential-named setting given a
+/// group's variable given as `value` rather than a secret, or an Azure App Service, Functions
+/// or Static Web App setting or connection string (also a credential-named setting given a
 /// variable or another reference rather than a Key Vault reference, and a Functions app's
 /// `storage_account_access_key` or a Flex Consumption app's `storage_access_key`, which
 /// becomes its `AzureWebJobsStorage` setting), or the
