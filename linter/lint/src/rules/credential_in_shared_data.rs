@@ -88,8 +88,17 @@ const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_
 /// where it is written: a Lambda function's `environment.variables`, an Elastic Beanstalk
 /// environment's `setting` values, an ECS task's container definitions, a Cloud Function's
 /// `environment_variables`.
-const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 11] = [
+const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 15] = [
     ("aws_lambda_function", &["environment", "variables"]),
+    // A CodeBuild project's plain-text environment variables (not those of type
+    // `PARAMETER_STORE` or `SECRETS_MANAGER`, whose value names where the secret is), shown
+    // with the project and in every build's details.
+    ("aws_codebuild_project", &["environment", "environment_variable", "value"]),
+    // Cloud Composer's Airflow environment and App Engine's: shown to whoever may view the
+    // environment or version, and to every task and instance.
+    ("google_composer_environment", &["config", "software_config", "env_variables"]),
+    ("google_app_engine_standard_app_version", &["env_variables"]),
+    ("google_app_engine_flexible_app_version", &["env_variables"]),
     // A Docker container's `env` (`["KEY=value"]`), shown by `docker inspect`; a Heroku app's
     // plain config vars (not its `sensitive_config_vars`), shown in every plan.
     ("docker_container", &["env"]),
@@ -137,7 +146,19 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
     let (_, path) = WORKLOAD_ENVIRONMENTS.iter().find(|(t, _)| item.label(0) == *t)?;
     let (attr, blocks) = path.split_last()?;
     item.nested_path(blocks).iter().find_map(|h| {
+        // A variable block naming its value (`environment_variable { name = "DB_PASSWORD",
+        // value = var.db_password }`): plain text unless its type says where the secret is.
+        if h.str("type").is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT")) {
+            return None;
+        }
         let e = &h.attr(attr)?.expr;
+        let named_block = || {
+            if written_literal(e) {
+                return None;
+            }
+            let name = h.str("name")?;
+            named_credential(&name, e).map(|read| (e.span.clone(), read))
+        };
         // Field by field in a local object: its first credential may be one passed in.
         let in_local = |local: &Expr| match &local.kind {
             ExprKind::Object(fields) => fields.iter().find_map(|(_, v)| generated_credential(v)),
@@ -149,6 +170,7 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
             .or_else(|| item.env.input_read_in(e).map(str::to_owned))
             .map(|r| (e.span.clone(), r))
             .or_else(|| named_entry_credential(e))
+            .or_else(named_block)
     })
 }
 
@@ -300,18 +322,22 @@ fn app_setting_credential(item: &Item<'_>) -> Option<(crate::span::Span, String)
 /// given a value from elsewhere (`DB_PASSWORD = var.db_password`). Literals are
 /// `hardcoded-credential`'s.
 fn setting_credential(k: &crate::syntax::ObjKey, v: &Expr) -> Option<(crate::span::Span, String)> {
-    // A value not known here (what a plan recovers as unknown) came from elsewhere.
-    let literal = match &v.kind {
-        ExprKind::Str(t) => !t.contains(crate::eval::HOLE),
-        kind => matches!(kind, ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null),
-    };
-    if literal {
+    if written_literal(v) {
         return None;
     }
     if let Some(found) = generated_credential_at(v) {
         return Some(found);
     }
     named_credential(k.name()?, v).map(|read| (v.span.clone(), read))
+}
+
+/// A value written here as a literal (`hardcoded-credential`'s); a string holding an unknown
+/// part (what a plan recovers as unknown) came from elsewhere.
+fn written_literal(v: &Expr) -> bool {
+    match &v.kind {
+        ExprKind::Str(t) => !t.contains(crate::eval::HOLE),
+        kind => matches!(kind, ExprKind::Number(_) | ExprKind::Bool(_) | ExprKind::Null),
+    }
 }
 
 /// `name = what v reads` when `name` is a credential's and `v` does not point elsewhere
@@ -486,7 +512,8 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// `storage_account_access_key` or a Flex Consumption app's `storage_access_key`, which
 /// becomes its `AzureWebJobsStorage` setting), or the
 /// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task, an App
-/// Runner service, a Cloud Function, an Azure container group's plain
+/// Runner service, a CodeBuild project's plain-text variables, a Cloud Function, a Cloud
+/// Composer or App Engine environment, an Azure container group's plain
 /// `environment_variables`, a Docker container's `env` or a Heroku app's plain `config_vars`
 /// (there also a credential-named entry given a value from elsewhere:
 /// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,

@@ -80,6 +80,7 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
             // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
             if let (Some((name, _)), Some((value, span))) =
                 (str_field(items, &["name", "Name", "key", "Key"]), str_field(items, VALUE))
+                && !str_field(items, &["type"]).is_some_and(|(t, _)| names_a_store(t))
                 && f(Lit { key: name, text: value, span, partial: false, direct: false })
             {
                 return true;
@@ -683,11 +684,18 @@ fn assignment(line: &str) -> Option<(&str, &str)> {
     (!v.is_empty()).then_some((key, v))
 }
 
+/// A variable type saying the value names where the secret is kept, not the secret: a CodeBuild
+/// variable of type `SECRETS_MANAGER` (`value = "prod/db:password"`) or `PARAMETER_STORE`.
+fn names_a_store(variable_type: &str) -> bool {
+    variable_type.eq_ignore_ascii_case("SECRETS_MANAGER") || variable_type.eq_ignore_ascii_case("PARAMETER_STORE")
+}
+
 fn visit_body(body: &Body, f: &mut Visit<'_>) -> bool {
     // Blocks such as `env { name = "API_TOKEN" value = "…" }`.
     let lit = |k: &str| body.attr(k).and_then(|a| a.expr.as_str().map(|s| (s, &a.expr.span)));
     let name = lit("name").or_else(|| lit("key")).or_else(|| lit("variable_name"));
-    if let Some((value, span)) = lit("value") {
+    let in_a_store = lit("type").is_some_and(|(t, _)| names_a_store(t));
+    if let Some((value, span)) = lit("value").filter(|_| !in_a_store) {
         if let Some((name, _)) = name
             && f(Lit { key: name, text: value, span, partial: false, direct: false })
         {
