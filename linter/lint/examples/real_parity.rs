@@ -9,7 +9,8 @@
 //! of them the plan makes too, then the pooled ratio. `--list` also prints every finding that
 //! only one side makes, as `code path:line (hcl only|plan only)`. The plan is built from the
 //! HCL alone (root module only, no provider schemas, data sources other than policy documents
-//! unknown), so a gap is a lead to read, not a verdict: a real plan can know more.
+//! unknown), so a gap is a lead to read, not a verdict: a real plan can know more. With
+//! `REAL_PARITY_DUMP=FILE`, the last directory's plan is written to FILE.
 
 #[path = "../tests/support/plan_build.rs"]
 mod plan_build;
@@ -72,6 +73,9 @@ fn main() {
         for dir in dirs {
             let in_hcl = located(&hcl.findings, &dir);
             let plan = plan_build::plan_of(&dir);
+            if let Some(to) = std::env::var_os("REAL_PARITY_DUMP") {
+                std::fs::write(&to, &plan).unwrap_or_else(|e| panic!("{}: {e}", Path::new(&to).display()));
+            }
             let report = match lint_plan(&plan, "plan.json", Some(&dir), &s) {
                 Ok(r) => r,
                 Err(e) => {

@@ -253,13 +253,19 @@ pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec
 /// Whether this pass reports a block that reads a flagged data source (`policy =
 /// data.aws_iam_policy_document.x.json`) for what it read: an inline policy, as what grants
 /// the document, a role's trust policy, as whom the role lets in, and a GCP resource's
-/// authoritative policy, as what applies a `google_iam_policy` document. A plan, which otherwise
-/// leaves such readers to the data source's finding, keeps these.
+/// authoritative policy, as what applies a `google_iam_policy` document, and a stored policy
+/// (`aws_iam_policy`, `vault_policy`) for a broad grant, as a finding of its own. A plan, which
+/// otherwise leaves such readers to the data source's finding, keeps these.
 pub(crate) fn reader_reported(ty: &str, attr: Option<&str>, code: &str) -> bool {
+    let restated = || {
+        RESTATEMENTS.iter().any(|(t, k)| *t == ty && attr == Some(*k))
+            && codes::find(code).is_some_and(|e| e.rule.meta().category == Category::ExcessiveScope)
+    };
     INLINE_POLICIES.contains(&ty)
         || (ty == "aws_iam_role" && attr == Some("assume_role_policy") && TRUST_RULES.contains(&code))
         // A resource's authoritative policy applying a `google_iam_policy` document grants it.
         || (ty.starts_with("google_") && ty.ends_with("_iam_policy") && attr == Some("policy_data"))
+        || restated()
 }
 
 /// Blocks that grant a policy to an AWS group, and the attribute naming the group(s).
