@@ -308,3 +308,38 @@ fn a_user_that_may_rewrite_its_own_policies_is_found_in_a_plan_by_its_arn() {
         report.findings.iter().filter(|f| f.code == "NHI202").map(|f| (f.code, f.address.as_str())).collect();
     assert_eq!(found, vec![("NHI202", "aws_iam_user_policy.self")], "{:#?}", report.findings);
 }
+
+/// A plan holds each AWS resource's `tags_all`, the provider's `default_tags` merged in: when
+/// the provider's tags are written with references (not known from the configuration), the
+/// user's owner tag is judged on `tags_all`.
+#[test]
+fn an_users_owner_tag_is_read_from_tags_all_in_a_plan() {
+    let user = |name: &str, tags_all: serde_json::Value| {
+        serde_json::json!({
+            "address": format!("aws_iam_user.{name}"), "mode": "managed", "type": "aws_iam_user", "name": name,
+            "change": { "actions": ["create"], "before": null,
+                        "after": { "name": name, "tags_all": tags_all }, "after_unknown": {} }
+        })
+    };
+    let plan = serde_json::json!({
+        "format_version": "1.2",
+        "terraform_version": "1.15.5",
+        "resource_changes": [
+            user("owned", serde_json::json!({ "owner": "data-team", "env": "prod" })),
+            user("unowned", serde_json::json!({ "env": "prod" })),
+        ],
+        "configuration": {
+            "provider_config": { "aws": { "name": "aws", "expressions": {
+                "default_tags": [{ "tags": { "references": ["var.default_tags"] } }]
+            } } },
+            "root_module": {}
+        }
+    })
+    .to_string();
+    let mut s = settings();
+    s.select = vec!["NHI401".into()];
+    let report = lint_plan(&plan, "p.json", None, &s).unwrap();
+    let flagged: Vec<&str> =
+        report.findings.iter().filter(|f| f.code == "NHI401").map(|f| f.address.as_str()).collect();
+    assert_eq!(flagged, vec!["aws_iam_user.unowned"]);
+}

@@ -26,7 +26,8 @@ fn has_owner_tag(v: &Value) -> Option<bool> {
 /// `azuread_service_principal` without `owners` (a service principal of an application declared
 /// in the same module is judged through that application, once),
 /// `azuread_application_registration` with no `azuread_application_owner` and no `description`
-/// or `notes`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`),
+/// or `notes`, `aws_iam_user` without an owner tag (in `tags` or the provider's `default_tags`;
+/// in a plan, in its `tags_all`, where the provider has merged its default tags in),
 /// `aws_iam_role` / `azurerm_user_assigned_identity` without any tags or description,
 /// `kubernetes_service_account` (and `_v1`) without any labels or annotations, and
 /// `vault_identity_entity` without `metadata`.
@@ -126,7 +127,11 @@ impl Rule for IdentityWithoutOwner {
         // Roles and managed identities: flagged only when they carry no metadata at all.
         let default_tags = cx.blocks("provider", Some("aws")).iter().any(|p| !p.nested("default_tags").is_empty());
         for r in cx.resources("aws_iam_role") {
-            if !default_tags && !r.has("tags") && !r.has("description") {
+            // A plan's `tags_all`: its tags with the provider's `default_tags` merged in.
+            let tagged = default_tags
+                || r.has("tags")
+                || matches!(r.value("tags_all"), Some(Value::Object(all)) if !all.is_empty());
+            if !tagged && !r.has("description") {
                 cx.report(&r, r.header(), "IAM role has no tags or description naming its owner and purpose").help(
                     "add tags = { owner = \"team@example.com\", purpose = \"...\" } or a provider default_tags block",
                 );
@@ -162,16 +167,19 @@ impl Rule for IdentityWithoutOwner {
                     .help("add metadata = { owner = \"team@example.com\", purpose = \"...\" }");
             }
         }
-        if !default_owner {
-            for u in cx.resources("aws_iam_user") {
-                let tagged = match u.value("tags") {
+        for u in cx.resources("aws_iam_user") {
+            let tagged = match u.value("tags_all") {
+                // A plan's `tags_all`: the provider's `default_tags` merged in.
+                Some(all @ Value::Object(_)) => has_owner_tag(&all),
+                _ if default_owner => continue,
+                _ => match u.value("tags") {
                     None => Some(false),
                     Some(v) => has_owner_tag(&v),
-                };
-                if tagged == Some(false) {
-                    cx.report(&u, u.header(), "IAM user has no owner tag")
-                        .help("add tags = { owner = \"team@example.com\", purpose = \"...\" }");
-                }
+                },
+            };
+            if tagged == Some(false) {
+                cx.report(&u, u.header(), "IAM user has no owner tag")
+                    .help("add tags = { owner = \"team@example.com\", purpose = \"...\" }");
             }
         }
     }

@@ -220,6 +220,26 @@ fn address(base: &str, index: &Json) -> String {
     }
 }
 
+/// An AWS resource's `tags_all`: the provider's default tags with its own `tags` over them,
+/// unknown when either is.
+fn tags_all(after: &mut Json, unknown: &mut Json, defaults: Option<&Option<Map<String, Json>>>) {
+    let own_unknown = unknown.get("tags").is_some_and(has_unknown);
+    let merged = match (defaults, own_unknown) {
+        (Some(None), _) | (_, true) => None,
+        (defaults, false) => {
+            let mut all = defaults.cloned().flatten().unwrap_or_default();
+            if let Some(Json::Object(own)) = after.get("tags") {
+                all.extend(own.clone());
+            }
+            Some(all)
+        }
+    };
+    match merged {
+        Some(all) => after["tags_all"] = Json::Object(all),
+        None => unknown["tags_all"] = Json::Bool(true),
+    }
+}
+
 /// The plan Terraform would write for a directory of `.tf` files (one module, no calls into
 /// other modules' code).
 pub fn plan_of(dir: &Path) -> String {
@@ -250,6 +270,19 @@ pub fn plan_of(dir: &Path) -> String {
         }
     }
     let env = Env::new(vars.clone(), locals, docs).with_module_dir(dir.to_owned());
+    // The AWS provider's `default_tags` (`None` without the block; `Some(None)` when its tags
+    // are not known here), merged into every resource's `tags_all` as the provider does.
+    let default_tags: Option<Option<Map<String, Json>>> = blocks
+        .iter()
+        .find(|b| {
+            b.ident == "provider" && b.labels.first().is_some_and(|l| l == "aws") && b.body.attr("alias").is_none()
+        })
+        .and_then(|p| p.body.blocks("default_tags").next())
+        .map(|d| match d.body.attr("tags").map(|t| split(&env.eval(&t.expr)).0) {
+            Some(Some(Json::Object(m))) => Some(m),
+            Some(_) => None,
+            None => Some(Map::new()),
+        });
 
     let (mut changes, mut read, mut config_resources) = (Vec::new(), Vec::new(), Vec::new());
     let (mut providers, mut calls, mut outputs, mut variables) = (Map::new(), Map::new(), Map::new(), Map::new());
@@ -274,7 +307,10 @@ pub fn plan_of(dir: &Path) -> String {
                 }
                 config_resources.push(config);
                 for (index, each) in instances(b, &env) {
-                    let (mut after, unknown, sensitive) = with(&env, &each, || values(&b.body, &env));
+                    let (mut after, mut unknown, sensitive) = with(&env, &each, || values(&b.body, &env));
+                    if managed && ty.starts_with("aws_") && (default_tags.is_some() || b.body.attr("tags").is_some()) {
+                        tags_all(&mut after, &mut unknown, default_tags.as_ref());
+                    }
                     // Terraform reads a policy document during the plan: its `json` is there.
                     if !managed && ty == "aws_iam_policy_document" {
                         let body = nhi_lint::syntax::parse_hcl(&format!("v = data.{ty}.{name}.json")).unwrap();
