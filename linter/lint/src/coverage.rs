@@ -248,6 +248,12 @@ pub const LIFECYCLE: &[Credential] = &[
     c("hcp_service_principal_key", "hcp", REPLACE, &["NHI117"]),
     c("hcp_consul_cluster_root_token", "hcp", "none: the cluster's bootstrap token", &["NHI117", "NHI230"]),
     c("databricks_token / databricks_obo_token", "databricks", "`lifetime_seconds`", &["NHI117", "NHI319"]),
+    c(
+        "databricks_mws_workspaces (token block)",
+        "databricks",
+        "`lifetime_seconds` of the block: 30 days when unset, and a new token on expiry",
+        &["NHI117"],
+    ),
     c("consul_acl_token", "consul", "none: `expiration_time` is a day at most", &["NHI117", "NHI230"]),
     c("nomad_acl_token", "nomad", "none: `expiration_ttl` is a day at most", &["NHI117", "NHI230"]),
     c("tailscale_oauth_client", "tailscale", REPLACE, &["NHI117"]),

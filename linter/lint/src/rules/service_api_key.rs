@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::static_credentials;
+use crate::rules::common::{interval, static_credentials};
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
@@ -136,7 +136,9 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
 /// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
 /// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Algolia API keys, Honeycomb API
 /// keys, Buildkite agent and cluster agent tokens, Databricks personal and
-/// on-behalf-of tokens, Rancher API tokens and the admin token of `rancher2_bootstrap`,
+/// on-behalf-of tokens (and the token a `databricks_mws_workspaces` `token {}` block makes, when
+/// its `lifetime_seconds` is beyond policy or not positive: unset, it lives 30 days and is made
+/// again on expiry), Rancher API tokens and the admin token of `rancher2_bootstrap`,
 /// Backblaze B2 application keys, Oracle Cloud customer secret keys, auth tokens and SMTP
 /// credentials, Grafana API keys, MinIO users (an S3 key pair), and Consul and Nomad ACL tokens
 /// (whose secrets Terraform reads back, e.g. with `consul_acl_token_secret_id`); and the client
@@ -189,6 +191,24 @@ impl Rule for ServiceApiKey {
             let ty = k.label(0).to_owned();
             cx.report(&k, k.header(), format!("static {ty} kept in Terraform state"))
                 .help("use the service's workload identity federation if it has one; otherwise expire the key within policy and replace it on a schedule");
+        }
+        // A workspace's `token {}` block: a personal access token the provider makes for
+        // Terraform and keeps in state. It lives `lifetime_seconds` (30 days when unset) and is
+        // made again when it expires, so only a lifetime beyond policy, or none, is reported.
+        let max = cx.policy.static_key_max_lifetime;
+        for w in cx.resources("databricks_mws_workspaces") {
+            for t in w.nested("token") {
+                let Some(secs) = t.value("lifetime_seconds").and_then(|v| v.as_f64()) else { continue };
+                let what = if secs <= 0.0 {
+                    "never expires".to_owned()
+                } else if secs > max.as_secs() as f64 {
+                    format!("lives {}, beyond the policy maximum {max}", interval(secs as u64))
+                } else {
+                    continue;
+                };
+                cx.report(&w, t.span("lifetime_seconds"), format!("the workspace's Terraform token, kept in state, {what}"))
+                    .help("leave lifetime_seconds at its 30-day default (the provider makes a new token when it expires), or authenticate Terraform with an OAuth service principal");
+            }
         }
         for c in static_credentials(cx, &IDP_CLIENTS).into_iter().filter(machine_client_secret) {
             let ty = c.label(0).to_owned();
