@@ -148,7 +148,7 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
     item.nested_path(blocks).iter().find_map(|h| {
         // A variable block naming its value (`environment_variable { name = "DB_PASSWORD",
         // value = var.db_password }`): plain text unless its type says where the secret is.
-        if h.str("type").is_some_and(|t| !t.eq_ignore_ascii_case("PLAINTEXT")) {
+        if h.str("type").is_some_and(|t| crate::facts::secrets::names_a_store(&t)) {
             return None;
         }
         let e = &h.attr(attr)?.expr;

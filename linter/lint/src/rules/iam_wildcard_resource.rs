@@ -254,7 +254,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// `ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, `sts:GetCallerIdentity`) are not
 /// findings; statements already flagged by `iam-wildcard-action` are left to it, and so are
 /// Allows that an unconditional `Deny` of the same document covers (they grant nothing).
-/// A read-only pattern that covers a secret read (`secretsmanager:Get*`) is one too. Secret reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
+/// A read-only pattern that covers a secret read (`secretsmanager:Get*`) is one too. Secret
+/// reads (`secretsmanager:GetSecretValue`, `ssm:GetParameter*`, `kms:Decrypt`) are also
 /// findings on an ARN that names every secret, parameter or key of the account
 /// (`arn:aws:ssm:${region}:${account}:parameter/*`, `…:secret:*`, `…:key/*`), reading, writing
 /// or deleting objects or rewriting bucket policies on every bucket (`arn:aws:s3:::*`), and

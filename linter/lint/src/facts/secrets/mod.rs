@@ -686,7 +686,7 @@ fn assignment(line: &str) -> Option<(&str, &str)> {
 
 /// A variable type saying the value names where the secret is kept, not the secret: a CodeBuild
 /// variable of type `SECRETS_MANAGER` (`value = "prod/db:password"`) or `PARAMETER_STORE`.
-fn names_a_store(variable_type: &str) -> bool {
+pub(crate) fn names_a_store(variable_type: &str) -> bool {
     variable_type.eq_ignore_ascii_case("SECRETS_MANAGER") || variable_type.eq_ignore_ascii_case("PARAMETER_STORE")
 }
 
