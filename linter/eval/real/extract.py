@@ -5,7 +5,7 @@
 
 expects each repository's git directory at MIRROR/<owner>+<repo>/repo (bare, or with a .git
 inside), as the team's fetch tool leaves them. Only Terraform and OpenTofu files (*.tf, *.tf.json,
-*.tofu, *.tofu.json, *.tfvars, *.tfvars.json) and the documents they may read (*.json, *.hcl, *.tpl, *.tftpl, *.yaml, *.yml,
+*.tofu, *.tofu.json, *.tfvars, *.tfvars.json) and the documents they may read (*.json, *.hcl, *.tpl, *.tftpl, *.tmpl, *.yaml, *.yml,
 and the scripts and SQL that boot data and provisioners load: *.sh, *.ps1, *.sql) under
 the listed subdirs, at the pinned commit, are extracted, keeping their paths. Python stdlib only.
 """
@@ -64,7 +64,7 @@ def literal_dir(pattern):
 # when the file is there, as it is on a user's machine.
 EXTENSIONS = (
     ".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json",
-    ".json", ".hcl", ".tpl", ".tftpl", ".yaml", ".yml",
+    ".json", ".hcl", ".tpl", ".tftpl", ".tmpl", ".yaml", ".yml",
     # Scripts and SQL that `file()` and `templatefile()` hand to machines at boot.
     ".sh", ".ps1", ".sql",
 )
