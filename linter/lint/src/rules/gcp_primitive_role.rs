@@ -12,9 +12,10 @@ use crate::syntax::Expr;
 /// bindings, and the `policy_data` of `google_project_iam_policy`, `google_folder_iam_policy`
 /// and `google_organization_iam_policy` written as JSON or `jsonencode`), including grants made
 /// through a known `for_each`, and on a single resource
-/// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`, …, or the
-/// `policy_data` of its `…_iam_policy`, and a `google_iam_policy` document applied only to such
-/// resources), where they include changing that resource's IAM policy; and in the `binding` blocks of Vault's GCP
+/// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`,
+/// `google_service_account_iam_member`, …, or the `policy_data` of its `…_iam_policy`, and a
+/// `google_iam_policy` document applied only to such resources), where they include changing
+/// that resource's IAM policy (and, on a service account, acting as it); and in the `binding` blocks of Vault's GCP
 /// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
 /// credential Vault issues carries. The same basic roles granted to people (`user:`, `group:`,
 /// `domain:`) at project, folder or organization level (a `google_iam_policy` document only when
@@ -79,13 +80,13 @@ impl Rule for GcpPrimitiveRole {
                     .help("grant the predefined roles of the job (e.g. roles/viewer plus the service roles needed), through a group");
             }
         }
-        // The same basic roles on one resource (a Cloud Run service, a bucket): they include
-        // changing the resource's own IAM policy. Service accounts as resources are NHI207's.
+        // The same basic roles on one resource (a Cloud Run service, a bucket, a service
+        // account): they include changing the resource's own IAM policy, and on a service
+        // account acting as it and minting its tokens.
         let on_resource = |t: &str| {
             t.starts_with("google_")
                 && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))
                 && !GRANT_TYPES.contains(&t)
-                && !t.starts_with("google_service_account_iam")
         };
         for g in cx.resources_where(on_resource) {
             let Some(role) = g.strs("role").into_iter().find(|r| r == "roles/owner" || r == "roles/editor") else {
@@ -99,7 +100,12 @@ impl Rule for GcpPrimitiveRole {
                     .trim_end_matches("_iam_member")
                     .trim_end_matches("_iam_binding")
                     .replace('_', " ");
-                cx.report(&g, g.span("role"), format!("{role} granted to {grantee} on a {what}: it can also change who may use it"))
+                let reach = if what == "service account" {
+                    "it can act as that account, mint its tokens and change who may use it"
+                } else {
+                    "it can also change who may use it"
+                };
+                cx.report(&g, g.span("role"), format!("{role} granted to {grantee} on a {what}: {reach}"))
                     .help("grant the predefined role for what the workload does there (e.g. roles/run.developer, roles/storage.objectAdmin)");
             }
         }
