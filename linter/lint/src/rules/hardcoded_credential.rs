@@ -10,7 +10,9 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// `jsonencode({ … })` document whose keys name no credential counts value by value, except
 /// descriptive keys such as `username` or `host` and prose; a Key Vault secret's `value` in the
 /// body of an azapi resource), a chosen API Gateway key, the shared
-/// `token` or `secret` of a webhook however name-like (`"secret-token"`), the values of other
+/// `token` or `secret` of a webhook however name-like (`"secret-token"`), the `secret`,
+/// `secret_id` or `secretbytes` of another tool's credential entry (`jenkins_credential_*`)
+/// whatever its id says, the values of other
 /// providers' secret stores (Scaleway, Akeyless, Doppler, Infisical, HCP Vault Secrets, Alibaba
 /// Cloud, Huawei Cloud, Tencent Cloud, IBM), every value of settings named secret as a whole
 /// (`secret_environment_variables`, `secret_env`), environment

@@ -872,11 +872,23 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
         t if t.ends_with("_hook") || t.ends_with("_webhook") => {
             return b.body.attr("token").or_else(|| b.body.attr("secret"));
         }
+        // Another tool's credential store entry (`jenkins_credential_secret_text`, a CI
+        // system's `…_credential_vault_approle`): its `secret`, `secret_id` or `secretbytes` is
+        // the value kept, however name-like it looks ("super-secret"), not a secret's name.
+        t if tool_credential_type(t) => {
+            return ["secret", "secret_id", "secretbytes"].iter().find_map(|k| b.body.attr(k));
+        }
         _ => return None,
     };
     // Its write-only twin (`value_wo`, `secret_string_wo`, Terraform 1.11+) keeps the value out
     // of state, not out of the code.
     b.body.attr(key).or_else(|| b.body.attr(&format!("{key}_wo")))
+}
+
+/// Whether a resource type is another tool's credential store entry (`jenkins_credential_ssh`),
+/// named by an id rather than by what it holds.
+fn tool_credential_type(t: &str) -> bool {
+    t.split('_').any(|w| w == "credential" || w == "credentials")
 }
 
 /// Whether an SSM parameter's name (the last segment of its `name`, else its label) has a word
@@ -1123,8 +1135,11 @@ pub(super) fn scan(file: &SourceFile) -> Vec<SecretHit> {
             _ => {
                 // Attributes that hold a secret whatever they are called come first, unless
                 // the entry is named for what describes one (`langfuse_s3_user`, `db-host`).
+                // Another tool's credential entry is named by an id ("deploy-username" for a
+                // secret text), not by what it holds.
                 let described = || {
                     b.ident == "resource"
+                        && !b.labels.first().is_some_and(|t| tool_credential_type(t))
                         && (b.labels.get(1).is_some_and(|n| names_no_secret(n))
                             || b.body
                                 .attr("name")
