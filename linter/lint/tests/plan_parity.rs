@@ -392,6 +392,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "ok_managed_secret_arn",
         "a plan's `references` stop at the first index (`master_user_secret`): the field read after it (`secret_arn`, an ARN) is not in it",
     ),
+    (
+        "NHI122",
+        "ok_one_setting_of_the_secret_store",
+        "a plan's `references` stop at the first index (`map[\"REPORTS_HOST\"]` reads as `map`): one entry of a secret store's map looks like all of it",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];
@@ -404,6 +409,7 @@ const KNOWN_GAPS: &[&str] = &[
     "NHI116 bad_unwrapped",
     // Found through the expression of a local, which a plan does not keep.
     "NHI119 bad_kubeconfig_with_token",
+    "NHI122 bad_secret_store_config_through_local",
     // A local module's output that returns a credential: the plan's module view does not know
     // which outputs of called modules return credentials.
     "NHI119 bad_module_kubeconfig",

@@ -984,6 +984,14 @@ impl<'m> Env<'m> {
         self.locals.get(name).copied()
     }
 
+    /// The expression of the local an expression passes whole (`local.app_env`, also written
+    /// `"${local.app_env}"`); `None` for a field of one (`local.app.host`) or anything else.
+    pub fn local_passed_whole(&self, e: &Expr) -> Option<&'m Expr> {
+        let path = e.plain_reference()?.traversal_path()?;
+        let name = path.strip_prefix("local.").filter(|n| !n.contains(['.', '[']))?;
+        self.local_expr(name)
+    }
+
     fn local(&self, name: &str) -> Value {
         // Read through `eval_lenient_deep`, a local keeps its holes too (cached apart).
         let deep = self.deep.get();

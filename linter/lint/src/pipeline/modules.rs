@@ -570,20 +570,26 @@ fn call_origins(call: &Block, env: &Env<'_>) -> HashMap<String, String> {
 
 /// For each input of a call whose value reads a credential of the caller's configuration, what
 /// it reads: a resource's or data source's secret written in the input
-/// (`{ DB_PASSWORD = aws_db_instance.db.password }`), a module output that returns one, or one
-/// the caller was itself given.
+/// (`{ DB_PASSWORD = aws_db_instance.db.password }`) or in the local passed whole
+/// (`environment = local.app_secrets`, built from a secret store's entries), a module output
+/// that returns one, or one the caller was itself given.
 fn call_reads(
     call: &Block,
     env: &Env<'_>,
     known: &crate::facts::secrets::ModuleOutputs<'_>,
 ) -> HashMap<String, String> {
+    let read_here = |e: &Expr| {
+        crate::facts::secrets::credential_read(e, known)
+            .filter(|r| crate::facts::secrets::of_configuration(r) || r.starts_with("module."))
+    };
+    let local_passed = |e: &Expr| read_here(env.local_passed_whole(e)?);
     call.body
         .attrs
         .iter()
         .filter(|a| !META_ARGS.contains(&a.key.as_str()))
         .filter_map(|a| {
-            let read = crate::facts::secrets::credential_read(&a.expr, known)
-                .filter(|r| crate::facts::secrets::of_configuration(r) || r.starts_with("module."))
+            let read = read_here(&a.expr)
+                .or_else(|| local_passed(&a.expr))
                 .or_else(|| env.input_read_in(&a.expr).map(str::to_owned))?;
             Some((a.key.clone(), read))
         })

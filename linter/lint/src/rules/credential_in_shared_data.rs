@@ -88,7 +88,7 @@ const VM_EXTENSIONS: [&str; 2] = ["azurerm_virtual_machine_extension", "azurerm_
 /// where it is written: a Lambda function's `environment.variables`, an Elastic Beanstalk
 /// environment's `setting` values, an ECS task's container definitions, a Cloud Function's
 /// `environment_variables`.
-const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 15] = [
+const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 16] = [
     ("aws_lambda_function", &["environment", "variables"]),
     // A CodeBuild project's plain-text environment variables (not those of type
     // `PARAMETER_STORE` or `SECRETS_MANAGER`, whose value names where the secret is), shown
@@ -107,6 +107,8 @@ const WORKLOAD_ENVIRONMENTS: [(&str, &[&str]); 15] = [
     ("heroku_app_config_association", &["vars"]),
     ("aws_elastic_beanstalk_environment", &["setting", "value"]),
     ("aws_ecs_task_definition", &["container_definitions"]),
+    // A Lightsail container service's deployment: each container's plain `environment`.
+    ("aws_lightsail_container_service_deployment_version", &["container", "environment"]),
     (
         "aws_apprunner_service",
         &["source_configuration", "image_repository", "image_configuration", "runtime_environment_variables"],
@@ -513,9 +515,10 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// becomes its `AzureWebJobsStorage` setting), or the
 /// environment of a Lambda function, an Elastic Beanstalk environment, an ECS task, an App
 /// Runner service, a CodeBuild project's plain-text variables, a Cloud Function, a Cloud
-/// Composer or App Engine environment, an Azure container group's plain
-/// `environment_variables`, a Docker container's `env` or a Heroku app's plain `config_vars`
-/// (there also a credential-named entry given a value from elsewhere:
+/// Composer or App Engine environment, a Lightsail container's `environment`, an Azure
+/// container group's plain `environment_variables`, a Docker container's `env` or a Heroku
+/// app's plain `config_vars` (a secret store's whole map of entries too, such as
+/// `data.doppler_secrets.app.map`, directly or through a local passed whole; there also a credential-named entry given a value from elsewhere:
 /// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,
 /// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a registry or
 /// git module named for an environment, app settings or boot data: `environment_variables`,
@@ -684,6 +687,7 @@ impl Rule for CredentialInSharedData {
                     let e = &a.expr;
                     let read = boot_credential_read(e)
                         .or_else(|| module_credential(e, &known))
+                        .or_else(|| boot_credential_read(r.env.local_passed_whole(e)?))
                         .or_else(|| crate::rules::common::reads_literal_local(e, sources.locals))?;
                     let into = format!("the module's `{}`", a.key);
                     let help = "give the workload an identity that reads the secret from a secret manager at run time, or pass the secret's name instead of its value";

@@ -85,6 +85,20 @@ const CREDENTIAL_DATA: [&str; 9] = [
     "azurerm_kubernetes_cluster",
 ];
 
+/// Data-source attributes that hold every entry of a secret store or an encrypted file, as a
+/// map: read whole (`environment_variables = data.doppler_secrets.app.map`) they carry its
+/// secrets; one entry of them (`…map["DB_HOST"]`) only when its key names a credential.
+const SECRET_MAPS: [(&str, &str); 8] = [
+    ("doppler_secrets", "map"),
+    ("infisical_secrets", "secrets"),
+    ("hcp_vault_secrets_app", "secrets"),
+    ("sops_file", "data"),
+    ("sops_file", "raw"),
+    ("sops_external", "data"),
+    ("sops_external", "raw"),
+    ("vault_kv_secret", "data"),
+];
+
 /// Attributes of key resources that name the key, not its secret half (`access_key` of a
 /// Scaleway or AWS key pair is its id).
 const KEY_IDS: [&str; 2] = ["access_key", "access_key_id"];
@@ -266,8 +280,11 @@ pub fn credential_read_where(
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
             "data" => {
                 let ty = attrs.first().copied().unwrap_or("");
-                let whole =
-                    attrs.len() == 2 && CREDENTIAL_DATA.contains(&ty) && returned.iter().any(|r| std::ptr::eq(*r, e));
+                let as_is = || returned.iter().any(|r| std::ptr::eq(*r, e));
+                let whole_map = attrs.len() == 3
+                    && matches!(ops.last(), Some(TraverseOp::Attr(a)) if SECRET_MAPS.contains(&(ty, a.as_str())))
+                    && as_is();
+                let whole = attrs.len() == 2 && CREDENTIAL_DATA.contains(&ty) && as_is() || whole_map;
                 // `data.kubernetes_secret.s.data["token"]`: shown with the key it reads.
                 if let Some(TraverseOp::Index(key)) = ops.last()
                     && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
