@@ -18,8 +18,9 @@ fn admin_policy(arn: &str) -> Option<&'static str> {
 /// `aws_iam_role_policy_attachments_exclusive`), and given by Vault's AWS secrets engine to
 /// the users and roles it creates (`policy_arns` of `vault_aws_secret_backend_role`), or passed
 /// in any input of a registry or git module whose code is not here (`policy_arns`, a map of
-/// roles with theirs, each `for_each` instance's), or asked of terraform-aws-modules' IAM
-/// submodules with `attach_admin_policy = true`.
+/// roles with theirs, each `for_each` instance's), or asked of such a module with
+/// `attach_admin_policy = true` (terraform-aws-modules' IAM submodules, GitHub OIDC role
+/// modules).
 ///
 /// ## Why is this bad?
 /// These policies grant (nearly) everything in the account, or the power to grant it. A
@@ -133,15 +134,14 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
             }
         }
     }
-    // terraform-aws-modules' assumable-role submodules attach AdministratorAccess when told to.
-    for (call, input) in crate::rules::common::registry_module_switches(
-        cx,
-        "terraform-aws-modules/iam/aws//*",
-        &["attach_admin_policy"],
-        false,
-    ) {
-        let span = call.span(input);
-        out.push((call, span, vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_owned()]));
+    // Modules whose code is not here and that attach AdministratorAccess when told to:
+    // terraform-aws-modules' assumable-role submodules, GitHub OIDC role modules
+    // (`unfunco/oidc-github`), each with an `attach_admin_policy` switch.
+    for call in crate::rules::common::remote_module_calls(cx) {
+        if call.is_set_to("attach_admin_policy", true) {
+            let span = call.span("attach_admin_policy");
+            out.push((call, span, vec!["arn:aws:iam::aws:policy/AdministratorAccess".to_owned()]));
+        }
     }
     out
 }
