@@ -12,9 +12,11 @@ use crate::rules::oidc_trust_without_subject::ci_trusts;
 /// are not; `IAMFullAccess` is NHI205's.
 fn full_access(arn_or_name: &str) -> Option<&str> {
     let name = arn_or_name.rsplit(['/', ':']).next()?;
-    // `AdministratorAccess-Amplify`, `AdministratorAccess-AWSElasticBeanstalk`: a service's
-    // administrator policy.
-    let full = (name.ends_with("FullAccess") && name != "IAMFullAccess") || name.starts_with("AdministratorAccess-");
+    // `AdministratorAccess-Amplify`, `AdministratorAccess-AWSElasticBeanstalk`,
+    // `AWSCodeBuildAdminAccess`: a service's administrator policy.
+    let full = (name.ends_with("FullAccess") && name != "IAMFullAccess")
+        || name.starts_with("AdministratorAccess-")
+        || name.ends_with("AdminAccess");
     (full && !name.contains("ReadOnly") && !name.contains("Invoke")).then_some(name)
 }
 
@@ -82,8 +84,9 @@ fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
 
 /// ## What it does
 /// Finds provider-managed "full access" policies attached to machine identities: AWS managed
-/// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`) or
-/// `AdministratorAccess-<service>` on roles, users and groups, the managed policies that read or
+/// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`),
+/// `…AdminAccess` (`AWSCodeBuildAdminAccess`) or `AdministratorAccess-<service>` on roles,
+/// users and groups, the managed policies that read or
 /// manage every secret of the account (`AmazonSSMReadOnlyAccess`, `SecretsManagerReadWrite`),
 /// `AmazonEC2ContainerRegistryPowerUser` on a role that CI does not assume through OIDC (a node
 /// or workload role that can overwrite every image of the account),
@@ -173,6 +176,7 @@ mod tests {
     fn full_access_sets_are_told_from_narrow_ones() {
         assert_eq!(full_access("arn:aws:iam::aws:policy/AmazonS3FullAccess"), Some("AmazonS3FullAccess"));
         assert_eq!(full_access("SecretManagerFullAccess"), Some("SecretManagerFullAccess"));
+        assert_eq!(full_access("arn:aws:iam::aws:policy/AWSCodeBuildAdminAccess"), Some("AWSCodeBuildAdminAccess"));
         assert!(full_access("arn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk").is_some());
         assert_eq!(full_access("arn:aws:iam::aws:policy/IAMFullAccess"), None);
         assert_eq!(full_access("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), None);
