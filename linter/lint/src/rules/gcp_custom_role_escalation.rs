@@ -37,7 +37,8 @@ const ESCALATION: [&str; 29] = [
 
 /// ## What it does
 /// Finds GCP custom roles (`google_project_iam_custom_role`,
-/// `google_organization_iam_custom_role`) whose permissions include a privilege-escalation
+/// `google_organization_iam_custom_role`, or the `permissions` given to a registry module
+/// that makes one, such as terraform-google-modules' `custom_role_iam`) whose permissions include a privilege-escalation
 /// path: getting tokens or signing as a service account (`iam.serviceAccounts.getAccessToken`,
 /// `getOpenIdToken`, `signBlob`, `signJwt`, `implicitDelegation`, `actAs`), creating its keys
 /// (`iam.serviceAccountKeys.create`), changing IAM policies (`setIamPolicy` on projects,
@@ -88,7 +89,11 @@ impl Rule for GcpCustomRoleEscalation {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        for r in cx.resources_of(&["google_project_iam_custom_role", "google_organization_iam_custom_role"]) {
+        // The custom role resources, and registry or git modules whose code is not here given
+        // the role's `permissions` (terraform-google-modules' `custom_role_iam`).
+        let roles = cx.resources_of(&["google_project_iam_custom_role", "google_organization_iam_custom_role"]);
+        let calls = crate::rules::common::remote_module_calls(cx);
+        for r in roles.into_iter().chain(calls) {
             let found: Vec<String> = r
                 .strs("permissions")
                 .into_iter()
@@ -99,7 +104,8 @@ impl Rule for GcpCustomRoleEscalation {
                 1 => String::new(),
                 n => format!(" (and {} more)", n - 1),
             };
-            cx.report(&r, r.span("permissions"), format!("custom role grants `{first}`{more}: a path to another identity's privileges"))
+            let what = if r.block.ident == "module" { "custom role passed to the module" } else { "custom role" };
+            cx.report(&r, r.span("permissions"), format!("{what} grants `{first}`{more}: a path to another identity's privileges"))
                 .help("remove the escalation permissions; grant roles/iam.serviceAccountTokenCreator on the one service account a workload must act as");
         }
     }
