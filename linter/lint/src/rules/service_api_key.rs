@@ -95,13 +95,19 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 65] = [
 /// Identity-provider clients that a machine signs in with, and what says so: an Auth0
 /// machine-to-machine application (or any Auth0 application allowed the client-credentials
 /// grant), Auth0 client credentials that authenticate with the secret, a Keycloak client that
-/// is confidential with a client secret, an Okta service application authenticated with its
-/// secret. The secret is made by the provider and kept in state; none of them expires.
+/// is confidential with a client secret, an Okta service or web application authenticated with
+/// its secret. The secret is made by the provider and kept in state; none of them expires.
 const IDP_CLIENTS: [&str; 4] = ["auth0_client", "auth0_client_credentials", "keycloak_openid_client", "okta_app_oauth"];
 
 fn machine_client_secret(c: &Item<'_>) -> bool {
-    // A secret written in the code is `hardcoded-credential`'s.
-    if c.attr("client_secret").is_some_and(|a| a.expr.as_str().is_some()) {
+    // A secret written in the code is `hardcoded-credential`'s; one given write-only
+    // (`client_secret_wo`, Okta's `client_basic_secret_wo`) is not made by the provider and
+    // never reaches state.
+    let given =
+        ["client_secret", "client_basic_secret"].iter().any(|k| c.attr(k).is_some_and(|a| a.expr.as_str().is_some()))
+            || c.has("client_secret_wo")
+            || c.has("client_basic_secret_wo");
+    if given {
         return false;
     }
     let is = |k: &str, v: &str| c.str(k).is_some_and(|x| x.eq_ignore_ascii_case(v));
@@ -118,8 +124,10 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
                 || c.value("service_accounts_enabled").and_then(|v| v.as_bool()) == Some(true))
                 && by_secret("client_authenticator_type")
         }
+        // A service app, or a web app whose server signs in with the secret (as a confidential
+        // Keycloak client does).
         "okta_app_oauth" => {
-            is("type", "service")
+            (is("type", "service") || is("type", "web"))
                 && c.value("omit_secret").and_then(|v| v.as_bool()) != Some(true)
                 && by_secret("token_endpoint_auth_method")
         }
@@ -145,7 +153,7 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
 /// secrets of identity-provider clients that machines sign in with: Auth0 machine-to-machine
 /// applications (or any allowed the client-credentials grant) and client credentials that
 /// authenticate with the secret, confidential Keycloak clients with a client secret, Okta
-/// service applications. Keys that expire within
+/// service and web applications that authenticate with theirs. Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").
 ///
