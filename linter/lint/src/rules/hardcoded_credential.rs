@@ -26,7 +26,8 @@ use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 /// (`mysql -p…`, `docker login -p …`, `sqlcmd -P …`, `curl -u user:…`, `useradd -p …`,
 /// `htpasswd -b file user …`, `net user NAME … /add`, and what `echo` pipes into `chpasswd` or
 /// `--password-stdin`), and credentials in HTTP headers
-/// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`).
+/// (`curl -H "Authorization: Bearer …"`, `PRIVATE-TOKEN: …`, `X-API-Key: …`, also written as
+/// an object a hook or check sends: `{ key = "Authorization", value = "…" }`).
 ///
 /// Scripts, templates and documents that a resource, data source or provider reads with
 /// `file()` or `templatefile()` (a `user_data` template exporting `AWS_SECRET_ACCESS_KEY=…`)

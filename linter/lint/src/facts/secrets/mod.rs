@@ -77,11 +77,19 @@ fn visit_literals(e: &Expr, key: &str, direct: bool, f: &mut Visit<'_>) -> bool 
         }
         ExprKind::Array(items) => items.iter().any(|x| visit_literals(x, key, direct, f)),
         ExprKind::Object(items) => {
-            // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like).
+            // `{ name = "DB_PASSWORD", value = "…" }` (container environments and the like);
+            // `{ key = "Authorization", value = "…" }`, a header a hook or check sends, is judged
+            // as the header's credential.
             if let (Some((name, _)), Some((value, span))) =
                 (str_field(items, &["name", "Name", "key", "Key"]), str_field(items, VALUE))
                 && !str_field(items, &["type"]).is_some_and(|(t, _)| names_a_store(t))
-                && f(Lit { key: name, text: value, span, partial: false, direct: false })
+                && f(Lit {
+                    key: auth_header_key(name).unwrap_or(name),
+                    text: value,
+                    span,
+                    partial: false,
+                    direct: false,
+                })
             {
                 return true;
             }
@@ -477,6 +485,15 @@ const AUTH_HEADERS: [(&str, &str); 6] = [
     ("x-auth-token:", "X-Auth-Token"),
     ("x-vault-token:", "X-Vault-Token"),
 ];
+
+/// The key an HTTP header's value is judged under when the header's name (`Authorization`,
+/// `X-API-Key`, any case, without the colon) is one that carries a credential.
+fn auth_header_key(name: &str) -> Option<&'static str> {
+    AUTH_HEADERS
+        .iter()
+        .find(|(h, _)| h.strip_suffix(':').is_some_and(|h| h.eq_ignore_ascii_case(name)))
+        .map(|(_, key)| *key)
+}
 
 /// A credential in an HTTP header written in a line of text (`curl -H "Authorization: Bearer
 /// …"`, `PRIVATE-TOKEN: …`): the value after the scheme word. A shell or template variable
