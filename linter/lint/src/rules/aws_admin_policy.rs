@@ -18,7 +18,8 @@ fn admin_policy(arn: &str) -> Option<&'static str> {
 /// `aws_iam_role_policy_attachments_exclusive`), and given by Vault's AWS secrets engine to
 /// the users and roles it creates (`policy_arns` of `vault_aws_secret_backend_role`), or passed
 /// in any input of a registry or git module whose code is not here (`policy_arns`, a map of
-/// roles with theirs, each `for_each` instance's), or asked of such a module with
+/// roles with theirs, each `for_each` instance's; by its bare name in an input named for a
+/// policy, `iam_role_policy = "AdministratorAccess"`), or asked of such a module with
 /// `attach_admin_policy = true` (terraform-aws-modules' IAM submodules, GitHub OIDC role
 /// modules).
 ///
@@ -127,8 +128,17 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
                 continue;
             }
             // Each instance's value too (`policies = each.value.policies` of a `for_each` call).
-            let mut arns = crate::rules::common::instance_texts(&call, &attr.expr);
-            arns.retain(|a| a.contains(":policy/"));
+            // An input named for a policy may take the managed policy's bare name
+            // (`iam_role_policy = "AdministratorAccess"`), which the module makes an ARN of.
+            let named_policy = key.contains("polic");
+            let mut arns: Vec<String> = crate::rules::common::instance_texts(&call, &attr.expr)
+                .into_iter()
+                .filter_map(|a| match ADMIN_POLICIES.contains(&a.as_str()) && named_policy {
+                    true => Some(format!("arn:aws:iam::aws:policy/{a}")),
+                    false => a.contains(":policy/").then_some(a),
+                })
+                .collect();
+            arns.dedup();
             if !arns.is_empty() {
                 out.push((call.clone(), attr.expr.span.clone(), arns));
             }
