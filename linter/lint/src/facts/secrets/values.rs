@@ -45,6 +45,10 @@ const CRED_JOINED: [&str; 22] = [
     "admin_key",
     "account_key",
 ];
+
+/// A chat service's incoming webhook (`slack_webhook_url`, `DISCORD_WEBHOOK`): its URL is the
+/// credential that posts to the channel, so `…_url` does not make it a locator.
+const CHAT_WEBHOOKS: [&str; 3] = ["slack_webhook", "discord_webhook", "teams_webhook"];
 const NOT_VALUE: &[&str] = &[
     "name",
     "names",
@@ -218,6 +222,9 @@ pub fn is_credential_key(key: &str) -> bool {
     // Helm charts' values).
     let locator = locator || tokens.contains(&"existing");
     let switch = switch || locator;
+    if CHAT_WEBHOOKS.iter().any(|w| k.contains(w)) && !switch && !k.ends_with("_channel") {
+        return true;
+    }
     let not_credential = NOT_CREDENTIALS.iter().any(|n| k.ends_with(n));
     if NOT_VALUE.contains(last)
         || k.ends_with("key_id")
@@ -289,6 +296,7 @@ fn has_credential_hint(b: &[u8]) -> bool {
         b'k' => at(i, b"key"),
         b'c' => at(i, b"cred"),
         b'j' => at(i, b"jwt"),
+        b'w' => at(i, b"webhook"),
         _ => false,
     })
 }
@@ -729,6 +737,11 @@ mod tests {
         }
         assert!(is_credential_key("dbPassword") && is_credential_key("apiToken") && is_credential_key("adminPassword"));
         assert!(is_credential_key("postgres_admin_pw") && is_credential_key("DB_PW"));
+        // A chat service's incoming webhook URL posts to the channel; its channel or a switch
+        // for it does not.
+        assert!(is_credential_key("slack_webhook_url") && is_credential_key("DISCORD_WEBHOOK"));
+        assert!(!is_credential_key("slack_webhook_channel") && !is_credential_key("enable_slack_webhook"));
+        assert!(!is_credential_key("webhook_url"));
         assert!(!is_credential_key("pw_length") && !is_credential_key("pwm"));
         assert!(!is_credential_key("auth_token_update_strategy") && !is_credential_key("shared_credentials_files"));
         assert!(!is_credential_key("secret_id_num_uses") && is_credential_key("secret_string"));
