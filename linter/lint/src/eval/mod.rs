@@ -987,9 +987,11 @@ impl<'m> Env<'m> {
     /// The expression of the local an expression passes whole (`local.app_env`, also written
     /// `"${local.app_env}"`); `None` for a field of one (`local.app.host`) or anything else.
     pub fn local_passed_whole(&self, e: &Expr) -> Option<&'m Expr> {
-        let path = e.plain_reference()?.traversal_path()?;
-        let name = path.strip_prefix("local.").filter(|n| !n.contains(['.', '[']))?;
-        self.local_expr(name)
+        let ExprKind::Traversal(root, ops) = &e.plain_reference()?.kind else { return None };
+        match (&root.kind, ops.as_slice()) {
+            (ExprKind::Var(v), [TraverseOp::Attr(name)]) if v == "local" => self.local_expr(name),
+            _ => None,
+        }
     }
 
     fn local(&self, name: &str) -> Value {

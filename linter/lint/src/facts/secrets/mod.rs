@@ -905,7 +905,8 @@ pub fn secret_value_attr(b: &Block) -> Option<&Attr> {
 /// Whether a resource type is another tool's credential store entry (`jenkins_credential_ssh`),
 /// named by an id rather than by what it holds.
 fn tool_credential_type(t: &str) -> bool {
-    t.split('_').any(|w| w == "credential" || w == "credentials")
+    // Every resource type has a provider prefix, so the word starts after an underscore.
+    t.contains("_credential")
 }
 
 /// Whether an SSM parameter's name (the last segment of its `name`, else its label) has a word
