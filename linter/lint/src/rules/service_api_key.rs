@@ -128,6 +128,9 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
         // Keycloak client does).
         "okta_app_oauth" => {
             (is("type", "service") || is("type", "web"))
+                // Keys registered for the app (`jwks_uri`, `jwks`) are how it signs in.
+                && !c.has("jwks_uri")
+                && c.nested("jwks").is_empty()
                 && c.value("omit_secret").and_then(|v| v.as_bool()) != Some(true)
                 && by_secret("token_endpoint_auth_method")
         }
