@@ -397,6 +397,11 @@ const BY_NATURE: &[(&str, &str, &str)] = &[
         "ok_one_setting_of_the_secret_store",
         "a plan's `references` stop at the first index (`map[\"REPORTS_HOST\"]` reads as `map`): one entry of a secret store's map looks like all of it",
     ),
+    (
+        "NHI122",
+        "bad_config_vars_written_as_a_block",
+        "Terraform 0.11 syntax for a map argument: Terraform 0.12 and later refuse it, so no plan of it exists",
+    ),
     ("NHI307", "bad_no_ttl", "ephemeral resources are never in a plan"),
     ("NHI307", "bad_token", "ephemeral resources are never in a plan"),
 ];

@@ -153,7 +153,15 @@ fn workload_environment_credential(item: &Item<'_>, locals: &[String]) -> Option
         if h.str("type").is_some_and(|t| crate::facts::secrets::names_a_store(&t)) {
             return None;
         }
-        let e = &h.attr(attr)?.expr;
+        // Written as a block by Terraform 0.11 code (`config_vars { AWS_SECRET_KEY = … }`).
+        let as_block;
+        let e = match h.attr(attr) {
+            Some(a) => &a.expr,
+            None => {
+                as_block = h.body.map_written_as_block(attr)?;
+                &as_block
+            }
+        };
         let named_block = || {
             if written_literal(e) {
                 return None;
@@ -517,7 +525,7 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// Runner service, a CodeBuild project's plain-text variables, a Cloud Function, a Cloud
 /// Composer or App Engine environment, a Lightsail container's `environment`, an Azure
 /// container group's plain `environment_variables`, a Docker container's `env` or a Heroku
-/// app's plain `config_vars` (a secret store's whole map of entries too, such as
+/// app's plain `config_vars`, each also written as a block as Terraform 0.11 code does (a secret store's whole map of entries too, such as
 /// `data.doppler_secrets.app.map`, directly or through a local passed whole; there also a credential-named entry given a value from elsewhere:
 /// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,
 /// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a registry or

@@ -166,6 +166,20 @@ impl Body {
         self.attrs.iter().find(|a| a.key == key)
     }
 
+    /// The map a Terraform 0.11 configuration wrote as a block (`config_vars { KEY = value }`,
+    /// `variables { … }`): the one unlabelled block of that name, holding attributes only, as
+    /// the object `key = { … }` writes today. `None` when the name is a real nested block (it
+    /// has labels or blocks of its own) or written more than once.
+    pub fn map_written_as_block(&self, key: &str) -> Option<Expr> {
+        let mut found = self.blocks(key);
+        let b = found.next().filter(|b| b.labels.is_empty() && b.body.blocks.is_empty())?;
+        if found.next().is_some() {
+            return None;
+        }
+        let entries = b.body.attrs.iter().map(|a| (ObjKey::Ident(a.key.clone()), a.expr.clone())).collect();
+        Some(Expr { kind: ExprKind::Object(entries), span: b.span.clone() })
+    }
+
     /// Visits every attribute of the body and of its nested blocks, at any depth.
     pub fn each_attr<'s>(&'s self, f: &mut dyn FnMut(&'s Attr)) {
         for a in &self.attrs {
