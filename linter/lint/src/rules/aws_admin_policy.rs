@@ -131,14 +131,16 @@ pub fn managed_policy_attachments<'a>(cx: &Ctx<'a>) -> Vec<(Item<'a>, Span, Vec<
             // An input named for a policy may take the managed policy's bare name
             // (`iam_role_policy = "AdministratorAccess"`), which the module makes an ARN of.
             let named_policy = key.contains("polic");
-            let mut arns: Vec<String> = crate::rules::common::instance_texts(&call, &attr.expr)
+            let arns: Vec<String> = crate::rules::common::instance_texts(&call, &attr.expr)
                 .into_iter()
-                .filter_map(|a| match ADMIN_POLICIES.contains(&a.as_str()) && named_policy {
-                    true => Some(format!("arn:aws:iam::aws:policy/{a}")),
-                    false => a.contains(":policy/").then_some(a),
+                .filter_map(|a| {
+                    if named_policy && ADMIN_POLICIES.contains(&a.as_str()) {
+                        Some(format!("arn:aws:iam::aws:policy/{a}"))
+                    } else {
+                        a.contains(":policy/").then_some(a)
+                    }
                 })
                 .collect();
-            arns.dedup();
             if !arns.is_empty() {
                 out.push((call.clone(), attr.expr.span.clone(), arns));
             }

@@ -525,8 +525,10 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// Runner service, a CodeBuild project's plain-text variables, a Cloud Function, a Cloud
 /// Composer or App Engine environment, a Lightsail container's `environment`, an Azure
 /// container group's plain `environment_variables`, a Docker container's `env` or a Heroku
-/// app's plain `config_vars`, each also written as a block as Terraform 0.11 code does (a secret store's whole map of entries too, such as
-/// `data.doppler_secrets.app.map`, directly or through a local passed whole; there also a credential-named entry given a value from elsewhere:
+/// app's plain `config_vars`, each also written as a block as Terraform 0.11 code does (a
+/// secret store's whole map of entries too, such as `data.doppler_secrets.app.map`, directly
+/// or through a local passed whole; there also a credential-named entry given a value from
+/// elsewhere:
 /// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,
 /// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a registry or
 /// git module named for an environment, app settings or boot data: `environment_variables`,

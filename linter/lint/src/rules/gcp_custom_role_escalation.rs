@@ -38,8 +38,8 @@ const ESCALATION: [&str; 29] = [
 /// ## What it does
 /// Finds GCP custom roles (`google_project_iam_custom_role`,
 /// `google_organization_iam_custom_role`, or the `permissions` given to a registry module
-/// that makes one, such as terraform-google-modules' `custom_role_iam`) whose permissions include a privilege-escalation
-/// path: getting tokens or signing as a service account (`iam.serviceAccounts.getAccessToken`,
+/// that makes one, such as terraform-google-modules' `custom_role_iam`) whose permissions
+/// include a privilege-escalation path: getting tokens or signing as a service account (`iam.serviceAccounts.getAccessToken`,
 /// `getOpenIdToken`, `signBlob`, `signJwt`, `implicitDelegation`, `actAs`), creating its keys
 /// (`iam.serviceAccountKeys.create`), changing IAM policies (`setIamPolicy` on projects,
 /// folders, organizations, service accounts, Cloud Run services and functions, `iam.roles.

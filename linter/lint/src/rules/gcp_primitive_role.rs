@@ -15,8 +15,8 @@ use crate::syntax::Expr;
 /// (`google_cloud_run_service_iam_member`, `google_storage_bucket_iam_member`,
 /// `google_service_account_iam_member`, …, or the `policy_data` of its `…_iam_policy`, and a
 /// `google_iam_policy` document applied only to such resources), where they include changing
-/// that resource's IAM policy (and, on a service account, acting as it); and in the `binding` blocks of Vault's GCP
-/// secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
+/// that resource's IAM policy (and, on a service account, acting as it); and in the `binding`
+/// blocks of Vault's GCP secrets engine (`vault_gcp_secret_roleset`, `vault_gcp_secret_static_account`), which every
 /// credential Vault issues carries. The same basic roles granted to people (`user:`, `group:`,
 /// `domain:`) at project, folder or organization level (a `google_iam_policy` document only when
 /// it is applied there) are reported too: the basic roles are the CIS-benchmark finding whoever
