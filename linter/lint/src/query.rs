@@ -2,7 +2,7 @@
 //! Rules reach it through `Ctx`; the facts layer uses it directly.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::eval::{DynIter, Env, Value};
 use crate::span::Span;
@@ -32,6 +32,10 @@ pub struct ModuleView<'a> {
     /// For each module call (by name) whose code is here: its outputs whose value says what
     /// they return (see [`OutputKind`]); an output missing here is judged by its name.
     pub credential_outputs: HashMap<String, std::rc::Rc<HashMap<String, OutputKind>>>,
+    /// Names of the module calls with a local source whose directory is not among the files
+    /// linted (a git submodule left out of the checkout, a directory outside the walk): like a
+    /// registry module's, what such a call does is known only from its inputs.
+    pub absent_local_calls: HashSet<String>,
     /// Top-level blocks by (block type, first label), built on first use.
     index: OnceCell<BlockIndex<'a>>,
 }
@@ -43,7 +47,15 @@ type BlockIndex<'a> = HashMap<(&'a str, &'a str), Vec<(usize, &'a Block)>, foldh
 
 impl<'a> ModuleView<'a> {
     pub fn new(files: &'a [&'a SourceFile], file_ids: &'a [usize], env: &'a Env<'a>, prefix: &'a str) -> Self {
-        Self { files, file_ids, env, prefix, credential_outputs: HashMap::new(), index: OnceCell::new() }
+        Self {
+            files,
+            file_ids,
+            env,
+            prefix,
+            credential_outputs: HashMap::new(),
+            absent_local_calls: HashSet::new(),
+            index: OnceCell::new(),
+        }
     }
 
     /// Whether a block creates nothing here: written so (`count = 0`), or — in a call into
@@ -67,6 +79,12 @@ impl<'a> ModuleView<'a> {
             prefix: self.prefix,
             iters: Vec::new(),
         }
+    }
+
+    /// Whether a module call's code is not here to be linted: a registry or git source, or a
+    /// local one whose directory is missing. Rules then judge the call by its inputs.
+    pub fn call_code_absent(&self, call: &Item<'_>) -> bool {
+        call.block.local_source().is_none() || self.absent_local_calls.contains(call.label(0))
     }
 
     /// Top-level blocks of one kind (`resource`, `data`, `provider`, `variable`, …) and, when

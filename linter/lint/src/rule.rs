@@ -193,6 +193,11 @@ impl<'a> Ctx<'a> {
         self.view.blocks("resource", Some(ty))
     }
 
+    /// Whether a module call's code is not here (see [`ModuleView::call_code_absent`]).
+    pub fn call_code_absent(&self, call: &Item<'_>) -> bool {
+        self.view.call_code_absent(call)
+    }
+
     pub fn data(&self, ty: &str) -> Vec<Item<'a>> {
         self.view.blocks("data", Some(ty))
     }

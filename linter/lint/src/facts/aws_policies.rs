@@ -231,6 +231,15 @@ fn is_policy_input(key: &str) -> bool {
         .any(|w| k.contains(w))
 }
 
+/// Whether a module input is named for one trust policy document (`assume_role_policy`,
+/// `trust_policy`, `assume_role_policy_document`, `trust_policy_json`), not for its parts
+/// (`trusted_role_arns`, `trust_policy_conditions`).
+fn is_trust_input(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    (k.contains("assume_role_policy") || k.contains("trust_policy"))
+        && !["condition", "arns", "principal", "statements", "services"].iter().any(|w| k.contains(w))
+}
+
 /// Whether a module input is named for statements of the policy the module writes for the
 /// identity it creates (`policy_statements` of terraform-aws-modules' lambda and
 /// step-functions, `tasks_iam_role_statements` of ecs), not for its trust.
@@ -338,7 +347,7 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
         // (`policy = jsonencode({…})` of terraform-aws-modules' iam-policy): an identity
         // policy when none of its statements names a principal (a bucket or key policy does).
         for call in view.blocks("module", None) {
-            if call.block.local_source().is_some() {
+            if !view.call_code_absent(&call) {
                 continue;
             }
             for attr in call.body.attrs.iter().filter(|a| is_policy_input(&a.key)) {
@@ -363,6 +372,13 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
                 let statements = statements_from_document(&doc, &attr.expr.span);
                 if !statements.is_empty() {
                     out.push(PolicySource { item: call.clone(), statements, kind: Kind::Identity });
+                }
+            }
+            // A trust policy document handed to a role module (`assume_role_policy =
+            // templatefile(…)`, `trust_policy = data.aws_iam_policy_document.x.json`).
+            for attr in call.body.attrs.iter().filter(|a| is_trust_input(&a.key)) {
+                if let Some(statements) = statements_of(&call, &attr.key).filter(|s| !s.is_empty()) {
+                    out.push(PolicySource { item: call.clone(), statements, kind: Kind::Trust });
                 }
             }
         }

@@ -70,6 +70,20 @@ impl ModuleRunner<'_> {
         }
     }
 
+    /// Names of the calls in `mods` with a local source whose directory holds no file linted.
+    fn absent_local_calls(&self, mods: &[&SourceFile], prefix: &str) -> HashSet<String> {
+        let mut out = HashSet::new();
+        for f in mods {
+            for b in f.body.blocks("module").filter(|b| b.local_source().is_some()) {
+                let (Some(name), Some((dir, _))) = (b.labels.first(), self.call_dir(f, b, prefix)) else { continue };
+                if self.by_dir.get(&dir).is_none_or(|ids| ids.is_empty()) {
+                    out.insert(name.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// [`own_repository_dir`], resolved once per calling directory and source.
     fn own_dir(&self, f: &SourceFile, b: &Block) -> Option<PathBuf> {
         let source = b.body.attr("source")?.expr.as_str()?;
@@ -185,6 +199,7 @@ impl ModuleRunner<'_> {
         };
         let mut view = ModuleView::new(&mods, ids, &env, prefix);
         view.credential_outputs = self.credential_outputs(&mods, prefix);
+        view.absent_local_calls = self.absent_local_calls(&mods, prefix);
         let facts = Facts::new(&view, self.facts);
         out.extend(run_rules(&view, &facts, self.settings, self.rules));
         if stack.len() > MAX_MODULE_DEPTH {

@@ -814,10 +814,11 @@ pub fn store_entry_describes(entry: &Item<'_>) -> bool {
     names_no_secret(entry.label(1)) || names.any(|n| names_no_secret(&n))
 }
 
-/// Calls of modules whose code is not here (registry or git sources): what such a module does
-/// is known only from its documented inputs, so rules read those.
+/// Calls of modules whose code is not here (registry or git sources, local directories left
+/// out of the checkout): what such a module does is known only from its documented inputs, so
+/// rules read those.
 pub fn remote_module_calls<'a>(cx: &Ctx<'a>) -> Vec<Item<'a>> {
-    cx.blocks("module", None).into_iter().filter(|call| call.block.local_source().is_none()).collect()
+    cx.blocks("module", None).into_iter().filter(|call| cx.call_code_absent(call)).collect()
 }
 
 /// The text of every string a module input holds: each string of its value at any depth, and

@@ -689,7 +689,7 @@ impl Rule for CredentialInSharedData {
                     let help = "reference a Key Vault secret (@Microsoft.KeyVault(SecretUri=…)) that the app reads with its managed identity";
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
                 })
-            } else if r.top.ident == "module" && r.block.local_source().is_none() {
+            } else if r.top.ident == "module" && cx.call_code_absent(&r) {
                 // A registry or git module handed an environment, app settings or boot data
                 // (`environment_variables`, `app_settings`, `user_data`): it writes them where
                 // the resources above would.

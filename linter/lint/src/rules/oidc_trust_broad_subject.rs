@@ -278,6 +278,7 @@ fn owner_principal_set(member: &str, mapped: &[(crate::query::Item<'_>, String, 
 /// repository (`repo:my-org/app:*`), every branch and tag (`ref:refs/*`), or every workspace of
 /// a Terraform Cloud organization — also when the trust is an input of an OIDC-role module whose
 /// code is not here (`roles = [{ repo_name = "app", claim = "*" }]`, `subjects = ["my-org/app:*"]`,
+/// a whole trust policy document given to a role module (`assume_role_policy = templatefile(…)`),
 /// or a GitHub OIDC module given a bare `repositories = ["my-org/app"]` with no condition,
 /// branch or environment input of its own other than "any ref" (`default_conditions =
 /// ["allow_all"]`; `["allow_main"]` narrows it)). Vault JWT auth roles
