@@ -319,6 +319,7 @@ pub const LIFECYCLE: &[Credential] = &[
     ),
     c("proxmox_virtual_environment_user_token", "proxmox", "`expiration_date`", &["NHI117", "NHI319"]),
     c("elasticstack_elasticsearch_security_api_key", "elasticstack", "`expiration`", &["NHI117", "NHI319"]),
+    c("azurerm_api_management_subscription", "azurerm", REPLACE, &["NHI117"]),
     c(
         "auth0_client (machine-to-machine) / auth0_client_credentials",
         "auth0",

@@ -4,7 +4,7 @@ use crate::rules::common::{interval, static_credentials};
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
-pub const SERVICE_KEYS: [(&str, Option<&str>); 65] = [
+pub const SERVICE_KEYS: [(&str, Option<&str>); 66] = [
     ("tfe_team_token", Some("expired_at")),
     ("tfe_organization_token", Some("expired_at")),
     ("tfe_audit_trail_token", Some("expired_at")),
@@ -90,6 +90,9 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 65] = [
     ("cloudflare_access_service_token", None),
     ("proxmox_virtual_environment_user_token", Some("expiration_date")),
     ("elasticstack_elasticsearch_security_api_key", Some("expiration")),
+    // An API Management subscription: a primary and a secondary key that callers present,
+    // made by the service and kept in state, with no expiry.
+    ("azurerm_api_management_subscription", None),
 ];
 
 /// Identity-provider clients that a machine signs in with, and what says so: an Auth0
