@@ -69,7 +69,11 @@ fn key_holding_scope(item: &Item<'_>) -> Option<&'static str> {
     let by_reference = |e: &crate::syntax::Expr| {
         let p = e.traversal_path()?;
         let rest = p.strip_prefix("data.").unwrap_or(&p);
-        KEY_HOLDERS.iter().find(|(ty, _)| rest.starts_with(&format!("{ty}."))).map(|(_, what)| *what)
+        KEY_HOLDERS
+            .iter()
+            .find(|(ty, _)| rest.starts_with(&format!("{ty}.")))
+            .map(|(_, what)| *what)
+            .or_else(|| key_holder_named(&p))
     };
     if let ExprKind::Cond(_, yes, no) = &attr.expr.kind {
         return by_reference(yes).and(by_reference(no));
@@ -91,6 +95,29 @@ fn key_holding_scope(item: &Item<'_>) -> Option<&'static str> {
         _ => None,
     }?;
     KEY_HOLDERS.iter().find(|(t, _)| *t == ty).map(|(_, what)| *what)
+}
+
+/// What an input, local or module output named for one of [`KEY_HOLDERS`]' IDs stands for
+/// (`var.storage_account_id`, `module.vault.key_vault_id`, `var.files_storage_account.id`).
+fn key_holder_named(path: &str) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 8] = [
+        ("key_vault", "azurerm_key_vault"),
+        ("keyvault", "azurerm_key_vault"),
+        ("storage_account", "azurerm_storage_account"),
+        ("container_registry", "azurerm_container_registry"),
+        ("cosmosdb_account", "azurerm_cosmosdb_account"),
+        ("redis_cache", "azurerm_redis_cache"),
+        ("eventhub_namespace", "azurerm_eventhub_namespace"),
+        ("servicebus_namespace", "azurerm_servicebus_namespace"),
+    ];
+    if !["var.", "local.", "module."].iter().any(|h| path.starts_with(h)) {
+        return None;
+    }
+    let l = path.to_ascii_lowercase();
+    let name = l.strip_suffix(".id").or_else(|| l.strip_suffix("_id"))?;
+    let name = name.rsplit('.').next()?;
+    let (_, ty) = NAMES.iter().find(|(n, _)| name.ends_with(n))?;
+    KEY_HOLDERS.iter().find(|(t, _)| t == ty).map(|(_, what)| *what)
 }
 
 /// Whether the assignment's principal is an AKS kubelet identity (`….kubelet_identity[0].object_id`,
@@ -148,7 +175,8 @@ fn classify(scope: &str) -> Option<&'static str> {
 /// Contributor is also reported on a resource whose management plane
 /// hands out its secrets: a Key Vault (access policies), a storage account, container
 /// registry, Cosmos DB account, Redis cache, Event Hubs or Service Bus namespace, or search
-/// service (by reference or resource ID), where a data role would do, or with no scope at all
+/// service (by reference, resource ID, or an input, local or module output named for its ID:
+/// `var.storage_account_id`), where a data role would do, or with no scope at all
 /// (a snippet that leaves the scope out), and at any scope when it is given to an AKS cluster's
 /// kubelet identity, which every pod on the nodes can use. Contributor on a resource group is
 /// otherwise not reported. Also
