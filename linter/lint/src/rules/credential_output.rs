@@ -13,7 +13,8 @@ use crate::syntax::ExprKind;
 /// with its keys) or of a data source that reads one (`data.vault_aws_access_credentials.c`),
 /// the whole object of a resource given a credential it keeps (`google_sql_user.app` with its
 /// `password`; not a write-only `password_wo`), a
-/// credential-named variable or module output — and any of them, or a
+/// credential-named variable or module output (or a credential-named field of what a module
+/// whose code is not here returns: `module.storage.resource.primary_access_key`) — and any of them, or a
 /// credential-named local (`nonsensitive(local.root_token)`), unwrapped with `nonsensitive()`,
 /// whatever the output says; also any of them returned through a local the output names
 /// (`value = local.deployer`, an object holding `aws_iam_access_key.d.secret`), a map key

@@ -273,8 +273,12 @@ pub fn credential_read_where(
                 // A field of what the output returns that names the credential
                 // (`module.key.api_key.id`) is not the credential.
                 (Some(_), Some(_)) if attrs.get(2).is_some_and(|f| names_something(f)) => false,
-                (Some(m), Some(o)) => module_output(m, o)
-                    .unwrap_or_else(|| is_credential_key(o) || o.ends_with("connection_string") || names_kubeconfig(o)),
+                (Some(m), Some(o)) => module_output(m, o).unwrap_or_else(|| {
+                    is_credential_key(o) || o.ends_with("connection_string") || names_kubeconfig(o)
+                        // A credential-named field of what the output returns
+                        // (`module.storage.resource.primary_access_key`).
+                        || attrs.get(2).is_some_and(|f| is_credential_key(f) || f.ends_with("connection_string"))
+                }),
                 _ => false,
             },
             "local" | "each" | "count" | "path" | "terraform" | "self" => false,
