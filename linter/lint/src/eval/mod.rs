@@ -104,8 +104,13 @@ impl Value {
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
-            Value::Str(s) if s == "true" => Some(true),
-            Value::Str(s) if s == "false" => Some(false),
+            // Strings convert as Terraform does (`"true"`, `"1"`); Terraform 0.11 also took
+            // Go's other spellings (`"True"`, `"FALSE"`, `"t"`).
+            Value::Str(s) => match s.as_str() {
+                "true" | "1" | "True" | "TRUE" | "t" | "T" => Some(true),
+                "false" | "0" | "False" | "FALSE" | "f" | "F" => Some(false),
+                _ => None,
+            },
             _ => None,
         }
     }

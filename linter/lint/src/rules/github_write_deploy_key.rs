@@ -1,7 +1,8 @@
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 
 /// ## What it does
-/// Finds `github_repository_deploy_key` resources with `read_only = false`, GitLab deploy keys
+/// Finds `github_repository_deploy_key` resources with `read_only = false` (also spelled
+/// `"False"`, as Terraform 0.11 accepted), GitLab deploy keys
 /// with `can_push = true` (`gitlab_deploy_key`), and SSH keys registered on a GitHub user
 /// (`github_user_ssh_key`) whose private half Terraform generated (`tls_private_key`): that key
 /// acts as the user on every repository the user can reach, and its private key is in state.
