@@ -34,6 +34,11 @@ fn fixtures() -> PathBuf {
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
         "NHI116",
+        "bad_applications_by_name",
+        "a plan keeps an output's expression only as its references (`gitlab_application.apps`, and the `for` variable): the `for` that returns each whole application is not in them",
+    ),
+    (
+        "NHI116",
         "bad_raw_kubeconfig",
         "a plan's `references` stop at the first index (`kube_config`): the field read after it (`raw_config`) is not in it",
     ),

@@ -10,7 +10,8 @@ use crate::syntax::ExprKind;
 /// `random_password.p.result`, an AppRole `secret_id`), the whole object of a resource that
 /// creates or stores one (a Key Vault secret, a secret version, an AKS cluster with its admin
 /// kubeconfig, an Azure storage account, Cosmos DB account, Redis cache or messaging namespace
-/// with its keys) or of a data source that reads one (`data.vault_aws_access_credentials.c`),
+/// with its keys, an identity provider's client with its secret: `auth0_client`,
+/// `gitlab_application`) or of a data source that reads one (`data.vault_aws_access_credentials.c`),
 /// the whole object of a resource given a credential it keeps (`google_sql_user.app` with its
 /// `password`; not a write-only `password_wo`), a
 /// credential-named variable or module output (or a credential-named field of what a module

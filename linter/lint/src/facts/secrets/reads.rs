@@ -85,11 +85,31 @@ const CREDENTIAL_DATA: [&str; 9] = [
     "azurerm_kubernetes_cluster",
 ];
 
+/// Identity-provider clients whose object holds the client secret the provider made or read
+/// (an Auth0 application, a GitLab OAuth application, an Okta or Keycloak client, a Cognito
+/// app client): returned whole, they carry it.
+const CLIENTS_WITH_SECRET: [&str; 6] = [
+    "auth0_client",
+    "gitlab_application",
+    "okta_app_oauth",
+    "keycloak_openid_client",
+    "aws_cognito_user_pool_client",
+    "auth0_client_credentials",
+];
+
+/// Whether a data source's whole object carries a secret: those of [`CREDENTIAL_DATA`], a
+/// version of any secret store's entry (`yandex_lockbox_secret_version`), an identity
+/// provider's client.
+fn credential_data(ty: &str) -> bool {
+    CREDENTIAL_DATA.contains(&ty) || ty.ends_with("_secret_version") || CLIENTS_WITH_SECRET.contains(&ty)
+}
+
 /// Data-source attributes that hold every entry of a secret store or an encrypted file, as a
 /// map: read whole (`environment_variables = data.doppler_secrets.app.map`) they carry its
 /// secrets; one entry of them (`…map["DB_HOST"]`) only when its key names a credential.
-const SECRET_MAPS: [(&str, &str); 8] = [
+const SECRET_MAPS: [(&str, &str); 9] = [
     ("doppler_secrets", "map"),
+    ("yandex_lockbox_secret_version", "entries"),
     ("infisical_secrets", "secrets"),
     ("hcp_vault_secrets_app", "secrets"),
     ("sops_file", "data"),
@@ -156,6 +176,8 @@ fn credential_object(ty: &str) -> bool {
     const NO_SECRET: [&str; 1] = ["azurerm_container_registry_token"];
     CREDENTIAL_TYPES.contains(&ty)
         || HOLDING.contains(&ty)
+        || CLIENTS_WITH_SECRET.contains(&ty)
+        || ty.ends_with("_secret_version")
         || (ISSUED.iter().any(|s| ty.ends_with(s)) && !NO_SECRET.contains(&ty))
 }
 
@@ -288,7 +310,7 @@ pub fn credential_read_where(
                 let whole_map = attrs.len() == 3
                     && matches!(ops.last(), Some(TraverseOp::Attr(a)) if SECRET_MAPS.contains(&(ty, a.as_str())))
                     && as_is();
-                let whole = attrs.len() == 2 && CREDENTIAL_DATA.contains(&ty) && as_is() || whole_map;
+                let whole = attrs.len() == 2 && credential_data(ty) && as_is() || whole_map;
                 // `data.kubernetes_secret.s.data["token"]`: shown with the key it reads.
                 if let Some(TraverseOp::Index(key)) = ops.last()
                     && let Some(key) = key.as_str().filter(|k| is_credential_key(k))
@@ -536,6 +558,8 @@ fn returned_as_is<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
         ExprKind::For(f) if matches!(&f.value.kind, ExprKind::Var(v) if *v == f.value_var) => {
             returned_as_is(&f.collection, out);
         }
+        // `{ for a in var.apps : a.name => gitlab_application.this[a.name] }`: each element.
+        ExprKind::For(f) => returned_as_is(&f.value, out),
         _ => {}
     }
 }
