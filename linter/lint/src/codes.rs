@@ -47,6 +47,7 @@ table! {
     "NHI122" => credential_in_shared_data::CredentialInSharedData,
     "NHI123" => azure_shared_access_key::AzureSharedAccessKey,
     "NHI124" => module_credential_switch::ModuleCredentialSwitch,
+    "NHI125" => random_string_secret::RandomStringSecret,
     // NHI2xx excessive scope
     "NHI201" => iam_wildcard_action::IamWildcardAction,
     "NHI202" => iam_wildcard_resource::IamWildcardResource,

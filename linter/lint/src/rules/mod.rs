@@ -76,6 +76,7 @@ pub mod nhi_broad_scope;
 pub mod nhi_expiry;
 pub mod oidc_trust_broad_subject;
 pub mod oidc_trust_without_subject;
+pub mod random_string_secret;
 pub mod redis_acl_all_commands;
 pub mod resource_policy_any_principal;
 pub mod rotation_beyond_policy;
