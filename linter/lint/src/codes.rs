@@ -108,6 +108,8 @@ table! {
     "NHI257" => cloudflare_token_every_resource::CloudflareTokenEveryResource,
     "NHI258" => gcp_api_key_unrestricted::GcpApiKeyUnrestricted,
     "NHI259" => yandex_primitive_role::YandexPrimitiveRole,
+    "NHI260" => database_broad_grant::DatabaseBroadGrant,
+    "NHI261" => kafka_acl_broad::KafkaAclBroad,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,
