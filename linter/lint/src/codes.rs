@@ -110,6 +110,7 @@ table! {
     "NHI259" => yandex_primitive_role::YandexPrimitiveRole,
     "NHI260" => database_broad_grant::DatabaseBroadGrant,
     "NHI261" => kafka_acl_broad::KafkaAclBroad,
+    "NHI262" => eks_shared_role_policy::EksSharedRolePolicy,
     // NHI3xx credential lifetime
     "NHI301" => vault_token_ttl::VaultTokenTtl,
     "NHI302" => vault_approle_ttl::VaultApproleTtl,

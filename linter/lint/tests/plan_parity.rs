@@ -33,6 +33,11 @@ fn fixtures() -> PathBuf {
 /// show, `ok…` ones where it shows what HCL reports elsewhere.
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
+        "NHI262",
+        "bad_eks_node_group_with_ebs_csi",
+        "a registry module: a real plan lists the node group role's policy attachments, found there",
+    ),
+    (
         "NHI116",
         "bad_applications_by_name",
         "a plan keeps an output's expression only as its references (`gitlab_application.apps`, and the `for` variable): the `for` that returns each whole application is not in them",

@@ -31,6 +31,7 @@ pub mod credential_in_url;
 pub mod credential_output;
 pub mod database_broad_grant;
 pub mod eks_cluster_admin_mapping;
+pub mod eks_shared_role_policy;
 pub mod gcp_api_key;
 pub mod gcp_api_key_unrestricted;
 pub mod gcp_cloud_platform_scope;
