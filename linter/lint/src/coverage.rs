@@ -260,8 +260,8 @@ pub const LIFECYCLE: &[Credential] = &[
     c(
         "tailscale_tailnet_key (reusable)",
         "tailscale",
-        "`expiry` (90 days by default); unset or beyond `policy.static_key_max_lifetime` is reported",
-        &["NHI319"],
+        "`expiry` (90 days by default and at most); unset, 90 days or beyond `policy.static_key_max_lifetime` is reported",
+        &["NHI117", "NHI319"],
     ),
     c("tailscale_device_key", "tailscale", "node key expiry, unless `key_expiry_disabled = true`", &["NHI319"]),
     c(
@@ -314,8 +314,8 @@ pub const LIFECYCLE: &[Credential] = &[
     c(
         "cloudflare_zero_trust_access_service_token / cloudflare_access_service_token",
         "cloudflare",
-        "`duration` (a year by default, renewed on use)",
-        &["NHI117"],
+        "`duration` (a year by default, renewed on use); unset, `\"forever\"` or beyond the policy is reported",
+        &["NHI117", "NHI319"],
     ),
     c("proxmox_virtual_environment_user_token", "proxmox", "`expiration_date`", &["NHI117", "NHI319"]),
     c("elasticstack_elasticsearch_security_api_key", "elasticstack", "`expiration`", &["NHI117", "NHI319"]),

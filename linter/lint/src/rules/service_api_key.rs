@@ -1,6 +1,6 @@
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
-use crate::rules::common::{interval, static_credentials};
+use crate::rules::common::{interval, is_rotated, static_credentials};
 
 /// API keys and tokens of services outside the seven cloud and CI families that Terraform
 /// creates and keeps in state, with the attribute that bounds their life, if they have one.
@@ -147,7 +147,9 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
 /// API and account tokens, Scaleway IAM API keys, Linode tokens, Grafana Cloud, service-account
 /// and stack service-account tokens, Doppler service and service-account tokens, Yandex Cloud
 /// service-account static access keys and authorized keys, Datadog API and application keys, New Relic API keys, Confluent API keys, HCP
-/// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients, MongoDB Atlas API
+/// service-principal keys, HCP Consul root tokens, Tailscale OAuth clients and reusable auth keys
+/// (`tailscale_tailnet_key` with `reusable = true`, unless it lives a day at most), API
+/// Management subscriptions, MongoDB Atlas API
 /// keys, DigitalOcean Spaces keys, LaunchDarkly access tokens, Algolia API keys, Honeycomb API
 /// keys, Buildkite agent and cluster agent tokens, Databricks personal and
 /// on-behalf-of tokens (and the token a `databricks_mws_workspaces` `token {}` block makes, when
@@ -222,6 +224,17 @@ impl Rule for ServiceApiKey {
                 };
                 cx.report(&w, t.span("lifetime_seconds"), format!("the workspace's Terraform token, kept in state, {what}"))
                     .help("leave lifetime_seconds at its 30-day default (the provider makes a new token when it expires), or authenticate Terraform with an OAuth service principal");
+            }
+        }
+        // A reusable Tailscale auth key joins any machine that holds it, for as long as it
+        // lives (90 days unless `expiry` says otherwise): a shared enrolment secret in state.
+        // A single-use key, or one that lives a day at most, is spent at the boot it was made for.
+        for k in cx.resources("tailscale_tailnet_key") {
+            let reusable = k.value("reusable").and_then(|v| v.as_bool()) == Some(true);
+            let brief = k.value("expiry").and_then(|v| v.as_f64()).is_some_and(|s| s > 0.0 && s <= 86_400.0);
+            if reusable && !brief && !is_rotated(&k) {
+                cx.report(&k, k.span("reusable"), "reusable Tailscale auth key kept in Terraform state: any holder can join machines to the tailnet")
+                    .help("make the key single-use with an expiry of an hour, or enrol machines with an OAuth client whose secret the platform keeps");
             }
         }
         for c in static_credentials(cx, &IDP_CLIENTS).into_iter().filter(machine_client_secret) {

@@ -14,9 +14,11 @@ use crate::rules::service_api_key::SERVICE_KEYS;
 /// requested for years is a long-lived credential in state. And Harbor robot accounts
 /// (`harbor_robot_account`) whose `duration` is unset or -1 (never), or more days than
 /// `policy.static_key_max_lifetime`. And Tailscale auth keys (`tailscale_tailnet_key`) that are
-/// reusable with no `expiry` (the provider's 90-day default) or with one beyond the policy,
+/// reusable with no `expiry` (the provider's 90-day default) or with one beyond the policy or
+/// of the full 90 days,
 /// and device keys whose expiry is switched off (`tailscale_device_key`,
-/// `key_expiry_disabled = true`).
+/// `key_expiry_disabled = true`). And Cloudflare Access service tokens with no `duration` (a
+/// year), `"forever"`, or one beyond the policy.
 ///
 /// ## Why is this bad?
 /// A token without an end stays valid after the workload, the cluster role or the person that
@@ -117,9 +119,12 @@ impl Rule for TokenWithoutExpiry {
             if is_rotated(&key) || key.value("reusable").as_ref().and_then(crate::eval::Value::as_bool) != Some(true) {
                 continue;
             }
+            // Ninety days is both the provider's default and the longest it allows: written
+            // out, it bounds nothing more than leaving `expiry` unset does.
+            const PROVIDER_DEFAULT: u64 = 90 * 86_400;
             let message = if !key.has("expiry") {
                 "reusable auth key with no expiry: any holder can join machines to the tailnet for the provider's 90-day default".to_owned()
-            } else if let Some((_, s)) = first_longer(&key, &["expiry"], max.as_secs()) {
+            } else if let Some((_, s)) = first_longer(&key, &["expiry"], max.as_secs().min(PROVIDER_DEFAULT - 1)) {
                 format!("reusable auth key valid for {}", interval(s))
             } else {
                 continue;
@@ -127,6 +132,30 @@ impl Rule for TokenWithoutExpiry {
             let span = if key.has("expiry") { key.span("expiry") } else { key.header() };
             cx.report(&key, span, message).help(format!(
                 "set expiry to what joining needs (an hour), at most policy.static_key_max_lifetime ({max}), or give machines an OAuth client instead"
+            ));
+        }
+        // A Cloudflare Access service token lives `duration` (a year when unset, renewed on
+        // each apply within `min_days_for_renewal` of its end) or, with "forever", never ends.
+        for t in cx.resources_of(&["cloudflare_zero_trust_access_service_token", "cloudflare_access_service_token"]) {
+            if is_rotated(&t) {
+                continue;
+            }
+            let message = match t.str("duration").as_deref() {
+                None if !t.has("duration") => {
+                    "Access service token with no duration: its secret lives a year, the default".to_owned()
+                }
+                Some("forever") => "Access service token that never expires: duration = \"forever\"".to_owned(),
+                Some(d) => match duration(&crate::eval::Value::Str(d.to_owned())) {
+                    Some(Dur::Secs(s)) if s > max.as_secs() => {
+                        format!("Access service token valid for {}", interval(s))
+                    }
+                    _ => continue,
+                },
+                None => continue,
+            };
+            let span = if t.has("duration") { t.span("duration") } else { t.header() };
+            cx.report(&t, span, message).help(format!(
+                "set duration within policy.static_key_max_lifetime ({max}) and replace the token before it ends, or give the client mTLS or an identity provider instead"
             ));
         }
         for key in cx.resources("tailscale_device_key") {
