@@ -33,6 +33,11 @@ fn fixtures() -> PathBuf {
 /// show, `ok…` ones where it shows what HCL reports elsewhere.
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
+        "NHI122",
+        "bad_key_in_a_local_of_boot_vars",
+        "a plan's configuration describes no locals, and the key generated in the same plan is known only after apply: `user_data` is unknown there",
+    ),
+    (
         "NHI262",
         "bad_eks_node_group_with_ebs_csi",
         "a registry module: a real plan lists the node group role's policy attachments, found there",

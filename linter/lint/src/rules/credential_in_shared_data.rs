@@ -461,17 +461,30 @@ struct BootSources<'k, 'a> {
 
 impl BootSources<'_, '_> {
     /// What boot data reads that is a credential: [`boot_data_read`], an input among the vars of
-    /// the `template_file` it renders, or a local holding a literal secret.
-    fn read(&self, e: &Expr) -> Option<String> {
+    /// the `template_file` it renders, or a local holding a literal secret; also any of them in
+    /// a local the boot data takes whole (`templatefile(…, merge(local.boot_vars, {…}))`), two
+    /// locals deep.
+    fn read(&self, e: &Expr, env: &crate::eval::Env<'_>) -> Option<String> {
+        self.read_at(e, env, 2)
+    }
+
+    fn read_at(&self, e: &Expr, env: &crate::eval::Env<'_>, depth: usize) -> Option<String> {
         boot_data_read(e, self.known)
             .or_else(|| rendered_input_credential(e, &self.templates))
             .or_else(|| crate::rules::common::reads_literal_local(e, self.locals))
+            .or_else(|| {
+                let mut whole = Vec::new();
+                if depth > 0 {
+                    e.walk(&mut |x| whole.extend(env.local_passed_whole(x)));
+                }
+                whole.into_iter().find_map(|l| self.read_at(l, env, depth - 1))
+            })
     }
 }
 
 /// Where boot data of `item` carries a credential: the attribute and what it reads.
 fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option<(&'a Attr, String)> {
-    let boot_credential_read = |e: &Expr| sources.read(e);
+    let boot_credential_read = |e: &Expr| sources.read(e, item.env);
     let public_settings = VM_EXTENSIONS.contains(&item.label(0)).then_some("settings");
     let direct = BOOT_DATA
         .iter()
@@ -541,7 +554,9 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// (`${var.runner_token}`, `value = var.db_password`, also among the `vars` of the
 /// `template_file` whose `.rendered` is the boot data) is copied into the machine's, app's or
 /// workload's configuration whatever the caller passes, and so is a local holding a literal
-/// secret (`${local.api_secret}`, itself reported by `hardcoded-credential`). A local module's
+/// secret (`${local.api_secret}`, itself reported by `hardcoded-credential`). Boot data that
+/// takes a local whole (`templatefile("boot.tftpl", merge(local.boot_vars, { … }))`) is read
+/// through it, two locals deep. A local module's
 /// variable that its caller filled with a credential (`environment = { DB_PASSWORD =
 /// aws_db_instance.db.password }` passed to `variables = var.environment`) is reported on that
 /// call.
