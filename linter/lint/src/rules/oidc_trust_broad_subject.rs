@@ -249,6 +249,30 @@ fn narrowed_to_a_repository(p: &crate::query::Item<'_>) -> bool {
         || condition.match_indices("assertion.repository").any(|(i, m)| !condition[i + m.len()..].starts_with('_'))
 }
 
+/// Whether a workload identity pool provider's `attribute_condition` narrows tokens below a
+/// repository: to a ref, environment, workflow or subject.
+fn narrowed_below_a_repository(p: &crate::query::Item<'_>) -> bool {
+    let condition = p.value("attribute_condition").and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    [
+        "assertion.sub",
+        "assertion.ref",
+        "assertion.environment",
+        "assertion.workflow",
+        "assertion.job_workflow_ref",
+        "attribute.ref",
+    ]
+    .iter()
+    .any(|c| condition.contains(c))
+}
+
+/// The repository a principal set of a workload identity pool names by its repository
+/// attribute (`principalSet://…/attribute.repository/my-org/app`): every workflow of it.
+fn repository_principal_set(member: &str) -> Option<String> {
+    let rest = member.strip_prefix("principalSet://")?;
+    let (_, repo) = rest.split_once("/attribute.repository/")?;
+    (repo.matches('/').count() == 1 && !repo.contains('*')).then(|| crate::eval::show_holes(repo))
+}
+
 /// What a GCP IAM member of a workload identity pool admits, when it is every repository of an
 /// owner or group: `principalSet://…/attribute.repository_owner/acme`, or an attribute (or the
 /// subject, `principal://…/subject/acme`) that the pool's provider maps from the owner claim.
@@ -293,7 +317,10 @@ fn owner_principal_set(member: &str, mapped: &[(crate::query::Item<'_>, String, 
 /// (`principalSet://…/attribute.repository_owner/my-org`, `…/attribute.namespace_path/group`),
 /// also through an attribute or subject the pool's provider maps from the owner claim
 /// (`"attribute.org" = "assertion.repository_owner"`), and such a provider itself when it maps
-/// `google.subject` from the owner claim and its condition names no repository.
+/// `google.subject` from the owner claim and its condition names no repository; and a grant
+/// (also a `google_iam_policy` binding) to the principal set of one repository
+/// (`…/attribute.repository/my-org/app`) with no IAM condition, when the pool's providers in
+/// the module narrow tokens to no ref, environment or workflow: every branch and pull request.
 /// Subjects without any owner (`*`, `repo:*`) are NHI204.
 ///
 /// ## Why is this bad?
@@ -394,10 +421,29 @@ impl Rule for OidcTrustBroadSubject {
             cx.report(p, p.span("attribute_mapping"), format!("google.subject is the owner claim `{claim}`: every grant to a subject of this pool admits every repository of the owner"))
                 .help("map google.subject from assertion.sub (repository, branch and event) and grant the principal set of one repository");
         }
+        // A principal set of one repository admits every branch, pull request and environment
+        // of it unless the pool's providers narrow tokens to a ref: judged only when the
+        // providers are here to tell.
+        let providers = cx.resources("google_iam_workload_identity_pool_provider");
+        // The providers of the pool a member names (all of them when a provider's pool is not
+        // known here): none of them narrows the ref.
+        let every_ref_of = |member: &str| {
+            let pool = member.split("/workloadIdentityPools/").nth(1).and_then(|r| r.split('/').next());
+            let of_pool: Vec<_> = providers
+                .iter()
+                .filter(|p| match (p.str("workload_identity_pool_id"), pool) {
+                    (Some(id), Some(pool)) if !pool.contains(crate::eval::HOLE) => id == pool,
+                    _ => true,
+                })
+                .collect();
+            !of_pool.is_empty() && !of_pool.iter().any(|p| narrowed_below_a_repository(p))
+        };
         let grants = cx.resources_where(|t| {
             t.starts_with("google_") && (t.ends_with("_iam_member") || t.ends_with("_iam_binding"))
         });
-        for g in grants {
+        // And the bindings of a policy document (`data "google_iam_policy"`).
+        let bindings = cx.data("google_iam_policy").into_iter().flat_map(|d| d.nested("binding"));
+        for g in grants.into_iter().chain(bindings) {
             let Some((key, attr)) = ["member", "members"].iter().find_map(|k| g.attr(k).map(|a| (*k, a))) else {
                 continue;
             };
@@ -406,6 +452,16 @@ impl Rule for OidcTrustBroadSubject {
             if let Some(what) = members.iter().find_map(|m| owner_principal_set(m, &mapped)) {
                 cx.report(&g, g.span(key), format!("CI workloads of {what} get this role"))
                     .help("bind the principal set of one repository and branch (attribute.repository/my-org/app with an attribute_condition on the ref), not the whole owner");
+            } else if let Some(repo) =
+                // An IAM condition on the grant may narrow it to a branch itself.
+                members
+                    .iter()
+                    .filter(|m| every_ref_of(m))
+                    .find_map(|m| repository_principal_set(m))
+                    .filter(|_| g.nested("condition").is_empty())
+            {
+                cx.report(&g, g.span(key), format!("CI workloads of every branch, pull request and environment of `{repo}` get this role: the pool's providers do not narrow the ref"))
+                    .help("add an attribute_condition on the ref or environment that deploys (assertion.ref == 'refs/heads/main'), or bind a principal set of attribute.ref mapped from it");
             }
         }
         for r in cx.resources("vault_jwt_auth_backend_role") {
