@@ -105,13 +105,19 @@ impl Rule for EksSharedRolePolicy {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
-        let attachments = cx.resources("aws_iam_role_policy_attachment");
-        let attached: Vec<(String, String)> =
-            attachments.iter().filter_map(|a| Some((role_text(a)?, a.str("policy_arn")?))).collect();
-        for a in &attachments {
-            let (Some(role), Some(arn)) = (role_text(a), a.str("policy_arn")) else { continue };
-            let Some(policy) = component_policy(&arn) else { continue };
-            let Some(what) = cluster_role(&role, &attached) else { continue };
+        // Each attachment's role and policy, read once.
+        let attachments: Vec<_> = cx
+            .resources("aws_iam_role_policy_attachment")
+            .into_iter()
+            .filter_map(|a| {
+                let arn = a.str("policy_arn")?;
+                Some((role_text(&a)?, arn, a))
+            })
+            .collect();
+        let attached: Vec<(String, String)> = attachments.iter().map(|(r, p, _)| (r.clone(), p.clone())).collect();
+        for (role, arn, a) in &attachments {
+            let Some(policy) = component_policy(arn) else { continue };
+            let Some(what) = cluster_role(role, &attached) else { continue };
             // The control plane's own policies (and Auto Mode's) belong on the control-plane role.
             if what.starts_with("control-plane") && policy.starts_with("AmazonEKS") {
                 continue;
