@@ -16,7 +16,15 @@ fn full_access(arn_or_name: &str) -> Option<&str> {
     // `AWSCodeBuildAdminAccess`: a service's administrator policy.
     let full = (name.ends_with("FullAccess") && name != "IAMFullAccess")
         || name.starts_with("AdministratorAccess-")
-        || name.ends_with("AdminAccess");
+        || name.ends_with("AdminAccess")
+        // A service's administrator or power-user set (`AWSAppSyncAdministrator`,
+        // `AmazonCognitoPowerUser`, `AWSCodeCommitPowerUser`): every action but a few on every
+        // resource of it. ECR's power user is judged by who holds it, below.
+        || ((name.ends_with("Administrator") || name.ends_with("PowerUser"))
+            && (name.starts_with("AWS") || name.starts_with("Amazon"))
+            && name != "AmazonEC2ContainerRegistryPowerUser")
+        // The deprecated instance policy for SSM: object reads and writes on every bucket.
+        || name == "AmazonEC2RoleforSSM";
     (full && !name.contains("ReadOnly") && !name.contains("Invoke")).then_some(name)
 }
 
@@ -85,7 +93,9 @@ fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
 /// ## What it does
 /// Finds provider-managed "full access" policies attached to machine identities: AWS managed
 /// policies named `…FullAccess` (`AmazonS3FullAccess`, `AmazonVPCFullAccess`),
-/// `…AdminAccess` (`AWSCodeBuildAdminAccess`) or `AdministratorAccess-<service>` on roles,
+/// `…AdminAccess` (`AWSCodeBuildAdminAccess`), `AdministratorAccess-<service>`, a service's
+/// `…Administrator` or `…PowerUser` (`AWSAppSyncAdministrator`, `AmazonCognitoPowerUser`) or
+/// the deprecated `AmazonEC2RoleforSSM` (objects of every bucket) on roles,
 /// users and groups, the managed policies that read or
 /// manage every secret of the account (`AmazonSSMReadOnlyAccess`, `SecretsManagerReadWrite`),
 /// `AmazonEC2ContainerRegistryPowerUser` on a role that CI does not assume through OIDC (a node
@@ -135,7 +145,14 @@ impl Rule for AwsFullAccessPolicy {
         for (item, span, arns) in managed_policy_attachments(cx) {
             let aws_managed: Vec<&String> = arns.iter().filter(|a| a.contains(":iam::aws:policy/")).collect();
             if let Some(name) = aws_managed.iter().find_map(|a| full_access(a).map(str::to_owned)) {
-                cx.report(&item, span, format!("{name} attached: every action on every resource of the service"))
+                let what = match name.as_str() {
+                    "AmazonEC2RoleforSSM" => {
+                        "reads and writes the objects of every bucket of the account, a deprecated instance policy"
+                    }
+                    n if n.ends_with("PowerUser") => "nearly every action on every resource of the service",
+                    _ => "every action on every resource of the service",
+                };
+                cx.report(&item, span, format!("{name} attached: {what}"))
                     .help("attach a customer-managed policy naming the resources and actions this identity uses");
             } else if aws_managed.iter().any(|a| a.ends_with("/AmazonEC2ContainerRegistryPowerUser"))
                 && let Some(role) = attached_role(cx, &item)
