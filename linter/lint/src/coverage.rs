@@ -328,6 +328,12 @@ pub const LIFECYCLE: &[Credential] = &[
     ),
     c("keycloak_openid_client (confidential)", "keycloak", "none: authenticate with `client-jwt` instead", &["NHI117"]),
     c("okta_app_oauth (service, web)", "okta", "none: authenticate with `private_key_jwt` instead", &["NHI117"]),
+    c(
+        "aws_cognito_user_pool_client (generate_secret)",
+        "aws",
+        "none: a public client with PKCE, or a machine identity of its own cloud",
+        &["NHI117"],
+    ),
     c("nhi_service_account", "nhi", "`expires_at` within `policy.max_lifetime`", &["NHI307"]),
     c("nhi_api_key", "nhi", "`expires_at` within `policy.static_key_max_lifetime`", &["NHI307"]),
     c("nhi_token (ephemeral)", "nhi", "`ttl` within `policy.max_token_ttl`", &["NHI307"]),

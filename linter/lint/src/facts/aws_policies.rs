@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::syntax::{Expr, ExprKind};
 
 /// Identity-policy attributes: (resource type, attribute).
-const IDENTITY: [(&str, &str); 15] = [
+const IDENTITY: [(&str, &str); 16] = [
     ("vault_aws_secret_backend_role", "policy_document"),
     // Not an argument the provider has (it takes `policy_arn`), but scanners' fixtures write
     // an attachment's document inline this way, and it says what the author means to grant.
@@ -25,6 +25,9 @@ const IDENTITY: [(&str, &str); 15] = [
     ("awscc_iam_role_policy", "policy_document"),
     ("awscc_iam_user_policy", "policy_document"),
     ("awscc_iam_group_policy", "policy_document"),
+    // An AWS IoT policy: what every device holding a certificate it is attached to may do
+    // (connect as which client, publish and subscribe to which topics).
+    ("aws_iot_policy", "policy"),
     // Alibaba Cloud RAM writes AWS's grammar (`Effect`, `Action`, `Resource`, `Condition`):
     // `ecs:*` on `*` is every Elastic Compute Service action there.
     ("alicloud_ram_policy", "policy_document"),

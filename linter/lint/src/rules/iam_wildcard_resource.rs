@@ -240,7 +240,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 }
 
 /// ## What it does
-/// Finds IAM statements that allow sensitive actions — writes, permission changes, secret
+/// Finds IAM statements (and AWS IoT policies', which say what a device may do) that allow
+/// sensitive actions — writes, permission changes, secret
 /// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
 /// every bucket — on `"Resource": "*"` without a condition that narrows them (a condition on
 /// the request's region, transport or time, `aws:RequestedRegion`, leaves every resource there

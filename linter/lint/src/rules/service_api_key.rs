@@ -99,8 +99,15 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 66] = [
 /// machine-to-machine application (or any Auth0 application allowed the client-credentials
 /// grant), Auth0 client credentials that authenticate with the secret, a Keycloak client that
 /// is confidential with a client secret, an Okta service or web application authenticated with
-/// its secret. The secret is made by the provider and kept in state; none of them expires.
-const IDP_CLIENTS: [&str; 4] = ["auth0_client", "auth0_client_credentials", "keycloak_openid_client", "okta_app_oauth"];
+/// its secret, a Cognito app client that generates its secret (`generate_secret = true`). The
+/// secret is made by the provider and kept in state; none of them expires.
+const IDP_CLIENTS: [&str; 5] = [
+    "auth0_client",
+    "auth0_client_credentials",
+    "keycloak_openid_client",
+    "okta_app_oauth",
+    "aws_cognito_user_pool_client",
+];
 
 fn machine_client_secret(c: &Item<'_>) -> bool {
     // A secret written in the code is `hardcoded-credential`'s; one given write-only
@@ -127,6 +134,8 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
                 || c.value("service_accounts_enabled").and_then(|v| v.as_bool()) == Some(true))
                 && by_secret("client_authenticator_type")
         }
+        // A Cognito app client asked to generate its secret.
+        "aws_cognito_user_pool_client" => c.value("generate_secret").and_then(|v| v.as_bool()) == Some(true),
         // A service app, or a web app whose server signs in with the secret (as a confidential
         // Keycloak client does).
         "okta_app_oauth" => {
@@ -161,7 +170,8 @@ fn machine_client_secret(c: &Item<'_>) -> bool {
 /// secrets of identity-provider clients that machines sign in with: Auth0 machine-to-machine
 /// applications (or any allowed the client-credentials grant) and client credentials that
 /// authenticate with the secret, confidential Keycloak clients with a client secret, Okta
-/// service and web applications that authenticate with theirs. Keys that expire within
+/// service and web applications that authenticate with theirs, and Cognito app clients that
+/// generate their secret (`generate_secret = true`). Keys that expire within
 /// `policy.static_key_max_lifetime` or are replaced on a schedule are not reported (see
 /// "Severity follows the lifecycle").
 ///
