@@ -5,7 +5,7 @@ use super::{is_credential_key, names_kubeconfig};
 use crate::syntax::{Expr, ExprKind, ObjKey, TraverseOp};
 
 /// Attributes that hold a secret although their names do not say so.
-const SECRET_ATTRS: [(&str, &str); 26] = [
+const SECRET_ATTRS: [(&str, &str); 27] = [
     ("random_password", "result"),
     ("github_actions_secret", "plaintext_value"),
     ("github_actions_organization_secret", "plaintext_value"),
@@ -36,6 +36,8 @@ const SECRET_ATTRS: [(&str, &str); 26] = [
     // Talos: the cluster's CA keys and bootstrap tokens, and the admin kubeconfig.
     ("talos_machine_secrets", "machine_secrets"),
     ("talos_cluster_kubeconfig", "kubeconfig_raw"),
+    // An Amplify deploy webhook's URL carries the token that triggers a deployment.
+    ("aws_amplify_webhook", "url"),
 ];
 
 /// Attributes whose whole object holds a secret among other fields: read whole, by an index
