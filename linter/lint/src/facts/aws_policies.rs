@@ -60,8 +60,11 @@ const RESOURCE_POLICIES: [(&str, &str); 16] = [
 
 /// Whether an attribute just points at a policy document data source, which is checked itself.
 fn is_doc_reference(e: &Expr) -> bool {
+    // Also as Terraform 0.11 writes it, `"${data.template_file.policy.rendered}"`.
+    let e = e.plain_reference().unwrap_or(e);
     matches!(&e.kind, ExprKind::Traversal(..))
-        && e.traversal_path().is_some_and(|p| p.starts_with("data.aws_iam_policy_document."))
+        && e.traversal_path()
+            .is_some_and(|p| p.starts_with("data.aws_iam_policy_document.") || p.starts_with("data.template_file."))
 }
 
 fn statements_of<'a>(item: &Item<'a>, key: &str) -> Option<Vec<Statement>> {
@@ -318,6 +321,13 @@ pub(super) fn collect<'a>(view: &ModuleView<'a>) -> Vec<PolicySource<'a>> {
         };
         for d in view.blocks("data", Some("aws_iam_policy_document")) {
             let statements = statements_from_block(d.block, d.env);
+            let kind = kind_of(&d, Kind::Document);
+            out.push(PolicySource { item: d, statements, kind });
+        }
+        // A policy written as a template (`data "template_file"`, as Terraform 0.11 code
+        // does), rendered into the policies that read it: judged where it is written.
+        for d in view.blocks("data", Some("template_file")) {
+            let Some(statements) = statements_of(&d, "template").filter(|s| !s.is_empty()) else { continue };
             let kind = kind_of(&d, Kind::Document);
             out.push(PolicySource { item: d, statements, kind });
         }

@@ -55,8 +55,9 @@ fn grant_attrs(ty: &str) -> &'static [&'static str] {
 
 /// Definitions that grant rights when attached: what a grant may name.
 fn is_definition(address: &str) -> bool {
-    const TYPES: [&str; 8] = [
+    const TYPES: [&str; 9] = [
         "data.aws_iam_policy_document.",
+        "data.template_file.",
         "data.google_iam_policy.",
         "aws_iam_policy.",
         "data.vault_policy_document.",
@@ -225,13 +226,16 @@ fn names(item: &Item<'_>, attr: &Attr, name: &str) -> bool {
 /// without a subject or with a broad one, a whole account.
 const TRUST_RULES: [&str; 4] = ["NHI203", "NHI204", "NHI229", "NHI244"];
 
-/// A role whose trust policy is written in a document data source lets in whoever the
+/// A role whose trust policy is written in a document data source (or a `template_file`) lets in whoever the
 /// document does: the role carries the document's trust finding, as it would if the policy
 /// were written inline (and as a plan shows it, rendered into the role).
 pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
     let docs: Vec<&RawFinding> = found
         .iter()
-        .filter(|f| TRUST_RULES.contains(&f.code) && f.key.starts_with("data.aws_iam_policy_document."))
+        .filter(|f| {
+            TRUST_RULES.contains(&f.code)
+                && (f.key.starts_with("data.aws_iam_policy_document.") || f.key.starts_with("data.template_file."))
+        })
         .collect();
     if docs.is_empty() {
         return Vec::new();
