@@ -10,7 +10,9 @@ resource "google_iam_workload_identity_pool_provider" "github" {
     "google.subject"       = "assertion.sub"
     "attribute.repository" = "assertion.repository"
   }
-  attribute_condition = "assertion.repository_owner == 'acme'"
+  # Tokens of the main branch only: a grant to a repository's principal set then admits that
+  # branch's workflows, not every pull request's.
+  attribute_condition = "assertion.repository_owner == 'acme' && assertion.ref == 'refs/heads/main'"
   oidc {
     issuer_uri = "https://token.actions.githubusercontent.com"
   }
