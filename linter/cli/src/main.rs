@@ -410,14 +410,34 @@ fn settings(cli: &RuleArgs, config_search: &Path) -> Result<Settings, String> {
     Ok(settings)
 }
 
+/// The most `check -` reads from standard input: no Terraform file comes near it, and an
+/// endless stream (`< /dev/zero`) ends with an error instead of filling memory.
+const MAX_STDIN_HCL: u64 = 256 << 20;
+/// The most `plan -` reads: plans of large estates run to hundreds of megabytes.
+const MAX_STDIN_PLAN: u64 = 2 << 30;
+
+/// Standard input as text, at most `limit` bytes.
+fn read_stdin(limit: u64) -> Result<String, String> {
+    read_capped(std::io::stdin().lock(), limit).map_err(|e| format!("standard input: {e}"))
+}
+
+/// Everything `r` holds as text, or an error once it passes `limit` bytes.
+fn read_capped(r: impl Read, limit: u64) -> Result<String, String> {
+    let mut text = String::new();
+    r.take(limit.saturating_add(1)).read_to_string(&mut text).map_err(|e| e.to_string())?;
+    if text.len() as u64 > limit {
+        return Err(format!("more than {} MiB; give the file's path instead", limit >> 20));
+    }
+    Ok(text)
+}
+
 fn lint_hcl(args: &RuleArgs, paths: &[PathBuf], stdin_filename: &Path) -> Result<Report, String> {
     let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     if paths.iter().any(|p| p.as_os_str() == "-") {
         if paths.len() > 1 {
             return Err("`-` (standard input) cannot be combined with other paths".to_owned());
         }
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| format!("standard input: {e}"))?;
+        let text = read_stdin(MAX_STDIN_HCL)?;
         let path = nhi_lint::pipeline::normalize(stdin_filename);
         let mut settings =
             settings(args, path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")))?;
@@ -431,9 +451,7 @@ fn lint_hcl(args: &RuleArgs, paths: &[PathBuf], stdin_filename: &Path) -> Result
 fn lint_plan(cli: &RuleArgs, file: &str, config_dir: &Path) -> Result<Report, String> {
     let settings = settings(cli, config_dir)?;
     let (text, shown) = if file == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| format!("standard input: {e}"))?;
-        (s, "<stdin>".to_owned())
+        (read_stdin(MAX_STDIN_PLAN)?, "<stdin>".to_owned())
     } else {
         let bytes = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{file}: not UTF-8 text, so not a JSON plan"))?;
@@ -507,6 +525,15 @@ fn fancy_output(when: ColorWhen, terminal: bool, no_color: Option<&std::ffi::OsS
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_input_is_read_up_to_its_cap() {
+        assert_eq!(read_capped(&b"resource \"a\" \"b\" {}"[..], 64).unwrap(), "resource \"a\" \"b\" {}");
+        let endless = std::io::repeat(b'#');
+        let err = read_capped(endless, 1 << 20).unwrap_err();
+        assert!(err.contains("more than 1 MiB"), "{err}");
+        assert!(read_capped(&[0xff_u8, 0xfe][..], 64).is_err(), "not UTF-8");
+    }
 
     #[test]
     fn auto_colour_needs_a_terminal_and_no_no_color() {
