@@ -62,9 +62,14 @@ const RESOURCE_POLICIES: [(&str, &str); 16] = [
 fn is_doc_reference(e: &Expr) -> bool {
     // Also as Terraform 0.11 writes it, `"${data.template_file.policy.rendered}"`.
     let e = e.plain_reference().unwrap_or(e);
-    matches!(&e.kind, ExprKind::Traversal(..))
-        && e.traversal_path()
-            .is_some_and(|p| p.starts_with("data.aws_iam_policy_document.") || p.starts_with("data.template_file."))
+    matches!(&e.kind, ExprKind::Traversal(..)) && e.traversal_path().is_some_and(|p| is_policy_document(&p))
+}
+
+/// Whether an address (or a path into one) names a data source that writes a policy document
+/// judged on its own: `data.aws_iam_policy_document.x`, or a `data.template_file.x` that renders
+/// one.
+pub fn is_policy_document(path: &str) -> bool {
+    path.starts_with("data.aws_iam_policy_document.") || path.starts_with("data.template_file.")
 }
 
 fn statements_of<'a>(item: &Item<'a>, key: &str) -> Option<Vec<Statement>> {

@@ -232,10 +232,7 @@ const TRUST_RULES: [&str; 4] = ["NHI203", "NHI204", "NHI229", "NHI244"];
 pub(crate) fn trust_findings(view: &ModuleView<'_>, found: &[RawFinding]) -> Vec<RawFinding> {
     let docs: Vec<&RawFinding> = found
         .iter()
-        .filter(|f| {
-            TRUST_RULES.contains(&f.code)
-                && (f.key.starts_with("data.aws_iam_policy_document.") || f.key.starts_with("data.template_file."))
-        })
+        .filter(|f| TRUST_RULES.contains(&f.code) && crate::facts::aws_policies::is_policy_document(&f.key))
         .collect();
     if docs.is_empty() {
         return Vec::new();

@@ -31,17 +31,33 @@ fn role_text(a: &Item<'_>) -> Option<String> {
     attr.expr.traversal_path().or_else(|| a.str("role"))
 }
 
-/// Whether a role, by what names it or by what else is attached to it, is a cluster's node
-/// role or its control-plane role: the node policy or the cluster policy is attached to it
-/// too, or its name says so (`aws_iam_role.nodes`, `var.nodegroup_iam_role_name`,
-/// `module.eks.cluster_iam_role_name`).
-fn cluster_role(role: &str, attached: &[(String, String)]) -> Option<&'static str> {
-    let has = |policy: &str| attached.iter().any(|(r, p)| r == role && p.ends_with(policy));
+/// Which of a cluster's shared roles a role is.
+#[derive(Clone, Copy, PartialEq)]
+enum ClusterRole {
+    Node,
+    ControlPlane,
+}
+
+impl ClusterRole {
+    fn what(self) -> &'static str {
+        match self {
+            ClusterRole::Node => "node role: every pod on the nodes can use it",
+            ClusterRole::ControlPlane => "control-plane role, which runs no cluster component",
+        }
+    }
+}
+
+/// Whether a role, by what names it or by what else is attached to it (`attached`: each
+/// attachment's role and policy ARN), is a cluster's node role or its control-plane role: the
+/// node policy or the cluster policy is attached to it too, or its name says so
+/// (`aws_iam_role.nodes`, `var.nodegroup_iam_role_name`, `module.eks.cluster_iam_role_name`).
+fn cluster_role<T>(role: &str, attached: &[(String, String, T)]) -> Option<ClusterRole> {
+    let has = |policy: &str| attached.iter().any(|(r, p, _)| r == role && p.ends_with(policy));
     let l = role.to_ascii_lowercase();
     if has("/AmazonEKSWorkerNodePolicy") || ["node", "worker"].iter().any(|w| l.contains(w)) {
-        Some("node role: every pod on the nodes can use it")
+        Some(ClusterRole::Node)
     } else if has("/AmazonEKSClusterPolicy") || l.contains("cluster_iam_role") || l.contains("cluster_role") {
-        Some("control-plane role, which runs no cluster component")
+        Some(ClusterRole::ControlPlane)
     } else {
         None
     }
@@ -114,15 +130,14 @@ impl Rule for EksSharedRolePolicy {
                 Some((role_text(&a)?, arn, a))
             })
             .collect();
-        let attached: Vec<(String, String)> = attachments.iter().map(|(r, p, _)| (r.clone(), p.clone())).collect();
         for (role, arn, a) in &attachments {
             let Some(policy) = component_policy(arn) else { continue };
-            let Some(what) = cluster_role(role, &attached) else { continue };
+            let Some(kind) = cluster_role(role, &attachments) else { continue };
             // The control plane's own policies (and Auto Mode's) belong on the control-plane role.
-            if what.starts_with("control-plane") && policy.starts_with("AmazonEKS") {
+            if kind == ClusterRole::ControlPlane && policy.starts_with("AmazonEKS") {
                 continue;
             }
-            cx.report(a, a.span("policy_arn"), format!("`{policy}` is attached to the cluster's {what}"))
+            cx.report(a, a.span("policy_arn"), format!("`{policy}` is attached to the cluster's {}", kind.what()))
                 .help("give the component its own role with IRSA or EKS Pod Identity (the add-on's service_account_role_arn), and keep the node role to the worker, CNI and registry policies");
         }
         for call in crate::rules::common::remote_module_calls(cx) {

@@ -1,3 +1,4 @@
+use crate::facts::secrets::CLIENTS_WITH_SECRET;
 use crate::query::Item;
 use crate::rule::{Category, Ctx, OnPlan, Rule, RuleMeta, Severity};
 use crate::rules::common::{interval, is_rotated, static_credentials};
@@ -95,20 +96,13 @@ pub const SERVICE_KEYS: [(&str, Option<&str>); 66] = [
     ("azurerm_api_management_subscription", None),
 ];
 
-/// Identity-provider clients that a machine signs in with, and what says so: an Auth0
-/// machine-to-machine application (or any Auth0 application allowed the client-credentials
-/// grant), Auth0 client credentials that authenticate with the secret, a Keycloak client that
-/// is confidential with a client secret, an Okta service or web application authenticated with
-/// its secret, a Cognito app client that generates its secret (`generate_secret = true`). The
-/// secret is made by the provider and kept in state; none of them expires.
-const IDP_CLIENTS: [&str; 5] = [
-    "auth0_client",
-    "auth0_client_credentials",
-    "keycloak_openid_client",
-    "okta_app_oauth",
-    "aws_cognito_user_pool_client",
-];
-
+/// Whether an identity-provider client (one of [`CLIENTS_WITH_SECRET`]) is one a machine signs
+/// in with, by its secret: an Auth0 machine-to-machine application (or any Auth0 application
+/// allowed the client-credentials grant), Auth0 client credentials that authenticate with the
+/// secret, a Keycloak client that is confidential with a client secret, an Okta service or web
+/// application authenticated with its secret, a Cognito app client that generates its secret
+/// (`generate_secret = true`). The secret is made by the provider and kept in state; none of
+/// them expires. A GitLab OAuth application is for people signing in, not a machine.
 fn machine_client_secret(c: &Item<'_>) -> bool {
     // A secret written in the code is `hardcoded-credential`'s; one given write-only
     // (`client_secret_wo`, Okta's `client_basic_secret_wo`) is not made by the provider and
@@ -247,7 +241,7 @@ impl Rule for ServiceApiKey {
                     .help("make the key single-use with an expiry of an hour, or enrol machines with an OAuth client whose secret the platform keeps");
             }
         }
-        for c in static_credentials(cx, &IDP_CLIENTS).into_iter().filter(machine_client_secret) {
+        for c in static_credentials(cx, &CLIENTS_WITH_SECRET).into_iter().filter(machine_client_secret) {
             let ty = c.label(0).to_owned();
             cx.report(&c, c.header(), format!("{ty} signs in with a client secret that never expires, kept in Terraform state"))
                 .help("authenticate the client with a private key (private_key_jwt, client-jwt) whose public half is registered, or rotate the secret on a schedule");

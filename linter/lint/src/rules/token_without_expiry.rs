@@ -140,18 +140,14 @@ impl Rule for TokenWithoutExpiry {
             if is_rotated(&t) {
                 continue;
             }
-            let message = match t.str("duration").as_deref() {
-                None if !t.has("duration") => {
-                    "Access service token with no duration: its secret lives a year, the default".to_owned()
-                }
-                Some("forever") => "Access service token that never expires: duration = \"forever\"".to_owned(),
-                Some(d) => match duration(&crate::eval::Value::Str(d.to_owned())) {
-                    Some(Dur::Secs(s)) if s > max.as_secs() => {
-                        format!("Access service token valid for {}", interval(s))
-                    }
-                    _ => continue,
-                },
-                None => continue,
+            let message = if !t.has("duration") {
+                "Access service token with no duration: its secret lives a year, the default".to_owned()
+            } else if t.str("duration").as_deref() == Some("forever") {
+                "Access service token that never expires: duration = \"forever\"".to_owned()
+            } else if let Some((_, s)) = first_longer(&t, &["duration"], max.as_secs()) {
+                format!("Access service token valid for {}", interval(s))
+            } else {
+                continue;
             };
             let span = if t.has("duration") { t.span("duration") } else { t.header() };
             cx.report(&t, span, message).help(format!(

@@ -16,8 +16,8 @@ mod tokens;
 mod values;
 
 pub use reads::{
-    ModuleOutputs, credential_read, credential_read_where, credential_returned, kept_credential, of_configuration,
-    plainly_not_secret, whole_resources,
+    CLIENTS_WITH_SECRET, ModuleOutputs, credential_read, credential_read_where, credential_returned, kept_credential,
+    of_configuration, plainly_not_secret, whole_resources,
 };
 pub use tokens::known_token;
 pub use values::{

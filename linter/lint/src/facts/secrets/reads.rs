@@ -90,7 +90,7 @@ const CREDENTIAL_DATA: [&str; 9] = [
 /// Identity-provider clients whose object holds the client secret the provider made or read
 /// (an Auth0 application, a GitLab OAuth application, an Okta or Keycloak client, a Cognito
 /// app client): returned whole, they carry it.
-const CLIENTS_WITH_SECRET: [&str; 6] = [
+pub const CLIENTS_WITH_SECRET: [&str; 6] = [
     "auth0_client",
     "gitlab_application",
     "okta_app_oauth",
