@@ -49,11 +49,19 @@ impl Statement {
 
     /// Whether a condition narrows which resources or callers the statement covers: not only
     /// keys about the request's region, transport or time (`aws:RequestedRegion`,
-    /// `aws:SecureTransport`), which leave every resource there open.
+    /// `aws:SecureTransport`), which leave every resource there open, the service a role is
+    /// passed to (`iam:PassedToService`: any role of the account may still be passed), or an
+    /// opt-out tag (`StringNotLike` on `aws:ResourceTag/OptOut`: every resource not tagged
+    /// stays open).
     pub fn has_narrowing_condition(&self) -> bool {
-        const NOT_NARROWING: [&str; 4] =
-            ["aws:requestedregion", "aws:securetransport", "aws:currenttime", "aws:epochtime"];
-        self.conditions.iter().any(|(_, key, _)| !NOT_NARROWING.iter().any(|k| k.eq_ignore_ascii_case(key)))
+        const NOT_NARROWING: [&str; 5] =
+            ["aws:requestedregion", "aws:securetransport", "aws:currenttime", "aws:epochtime", "iam:passedtoservice"];
+        self.conditions.iter().any(|(op, key, _)| {
+            let key = key.to_ascii_lowercase();
+            let op = op.to_ascii_lowercase();
+            let opt_out = op.contains("not") && key.contains(":resourcetag/");
+            !NOT_NARROWING.contains(&key.as_str()) && !opt_out
+        })
     }
 
     /// Whether an unconditional `Deny` among `all` (the statements of the same policy document)

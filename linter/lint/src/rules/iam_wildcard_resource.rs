@@ -245,7 +245,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// reads such as `secretsmanager:GetSecretValue`, and `s3:GetObject`, which reads every object of
 /// every bucket — on `"Resource": "*"` without a condition that narrows them (a condition on
 /// the request's region, transport or time, `aws:RequestedRegion`, leaves every resource there
-/// open). Other read-only actions, IAM's
+/// open; so does `iam:PassedToService`, which still lets any role be passed, and an opt-out tag,
+/// `StringNotLike` on `aws:ResourceTag/…`). Other read-only actions, IAM's
 /// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, metric filters and log deliveries of service logging roles, Session Manager channels),
 /// inference on the caller's own input (`bedrock:InvokeModel`, `polly:SynthesizeSpeech`,
 /// `translate:TranslateText`, `textract:AnalyzeDocument` and the like),
