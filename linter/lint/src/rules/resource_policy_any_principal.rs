@@ -14,7 +14,10 @@ const LAMBDA_LIMITS: [&str; 4] = ["source_account", "source_arn", "principal_org
 /// use, and `aws_lambda_permission` with `principal = "*"` and no source account, ARN or
 /// organization. `Deny` statements are not findings; statements that grant
 /// `sts:AssumeRole` are judged by `trust-any-principal` (NHI203). Content meant for everyone
-/// is left out: reading the objects of a bucket that serves a website, and invoking a
+/// is left out: reading the objects of a bucket (`s3:GetObject`, or `s3:Get*` on object ARNs
+/// only), as a website or media bucket lets everyone do, unless Terraform uploads
+/// something secret-looking into that bucket (an `aws_s3_object` named or keyed for a key,
+/// credential, password, token, `.pem`, `.env` or state file), and invoking a
 /// function through a URL without authentication (`function_url_auth_type = "NONE"`, or
 /// `invoked_via_function_url = true`).
 ///
@@ -62,11 +65,11 @@ impl Rule for ResourcePolicyAnyPrincipal {
         const HELP: &str = "name the principals that need access, or add a condition such as aws:PrincipalOrgID, aws:SourceAccount or aws:SourceVpce";
         for src in resource_statements(cx.facts().policies()) {
             // Documents that grant role assumption are trust policies: NHI203's.
-            let website = || serves_website(cx, &src.item);
+            let public_content = || serves_website(cx, &src.item) || !holds_secret_objects(cx, &src.item);
             let open = src.statements.iter().find(|s| {
                 open_to_anyone(s)
                     && !(src.kind == Kind::Document && is_assume_role(s))
-                    && !(reads_objects_only(&s.action_strs()) && website())
+                    && !(reads_objects_only(&s.action_strs(), &s.resource_strs()) && public_content())
             });
             if let Some(s) = open {
                 let actions = s.action_strs();
@@ -95,12 +98,47 @@ impl Rule for ResourcePolicyAnyPrincipal {
 }
 
 /// Whether every action of a statement only reads objects (`s3:GetObject`,
-/// `s3:GetObjectVersion`): what a website's visitors do.
-fn reads_objects_only(actions: &[String]) -> bool {
+/// `s3:GetObjectVersion`, or `s3:Get*` when every resource is an object ARN, `bucket/*`):
+/// what a website's visitors do.
+fn reads_objects_only(actions: &[String], resources: &[String]) -> bool {
+    let on_objects = !resources.is_empty() && resources.iter().all(|r| r.starts_with("arn:") && r.contains('/'));
     !actions.is_empty()
-        && actions
-            .iter()
-            .all(|a| a.eq_ignore_ascii_case("s3:GetObject") || a.eq_ignore_ascii_case("s3:GetObjectVersion"))
+        && actions.iter().all(|a| {
+            let a = a.to_ascii_lowercase();
+            a == "s3:getobject"
+                || a == "s3:getobjectversion"
+                || (on_objects && (a == "s3:get*" || a == "s3:getobject*"))
+        })
+}
+
+/// Whether Terraform uploads something that looks secret (a key, credential, password,
+/// token, `.pem`, `.env` or state file, by the object's name, key or source) into a bucket
+/// the policy item is, or names: then reading every object is not reading public content.
+fn holds_secret_objects(cx: &Ctx<'_>, item: &crate::query::Item<'_>) -> bool {
+    const SECRET_WORDS: [&str; 10] =
+        ["secret", "credential", "password", "passwd", "token", "ssh", "private", ".pem", ".env", "tfstate"];
+    let secretish = |t: &str| {
+        let t = t.to_ascii_lowercase();
+        SECRET_WORDS.iter().any(|w| t.contains(w)) || t.ends_with("_key") || t.ends_with("-key") || t.ends_with(".key")
+    };
+    let own = format!("{}.{}", item.label(0), item.label(1));
+    cx.resources_of(&["aws_s3_object", "aws_s3_bucket_object"]).iter().any(|o| {
+        let looks_secret =
+            secretish(o.label(1)) || ["key", "source"].iter().any(|k| o.str(k).is_some_and(|v| secretish(&v)));
+        let Some(bucket) = o.attr("bucket") else { return false };
+        let mut same = false;
+        bucket.expr.walk(&mut |e| {
+            if let Some(p) = e.traversal_path()
+                && let Some(rest) = p.strip_prefix("aws_s3_bucket.")
+            {
+                let b = format!("aws_s3_bucket.{}", rest.split(['.', '[']).next().unwrap_or(rest));
+                let mut mentioned = b == own;
+                item.block.body.each_attr(&mut |a| mentioned = mentioned || a.expr.mentions(&format!("{b}.")));
+                same = same || mentioned;
+            }
+        });
+        looks_secret && same
+    })
 }
 
 /// Whether the policy a statement comes from is that of a bucket configured to serve a
