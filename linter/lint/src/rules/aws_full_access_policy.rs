@@ -39,6 +39,21 @@ fn every_secret(arn: &str) -> Option<(&'static str, &'static str)> {
     POLICIES.iter().find(|(p, _)| *p == name).copied()
 }
 
+/// AWS managed read-only policies that read the data, not only the configuration, of every
+/// resource they cover. `ViewOnlyAccess` and `SecurityAudit` read metadata and are not here.
+fn every_data(arn: &str) -> Option<(&'static str, &'static str)> {
+    const POLICIES: [(&str, &str); 3] = [
+        (
+            "ReadOnlyAccess",
+            "reads the data of every service of the account: every object, table item, parameter and log",
+        ),
+        ("AmazonS3ReadOnlyAccess", "reads every object of every bucket of the account"),
+        ("AmazonDynamoDBReadOnlyAccess", "reads every item of every table of the account"),
+    ];
+    let name = arn.rsplit('/').next()?;
+    POLICIES.iter().find(|(p, _)| *p == name).copied()
+}
+
 /// The role (`aws_iam_role` name label) a managed policy is attached to, when known.
 fn attached_role(cx: &Ctx<'_>, item: &Item<'_>) -> Option<String> {
     match item.label(0) {
@@ -98,6 +113,9 @@ fn ci_roles(cx: &Ctx<'_>) -> HashSet<String> {
 /// the deprecated `AmazonEC2RoleforSSM` (objects of every bucket) on roles,
 /// users and groups, the managed policies that read or
 /// manage every secret of the account (`AmazonSSMReadOnlyAccess`, `SecretsManagerReadWrite`),
+/// the read-only policies that read every object, item or parameter (`ReadOnlyAccess`,
+/// `AmazonS3ReadOnlyAccess`, `AmazonDynamoDBReadOnlyAccess`) on roles and users (groups and
+/// Identity Center permission sets hold people),
 /// `AmazonEC2ContainerRegistryPowerUser` on a role that CI does not assume through OIDC (a node
 /// or workload role that can overwrite every image of the account),
 /// and Scaleway IAM
@@ -165,6 +183,14 @@ impl Rule for AwsFullAccessPolicy {
             } else if let Some((name, what)) = aws_managed.iter().find_map(|a| every_secret(a)) {
                 cx.report(&item, span, format!("{name} attached: it {what}"))
                     .help("attach a customer-managed policy naming the parameters or secrets this identity reads (a path prefix)");
+            } else if let Some((name, what)) = aws_managed.iter().find_map(|a| every_data(a))
+                && !item.label(0).contains("group")
+                && !item.label(0).starts_with("aws_ssoadmin")
+            {
+                // Groups and permission sets hold people, who are out of scope; a role, a user
+                // or a pipeline reading every object of the account is not an audit view.
+                cx.report(&item, span, format!("{name} attached: it {what}"))
+                    .help("attach ViewOnlyAccess or SecurityAudit for inventory, or a customer-managed policy naming the data this identity reads");
             }
         }
         for p in cx.resources("scaleway_iam_policy") {

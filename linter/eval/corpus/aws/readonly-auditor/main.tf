@@ -80,5 +80,5 @@ resource "aws_iam_role_policy_attachment" "security_audit" {
 
 resource "aws_iam_role_policy_attachment" "readonly" {
   role       = aws_iam_role.auditor.name
-  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+  policy_arn = "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"
 }
