@@ -34,6 +34,16 @@ fn fixtures() -> PathBuf {
 const BY_NATURE: &[(&str, &str, &str)] = &[
     (
         "NHI122",
+        "bad_generated_key_in_values",
+        "a plan holds the chart values as rendered text, unknown until the key is generated at apply: which field came from the key is gone",
+    ),
+    (
+        "NHI122",
+        "bad_smtp_password_in_values",
+        "a plan holds the chart values as rendered YAML text: the field names and the variable the password came from are gone",
+    ),
+    (
+        "NHI122",
         "bad_key_in_a_local_of_boot_vars",
         "a plan's configuration describes no locals, and the key generated in the same plan is known only after apply: `user_data` is unknown there",
     ),

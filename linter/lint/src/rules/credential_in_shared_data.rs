@@ -403,6 +403,63 @@ fn encoded_field_credential(e: &Expr) -> Option<(crate::span::Span, String)> {
     found
 }
 
+/// A credential written into a Helm release's chart values: a `set` entry (not
+/// `set_sensitive`) whose value reads a credential of this configuration or whose name ends in a
+/// credential's (`auth.password = var.db_password`), or `values` that read one or hand a
+/// credential-named field to `templatefile`, `yamlencode` or `jsonencode`. Literals are
+/// `hardcoded-credential`'s.
+fn helm_values_credential(r: &Item<'_>, known: &ModuleOutputs<'_>) -> Option<(crate::span::Span, String)> {
+    let set_entry = |name: Option<String>, v: &Expr| {
+        if written_literal(v) {
+            return None;
+        }
+        generated_credential_at(v).or_else(|| {
+            let name = name?;
+            let last = name.rsplit('.').next().unwrap_or(&name).to_owned();
+            named_credential(&last, v).map(|_| (v.span.clone(), format!("{name} = {}", shown(v))))
+        })
+    };
+    let from_blocks = r.nested("set").into_iter().find_map(|b| set_entry(b.str("name"), &b.attr("value")?.expr));
+    // Provider 3.x takes `set = [{ name = …, value = … }]`.
+    let from_list = || {
+        let ExprKind::Array(items) = &r.attr("set")?.expr.kind else { return None };
+        items.iter().find_map(|item| {
+            let ExprKind::Object(fields) = &item.kind else { return None };
+            let field = |n: &str| fields.iter().find(|(k, _)| k.name() == Some(n)).map(|(_, v)| v);
+            let name = field("name").and_then(|n| match &n.kind {
+                ExprKind::Str(t) => Some(t.clone()),
+                _ => None,
+            });
+            set_entry(name, field("value")?)
+        })
+    };
+    let from_values = || {
+        let a = r.attr("values")?;
+        configuration_credential(&a.expr, known)
+            .map(|read| (a.expr.span.clone(), read))
+            .or_else(|| encoded_field_credential(&a.expr))
+            .or_else(|| {
+                let mut found = None;
+                a.expr.walk(&mut |x| {
+                    if found.is_none()
+                        && let ExprKind::Call { name, args, .. } = &x.kind
+                        && name == "templatefile"
+                        && let Some(ExprKind::Object(fields)) = args.get(1).map(|v| &v.kind)
+                    {
+                        found = fields.iter().find_map(|(k, v)| setting_credential(k, v));
+                    }
+                });
+                found
+            })
+    };
+    from_blocks.or_else(from_list).or_else(from_values)
+}
+
+/// How a message shows a value: the reference it is, or `…`.
+fn shown(v: &Expr) -> String {
+    v.traversal_path().unwrap_or_else(|| "…".to_owned())
+}
+
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local
 /// module returns by what its code shows (`module.tls.client_key`).
 fn boot_data_read(e: &Expr, known: &ModuleOutputs<'_>) -> Option<String> {
@@ -613,6 +670,8 @@ impl Rule for CredentialInSharedData {
         const LIBRARY_READERS: &str = "shown to everyone who may read or use the project's library";
         const CONFIG_MAP_READERS: &str =
             "stored unencrypted and readable by every workload and role that may read ConfigMaps of the namespace";
+        const HELM_READERS: &str =
+            "shown by `helm get values` to whoever may read the release, and kept in every revision and in the state";
         let known = cx.module_credentials_any();
         let sources = BootSources {
             known: &known,
@@ -703,6 +762,11 @@ impl Rule for CredentialInSharedData {
                 app_setting_credential(&r).map(|(span, read)| {
                     let help = "reference a Key Vault secret (@Microsoft.KeyVault(SecretUri=…)) that the app reads with its managed identity";
                     (span, read, "the app's settings".to_owned(), APP_SETTINGS_READERS, help)
+                })
+            } else if r.top.ident == "resource" && r.label(0) == "helm_release" {
+                helm_values_credential(&r, &known).map(|(span, read)| {
+                    let help = "keep it in a Kubernetes Secret the chart reads (existingSecret), or at least pass it with set_sensitive";
+                    (span, read, "the release's chart values".to_owned(), HELM_READERS, help)
                 })
             } else if r.top.ident == "module" && cx.call_code_absent(&r) {
                 // A registry or git module handed an environment, app settings or boot data
