@@ -2302,3 +2302,45 @@ module "reporter" {
     assert_eq!(found[0].0, "module.worker");
     assert!(found[0].1.contains("aws_db_instance.db.password"), "{}", found[0].1);
 }
+
+#[test]
+fn a_secret_handed_to_a_local_module_for_its_app_settings_is_reported_on_the_call() {
+    let module = r#"
+variable "app_settings" {
+  type    = map(string)
+  default = {}
+}
+
+resource "azurerm_linux_web_app" "app" {
+  name                = "api"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  service_plan_id     = "plan"
+  app_settings        = var.app_settings
+  site_config {}
+}
+"#;
+    let d = tree(&[
+        (
+            "main.tf",
+            r#"
+variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+module "api" {
+  source       = "./modules/app"
+  app_settings = { DB_PASSWORD = var.db_password, REGION = "westeurope" }
+}
+
+module "web" {
+  source       = "./modules/app"
+  app_settings = { REGION = "westeurope" }
+}
+"#,
+        ),
+        ("modules/app/main.tf", module),
+    ]);
+    assert_eq!(addresses(d.path(), "NHI122"), ["module.api"]);
+}

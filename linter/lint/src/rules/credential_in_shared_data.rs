@@ -600,9 +600,11 @@ fn boot_credential<'a>(item: &Item<'a>, sources: &BootSources<'_, '_>) -> Option
 /// or through a local passed whole; there also a credential-named entry given a value from
 /// elsewhere:
 /// `ANTHROPIC_API_KEY = data.aws_ssm_parameter.claude.value`, `"POSTGRES_PASSWORD=${var.pg}"`,
-/// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a registry or
-/// git module named for an environment, app settings or boot data: `environment_variables`,
-/// `*_env_vars`, `config_vars`, `app_settings`, `user_data`, `startup_script`), or a container's `env` in a Kubernetes
+/// but not an ARN, ciphertext or a `{{resolve:…}}` reference; and an input of a module
+/// call named for an environment, app settings or boot data: `environment_variables`,
+/// `*_env_vars`, `config_vars`, `app_settings`, `user_data`, `startup_script`), a Helm
+/// release's chart values (a `set` entry, not `set_sensitive`, named for a credential or
+/// reading one, and `values` rendered with one), or a container's `env` in a Kubernetes
 /// workload's spec, a Cloud Run service or job or an Azure Container App (rather than
 /// `value_from` a Secret or a secret reference), directly or through
 /// `templatefile()` and `base64encode()`. A secret
@@ -768,8 +770,8 @@ impl Rule for CredentialInSharedData {
                     let help = "keep it in a Kubernetes Secret the chart reads (existingSecret), or at least pass it with set_sensitive";
                     (span, read, "the release's chart values".to_owned(), HELM_READERS, help)
                 })
-            } else if r.top.ident == "module" && cx.call_code_absent(&r) {
-                // A registry or git module handed an environment, app settings or boot data
+            } else if r.top.ident == "module" {
+                // A module handed an environment, app settings or boot data
                 // (`environment_variables`, `app_settings`, `user_data`): it writes them where
                 // the resources above would.
                 r.body.attrs.iter().filter(|a| shared_data_input(&a.key)).find_map(|a| {
