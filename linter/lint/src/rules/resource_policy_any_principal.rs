@@ -98,11 +98,14 @@ impl Rule for ResourcePolicyAnyPrincipal {
 }
 
 /// Whether every action of a statement only reads objects (`s3:GetObject`,
-/// `s3:GetObjectVersion`, or `s3:Get*` when every resource is an object ARN, `bucket/*`):
-/// what a website's visitors do.
+/// `s3:GetObjectVersion`, or `s3:Get*` when every resource is an object ARN, `bucket/*`) of
+/// named buckets: what a website's visitors do.
 fn reads_objects_only(actions: &[String], resources: &[String]) -> bool {
     let on_objects = !resources.is_empty() && resources.iter().all(|r| r.starts_with("arn:") && r.contains('/'));
-    !actions.is_empty()
+    // Every bucket (`*`, `arn:aws:s3:::*`) is not one bucket's content.
+    let every_bucket = resources.iter().any(|r| r == "*" || r.split(":::").nth(1).is_some_and(|b| b.starts_with('*')));
+    !every_bucket
+        && !actions.is_empty()
         && actions.iter().all(|a| {
             let a = a.to_ascii_lowercase();
             a == "s3:getobject"
