@@ -265,6 +265,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// (`arn:aws:iam::123:role/*`), and writing the policies or credentials of every user
 /// (`iam:PutUserPolicy`, `iam:CreateAccessKey` on `…:user/*`), group or managed policy
 /// (`iam:CreatePolicyVersion` on `…:policy/*`): each lets the holder make itself administrator.
+/// So does replacing the code or configuration of every function (`lambda:UpdateFunctionCode`
+/// on `…:function:*`): the new code runs with each function's role.
 /// So does an inline user or role policy that lets its own identity write its policies
 /// (`iam:PutUserPolicy` on `aws_iam_user.x.arn` or `user/${aws:username}` in
 /// `aws_iam_user_policy.x`, `iam:AttachRolePolicy` on the role's own ARN).
@@ -375,6 +377,8 @@ impl Rule for IamWildcardResource {
                     )
                     .help(if matches!(what, "role" | "user" | "group" | "managed policy") {
                         "name the roles, users, groups or policies this workload manages (role/deploy-*, or their ARNs)"
+                    } else if what == "function" {
+                        "name the functions this identity deploys (arn:aws:lambda:…:function:my-app-*)"
                     } else if what == "bucket" {
                         "name the buckets this workload uses (arn:aws:s3:::my-bucket and arn:aws:s3:::my-bucket/*)"
                     } else {
@@ -542,6 +546,11 @@ fn every_secret_of(arn: &str) -> Option<(&'static [&'static str], &'static str)>
         ("iam", "policy/*" | "policy*") => {
             Some((&["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], "managed policy"))
         }
+        // Replacing any function's code or configuration runs the holder's code with that
+        // function's role.
+        ("lambda", "function:*" | "function*" | "*") => {
+            Some((&["lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration"], "function"))
+        }
         _ => None,
     }
 }
@@ -557,6 +566,8 @@ mod tests {
         assert!(every_secret_of("arn:aws:secretsmanager:*:123:secret:*").is_some());
         assert!(every_secret_of("arn:aws:kms:eu-west-1:123:key/*").is_some());
         assert!(every_secret_of("arn:aws:ssm:eu-west-1:123:parameter/app/*").is_none());
+        assert!(every_secret_of("arn:aws:lambda:*:*:function:*").is_some());
+        assert!(every_secret_of("arn:aws:lambda:eu-west-1:123:function:app-*").is_none());
         assert!(every_secret_of("arn:aws:secretsmanager:eu-west-1:123:secret:app-*").is_none());
         assert!(every_secret_of("arn:aws:s3:::bucket/*").is_none());
         assert!(every_secret_of("arn:aws:s3:::*").is_some());
