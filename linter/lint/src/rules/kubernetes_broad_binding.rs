@@ -174,7 +174,9 @@ fn judge(grant: &Grant, subjects: impl Iterator<Item = Option<Who>>) -> Option<S
 /// service account a role that can write (the built-in `admin` or `edit`, or a role of the
 /// module with a write verb) or read every Secret it reaches are findings too. A `role_ref`
 /// that names a role of the module by its resource label, when no role carries that name, is
-/// read as that role (what the author meant). `cluster-admin` is NHI214's.
+/// read as that role (what the author meant). `cluster-admin` is NHI214's. A finding too: a namespace
+/// whose kiam or kube2iam annotation permits every AWS role (`iam.amazonaws.com/permitted =
+/// ".*"`): every pod in it may then assume any role the node or kiam server can reach.
 ///
 /// ## Why is this bad?
 /// Permissions bound to a group of everyone are held by every workload and identity, present
@@ -235,6 +237,22 @@ impl Rule for KubernetesBroadBinding {
     }
 
     fn check(&self, cx: &mut Ctx<'_>) {
+        // kiam and kube2iam let a pod assume the AWS roles its namespace's annotation permits:
+        // a pattern of everything permits every role the node or kiam server can reach.
+        for ns in cx.resources_of(&["kubernetes_namespace", "kubernetes_namespace_v1"]) {
+            let Some(m) = ns.nested("metadata").into_iter().next() else { continue };
+            // Terraform 0.11 wrote the map as a block: `annotations { "key" = "value" }`.
+            let permitted = m
+                .value("annotations")
+                .and_then(|a| a.get("iam.amazonaws.com/permitted").cloned())
+                .or_else(|| m.nested("annotations").into_iter().find_map(|a| a.value("iam.amazonaws.com/permitted")));
+            if let Some(p) = permitted.as_ref().and_then(|v| v.as_str())
+                && [".*", "*", ".+", "^.*$"].contains(&p.trim())
+            {
+                cx.report(&ns, m.span("annotations"), format!("every pod of the namespace may assume any AWS role kiam or kube2iam can reach (`iam.amazonaws.com/permitted = \"{p}\"`)"))
+                    .help("permit only the roles this namespace's workloads use (a pattern naming them), or give each service account its own role with IRSA or EKS Pod Identity");
+            }
+        }
         const HELP: &str = "bind the role to a service account of the workload that needs it, never to a group of everyone or to `default`";
         let module_roles = roles(cx);
         let bindings = cx.resources_of(&[CLUSTER_BINDINGS[0], CLUSTER_BINDINGS[1], ROLE_BINDINGS[0], ROLE_BINDINGS[1]]);
