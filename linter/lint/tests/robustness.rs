@@ -202,3 +202,41 @@ resource "aws_iam_access_key" "after" {
     let secret = report.findings.iter().find(|f| f.code == "NHI112").expect("the repeated key's secret");
     assert_eq!(secret.start.unwrap().line, 10);
 }
+
+#[test]
+fn terraform_0_11_maps_written_as_blocks_are_read_as_maps() {
+    // Terraform 0.11 wrote a map argument as a block with quoted keys, and a map in a map as a
+    // block; HCL 2 rejects both. The file is checked whole, positions stay true, and a header
+    // with a label (a real nested block of HCL 1 configuration) still fails.
+    let d = tempfile::tempdir().unwrap();
+    let text = r#"resource "kubernetes_namespace" "addons" {
+  metadata {
+    annotations {
+      "iam.amazonaws.com/permitted" = ".*"
+      "example.com/owner"           = "platform"
+    }
+    name = "addons"
+  }
+}
+
+locals {
+  settings = {
+    database {
+      password = "Hunter2-prod-9f3k"
+    }
+  }
+}
+"#;
+    std::fs::write(d.path().join("main.tf"), text).unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let kiam = report.findings.iter().find(|f| f.code == "NHI225").expect("the annotation is read");
+    assert_eq!(kiam.start.unwrap().line, 3);
+    let secret = report.findings.iter().find(|f| f.code == "NHI112").expect("the nested map's secret");
+    assert_eq!(secret.start.unwrap().line, 14);
+
+    std::fs::write(d.path().join("main.tf"), "locals {\n  x = {\n    hook \"a\" {\n      y = 1\n    }\n  }\n}\n")
+        .unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+}

@@ -16,6 +16,9 @@ pub fn parse_hcl(src: &str) -> Result<Body, SyntaxError> {
             if err.message.contains("redefined object key") {
                 return parse_with_duplicate_keys(src, err);
             }
+            if hcl1_map_fix(src, err.offset).is_some() {
+                return parse_with_map_blocks(src, err);
+            }
             Err(err)
         }
     }
@@ -45,6 +48,75 @@ fn parse_with_duplicate_keys(src: &str, first: SyntaxError) -> Result<Body, Synt
         }
     }
     Err(first)
+}
+
+/// Terraform 0.11 wrote a map argument as a block with quoted keys (`annotations {
+/// "iam.amazonaws.com/permitted" = ".*" }`), and a map inside a map as a block too
+/// (`terragrunt = { remote_state { … } }`); HCL 2 rejects both. Each such header `name {` is
+/// turned, in a copy of the text, into `name={` (the space becomes `=`, so every position
+/// stays true), one at a time until the text parses; a header that is not a bare name followed
+/// by one space is left alone and the first error stands.
+fn parse_with_map_blocks(src: &str, first: SyntaxError) -> Result<Body, SyntaxError> {
+    let mut text = src.to_owned();
+    let mut err = first.clone();
+    for _ in 0..64 {
+        let Some(space) = hcl1_map_fix(&text, err.offset) else { return Err(first) };
+        text.replace_range(space..space + 1, "=");
+        match hcl_edit::parser::parse_body(&text) {
+            Ok(body) => return Ok(convert_body(body, &text)),
+            Err(e) => {
+                err = SyntaxError { message: e.message().to_owned(), offset: e.location().offset().min(text.len()) }
+            }
+        }
+    }
+    Err(first)
+}
+
+/// Where an HCL 1 map written as a block makes HCL 2 fail at `at`: the offset of the space of
+/// its header `name {` — the block around a quoted key at `at`, or a `name {` inside an object
+/// whose `{` is at (or just before) `at`.
+fn hcl1_map_fix(text: &str, at: usize) -> Option<usize> {
+    // The parser may point just past the brace.
+    let at = if at > 0 && text.as_bytes().get(at - 1) == Some(&b'{') { at - 1 } else { at };
+    match text.as_bytes().get(at)? {
+        b'"' => map_block_header(text, at),
+        b'{' => {
+            let before = text.get(..at)?.strip_suffix(' ')?;
+            let name_start =
+                before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
+            let name = &before[name_start..];
+            let bare = !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit());
+            let alone =
+                before[..name_start].trim_end_matches([' ', '\t']).ends_with(['\n', '{', ',']) || name_start == 0;
+            (bare && alone).then_some(at - 1)
+        }
+        _ => None,
+    }
+}
+
+/// The offset of the space in `name {`, the header of the block whose body holds the quoted
+/// key at `at`: the nearest line above that ends with `{`, when it is a bare name, one space and
+/// the brace; the lines between are the map's other entries, which open nothing.
+fn map_block_header(text: &str, at: usize) -> Option<usize> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut end = line_start.checked_sub(1)?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let trimmed = line.trim_end();
+        if trimmed.ends_with('{') {
+            let head = trimmed.trim_start();
+            let name = head.strip_suffix(" {")?;
+            let bare = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            return bare.then(|| start + (line.len() - line.trim_start().len()) + name.len());
+        }
+        if trimmed.contains(['{', '}']) && !trimmed.contains("${") {
+            return None;
+        }
+        end = start.checked_sub(1)?;
+    }
 }
 
 /// The key at `at` (an identifier or a quoted string), as written.
