@@ -95,10 +95,23 @@ const TELEMETRY: [&str; 15] = [
     "xray:put*",
 ];
 
-/// What the EKS node agents (the VPC CNI and the Pod Identity agent) need on every node; AWS's
-/// own managed node policies grant them on `"*"`, since the network interfaces and clusters
-/// they act on do not exist when the policy is written.
-const NODE_AGENT: [&str; 7] = [
+/// What the node agents (the ECS container agent, the EKS VPC CNI and Pod Identity agent) need
+/// on every node; AWS's own managed node policies grant them on `"*"`, since the instances,
+/// network interfaces and clusters they act on do not exist when the policy is written.
+const NODE_AGENT: [&str; 17] = [
+    // The ECS container agent of an EC2 container instance (AWS's managed
+    // AmazonEC2ContainerServiceforEC2Role grants these on "*"): it registers the instance,
+    // polls for work and reports the state of its own tasks.
+    "ecs:createcluster",
+    "ecs:registercontainerinstance",
+    "ecs:deregistercontainerinstance",
+    "ecs:discoverpollendpoint",
+    "ecs:poll",
+    "ecs:starttelemetrysession",
+    "ecs:updatecontainerinstancesstate",
+    "ecs:submit*",
+    "ecs:submitcontainerstatechange",
+    "ecs:submittaskstatechange",
     "ec2:assignipv6addresses",
     "ec2:unassignipv6addresses",
     "ec2:attachnetworkinterface",
@@ -178,7 +191,10 @@ const READ_VERBS: [&str; 15] = [
 
 /// Actions whose names do not start with a read verb but that only read: running and
 /// stopping a Logs Insights query, pulling an image through a pull-through cache.
-const READS_BY_NAME: [&str; 5] = [
+const READS_BY_NAME: [&str; 7] = [
+    // Reading an AppConfig configuration opens a session, then fetches the latest version.
+    "appconfig:startconfigurationsession",
+    "appconfig:getlatestconfiguration",
     "logs:startquery",
     "logs:stopquery",
     "logs:startlivetail",
@@ -250,6 +266,8 @@ pub fn is_sensitive_action(action: &str) -> bool {
 /// report generation (`iam:Generate*`), telemetry writes (`logs:PutLogEvents`, metric filters and log deliveries of service logging roles, Session Manager channels),
 /// inference on the caller's own input (`bedrock:InvokeModel`, `polly:SynthesizeSpeech`,
 /// `translate:TranslateText`, `textract:AnalyzeDocument` and the like),
+/// the node agents' own calls (the ECS container agent registering its instance and polling
+/// for work, the VPC CNI's network interfaces), reading an AppConfig configuration,
 /// load-balancer plumbing (Elastic Load Balancing actions, security groups and their ingress
 /// rules, web ACL and Shield attachments, as the AWS Load Balancer Controller's policy grants) and the
 /// actions AWS only accepts with `"*"` (for example
