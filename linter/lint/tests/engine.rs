@@ -114,10 +114,19 @@ module "narrow" {
     assert_eq!(codes(&f), vec![("var.roles".to_owned(), "NHI210")], "{f:#?}");
     assert_eq!(f[0].start.unwrap().line, 3);
     assert!(f[0].message.contains("from the default of var.roles passed to it"), "{}", f[0].message);
-    // Given another value in a variable file, the call is where the value arrives.
-    std::fs::write(d.path().join("terraform.tfvars"), "roles = [\"Owner\"]\n").unwrap();
+    // Given another value in an auto-loaded variable file, the value is written there: reported
+    // at that assignment.
+    std::fs::write(d.path().join("terraform.tfvars"), "region = \"x\"\nroles  = [\"Owner\"]\n").unwrap();
     let f = lint(d.path());
-    assert_eq!(codes(&f), vec![("module.ci".to_owned(), "NHI210")], "{f:#?}");
+    assert_eq!(codes(&f), vec![("var.roles".to_owned(), "NHI210")], "{f:#?}");
+    assert!(f[0].path.ends_with("terraform.tfvars"), "{}", f[0].path);
+    assert_eq!(f[0].start.unwrap().line, 2);
+    assert!(f[0].message.contains("from var.roles as this variable file sets it"), "{}", f[0].message);
+    // An `*.auto.tfvars` file loaded after it decides the value instead.
+    std::fs::write(d.path().join("z.auto.tfvars"), "roles = [\"Contributor\"]\n").unwrap();
+    let f = lint(d.path());
+    assert_eq!(codes(&f), vec![("var.roles".to_owned(), "NHI210")], "{f:#?}");
+    assert!(f[0].path.ends_with("z.auto.tfvars"), "{}", f[0].path);
 }
 
 #[test]

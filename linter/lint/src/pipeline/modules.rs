@@ -414,13 +414,38 @@ impl ModuleRunner<'_> {
 
     /// A finding on a call's input that is only `var.NAME` of the caller, whose value is the
     /// variable's own default: the value is written at the default, so the finding goes there
-    /// (an example's `variable "roles" { default = ["Contributor"] }` passed to a module).
+    /// (an example's `variable "roles" { default = ["Contributor"] }` passed to a module). Or
+    /// whose value an auto-loaded variable file of the caller's directory sets
+    /// (`terraform.tfvars`, `*.auto.tfvars`): it goes to that assignment, where it is written.
     fn to_default(&self, mut r: RawFinding, ids: &[usize], env: &Env<'_>, call: &Block, prefix: &str) -> RawFinding {
         let Some(input) = call.body.attrs.iter().find(|a| a.expr.span == r.span) else { return r };
         let Some(name) = input.expr.traversal_path().and_then(|p| p.strip_prefix("var.").map(str::to_owned)) else {
             return r;
         };
         if name.contains(['.', '[']) {
+            return r;
+        }
+        // The assignment Terraform uses: the last auto-loaded file that sets it, in load order.
+        let auto = |i: &usize| {
+            let file = self.files[*i].path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            super::inputs::is_auto_var_file(file) && !file.ends_with(".json")
+        };
+        let mut assignments: Vec<(usize, &crate::syntax::Attr)> =
+            ids.iter().filter(|i| auto(i)).filter_map(|&i| self.files[i].body.attr(&name).map(|a| (i, a))).collect();
+        assignments.sort_by_key(|(i, _)| {
+            let file = self.files[*i].path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
+            (file != "terraform.tfvars", file)
+        });
+        if let Some(&(file, assignment)) = assignments.last()
+            && env.eval(&assignment.expr) == env.var(&name)
+        {
+            if let Some(head) = r.message.strip_suffix(", from the value passed here)") {
+                r.message = format!("{head}, from var.{name} as this variable file sets it)");
+            }
+            r.file = file;
+            r.span = assignment.expr.span.clone();
+            r.key = format!("var.{name}");
+            r.address = format!("{prefix}{}", r.key);
             return r;
         }
         let declared = ids.iter().find_map(|&i| {
