@@ -602,6 +602,12 @@ fn visit_inline_pairs(s: &str, span: &Span, f: &mut Visit<'_>) -> bool {
         for field in s.split([';', '&', '?']) {
             let Some((k, v)) = field.split_once('=') else { continue };
             let (k, v) = (k.trim(), v.trim());
+            // A statement of embedded code (`const accessToken = await client.token();`)
+            // assigns a literal only when the value is quoted.
+            let statement = ["const ", "let ", "var ", "val "].iter().any(|d| k.starts_with(d));
+            if statement && !v.starts_with(['"', '\'']) {
+                continue;
+            }
             if !k.is_empty() && k.bytes().all(|c| c.is_ascii_alphanumeric() || b" _-.".contains(&c)) {
                 let v = v.trim_matches(['"', '\'']);
                 if !v.is_empty() && f(Lit { key: k, text: v, span, partial: false, direct: false }) {
@@ -696,9 +702,30 @@ fn assignment(line: &str) -> Option<(&str, &str)> {
     let v = match v.as_bytes().first() {
         Some(b'"') => v[1..].split('"').next()?,
         Some(b'\'') => v[1..].split('\'').next()?,
-        _ => v.split([' ', '\t', ';', '#']).next()?,
+        // An unquoted dotted path in a script is a reference to where the value is kept
+        // (`clientSecret: event.secrets.clientSecret,` in an Auth0 Action, `process.env.TOKEN`).
+        _ => v.split([' ', '\t', ';', '#']).next().filter(|w| !code_path(w))?,
     };
     (!v.is_empty()).then_some((key, v))
+}
+
+/// Whether an unquoted word is a dotted path of short identifiers (`event.secrets.clientSecret`,
+/// `process.env.API_KEY`, `config.db.password`): code reading a value, not the value. A token's
+/// segments (a JWT's) are longer than any name.
+fn code_path(w: &str) -> bool {
+    let segments: Vec<&str> = w.split('.').collect();
+    // Vault's tokens are `s.…`, `hvs.…`, `hvb.…`.
+    segments.len() >= 2
+        && segments[0].len() >= 2
+        && !["hvs", "hvb", "hvr"].contains(&segments[0])
+        // A JWT's header segment, however short.
+        && !segments[0].starts_with("eyJ")
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.len() <= 32
+                && !s.as_bytes()[0].is_ascii_digit()
+                && s.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+        })
 }
 
 /// A variable type saying the value names where the secret is kept, not the secret: a CodeBuild
@@ -1270,8 +1297,43 @@ fn commented_out(file: &SourceFile, out: &mut Vec<SecretHit>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Lit, held_secret, visit_auth_header};
+    use super::{Lit, assignment, held_secret, visit_auth_header};
     use crate::span::Span;
+
+    #[test]
+    fn a_statement_of_embedded_code_assigns_a_literal_only_when_quoted() {
+        let found = |line: &str| {
+            let mut out = Vec::new();
+            super::visit_inline_pairs(line, &Span::default(), &mut |l: Lit<'_>| {
+                out.push(l.text.to_owned());
+                false
+            });
+            out
+        };
+        assert!(found("    const accessToken = await management.getAccessToken();").is_empty());
+        assert!(found(r#"const apiToken = "9f8e7d6c5b4a3928"; run();"#).contains(&"9f8e7d6c5b4a3928".to_owned()));
+        assert!(found("Server=db;Password=Hunter2-prod;").contains(&"Hunter2-prod".to_owned()));
+    }
+
+    #[test]
+    fn a_dotted_path_in_a_script_is_code_not_a_value() {
+        assert_eq!(assignment("  clientSecret: event.secrets.clientSecret,"), None);
+        assert_eq!(assignment("API_KEY=process.env.API_KEY"), None);
+        assert_eq!(assignment("password: hunter2"), Some(("password", "hunter2")));
+        assert_eq!(
+            assignment("VAULT_TOKEN: s.Abc1234567890defGHIjklmn"),
+            Some(("VAULT_TOKEN", "s.Abc1234567890defGHIjklmn"))
+        );
+        assert_eq!(assignment("token: hvs.CAESIJ1234abcd"), Some(("token", "hvs.CAESIJ1234abcd")));
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl";
+        assert_eq!(assignment(&format!("token: {jwt}")), Some(("token", jwt)));
+        let short = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+        assert_eq!(assignment(&format!("token: {short}")), Some(("token", short)));
+        assert_eq!(
+            assignment(r#"clientSecret: "event.secrets.clientSecret""#),
+            Some(("clientSecret", "event.secrets.clientSecret"))
+        );
+    }
 
     /// The `(key, value)` pairs `visit_auth_header` finds in a line.
     fn headers(line: &str) -> Vec<(String, String)> {
