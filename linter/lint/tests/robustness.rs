@@ -235,6 +235,17 @@ locals {
     let secret = report.findings.iter().find(|f| f.code == "NHI112").expect("the nested map's secret");
     assert_eq!(secret.start.unwrap().line, 14);
 
+    // However many there are in one file: each is read, in one pass.
+    let many: String = (0..200)
+        .map(|i| {
+            format!("resource \"kubernetes_namespace\" \"n{i}\" {{\n  metadata {{\n    annotations {{\n      \"iam.amazonaws.com/permitted\" = \".*\"\n    }}\n  }}\n}}\n")
+        })
+        .collect();
+    std::fs::write(d.path().join("main.tf"), many).unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.findings.iter().filter(|f| f.code == "NHI225").count(), 200);
+
     std::fs::write(d.path().join("main.tf"), "locals {\n  x = {\n    hook \"a\" {\n      y = 1\n    }\n  }\n}\n")
         .unwrap();
     let report = lint_paths(&[d.path().to_owned()], &settings());

@@ -57,8 +57,13 @@ fn parse_with_duplicate_keys(src: &str, first: SyntaxError) -> Result<Body, Synt
 /// stays true), one at a time until the text parses; a header that is not a bare name followed
 /// by one space is left alone and the first error stands.
 fn parse_with_map_blocks(src: &str, first: SyntaxError) -> Result<Body, SyntaxError> {
-    let mut text = src.to_owned();
-    let mut err = first.clone();
+    // Every header whose body opens with a quoted key is one at once (a file may hold
+    // thousands); the parser's errors then lead to the rest, a bounded number of times.
+    let mut text = quoted_key_blocks_as_maps(src);
+    let mut err = match hcl_edit::parser::parse_body(&text) {
+        Ok(body) => return Ok(convert_body(body, &text)),
+        Err(e) => SyntaxError { message: e.message().to_owned(), offset: e.location().offset().min(text.len()) },
+    };
     for _ in 0..64 {
         let Some(space) = hcl1_map_fix(&text, err.offset) else { return Err(first) };
         text.replace_range(space..space + 1, "=");
@@ -70,6 +75,32 @@ fn parse_with_map_blocks(src: &str, first: SyntaxError) -> Result<Body, SyntaxEr
         }
     }
     Err(first)
+}
+
+/// `src` with every `name {` line whose next line opens with a quoted key (`"key" = …`) turned
+/// into `name={`, in one pass.
+fn quoted_key_blocks_as_maps(src: &str) -> String {
+    let mut text = src.to_owned();
+    let mut offset = 0;
+    let mut lines = src.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let next_quoted = lines.peek().is_some_and(|n| {
+            let n = n.trim_start();
+            n.starts_with('"') && n[1..].split_once('"').is_some_and(|(_, rest)| rest.trim_start().starts_with('='))
+        });
+        let head = line.trim();
+        if next_quoted && let Some(name) = head.strip_suffix(" {") {
+            let bare = !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && !name.starts_with(|c: char| c.is_ascii_digit());
+            if bare {
+                let space = offset + (line.len() - line.trim_start().len()) + name.len();
+                text.replace_range(space..space + 1, "=");
+            }
+        }
+        offset += line.len();
+    }
+    text
 }
 
 /// Where an HCL 1 map written as a block makes HCL 2 fail at `at`: the offset of the space of
