@@ -250,4 +250,8 @@ locals {
         .unwrap();
     let report = lint_paths(&[d.path().to_owned()], &settings());
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    // A top-level block with a quoted key is an error, not an attribute named `locals`.
+    std::fs::write(d.path().join("main.tf"), "locals {\n  \"a\" = \"Hunter2-prod-9f3k\"\n}\n").unwrap();
+    let report = lint_paths(&[d.path().to_owned()], &settings());
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
 }

@@ -89,7 +89,12 @@ fn quoted_key_blocks_as_maps(src: &str) -> String {
             n.starts_with('"') && n[1..].split_once('"').is_some_and(|(_, rest)| rest.trim_start().starts_with('='))
         });
         let head = line.trim();
-        if next_quoted && let Some(name) = head.strip_suffix(" {") {
+        // Only a nested block: a top-level `locals {` stays a block.
+        let nested = line.starts_with([' ', '\t']);
+        if next_quoted
+            && nested
+            && let Some(name) = head.strip_suffix(" {")
+        {
             let bare = !name.is_empty()
                 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 && !name.starts_with(|c: char| c.is_ascii_digit());
@@ -136,6 +141,10 @@ fn map_block_header(text: &str, at: usize) -> Option<usize> {
         let line = &text[start..end];
         let trimmed = line.trim_end();
         if trimmed.ends_with('{') {
+            // Only a nested block: a top-level `locals {` stays a block.
+            if !line.starts_with([' ', '\t']) {
+                return None;
+            }
             let head = trimmed.trim_start();
             let name = head.strip_suffix(" {")?;
             let bare = !name.is_empty()
