@@ -94,14 +94,10 @@ fn quoted_key_blocks_as_maps(src: &str) -> String {
         if next_quoted
             && nested
             && let Some(name) = head.strip_suffix(" {")
+            && bare_name(name)
         {
-            let bare = !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            if bare {
-                let space = offset + (line.len() - line.trim_start().len()) + name.len();
-                text.replace_range(space..space + 1, "=");
-            }
+            let space = offset + (line.len() - line.trim_start().len()) + name.len();
+            text.replace_range(space..space + 1, "=");
         }
         offset += line.len();
     }
@@ -121,13 +117,22 @@ fn hcl1_map_fix(text: &str, at: usize) -> Option<usize> {
             let name_start =
                 before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).map_or(0, |i| i + 1);
             let name = &before[name_start..];
-            let bare = !name.is_empty() && !name.starts_with(|c: char| c.is_ascii_digit());
-            let alone =
-                before[..name_start].trim_end_matches([' ', '\t']).ends_with(['\n', '{', ',']) || name_start == 0;
-            (bare && alone).then_some(at - 1)
+            // On a line of its own and indented (a nested map), or right after `{` or `,`.
+            let lead = &before[..name_start];
+            let indent = lead.rsplit('\n').next().unwrap_or(lead);
+            let alone = (!indent.is_empty() && indent.chars().all(|c| c == ' ' || c == '\t'))
+                || lead.trim_end().ends_with(['{', ',']);
+            (bare_name(name) && alone).then_some(at - 1)
         }
         _ => None,
     }
+}
+
+/// Whether a block header's name is a bare identifier (`annotations`, `remote_state`).
+fn bare_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// The offset of the space in `name {`, the header of the block whose body holds the quoted
@@ -147,10 +152,7 @@ fn map_block_header(text: &str, at: usize) -> Option<usize> {
             }
             let head = trimmed.trim_start();
             let name = head.strip_suffix(" {")?;
-            let bare = !name.is_empty()
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                && !name.starts_with(|c: char| c.is_ascii_digit());
-            return bare.then(|| start + (line.len() - line.trim_start().len()) + name.len());
+            return bare_name(name).then(|| start + (line.len() - line.trim_start().len()) + name.len());
         }
         if trimmed.contains(['{', '}']) && !trimmed.contains("${") {
             return None;
