@@ -28,11 +28,7 @@ pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
         .map(|e| e.path())
         .filter(|p| is_auto_var_file(p.file_name().and_then(|n| n.to_str()).unwrap_or("")))
         .collect();
-    let rank = |p: &PathBuf| match p.file_name().and_then(|n| n.to_str()) {
-        Some("terraform.tfvars") => 0,
-        Some("terraform.tfvars.json") => 1,
-        _ => 2,
-    };
+    let rank = |p: &PathBuf| load_rank(p.file_name().and_then(|n| n.to_str()).unwrap_or(""));
     names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
     for p in names {
         if let Ok(vars) = read_tfvars(&p) {
@@ -40,6 +36,16 @@ pub(super) fn auto_tfvars(dir: &Path) -> HashMap<String, Value> {
         }
     }
     out
+}
+
+/// Where an auto-loaded variable file comes in Terraform's load order (a later one wins):
+/// `terraform.tfvars`, then `terraform.tfvars.json`, then the `*.auto.tfvars` files by name.
+pub(super) fn load_rank(name: &str) -> u8 {
+    match name {
+        "terraform.tfvars" => 0,
+        "terraform.tfvars.json" => 1,
+        _ => 2,
+    }
 }
 
 /// Whether a file name is one Terraform loads for a root on its own: `terraform.tfvars`,

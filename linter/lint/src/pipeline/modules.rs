@@ -426,17 +426,13 @@ impl ModuleRunner<'_> {
             return r;
         }
         // The assignment Terraform uses: the last auto-loaded file that sets it, in load order.
-        let auto = |i: &usize| {
-            let file = self.files[*i].path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            super::inputs::is_auto_var_file(file) && !file.ends_with(".json")
-        };
-        let mut assignments: Vec<(usize, &crate::syntax::Attr)> =
-            ids.iter().filter(|i| auto(i)).filter_map(|&i| self.files[i].body.attr(&name).map(|a| (i, a))).collect();
-        assignments.sort_by_key(|(i, _)| {
-            let file = self.files[*i].path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_owned();
-            (file != "terraform.tfvars", file)
-        });
-        if let Some(&(file, assignment)) = assignments.last()
+        let file_name = |i: usize| self.files[i].path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let assignment = ids
+            .iter()
+            .filter(|&&i| super::inputs::is_auto_var_file(file_name(i)) && !file_name(i).ends_with(".json"))
+            .filter_map(|&i| self.files[i].body.attr(&name).map(|a| (i, a)))
+            .max_by_key(|&(i, _)| (super::inputs::load_rank(file_name(i)), file_name(i)));
+        if let Some((file, assignment)) = assignment
             && env.eval(&assignment.expr) == env.var(&name)
         {
             if let Some(head) = r.message.strip_suffix(", from the value passed here)") {

@@ -414,9 +414,11 @@ fn helm_values_credential(r: &Item<'_>, known: &ModuleOutputs<'_>) -> Option<(cr
             return None;
         }
         generated_credential_at(v).or_else(|| {
+            // `auth.password`: the last segment names the value; the message keeps the path.
             let name = name?;
-            let last = name.rsplit('.').next().unwrap_or(&name).to_owned();
-            named_credential(&last, v).map(|_| (v.span.clone(), format!("{name} = {}", shown(v))))
+            let (path, last) = name.rsplit_once('.').map_or(("", name.as_str()), |(p, l)| (p, l));
+            let dot = if path.is_empty() { "" } else { "." };
+            named_credential(last, v).map(|read| (v.span.clone(), format!("{path}{dot}{read}")))
         })
     };
     let from_blocks = r.nested("set").into_iter().find_map(|b| set_entry(b.str("name"), &b.attr("value")?.expr));
@@ -453,11 +455,6 @@ fn helm_values_credential(r: &Item<'_>, known: &ModuleOutputs<'_>) -> Option<(cr
             })
     };
     from_blocks.or_else(from_list).or_else(from_values)
-}
-
-/// How a message shows a value: the reference it is, or `…`.
-fn shown(v: &Expr) -> String {
-    v.traversal_path().unwrap_or_else(|| "…".to_owned())
 }
 
 /// What boot data reads that is a credential: [`boot_credential_read`], or a key a local

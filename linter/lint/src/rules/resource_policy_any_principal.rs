@@ -124,24 +124,38 @@ fn holds_secret_objects(cx: &Ctx<'_>, item: &crate::query::Item<'_>) -> bool {
         let t = t.to_ascii_lowercase();
         SECRET_WORDS.iter().any(|w| t.contains(w)) || t.ends_with("_key") || t.ends_with("-key") || t.ends_with(".key")
     };
-    let own = format!("{}.{}", item.label(0), item.label(1));
     cx.resources_of(&["aws_s3_object", "aws_s3_bucket_object"]).iter().any(|o| {
         let looks_secret =
             secretish(o.label(1)) || ["key", "source"].iter().any(|k| o.str(k).is_some_and(|v| secretish(&v)));
-        let Some(bucket) = o.attr("bucket") else { return false };
-        let mut same = false;
-        bucket.expr.walk(&mut |e| {
-            if let Some(p) = e.traversal_path()
-                && let Some(rest) = p.strip_prefix("aws_s3_bucket.")
-            {
-                let b = format!("aws_s3_bucket.{}", rest.split(['.', '[']).next().unwrap_or(rest));
-                let mut mentioned = b == own;
-                item.block.body.each_attr(&mut |a| mentioned = mentioned || a.expr.mentions(&format!("{b}.")));
-                same = same || mentioned;
-            }
-        });
-        looks_secret && same
+        looks_secret && o.attr("bucket").is_some_and(|b| is_or_names(item, &bucket_addresses(&b.expr)))
     })
+}
+
+/// The buckets an expression refers to, as addresses (`aws_s3_bucket.site` from
+/// `aws_s3_bucket.site.id`).
+fn bucket_addresses(e: &crate::syntax::Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    e.walk(&mut |x| {
+        if let Some(p) = x.traversal_path()
+            && let Some(rest) = p.strip_prefix("aws_s3_bucket.")
+        {
+            out.push(format!("aws_s3_bucket.{}", rest.split(['.', '[']).next().unwrap_or(rest)));
+        }
+    });
+    out
+}
+
+/// Whether the policy item is one of `buckets`, or names one of them in an attribute.
+fn is_or_names(item: &crate::query::Item<'_>, buckets: &[String]) -> bool {
+    if buckets.is_empty() {
+        return false;
+    }
+    let own = format!("{}.{}", item.label(0), item.label(1));
+    let mut mentioned = buckets.contains(&own);
+    item.block.body.each_attr(&mut |a| {
+        mentioned = mentioned || buckets.iter().any(|b| a.expr.mentions(&format!("{b}.")));
+    });
+    mentioned
 }
 
 /// Whether the policy a statement comes from is that of a bucket configured to serve a
@@ -155,24 +169,11 @@ fn serves_website(cx: &Ctx<'_>, item: &crate::query::Item<'_>) -> bool {
         .map(|b| format!("aws_s3_bucket.{}", b.label(1)))
         .collect();
     for w in cx.resources("aws_s3_bucket_website_configuration") {
-        let Some(a) = w.attr("bucket") else { continue };
-        a.expr.walk(&mut |e| {
-            if let Some(p) = e.traversal_path()
-                && let Some(rest) = p.strip_prefix("aws_s3_bucket.")
-            {
-                sites.push(format!("aws_s3_bucket.{}", rest.split(['.', '[']).next().unwrap_or(rest)));
-            }
-        });
+        if let Some(a) = w.attr("bucket") {
+            sites.extend(bucket_addresses(&a.expr));
+        }
     }
-    if sites.is_empty() {
-        return false;
-    }
-    let own = format!("{}.{}", item.label(0), item.label(1));
-    let mut mentioned = false;
-    item.block.body.each_attr(&mut |a| {
-        mentioned = mentioned || sites.iter().any(|s| a.expr.mentions(&format!("{s}.")));
-    });
-    sites.contains(&own) || mentioned
+    is_or_names(item, &sites)
 }
 
 #[cfg(test)]

@@ -88,16 +88,8 @@ fn quoted_key_blocks_as_maps(src: &str) -> String {
             let n = n.trim_start();
             n.starts_with('"') && n[1..].split_once('"').is_some_and(|(_, rest)| rest.trim_start().starts_with('='))
         });
-        let head = line.trim();
-        // Only a nested block: a top-level `locals {` stays a block.
-        let nested = line.starts_with([' ', '\t']);
-        if next_quoted
-            && nested
-            && let Some(name) = head.strip_suffix(" {")
-            && bare_name(name)
-        {
-            let space = offset + (line.len() - line.trim_start().len()) + name.len();
-            text.replace_range(space..space + 1, "=");
+        if next_quoted && let Some(space) = map_header_space(line) {
+            text.replace_range(offset + space..offset + space + 1, "=");
         }
         offset += line.len();
     }
@@ -128,6 +120,16 @@ fn hcl1_map_fix(text: &str, at: usize) -> Option<usize> {
     }
 }
 
+/// The offset, within `line`, of the space in a nested block header `name {` with a bare name:
+/// where an HCL 1 map block becomes `name={`. A top-level `locals {` is not one.
+fn map_header_space(line: &str) -> Option<usize> {
+    if !line.starts_with([' ', '\t']) {
+        return None;
+    }
+    let name = line.trim().strip_suffix(" {")?;
+    bare_name(name).then(|| line.len() - line.trim_start().len() + name.len())
+}
+
 /// Whether a block header's name is a bare identifier (`annotations`, `remote_state`).
 fn bare_name(name: &str) -> bool {
     !name.is_empty()
@@ -146,13 +148,7 @@ fn map_block_header(text: &str, at: usize) -> Option<usize> {
         let line = &text[start..end];
         let trimmed = line.trim_end();
         if trimmed.ends_with('{') {
-            // Only a nested block: a top-level `locals {` stays a block.
-            if !line.starts_with([' ', '\t']) {
-                return None;
-            }
-            let head = trimmed.trim_start();
-            let name = head.strip_suffix(" {")?;
-            return bare_name(name).then(|| start + (line.len() - line.trim_start().len()) + name.len());
+            return map_header_space(line).map(|space| start + space);
         }
         if trimmed.contains(['{', '}']) && !trimmed.contains("${") {
             return None;
